@@ -1,0 +1,119 @@
+# hamgan - plain Makefile.  `make` builds build/hamgan; `make test` installs
+# what is missing, builds with AddressSanitizer and UndefinedBehaviorSanitizer
+# and runs every test; `make run` builds and serves the demo.  See README.md.
+
+CC ?= cc
+PKGS := sqlite3 libsodium libmicrohttpd libcjson inih xlsxwriter
+TEST_PKGS := cmocka
+
+# SAN=1 builds into build/asan with the sanitizers; FUZZ=1 into build/fuzz
+# with clang and libFuzzer instrumentation.
+ifeq ($(FUZZ),1)
+BUILD ?= build/fuzz
+CC := clang
+MODEFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+MODELDFLAGS := -fsanitize=address,undefined
+else ifeq ($(SAN),1)
+BUILD ?= build/asan
+MODEFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+MODELDFLAGS := -fsanitize=address,undefined
+else
+BUILD ?= build
+MODEFLAGS := -O2 -g
+MODELDFLAGS :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 \
+	-Wundef -Wimplicit-fallthrough -Wmissing-declarations
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+	$(MODEFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
+
+LIB_SRC := $(wildcard src/base/*.c src/fa/*.c src/core/*.c src/store/*.c)
+HTTP_SRC := $(wildcard src/http/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+HTTP_OBJ := $(HTTP_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+
+LIB := $(BUILD)/libhamgan.a
+HTTPLIB := $(BUILD)/libhamgan-http.a
+
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all bootstrap test tests run fuzz bench clean
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/hamgan
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(HTTPLIB): $(HTTP_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/hamgan: $(CLI_OBJ) $(HTTP_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(MODELDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(LIB) \
+		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
+
+tests: $(BUILD)/hamgan $(TEST_BIN)
+
+bootstrap:
+	@scripts/bootstrap
+
+# The suite runs under ASan and UBSan; tests/run prints "N passed, N failed".
+test: bootstrap
+	@$(MAKE) --no-print-directory SAN=1 tests
+	@tests/run build/asan
+
+run: bootstrap
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo build/hamgan
+
+# libFuzzer targets, each for FUZZ_SECONDS (default 20) seconds.
+FUZZ_SECONDS ?= 20
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS_ALL)
+
+fuzz: bootstrap
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	@scripts/fuzz build/fuzz $(FUZZ_SECONDS)
+
+.PHONY: fuzz-bins
+fuzz-bins: $(FUZZ_BIN)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

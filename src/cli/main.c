@@ -1,0 +1,77 @@
+/*
+ * main.c - `hamgan`: the command table and the top-level options.
+ *
+ * Sub-commands are dispatched git style from cli_commands[]; each lives in its
+ * own cmd_*.c.  Exit 0 success, 1 failure, 2 usage error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/str.h"
+#include "cli/cli.h"
+#include "cli/cmds.h"
+
+static int cmd_help(int argc, char **argv);
+
+const struct cli_cmd cli_commands[] = {
+	{ "fa", cmd_fa, "Persian tools: Jalali dates, digits, normalising, ids", cmd_fa_usage },
+	{ "help", cmd_help, "show help for a command", "usage: hamgan help [<command>]\n" },
+	{ "version", cmd_version, "print the version", "usage: hamgan version\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: hamgan [--version] [--help] <command> [<args>]\n"
+	      "\n"
+	      "hamgan (همگان) is a citizen-request and public-oversight system.\n"
+	      "\n"
+	      "commands:\n", out);
+	cli_list(out, cli_commands);
+	fputs("\n'hamgan help <command>' or 'hamgan <command> -h' tells more.\n", out);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		return cli_usage_error("hamgan help", "too many arguments");
+	for (c = cli_commands; c->name; c++) {
+		if (str_eq(c->name, argv[1])) {
+			fputs(c->usage, stdout);
+			return EXIT_OK;
+		}
+	}
+	return cli_usage_error("hamgan help", "'%s' is not a command", argv[1]);
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return cli_usage_error("hamgan version", "too many arguments");
+	printf("hamgan %s\n", HAMGAN_VERSION);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (str_eq(argv[1], "--version") || str_eq(argv[1], "-v"))
+		return cmd_version(1, argv + 1);
+	if (argv[1][0] == '-')
+		return cli_usage_error("hamgan", "unknown option '%s'", argv[1]);
+	return cli_dispatch("hamgan", cli_commands, argc - 1, argv + 1);
+}

@@ -1,0 +1,21 @@
+# Source hygiene: no banned functions (STYLE.md), layering (DESIGN.md).
+. "$(dirname "$0")/lib.sh"
+cd "$HAMGAN_ROOT"
+
+banned='\b(strcpy|strcat|strncpy|sprintf|vsprintf|strtok|atoi|atol|gmtime|localtime|gets)\s*\('
+if grep -rnE "$banned" src fuzz tests/unit >"$T_TMP/banned"; then
+	t_fail "no banned functions in src" "$(head -5 "$T_TMP/banned")"
+else
+	t_pass "no banned functions in src"
+fi
+if grep -rnE '#include [<"](sqlite3|microhttpd|cjson/|libpq|http/|cli/)' src/core src/fa src/base >"$T_TMP/layer"; then
+	t_fail "core, fa and base include no front-end or backend header" "$(head -5 "$T_TMP/layer")"
+else
+	t_pass "core, fa and base include no front-end or backend header"
+fi
+if grep -rnE '#include [<"](core/|store/|http/|cli/)' src/fa src/base >"$T_TMP/layer2"; then
+	t_fail "fa and base depend on base only" "$(head -5 "$T_TMP/layer2")"
+else
+	t_pass "fa and base depend on base only"
+fi
+t_done
