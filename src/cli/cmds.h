@@ -4,7 +4,9 @@
 
 int cmd_fa(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 extern const char cmd_fa_usage[];
+extern const char cmd_serve_usage[];
 
 #endif

@@ -15,6 +15,7 @@ static int cmd_help(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	{ "fa", cmd_fa, "Persian tools: Jalali dates, digits, normalising, ids", cmd_fa_usage },
+	{ "serve", cmd_serve, "serve the web app and the JSON API", cmd_serve_usage },
 	{ "help", cmd_help, "show help for a command", "usage: hamgan help [<command>]\n" },
 	{ "version", cmd_version, "print the version", "usage: hamgan version\n" },
 	{ NULL, NULL, NULL, NULL },
