@@ -7,6 +7,7 @@
  * the main thread, so no work ever runs in a signal handler.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 const char cmd_serve_usage[] =
 	"usage: hamgan serve [--config FILE] [--db PATH] [--listen ADDR:PORT]\n"
 	"                    [--web-root DIR] [--threads N] [--set KEY=VALUE]...\n"
+	"                    [--print-config]\n"
 	"\n"
 	"Serve the JSON API under /api/v1 and the web app from the web root.\n"
 	"Settings, each overriding the one before: defaults, the [server] section\n"
@@ -26,7 +28,8 @@ const char cmd_serve_usage[] =
 	"max_connections, max_per_ip, max_body, idle_timeout, secure_cookies,\n"
 	"login_rate, track_rate); see docs/config.md.  Port 0 picks a free port.\n"
 	"Prints \"listening on http://ADDR:PORT\" once ready; SIGTERM or SIGINT\n"
-	"stops accepting, finishes requests in flight and exits 0.\n";
+	"stops accepting, finishes requests in flight and exits 0.\n"
+	"--print-config prints the settings in effect (secrets masked) and exits.\n";
 
 struct flag {
 	const char *opt;
@@ -63,6 +66,7 @@ int cmd_serve(int argc, char **argv)
 	const char *sets[64];
 	const char *flagv[sizeof(flags) / sizeof(flags[0])] = { NULL };
 	int nsets = 0, i, rc, sig;
+	bool print_config = false;
 	size_t k;
 	unsigned port = 0;
 	sigset_t set;
@@ -72,6 +76,10 @@ int cmd_serve(int argc, char **argv)
 		if (cli_is_help(argv[i])) {
 			fputs(cmd_serve_usage, stdout);
 			return EXIT_OK;
+		}
+		if (str_eq(argv[i], "--print-config")) {
+			print_config = true;
+			continue;
 		}
 		rc = cli_opt_value(argc, argv, &i, "--config", &config);
 		if (rc < 0)
@@ -118,6 +126,11 @@ int cmd_serve(int argc, char **argv)
 	for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
 		if (flagv[k] && http_config_set(&cfg, flags[k].key, flagv[k], &err))
 			return cli_usage_error("hamgan serve", "%s", err.msg);
+
+	if (print_config) {
+		http_config_print(&cfg, stdout);
+		return EXIT_OK;
+	}
 
 	/* Block the stop signals in every thread; the main thread waits. */
 	sigemptyset(&set);

@@ -171,3 +171,20 @@ int http_config_file(struct http_config *cfg, const char *path, struct err *err)
 			       line);
 	return 0;
 }
+
+void http_config_print(const struct http_config *cfg, FILE *out)
+{
+	const char *base = (const char *)cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const struct setting *s = &settings[i];
+
+		if (s->kind == K_LONG)
+			fprintf(out, "%s=%ld\n", s->key, *(const long *)(const void *)(base + s->offset));
+		else if (str_eq(s->key, "sms_secret"))
+			fprintf(out, "%s=%s\n", s->key, base[s->offset] ? "(set)" : "");
+		else
+			fprintf(out, "%s=%s\n", s->key, base + s->offset);
+	}
+}

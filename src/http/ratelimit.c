@@ -1,4 +1,5 @@
 /* ratelimit.c - token buckets per client address; see ratelimit.h. */
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,9 @@ unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
 	} else {
 		double need = (1.0 - s->tokens) / rl->per_us / 1e6;
 
-		wait = (unsigned)need + 1;
+		wait = (unsigned)ceil(need);
+		if (wait < 1)
+			wait = 1;
 	}
 	pthread_mutex_unlock(&rl->mu);
 	return wait;

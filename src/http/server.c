@@ -408,6 +408,11 @@ static void dispatch(struct http_req *r)
 		http_reply_status_error(r, 400, "bad_request", "malformed path");
 		return;
 	}
+	if (r->body_too_big) {
+		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
+				 r->srv->cfg.max_body);
+		return;
+	}
 	rc = router_match(r, &allowed);
 	if (rc == ERR_NOTFOUND) {
 		http_reply_error(r, ERR_NOTFOUND, NULL, "no such resource");
@@ -425,11 +430,6 @@ static void dispatch(struct http_req *r)
 		http_reply_status_error(r, 405, "method_not_allowed", "method not allowed");
 		http_reply_header(r, "Allow", allow.data);
 		buf_release(&allow);
-		return;
-	}
-	if (r->body_too_big) {
-		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
-				 r->srv->cfg.max_body);
 		return;
 	}
 	if (is_state_changing(r->method) && !same_origin(r)) {

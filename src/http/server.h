@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/err.h"
 
@@ -49,6 +50,8 @@ int http_config_env(struct http_config *cfg, struct err *err);
 /* Apply one setting by its key ("listen", "max_body"...). */
 int http_config_set(struct http_config *cfg, const char *key, const char *value,
 		    struct err *err);
+/* Print "key=value" lines, the SMS secret masked. */
+void http_config_print(const struct http_config *cfg, FILE *out);
 /* The keys http_config_set knows, NULL-terminated (for usage text). */
 extern const char *const http_config_keys[];
 
