@@ -131,9 +131,25 @@ static void footer_handling(void **state)
 	rmdir(tmpdir);
 }
 
+static void in_memory(void **state)
+{
+	int off = 0;
+	size_t cut;
+
+	(void)state;
+	load_real();
+	assert_int_equal(tehran_tzif_offset(real, real_len, 1559390400, &off), 0);
+	assert_int_equal(off, 16200);
+	assert_int_equal(tehran_tzif_offset(real, real_len, -5000000000, &off), 0);
+	assert_int_equal(off, 12344);		/* local mean time, +03:25:44 */
+	for (cut = 0; cut < real_len - 15; cut++)
+		assert_int_equal(tehran_tzif_offset(real, cut, 0, &off), ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(in_memory),
 		cmocka_unit_test(damaged_files),
 		cmocka_unit_test(footer_handling),
 	};
