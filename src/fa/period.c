@@ -185,7 +185,8 @@ int jperiod_parse(const char *s, struct jperiod *out, struct err *err)
 	if (len == 4) {
 		f.m = 1;
 		l.m = 12;
-	} else if (len == 7 && (n = fixed_num(t + 5, 2)) >= 0) {
+	} else if (len == 7 && fixed_num(t + 5, 2) >= 0) {
+		n = fixed_num(t + 5, 2);
 		if (n < 1 || n > 12)
 			goto bad;
 		f.m = l.m = n;
