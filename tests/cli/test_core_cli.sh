@@ -94,6 +94,10 @@ chmod +x "$T_TMP/send.sh"
 t_run "sms send" 0 "sent 1, failed 0" "$HAMGAN" sms send --command "$T_TMP/send.sh" --db "$DB"
 t_grep "the command got the number and the Persian text" "^09121234567\|همگان: پیام شما ثبت شد" "$T_TMP/sent.log"
 t_run "sms send again sends nothing" 0 "sent 0, failed 0" "$HAMGAN" sms send --command "$T_TMP/send.sh" --db "$DB"
+"$HAMGAN" sms receive --from 09351234567 --text "درخواست جمع‌آوری زباله" --db "$DB" >/dev/null
+timeout -s TERM 3 "$HAMGAN" sms send --command "$T_TMP/send.sh" --loop --interval 1 --db "$DB" >"$T_TMP/loop" 2>&1
+t_grep "sms send --loop sends and stops on SIGTERM" "^sent 1, failed 0$" "$T_TMP/loop"
+t_eq "the loop sent the new row once" "$(grep -c '^09351234567|' "$T_TMP/sent.log")" "1"
 t_exit "sms send needs --command" 2 "$HAMGAN" sms send --db "$DB"
 t_exit "sms send with a bad interval" 2 "$HAMGAN" sms send --command x --interval 0 --db "$DB"
 
