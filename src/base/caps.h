@@ -23,4 +23,37 @@
 /* How many tracking codes `hamgan fa tracking-code --new N` makes at once. */
 #define CAP_NEW_CODES 1000000
 
+/* --- core (issue 3) --- */
+
+/* A message's address line and an answer: an address is a line or two; an
+ * answer is what a unit writes back, a few paragraphs at most. */
+#define CAP_MSG_ADDRESS 1024
+#define CAP_MSG_ANSWER (4 * 1024)
+/* Inspector's note on a grade, a reason typed on a referral or rejection. */
+#define CAP_NOTE 1024
+/* A person's or unit's display name (Persian, 2 bytes a letter). */
+#define CAP_NAME 256
+/* Codes of units, categories and Open311 services; usernames. */
+#define CAP_CODE 64
+/* Passwords: argon2id takes any length, but hashing a megabyte per attempt
+ * is a denial of service; 1 KiB covers every passphrase. */
+#define CAP_PASSWORD 1024
+/* A CSV import file (units, categories): a few thousand rows at most. */
+#define CAP_CSV_FILE (4 * 1024 * 1024)
+/* One CSV record and its fields. */
+#define CAP_CSV_RECORD (16 * 1024)
+#define CAP_CSV_FIELDS 32
+/* Depth of the unit and category trees: city, region, district, office... */
+#define CAP_TREE_DEPTH 16
+/* One audit entry's JSON payload (holds at most an answer or a note). */
+#define CAP_AUDIT_PAYLOAD (16 * 1024)
+/* One SMS text: 10 concatenated parts of 67 UCS-2 characters, in UTF-8. */
+#define CAP_SMS_TEXT 1400
+/* Search: the query text, a page, a caller's history. */
+#define CAP_SEARCH_TEXT 256
+#define CAP_SEARCH_LIMIT 100
+#define CAP_HISTORY 100
+/* A deadline override: at most a year. */
+#define CAP_DEADLINE_HOURS (24 * 366)
+
 #endif

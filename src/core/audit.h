@@ -1,0 +1,64 @@
+/*
+ * audit.h - the append-only, hash-chained audit log.
+ *
+ * Entry n has seq n (1, 2, ...), the actor label, an action ("msg.refer",
+ * "user.add", ...), the message id or 0, a JSON payload, the time, the hash
+ * of entry n-1 (64 zeros for the first) and its own hash:
+ *	hash = hex(BLAKE2b-256(prev_hash || canonical fields))
+ * with the canonical fields as netstrings (docs/core.md, "Audit chain").
+ * Every core write appends its entry inside the same transaction.
+ */
+#ifndef HAMGAN_CORE_AUDIT_H
+#define HAMGAN_CORE_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/caps.h"
+#include "base/err.h"
+
+struct core;
+struct actor;
+
+#define AUDIT_HASH_HEX 64
+
+struct audit_entry {
+	int64_t seq;
+	char actor[CAP_CODE];
+	char action[CAP_CODE];
+	int64_t msg_id;		/* 0: not about a message */
+	char payload[CAP_AUDIT_PAYLOAD + 1];	/* JSON object text */
+	int64_t at;
+	char prev_hash[AUDIT_HASH_HEX + 1];
+	char hash[AUDIT_HASH_HEX + 1];
+};
+
+/*
+ * Append an entry.  Must be called inside a core write transaction (the
+ * transition functions do); payload is a JSON object text or NULL ("{}").
+ */
+int audit_append(struct core *c, const struct actor *a, const char *action, int64_t msg_id,
+		 const char *payload, struct err *err);
+
+/* The hash of e from its fields and e->prev_hash (hex into out). */
+void audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1]);
+
+/*
+ * Recompute the whole chain.  0 when it holds (*count entries); ERR_CONFLICT
+ * when it does not, with *bad_seq the first entry whose seq, prev_hash or
+ * hash is wrong (a deleted entry shows as a broken link at the next one).
+ */
+int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *err);
+
+/* Entries after seq `after`, oldest first, at most max; *out malloc'd. */
+int audit_list(struct core *c, int64_t after, size_t max, struct audit_entry **out, size_t *n,
+	       struct err *err);
+
+/* Tiny JSON object writer for payloads (strings escaped). */
+void payload_begin(struct buf *b);
+void payload_str(struct buf *b, const char *key, const char *value);
+void payload_int(struct buf *b, const char *key, int64_t value);
+void payload_end(struct buf *b);
+
+#endif

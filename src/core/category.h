@@ -1,0 +1,57 @@
+/*
+ * category.h - the subject tree messages are filed under.  Each leaf has a
+ * deadline in hours, the message kinds it takes, whether complaints in it are
+ * confidential by default, and an Open311 service code.
+ */
+#ifndef HAMGAN_CORE_CATEGORY_H
+#define HAMGAN_CORE_CATEGORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/msg.h"
+
+struct core;
+struct actor;
+
+struct category {
+	int64_t id;
+	char code[CAP_CODE];
+	char name[CAP_NAME];
+	int64_t parent_id;	/* 0 for a root */
+	int deadline_hours;	/* 1..CAP_DEADLINE_HOURS */
+	unsigned kinds;		/* bit (1u << enum msg_kind) per kind taken */
+	bool confidential;	/* complaints here are confidential by default */
+	char service_code[CAP_CODE];	/* Open311 service_code, may be empty */
+	bool active;
+};
+
+#define CATEGORY_ALL_KINDS ((1u << KIND_COUNT) - 1)
+
+/* Same contract as unit_add. */
+int category_add(struct core *c, const struct actor *a, struct category *cat, struct err *err);
+int category_get(struct core *c, int64_t id, struct category *out, struct err *err);
+int category_get_by_code(struct core *c, const char *code, struct category *out, struct err *err);
+int category_get_by_service(struct core *c, const char *service_code, struct category *out,
+			    struct err *err);
+int category_list(struct core *c, struct category **out, size_t *n, struct err *err);
+/* *yes when another category has cat_id as parent. */
+int category_has_children(struct core *c, int64_t cat_id, bool *yes, struct err *err);
+
+/* Parse "complaint|criticism" (or "all") into a kinds mask. */
+int category_kinds_parse(const char *s, unsigned *out);
+/* Write the kinds mask as "criticism|complaint". */
+void category_kinds_format(unsigned kinds, char *out, size_t outsz);
+
+/*
+ * Import from CSV, header
+ *	code,name,parent_code,deadline_hours,kinds,confidential,service_code
+ * (kinds "a|b" or "all"; confidential 0/1).  All or nothing, like units.
+ */
+int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
+			size_t *count, struct err *err);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * core.h - the core context every front end opens: the store, the clock and
+ * the configuration.
+ *
+ *	struct core core;
+ *	struct err err;
+ *	if (core_open(&core, "hamgan.db", &err) < 0) ... err.msg ...
+ *	...
+ *	core_close(&core);
+ *
+ * The dsn is a file path (SQLite) or "sqlite:PATH".  Opening applies the
+ * schema migrations the database lacks; a database made by a newer program is
+ * refused (ERR_INVALID, "... newer than this program ...").
+ *
+ * Time: every core function reads "now" from core_now(), which is the real
+ * clock unless a test or the demo generator set a fixed time with
+ * core_set_now() (0 goes back to the real clock).  So historical data is
+ * made by setting the time before each call.
+ *
+ * A struct core is not thread-safe: open one per thread (SQLite in WAL mode
+ * lets them read concurrently; writers queue on the busy timeout).
+ */
+#ifndef HAMGAN_CORE_CORE_H
+#define HAMGAN_CORE_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct store;
+
+struct core_config {
+	int default_deadline_hours;	/* when a message has no category: 72 */
+	int session_ttl_sec;		/* session lifetime: 12 h */
+	int login_window_sec;		/* failed-login window: 15 min */
+	int login_user_max;		/* failures per user in the window: 5 */
+	int login_addr_max;		/* failures per address in the window: 20 */
+	bool pwhash_fast;		/* argon2id MIN limits (tests); else INTERACTIVE */
+	int sms_max_attempts;		/* give up on an SMS after this many: 5 */
+	int sms_backoff_sec;		/* first retry delay, doubled each time: 30 */
+	int sms_timeout_sec;		/* the send command's time limit: 30 */
+};
+
+struct core {
+	struct store *st;
+	struct core_config cfg;
+	int64_t fixed_now;	/* non-zero: the clock (tests, demo) */
+};
+
+enum core_open_flags {
+	CORE_CREATE = 1 << 0,	/* create the database when missing (hamgan init) */
+};
+
+/*
+ * Open the database named by dsn; without CORE_CREATE a missing database is
+ * ERR_NOTFOUND.  Reads HAMGAN_PWHASH_FAST=1 from the environment to set
+ * cfg.pwhash_fast (see docs/core.md).  On failure nothing needs closing.
+ */
+int core_open(struct core *c, const char *dsn, struct err *err);
+int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err *err);
+void core_close(struct core *c);
+
+/* Schema version of the open database and the one this program writes. */
+int core_schema_version(struct core *c, int *have, int *want, struct err *err);
+
+/* The time, seconds since the epoch (UTC). */
+int64_t core_now(const struct core *c);
+/* Fix the clock at t (0: back to the real clock). */
+void core_set_now(struct core *c, int64_t t);
+
+/* Default configuration (used by core_open). */
+void core_config_init(struct core_config *cfg);
+
+#endif

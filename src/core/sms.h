@@ -1,0 +1,80 @@
+/*
+ * sms.h - the SMS outbox, the sender and inbound SMS.
+ *
+ * Outbox rows are written by the transition that causes them (tracking code
+ * on registration, the answer when answered), in its transaction.  A sender
+ * claims one due row in a transaction (state sending, attempts + 1) before
+ * running the send command, so no row is ever sent twice; then marks it sent,
+ * or pending again with a doubled back-off, or failed after
+ * cfg.sms_max_attempts.  A row left "sending" by a crash stays so (never
+ * resent) and is listed for a person to look at.
+ *
+ * The send command is a program run with two arguments, the number and the
+ * text, with no shell (posix_spawn); exit status 0 means sent.
+ */
+#ifndef HAMGAN_CORE_SMS_H
+#define HAMGAN_CORE_SMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/caps.h"
+#include "base/err.h"
+
+struct core;
+struct msg;
+
+enum sms_state { SMS_PENDING = 0, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT };
+
+struct sms {
+	int64_t id;
+	char to[12];			/* 09xxxxxxxxx */
+	char body[CAP_SMS_TEXT + 1];
+	int64_t msg_id;			/* 0 when not about a message */
+	enum sms_state state;
+	int attempts;
+	int64_t created_at;
+	int64_t next_at;		/* not before */
+	int64_t sent_at;
+	char last_error[CAP_NOTE + 1];
+};
+
+const char *sms_state_name(enum sms_state s);
+
+/* The Persian texts (docs/core.md, "SMS texts"), into out (<= CAP_SMS_TEXT). */
+int sms_text_registered(const struct msg *m, char *out, size_t outsz);
+int sms_text_answered(const struct msg *m, char *out, size_t outsz);
+
+/* Queue a text (inside a core write).  Used by the transitions. */
+int sms_queue(struct core *c, const char *to, const char *text, int64_t msg_id, struct err *err);
+
+/* Claim the oldest due pending row: ERR_NOTFOUND when none is due. */
+int sms_claim(struct core *c, struct sms *out, struct err *err);
+/* Record the outcome of a claimed row (error text may be NULL). */
+int sms_done(struct core *c, const struct sms *s, bool ok, const char *error, struct err *err);
+
+/* Run cmd with (to, text) as its two arguments, no shell, at most timeout_sec
+ * seconds.  0 when it exited 0; ERR_IO with the reason in err otherwise. */
+int sms_run_command(const char *cmd, const char *to, const char *text, int timeout_sec,
+		    struct err *err);
+
+/* Claim and send every due row with cmd; counts of sent and failed tries. */
+int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, struct err *err);
+
+/* Outbox rows (newest first) for inspection; *out malloc'd. */
+int sms_list(struct core *c, size_t max, struct sms **out, size_t *n, struct err *err);
+
+enum sms_inbound_result { SMS_IN_VERDICT = 1, SMS_IN_NEW };
+
+/*
+ * An SMS from `from` (any mobile spelling) with text: "31" or "33" (ASCII,
+ * Persian or Arabic-Indic digits, surrounding space ignored) is the verdict
+ * (accept, object) on the sender's latest answered message (ERR_NOTFOUND when
+ * there is none); any other text registers a new message on the SMS channel.
+ * *what says which; *out (may be NULL) the message.
+ */
+int sms_inbound(struct core *c, const char *from, const char *text, int *what, struct msg *out,
+		struct err *err);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * user.h - accounts, passwords, sessions and the failed-login limit.
+ *
+ * Passwords are argon2id (libsodium crypto_pwhash_str) with the INTERACTIVE
+ * limits, or the MIN limits when core->cfg.pwhash_fast is set (tests; set by
+ * HAMGAN_PWHASH_FAST=1).  Session tokens are 256 random bits given to the
+ * caller as 64 hex digits; only their BLAKE2b hash is stored.  Failed logins
+ * are stored (they survive restarts) and limited per user and per address:
+ * past the limit user_login returns ERR_LIMITED and *retry_after seconds.
+ */
+#ifndef HAMGAN_CORE_USER_H
+#define HAMGAN_CORE_USER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/actor.h"
+
+struct core;
+
+#define PWHASH_MAX 128		/* crypto_pwhash_STRBYTES */
+#define SESSION_TOKEN_HEX 64	/* 32 random bytes in hex */
+
+struct user {
+	int64_t id;
+	char username[CAP_CODE];	/* [a-z0-9._-] */
+	char name[CAP_NAME];
+	enum role role;			/* operator, staff, manager, inspector, admin */
+	int64_t unit_id;		/* required for staff and manager */
+	bool active;
+	int64_t created_at;
+	char pwhash[PWHASH_MAX];	/* filled by reads; callers never need it */
+};
+
+/*
+ * Add u (username, name, role, unit_id, active) with password; sets u->id.
+ * Admin or system only.  ERR_INVALID (bad field, password shorter than 8
+ * bytes or longer than CAP_PASSWORD, staff/manager without a unit),
+ * ERR_CONFLICT (username taken).
+ */
+int user_add(struct core *c, const struct actor *a, struct user *u, const char *password,
+	     struct err *err);
+int user_get(struct core *c, int64_t id, struct user *out, struct err *err);
+int user_get_by_name(struct core *c, const char *username, struct user *out, struct err *err);
+int user_list(struct core *c, struct user **out, size_t *n, struct err *err);
+int user_set_password(struct core *c, const struct actor *a, const char *username,
+		      const char *password, struct err *err);
+/* Disable the account and revoke its sessions. */
+int user_disable(struct core *c, const struct actor *a, const char *username, struct err *err);
+
+/* The actor for a user record. */
+struct actor user_actor(const struct user *u);
+
+/*
+ * Check username/password from addr (an IP address text, may be "") and on
+ * success create a session: token (65 bytes) gets the token, *who the actor.
+ * ERR_AUTH on bad credentials or a disabled account (the failure is stored),
+ * ERR_LIMITED with *retry_after when over the limit (nothing checked).
+ */
+int user_login(struct core *c, const char *username, const char *password, const char *addr,
+	       char token[SESSION_TOKEN_HEX + 1], struct actor *who, int64_t *retry_after,
+	       struct err *err);
+
+/* A new session for user_id (active users only). */
+int session_create(struct core *c, int64_t user_id, char token[SESSION_TOKEN_HEX + 1],
+		   struct err *err);
+/* token -> actor; ERR_AUTH when unknown, expired, revoked or the user is
+ * disabled. */
+int session_lookup(struct core *c, const char *token, struct actor *who, struct err *err);
+/* Revoke one session; unknown tokens are ERR_NOTFOUND. */
+int session_revoke(struct core *c, const char *token, struct err *err);
+
+#endif
