@@ -623,17 +623,20 @@ static int setup_units(struct gen *g)
 		total += regions[r].districts;
 	g->units = xcalloc((size_t)total, sizeof(*g->units));
 
-	if ((rc = add_unit(g, "tehran", "شهرداری تهران", UNIT_ORGANISATION, -1, -1)) < 0)
+	rc = add_unit(g, "tehran", "شهرداری تهران", UNIT_ORGANISATION, -1, -1);
+	if (rc < 0)
 		return rc;
 	g->u_root = rc;
-	if ((rc = add_unit(g, "centre-1888", "مرکز نظارت همگانی ۱۸۸۸", UNIT_CENTRE, g->u_root,
-			   -1)) < 0)
+	rc = add_unit(g, "centre-1888", "مرکز نظارت همگانی ۱۸۸۸", UNIT_CENTRE, g->u_root,
+	      -1);
+	if (rc < 0)
 		return rc;
 	g->u_centre = rc;
 	for (d = 0; d < DEPT_COUNT; d++) {
 		int parent = depts[d].parent < 0 ? g->u_root : g->u_dept[depts[d].parent];
 
-		if ((rc = add_unit(g, depts[d].code, depts[d].name, UNIT_DEPARTMENT, parent, -1)) < 0)
+		rc = add_unit(g, depts[d].code, depts[d].name, UNIT_DEPARTMENT, parent, -1);
+		if (rc < 0)
 			return rc;
 		g->u_dept[d] = rc;
 		g->units[rc].staff = DEMO_REGIONS + d;
@@ -771,46 +774,61 @@ static int setup_users(struct gen *g)
 	char uname[CAP_CODE];
 	int i, rc;
 
-	if ((rc = add_user(g, &g->admin, "admin", "مدیر سامانه", ROLE_ADMIN, -1, true)) < 0 ||
-	    (rc = add_user(g, &g->ops[0], "operator", "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR,
-			   g->u_centre, true)) < 0 ||
-	    (rc = add_user(g, &g->insp[0], "inspector", "بازرس سازمان بازرسی", ROLE_INSPECTOR,
-			   g->u_dept[DEPT_INSPECTION], true)) < 0 ||
-	    (rc = add_user(g, &g->mayor, "mayor", "شهردار تهران", ROLE_MANAGER, g->u_root,
-			   true)) < 0 ||
-	    (rc = add_user(g, &g->mgr[R12], "manager12", "شهردار منطقه ۱۲", ROLE_MANAGER,
-			   g->u_region[R12], true)) < 0 ||
-	    (rc = add_user(g, &g->staff[R12], "staff12", "کارشناس پاسخگویی منطقه ۱۲",
-			   ROLE_STAFF, g->u_region[R12], true)) < 0)
-		return rc;
+	static const struct {
+		const char *username, *name;
+		enum role role;
+	} printed[] = {
+		{ "admin", "مدیر سامانه", ROLE_ADMIN },
+		{ "operator", "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR },
+		{ "inspector", "بازرس سازمان بازرسی", ROLE_INSPECTOR },
+		{ "mayor", "شهردار تهران", ROLE_MANAGER },
+		{ "manager12", "شهردار منطقه ۱۲", ROLE_MANAGER },
+		{ "staff12", "کارشناس پاسخگویی منطقه ۱۲", ROLE_STAFF },
+	};
+	struct user *who[] = { &g->admin, &g->ops[0], &g->insp[0], &g->mayor, &g->mgr[R12],
+			       &g->staff[R12] };
+	const int unit[] = { -1, g->u_centre, g->u_dept[DEPT_INSPECTION], g->u_root,
+			     g->u_region[R12], g->u_region[R12] };
+
+	for (i = 0; i < DEMO_LOGINS; i++) {
+		rc = add_user(g, who[i], printed[i].username, printed[i].name, printed[i].role,
+			      unit[i], true);
+		if (rc < 0)
+			return rc;
+	}
 	for (i = 1; i < NOPS; i++) {
 		snprintf(uname, sizeof(uname), "operator%d", i + 1);
-		if ((rc = add_user(g, &g->ops[i], uname, "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR,
-				   g->u_centre, false)) < 0)
+		rc = add_user(g, &g->ops[i], uname, "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR,
+	      g->u_centre, false);
+		if (rc < 0)
 			return rc;
 	}
 	for (i = 1; i < NINSP; i++) {
 		snprintf(uname, sizeof(uname), "inspector%d", i + 1);
-		if ((rc = add_user(g, &g->insp[i], uname, "بازرس سازمان بازرسی", ROLE_INSPECTOR,
-				   g->u_dept[DEPT_INSPECTION], false)) < 0)
+		rc = add_user(g, &g->insp[i], uname, "بازرس سازمان بازرسی", ROLE_INSPECTOR,
+	      g->u_dept[DEPT_INSPECTION], false);
+		if (rc < 0)
 			return rc;
 	}
 	for (i = 0; i < DEMO_REGIONS; i++) {
 		if (i == R12)
 			continue;
 		snprintf(uname, sizeof(uname), "staff-region-%02d", i + 1);
-		if ((rc = add_user(g, &g->staff[i], uname, "کارشناس پاسخگویی منطقه", ROLE_STAFF,
-				   g->u_region[i], false)) < 0)
+		rc = add_user(g, &g->staff[i], uname, "کارشناس پاسخگویی منطقه", ROLE_STAFF,
+	      g->u_region[i], false);
+		if (rc < 0)
 			return rc;
 		snprintf(uname, sizeof(uname), "manager-region-%02d", i + 1);
-		if ((rc = add_user(g, &g->mgr[i], uname, "شهردار منطقه", ROLE_MANAGER,
-				   g->u_region[i], false)) < 0)
+		rc = add_user(g, &g->mgr[i], uname, "شهردار منطقه", ROLE_MANAGER,
+	      g->u_region[i], false);
+		if (rc < 0)
 			return rc;
 	}
 	for (i = 0; i < DEPT_COUNT; i++) {
 		snprintf(uname, sizeof(uname), "staff-%s", depts[i].code);
-		if ((rc = add_user(g, &g->staff[DEMO_REGIONS + i], uname, depts[i].name,
-				   ROLE_STAFF, g->u_dept[i], false)) < 0)
+		rc = add_user(g, &g->staff[DEMO_REGIONS + i], uname, depts[i].name,
+	      ROLE_STAFF, g->u_dept[i], false);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
@@ -1725,7 +1743,7 @@ static int step(struct gen *g, struct dm *m)
 
 		a = user_actor(&g->ops[rnd_int(rs, NOPS)]);
 		rc = msg_refer(g->c, &a, m->id, 0, g->units[to].id, cat, 0,
-			       "ارجاع جهت رسیدگی", NULL, g->err);
+	       "ارجاع جهت رسیدگی", NULL, g->err);
 		if (rc < 0)
 			return fail(g, rc, "referring a message", m);
 		m->state = STATE_REFERRED;
@@ -1775,7 +1793,7 @@ static int step(struct gen *g, struct dm *m)
 	case PH_TRANSFER:
 		a = user_actor(staff_for(g, m->cur));
 		rc = msg_transfer(g->c, &a, m->id, 0, g->units[m->transfer_to].id,
-				  "واگذاری به ناحیه", NULL, g->err);
+		  "واگذاری به ناحیه", NULL, g->err);
 		if (rc < 0)
 			return fail(g, rc, "transferring a message", m);
 		m->state = STATE_REFERRED;
@@ -1891,9 +1909,11 @@ static int batch_tick(struct gen *g)
 	if (++g->ops_in_batch < DEMO_BATCH)
 		return 0;
 	g->ops_in_batch = 0;
-	if ((rc = core_batch_commit(g->c, g->err)) < 0)
+	rc = core_batch_commit(g->c, g->err);
+	if (rc < 0)
 		return fail(g, rc, "committing a batch", NULL);
-	if ((rc = core_batch_begin(g->c, g->err)) < 0)
+	rc = core_batch_begin(g->c, g->err);
+	if (rc < 0)
 		return fail(g, rc, "starting a batch", NULL);
 	return 0;
 }
@@ -1956,22 +1976,26 @@ static int play(struct gen *g)
 
 		if (next_sess < g->ns && (!m || g->s[next_sess].create_at <= m->at)) {
 			core_set_now(g->c, g->s[next_sess].create_at);
-			if ((rc = create_session(g, &g->s[next_sess], next_sess)) < 0)
+			rc = create_session(g, &g->s[next_sess], next_sess);
+			if (rc < 0)
 				return rc;
 			next_sess++;
-			if ((rc = batch_tick(g)) < 0)
+			rc = batch_tick(g);
+			if (rc < 0)
 				return rc;
 			continue;
 		}
 		if (m->at >= g->end)
 			break;	/* the rest happens after the data ends */
 		core_set_now(g->c, m->at);
-		if ((rc = step(g, m)) < 0)
+		rc = step(g, m);
+		if (rc < 0)
 			return rc;
 		if (m->phase == PH_DONE)
 			g->heap[0] = g->heap[--g->nheap];
 		heap_down(g, 0);
-		if ((rc = batch_tick(g)) < 0)
+		rc = batch_tick(g);
+		if (rc < 0)
 			return rc;
 		if (g->res->registered * 10 / (long)g->n > done_pct) {
 			done_pct = g->res->registered * 10 / (long)g->n;
@@ -2021,19 +2045,27 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	g.m = xcalloc(g.n, sizeof(*g.m));
 	g.scratch = xcalloc(1, sizeof(*g.scratch));
 
-	if ((rc = setup_days(&g)) < 0)
+	rc = setup_days(&g);
+	if (rc < 0)
 		goto out;
-	if ((rc = core_batch_bulk(c, true, err)) < 0)
+	rc = core_batch_bulk(c, true, err);
+	if (rc < 0)
 		goto out;
 	/* the organisation exists a month before the first message */
 	core_set_now(c, g.day_start[0] - 30 * DAY);
 	progress(&g, 0, "units, categories and users");
-	if ((rc = core_batch_begin(c, err)) < 0)
+	rc = core_batch_begin(c, err);
+	if (rc < 0)
 		goto out;
-	if ((rc = setup_units(&g)) < 0 || (rc = setup_categories(&g)) < 0 ||
-	    (rc = setup_users(&g)) < 0)
+	rc = setup_units(&g);
+	if (rc == 0)
+		rc = setup_categories(&g);
+	if (rc == 0)
+		rc = setup_users(&g);
+	if (rc < 0)
 		goto rollback;
-	if ((rc = core_batch_commit(c, err)) < 0)
+	rc = core_batch_commit(c, err);
+	if (rc < 0)
 		goto rollback;
 
 	plan_sessions(&g);
@@ -2044,11 +2076,14 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	plan_region12_paths(&g, W_1399);
 	plan_flow(&g);
 
-	if ((rc = core_batch_begin(c, err)) < 0)
+	rc = core_batch_begin(c, err);
+	if (rc < 0)
 		goto out;
-	if ((rc = play(&g)) < 0)
+	rc = play(&g);
+	if (rc < 0)
 		goto rollback;
-	if ((rc = core_batch_commit(c, err)) < 0)
+	rc = core_batch_commit(c, err);
+	if (rc < 0)
 		goto rollback;
 	rc = 0;
 	goto out;
