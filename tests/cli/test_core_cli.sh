@@ -100,7 +100,7 @@ t_exit "sms send with a bad interval" 2 "$HAMGAN" sms send --command x --interva
 # the audit chain
 t_exit "audit verify holds" 0 "$HAMGAN" audit verify --db "$DB"
 n=$(count audit)
-t_exit "the audit table refuses an update" 19 sqlite3 "$DB" "UPDATE audit SET actor = 'x' WHERE seq = 3"
+t_exit "the audit table refuses an update" 0 sh -c "! sqlite3 '$DB' \"UPDATE audit SET actor = 'x' WHERE seq = 3\" 2>/dev/null"
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET payload = '{}' WHERE seq = 3"
 t_exit "audit verify fails after tampering" 1 "$HAMGAN" audit verify --db "$DB"
 t_eq "naming the entry" "$(cat "$T_TMP/stdout")" "broken at entry 3"
