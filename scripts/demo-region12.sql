@@ -4,14 +4,15 @@
 -- Windows: the first nine months of 1398 and 1399 (Tehran midnights, +03:30).
 -- Definitions as docs/reports.md: first referral into region-12's subtree on
 -- a day of the window; answered = state answered/closed; evaluated and
--- acceptable from the standing answer's grade, else its verdict.
+-- acceptable from the latest answer's grade, else its verdict (also when that
+-- verdict reopened the message).
 WITH w(y, a, b) AS (VALUES (1398, 1553113800, 1576960200), (1399, 1584649800, 1608496200)),
 r12 AS (SELECT id FROM units WHERE path LIKE (SELECT path FROM units WHERE code = 'region-12') || '%'),
 m AS (SELECT w.y, x.* FROM messages x JOIN w ON x.first_referred_at >= w.a AND x.first_referred_at < w.b
       WHERE x.first_referred_unit IN (SELECT id FROM r12)),
 f AS (SELECT y, count(*) AS referred, sum(state IN (3, 4)) AS answered,
-             sum(state IN (3, 4) AND (grade > 0 OR verdict > 0)) AS evaluated,
-             sum(state IN (3, 4) AND CASE WHEN grade > 0 THEN grade = 1 WHEN verdict > 0 THEN verdict = 1 ELSE 0 END) AS acceptable,
+             sum(answered_at > 0 AND (grade > 0 OR verdict > 0)) AS evaluated,
+             sum(answered_at > 0 AND CASE WHEN grade > 0 THEN grade = 1 WHEN verdict > 0 THEN verdict = 1 ELSE 0 END) AS acceptable,
              avg(CASE WHEN state IN (3, 4) THEN answered_at - first_referred_at END) / 3600.0 AS mean_hours
       FROM m GROUP BY y)
 SELECT y AS year, referred,
