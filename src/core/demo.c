@@ -547,6 +547,7 @@ struct gen {
 	const struct demo_opts *o;
 	struct demo_result *res;
 	uint64_t seed;
+	uint64_t code_rng;	/* the tracking codes' own stream */
 	struct err *err;
 
 	struct gunit *units;
@@ -2056,6 +2057,15 @@ int demo_span(int64_t *from, int64_t *to, struct err *err)
 	return 0;
 }
 
+/* Tracking codes from the seed, so that a seed makes the same database. */
+static int demo_code_new(void *ctx, char out[11])
+{
+	struct gen *g = ctx;
+
+	tracking_code_from(rnd_next(&g->code_rng), out);
+	return 0;
+}
+
 int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result *res,
 		  struct err *err)
 {
@@ -2075,6 +2085,9 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	g.res = res;
 	g.seed = o->seed;
 	g.err = err;
+	g.code_rng = rnd_stream(g.seed, 11, 0);
+	c->code_new = demo_code_new;
+	c->code_ctx = &g;
 	g.sys = actor_system("demo");
 	g.n = (size_t)o->messages;
 	g.m = xcalloc(g.n, sizeof(*g.m));
@@ -2128,6 +2141,8 @@ out:
 	if (core_batch_bulk(c, false, rc < 0 ? NULL : err) < 0 && rc == 0)
 		rc = ERR_STORE;
 	core_set_now(c, 0);
+	c->code_new = NULL;
+	c->code_ctx = NULL;
 	free(g.units);
 	free(g.day_start);
 	free(g.day_w);

@@ -68,7 +68,7 @@ static void db_remove(struct db *d)
 	rmdir(d->dir);
 }
 
-/* BLAKE2b of every message column except the tracking code, in id order. */
+/* BLAKE2b of every message column, tracking code included, in id order. */
 static void messages_hash(const char *path, unsigned char out[32])
 {
 	sqlite3 *db;
@@ -85,8 +85,6 @@ static void messages_hash(const char *path, unsigned char out[32])
 		for (i = 0; i < n; i++) {
 			const unsigned char *t;
 
-			if (strcmp(sqlite3_column_name(st, i), "code") == 0)
-				continue;
 			t = sqlite3_column_text(st, i);
 			crypto_generichash_update(&h, t ? t : (const unsigned char *)"\\N",
 						  t ? (size_t)sqlite3_column_bytes(st, i) : 2);
