@@ -36,4 +36,8 @@ int tehran_day_of(int64_t utc, struct jdate *out);
  * 00:00 not exist, the first instant of that day): 0, ERR_IO, ERR_INVALID. */
 int tehran_day_start(const struct jdate *d, int64_t *utc);
 
+/* The same for a day number (days since 1970-01-01 of the local date), so
+ * the end of the last supported day can be computed too. */
+int tehran_local_midnight(int64_t days, int64_t *utc);
+
 #endif

@@ -1,0 +1,316 @@
+/*
+ * tehran.c - Asia/Tehran offsets from the TZif file (RFC 8536).
+ *
+ * The file is read once, under pthread_once, into a fixed table; every
+ * count in it is checked against the file's length and against our own caps
+ * before use.  Only the version 2+ (64-bit) section and the footer are used.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/str.h"
+#include "fa/tehran.h"
+
+/* Tehran's file holds under 200 transitions; these caps are generous and
+ * keep a corrupt file from making us read or keep more than a few KiB. */
+#define TZ_FILE_MAX (64 * 1024)
+#define TZ_TRANS_MAX 2000
+#define TZ_TYPES_MAX 256
+#define TZ_PATH_MAX 4096
+
+struct zone {
+	int rc;				/* 0 loaded, or ERR_IO */
+	size_t ntrans;
+	int64_t at[TZ_TRANS_MAX];	/* transition instants, ascending */
+	int off[TZ_TRANS_MAX];		/* offset in force from at[i] on */
+	int first_off;			/* before the first transition */
+	bool have_footer;
+	int footer_off;			/* after the last transition */
+};
+
+static struct zone zone;
+static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
+static char zone_path[TZ_PATH_MAX] = TEHRAN_TZFILE_DEFAULT;
+static bool zone_started;
+static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int64_t be64(const unsigned char *p)
+{
+	return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
+}
+
+/*
+ * Parse a POSIX TZ footer naming a standard time only: "<+0330>-3:30" or
+ * "IRST-3:30".  A footer with a DST part is refused (the last transition's
+ * offset is used then).  The POSIX sign is west-positive, so "-3:30" is
+ * UTC+03:30.
+ */
+static int parse_footer(const char *s, int *off)
+{
+	int sign = 1, h = 0, m = 0, sec = 0, nd = 0;
+
+	if (*s == '<') {
+		while (*s && *s != '>')
+			s++;
+		if (*s++ != '>')
+			return ERR_INVALID;
+	} else {
+		while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'))
+			s++;
+	}
+	if (*s == '+' || *s == '-')
+		sign = *s++ == '-' ? -1 : 1;
+	for (; *s >= '0' && *s <= '9' && nd < 3; s++, nd++)
+		h = h * 10 + (*s - '0');
+	if (nd == 0 || h > 24)
+		return ERR_INVALID;
+	if (*s == ':') {
+		s++;
+		for (nd = 0; *s >= '0' && *s <= '9' && nd < 2; s++, nd++)
+			m = m * 10 + (*s - '0');
+		if (nd != 2 || m > 59)
+			return ERR_INVALID;
+	}
+	if (*s == ':') {
+		s++;
+		for (nd = 0; *s >= '0' && *s <= '9' && nd < 2; s++, nd++)
+			sec = sec * 10 + (*s - '0');
+		if (nd != 2 || sec > 59)
+			return ERR_INVALID;
+	}
+	if (*s != '\0')
+		return ERR_INVALID;	/* a DST part follows */
+	*off = -sign * (h * 3600 + m * 60 + sec);
+	return 0;
+}
+
+/* The six counts of a TZif header at p. */
+struct tzcounts { uint32_t isut, isstd, leap, time, type, chars; };
+
+static void read_counts(const unsigned char *p, struct tzcounts *c)
+{
+	c->isut = be32(p + 20);
+	c->isstd = be32(p + 24);
+	c->leap = be32(p + 28);
+	c->time = be32(p + 32);
+	c->type = be32(p + 36);
+	c->chars = be32(p + 40);
+}
+
+/* Size of a data block with the given counts and time size (4 or 8). */
+static size_t block_size(const struct tzcounts *c, size_t tsz)
+{
+	return (size_t)c->time * tsz + c->time + (size_t)c->type * 6 + c->chars +
+	       (size_t)c->leap * (tsz + 4) + c->isstd + c->isut;
+}
+
+static bool counts_sane(const struct tzcounts *c)
+{
+	return c->time <= TZ_TRANS_MAX && c->type >= 1 && c->type <= TZ_TYPES_MAX &&
+	       c->chars <= TZ_FILE_MAX && c->leap <= TZ_FILE_MAX && c->isstd <= TZ_TYPES_MAX &&
+	       c->isut <= TZ_TYPES_MAX;
+}
+
+static int parse_tzif(const unsigned char *f, size_t len, struct zone *z)
+{
+	struct tzcounts c1, c2;
+	const unsigned char *p, *times, *idx, *types;
+	size_t pos, i, flen;
+	char footer[128];
+
+	if (len < 44 || memcmp(f, "TZif", 4) != 0 || f[4] < '2')
+		return ERR_INVALID;
+	read_counts(f, &c1);
+	if (!counts_sane(&c1))
+		return ERR_INVALID;
+	pos = 44 + block_size(&c1, 4);
+	if (pos + 44 > len || memcmp(f + pos, "TZif", 4) != 0)
+		return ERR_INVALID;
+	read_counts(f + pos, &c2);
+	if (!counts_sane(&c2))
+		return ERR_INVALID;
+	p = f + pos + 44;
+	if (block_size(&c2, 8) > len - (pos + 44))
+		return ERR_INVALID;
+	times = p;
+	idx = times + (size_t)c2.time * 8;
+	types = idx + c2.time;
+	z->ntrans = c2.time;
+	for (i = 0; i < c2.time; i++) {
+		z->at[i] = be64(times + 8 * i);
+		if (idx[i] >= c2.type || (i > 0 && z->at[i] <= z->at[i - 1]))
+			return ERR_INVALID;
+		z->off[i] = (int32_t)be32(types + 6 * (size_t)idx[i]);
+	}
+	z->first_off = (int32_t)be32(types);	/* type 0, RFC 8536 3.2 */
+	for (i = 0; i < c2.type; i++) {
+		int32_t o = (int32_t)be32(types + 6 * i);
+
+		if (o < -26 * 3600 || o > 26 * 3600)
+			return ERR_INVALID;
+	}
+	/* Footer: "\n" TZ "\n" right after the block. */
+	pos = pos + 44 + block_size(&c2, 8);
+	z->have_footer = false;
+	if (pos < len && f[pos] == '\n') {
+		for (flen = 0; pos + 1 + flen < len && f[pos + 1 + flen] != '\n'; flen++)
+			;
+		if (pos + 1 + flen < len && flen < sizeof(footer)) {
+			memcpy(footer, f + pos + 1, flen);
+			footer[flen] = '\0';
+			z->have_footer = parse_footer(footer, &z->footer_off) == 0;
+		}
+	}
+	return 0;
+}
+
+static void zone_load(void)
+{
+	static unsigned char f[TZ_FILE_MAX];
+	FILE *fp;
+	size_t len;
+
+	pthread_mutex_lock(&path_lock);
+	zone_started = true;
+	pthread_mutex_unlock(&path_lock);
+	zone.rc = ERR_IO;
+	fp = fopen(zone_path, "rb");
+	if (!fp)
+		return;
+	len = fread(f, 1, sizeof(f), fp);
+	/* a file filling the whole buffer may be longer: refuse it */
+	if (!ferror(fp) && len < sizeof(f) && parse_tzif(f, len, &zone) == 0)
+		zone.rc = 0;
+	fclose(fp);
+}
+
+int tehran_set_tzfile(const char *path)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&path_lock);
+	if (zone_started || str_copy(zone_path, sizeof(zone_path), path) >= sizeof(zone_path))
+		rc = ERR_INVALID;
+	pthread_mutex_unlock(&path_lock);
+	return rc;
+}
+
+static int zone_get(const struct zone **z)
+{
+	pthread_once(&zone_once, zone_load);
+	*z = &zone;
+	return zone.rc;
+}
+
+static int offset_at(const struct zone *z, int64_t t)
+{
+	size_t lo = 0, hi = z->ntrans;
+
+	if (z->ntrans == 0 || t < z->at[0])
+		return z->ntrans == 0 && z->have_footer ? z->footer_off : z->first_off;
+	if (t >= z->at[z->ntrans - 1] && z->have_footer)
+		return z->footer_off;
+	/* the last i with at[i] <= t */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (z->at[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return z->off[lo];
+}
+
+int tehran_offset(int64_t utc, int *offset_sec)
+{
+	const struct zone *z;
+	int rc = zone_get(&z);
+
+	if (rc != 0)
+		return rc;
+	*offset_sec = offset_at(z, utc);
+	return 0;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+int tehran_day_of(int64_t utc, struct jdate *out)
+{
+	const struct zone *z;
+	int rc = zone_get(&z);
+
+	if (rc != 0)
+		return rc;
+	/* far outside the calendar range; keeps the sum below from overflowing */
+	if (utc < -(INT64_C(1) << 40) || utc > (INT64_C(1) << 40))
+		return ERR_INVALID;
+	return jalali_from_days(floor_div(utc + offset_at(z, utc), 86400), out);
+}
+
+/* The local wall-clock second at utc. */
+static int64_t local_at(const struct zone *z, int64_t utc)
+{
+	return utc + offset_at(z, utc);
+}
+
+int tehran_local_midnight(int64_t days, int64_t *utc)
+{
+	const struct zone *z;
+	int64_t l = days * 86400, best = INT64_MAX, u;
+	size_t i;
+	int rc = zone_get(&z);
+
+	if (rc != 0)
+		return rc;
+	if (days < -(INT64_C(1) << 30) || days > (INT64_C(1) << 30))
+		return ERR_INVALID;
+	/*
+	 * The day starts at the first instant whose wall clock reads l or
+	 * later while the instant before read earlier: either l minus one of
+	 * the zone's offsets, or (when a change skipped midnight) a transition
+	 * close to l.
+	 */
+	for (i = 0; i <= z->ntrans + 2; i++) {
+		if (i < z->ntrans) {
+			if (z->at[i] < l - 2 * 86400 || z->at[i] > l + 2 * 86400)
+				continue;
+			u = z->at[i];
+		} else if (i == z->ntrans) {
+			u = l - z->first_off;
+		} else if (i == z->ntrans + 1) {
+			u = l - offset_at(z, l - 86400);
+		} else {
+			u = l - offset_at(z, l + 86400);
+		}
+		if (u < best && local_at(z, u) >= l && local_at(z, u - 1) < l)
+			best = u;
+	}
+	/* the offsets near l are all tried above, so some candidate holds;
+	 * local time only jumps by whole offsets */
+	if (best == INT64_MAX)
+		return ERR_INVALID;
+	*utc = best;
+	return 0;
+}
+
+int tehran_day_start(const struct jdate *d, int64_t *utc)
+{
+	if (!jalali_valid(d))
+		return ERR_INVALID;
+	return tehran_local_midnight(jalali_to_days(d), utc);
+}
