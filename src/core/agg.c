@@ -170,6 +170,25 @@ int agg_hist_decode_add(struct agg_hist *h, const unsigned char *p, size_t len, 
 	return 0;
 }
 
+int agg_hist_decode_dense(const unsigned char *p, size_t len, int64_t *count, int64_t *sum)
+{
+	size_t pos = 0;
+	uint64_t d, c, s;
+	int64_t bin = 0;
+
+	while (pos < len) {
+		if (get_uvarint(p, len, &pos, &d) < 0 || get_uvarint(p, len, &pos, &c) < 0 ||
+		    get_uvarint(p, len, &pos, &s) < 0)
+			return ERR_INVALID;
+		if (d >= AGG_BINS || bin + (int64_t)d >= AGG_BINS)
+			return ERR_INVALID;
+		bin += (int64_t)d;
+		count[bin] += unzz(c);
+		sum[bin] += unzz(s);
+	}
+	return 0;
+}
+
 /* ---- contribution ---- */
 
 int agg_day_of(int64_t t, int64_t *day, struct err *err)

@@ -107,6 +107,9 @@ void agg_hist_add(struct agg_hist *h, int bin, int64_t count, int64_t sum);
  * malloc'd blob. */
 int agg_hist_decode_add(struct agg_hist *h, const unsigned char *p, size_t len, int sign);
 unsigned char *agg_hist_encode(const struct agg_hist *h, size_t *len);
+/* Decode a blob adding into dense arrays count[AGG_BINS], sum[AGG_BINS]
+ * (the report's accumulators).  0 or ERR_INVALID. */
+int agg_hist_decode_dense(const unsigned char *p, size_t len, int64_t *count, int64_t *sum);
 
 /* A message's contribution. */
 struct agg_contrib {
