@@ -7,4 +7,15 @@ int cmd_version(int argc, char **argv);
 
 extern const char cmd_fa_usage[];
 
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_category(int argc, char **argv);
+int cmd_message(int argc, char **argv);
+int cmd_overdue(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_sms(int argc, char **argv);
+extern const char cmd_init_usage[], cmd_user_usage[], cmd_unit_usage[], cmd_category_usage[],
+	cmd_message_usage[], cmd_overdue_usage[], cmd_audit_usage[], cmd_sms_usage[];
+
 #endif

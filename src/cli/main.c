@@ -15,6 +15,14 @@ static int cmd_help(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	{ "fa", cmd_fa, "Persian tools: Jalali dates, digits, normalising, ids", cmd_fa_usage },
+	{ "init", cmd_init, "create or migrate a database", cmd_init_usage },
+	{ "user", cmd_user, "accounts: add, list, passwd, disable", cmd_user_usage },
+	{ "unit", cmd_unit, "units: import, list", cmd_unit_usage },
+	{ "category", cmd_category, "categories: import, list", cmd_category_usage },
+	{ "message", cmd_message, "messages: show", cmd_message_usage },
+	{ "overdue", cmd_overdue, "list overdue messages by unit", cmd_overdue_usage },
+	{ "audit", cmd_audit, "audit log: verify", cmd_audit_usage },
+	{ "sms", cmd_sms, "SMS outbox: send", cmd_sms_usage },
 	{ "help", cmd_help, "show help for a command", "usage: hamgan help [<command>]\n" },
 	{ "version", cmd_version, "print the version", "usage: hamgan version\n" },
 	{ NULL, NULL, NULL, NULL },

@@ -1,0 +1,189 @@
+/* cli_db.c - shared helpers of the database commands; see cli_db.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+#include "cli/cli.h"
+#include "cli/cli_db.h"
+#include "fa/jalali.h"
+#include "fa/tehran.h"
+
+int cli_parse(const char *prog, int argc, char **argv, const struct cli_opt *opts,
+	      const char **pos, int min_pos, int max_pos, int *npos)
+{
+	bool only_pos = false;
+	int i, r;
+
+	*npos = 0;
+	for (i = 1; i < argc; i++) {
+		const struct cli_opt *o;
+		const char *a = argv[i];
+
+		if (!only_pos && str_eq(a, "--")) {
+			only_pos = true;
+			continue;
+		}
+		if (!only_pos && a[0] == '-' && a[1] != '\0') {
+			for (o = opts; o && o->name; o++) {
+				if (o->flag && str_eq(a, o->name)) {
+					*o->flag = true;
+					break;
+				}
+				if (o->value) {
+					r = cli_opt_value(argc, argv, &i, o->name, o->value);
+					if (r < 0)
+						return cli_usage_error(prog, "'%s' needs a value",
+								       o->name);
+					if (r == 1)
+						break;
+				}
+			}
+			if (!o || !o->name)
+				return cli_usage_error(prog, "unknown option '%s'", a);
+			continue;
+		}
+		if (*npos >= max_pos)
+			return cli_usage_error(prog, "too many arguments");
+		pos[(*npos)++] = a;
+	}
+	if (*npos < min_pos)
+		return cli_usage_error(prog, "missing argument");
+	return EXIT_OK;
+}
+
+int cli_core_open(struct core *c, const char *db, bool create)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (core_open_flags(c, db ? db : CLI_DB_DEFAULT, create ? CORE_CREATE : 0, &err) < 0)
+		return cli_fail("%s", err.msg);
+	return EXIT_OK;
+}
+
+static int read_line(FILE *fp, char *out, size_t outsz)
+{
+	size_t len;
+
+	if (!fgets(out, (int)outsz, fp))
+		return -1;
+	len = strlen(out);
+	if (len && out[len - 1] == '\n')
+		out[--len] = '\0';
+	else if (!feof(fp))
+		return -2;	/* longer than the buffer */
+	if (len && out[len - 1] == '\r')
+		out[--len] = '\0';
+	return 0;
+}
+
+static int prompt(FILE *tty, const char *label, char *out, size_t outsz)
+{
+	struct termios old, quiet;
+	int fd = fileno(tty), rc;
+
+	fputs(label, tty);
+	fflush(tty);
+	if (tcgetattr(fd, &old) != 0)
+		return -1;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	rc = read_line(tty, out, outsz);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	fputc('\n', tty);
+	return rc;
+}
+
+int cli_read_password(bool from_stdin, bool confirm, char *out, size_t outsz)
+{
+	char again[1100];
+	FILE *tty;
+	int rc;
+
+	if (from_stdin) {
+		rc = read_line(stdin, out, outsz);
+		if (rc == -2)
+			return cli_fail("the password is too long");
+		if (rc < 0)
+			return cli_fail("no password on standard input");
+		return EXIT_OK;
+	}
+	tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return cli_fail("no terminal to ask for the password: use --password-stdin");
+	rc = prompt(tty, "password: ", out, outsz);
+	if (rc == 0 && confirm) {
+		rc = prompt(tty, "again: ", again, sizeof(again));
+		if (rc == 0 && !str_eq(out, again)) {
+			fclose(tty);
+			return cli_fail("the passwords differ");
+		}
+	}
+	fclose(tty);
+	if (rc == -2)
+		return cli_fail("the password is too long");
+	if (rc < 0)
+		return cli_fail("cannot read the password");
+	return EXIT_OK;
+}
+
+int cli_read_file(const char *path, size_t cap, char **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	*data = NULL;
+	*len = 0;
+	if (!fp)
+		return cli_fail("cannot open '%s': %s", path, strerror(errno));
+	buf = xmalloc(cap + 2);
+	n = fread(buf, 1, cap + 1, fp);
+	if (ferror(fp)) {
+		fclose(fp);
+		free(buf);
+		return cli_fail("cannot read '%s'", path);
+	}
+	fclose(fp);
+	if (n > cap) {
+		free(buf);
+		return cli_fail("'%s' is larger than %zu bytes", path, cap);
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return EXIT_OK;
+}
+
+const char *cli_time(int64_t t, char *buf, size_t bufsz)
+{
+	struct gdate g;
+	struct jdate j;
+	char jd[JALALI_FMT_MAX];
+	int64_t days, secs;
+
+	if (!t) {
+		str_copy(buf, bufsz, "-");
+		return buf;
+	}
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	gregorian_from_days(days, &g);
+	jd[0] = '\0';
+	if (tehran_day_of(t, &j) == 0)
+		jalali_format(&j, jd, sizeof(jd));
+	snprintf(buf, bufsz, "%04d-%02d-%02dT%02d:%02d:%02dZ%s%s%s", g.y, g.m, g.d,
+		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+		 jd[0] ? " (" : "", jd, jd[0] ? ")" : "");
+	return buf;
+}

@@ -1,0 +1,119 @@
+/* cmd_message.c - `hamgan message show CODE`: one message and its hops. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/mem.h"
+#include "core/actor.h"
+#include "core/category.h"
+#include "core/msg.h"
+#include "core/unit.h"
+#include "cli/cli.h"
+#include "cli/cli_db.h"
+#include "cli/cmds.h"
+
+const char cmd_message_usage[] =
+	"usage: hamgan message show CODE [--db PATH]\n"
+	"\n"
+	"Show a message by its tracking code, with its referral chain.  The\n"
+	"command acts as the system, so a confidential citizen's identity is\n"
+	"shown and the read is written to the audit log.\n";
+
+static const char show_usage[] = "usage: hamgan message show CODE [--db PATH]\n";
+
+static const char *unit_code(struct core *c, int64_t id, struct unit *u)
+{
+	if (!id || unit_get(c, id, u, NULL) < 0)
+		return "-";
+	return u->code;
+}
+
+static int message_show_cmd(int argc, char **argv)
+{
+	const char *db = CLI_DB_DEFAULT, *pos[1];
+	const struct cli_opt opts[] = { { "--db", &db, NULL }, { NULL, NULL, NULL } };
+	struct actor sys = actor_system("cli");
+	struct referral *hops = NULL;
+	struct category cat;
+	struct unit u, u2;
+	struct msg *m;
+	struct core c;
+	struct err err;
+	char t[80];
+	size_t n = 0, i;
+	int rc, npos;
+
+	rc = cli_parse("hamgan message show", argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_core_open(&c, db, false);
+	if (rc != EXIT_OK)
+		return rc;
+	m = xcalloc(1, sizeof(*m));
+	err_clear(&err);
+	if (msg_get_by_code(&c, &sys, pos[0], m, &err) < 0) {
+		rc = cli_fail("%s", err.msg);
+		goto out;
+	}
+	printf("code:         %s\n", m->code);
+	printf("state:        %s\n", msg_state_name(m->state));
+	printf("channel:      %s\n", msg_channel_name(m->channel));
+	printf("kind:         %s\n", msg_kind_name(m->kind));
+	printf("category:     %s\n", m->category_id && category_get(&c, m->category_id, &cat,
+								   NULL) == 0 ? cat.code : "-");
+	printf("unit:         %s\n", unit_code(&c, m->unit_id, &u));
+	printf("region:       %s\n", unit_code(&c, m->region_id, &u));
+	printf("priority:     %s\n", priority_name(m->priority));
+	printf("confidential: %s\n", m->confidential ? "yes" : "no");
+	if (m->citizen_id)
+		printf("citizen:      %s %s %s\n", m->citizen_mobile,
+		       m->citizen_name[0] ? m->citizen_name : "-",
+		       m->citizen_national_id[0] ? m->citizen_national_id : "-");
+	else
+		printf("citizen:      anonymous\n");
+	printf("subject:      %s\n", m->subject);
+	printf("body:         %s\n", m->body);
+	if (m->address[0])
+		printf("address:      %s\n", m->address);
+	if (m->has_point)
+		printf("point:        %.6f,%.6f\n", m->lat, m->lon);
+	printf("created:      %s\n", cli_time(m->created_at, t, sizeof(t)));
+	printf("referred:     %s\n", cli_time(m->referred_at, t, sizeof(t)));
+	printf("due:          %s%s\n", cli_time(m->due_at, t, sizeof(t)),
+	       msg_is_overdue(m, core_now(&c)) ? " OVERDUE" : "");
+	printf("answered:     %s\n", cli_time(m->answered_at, t, sizeof(t)));
+	printf("closed:       %s\n", cli_time(m->closed_at, t, sizeof(t)));
+	if (m->answer[0])
+		printf("answer:       %s\n", m->answer);
+	if (m->verdict)
+		printf("verdict:      %s (rating %d)\n", verdict_name(m->verdict), m->rating);
+	if (m->grade)
+		printf("grade:        %s %s\n", grade_name(m->grade), m->grade_note);
+	if (m->reject_reason)
+		printf("rejected:     %s\n", reject_reason_name(m->reject_reason));
+	printf("version:      %lld\n", (long long)m->version);
+	if (msg_referrals(&c, &sys, m->id, &hops, &n, &err) < 0) {
+		rc = cli_fail("%s", err.msg);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		printf("hop %zu:        %s %s -> %s by %s due %s%s%s\n", i + 1,
+		       hop_kind_name(hops[i].kind), unit_code(&c, hops[i].from_unit, &u),
+		       unit_code(&c, hops[i].to_unit, &u2), hops[i].actor,
+		       cli_time(hops[i].deadline, t, sizeof(t)), hops[i].reason[0] ? ": " : "",
+		       hops[i].reason);
+out:
+	free(hops);
+	free(m);
+	core_close(&c);
+	return rc;
+}
+
+static const struct cli_cmd message_cmds[] = {
+	{ "show", message_show_cmd, "show a message", show_usage },
+	{ NULL, NULL, NULL, NULL },
+};
+
+int cmd_message(int argc, char **argv)
+{
+	return cli_dispatch("hamgan message", message_cmds, argc - 1, argv + 1);
+}

@@ -1,0 +1,204 @@
+/*
+ * audit.c - the hash-chained audit log: appending inside the caller's
+ * transaction, verifying the chain, and the small JSON payload writer.
+ *
+ * Hash input (docs/core.md): the tag "hamgan-audit-v1", then prev_hash, seq,
+ * actor, action, msg_id, payload and at, each as a netstring "LEN:BYTES,"
+ * (so no field can run into the next), hashed with BLAKE2b-256.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base/str.h"
+#include "core/audit.h"
+#include "core/core_int.h"
+
+#define AUDIT_TAG "hamgan-audit-v1"
+#define VERIFY_BATCH 64
+
+static const char zero_hash[AUDIT_HASH_HEX + 1] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+static void hash_field(crypto_generichash_state *h, const char *s, size_t len)
+{
+	char head[32];
+	int n = snprintf(head, sizeof(head), "%zu:", len);
+
+	crypto_generichash_update(h, (const unsigned char *)head, (size_t)n);
+	crypto_generichash_update(h, (const unsigned char *)s, len);
+	crypto_generichash_update(h, (const unsigned char *)",", 1);
+}
+
+static void hash_int(crypto_generichash_state *h, int64_t v)
+{
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%lld", (long long)v);
+
+	hash_field(h, num, (size_t)n);
+}
+
+void audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1])
+{
+	crypto_generichash_state h;
+	unsigned char digest[32];
+
+	crypto_generichash_init(&h, NULL, 0, sizeof(digest));
+	hash_field(&h, AUDIT_TAG, strlen(AUDIT_TAG));
+	hash_field(&h, e->prev_hash, strlen(e->prev_hash));
+	hash_int(&h, e->seq);
+	hash_field(&h, e->actor, strlen(e->actor));
+	hash_field(&h, e->action, strlen(e->action));
+	hash_int(&h, e->msg_id);
+	hash_field(&h, e->payload, strlen(e->payload));
+	hash_int(&h, e->at);
+	crypto_generichash_final(&h, digest, sizeof(digest));
+	sodium_bin2hex(out, AUDIT_HASH_HEX + 1, digest, sizeof(digest));
+}
+
+int audit_append(struct core *c, const struct actor *a, const char *action, int64_t msg_id,
+		 const char *payload, struct err *err)
+{
+	struct audit_entry *e;
+	int64_t seq;
+	int rc;
+
+	if (payload && strlen(payload) > CAP_AUDIT_PAYLOAD)
+		return err_set(err, ERR_TOOBIG, "", "audit payload too large");
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		abort();
+	rc = OPS(c)->audit_tail(c->st, &seq, e->prev_hash, err);
+	if (rc < 0)
+		goto out;
+	if (!e->prev_hash[0])
+		str_copy(e->prev_hash, sizeof(e->prev_hash), zero_hash);
+	e->seq = seq + 1;
+	actor_label(a, e->actor, sizeof(e->actor));
+	str_copy(e->action, sizeof(e->action), action);
+	e->msg_id = msg_id;
+	str_copy(e->payload, sizeof(e->payload), payload ? payload : "{}");
+	e->at = core_now(c);
+	audit_hash(e, e->hash);
+	rc = OPS(c)->audit_insert(c->st, e, err);
+out:
+	free(e);
+	return rc;
+}
+
+int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *err)
+{
+	char prev[AUDIT_HASH_HEX + 1], h[AUDIT_HASH_HEX + 1];
+	struct audit_entry *list = NULL;
+	int64_t after = 0, want = 1;
+	size_t n, i;
+	int rc;
+
+	*count = 0;
+	*bad_seq = 0;
+	str_copy(prev, sizeof(prev), zero_hash);
+	for (;;) {
+		rc = OPS(c)->audit_list(c->st, after, VERIFY_BATCH, &list, &n, err);
+		if (rc < 0)
+			return rc;
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			const struct audit_entry *e = &list[i];
+
+			if (e->seq != want) {
+				*bad_seq = e->seq;
+				rc = err_set(err, ERR_CONFLICT, "", "audit entry %lld: expected "
+					     "entry %lld here (an entry is missing)",
+					     (long long)e->seq, (long long)want);
+				goto out;
+			}
+			if (!str_eq(e->prev_hash, prev)) {
+				*bad_seq = e->seq;
+				rc = err_set(err, ERR_CONFLICT, "", "audit entry %lld: does not link "
+					     "to the entry before it", (long long)e->seq);
+				goto out;
+			}
+			audit_hash(e, h);
+			if (!str_eq(h, e->hash)) {
+				*bad_seq = e->seq;
+				rc = err_set(err, ERR_CONFLICT, "", "audit entry %lld: its content "
+					     "does not match its hash", (long long)e->seq);
+				goto out;
+			}
+			str_copy(prev, sizeof(prev), e->hash);
+			want++;
+			(*count)++;
+		}
+		after = list[n - 1].seq;
+		free(list);
+		list = NULL;
+	}
+	rc = 0;
+out:
+	free(list);
+	return rc;
+}
+
+int audit_list(struct core *c, int64_t after, size_t max, struct audit_entry **out, size_t *n,
+	       struct err *err)
+{
+	return OPS(c)->audit_list(c->st, after, max, out, n, err);
+}
+
+/* ---- payload writer ---- */
+
+static void add_json_string(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	buf_addc(b, '"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': buf_adds(b, "\\\""); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				buf_addf(b, "\\u%04x", *p);
+			else
+				buf_addc(b, (char)*p);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+static void add_key(struct buf *b, const char *key)
+{
+	if (b->len > 1)
+		buf_addc(b, ',');
+	add_json_string(b, key);
+	buf_addc(b, ':');
+}
+
+void payload_begin(struct buf *b)
+{
+	buf_reset(b);
+	buf_addc(b, '{');
+}
+
+void payload_str(struct buf *b, const char *key, const char *value)
+{
+	add_key(b, key);
+	add_json_string(b, value);
+}
+
+void payload_int(struct buf *b, const char *key, int64_t value)
+{
+	add_key(b, key);
+	buf_addf(b, "%lld", (long long)value);
+}
+
+void payload_end(struct buf *b)
+{
+	buf_addc(b, '}');
+}

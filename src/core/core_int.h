@@ -1,0 +1,43 @@
+/*
+ * core_int.h - helpers shared by the core's files (not a public header).
+ */
+#ifndef HAMGAN_CORE_CORE_INT_H
+#define HAMGAN_CORE_CORE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "core/actor.h"
+#include "core/core.h"
+#include "core/msg.h"
+#include "store/store.h"
+
+/* The store's op table: OPS(c)->unit_get(c->st, ...). */
+#define OPS(c) ((c)->st->ops)
+
+/* A write: begin, then commit or roll back. */
+int core_begin(struct core *c, struct err *err);
+int core_commit(struct core *c, struct err *err);
+void core_rollback(struct core *c);
+
+/* Check text: valid UTF-8 without control characters other than tab and
+ * newline (when multiline), at most max bytes; required means non-empty. */
+int text_check(const char *field, const char *s, size_t max, bool required, bool multiline,
+	       struct err *err);
+
+/* Staff/manager: is unit in the actor's subtree.  Other roles: false. */
+int actor_unit_scope(struct core *c, const struct actor *a, int64_t unit, bool *yes,
+		     struct err *err);
+
+/* Can the actor read m at all (0 / ERR_DENIED). */
+int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, struct err *err);
+/* Blank the citizen's identity when m is confidential (whoever reads). */
+void msg_hide_identity(struct msg *m);
+/* Does this role see a confidential identity (operator, inspector, system)? */
+bool role_sees_identity(enum role r);
+
+/* The normalised subject+body for the search index, malloc'd. */
+int msg_search_text(const char *subject, const char *body, char **out, struct err *err);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * sms.c - Persian SMS texts, the outbox (queue, claim, done), the sender
+ * (posix_spawn, no shell, time-limited) and inbound SMS (31/33 verdicts or
+ * a new message).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/str.h"
+#include "core/citizen.h"
+#include "core/core_int.h"
+#include "core/flow.h"
+#include "core/msg.h"
+#include "core/sms.h"
+#include "fa/ids.h"
+#include "fa/text.h"
+
+extern char **environ;
+
+#define SMS_BACKOFF_MAX (24 * 3600)
+#define ANSWER_IN_SMS 600	/* bytes of the answer quoted in the SMS */
+
+static const char *const state_names[SMS_STATE_COUNT] = { "pending", "sending", "sent",
+							   "failed" };
+
+const char *sms_state_name(enum sms_state s)
+{
+	if ((int)s < 0 || s >= SMS_STATE_COUNT)
+		return "?";
+	return state_names[s];
+}
+
+/* The tracking code in Persian digits. */
+static void code_fa(const struct msg *m, struct buf *b)
+{
+	fa_digits(m->code, strlen(m->code), DIGITS_PERSIAN, b);
+}
+
+int sms_text_registered(const struct msg *m, char *out, size_t outsz)
+{
+	struct buf b = BUF_INIT(CAP_SMS_TEXT);
+	int rc;
+
+	buf_adds(&b, "همگان: پیام شما ثبت شد. کد رهگیری: ");
+	code_fa(m, &b);
+	rc = buf_error(&b) ? ERR_TOOBIG : 0;
+	if (rc == 0 && str_copy(out, outsz, b.data) >= outsz)
+		rc = ERR_TOOBIG;
+	buf_release(&b);
+	return rc;
+}
+
+int sms_text_answered(const struct msg *m, char *out, size_t outsz)
+{
+	struct buf b = BUF_INIT(CAP_SMS_TEXT);
+	char answer[ANSWER_IN_SMS + 4];
+	int rc;
+
+	str_copy(answer, sizeof(answer) - 3, m->answer);
+	str_utf8_trim_partial(answer);
+	if (strlen(m->answer) > strlen(answer))
+		str_copy(answer + strlen(answer), 4, "…");
+	buf_adds(&b, "همگان: پاسخ پیام ");
+	code_fa(m, &b);
+	buf_adds(&b, ": ");
+	buf_adds(&b, answer);
+	buf_adds(&b, "\nپذیرش: ۳۱ ـ اعتراض: ۳۳");
+	rc = buf_error(&b) ? ERR_TOOBIG : 0;
+	if (rc == 0 && str_copy(out, outsz, b.data) >= outsz)
+		rc = ERR_TOOBIG;
+	buf_release(&b);
+	return rc;
+}
+
+int sms_queue(struct core *c, const char *to, const char *text, int64_t msg_id, struct err *err)
+{
+	struct sms s;
+
+	memset(&s, 0, sizeof(s));
+	if (str_copy(s.to, sizeof(s.to), to) >= sizeof(s.to) ||
+	    str_copy(s.body, sizeof(s.body), text) >= sizeof(s.body))
+		return err_set(err, ERR_TOOBIG, "", "SMS too long");
+	s.msg_id = msg_id;
+	s.state = SMS_PENDING;
+	s.created_at = core_now(c);
+	s.next_at = s.created_at;
+	return OPS(c)->sms_insert(c->st, &s, err);
+}
+
+int sms_claim(struct core *c, struct sms *out, struct err *err)
+{
+	int rc = core_begin(c, err);
+
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->sms_next_due(c->st, core_now(c), out, err);
+	if (rc == 0) {
+		out->state = SMS_SENDING;
+		out->attempts++;
+		rc = OPS(c)->sms_update(c->st, out, SMS_PENDING, err);
+	}
+	if (rc == 0)
+		return core_commit(c, err);
+	core_rollback(c);
+	return rc;
+}
+
+int sms_done(struct core *c, const struct sms *s, bool ok, const char *error, struct err *err)
+{
+	struct sms u = *s;
+	int64_t now = core_now(c), delay;
+	int rc, i;
+
+	if (ok) {
+		u.state = SMS_SENT;
+		u.sent_at = now;
+		u.last_error[0] = '\0';
+	} else {
+		str_copy(u.last_error, sizeof(u.last_error), error ? error : "failed");
+		str_utf8_trim_partial(u.last_error);
+		if (u.attempts >= c->cfg.sms_max_attempts) {
+			u.state = SMS_FAILED;
+		} else {
+			delay = c->cfg.sms_backoff_sec;
+			for (i = 1; i < u.attempts && delay < SMS_BACKOFF_MAX; i++)
+				delay *= 2;
+			if (delay > SMS_BACKOFF_MAX)
+				delay = SMS_BACKOFF_MAX;
+			u.state = SMS_PENDING;
+			u.next_at = now + delay;
+		}
+	}
+	rc = core_begin(c, err);
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->sms_update(c->st, &u, SMS_SENDING, err);
+	if (rc == 0)
+		return core_commit(c, err);
+	core_rollback(c);
+	return rc;
+}
+
+int sms_run_command(const char *cmd, const char *to, const char *text, int timeout_sec,
+		    struct err *err)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[4];
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	long waited_ms = 0;
+	pid_t pid, w;
+	int rc, status = 0;
+
+	if (!cmd || !*cmd)
+		return err_set(err, ERR_INVALID, "command", "no send command");
+	argv[0] = (char *)cmd;
+	argv[1] = (char *)to;
+	argv[2] = (char *)text;
+	argv[3] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	rc = posix_spawnp(&pid, cmd, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return err_set(err, ERR_IO, "command", "cannot run '%s': %s", cmd, strerror(rc));
+	for (;;) {
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			return err_set(err, ERR_IO, "command", "waiting for '%s': %s", cmd,
+				       strerror(errno));
+		if (waited_ms >= (long)timeout_sec * 1000) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			return err_set(err, ERR_IO, "command", "'%s' took longer than %d seconds",
+				       cmd, timeout_sec);
+		}
+		nanosleep(&nap, NULL);
+		waited_ms += 10;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		return err_set(err, ERR_IO, "command", "'%s' exited with status %d", cmd,
+			       WEXITSTATUS(status));
+	return err_set(err, ERR_IO, "command", "'%s' was killed by signal %d", cmd,
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, struct err *err)
+{
+	struct sms s;
+	struct err e2;
+	int rc;
+
+	*sent = 0;
+	*failed = 0;
+	for (;;) {
+		rc = sms_claim(c, &s, err);
+		if (rc == ERR_NOTFOUND) {
+			err_clear(err);
+			return 0;
+		}
+		if (rc < 0)
+			return rc;
+		err_clear(&e2);
+		rc = sms_run_command(cmd, s.to, s.body, c->cfg.sms_timeout_sec, &e2);
+		if (rc == 0)
+			(*sent)++;
+		else
+			(*failed)++;
+		rc = sms_done(c, &s, rc == 0, e2.msg, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+int sms_list(struct core *c, size_t max, struct sms **out, size_t *n, struct err *err)
+{
+	if (max == 0 || max > 1000)
+		max = 1000;
+	return OPS(c)->sms_list(c->st, max, out, n, err);
+}
+
+/* Subject for an SMS message: its first line, at most 80 bytes. */
+static void sms_subject(const char *text, char *out, size_t outsz)
+{
+	size_t n = strcspn(text, "\r\n");
+
+	if (n >= outsz)
+		n = outsz - 1;
+	if (n > 80)
+		n = 80;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	str_utf8_trim_partial(out);
+}
+
+int sms_inbound(struct core *c, const char *from, const char *text, int *what, struct msg *out,
+		struct err *err)
+{
+	char mobile[12], ascii[16], subject[96];
+	const char *s, *e;
+	struct citizen ci;
+	struct msg *m;
+	int rc;
+
+	*what = 0;
+	if (!from || strlen(from) > 64 || fa_mobile_normalize(from, mobile) < 0)
+		return err_set(err, ERR_INVALID, "from", "'%.64s' is not an Iranian mobile number",
+			       from ? from : "");
+	rc = text_check("text", text, CAP_MSG_BODY, true, true, err);
+	if (rc < 0)
+		return rc;
+	/* trim, then see whether it is 31 or 33 in any digits */
+	for (s = text; *s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'; s++)
+		;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r' ||
+					  e[-1] == '\t'); e--)
+		;
+	if (e - s <= 8) {
+		char tmp[16];
+
+		memcpy(tmp, s, (size_t)(e - s));
+		tmp[e - s] = '\0';
+		if (fa_ascii_digits(tmp, ascii, sizeof(ascii)) == 0 &&
+		    (str_eq(ascii, "31") || str_eq(ascii, "33"))) {
+			struct actor a;
+
+			rc = citizen_get_by_mobile(c, mobile, &ci, err);
+			if (rc < 0)
+				return err_set(err, ERR_NOTFOUND, "from", "no answered message from "
+					       "%s", mobile);
+			m = calloc(1, sizeof(*m));
+			if (!m)
+				abort();
+			rc = OPS(c)->msg_latest_answered(c->st, ci.id, m, err);
+			if (rc == ERR_NOTFOUND)
+				rc = err_set(err, ERR_NOTFOUND, "from", "no answered message from %s",
+					     mobile);
+			if (rc == 0) {
+				a = actor_citizen(ci.id);
+				rc = msg_verdict(c, &a, m->id, m->version,
+						 str_eq(ascii, "31") ? VERDICT_ACCEPT : VERDICT_OBJECT,
+						 0, out, err);
+			}
+			free(m);
+			if (rc == 0)
+				*what = SMS_IN_VERDICT;
+			return rc;
+		}
+	}
+	{
+		struct actor sys = actor_system("sms");
+		struct msg_new in;
+
+		memset(&in, 0, sizeof(in));
+		sms_subject(s, subject, sizeof(subject));
+		in.channel = CHANNEL_SMS;
+		in.kind = KIND_CRITICISM;
+		in.subject = subject;
+		in.body = text;
+		in.mobile = mobile;
+		rc = msg_register(c, &sys, &in, out, err);
+		if (rc == 0)
+			*what = SMS_IN_NEW;
+		return rc;
+	}
+}

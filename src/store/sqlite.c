@@ -1,0 +1,1024 @@
+/*
+ * sqlite.c - the SQLite backend of store.h: opening (WAL, foreign keys, busy
+ * timeout, migrations), transactions, the statement cache, and the ops for
+ * units, categories, users, sessions, failed logins, citizens and live
+ * sessions.  Messages, referrals, audit, SMS and search are sqlite_msg.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+#include "store/sqlite_int.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+/* ---- helpers ---- */
+
+sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum sq_stmt_id id, const char *sql,
+		      struct err *err)
+{
+	sqlite3_stmt *st = s->stmt[id];
+	int rc;
+
+	if (!st) {
+		rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK) {
+			err_set(err, ERR_STORE, "", "cannot prepare statement: %s",
+				sqlite3_errmsg(s->db));
+			sqlite3_finalize(st);
+			return NULL;
+		}
+		s->stmt[id] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int sq_fail(struct sqlite_store *s, int rc, const char *what, struct err *err)
+{
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return err_set(err, ERR_UNAVAILABLE, "", "%s: the database is busy", what);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return err_set(err, ERR_CONFLICT, "", "%s: already exists", what);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(err, ERR_INVALID, "", "%s: refers to something that does not exist",
+			       what);
+	if (prim == SQLITE_CONSTRAINT)
+		return err_set(err, ERR_INVALID, "", "%s: %s", what, sqlite3_errmsg(s->db));
+	return err_set(err, ERR_STORE, "", "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int sq_exec_stmt(struct sqlite_store *s, sqlite3_stmt *stmt, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = sqlite3_extended_errcode(s->db);
+		sqlite3_reset(stmt);
+		return sq_fail(s, rc, what, err);
+	}
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int sq_step_row(struct sqlite_store *s, sqlite3_stmt *stmt, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(stmt);
+		return err_set(err, ERR_NOTFOUND, "", "%s: not found", what);
+	}
+	rc = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(stmt);
+	return sq_fail(s, rc, what, err);
+}
+
+void sq_bind_text(sqlite3_stmt *stmt, int i, const char *v)
+{
+	sqlite3_bind_text(stmt, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+void sq_bind_id(sqlite3_stmt *stmt, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(stmt, i, v);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+void sq_bind_int(sqlite3_stmt *stmt, int i, int64_t v)
+{
+	sqlite3_bind_int64(stmt, i, v);
+}
+
+void sq_col_text(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, i);
+
+	str_copy(dst, dstsz, t ? (const char *)t : "");
+	str_utf8_trim_partial(dst);
+}
+
+void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
+{
+	char *p;
+
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16, bytes;
+
+		if (!size_mul(ncap, sz, &bytes))
+			abort();
+		*list = xrealloc(*list, bytes);
+		*cap = ncap;
+	}
+	p = (char *)*list + *n * sz;
+	memset(p, 0, sz);
+	(*n)++;
+	return p;
+}
+
+/* ---- open, close, transactions ---- */
+
+static int exec_sql(sqlite3 *db, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int code = (sqlite3_errcode(db) == SQLITE_NOTADB) ? ERR_INVALID : ERR_STORE;
+
+		err_set(err, code, "", "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return code;
+	}
+	return 0;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sqlite_store *s = sq(st);
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < SQ_STMT_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int sq_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
+{
+	struct sqlite_store *s;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	*out = NULL;
+	if (str_starts(dsn, "sqlite:"))
+		dsn += 7;
+	if (!*dsn)
+		return err_set(err, ERR_INVALID, "db", "empty database path");
+	if (flags & STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &store_sqlite_ops;
+	rc = sqlite3_open_v2(dsn, &s->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		if (rc == SQLITE_CANTOPEN && !(flags & STORE_CREATE))
+			err_set(err, ERR_NOTFOUND, "db", "database '%s' does not exist "
+				"(create it with 'hamgan init --db %s')", dsn, dsn);
+		else
+			err_set(err, ERR_IO, "db", "cannot open database '%s': %s", dsn,
+				s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		rc = err ? err->code : ERR_IO;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	rc = exec_sql(s->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+		      " PRAGMA synchronous = NORMAL;", err);
+	if (rc < 0) {
+		if (rc == ERR_INVALID)
+			err_set(err, ERR_INVALID, "db", "'%s' is not a hamgan database", dsn);
+		goto fail;
+	}
+	rc = sq_schema_migrate(s->db, 0, err);
+	if (rc < 0)
+		goto fail;
+	*out = &s->base;
+	return 0;
+fail:
+	sq_close(&s->base);
+	return rc;
+}
+
+static int sq_schema_version_op(struct store *st, int *have, int *want, struct err *err)
+{
+	*want = sq_schema_latest();
+	return sq_schema_version(sq(st)->db, have, err);
+}
+
+static int sq_begin(struct store *st, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_BEGIN, "BEGIN IMMEDIATE", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_exec_stmt(s, stmt, "begin", err);
+	if (rc == 0)
+		s->in_tx = true;
+	return rc;
+}
+
+static int sq_commit(struct store *st, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_exec_stmt(s, stmt, "commit", err);
+	if (rc == 0)
+		s->in_tx = false;
+	return rc;
+}
+
+static void sq_rollback(struct store *st)
+{
+	struct sqlite_store *s = sq(st);
+
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = false;
+}
+
+/* ---- units ---- */
+
+#define UNIT_COLS "id, code, name, kind, parent_id, active"
+
+static void read_unit(sqlite3_stmt *st, struct unit *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	sq_col_text(st, 1, u->code, sizeof(u->code));
+	sq_col_text(st, 2, u->name, sizeof(u->name));
+	u->kind = (enum unit_kind)sqlite3_column_int(st, 3);
+	u->parent_id = sqlite3_column_int64(st, 4);
+	u->active = sqlite3_column_int(st, 5) != 0;
+}
+
+static int sq_unit_insert(struct store *st, struct unit *u, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = sq_stmt(s, SQ_UNIT_INSERT, "INSERT INTO units (code, name, kind, parent_id, active)"
+		       " VALUES (?, ?, ?, ?, ?)", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, u->code);
+	sq_bind_text(stmt, 2, u->name);
+	sq_bind_int(stmt, 3, u->kind);
+	sq_bind_id(stmt, 4, u->parent_id);
+	sq_bind_int(stmt, 5, u->active);
+	rc = sq_exec_stmt(s, stmt, "unit", err);
+	if (rc < 0)
+		return rc;
+	u->id = sqlite3_last_insert_rowid(s->db);
+	/* the path is the parent's path and the new id: '/1/5/' */
+	stmt = sq_stmt(s, SQ_UNIT_SETPATH, "UPDATE units SET path = coalesce((SELECT p.path FROM"
+		       " units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE id = ?", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, u->id);
+	return sq_exec_stmt(s, stmt, "unit path", err);
+}
+
+static int sq_unit_update(struct store *st, const struct unit *u, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_UPDATE, "UPDATE units SET name = ?, kind = ?,"
+				     " active = ? WHERE id = ?", err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, u->name);
+	sq_bind_int(stmt, 2, u->kind);
+	sq_bind_int(stmt, 3, u->active);
+	sq_bind_int(stmt, 4, u->id);
+	return sq_exec_stmt(s, stmt, "unit", err);
+}
+
+static int unit_one(struct sqlite_store *s, sqlite3_stmt *stmt, struct unit *out, struct err *err)
+{
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_step_row(s, stmt, "unit", err);
+	if (rc < 0)
+		return rc;
+	read_unit(stmt, out);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE id = ?",
+				     err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, id);
+	return unit_one(s, stmt, out, err);
+}
+
+static int sq_unit_get_by_code(struct store *st, const char *code, struct unit *out,
+			       struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_GET_CODE, "SELECT " UNIT_COLS " FROM units"
+				     " WHERE code = ?", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, code);
+	return unit_one(s, stmt, out, err);
+}
+
+static int sq_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *out,
+				 struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_FIRST_KIND, "SELECT " UNIT_COLS " FROM units"
+				     " WHERE kind = ? AND active ORDER BY id LIMIT 1", err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, kind);
+	return unit_one(s, stmt, out, err);
+}
+
+static int sq_unit_list(struct store *st, struct unit **out, size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_LIST, "SELECT " UNIT_COLS " FROM units"
+				     " ORDER BY code", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_unit(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "units", err);
+	}
+	return 0;
+}
+
+static int sq_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
+			  struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_WITHIN, "SELECT u.path GLOB a.path || '*'"
+				     " FROM units u, units a WHERE u.id = ? AND a.id = ?", err);
+	int rc;
+
+	*yes = false;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, unit);
+	sq_bind_int(stmt, 2, ancestor);
+	rc = sq_step_row(s, stmt, "unit", err);
+	if (rc < 0)
+		return rc;
+	*yes = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* ---- categories ---- */
+
+#define CAT_COLS "id, code, name, parent_id, deadline_hours, kinds, confidential, service_code," \
+	" active"
+
+static void read_cat(sqlite3_stmt *st, struct category *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	sq_col_text(st, 1, c->code, sizeof(c->code));
+	sq_col_text(st, 2, c->name, sizeof(c->name));
+	c->parent_id = sqlite3_column_int64(st, 3);
+	c->deadline_hours = sqlite3_column_int(st, 4);
+	c->kinds = (unsigned)sqlite3_column_int(st, 5);
+	c->confidential = sqlite3_column_int(st, 6) != 0;
+	sq_col_text(st, 7, c->service_code, sizeof(c->service_code));
+	c->active = sqlite3_column_int(st, 8) != 0;
+}
+
+static void bind_cat(sqlite3_stmt *stmt, const struct category *c)
+{
+	sq_bind_text(stmt, 1, c->code);
+	sq_bind_text(stmt, 2, c->name);
+	sq_bind_id(stmt, 3, c->parent_id);
+	sq_bind_int(stmt, 4, c->deadline_hours);
+	sq_bind_int(stmt, 5, c->kinds);
+	sq_bind_int(stmt, 6, c->confidential);
+	sq_bind_text(stmt, 7, c->service_code);
+	sq_bind_int(stmt, 8, c->active);
+}
+
+static int sq_category_insert(struct store *st, struct category *cat, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_INSERT, "INSERT INTO categories (code, name,"
+				     " parent_id, deadline_hours, kinds, confidential, service_code,"
+				     " active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	bind_cat(stmt, cat);
+	rc = sq_exec_stmt(s, stmt, "category", err);
+	if (rc == 0)
+		cat->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_category_update(struct store *st, const struct category *cat, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_UPDATE, "UPDATE categories SET code = ?, name = ?,"
+				     " parent_id = ?, deadline_hours = ?, kinds = ?,"
+				     " confidential = ?, service_code = ?, active = ? WHERE id = ?",
+				     err);
+
+	if (!stmt)
+		return ERR_STORE;
+	bind_cat(stmt, cat);
+	sq_bind_int(stmt, 9, cat->id);
+	return sq_exec_stmt(s, stmt, "category", err);
+}
+
+static int cat_one(struct sqlite_store *s, sqlite3_stmt *stmt, struct category *out,
+		   struct err *err)
+{
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_step_row(s, stmt, "category", err);
+	if (rc < 0)
+		return rc;
+	read_cat(stmt, out);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_category_get(struct store *st, int64_t id, struct category *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_GET, "SELECT " CAT_COLS " FROM categories"
+				     " WHERE id = ?", err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, id);
+	return cat_one(s, stmt, out, err);
+}
+
+static int sq_category_get_by_code(struct store *st, const char *code, struct category *out,
+				   struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_GET_CODE, "SELECT " CAT_COLS " FROM categories"
+				     " WHERE code = ?", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, code);
+	return cat_one(s, stmt, out, err);
+}
+
+static int sq_category_get_by_service(struct store *st, const char *code, struct category *out,
+				      struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_GET_SERVICE, "SELECT " CAT_COLS " FROM categories"
+				     " WHERE service_code = ? AND service_code <> ''"
+				     " ORDER BY id LIMIT 1", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, code);
+	return cat_one(s, stmt, out, err);
+}
+
+static int sq_category_list(struct store *st, struct category **out, size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_LIST, "SELECT " CAT_COLS " FROM categories"
+				     " ORDER BY code", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_cat(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "categories", err);
+	}
+	return 0;
+}
+
+static int sq_category_has_children(struct store *st, int64_t id, bool *yes, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_CHILDREN, "SELECT EXISTS (SELECT 1 FROM categories"
+				     " WHERE parent_id = ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, id);
+	rc = sq_step_row(s, stmt, "category", err);
+	if (rc < 0)
+		return rc;
+	*yes = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+/* ---- users, sessions, failed logins ---- */
+
+#define USER_COLS "id, username, name, role, unit_id, active, created_at, pwhash"
+
+static void read_user(sqlite3_stmt *st, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	sq_col_text(st, 1, u->username, sizeof(u->username));
+	sq_col_text(st, 2, u->name, sizeof(u->name));
+	u->role = (enum role)sqlite3_column_int(st, 3);
+	u->unit_id = sqlite3_column_int64(st, 4);
+	u->active = sqlite3_column_int(st, 5) != 0;
+	u->created_at = sqlite3_column_int64(st, 6);
+	sq_col_text(st, 7, u->pwhash, sizeof(u->pwhash));
+}
+
+static int sq_user_insert(struct store *st, struct user *u, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_USER_INSERT, "INSERT INTO users (username, name, role,"
+				     " unit_id, active, created_at, pwhash)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, u->username);
+	sq_bind_text(stmt, 2, u->name);
+	sq_bind_int(stmt, 3, u->role);
+	sq_bind_id(stmt, 4, u->unit_id);
+	sq_bind_int(stmt, 5, u->active);
+	sq_bind_int(stmt, 6, u->created_at);
+	sq_bind_text(stmt, 7, u->pwhash);
+	rc = sq_exec_stmt(s, stmt, "user", err);
+	if (rc == 0)
+		u->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_user_update(struct store *st, const struct user *u, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_USER_UPDATE, "UPDATE users SET name = ?, role = ?,"
+				     " unit_id = ?, active = ?, pwhash = ? WHERE id = ?", err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, u->name);
+	sq_bind_int(stmt, 2, u->role);
+	sq_bind_id(stmt, 3, u->unit_id);
+	sq_bind_int(stmt, 4, u->active);
+	sq_bind_text(stmt, 5, u->pwhash);
+	sq_bind_int(stmt, 6, u->id);
+	return sq_exec_stmt(s, stmt, "user", err);
+}
+
+static int user_one(struct sqlite_store *s, sqlite3_stmt *stmt, struct user *out,
+		    struct err *err)
+{
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_step_row(s, stmt, "user", err);
+	if (rc < 0)
+		return rc;
+	read_user(stmt, out);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_user_get(struct store *st, int64_t id, struct user *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_USER_GET, "SELECT " USER_COLS " FROM users WHERE id = ?",
+				     err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, id);
+	return user_one(s, stmt, out, err);
+}
+
+static int sq_user_get_by_name(struct store *st, const char *name, struct user *out,
+			       struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_USER_GET_NAME, "SELECT " USER_COLS " FROM users"
+				     " WHERE username = ?", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, name);
+	return user_one(s, stmt, out, err);
+}
+
+static int sq_user_list(struct store *st, struct user **out, size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_USER_LIST, "SELECT " USER_COLS " FROM users"
+				     " ORDER BY username", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_user(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "users", err);
+	}
+	return 0;
+}
+
+static int sq_session_insert(struct store *st, struct store_session *se, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SESSION_INSERT, "INSERT INTO sessions (token_hash,"
+				     " user_id, created_at, expires_at, revoked)"
+				     " VALUES (?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, se->token_hash);
+	sq_bind_int(stmt, 2, se->user_id);
+	sq_bind_int(stmt, 3, se->created_at);
+	sq_bind_int(stmt, 4, se->expires_at);
+	sq_bind_int(stmt, 5, se->revoked);
+	rc = sq_exec_stmt(s, stmt, "session", err);
+	if (rc == 0)
+		se->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_session_get(struct store *st, const char *hash, struct store_session *out,
+			  struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SESSION_GET, "SELECT id, token_hash, user_id,"
+				     " created_at, expires_at, revoked FROM sessions"
+				     " WHERE token_hash = ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, hash);
+	rc = sq_step_row(s, stmt, "session", err);
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(stmt, 0);
+	sq_col_text(stmt, 1, out->token_hash, sizeof(out->token_hash));
+	out->user_id = sqlite3_column_int64(stmt, 2);
+	out->created_at = sqlite3_column_int64(stmt, 3);
+	out->expires_at = sqlite3_column_int64(stmt, 4);
+	out->revoked = sqlite3_column_int(stmt, 5) != 0;
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_session_revoke(struct store *st, const char *hash, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SESSION_REVOKE, "UPDATE sessions SET revoked = 1"
+				     " WHERE token_hash = ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, hash);
+	rc = sq_exec_stmt(s, stmt, "session", err);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		return err_set(err, ERR_NOTFOUND, "token", "no such session");
+	return rc;
+}
+
+static int sq_session_revoke_user(struct store *st, int64_t user_id, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SESSION_REVOKE_USER, "UPDATE sessions SET revoked = 1"
+				     " WHERE user_id = ?", err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, user_id);
+	return sq_exec_stmt(s, stmt, "session", err);
+}
+
+static int sq_login_fail_add(struct store *st, const char *key, int64_t at, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LOGIN_ADD, "INSERT INTO login_failures (key, at)"
+				     " VALUES (?, ?)", err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, key);
+	sq_bind_int(stmt, 2, at);
+	return sq_exec_stmt(s, stmt, "login failure", err);
+}
+
+static int sq_login_fail_count(struct store *st, const char *key, int64_t since, int64_t *count,
+			       int64_t *oldest, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LOGIN_COUNT, "SELECT count(*), coalesce(min(at), 0)"
+				     " FROM login_failures WHERE key = ? AND at >= ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, key);
+	sq_bind_int(stmt, 2, since);
+	rc = sq_step_row(s, stmt, "login failures", err);
+	if (rc < 0)
+		return rc;
+	*count = sqlite3_column_int64(stmt, 0);
+	*oldest = sqlite3_column_int64(stmt, 1);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_login_fail_clear(struct store *st, const char *key, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LOGIN_CLEAR, "DELETE FROM login_failures WHERE key = ?",
+				     err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, key);
+	return sq_exec_stmt(s, stmt, "login failures", err);
+}
+
+/* ---- citizens ---- */
+
+#define CIT_COLS "id, mobile, name, national_id, created_at"
+
+static int cit_one(struct sqlite_store *s, sqlite3_stmt *stmt, struct citizen *out,
+		   struct err *err)
+{
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_step_row(s, stmt, "citizen", err);
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(stmt, 0);
+	sq_col_text(stmt, 1, out->mobile, sizeof(out->mobile));
+	sq_col_text(stmt, 2, out->name, sizeof(out->name));
+	sq_col_text(stmt, 3, out->national_id, sizeof(out->national_id));
+	out->created_at = sqlite3_column_int64(stmt, 4);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_citizen_insert(struct store *st, struct citizen *ci, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CIT_INSERT, "INSERT INTO citizens (mobile, name,"
+				     " national_id, created_at) VALUES (?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, ci->mobile);
+	sq_bind_text(stmt, 2, ci->name);
+	sq_bind_text(stmt, 3, ci->national_id);
+	sq_bind_int(stmt, 4, ci->created_at);
+	rc = sq_exec_stmt(s, stmt, "citizen", err);
+	if (rc == 0)
+		ci->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_citizen_update(struct store *st, const struct citizen *ci, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CIT_UPDATE, "UPDATE citizens SET name = ?,"
+				     " national_id = ? WHERE id = ?", err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, ci->name);
+	sq_bind_text(stmt, 2, ci->national_id);
+	sq_bind_int(stmt, 3, ci->id);
+	return sq_exec_stmt(s, stmt, "citizen", err);
+}
+
+static int sq_citizen_get(struct store *st, int64_t id, struct citizen *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CIT_GET, "SELECT " CIT_COLS " FROM citizens"
+				     " WHERE id = ?", err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, id);
+	return cit_one(s, stmt, out, err);
+}
+
+static int sq_citizen_get_by_mobile(struct store *st, const char *mobile, struct citizen *out,
+				    struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_CIT_GET_MOBILE, "SELECT " CIT_COLS " FROM citizens"
+				     " WHERE mobile = ?", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, mobile);
+	return cit_one(s, stmt, out, err);
+}
+
+/* ---- live sessions ---- */
+
+#define LIVE_COLS "id, unit_id, host_user_id, title, starts_at, ends_at, created_at"
+
+static void read_live(sqlite3_stmt *st, struct live_session *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->id = sqlite3_column_int64(st, 0);
+	l->unit_id = sqlite3_column_int64(st, 1);
+	l->host_user_id = sqlite3_column_int64(st, 2);
+	sq_col_text(st, 3, l->title, sizeof(l->title));
+	l->starts_at = sqlite3_column_int64(st, 4);
+	l->ends_at = sqlite3_column_int64(st, 5);
+	l->created_at = sqlite3_column_int64(st, 6);
+}
+
+static int sq_live_insert(struct store *st, struct live_session *l, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LIVE_INSERT, "INSERT INTO live_sessions (unit_id,"
+				     " host_user_id, title, starts_at, ends_at, created_at)"
+				     " VALUES (?, ?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, l->unit_id);
+	sq_bind_int(stmt, 2, l->host_user_id);
+	sq_bind_text(stmt, 3, l->title);
+	sq_bind_int(stmt, 4, l->starts_at);
+	sq_bind_int(stmt, 5, l->ends_at);
+	sq_bind_int(stmt, 6, l->created_at);
+	rc = sq_exec_stmt(s, stmt, "live session", err);
+	if (rc == 0)
+		l->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_live_get(struct store *st, int64_t id, struct live_session *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LIVE_GET, "SELECT " LIVE_COLS " FROM live_sessions"
+				     " WHERE id = ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, id);
+	rc = sq_step_row(s, stmt, "live session", err);
+	if (rc < 0)
+		return rc;
+	read_live(stmt, out);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+static int sq_live_list(struct store *st, int64_t unit_id, size_t max, struct live_session **out,
+			size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LIVE_LIST, "SELECT " LIVE_COLS " FROM live_sessions"
+				     " WHERE ?1 = 0 OR unit_id = ?1 ORDER BY starts_at DESC, id DESC"
+				     " LIMIT ?2", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, unit_id);
+	sq_bind_int(stmt, 2, (int64_t)max);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_live(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "live sessions", err);
+	}
+	return 0;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version_op,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.unit_insert = sq_unit_insert,
+	.unit_update = sq_unit_update,
+	.unit_get = sq_unit_get,
+	.unit_get_by_code = sq_unit_get_by_code,
+	.unit_list = sq_unit_list,
+	.unit_within = sq_unit_within,
+	.unit_first_of_kind = sq_unit_first_of_kind,
+	.category_insert = sq_category_insert,
+	.category_update = sq_category_update,
+	.category_get = sq_category_get,
+	.category_get_by_code = sq_category_get_by_code,
+	.category_get_by_service = sq_category_get_by_service,
+	.category_list = sq_category_list,
+	.category_has_children = sq_category_has_children,
+	.user_insert = sq_user_insert,
+	.user_update = sq_user_update,
+	.user_get = sq_user_get,
+	.user_get_by_name = sq_user_get_by_name,
+	.user_list = sq_user_list,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_revoke = sq_session_revoke,
+	.session_revoke_user = sq_session_revoke_user,
+	.login_fail_add = sq_login_fail_add,
+	.login_fail_count = sq_login_fail_count,
+	.login_fail_clear = sq_login_fail_clear,
+	.citizen_insert = sq_citizen_insert,
+	.citizen_update = sq_citizen_update,
+	.citizen_get = sq_citizen_get,
+	.citizen_get_by_mobile = sq_citizen_get_by_mobile,
+	.msg_insert = sq_msg_insert,
+	.msg_update = sq_msg_update,
+	.msg_get = sq_msg_get,
+	.msg_get_by_code = sq_msg_get_by_code,
+	.msg_latest_answered = sq_msg_latest_answered,
+	.msg_search = sq_msg_search,
+	.referral_insert = sq_referral_insert,
+	.referral_list = sq_referral_list,
+	.audit_tail = sq_audit_tail,
+	.audit_insert = sq_audit_insert,
+	.audit_list = sq_audit_list,
+	.sms_insert = sq_sms_insert,
+	.sms_next_due = sq_sms_next_due,
+	.sms_update = sq_sms_update,
+	.sms_list = sq_sms_list,
+	.live_insert = sq_live_insert,
+	.live_get = sq_live_get,
+	.live_list = sq_live_list,
+};
+
+const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };
+
+int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
+{
+	if (!dsn)
+		return err_set(err, ERR_INVALID, "db", "no database named");
+	/* only SQLite today; "postgres:" will pick the next backend */
+	if (str_starts(dsn, "postgres:") || str_starts(dsn, "postgresql:"))
+		return err_set(err, ERR_INVALID, "db", "no PostgreSQL backend in this build");
+	return store_sqlite_ops.open(out, dsn, flags, err);
+}

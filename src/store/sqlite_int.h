@@ -1,0 +1,94 @@
+/*
+ * sqlite_int.h - internals shared by the SQLite backend's files: the store
+ * struct with its prepared-statement cache and small helpers.  Nothing
+ * outside src/store/sqlite*.c includes this (tests may, for hooks).
+ */
+#ifndef HAMGAN_STORE_SQLITE_INT_H
+#define HAMGAN_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* One slot per cached statement; the SQL sits beside the code using it. */
+enum sq_stmt_id {
+	SQ_BEGIN, SQ_COMMIT, SQ_ROLLBACK,
+	SQ_UNIT_INSERT, SQ_UNIT_SETPATH, SQ_UNIT_UPDATE, SQ_UNIT_GET, SQ_UNIT_GET_CODE,
+	SQ_UNIT_LIST, SQ_UNIT_WITHIN, SQ_UNIT_FIRST_KIND,
+	SQ_CAT_INSERT, SQ_CAT_UPDATE, SQ_CAT_GET, SQ_CAT_GET_CODE, SQ_CAT_GET_SERVICE,
+	SQ_CAT_LIST, SQ_CAT_CHILDREN,
+	SQ_USER_INSERT, SQ_USER_UPDATE, SQ_USER_GET, SQ_USER_GET_NAME, SQ_USER_LIST,
+	SQ_SESSION_INSERT, SQ_SESSION_GET, SQ_SESSION_REVOKE, SQ_SESSION_REVOKE_USER,
+	SQ_LOGIN_ADD, SQ_LOGIN_COUNT, SQ_LOGIN_CLEAR,
+	SQ_CIT_INSERT, SQ_CIT_UPDATE, SQ_CIT_GET, SQ_CIT_GET_MOBILE,
+	SQ_LIVE_INSERT, SQ_LIVE_GET, SQ_LIVE_LIST,
+	SQ_MSG_INSERT, SQ_MSG_FTS_INSERT, SQ_MSG_UPDATE, SQ_MSG_EXISTS, SQ_MSG_GET,
+	SQ_MSG_GET_CODE, SQ_MSG_LATEST_ANSWERED,
+	SQ_REF_INSERT, SQ_REF_LIST,
+	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
+	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST,
+	SQ_STMT_COUNT
+};
+
+struct sqlite_store {
+	struct store base;	/* first: a struct store * points here */
+	sqlite3 *db;
+	sqlite3_stmt *stmt[SQ_STMT_COUNT];
+	bool in_tx;
+};
+
+static inline struct sqlite_store *sq(struct store *st)
+{
+	return (struct sqlite_store *)st;
+}
+
+/* The cached statement id, prepared from sql on first use, reset and with
+ * bindings cleared.  NULL with err filled on failure. */
+sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum sq_stmt_id id, const char *sql,
+		      struct err *err);
+/* Map an SQLite result code to an ERR_* (filling err with what). */
+int sq_fail(struct sqlite_store *s, int rc, const char *what, struct err *err);
+/* Step a write statement to SQLITE_DONE, then reset it. */
+int sq_exec_stmt(struct sqlite_store *s, sqlite3_stmt *stmt, const char *what,
+		 struct err *err);
+/* Step a read expected to give one row: 0 with the row ready (caller resets),
+ * ERR_NOTFOUND (reset done), or an error (reset done). */
+int sq_step_row(struct sqlite_store *s, sqlite3_stmt *stmt, const char *what,
+		struct err *err);
+
+void sq_bind_text(sqlite3_stmt *stmt, int i, const char *v);
+/* Binds NULL for 0 (an absent foreign key). */
+void sq_bind_id(sqlite3_stmt *stmt, int i, int64_t v);
+void sq_bind_int(sqlite3_stmt *stmt, int i, int64_t v);
+void sq_col_text(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
+
+/* Grow a malloc'd list by one element of size sz; returns the new slot. */
+void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz);
+
+/* Schema (sqlite_schema.c): migrate db up to `target` (0: the latest). */
+int sq_schema_migrate(sqlite3 *db, int target, struct err *err);
+int sq_schema_latest(void);
+int sq_schema_version(sqlite3 *db, int *have, struct err *err);
+
+/* Message, referral, audit, SMS and search ops (sqlite_msg.c). */
+int sq_msg_insert(struct store *st, struct msg *m, const char *search_text, struct err *err);
+int sq_msg_update(struct store *st, const struct msg *m, struct err *err);
+int sq_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err);
+int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err);
+int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,
+			   struct err *err);
+int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
+		  struct err *err);
+int sq_referral_insert(struct store *st, struct referral *r, struct err *err);
+int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
+		     struct err *err);
+int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err);
+int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);
+int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
+		  size_t *n, struct err *err);
+int sq_sms_insert(struct store *st, struct sms *s, struct err *err);
+int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err);
+int sq_sms_update(struct store *st, const struct sms *s, enum sms_state from, struct err *err);
+int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+
+#endif

@@ -1,0 +1,579 @@
+/*
+ * sqlite_msg.c - the SQLite backend's ops for messages (and their FTS5
+ * index), referral hops, the audit log, the SMS outbox and search.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "store/sqlite_int.h"
+
+/* Column i of MSG_COLS is parameter ?i of the insert and the update. */
+#define MSG_COLS "m.id, m.code, m.channel, m.kind, m.category_id, m.subject, m.body," \
+	" m.address, m.has_point, m.lat, m.lon, m.region_id, m.citizen_id, m.confidential," \
+	" m.state, m.unit_id, m.priority, m.live_session_id, m.registered_by, m.created_at," \
+	" m.first_referred_at, m.first_referred_unit, m.referred_at, m.due_at, m.answered_at," \
+	" m.closed_at, m.updated_at, m.answer, m.verdict, m.rating, m.verdict_at, m.grade," \
+	" m.grade_note, m.graded_at, m.graded_by, m.reject_reason, m.return_reason," \
+	" m.duplicate_of, m.return_count, m.referral_count, m.reopen_count, m.version," \
+	" coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.national_id, '')"
+#define MSG_FROM " FROM messages m LEFT JOIN citizens c ON c.id = m.citizen_id"
+
+static void read_msg(sqlite3_stmt *st, struct msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	sq_col_text(st, 1, m->code, sizeof(m->code));
+	m->channel = (enum msg_channel)sqlite3_column_int(st, 2);
+	m->kind = (enum msg_kind)sqlite3_column_int(st, 3);
+	m->category_id = sqlite3_column_int64(st, 4);
+	sq_col_text(st, 5, m->subject, sizeof(m->subject));
+	sq_col_text(st, 6, m->body, sizeof(m->body));
+	sq_col_text(st, 7, m->address, sizeof(m->address));
+	m->has_point = sqlite3_column_int(st, 8) != 0;
+	m->lat = sqlite3_column_double(st, 9);
+	m->lon = sqlite3_column_double(st, 10);
+	m->region_id = sqlite3_column_int64(st, 11);
+	m->citizen_id = sqlite3_column_int64(st, 12);
+	m->confidential = sqlite3_column_int(st, 13) != 0;
+	m->state = (enum msg_state)sqlite3_column_int(st, 14);
+	m->unit_id = sqlite3_column_int64(st, 15);
+	m->priority = (enum msg_priority)sqlite3_column_int(st, 16);
+	m->live_session_id = sqlite3_column_int64(st, 17);
+	m->registered_by = sqlite3_column_int64(st, 18);
+	m->created_at = sqlite3_column_int64(st, 19);
+	m->first_referred_at = sqlite3_column_int64(st, 20);
+	m->first_referred_unit = sqlite3_column_int64(st, 21);
+	m->referred_at = sqlite3_column_int64(st, 22);
+	m->due_at = sqlite3_column_int64(st, 23);
+	m->answered_at = sqlite3_column_int64(st, 24);
+	m->closed_at = sqlite3_column_int64(st, 25);
+	m->updated_at = sqlite3_column_int64(st, 26);
+	sq_col_text(st, 27, m->answer, sizeof(m->answer));
+	m->verdict = (enum verdict)sqlite3_column_int(st, 28);
+	m->rating = sqlite3_column_int(st, 29);
+	m->verdict_at = sqlite3_column_int64(st, 30);
+	m->grade = (enum grade)sqlite3_column_int(st, 31);
+	sq_col_text(st, 32, m->grade_note, sizeof(m->grade_note));
+	m->graded_at = sqlite3_column_int64(st, 33);
+	m->graded_by = sqlite3_column_int64(st, 34);
+	m->reject_reason = (enum reject_reason)sqlite3_column_int(st, 35);
+	m->return_reason = (enum return_reason)sqlite3_column_int(st, 36);
+	m->duplicate_of = sqlite3_column_int64(st, 37);
+	m->return_count = sqlite3_column_int(st, 38);
+	m->referral_count = sqlite3_column_int(st, 39);
+	m->reopen_count = sqlite3_column_int(st, 40);
+	m->version = sqlite3_column_int64(st, 41);
+	sq_col_text(st, 42, m->citizen_name, sizeof(m->citizen_name));
+	sq_col_text(st, 43, m->citizen_mobile, sizeof(m->citizen_mobile));
+	sq_col_text(st, 44, m->citizen_national_id, sizeof(m->citizen_national_id));
+}
+
+/* Bind ?1..?41 (the columns after id, in MSG_COLS order); the update
+ * statement uses a subset plus ?42 = id. */
+static void bind_msg(sqlite3_stmt *st, const struct msg *m)
+{
+	sq_bind_text(st, 1, m->code);
+	sq_bind_int(st, 2, m->channel);
+	sq_bind_int(st, 3, m->kind);
+	sq_bind_id(st, 4, m->category_id);
+	sq_bind_text(st, 5, m->subject);
+	sq_bind_text(st, 6, m->body);
+	sq_bind_text(st, 7, m->address);
+	sq_bind_int(st, 8, m->has_point);
+	sqlite3_bind_double(st, 9, m->lat);
+	sqlite3_bind_double(st, 10, m->lon);
+	sq_bind_id(st, 11, m->region_id);
+	sq_bind_id(st, 12, m->citizen_id);
+	sq_bind_int(st, 13, m->confidential);
+	sq_bind_int(st, 14, m->state);
+	sq_bind_int(st, 15, m->unit_id);
+	sq_bind_int(st, 16, m->priority);
+	sq_bind_id(st, 17, m->live_session_id);
+	sq_bind_id(st, 18, m->registered_by);
+	sq_bind_int(st, 19, m->created_at);
+	sq_bind_int(st, 20, m->first_referred_at);
+	sq_bind_id(st, 21, m->first_referred_unit);
+	sq_bind_int(st, 22, m->referred_at);
+	sq_bind_int(st, 23, m->due_at);
+	sq_bind_int(st, 24, m->answered_at);
+	sq_bind_int(st, 25, m->closed_at);
+	sq_bind_int(st, 26, m->updated_at);
+	sq_bind_text(st, 27, m->answer);
+	sq_bind_int(st, 28, m->verdict);
+	sq_bind_int(st, 29, m->rating);
+	sq_bind_int(st, 30, m->verdict_at);
+	sq_bind_int(st, 31, m->grade);
+	sq_bind_text(st, 32, m->grade_note);
+	sq_bind_int(st, 33, m->graded_at);
+	sq_bind_id(st, 34, m->graded_by);
+	sq_bind_int(st, 35, m->reject_reason);
+	sq_bind_int(st, 36, m->return_reason);
+	sq_bind_id(st, 37, m->duplicate_of);
+	sq_bind_int(st, 38, m->return_count);
+	sq_bind_int(st, 39, m->referral_count);
+	sq_bind_int(st, 40, m->reopen_count);
+	sq_bind_int(st, 41, m->version);
+}
+
+int sq_msg_insert(struct store *st, struct msg *m, const char *search_text, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_INSERT, "INSERT INTO messages (code, channel, kind,"
+		" category_id, subject, body, address, has_point, lat, lon, region_id, citizen_id,"
+		" confidential, state, unit_id, priority, live_session_id, registered_by, created_at,"
+		" first_referred_at, first_referred_unit, referred_at, due_at, answered_at, closed_at,"
+		" updated_at, answer, verdict, rating, verdict_at, grade, grade_note, graded_at,"
+		" graded_by, reject_reason, return_reason, duplicate_of, return_count,"
+		" referral_count, reopen_count, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+		" ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	bind_msg(stmt, m);
+	rc = sq_exec_stmt(s, stmt, "message", err);
+	if (rc < 0)
+		return rc;
+	m->id = sqlite3_last_insert_rowid(s->db);
+	stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, m->id);
+	sq_bind_text(stmt, 2, search_text);
+	return sq_exec_stmt(s, stmt, "message index", err);
+}
+
+int sq_msg_update(struct store *st, const struct msg *m, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_UPDATE, "UPDATE messages SET category_id = ?4,"
+		" region_id = ?11, confidential = ?13, state = ?14, unit_id = ?15, priority = ?16,"
+		" first_referred_at = ?20, first_referred_unit = ?21, referred_at = ?22, due_at = ?23,"
+		" answered_at = ?24, closed_at = ?25, updated_at = ?26, answer = ?27, verdict = ?28,"
+		" rating = ?29, verdict_at = ?30, grade = ?31, grade_note = ?32, graded_at = ?33,"
+		" graded_by = ?34, reject_reason = ?35, return_reason = ?36, duplicate_of = ?37,"
+		" return_count = ?38, referral_count = ?39, reopen_count = ?40, version = ?41"
+		" WHERE id = ?42 AND version = ?41 - 1", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	bind_msg(stmt, m);
+	sq_bind_int(stmt, 42, m->id);
+	rc = sq_exec_stmt(s, stmt, "message", err);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_changes(s->db) == 0) {
+		stmt = sq_stmt(s, SQ_MSG_EXISTS, "SELECT 1 FROM messages WHERE id = ?", err);
+		if (!stmt)
+			return ERR_STORE;
+		sq_bind_int(stmt, 1, m->id);
+		rc = sq_step_row(s, stmt, "message", err);
+		if (rc < 0)
+			return rc;
+		sqlite3_reset(stmt);
+		return err_set(err, ERR_CONFLICT, "version", "the message was changed meanwhile");
+	}
+	return 0;
+}
+
+static int msg_one(struct sqlite_store *s, sqlite3_stmt *stmt, struct msg *out, struct err *err)
+{
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_step_row(s, stmt, "message", err);
+	if (rc < 0)
+		return rc;
+	read_msg(stmt, out);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int sq_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_GET, "SELECT " MSG_COLS MSG_FROM " WHERE m.id = ?",
+				     err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, id);
+	return msg_one(s, stmt, out, err);
+}
+
+int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_GET_CODE, "SELECT " MSG_COLS MSG_FROM
+				     " WHERE m.code = ?", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, code);
+	return msg_one(s, stmt, out, err);
+}
+
+int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,
+			   struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_LATEST_ANSWERED, "SELECT " MSG_COLS MSG_FROM
+				     " WHERE m.citizen_id = ? AND m.state = 3"
+				     " ORDER BY m.answered_at DESC, m.id DESC LIMIT 1", err);
+
+	if (stmt)
+		sq_bind_int(stmt, 1, citizen_id);
+	return msg_one(s, stmt, out, err);
+}
+
+/* Searches are built per call (the filter set varies); every value is bound. */
+int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
+		  struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	struct buf sql = BUF_INIT(8192);
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc, i = 0;
+
+	*out = NULL;
+	*n = 0;
+	buf_adds(&sql, "SELECT " MSG_COLS MSG_FROM " WHERE 1");
+	if (q->fts)
+		buf_adds(&sql, " AND m.id IN (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1)");
+	if (q->state >= 0)
+		buf_adds(&sql, " AND m.state = ?2");
+	if (q->kind >= 0)
+		buf_adds(&sql, " AND m.kind = ?3");
+	if (q->channel >= 0)
+		buf_adds(&sql, " AND m.channel = ?4");
+	if (q->scope_unit)
+		buf_adds(&sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
+			 " (SELECT path FROM units WHERE id = ?5) || '*')");
+	if (q->unit_id)
+		buf_adds(&sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
+			 " (SELECT path FROM units WHERE id = ?6) || '*')");
+	if (q->category_id)
+		buf_adds(&sql, " AND m.category_id = ?7");
+	if (q->citizen_id)
+		buf_adds(&sql, " AND m.citizen_id = ?8");
+	if (q->live_session_id)
+		buf_adds(&sql, " AND m.live_session_id = ?9");
+	if (q->from)
+		buf_adds(&sql, " AND m.created_at >= ?10");
+	if (q->to)
+		buf_adds(&sql, " AND m.created_at < ?11");
+	if (q->overdue)
+		buf_adds(&sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12");
+	if (q->has_cursor)
+		buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
+	buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
+	if (buf_error(&sql)) {
+		buf_release(&sql);
+		return err_set(err, ERR_TOOBIG, "", "search too complex");
+	}
+	rc = sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL);
+	buf_release(&sql);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(stmt);
+		return sq_fail(s, sqlite3_extended_errcode(s->db), "search", err);
+	}
+	/* binding a parameter the text does not use is a harmless SQLITE_RANGE */
+	if (q->fts)
+		sq_bind_text(stmt, 1, q->fts);
+	sq_bind_int(stmt, 2, q->state);
+	sq_bind_int(stmt, 3, q->kind);
+	sq_bind_int(stmt, 4, q->channel);
+	sq_bind_int(stmt, 5, q->scope_unit);
+	sq_bind_int(stmt, 6, q->unit_id);
+	sq_bind_int(stmt, 7, q->category_id);
+	sq_bind_int(stmt, 8, q->citizen_id);
+	sq_bind_int(stmt, 9, q->live_session_id);
+	sq_bind_int(stmt, 10, q->from);
+	sq_bind_int(stmt, 11, q->to);
+	sq_bind_int(stmt, 12, q->now);
+	sq_bind_int(stmt, 13, q->cursor_at);
+	sq_bind_int(stmt, 14, q->cursor_id);
+	sq_bind_int(stmt, 15, (int64_t)q->limit);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
+		i++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sqlite3_extended_errcode(s->db);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		if ((rc & 0xff) == SQLITE_ERROR && q->fts) {
+			sqlite3_finalize(stmt);
+			return err_set(err, ERR_INVALID, "q", "cannot search for that text");
+		}
+		rc = sq_fail(s, rc, "search", err);
+		sqlite3_finalize(stmt);
+		return rc;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* ---- referrals ---- */
+
+int sq_referral_insert(struct store *st, struct referral *r, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_REF_INSERT, "INSERT INTO referrals (msg_id, kind,"
+				     " from_unit, to_unit, actor_id, actor, reason, deadline, at)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, r->msg_id);
+	sq_bind_int(stmt, 2, r->kind);
+	sq_bind_id(stmt, 3, r->from_unit);
+	sq_bind_id(stmt, 4, r->to_unit);
+	sq_bind_id(stmt, 5, r->actor_id);
+	sq_bind_text(stmt, 6, r->actor);
+	sq_bind_text(stmt, 7, r->reason);
+	sq_bind_int(stmt, 8, r->deadline);
+	sq_bind_int(stmt, 9, r->at);
+	rc = sq_exec_stmt(s, stmt, "referral", err);
+	if (rc == 0)
+		r->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
+		     struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_REF_LIST, "SELECT id, msg_id, kind, from_unit, to_unit,"
+				     " actor_id, actor, reason, deadline, at FROM referrals"
+				     " WHERE msg_id = ? ORDER BY id", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, msg_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct referral *r = sq_list_push((void **)out, n, &cap, sizeof(**out));
+
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->msg_id = sqlite3_column_int64(stmt, 1);
+		r->kind = (enum hop_kind)sqlite3_column_int(stmt, 2);
+		r->from_unit = sqlite3_column_int64(stmt, 3);
+		r->to_unit = sqlite3_column_int64(stmt, 4);
+		r->actor_id = sqlite3_column_int64(stmt, 5);
+		sq_col_text(stmt, 6, r->actor, sizeof(r->actor));
+		sq_col_text(stmt, 7, r->reason, sizeof(r->reason));
+		r->deadline = sqlite3_column_int64(stmt, 8);
+		r->at = sqlite3_column_int64(stmt, 9);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "referrals", err);
+	}
+	return 0;
+}
+
+/* ---- audit ---- */
+
+int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_TAIL, "SELECT seq, hash FROM audit"
+				     " ORDER BY seq DESC LIMIT 1", err);
+	int rc;
+
+	*seq = 0;
+	hash[0] = '\0';
+	if (!stmt)
+		return ERR_STORE;
+	rc = sq_step_row(s, stmt, "audit", err);
+	if (rc == ERR_NOTFOUND)
+		return 0;
+	if (rc < 0)
+		return rc;
+	*seq = sqlite3_column_int64(stmt, 0);
+	sq_col_text(stmt, 1, hash, AUDIT_HASH_HEX + 1);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_INSERT, "INSERT INTO audit (seq, actor, action,"
+				     " msg_id, payload, at, prev_hash, hash)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, e->seq);
+	sq_bind_text(stmt, 2, e->actor);
+	sq_bind_text(stmt, 3, e->action);
+	sq_bind_id(stmt, 4, e->msg_id);
+	sq_bind_text(stmt, 5, e->payload);
+	sq_bind_int(stmt, 6, e->at);
+	sq_bind_text(stmt, 7, e->prev_hash);
+	sq_bind_text(stmt, 8, e->hash);
+	return sq_exec_stmt(s, stmt, "audit", err);
+}
+
+int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
+		  size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT seq, actor, action, msg_id, payload,"
+				     " at, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq"
+				     " LIMIT ?", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, after);
+	sq_bind_int(stmt, 2, (int64_t)max);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct audit_entry *e = sq_list_push((void **)out, n, &cap, sizeof(**out));
+
+		e->seq = sqlite3_column_int64(stmt, 0);
+		sq_col_text(stmt, 1, e->actor, sizeof(e->actor));
+		sq_col_text(stmt, 2, e->action, sizeof(e->action));
+		e->msg_id = sqlite3_column_int64(stmt, 3);
+		sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
+		e->at = sqlite3_column_int64(stmt, 5);
+		sq_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
+		sq_col_text(stmt, 7, e->hash, sizeof(e->hash));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "audit", err);
+	}
+	return 0;
+}
+
+/* ---- SMS outbox ---- */
+
+#define SMS_COLS "id, to_mobile, body, msg_id, state, attempts, created_at, next_at, sent_at," \
+	" last_error"
+
+static void read_sms(sqlite3_stmt *st, struct sms *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	sq_col_text(st, 1, m->to, sizeof(m->to));
+	sq_col_text(st, 2, m->body, sizeof(m->body));
+	m->msg_id = sqlite3_column_int64(st, 3);
+	m->state = (enum sms_state)sqlite3_column_int(st, 4);
+	m->attempts = sqlite3_column_int(st, 5);
+	m->created_at = sqlite3_column_int64(st, 6);
+	m->next_at = sqlite3_column_int64(st, 7);
+	m->sent_at = sqlite3_column_int64(st, 8);
+	sq_col_text(st, 9, m->last_error, sizeof(m->last_error));
+}
+
+int sq_sms_insert(struct store *st, struct sms *m, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_INSERT, "INSERT INTO sms_outbox (to_mobile, body,"
+				     " msg_id, state, attempts, created_at, next_at)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, m->to);
+	sq_bind_text(stmt, 2, m->body);
+	sq_bind_id(stmt, 3, m->msg_id);
+	sq_bind_int(stmt, 4, m->state);
+	sq_bind_int(stmt, 5, m->attempts);
+	sq_bind_int(stmt, 6, m->created_at);
+	sq_bind_int(stmt, 7, m->next_at);
+	rc = sq_exec_stmt(s, stmt, "sms", err);
+	if (rc == 0)
+		m->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_NEXT, "SELECT " SMS_COLS " FROM sms_outbox"
+				     " WHERE state = 0 AND next_at <= ? ORDER BY next_at, id LIMIT 1",
+				     err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, now);
+	rc = sq_step_row(s, stmt, "sms", err);
+	if (rc < 0)
+		return rc;
+	read_sms(stmt, out);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int sq_sms_update(struct store *st, const struct sms *m, enum sms_state from, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_UPDATE, "UPDATE sms_outbox SET state = ?,"
+				     " attempts = ?, next_at = ?, sent_at = ?, last_error = ?"
+				     " WHERE id = ? AND state = ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, m->state);
+	sq_bind_int(stmt, 2, m->attempts);
+	sq_bind_int(stmt, 3, m->next_at);
+	sq_bind_int(stmt, 4, m->sent_at);
+	sq_bind_text(stmt, 5, m->last_error);
+	sq_bind_int(stmt, 6, m->id);
+	sq_bind_int(stmt, 7, from);
+	rc = sq_exec_stmt(s, stmt, "sms", err);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		return err_set(err, ERR_CONFLICT, "", "sms %lld is no longer %s", (long long)m->id,
+			       sms_state_name(from));
+	return rc;
+}
+
+int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_LIST, "SELECT " SMS_COLS " FROM sms_outbox"
+				     " ORDER BY id DESC LIMIT ?", err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, (int64_t)max);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		read_sms(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "sms", err);
+	}
+	return 0;
+}

@@ -1,0 +1,233 @@
+/*
+ * sqlite_schema.c - the SQLite schema as forward-only migrations.
+ *
+ * PRAGMA user_version holds the number of migrations applied.  Opening a
+ * database applies the missing ones in order, each in its own transaction;
+ * a database with a higher version than this program knows is refused.
+ * Never edit a migration once released: add the next one.
+ */
+#include <stdio.h>
+
+#include "store/sqlite_int.h"
+
+static const char *const migrations[] = {
+	/* 1: the domain tables */
+	"CREATE TABLE units ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 4),"
+	" parent_id INTEGER REFERENCES units(id),"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" path TEXT NOT NULL DEFAULT ''"	/* '/1/5/9/': ids root..self */
+	");"
+	"CREATE INDEX units_path ON units(path);"
+	"CREATE TABLE categories ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" parent_id INTEGER REFERENCES categories(id),"
+	" deadline_hours INTEGER NOT NULL CHECK (deadline_hours > 0),"
+	" kinds INTEGER NOT NULL,"
+	" confidential INTEGER NOT NULL DEFAULT 0,"
+	" service_code TEXT NOT NULL DEFAULT '',"
+	" active INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX categories_parent ON categories(parent_id);"
+	"CREATE INDEX categories_service ON categories(service_code) WHERE service_code <> '';"
+	"CREATE TABLE users ("
+	" id INTEGER PRIMARY KEY,"
+	" username TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL DEFAULT '',"
+	" role INTEGER NOT NULL,"
+	" unit_id INTEGER REFERENCES units(id),"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" created_at INTEGER NOT NULL,"
+	" pwhash TEXT NOT NULL"
+	");"
+	"CREATE TABLE sessions ("
+	" id INTEGER PRIMARY KEY,"
+	" token_hash TEXT NOT NULL UNIQUE,"
+	" user_id INTEGER NOT NULL REFERENCES users(id),"
+	" created_at INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL,"
+	" revoked INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE login_failures (key TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_key ON login_failures(key, at);"
+	"CREATE TABLE citizens ("
+	" id INTEGER PRIMARY KEY,"
+	" mobile TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL DEFAULT '',"
+	" national_id TEXT NOT NULL DEFAULT '',"
+	" created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE live_sessions ("
+	" id INTEGER PRIMARY KEY,"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" host_user_id INTEGER NOT NULL REFERENCES users(id),"
+	" title TEXT NOT NULL,"
+	" starts_at INTEGER NOT NULL,"
+	" ends_at INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX live_sessions_unit ON live_sessions(unit_id, starts_at);"
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"
+	" channel INTEGER NOT NULL CHECK (channel BETWEEN 0 AND 4),"
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 4),"
+	" category_id INTEGER REFERENCES categories(id),"
+	" subject TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" address TEXT NOT NULL DEFAULT '',"
+	" has_point INTEGER NOT NULL DEFAULT 0,"
+	" lat REAL NOT NULL DEFAULT 0,"
+	" lon REAL NOT NULL DEFAULT 0,"
+	" region_id INTEGER REFERENCES units(id),"
+	" citizen_id INTEGER REFERENCES citizens(id),"
+	" confidential INTEGER NOT NULL DEFAULT 0,"
+	" state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 7),"
+	" unit_id INTEGER NOT NULL REFERENCES units(id),"
+	" priority INTEGER NOT NULL DEFAULT 0,"
+	" live_session_id INTEGER REFERENCES live_sessions(id),"
+	" registered_by INTEGER REFERENCES users(id),"
+	" created_at INTEGER NOT NULL,"
+	" first_referred_at INTEGER NOT NULL DEFAULT 0,"
+	" first_referred_unit INTEGER REFERENCES units(id),"
+	" referred_at INTEGER NOT NULL DEFAULT 0,"
+	" due_at INTEGER NOT NULL DEFAULT 0,"
+	" answered_at INTEGER NOT NULL DEFAULT 0,"
+	" closed_at INTEGER NOT NULL DEFAULT 0,"
+	" updated_at INTEGER NOT NULL DEFAULT 0,"
+	" answer TEXT NOT NULL DEFAULT '',"
+	" verdict INTEGER NOT NULL DEFAULT 0,"
+	" rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),"
+	" verdict_at INTEGER NOT NULL DEFAULT 0,"
+	" grade INTEGER NOT NULL DEFAULT 0,"
+	" grade_note TEXT NOT NULL DEFAULT '',"
+	" graded_at INTEGER NOT NULL DEFAULT 0,"
+	" graded_by INTEGER REFERENCES users(id),"
+	" reject_reason INTEGER NOT NULL DEFAULT 0,"
+	" return_reason INTEGER NOT NULL DEFAULT 0,"
+	" duplicate_of INTEGER REFERENCES messages(id),"
+	" return_count INTEGER NOT NULL DEFAULT 0,"
+	" referral_count INTEGER NOT NULL DEFAULT 0,"
+	" reopen_count INTEGER NOT NULL DEFAULT 0,"
+	" version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX messages_created ON messages(created_at, id);"
+	"CREATE INDEX messages_unit ON messages(unit_id, state);"
+	"CREATE INDEX messages_citizen ON messages(citizen_id, created_at);"
+	"CREATE INDEX messages_answered ON messages(citizen_id, answered_at) WHERE state = 3;"
+	"CREATE INDEX messages_due ON messages(due_at) WHERE state NOT IN (3, 4, 6) AND due_at > 0;"
+	"CREATE INDEX messages_live ON messages(live_session_id) WHERE live_session_id IS NOT NULL;"
+	"CREATE TABLE referrals ("
+	" id INTEGER PRIMARY KEY,"
+	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
+	" kind INTEGER NOT NULL,"
+	" from_unit INTEGER REFERENCES units(id),"
+	" to_unit INTEGER REFERENCES units(id),"
+	" actor_id INTEGER REFERENCES users(id),"
+	" actor TEXT NOT NULL,"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" deadline INTEGER NOT NULL DEFAULT 0,"
+	" at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX referrals_msg ON referrals(msg_id, id);"
+	"CREATE TABLE audit ("
+	" seq INTEGER PRIMARY KEY,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" msg_id INTEGER,"
+	" payload TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" prev_hash TEXT NOT NULL,"
+	" hash TEXT NOT NULL"
+	");"
+	"CREATE INDEX audit_msg ON audit(msg_id) WHERE msg_id IS NOT NULL;"
+	"CREATE TABLE sms_outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" to_mobile TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" msg_id INTEGER REFERENCES messages(id),"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" next_at INTEGER NOT NULL,"
+	" sent_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX sms_outbox_due ON sms_outbox(state, next_at);",
+
+	/* 2: full-text search over normalised subject + body; the audit log
+	 * refuses UPDATE and DELETE (a guard; the hash chain is the proof) */
+	"CREATE VIRTUAL TABLE msg_fts USING fts5(text, tokenize = 'unicode61');"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int sq_schema_latest(void)
+{
+	return MIGRATION_COUNT;
+}
+
+int sq_schema_version(sqlite3 *db, int *have, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		int code = (rc == SQLITE_NOTADB) ? ERR_INVALID : ERR_STORE;
+
+		err_set(err, code, "", "cannot read the schema version: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return code;
+	}
+	*have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
+{
+	char pragma[64];
+	char *msg = NULL;
+	int have, v, rc;
+
+	if (target <= 0 || target > MIGRATION_COUNT)
+		target = MIGRATION_COUNT;
+	rc = sq_schema_version(db, &have, err);
+	if (rc < 0)
+		return rc;
+	if (have > MIGRATION_COUNT)
+		return err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
+			       "program knows (%d): use a newer hamgan", have, MIGRATION_COUNT);
+	for (v = have; v < target; v++) {
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, migrations[v], NULL, NULL, &msg);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, pragma, NULL, NULL, &msg);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
+		if (rc != SQLITE_OK) {
+			err_set(err, rc == SQLITE_BUSY ? ERR_UNAVAILABLE : ERR_STORE, "",
+				"schema migration %d failed: %s", v + 1,
+				msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return err ? err->code : ERR_STORE;
+		}
+	}
+	return 0;
+}
