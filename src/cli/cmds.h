@@ -4,8 +4,10 @@
 
 int cmd_fa(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 extern const char cmd_fa_usage[];
+extern const char cmd_report_usage[];
 
 int cmd_init(int argc, char **argv);
 int cmd_user(int argc, char **argv);

@@ -9,6 +9,7 @@
 
 #include "base/mem.h"
 #include "base/str.h"
+#include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -1009,6 +1010,7 @@ const struct store_ops store_sqlite_ops = {
 	.live_insert = sq_live_insert,
 	.live_get = sq_live_get,
 	.live_list = sq_live_list,
+	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 };
 
 const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };
