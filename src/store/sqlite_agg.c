@@ -9,9 +9,8 @@
  * The tables are created on first use (CREATE TABLE IF NOT EXISTS) rather
  * than by a numbered migration, so this file stays separate from the core's
  * schema; a database made before they existed simply has no aggregates yet
- * (`hamgan report --rebuild` recounts them).  Statements are prepared per
- * call: a transition touches at most seven rows, and a report scans one
- * range per unit, so preparing is a small part of either.
+ * (`hamgan report --rebuild` recounts them).  Statements live in the
+ * backend's statement cache (the SQ_AGG_* ids of sqlite_int.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,31 +38,25 @@ static const char agg_schema[] =
 	" evaluated, acceptable, verdict_accept, verdict_object, returns, rereferrals," \
 	" reopens, hist"
 
-/* Prepare sql, creating the aggregate tables when they are missing. */
-static sqlite3_stmt *agg_prepare(struct sqlite_store *s, const char *sql, struct err *err)
+/* The cached statement, creating the aggregate tables when they are
+ * missing (the first prepare then fails). */
+static sqlite3_stmt *agg_stmt(struct sqlite_store *s, enum sq_stmt_id id, const char *sql,
+			      struct err *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	char *msg = NULL;
-	int rc;
 
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
-	if (rc == SQLITE_OK)
+	if (s->stmt[id])
+		return sq_stmt(s, id, sql, err);
+	stmt = sq_stmt(s, id, sql, NULL);
+	if (stmt)
 		return stmt;
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-	rc = sqlite3_exec(s->db, agg_schema, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
+	if (sqlite3_exec(s->db, agg_schema, NULL, NULL, &msg) != SQLITE_OK) {
 		sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate tables", err);
 		sqlite3_free(msg);
 		return NULL;
 	}
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		err_set(err, ERR_STORE, "", "cannot prepare statement: %s", sqlite3_errmsg(s->db));
-		sqlite3_finalize(stmt);
-		return NULL;
-	}
-	return stmt;
+	return sq_stmt(s, id, sql, err);
 }
 
 static void row_from_stmt(sqlite3_stmt *stmt, struct agg_row *r)
@@ -90,8 +83,8 @@ int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *o
 	struct agg_row r;
 	int rc;
 
-	stmt = agg_prepare(s, "SELECT " CELL_COLS " FROM agg_cells"
-			   " WHERE dim = ? AND unit = ? AND day = ? AND key = ?", err);
+	stmt = agg_stmt(s, SQ_AGG_GET, "SELECT " CELL_COLS " FROM agg_cells"
+			" WHERE dim = ? AND unit = ? AND day = ? AND key = ?", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int(stmt, 1, k->dim);
@@ -100,7 +93,7 @@ int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *o
 	sqlite3_bind_int64(stmt, 4, k->key);
 	rc = sq_step_row(s, stmt, "aggregate cell", err);
 	if (rc < 0) {
-		sqlite3_finalize(stmt);
+		sqlite3_reset(stmt);
 		return rc;
 	}
 	row_from_stmt(stmt, &r);
@@ -110,7 +103,7 @@ int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *o
 		out->hist = xmalloc(r.hist_len);
 		memcpy(out->hist, r.hist, r.hist_len);
 	}
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return 0;
 }
 
@@ -124,10 +117,10 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 	for (i = 0; i < AGG_NCOUNTERS && zero; i++)
 		zero = r->c[i] == 0;
 	if (zero)
-		stmt = agg_prepare(s, "DELETE FROM agg_cells"
+		stmt = agg_stmt(s, SQ_AGG_DEL, "DELETE FROM agg_cells"
 				   " WHERE dim = ? AND unit = ? AND day = ? AND key = ?", err);
 	else
-		stmt = agg_prepare(s, "INSERT OR REPLACE INTO agg_cells (" CELL_COLS ")"
+		stmt = agg_stmt(s, SQ_AGG_PUT, "INSERT OR REPLACE INTO agg_cells (" CELL_COLS ")"
 				   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
@@ -142,7 +135,7 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 				  SQLITE_STATIC);
 	}
 	rc = sq_exec_stmt(s, stmt, "aggregate cell", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return rc;
 }
 
@@ -156,11 +149,11 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 	int rc, ret = 0;
 
 	if (unit)
-		stmt = agg_prepare(s, "SELECT " CELL_COLS " FROM agg_cells WHERE dim = ?1"
+		stmt = agg_stmt(s, SQ_AGG_SCAN_UNIT, "SELECT " CELL_COLS " FROM agg_cells WHERE dim = ?1"
 				   " AND unit = ?2 AND day BETWEEN ?3 AND ?4"
 				   " ORDER BY dim, unit, day, key", err);
 	else
-		stmt = agg_prepare(s, "SELECT " CELL_COLS " FROM agg_cells WHERE dim = ?1"
+		stmt = agg_stmt(s, SQ_AGG_SCAN_ALL, "SELECT " CELL_COLS " FROM agg_cells WHERE dim = ?1"
 				   " AND day BETWEEN ?3 AND ?4 ORDER BY dim, unit, day, key", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
@@ -177,7 +170,7 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 	}
 	if (!ret && rc != SQLITE_DONE)
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate scan", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return ret;
 }
 
@@ -187,7 +180,7 @@ int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = agg_prepare(s, "INSERT INTO agg_open (unit, due_day, category, channel, n)"
+	stmt = agg_stmt(s, SQ_AGG_OPEN_ADD, "INSERT INTO agg_open (unit, due_day, category, channel, n)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5)"
 			   " ON CONFLICT (unit, due_day, category, channel)"
 			   " DO UPDATE SET n = n + excluded.n", err);
@@ -199,10 +192,10 @@ int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err)
 	sqlite3_bind_int64(stmt, 4, o->channel);
 	sqlite3_bind_int64(stmt, 5, o->n);
 	rc = sq_exec_stmt(s, stmt, "backlog count", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (rc < 0)
 		return rc;
-	stmt = agg_prepare(s, "DELETE FROM agg_open WHERE unit = ?1 AND due_day = ?2"
+	stmt = agg_stmt(s, SQ_AGG_OPEN_DEL, "DELETE FROM agg_open WHERE unit = ?1 AND due_day = ?2"
 			   " AND category = ?3 AND channel = ?4 AND n = 0", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
@@ -211,7 +204,7 @@ int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err)
 	sqlite3_bind_int64(stmt, 3, o->category_id);
 	sqlite3_bind_int64(stmt, 4, o->channel);
 	rc = sq_exec_stmt(s, stmt, "backlog count", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return rc;
 }
 
@@ -225,11 +218,11 @@ int sq_agg_open_scan(struct store *st, int64_t unit, int64_t due_before,
 	int rc, ret = 0;
 
 	if (unit)
-		stmt = agg_prepare(s, "SELECT unit, due_day, category, channel, n FROM agg_open"
+		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_UNIT, "SELECT unit, due_day, category, channel, n FROM agg_open"
 				   " WHERE unit = ?1 AND due_day < ?2"
 				   " ORDER BY unit, due_day, category, channel", err);
 	else
-		stmt = agg_prepare(s, "SELECT unit, due_day, category, channel, n FROM agg_open"
+		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_ALL, "SELECT unit, due_day, category, channel, n FROM agg_open"
 				   " WHERE due_day < ?2 ORDER BY unit, due_day, category, channel",
 				   err);
 	if (!stmt)
@@ -249,7 +242,7 @@ int sq_agg_open_scan(struct store *st, int64_t unit, int64_t due_before,
 	}
 	if (!ret && rc != SQLITE_DONE)
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "backlog scan", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return ret;
 }
 
@@ -259,18 +252,18 @@ int sq_agg_clear(struct store *st, struct err *err)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = agg_prepare(s, "DELETE FROM agg_cells", err);
+	stmt = agg_stmt(s, SQ_AGG_CLEAR_CELLS, "DELETE FROM agg_cells", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "clear aggregates", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (rc < 0)
 		return rc;
-	stmt = agg_prepare(s, "DELETE FROM agg_open", err);
+	stmt = agg_stmt(s, SQ_AGG_CLEAR_OPEN, "DELETE FROM agg_open", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "clear aggregates", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	return rc;
 }
 
@@ -286,12 +279,10 @@ int sq_msg_scan(struct store *st, int64_t after_id, size_t max, struct msg **out
 
 	*out = NULL;
 	*n = 0;
-	rc = sqlite3_prepare_v2(s->db, "SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?",
-				-1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(stmt);
-		return sq_fail(s, sqlite3_extended_errcode(s->db), "message scan", err);
-	}
+	stmt = sq_stmt(s, SQ_AGG_MSG_SCAN, "SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?",
+		       err);
+	if (!stmt)
+		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, after_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)max);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -301,7 +292,7 @@ int sq_msg_scan(struct store *st, int64_t after_id, size_t max, struct msg **out
 	}
 	if (rc != SQLITE_DONE)
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "message scan", err);
-	sqlite3_finalize(stmt);
+	sqlite3_reset(stmt);
 	if (ret < 0)
 		goto out;
 	if (nids)
