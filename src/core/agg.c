@@ -203,6 +203,15 @@ int agg_day_of(int64_t t, int64_t *day, struct err *err)
 	return 0;
 }
 
+int64_t agg_month_start(int64_t day)
+{
+	struct jdate d;
+
+	if (jalali_from_days(day, &d) < 0)
+		return day;
+	return day - (d.d - 1);
+}
+
 int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
 {
 	bool answered, has_answer;
@@ -218,6 +227,7 @@ int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
 		rc = agg_day_of(m->first_referred_at, &out->day, err);
 		if (rc < 0)
 			return rc;
+		out->month_day = agg_month_start(out->day);
 		out->c[AGG_REFERRED] = 1;
 		/* answered: the answer stands now (a reopened message owes one) */
 		answered = (m->state == STATE_ANSWERED || m->state == STATE_CLOSED) &&
@@ -268,11 +278,11 @@ int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
 
 static struct agg_key contrib_key(const struct agg_contrib *ct, int dim)
 {
-	struct agg_key k = { dim, ct->unit, ct->day, 0 };
+	struct agg_key k = { dim, ct->unit, dim >= AGG_DIM_MONTH ? ct->month_day : ct->day, 0 };
 
-	if (dim == AGG_DIM_CATEGORY)
+	if (dim % AGG_DIM_MONTH == AGG_DIM_CATEGORY)
 		k.key = ct->category_id;
-	else if (dim == AGG_DIM_CHANNEL)
+	else if (dim % AGG_DIM_MONTH == AGG_DIM_CHANNEL)
 		k.key = ct->channel;
 	return k;
 }

@@ -38,7 +38,18 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 /* Day numbers are days since 1970-01-01 of the Tehran local date
  * (jalali_to_days of tehran_day_of). */
 
-enum agg_dim { AGG_DIM_ALL = 0, AGG_DIM_CATEGORY, AGG_DIM_CHANNEL, AGG_DIM_COUNT };
+/* Each message counts in a day cell and a month cell of each of the three
+ * groupings; a month cell's day is the day number of the Jalali month's
+ * first day.  Reports read month cells for the whole months of a period and
+ * day cells for the ragged ends, so their cost does not grow with the
+ * number of messages per day. */
+enum agg_dim {
+	AGG_DIM_ALL = 0,	/* key 0 */
+	AGG_DIM_CATEGORY,	/* key category_id */
+	AGG_DIM_CHANNEL,	/* key channel */
+	AGG_DIM_MONTH,		/* AGG_DIM_MONTH + d: the same by Jalali month */
+	AGG_DIM_COUNT = 2 * AGG_DIM_MONTH
+};
 
 enum agg_counter {
 	AGG_REFERRED = 0,	/* first referred on that day */
@@ -67,7 +78,8 @@ int64_t agg_bin_hi(int bin);	/* first second after it (INT64_MAX for the last) *
 struct agg_key {
 	int dim;		/* enum agg_dim */
 	int64_t unit;		/* first_referred_unit */
-	int64_t day;		/* Tehran day of first_referred_at */
+	int64_t day;		/* Tehran day of first_referred_at (month dims: its
+				 * month's first day) */
 	int64_t key;		/* category id, channel, or 0 for AGG_DIM_ALL */
 };
 
@@ -114,7 +126,7 @@ int agg_hist_decode_dense(const unsigned char *p, size_t len, int64_t *count, in
 /* A message's contribution. */
 struct agg_contrib {
 	bool referred;		/* false: contributes no cell */
-	int64_t unit, day, category_id, channel;
+	int64_t unit, day, month_day, category_id, channel;
 	int64_t c[AGG_NCOUNTERS];
 	int bin;		/* -1 unless answered */
 	int64_t handling;	/* seconds, when answered */
@@ -124,6 +136,8 @@ struct agg_contrib {
 
 /* Tehran day number of instant t: 0 or ERR_IO / ERR_INVALID. */
 int agg_day_of(int64_t t, int64_t *day, struct err *err);
+/* The day number of the first day of the Jalali month holding day. */
+int64_t agg_month_start(int64_t day);
 int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err);
 
 /*

@@ -333,16 +333,49 @@ static int scan_err(struct ctx *x, int rc)
 	return rc;
 }
 
-/* Sum the cells of dim for the subtree of unit over days [d0, d1]. */
+/* The whole Jalali months inside [d0, d1]: their first and last day
+ * ([*ms, *me], empty when *ms > *me). */
+static void whole_months(int64_t d0, int64_t d1, int64_t *ms, int64_t *me)
+{
+	struct jdate a, b;
+
+	*ms = 1;
+	*me = 0;
+	if (jalali_from_days(d0, &a) < 0 || jalali_from_days(d1, &b) < 0)
+		return;
+	*ms = a.d == 1 ? d0 : d0 - (a.d - 1) + jalali_month_days(a.y, a.m);
+	*me = b.d == jalali_month_days(b.y, b.m) ? d1 : d1 - b.d;
+}
+
+/*
+ * Sum the cells of grouping dim (AGG_DIM_ALL, _CATEGORY, _CHANNEL) for the
+ * subtree of unit over days [d0, d1]: month cells for the whole months, day
+ * cells for the ragged ends (days_only: day cells throughout, for weeks).
+ */
 static int sum_subtree(struct ctx *x, int64_t unit, int dim, int64_t d0, int64_t d1,
-		       struct scan *s)
+		       bool days_only, struct scan *s)
 {
 	size_t n, i;
-	int64_t *ids = tree_subtree(&x->t, unit, &n);
+	int64_t *ids = tree_subtree(&x->t, unit, &n), ms, me;
+	struct store *st = x->st;
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++)
-		rc = x->st->ops->agg_cell_scan(x->st, dim, ids[i], d0, d1, scan_cell, s, x->err);
+	whole_months(d0, d1, &ms, &me);
+	if (days_only)
+		ms = me + 1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (ms > me) {
+			rc = st->ops->agg_cell_scan(st, dim, ids[i], d0, d1, scan_cell, s, x->err);
+			continue;
+		}
+		if (d0 < ms)
+			rc = st->ops->agg_cell_scan(st, dim, ids[i], d0, ms - 1, scan_cell, s, x->err);
+		if (rc == 0)
+			rc = st->ops->agg_cell_scan(st, dim + AGG_DIM_MONTH, ids[i], ms, me, scan_cell,
+						    s, x->err);
+		if (rc == 0 && me < d1)
+			rc = st->ops->agg_cell_scan(st, dim, ids[i], me + 1, d1, scan_cell, s, x->err);
+	}
 	free(ids);
 	return scan_err(x, rc);
 }
@@ -377,14 +410,14 @@ static int unit_figures(struct ctx *x, int64_t unit, const struct report *r, str
 	int rc;
 
 	period_days(&r->period, &d0, &d1);
-	rc = sum_subtree(x, unit, AGG_DIM_ALL, d0, d1, &s);
+	rc = sum_subtree(x, unit, AGG_DIM_ALL, d0, d1, false, &s);
 	if (rc == 0)
 		rc = overdue_subtree(x, unit, &s);
 	if (rc == 0 && r->compare) {
 		s.fixed = prev;
 		s.prev = true;
 		period_days(&r->previous, &d0, &d1);
-		rc = sum_subtree(x, unit, AGG_DIM_ALL, d0, d1, &s);
+		rc = sum_subtree(x, unit, AGG_DIM_ALL, d0, d1, false, &s);
 	}
 	return rc;
 }
@@ -498,7 +531,7 @@ static int rank_among_siblings(struct ctx *x, struct report *r)
 			continue;
 		memset(a, 0, sizeof(*a));
 		period_days(&r->period, &d0, &d1);
-		rc = sum_subtree(x, u->id, AGG_DIM_ALL, d0, d1, &s);
+		rc = sum_subtree(x, u->id, AGG_DIM_ALL, d0, d1, false, &s);
 		unit_row(&rows[n], u);
 		figures_of(a, &rows[n].cur);
 		n++;
@@ -565,13 +598,13 @@ static int rows_by_key(struct ctx *x, struct report *r)
 			group_push(&g, (int64_t)i);
 	}
 	period_days(&r->period, &d0, &d1);
-	rc = sum_subtree(x, r->unit.id, dim, d0, d1, &s);
+	rc = sum_subtree(x, r->unit.id, dim, d0, d1, false, &s);
 	if (rc == 0)
 		rc = overdue_subtree(x, r->unit.id, &s);
 	if (rc == 0 && r->compare) {
 		s.prev = true;
 		period_days(&r->previous, &d0, &d1);
-		rc = sum_subtree(x, r->unit.id, dim, d0, d1, &s);
+		rc = sum_subtree(x, r->unit.id, dim, d0, d1, false, &s);
 	}
 	if (rc == 0 && r->by == REPORT_BY_CATEGORY)
 		rc = category_list(x->c, &cats, &ncats, x->err);
@@ -618,6 +651,7 @@ static int rows_by_series(struct ctx *x, struct report *r)
 	struct jperiod *ps = xcalloc(CAP_REPORT_SERIES, sizeof(*ps));
 	struct group g = { 0 };
 	struct scan s = { NULL, &g, false };
+	bool weeks = r->by == REPORT_BY_WEEK;
 	size_t n = 0, i;
 	int rc;
 
@@ -640,10 +674,11 @@ static int rows_by_series(struct ctx *x, struct report *r)
 			period_days(&pp, &g.plo[i], &g.phi[i]);
 		}
 	}
-	rc = sum_subtree(x, r->unit.id, AGG_DIM_ALL, n ? g.lo[0] : 0, n ? g.hi[n - 1] : -1, &s);
+	rc = sum_subtree(x, r->unit.id, AGG_DIM_ALL, n ? g.lo[0] : 0, n ? g.hi[n - 1] : -1, weeks,
+			 &s);
 	if (rc == 0 && r->compare && n) {
 		s.prev = true;
-		rc = sum_subtree(x, r->unit.id, AGG_DIM_ALL, g.plo[0], g.phi[n - 1], &s);
+		rc = sum_subtree(x, r->unit.id, AGG_DIM_ALL, g.plo[0], g.phi[n - 1], weeks, &s);
 	}
 	if (rc < 0)
 		goto out;

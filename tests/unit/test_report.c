@@ -506,6 +506,45 @@ static void verify_after_random_transitions(void **state)
 		assert_near(r.total.cur.mean_hours, (double)hsum / (double)ans / 3600.0);
 	assert_true(ref > 0);
 	report_release(&r);
+
+	/* a ragged period: month cells for its whole months, day cells for the
+	 * ends, must equal its weeks (day cells only) */
+	run(f, &f->insp, "tehran", "1399-11-20..1402-06-13", REPORT_BY_NONE, false, &r);
+	brute_force(f, f->r12, f->d12, r.period.start, r.period.end, &ref, &ans, &hsum);
+	{
+		struct report w;
+		int64_t wref = 0, wans = 0, wev = 0, r12 = ref;
+		size_t k;
+
+		run(f, &f->insp, "tehran", "1399-11-20..1402-06-13", REPORT_BY_WEEK, false, &w);
+		for (k = 0; k < w.nrows; k++) {
+			wref += w.rows[k].cur.referred;
+			wans += w.rows[k].cur.answered;
+			wev += w.rows[k].cur.evaluated;
+		}
+		assert_int_equal(wref, r.total.cur.referred);
+		assert_int_equal(wans, r.total.cur.answered);
+		assert_int_equal(wev, r.total.cur.evaluated);
+		report_release(&w);
+		brute_force(f, f->r01, f->r01, r.period.start, r.period.end, &ref, &ans, &hsum);
+		assert_int_equal(r.total.cur.referred, r12 + ref);
+	}
+	/* the backlog: open with a deadline on a day before today, anywhere */
+	{
+		struct msg *mm = calloc(1, sizeof(*mm));
+		int64_t id, today, due, overdue = 0;
+
+		assert_int_equal(agg_day_of(now, &today, NULL), 0);
+		for (id = 1; msg_get(&f->c, &f->sys, id, mm, NULL) == 0; id++) {
+			if (!msg_is_overdue(mm, now))
+				continue;
+			assert_int_equal(agg_day_of(mm->due_at, &due, NULL), 0);
+			overdue += due < today;
+		}
+		free(mm);
+		assert_int_equal(r.total.cur.overdue, overdue);
+	}
+	report_release(&r);
 }
 
 static void lines(const char *line, void *arg)
