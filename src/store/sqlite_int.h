@@ -27,6 +27,7 @@ enum sq_stmt_id {
 	SQ_REF_INSERT, SQ_REF_LIST,
 	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
 	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST,
+	SQ_SAVEPOINT, SQ_RELEASE,
 	/* report aggregates (sqlite_agg.c) */
 	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_DEL, SQ_AGG_SCAN_UNIT, SQ_AGG_SCAN_ALL,
 	SQ_AGG_OPEN_ADD, SQ_AGG_OPEN_DEL, SQ_AGG_OPEN_SCAN_UNIT, SQ_AGG_OPEN_SCAN_ALL,
@@ -39,6 +40,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQ_STMT_COUNT];
 	bool in_tx;
+	int depth;	/* open levels: 1 = BEGIN, deeper = savepoints */
 };
 
 static inline struct sqlite_store *sq(struct store *st)
