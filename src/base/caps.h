@@ -23,6 +23,56 @@
 /* How many tracking codes `hamgan fa tracking-code --new N` makes at once. */
 #define CAP_NEW_CODES 1000000
 
+/* ---- HTTP server (src/http) ---- */
+
+/* Connections open at once, in all.  Each costs a socket, its memory pool
+ * (CAP_HTTP_CONN_MEMORY) and a slot in poll(): 1024 keeps the process well
+ * under the usual 1024/4096 descriptor limits with room for the database,
+ * and is far above what a call centre plus citizens' browsers hold open. */
+#define CAP_HTTP_CONNECTIONS 1024
+/* Connections from one client address: one browser opens about 6; a busy NAT
+ * (an office, a mobile carrier) many more.  64 stops one address from
+ * taking every slot while leaving room for shared addresses. */
+#define CAP_HTTP_PER_IP 64
+/* Memory of one connection, which bounds the request line and headers too
+ * (libmicrohttpd answers 431/414 past it).  Real browsers send 1-4 KiB of
+ * headers; 32 KiB leaves room for long cookies and refuses 1 MiB headers. */
+#define CAP_HTTP_CONN_MEMORY (32 * 1024)
+/* A request body, in bytes.  The largest real body is a message: subject and
+ * body (CAP_MSG_SUBJECT + CAP_MSG_BODY) plus citizen, address and JSON
+ * escaping (\uXXXX is 6 bytes per 2-byte letter at worst): 64 KiB.  Checked
+ * before buffering more, never preallocated from Content-Length. */
+#define CAP_HTTP_BODY (64 * 1024)
+/* A chunked body (no Content-Length) that passes the cap is read and thrown
+ * away up to this many bytes so the client still gets a 413; past it the
+ * connection is closed.  Bounds the time, never the memory (nothing kept). */
+#define CAP_HTTP_DISCARD (1024 * 1024)
+/* Seconds a connection may sit idle (slowloris, forgotten keep-alives). */
+#define CAP_HTTP_IDLE_SECONDS 30
+/* Seconds a graceful shutdown waits for requests in flight to finish. */
+#define CAP_HTTP_DRAIN_SECONDS 10
+/* Worker threads: more than the cores buys nothing for a CPU-bound server;
+ * the cap only stops a typo from starting thousands. */
+#define CAP_HTTP_THREADS 64
+/* The request target (path and query) kept for routing and the access log. */
+#define CAP_HTTP_URI 4096
+/* JSON nesting depth: our documents are at most 3 levels deep; cJSON's own
+ * cap (CJSON_NESTING_LIMIT, 1000) is far too generous for a request, and we
+ * refuse deeper input before calling the parser. */
+#define CAP_JSON_DEPTH 16
+/* Members in one JSON object or elements in one array of a request. */
+#define CAP_JSON_MEMBERS 256
+/* A static file served from web_root, and the gzip cache of such files:
+ * the web app's largest file is a font or the bundled script, well under
+ * 4 MiB; the cache holds at most CAP_STATIC_CACHE compressed files. */
+#define CAP_STATIC_FILE (4 * 1024 * 1024)
+#define CAP_STATIC_CACHE 128
+/* Clients tracked by each rate limiter; the oldest are forgotten first,
+ * which at worst gives a forgotten client a fresh bucket. */
+#define CAP_RATE_CLIENTS 4096
+/* The config file: settings are short lines; a huge file is a mistake. */
+#define CAP_CONFIG_VALUE 1024
+
 /* --- core (issue 3) --- */
 
 /* A message's address line and an answer: an address is a line or two; an

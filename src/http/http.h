@@ -1,0 +1,174 @@
+/*
+ * http.h - what a request handler sees: the request, its reply, the route
+ * table and the helpers that read input and write answers.
+ *
+ * The server (server.c) owns libmicrohttpd; handlers never include its
+ * header.  A request arrives, the server matches a route (router.c), reads
+ * the body up to its cap, parses a JSON body when the route asks for one,
+ * authenticates and checks CSRF (auth_http.c), then calls the route's
+ * handler exactly once.  The handler answers by calling one http_reply_*
+ * function (the last call wins); the server adds the security headers,
+ * queues the answer and writes one access-log line when it is sent.
+ *
+ * Every string a handler gets from a request (path parameters, query
+ * arguments, headers) has been bounded and, for path and query, percent-
+ * decoded and checked to be UTF-8 without NUL; it lives as long as the
+ * request.
+ */
+#ifndef HAMGAN_HTTP_HTTP_H
+#define HAMGAN_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/actor.h"
+#include "core/user.h"
+
+struct cJSON;
+struct http_server;
+struct req_str;
+
+enum http_method {
+	HTTP_GET = 1 << 0,
+	HTTP_HEAD = 1 << 1,
+	HTTP_POST = 1 << 2,
+	HTTP_PUT = 1 << 3,
+	HTTP_PATCH = 1 << 4,
+	HTTP_DELETE = 1 << 5,
+	HTTP_OTHER = 1 << 6,
+};
+
+enum route_flags {
+	ROUTE_JSON = 1 << 0,	/* the body is a JSON object: parsed into r->json
+				 * (an empty body counts as {}) */
+	ROUTE_AUTH = 1 << 1,	/* needs a signed-in user (401 otherwise) */
+	ROUTE_STATIC = 1 << 2,	/* the pattern is a prefix: static files */
+	ROUTE_NOCSRF = 1 << 3,	/* a state change that needs no session (login,
+				 * citizen forms, webhooks): Origin still checked */
+};
+
+struct http_req;
+typedef void (*http_handler)(struct http_req *r);
+
+/*
+ * One row of a route table.  pattern is a path with {name} segments that
+ * match one non-empty segment each ("/api/v1/messages/{code}/{action}").
+ */
+struct http_route {
+	unsigned methods;	/* enum http_method bits */
+	const char *pattern;
+	http_handler fn;
+	unsigned flags;		/* enum route_flags */
+};
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_REPLY_HEADERS 8
+
+struct http_reply {
+	unsigned status;
+	const char *type;		/* Content-Type, static string */
+	struct buf body;		/* the answer's bytes, owned */
+	int fd;				/* or a file to send (>= 0): owned */
+	uint64_t fd_size;
+	bool no_store;			/* Cache-Control: no-store (API answers) */
+	int nheaders;
+	char *hname[HTTP_MAX_REPLY_HEADERS];	/* owned */
+	char *hvalue[HTTP_MAX_REPLY_HEADERS];	/* owned */
+};
+
+/* The signed-in actor, filled by the authentication step. */
+struct http_auth {
+	bool signed_in;
+	bool by_bearer;			/* token in Authorization, not a cookie */
+	struct actor actor;		/* the user's actor when signed in */
+	char token[SESSION_TOKEN_HEX + 1];	/* the session token as sent */
+};
+
+struct http_req {
+	struct http_server *srv;
+	void *conn;			/* struct MHD_Connection */
+	unsigned method;		/* enum http_method bit */
+	char method_name[16];
+	char path[CAP_HTTP_URI];	/* percent-decoded path, no query */
+	char raw_path[CAP_HTTP_URI];	/* as sent (for the log), sanitised */
+	bool bad_path;			/* the path failed decoding */
+	const struct http_route *route;
+	int nparams;
+	const char *pname[HTTP_MAX_PARAMS];
+	char pvalue[HTTP_MAX_PARAMS][256];
+	struct buf body;
+	bool body_too_big;
+	uint64_t body_seen;		/* bytes received, kept or not */
+	struct cJSON *json;		/* parsed body for ROUTE_JSON routes */
+	char client[64];		/* the peer's address as text */
+	struct http_auth auth;
+	struct http_reply reply;
+	bool replied;
+	bool queued;
+	uint64_t t0_us;
+	unsigned log_status;
+	uint64_t log_bytes;
+	struct req_str *strs;		/* decoded query values, freed at the end */
+};
+
+/* ---- reading the request ---- */
+
+/* A path parameter of the matched route, or NULL. */
+const char *http_param(const struct http_req *r, const char *name);
+/*
+ * A query argument, percent-decoded into the request's storage (valid until
+ * the request ends).  NULL when absent.  Returns NULL and sets *bad when the
+ * value is not UTF-8, holds NUL or is longer than CAP_HTTP_URI.
+ */
+const char *http_query(struct http_req *r, const char *name, bool *bad);
+/* A request header (case-insensitive name), or NULL. */
+const char *http_header(const struct http_req *r, const char *name);
+/* A cookie's value, or NULL. */
+const char *http_cookie(const struct http_req *r, const char *name);
+
+/* ---- answering ---- */
+
+/* Answer status with body (a cJSON tree, consumed; NULL for no body). */
+void http_reply_json(struct http_req *r, unsigned status, struct cJSON *body);
+/* Answer with raw bytes of the given Content-Type (copied). */
+void http_reply_bytes(struct http_req *r, unsigned status, const char *type,
+		      const void *data, size_t len);
+/*
+ * Answer the error {"error":{"code":..,"message":..,"field":..}} with the
+ * status mapped from err->code (see http_status_of).
+ */
+void http_reply_err(struct http_req *r, const struct err *err);
+/* The same from a code, field (may be NULL) and message. */
+void http_reply_error(struct http_req *r, int code, const char *field,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Answer with an explicit status and error code string (415, 405, 431...). */
+void http_reply_status_error(struct http_req *r, unsigned status, const char *code,
+			     const char *message);
+/* Answer 429 with Retry-After: retry_after seconds. */
+void http_reply_limited(struct http_req *r, unsigned retry_after);
+/* Add a header to the answer (copied); ignored past HTTP_MAX_REPLY_HEADERS. */
+void http_reply_header(struct http_req *r, const char *name, const char *value);
+
+/* The HTTP status of an ERR_* code: one table for the whole API. */
+unsigned http_status_of(int code);
+
+/* Free everything a reply owns; it is empty again. */
+void http_reply_release(struct http_reply *rep);
+
+/* ---- routes ---- */
+
+/*
+ * Find the route for method and path; fill r->route and its parameters.
+ * Returns 0, ERR_NOTFOUND (no pattern matches) or ERR_DENIED (a pattern
+ * matches but not the method; *allowed gets the methods that would).
+ */
+int router_match(struct http_req *r, unsigned *allowed);
+
+/* Milliseconds since the epoch and monotonic microseconds. */
+uint64_t http_now_us(void);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * reply.c - building answers: JSON bodies, the one error shape and the one
+ * table from ERR_* codes to HTTP status.
+ */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+#include "http/http.h"
+
+/*
+ * ERR_INVALID is 422: the request was well-formed JSON (or a well-formed
+ * query) but a value failed validation.  Malformed JSON, a wrong
+ * Content-Type's cousin "not JSON at all", bad UTF-8 or bad nesting is 400,
+ * answered by the server before a handler runs (see docs/api.md).
+ */
+static const struct {
+	int code;
+	unsigned status;
+} status_table[] = {
+	{ ERR_OK, 200 },
+	{ ERR_INVALID, 422 },
+	{ ERR_NOTFOUND, 404 },
+	{ ERR_CONFLICT, 409 },
+	{ ERR_TOOBIG, 413 },
+	{ ERR_DENIED, 403 },
+	{ ERR_STORE, 500 },
+	{ ERR_AUTH, 401 },
+	{ ERR_LIMITED, 429 },
+	{ ERR_IO, 500 },
+	{ ERR_UNAVAILABLE, 503 },
+};
+
+unsigned http_status_of(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(status_table) / sizeof(status_table[0]); i++)
+		if (status_table[i].code == code)
+			return status_table[i].status;
+	return 500;
+}
+
+uint64_t http_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void http_reply_release(struct http_reply *rep)
+{
+	int i;
+
+	buf_release(&rep->body);
+	if (rep->fd >= 0)
+		close(rep->fd);
+	rep->fd = -1;
+	for (i = 0; i < rep->nheaders; i++) {
+		free(rep->hname[i]);
+		free(rep->hvalue[i]);
+	}
+	rep->nheaders = 0;
+}
+
+/* Start a fresh answer (a handler may answer more than once: last wins). */
+static void reply_reset(struct http_req *r, unsigned status, const char *type)
+{
+	http_reply_release(&r->reply);
+	buf_init(&r->reply.body, SIZE_MAX / 2);
+	r->reply.status = status;
+	r->reply.type = type;
+	r->reply.no_store = true;
+	r->replied = true;
+}
+
+void http_reply_header(struct http_req *r, const char *name, const char *value)
+{
+	struct http_reply *rep = &r->reply;
+
+	if (rep->nheaders >= HTTP_MAX_REPLY_HEADERS)
+		return;
+	rep->hname[rep->nheaders] = xstrdup(name);
+	rep->hvalue[rep->nheaders] = xstrdup(value);
+	rep->nheaders++;
+}
+
+void http_reply_json(struct http_req *r, unsigned status, cJSON *body)
+{
+	char *s;
+
+	reply_reset(r, status, "application/json; charset=utf-8");
+	if (!body)
+		return;
+	s = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	if (!s)
+		abort();	/* cJSON fails only when out of memory */
+	buf_adds(&r->reply.body, s);
+	buf_addc(&r->reply.body, '\n');
+	free(s);
+}
+
+void http_reply_bytes(struct http_req *r, unsigned status, const char *type,
+		      const void *data, size_t len)
+{
+	reply_reset(r, status, type);
+	buf_add(&r->reply.body, data, len);
+}
+
+static void reply_error_body(struct http_req *r, unsigned status, const char *code,
+			     const char *field, const char *message)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *e = cJSON_AddObjectToObject(root, "error");
+
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", message);
+	if (field && *field)
+		cJSON_AddStringToObject(e, "field", field);
+	http_reply_json(r, status, root);
+}
+
+void http_reply_status_error(struct http_req *r, unsigned status, const char *code,
+			     const char *message)
+{
+	reply_error_body(r, status, code, NULL, message);
+}
+
+void http_reply_err(struct http_req *r, const struct err *err)
+{
+	unsigned status = http_status_of(err->code);
+	const char *msg = err->msg[0] ? err->msg : err_name(err->code);
+
+	/* Storage and I/O failures say nothing about the inside to the client. */
+	if (status == 500) {
+		reply_error_body(r, 500, "internal", NULL, "internal error");
+		return;
+	}
+	reply_error_body(r, status, err_name(err->code), err->field, msg);
+	if (err->code == ERR_LIMITED)
+		http_reply_header(r, "Retry-After", "60");
+}
+
+void http_reply_limited(struct http_req *r, unsigned retry_after)
+{
+	char v[24];
+
+	reply_error_body(r, 429, "rate_limited", NULL, "too many requests; try again later");
+	snprintf(v, sizeof(v), "%u", retry_after ? retry_after : 1);
+	http_reply_header(r, "Retry-After", v);
+}
+
+void http_reply_error(struct http_req *r, int code, const char *field, const char *fmt, ...)
+{
+	struct err e;
+	va_list ap;
+
+	e.code = code;
+	str_copy(e.field, sizeof(e.field), field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	str_utf8_trim_partial(e.msg);
+	http_reply_err(r, &e);
+}

@@ -1,0 +1,657 @@
+/*
+ * server.c - libmicrohttpd glue: accept, read a bounded body, dispatch to a
+ * route, add the security headers, queue the answer, log one line, and stop
+ * gracefully.
+ *
+ * Poll mode with internal threads, never epoll: in 0.9.75 a single epoll
+ * thread stalls once 128+ connections are ready at once (docs/deployment.md).
+ * libmicrohttpd's own URL unescaping is replaced by a no-op so this file
+ * decodes the path and every query argument itself, refusing %00, bad escapes
+ * and invalid UTF-8 instead of silently cutting the string at a NUL.
+ */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/caps.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "base/str.h"
+#include "http/api.h"
+#include "http/http.h"
+#include "http/jval.h"
+#include "http/server.h"
+#include "http/server_int.h"
+
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const struct http_config *http_server_config(const struct http_server *srv)
+{
+	return &srv->cfg;
+}
+
+void *http_server_app(const struct http_server *srv)
+{
+	return srv->app;
+}
+
+/* ---- decoding ---- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode len bytes of in into out (size outsz).  Refuses a bad
+ * escape, an encoded NUL, output that does not fit and output that is not
+ * UTF-8.  Returns the decoded length or -1.
+ */
+static long pct_decode(const char *in, size_t len, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (o + 1 >= outsz)
+			return -1;
+		if (c == '%') {
+			int h, l;
+
+			if (i + 2 >= len)
+				return -1;
+			h = hexval(in[i + 1]);
+			l = h < 0 ? -1 : hexval(in[i + 2]);
+			if (h < 0 || l < 0)
+				return -1;
+			c = (unsigned char)(h * 16 + l);
+			if (c == 0)
+				return -1;
+			i += 2;
+		} else if (c == 0) {
+			return -1;
+		}
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	if (!str_utf8_valid(out, o))
+		return -1;
+	return (long)o;
+}
+
+/* Copy s into dst for the log, escaping bytes that could forge a line. */
+static void sanitise(char *dst, size_t dstsz, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s && o + 4 < dstsz; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= 0x20 || c == 0x7f || c == '"' || c == '\\') {
+			dst[o++] = '%';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		} else {
+			dst[o++] = (char)c;
+		}
+	}
+	dst[o] = '\0';
+}
+
+/* libmicrohttpd's unescape hook: leave everything as sent. */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+/* ---- request helpers for handlers ---- */
+
+const char *http_header(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_query(struct http_req *r, const char *name, bool *bad)
+{
+	const char *raw = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	struct req_str *s;
+	size_t len;
+
+	if (!raw)
+		return NULL;
+	len = strlen(raw);
+	if (len >= CAP_HTTP_URI) {
+		if (bad)
+			*bad = true;
+		return NULL;
+	}
+	s = xmalloc(sizeof(*s) + len + 1);
+	if (pct_decode(raw, len, s->s, len + 1) < 0) {
+		free(s);
+		if (bad)
+			*bad = true;
+		return NULL;
+	}
+	s->next = r->strs;
+	r->strs = s;
+	return s->s;
+}
+
+/* ---- request lifecycle ---- */
+
+static void client_address(struct http_req *r, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	str_copy(r->client, sizeof(r->client), "-");
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			  r->client, sizeof(r->client));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  r->client, sizeof(r->client));
+}
+
+static unsigned method_bit(const char *m)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} t[] = {
+		{ "GET", HTTP_GET }, { "HEAD", HTTP_HEAD }, { "POST", HTTP_POST },
+		{ "PUT", HTTP_PUT }, { "PATCH", HTTP_PATCH }, { "DELETE", HTTP_DELETE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (str_eq(t[i].name, m))
+			return t[i].bit;
+	return HTTP_OTHER;
+}
+
+static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *c,
+				const char *url, const char *method)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+	size_t plen = strcspn(url, "?");
+
+	r->t0_us = http_now_us();
+	r->srv = srv;
+	r->conn = c;
+	r->reply.fd = -1;
+	buf_init(&r->body, (size_t)srv->cfg.max_body);
+	buf_init(&r->reply.body, SIZE_MAX / 2);
+	sanitise(r->method_name, sizeof(r->method_name), method);
+	r->method = method_bit(method);
+	{
+		char tmp[CAP_HTTP_URI];
+
+		str_copy(tmp, sizeof(tmp), url);
+		if (plen < sizeof(tmp))
+			tmp[plen] = '\0';
+		sanitise(r->raw_path, sizeof(r->raw_path), tmp);
+	}
+	if (plen >= CAP_HTTP_URI || url[0] != '/' ||
+	    pct_decode(url, plen, r->path, sizeof(r->path)) < 0) {
+		r->bad_path = true;
+		r->path[0] = '\0';
+	}
+	client_address(r, c);
+	atomic_fetch_add(&srv->inflight, 1);
+	return r;
+}
+
+static void req_free(struct http_req *r)
+{
+	struct req_str *s, *next;
+
+	for (s = r->strs; s; s = next) {
+		next = s->next;
+		free(s);
+	}
+	auth_release(r);
+	cJSON_Delete(r->json);
+	buf_release(&r->body);
+	http_reply_release(&r->reply);
+	free(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct http_req *r = *con_cls;
+	uint64_t us;
+
+	(void)c;
+	if (!r)
+		return;
+	*con_cls = NULL;
+	us = http_now_us() - r->t0_us;
+	/* One write per line so concurrent threads do not interleave. */
+	fprintf(stderr, "hamgan: access: %s \"%s %s\" %u %llu %lluus%s\n", r->client,
+		r->method_name, r->raw_path, r->log_status, (unsigned long long)r->log_bytes,
+		(unsigned long long)us,
+		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	req_free(r);
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* ---- answering ---- */
+
+static void add_common_headers(struct http_req *r, struct MHD_Response *resp)
+{
+	struct http_server *srv = r->srv;
+	int i;
+
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	if (srv->cfg.secure_cookies)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+					"max-age=31536000");
+	if (r->reply.type)
+		MHD_add_response_header(resp, "Content-Type", r->reply.type);
+	MHD_add_response_header(resp, "Cache-Control",
+				r->reply.no_store ? "no-store" : "no-cache");
+	for (i = 0; i < r->reply.nheaders; i++)
+		MHD_add_response_header(resp, r->reply.hname[i], r->reply.hvalue[i]);
+	if (atomic_load(&srv->draining))
+		MHD_add_response_header(resp, "Connection", "close");
+}
+
+static enum MHD_Result queue(struct http_req *r, struct MHD_Connection *c)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (!r->replied)
+		http_reply_status_error(r, 500, "internal", "no answer");
+	if (r->reply.fd >= 0) {
+		resp = MHD_create_response_from_fd64(r->reply.fd_size, r->reply.fd);
+		if (resp)
+			r->reply.fd = -1;	/* libmicrohttpd closes it */
+		r->log_bytes = r->reply.fd_size;
+	} else {
+		size_t len;
+		char *data = buf_detach(&r->reply.body, &len);
+
+		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		if (!resp)
+			free(data);
+		r->log_bytes = len;
+	}
+	if (!resp)
+		return MHD_NO;
+	add_common_headers(r, resp);
+	r->log_status = r->reply.status;
+	ret = MHD_queue_response(c, r->reply.status, resp);
+	MHD_destroy_response(resp);
+	r->queued = ret == MHD_YES;
+	return ret;
+}
+
+static bool is_state_changing(unsigned method)
+{
+	return method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
+}
+
+/*
+ * A browser's cross-site request never changes state: when the browser says
+ * where the request comes from (Sec-Fetch-Site, Origin), it must be this
+ * site.  Clients that send neither (curl, the phone system) pass here and
+ * are held to a session and the CSRF token or a bearer token instead.
+ */
+static bool same_origin(const struct http_req *r)
+{
+	const char *site = http_header(r, "Sec-Fetch-Site");
+	const char *origin = http_header(r, "Origin");
+	const char *host = http_header(r, "Host");
+	const char *o;
+
+	if (site && !str_eq(site, "same-origin") && !str_eq(site, "none"))
+		return false;
+	if (!origin)
+		return true;
+	if (!host || str_eq(origin, "null"))
+		return false;
+	o = strstr(origin, "://");
+	if (!o)
+		return false;
+	return strcasecmp(o + 3, host) == 0;
+}
+
+static bool json_content_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (!ct || strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+static void parse_json_body(struct http_req *r)
+{
+	struct err e;
+	const char *end = NULL;
+
+	err_clear(&e);
+	if (r->body.len == 0) {
+		r->json = cJSON_CreateObject();
+		return;
+	}
+	if (!json_content_type(http_header(r, "Content-Type"))) {
+		http_reply_status_error(r, 415, "unsupported_media_type",
+					"the body must be application/json");
+		return;
+	}
+	if (jval_scan(r->body.data, r->body.len, &e)) {
+		http_reply_status_error(r, 400, "bad_request", e.msg);
+		return;
+	}
+	r->json = cJSON_ParseWithOpts(r->body.data, &end, 1);
+	if (!r->json) {
+		http_reply_status_error(r, 400, "bad_request", "the body is not valid JSON");
+		return;
+	}
+	if (!cJSON_IsObject(r->json)) {
+		http_reply_status_error(r, 400, "bad_request", "the body must be a JSON object");
+		return;
+	}
+}
+
+static void dispatch(struct http_req *r)
+{
+	unsigned allowed = 0;
+	int rc;
+
+	if (r->bad_path) {
+		http_reply_status_error(r, 400, "bad_request", "malformed path");
+		return;
+	}
+	if (r->body_too_big) {
+		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
+				 r->srv->cfg.max_body);
+		return;
+	}
+	rc = router_match(r, &allowed);
+	if (rc == ERR_NOTFOUND) {
+		http_reply_error(r, ERR_NOTFOUND, NULL, "no such resource");
+		return;
+	}
+	if (rc) {
+		struct buf allow = BUF_INIT(128);
+		static const char *const names[] = { "GET", "HEAD", "POST", "PUT", "PATCH",
+						     "DELETE" };
+		size_t i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (allowed & (1u << i))
+				buf_addf(&allow, "%s%s", allow.len ? ", " : "", names[i]);
+		http_reply_status_error(r, 405, "method_not_allowed", "method not allowed");
+		http_reply_header(r, "Allow", allow.data);
+		buf_release(&allow);
+		return;
+	}
+	if (is_state_changing(r->method) && !same_origin(r)) {
+		http_reply_error(r, ERR_DENIED, NULL, "cross-site request refused");
+		return;
+	}
+	auth_identify(r);
+	if (r->replied)
+		return;
+	if ((r->route->flags & ROUTE_AUTH) && !r->auth.signed_in) {
+		http_reply_error(r, ERR_AUTH, NULL, "sign in first");
+		return;
+	}
+	if (is_state_changing(r->method) && r->auth.signed_in && !r->auth.by_bearer &&
+	    !(r->route->flags & ROUTE_NOCSRF) && !auth_csrf_ok(r)) {
+		http_reply_error(r, ERR_DENIED, "X-Hamgan-CSRF",
+				 "missing or wrong CSRF token (header X-Hamgan-CSRF)");
+		return;
+	}
+	if (r->route->flags & ROUTE_JSON) {
+		parse_json_body(r);
+		if (r->replied)
+			return;
+	}
+	r->route->fn(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct http_req *r = *con_cls;
+
+	(void)version;
+	if (!r) {
+		const char *cl;
+		int64_t n;
+
+		r = req_new(srv, c, url, method);
+		*con_cls = r;
+		/*
+		 * Refuse a declared oversize body before reading any of it; the
+		 * declared length is never used to allocate.  Every other answer
+		 * waits for the second call (queuing on the first makes
+		 * libmicrohttpd close a keep-alive connection).
+		 */
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && num_parse(cl, 0, INT64_MAX, &n) == 0 && n > srv->cfg.max_body) {
+			r->body_too_big = true;
+			http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
+					 srv->cfg.max_body);
+			return queue(r, c);
+		}
+		return MHD_YES;
+	}
+	if (r->queued) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+
+		r->body_seen += n;
+		*upload_data_size = 0;
+		if (!r->body_too_big && buf_add(&r->body, upload_data, n) == 0)
+			return MHD_YES;
+		if (!r->body_too_big) {
+			r->body_too_big = true;
+			buf_release(&r->body);
+		}
+		/*
+		 * A body without a declared length went past the cap.  It is
+		 * not kept; up to CAP_HTTP_DISCARD bytes are read and dropped so
+		 * the client gets its 413, beyond that the connection is cut.
+		 */
+		return r->body_seen > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
+	}
+	dispatch(r);
+	return queue(r, c);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warn("http: %s", line);
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sslen,
+			bool *v6, struct err *err)
+{
+	char host[128];
+	const char *colon, *hs = s;
+	size_t hlen;
+	int64_t port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *close_br = strchr(s, ']');
+
+		if (!close_br || close_br[1] != ':')
+			goto bad;
+		hs = s + 1;
+		hlen = (size_t)(close_br - hs);
+		colon = close_br + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			goto bad;
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen >= sizeof(host))
+		goto bad;
+	memcpy(host, hs, hlen);
+	host[hlen] = '\0';
+	if (num_parse(colon + 1, 0, 65535, &port))
+		goto bad;
+	if (s[0] == '[') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			goto bad;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*sslen = sizeof(*a);
+		*v6 = true;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			goto bad;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		*sslen = sizeof(*a);
+		*v6 = false;
+	}
+	return 0;
+bad:
+	return err_set(err, ERR_INVALID, "listen",
+		       "listen address '%s' must be IPV4:PORT or [IPV6]:PORT", s);
+}
+
+int http_server_start(struct http_server **out, const struct http_config *cfg, void *app,
+		      unsigned *port, struct err *err)
+{
+	struct http_server *srv;
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	bool v6 = false;
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *di;
+	int rc;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return err_set(err, ERR_IO, NULL, "libsodium cannot start");
+	rc = parse_listen(cfg->listen, &ss, &sslen, &v6, err);
+	if (rc)
+		return rc;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	srv = xcalloc(1, sizeof(*srv));
+	srv->cfg = *cfg;
+	srv->app = app;
+	atomic_init(&srv->inflight, 0);
+	atomic_init(&srv->draining, false);
+	rc = server_parts_init(srv, err);
+	if (rc)
+		goto fail;
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CAP_HTTP_CONN_MEMORY,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)511,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),
+		MHD_OPTION_END);
+	if (!srv->d) {
+		rc = err_set(err, ERR_IO, "listen", "cannot listen on '%s': %s", cfg->listen,
+			     strerror(errno));
+		goto fail;
+	}
+	di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	*port = di ? di->port : 0;
+	*out = srv;
+	return 0;
+fail:
+	server_parts_release(srv);
+	free(srv);
+	return rc;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	MHD_socket fd;
+	uint64_t deadline;
+
+	if (!srv)
+		return;
+	atomic_store(&srv->draining, true);
+	fd = MHD_quiesce_daemon(srv->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	deadline = http_now_us() + (uint64_t)CAP_HTTP_DRAIN_SECONDS * 1000000u;
+	while (atomic_load(&srv->inflight) > 0 && http_now_us() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(srv->d);
+	server_parts_release(srv);
+	free(srv);
+}

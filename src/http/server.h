@@ -1,0 +1,74 @@
+/*
+ * server.h - the HTTP server: settings, start, graceful stop.
+ *
+ * Settings come from four places, each overriding the one before:
+ * built-in defaults, a config file (INI, section [server]), the environment
+ * (HAMGAN_*), command-line flags.  http_config_* fill a struct http_config
+ * from each; cmd_serve.c applies them in that order.  See docs/config.md.
+ *
+ * The server runs libmicrohttpd in poll mode with its own threads (never
+ * epoll: see docs/deployment.md).  http_server_start returns once it is
+ * listening; http_server_stop stops accepting, lets requests in flight finish
+ * (up to CAP_HTTP_DRAIN_SECONDS) and frees everything.
+ */
+#ifndef HAMGAN_HTTP_SERVER_H
+#define HAMGAN_HTTP_SERVER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/err.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+struct http_config {
+	char listen[128];	/* "ADDR:PORT", "[V6ADDR]:PORT"; port 0: any free */
+	char db[PATH_MAX];
+	char web_root[PATH_MAX];
+	char sms_secret[256];
+	long threads;
+	long max_connections;
+	long max_per_ip;
+	long max_body;
+	long idle_timeout;
+	long secure_cookies;	/* 0 or 1 */
+	long login_rate;	/* login attempts per minute per address */
+	long track_rate;	/* tracking look-ups per minute per address */
+};
+
+/* Fill cfg with the defaults. */
+void http_config_defaults(struct http_config *cfg);
+/* Apply the [server] section of an INI file.  ERR_IO when it cannot be
+ * read, ERR_INVALID (err says the line and key) on a bad key or value. */
+int http_config_file(struct http_config *cfg, const char *path, struct err *err);
+/* Apply the HAMGAN_* environment variables that are set. */
+int http_config_env(struct http_config *cfg, struct err *err);
+/* Apply one setting by its key ("listen", "max_body"...). */
+int http_config_set(struct http_config *cfg, const char *key, const char *value,
+		    struct err *err);
+/* Print "key=value" lines, the SMS secret masked. */
+void http_config_print(const struct http_config *cfg, FILE *out);
+/* The keys http_config_set knows, NULL-terminated (for usage text). */
+extern const char *const http_config_keys[];
+
+struct http_server;
+
+/*
+ * Start serving with cfg (copied).  app is handed to handlers as the
+ * server's application context (the open core).  On success *out is the
+ * running server and *port the port it listens on.
+ */
+int http_server_start(struct http_server **out, const struct http_config *cfg,
+		      void *app, unsigned *port, struct err *err);
+/* Stop accepting, drain requests in flight, stop and free. */
+void http_server_stop(struct http_server *srv);
+
+/* The config and application context of a running server (for handlers). */
+const struct http_config *http_server_config(const struct http_server *srv);
+void *http_server_app(const struct http_server *srv);
+
+#endif

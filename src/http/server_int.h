@@ -1,0 +1,56 @@
+/*
+ * server_int.h - the server's insides shared by the files of src/http (not
+ * for handlers): the server struct, the rate limiters, the static-file cache
+ * and the authentication step the dispatcher runs before a handler.
+ */
+#ifndef HAMGAN_HTTP_SERVER_INT_H
+#define HAMGAN_HTTP_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "http/http.h"
+#include "http/ratelimit.h"
+#include "http/server.h"
+
+struct static_cache;
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct http_config cfg;
+	void *app;			/* the open core (struct hamgan_app) */
+	atomic_int inflight;		/* requests begun and not yet completed */
+	atomic_bool draining;		/* stopping: answers say Connection: close */
+	char web_root[PATH_MAX];	/* realpath of cfg.web_root, or "" */
+	struct ratelimit *rl_login;
+	struct ratelimit *rl_track;
+	struct static_cache *cache;
+	pthread_key_t core_key;		/* each worker thread's struct core */
+};
+
+/* The per-thread core's key (api_common.c). */
+int api_core_key_init(struct http_server *srv);
+void api_core_key_release(struct http_server *srv);
+
+/* A decoded query value owned by the request. */
+struct req_str {
+	struct req_str *next;
+	char s[];
+};
+
+/* Set up and free the rate limiters and static files (static.c). */
+int server_parts_init(struct http_server *srv, struct err *err);
+void server_parts_release(struct http_server *srv);
+
+/*
+ * Authentication (api_auth.c).  auth_identify reads the session cookie or
+ * the bearer token and fills r->auth (it may answer, e.g. 503).
+ * auth_csrf_ok says whether X-Hamgan-CSRF carries the session's CSRF token.
+ * auth_release frees what identify kept.
+ */
+void auth_identify(struct http_req *r);
+bool auth_csrf_ok(const struct http_req *r);
+void auth_release(struct http_req *r);
+
+#endif

@@ -1,0 +1,61 @@
+# Limits on untrusted input: headers, bodies, connections per address, idle
+# time.  Each refusal leaves the server serving everyone else.
+. "$(dirname "$0")/lib.sh"
+h_start --set max_per_ip=8 --set idle_timeout=2 --set max_body=4096
+
+big() { head -c "$1" /dev/zero | tr '\0' a; }
+
+h_req "header of 40 KiB refused" GET /healthz 431 -H "X-Big: $(big 40000)"
+h_req "still serving after huge header" GET /healthz 200
+h_req "many headers refused" GET /healthz 431 $(for i in $(seq 1 600); do printf -- "-H X-H$i:%s " "$(big 60)"; done)
+h_req "long URL refused" GET "/healthz?x=$(big 40000)" 414
+
+big 5000 >"$T_TMP/5k"
+h_req "body over the cap (Content-Length) is 413" POST /api/v1/auth/login 413 \
+	-H 'Content-Type: application/json' --data-binary @"$T_TMP/5k"
+h_jq "413 error code" .error.code too_big
+h_req "body over the cap (chunked) is 413" POST /api/v1/auth/login 413 \
+	-H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' --data-binary @"$T_TMP/5k"
+big 3000000 >"$T_TMP/3m"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Transfer-Encoding: chunked' \
+	--data-binary @"$T_TMP/3m" "$H_URL/api/v1/auth/login")
+case $code in 000|100|413) t_pass "endless chunked body cut off ($code)" ;; *) t_fail "endless chunked body cut off" "$code" ;; esac
+h_req "declared 1 GB body refused at once" POST /api/v1/auth/login 413 \
+	-H 'Content-Type: application/json' -H 'Content-Length: 1000000000' --data-binary 'x'
+h_req "still serving after big bodies" GET /healthz 200
+
+# A body shorter than its Content-Length, then the client hangs up.
+for i in 1 2 3; do
+	timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$H_PORT
+printf 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user' >&3
+exec 3>&-" 2>/dev/null
+done
+h_req "still serving after truncated bodies" GET /healthz 200
+# Garbage instead of HTTP.
+printf 'NOT HTTP AT ALL\r\n\r\n' | timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$H_PORT; cat >&3; cat <&3" >"$T_TMP/garbage" 2>/dev/null
+t_grep "garbage request line gets 400" '^HTTP/1.1 400' "$T_TMP/garbage"
+
+# Connections per address: hold 8 open, the 9th is refused, then freed.
+fds=()
+for i in $(seq 1 8); do
+	exec {fd}<>/dev/tcp/127.0.0.1/$H_PORT
+	fds+=("$fd")
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$H_URL/healthz")
+t_eq "connection over the per-address limit refused" "$code" 000
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+sleep 0.3
+h_req "served again once connections close" GET /healthz 200
+
+# Idle connections are closed after idle_timeout (2 s here).
+exec {fd}<>/dev/tcp/127.0.0.1/$H_PORT
+sleep 3.5
+if timeout 2 cat <&$fd >/dev/null 2>&1; then
+	t_pass "idle connection closed by the server"
+else
+	t_fail "idle connection closed by the server" "read did not end"
+fi
+exec {fd}>&-
+
+h_stop
+t_done
