@@ -20,15 +20,15 @@
 #include "store/sqlite_int.h"
 
 static const char agg_schema[] =
-	"CREATE TABLE IF NOT EXISTS agg_cells ("
+	"CREATE TABLE IF NOT EXISTS agg_cells (id INTEGER PRIMARY KEY,"
 	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, day INTEGER NOT NULL,"
 	" key INTEGER NOT NULL,"
 	" referred INTEGER NOT NULL, answered INTEGER NOT NULL, on_time INTEGER NOT NULL,"
 	" handling_sum INTEGER NOT NULL, evaluated INTEGER NOT NULL,"
 	" acceptable INTEGER NOT NULL, verdict_accept INTEGER NOT NULL,"
 	" verdict_object INTEGER NOT NULL, returns INTEGER NOT NULL,"
-	" rereferrals INTEGER NOT NULL, reopens INTEGER NOT NULL, hist BLOB,"
-	" PRIMARY KEY (dim, unit, day, key)) WITHOUT ROWID;"
+	" rereferrals INTEGER NOT NULL, reopens INTEGER NOT NULL, hist BLOB);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS agg_cells_key ON agg_cells (dim, unit, day, key);"
 	"CREATE TABLE IF NOT EXISTS agg_backlog ("
 	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, due_day INTEGER NOT NULL,"
 	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
@@ -112,30 +112,42 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
 	bool zero = r->hist_len == 0;
-	int i, rc;
+	int i, pass, rc = 0;
 
 	for (i = 0; i < AGG_NCOUNTERS && zero; i++)
 		zero = r->c[i] == 0;
+	/* an update in place keeps the row where it is (histograms make rows
+	 * large, so the table has rowids and a unique index on the key: a
+	 * WITHOUT ROWID table would spill them to overflow pages) */
 	if (zero)
 		stmt = agg_stmt(s, SQ_AGG_DEL, "DELETE FROM agg_cells"
-				   " WHERE dim = ? AND unit = ? AND day = ? AND key = ?", err);
+				   " WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
 	else
-		stmt = agg_stmt(s, SQ_AGG_PUT, "INSERT OR REPLACE INTO agg_cells (" CELL_COLS ")"
-				   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
-	if (!stmt)
-		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int(stmt, 1, r->k.dim);
-	sqlite3_bind_int64(stmt, 2, r->k.unit);
-	sqlite3_bind_int64(stmt, 3, r->k.day);
-	sqlite3_bind_int64(stmt, 4, r->k.key);
-	if (!zero) {
-		for (i = 0; i < AGG_NCOUNTERS; i++)
-			sqlite3_bind_int64(stmt, 5 + i, r->c[i]);
-		sqlite3_bind_blob(stmt, 5 + AGG_NCOUNTERS, r->hist, (int)r->hist_len,
-				  SQLITE_STATIC);
+		stmt = agg_stmt(s, SQ_AGG_PUT, "UPDATE agg_cells SET referred = ?5, answered = ?6,"
+				" on_time = ?7, handling_sum = ?8, evaluated = ?9, acceptable = ?10,"
+				" verdict_accept = ?11, verdict_object = ?12, returns = ?13,"
+				" rereferrals = ?14, reopens = ?15, hist = ?16"
+				" WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
+	for (pass = 0; pass < 2; pass++) {
+		if (!stmt)
+			return err ? err->code : ERR_STORE;
+		sqlite3_bind_int(stmt, 1, r->k.dim);
+		sqlite3_bind_int64(stmt, 2, r->k.unit);
+		sqlite3_bind_int64(stmt, 3, r->k.day);
+		sqlite3_bind_int64(stmt, 4, r->k.key);
+		if (!zero) {
+			for (i = 0; i < AGG_NCOUNTERS; i++)
+				sqlite3_bind_int64(stmt, 5 + i, r->c[i]);
+			sqlite3_bind_blob(stmt, 5 + AGG_NCOUNTERS, r->hist, (int)r->hist_len,
+					  SQLITE_STATIC);
+		}
+		rc = sq_exec_stmt(s, stmt, "aggregate cell", err);
+		if (rc < 0 || zero || sqlite3_changes(s->db) > 0)
+			return rc;
+		stmt = agg_stmt(s, SQ_AGG_INSERT, "INSERT INTO agg_cells (" CELL_COLS ")"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+				" ?15, ?16)", err);
 	}
-	rc = sq_exec_stmt(s, stmt, "aggregate cell", err);
-	sqlite3_reset(stmt);
 	return rc;
 }
 

@@ -43,7 +43,7 @@ t_eq "evaluation ranks every region" "$(jq -r '[.rows[].rank] | sort | map(tostr
 t_exit "evaluation takes no --unit" 2 "$HAMGAN" report --db "$DB" --evaluation 1399-H1 --unit region-12
 t_run "verify an empty database" 0 "recounted 0 messages: 0 cells, 0 backlog rows, 0 differences" \
 	"$HAMGAN" report --db "$DB" --verify
-sqlite3 "$DB" "INSERT INTO agg_cells VALUES (0, 5, 18000, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL)"
+sqlite3 "$DB" "INSERT INTO agg_cells (dim, unit, day, key, referred, answered, on_time, handling_sum, evaluated, acceptable, verdict_accept, verdict_object, returns, rereferrals, reopens) VALUES (0, 5, 18000, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"
 t_exit "verify finds a stray aggregate" 1 "$HAMGAN" report --db "$DB" --verify
 t_exit "rebuild" 0 "$HAMGAN" report --db "$DB" --rebuild
 t_exit "verify after rebuild" 0 "$HAMGAN" report --db "$DB" --verify

@@ -568,8 +568,11 @@ static void verify_finds_tampering_and_rebuild_mends(void **state)
 				      "WHERE dim = 1;"
 				      "DELETE FROM agg_backlog WHERE due_day = "
 				      "(SELECT min(due_day) FROM agg_backlog);"
-				      "INSERT INTO agg_cells VALUES (2, 999, 1, 0, 1, 0, 0, 0, 0, 0, 0,"
-				      " 0, 0, 0, 0, NULL);", NULL, NULL, NULL), SQLITE_OK);
+				      "INSERT INTO agg_cells (dim, unit, day, key, referred, answered,"
+				      " on_time, handling_sum, evaluated, acceptable, verdict_accept,"
+				      " verdict_object, returns, rereferrals, reopens)"
+				      " VALUES (2, 999, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);", NULL,
+				      NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(agg_verify(f->c.st, &res, lines, &n, &err), 0);
 	assert_true(res.differences >= 3);
