@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "base/num.h"
 #include "base/str.h"
 #include "cli/cli.h"
 #include "cli/cli_db.h"
@@ -59,10 +60,16 @@ int cli_parse(const char *prog, int argc, char **argv, const struct cli_opt *opt
 int cli_core_open(struct core *c, const char *db, bool create)
 {
 	struct err err;
+	const char *now = getenv("HAMGAN_NOW");
+	int64_t t = 0;
 
 	err_clear(&err);
+	if (now && *now && num_parse(now, 1, INT64_MAX, &t) < 0)
+		return cli_fail("HAMGAN_NOW must be seconds since 1970, not '%.32s'", now);
 	if (core_open_flags(c, db ? db : CLI_DB_DEFAULT, create ? CORE_CREATE : 0, &err) < 0)
 		return cli_fail("%s", err.msg);
+	if (now && *now)
+		core_set_now(c, t);
 	return EXIT_OK;
 }
 

@@ -30,7 +30,8 @@ int cli_parse(const char *prog, int argc, char **argv, const struct cli_opt *opt
 	      const char **pos, int min_pos, int max_pos, int *npos);
 
 /* Open the database (creating it when create); on failure print and
- * return EXIT_FAIL, else EXIT_OK. */
+ * return EXIT_FAIL, else EXIT_OK.  HAMGAN_NOW=SECONDS in the environment
+ * fixes the core's clock (tests and demo data). */
 int cli_core_open(struct core *c, const char *db, bool create);
 
 /* Read a password: one line from standard input (from_stdin) or a prompt

@@ -139,7 +139,10 @@ static int run_lines(int argc, char **argv, int first, line_fn fn, void *ctx)
 
 		r.fp = stdin;
 		r.line = xmalloc(CAP_CLI_LINE + 1);
-		while ((k = reader_next(&r, &len)) != 0) {
+		for (;;) {
+			k = reader_next(&r, &len);
+			if (k == 0)
+				break;
 			if (k < 0) {
 				fputs("invalid\n", stdout);
 				bad = 1;

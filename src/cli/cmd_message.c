@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/caps.h"
 #include "base/mem.h"
+#include "base/num.h"
+#include "core/flow.h"
 #include "core/actor.h"
 #include "core/category.h"
 #include "core/msg.h"
@@ -12,11 +15,14 @@
 #include "cli/cmds.h"
 
 const char cmd_message_usage[] =
-	"usage: hamgan message show CODE [--db PATH]\n"
+	"usage: hamgan message <show|refer> [<args>] [--db PATH]\n"
 	"\n"
-	"Show a message by its tracking code, with its referral chain.  The\n"
-	"command acts as the system, so a confidential citizen's identity is\n"
-	"shown and the read is written to the audit log.\n";
+	"  show CODE     a message by its tracking code, with its referral chain.\n"
+	"                The command acts as the system, so a confidential\n"
+	"                citizen's identity is shown and the read is audited.\n"
+	"  refer CODE --unit UNIT [--category CODE] [--hours N] [--reason TEXT]\n"
+	"                refer (or re-refer) a message to a unit, as the system;\n"
+	"                the deadline is the category's unless --hours is given.\n";
 
 static const char show_usage[] = "usage: hamgan message show CODE [--db PATH]\n";
 
@@ -108,8 +114,58 @@ out:
 	return rc;
 }
 
+static const char refer_usage[] =
+	"usage: hamgan message refer CODE --unit UNIT [--category CODE] [--hours N]\n"
+	"                            [--reason TEXT] [--db PATH]\n";
+
+static int message_refer_cmd(int argc, char **argv)
+{
+	const char *db = CLI_DB_DEFAULT, *unit = NULL, *cat = NULL, *hours = NULL, *reason = NULL;
+	const char *pos[1];
+	const struct cli_opt opts[] = {
+		{ "--db", &db, NULL }, { "--unit", &unit, NULL }, { "--category", &cat, NULL },
+		{ "--hours", &hours, NULL }, { "--reason", &reason, NULL }, { NULL, NULL, NULL },
+	};
+	struct actor sys = actor_system("cli");
+	struct category cg;
+	struct unit u;
+	struct msg *m;
+	struct core c;
+	struct err err;
+	int64_t h = 0;
+	int rc, npos;
+
+	rc = cli_parse("hamgan message refer", argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!unit)
+		return cli_usage_error("hamgan message refer", "--unit is required");
+	if (hours && num_parse(hours, 1, CAP_DEADLINE_HOURS, &h) < 0)
+		return cli_usage_error("hamgan message refer", "--hours must be 1..%d",
+				       CAP_DEADLINE_HOURS);
+	rc = cli_core_open(&c, db, false);
+	if (rc != EXIT_OK)
+		return rc;
+	m = xcalloc(1, sizeof(*m));
+	err_clear(&err);
+	cg.id = 0;
+	if (msg_get_by_code(&c, &sys, pos[0], m, &err) < 0 ||
+	    unit_get_by_code(&c, unit, &u, &err) < 0 ||
+	    (cat && category_get_by_code(&c, cat, &cg, &err) < 0) ||
+	    msg_refer(&c, &sys, m->id, m->version, u.id, cat ? cg.id : 0, (int)h, reason, m,
+		      &err) < 0)
+		rc = cli_fail("%s", err.msg);
+	else
+		printf("referred %s to %s, due %s\n", m->code, u.code,
+		       cli_time(m->due_at, (char[80]){ 0 }, 80));
+	free(m);
+	core_close(&c);
+	return rc;
+}
+
 static const struct cli_cmd message_cmds[] = {
 	{ "show", message_show_cmd, "show a message", show_usage },
+	{ "refer", message_refer_cmd, "refer a message to a unit", refer_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

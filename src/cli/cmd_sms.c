@@ -1,9 +1,12 @@
 /* cmd_sms.c - `hamgan sms send`: run the SMS sender over the outbox. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
+#include "base/mem.h"
 #include "base/num.h"
+#include "core/msg.h"
 #include "core/sms.h"
 #include "cli/cli.h"
 #include "cli/cli_db.h"
@@ -16,10 +19,20 @@ const char cmd_sms_usage[] =
 	"the number (09xxxxxxxxx) and the text; exit status 0 means sent.  No\n"
 	"shell is involved.  A row is claimed before PROGRAM runs, so none is sent\n"
 	"twice; failures are retried with a doubling back-off, up to 5 tries.\n"
-	"--loop keeps going, checking every --interval seconds (default 5).\n";
+	"--loop keeps going, checking every --interval seconds (default 5).\n"
+	"\n"
+	"usage: hamgan sms receive --from NUMBER --text TEXT [--db PATH]\n"
+	"\n"
+	"Hand an inbound SMS to the core (what an SMS gateway calls): 31 or 33\n"
+	"from a citizen is the verdict (accept, object) on their latest answered\n"
+	"message; any other text registers a new message on the SMS channel.\n"
+	"Prints 'verdict CODE STATE' or 'registered CODE'.\n";
 
 static const char send_usage[] =
 	"usage: hamgan sms send --command PROGRAM [--loop] [--interval SECONDS] [--db PATH]\n";
+
+static const char receive_usage[] =
+	"usage: hamgan sms receive --from NUMBER --text TEXT [--db PATH]\n";
 
 static volatile sig_atomic_t stop;
 
@@ -78,8 +91,42 @@ static int sms_send_cmd(int argc, char **argv)
 	return rc;
 }
 
+static int sms_receive_cmd(int argc, char **argv)
+{
+	const char *db = CLI_DB_DEFAULT, *from = NULL, *text = NULL, *pos[1];
+	const struct cli_opt opts[] = {
+		{ "--db", &db, NULL }, { "--from", &from, NULL }, { "--text", &text, NULL },
+		{ NULL, NULL, NULL },
+	};
+	struct msg *m;
+	struct core c;
+	struct err err;
+	int rc, npos, what = 0;
+
+	rc = cli_parse("hamgan sms receive", argc, argv, opts, pos, 0, 0, &npos);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!from || !text)
+		return cli_usage_error("hamgan sms receive", "--from and --text are required");
+	rc = cli_core_open(&c, db, false);
+	if (rc != EXIT_OK)
+		return rc;
+	m = xcalloc(1, sizeof(*m));
+	err_clear(&err);
+	if (sms_inbound(&c, from, text, &what, m, &err) < 0)
+		rc = cli_fail("%s", err.msg);
+	else if (what == SMS_IN_VERDICT)
+		printf("verdict %s %s\n", m->code, msg_state_name(m->state));
+	else
+		printf("registered %s\n", m->code);
+	free(m);
+	core_close(&c);
+	return rc;
+}
+
 static const struct cli_cmd sms_cmds[] = {
 	{ "send", sms_send_cmd, "send the due SMS", send_usage },
+	{ "receive", sms_receive_cmd, "take an inbound SMS", receive_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -185,7 +185,8 @@ int jperiod_parse(const char *s, struct jperiod *out, struct err *err)
 	if (len == 4) {
 		f.m = 1;
 		l.m = 12;
-	} else if (len == 7 && (n = fixed_num(t + 5, 2)) >= 0) {
+	} else if (len == 7 && fixed_num(t + 5, 2) >= 0) {
+		n = fixed_num(t + 5, 2);
 		if (n < 1 || n > 12)
 			goto bad;
 		f.m = l.m = n;
@@ -221,7 +222,8 @@ bad:
 		       "YYYY-F1..F12 or A..B", shown(s));
 }
 
-/* d moved one year back, a month end staying a month end. */
+/* d moved one year back; a month end stays a month end when asked, any
+ * other day past the month's end (Esfand 30) becomes its last day. */
 static void year_back(const struct jdate *d, bool keep_month_end, struct jdate *out)
 {
 	int days = jalali_month_days(d->y - 1, d->m);
@@ -239,7 +241,9 @@ int jperiod_previous_year(const struct jperiod *p, struct jperiod *out, struct e
 		return err_set(err, ERR_INVALID, FIELD, "the year before %d is outside the calendar range",
 			       p->first.y);
 	year_back(&p->first, false, &f);
-	year_back(&p->last, true, &l);
+	/* whole months stay whole months (1404-12 -> 1403-12, 30 days);
+	 * a period of days keeps its days, clamped */
+	year_back(&p->last, p->first.d == 1 && month_end(&p->last), &l);
 	return jperiod_from_days(&f, &l, out, err);
 }
 

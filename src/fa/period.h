@@ -42,7 +42,8 @@ int jperiod_from_days(const struct jdate *first, const struct jdate *last,
 /*
  * The same period one year earlier: each end moved one Jalali year back;
  * Esfand 30 of a leap year maps to Esfand 29 of the previous (common) year.
- * A whole-month end stays a whole-month end.  ERR_INVALID before the range.
+ * A period of whole months (first day 1, last a month end) stays one, so
+ * "1404-12" gives all 30 days of "1403-12".  ERR_INVALID before the range.
  */
 int jperiod_previous_year(const struct jperiod *p, struct jperiod *out, struct err *err);
 

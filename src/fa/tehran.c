@@ -6,10 +6,12 @@
  * before use.  Only the version 2+ (64-bit) section and the footer are used.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "fa/tehran.h"
 
@@ -227,6 +229,19 @@ static int offset_at(const struct zone *z, int64_t t)
 			hi = mid;
 	}
 	return z->off[lo];
+}
+
+int tehran_tzif_offset(const void *data, size_t len, int64_t t, int *offset_sec)
+{
+	struct zone *z = xcalloc(1, sizeof(*z));
+	int rc = ERR_INVALID;
+
+	if (len <= TZ_FILE_MAX && parse_tzif(data, len, z) == 0) {
+		*offset_sec = offset_at(z, t);
+		rc = 0;
+	}
+	free(z);
+	return rc;
 }
 
 int tehran_offset(int64_t utc, int *offset_sec)

@@ -12,6 +12,7 @@
 #ifndef HAMGAN_FA_TEHRAN_H
 #define HAMGAN_FA_TEHRAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fa/jalali.h"
@@ -39,5 +40,9 @@ int tehran_day_start(const struct jdate *d, int64_t *utc);
 /* The same for a day number (days since 1970-01-01 of the local date), so
  * the end of the last supported day can be computed too. */
 int tehran_local_midnight(int64_t days, int64_t *utc);
+
+/* Parse a TZif image with the same reader (for tests and fuzzing) and give
+ * the offset at t: 0, or ERR_INVALID.  The loaded zone is not touched. */
+int tehran_tzif_offset(const void *data, size_t len, int64_t t, int *offset_sec);
 
 #endif

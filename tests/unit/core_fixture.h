@@ -55,7 +55,7 @@ static const char fx_categories_csv[] =
 	"roads,راه و معابر,city,48,all,0,pothole\n"
 	"staff-conduct,رفتار کارکنان,,24,complaint|criticism,1,\n";
 
-static int64_t fx_unit(struct fx *f, const char *code)
+static inline int64_t fx_unit(struct fx *f, const char *code)
 {
 	struct unit u;
 
@@ -64,7 +64,7 @@ static int64_t fx_unit(struct fx *f, const char *code)
 	return u.id;
 }
 
-static struct actor fx_user(struct fx *f, const char *name, enum role role, int64_t unit)
+static inline struct actor fx_user(struct fx *f, const char *name, enum role role, int64_t unit)
 {
 	struct user u;
 	struct err err;
@@ -81,7 +81,7 @@ static struct actor fx_user(struct fx *f, const char *name, enum role role, int6
 	return user_actor(&u);
 }
 
-static void fx_open_path(struct fx *f, bool create)
+static inline void fx_open_path(struct fx *f, bool create)
 {
 	struct err err;
 
@@ -92,7 +92,7 @@ static void fx_open_path(struct fx *f, bool create)
 	core_set_now(&f->c, FX_T0);
 }
 
-static void fx_setup_empty(struct fx *f)
+static inline void fx_setup_empty(struct fx *f)
 {
 	const char *tmp = getenv("TMPROOT");
 
@@ -106,7 +106,7 @@ static void fx_setup_empty(struct fx *f)
 	f->sys = actor_system("test");
 }
 
-static void fx_setup(struct fx *f)
+static inline void fx_setup(struct fx *f)
 {
 	struct category cat;
 	size_t n;
@@ -139,7 +139,7 @@ static void fx_setup(struct fx *f)
 	f->adm = fx_user(f, "adm", ROLE_ADMIN, 0);
 }
 
-static void fx_teardown(struct fx *f)
+static inline void fx_teardown(struct fx *f)
 {
 	char p[700];
 
@@ -153,7 +153,7 @@ static void fx_teardown(struct fx *f)
 }
 
 /* Register a phone message as the operator. */
-static int fx_register(struct fx *f, const char *mobile, enum msg_kind kind, int64_t cat,
+static inline int fx_register(struct fx *f, const char *mobile, enum msg_kind kind, int64_t cat,
 		       struct msg *out)
 {
 	struct msg_new in;
@@ -176,7 +176,7 @@ static int fx_register(struct fx *f, const char *mobile, enum msg_kind kind, int
 }
 
 /* A count of rows in table (the tests open the file with sqlite3 directly). */
-static long long fx_count(struct fx *f, const char *table)
+static inline long long fx_count(struct fx *f, const char *table)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -194,7 +194,7 @@ static long long fx_count(struct fx *f, const char *table)
 }
 
 /* A fingerprint of every table's row count, to compare before/after. */
-static void fx_counts(struct fx *f, char *out, size_t outsz)
+static inline void fx_counts(struct fx *f, char *out, size_t outsz)
 {
 	static const char *const tables[] = {
 		"units", "categories", "users", "sessions", "citizens", "messages", "referrals",

@@ -1,0 +1,538 @@
+/*
+ * test_core.c - units and categories (CSV import, all or nothing), users,
+ * passwords, sessions and the failed-login limit, citizens, the audit chain
+ * (and the tamper test), confidentiality.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core_fixture.h"
+#include "core/citizen.h"
+#include "core/csv.h"
+#include "core/core_int.h"
+#include "core/search.h"
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fx_setup(f);
+	*state = f;
+	return 0;
+}
+
+static int setup_empty(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fx_setup_empty(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+/* ---- CSV ---- */
+
+static void csv_reader(void **state)
+{
+	static const char text[] = "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n1,,3";
+	struct csv r;
+	struct err err;
+
+	(void)state;
+	assert_int_equal(csv_init(&r, text, strlen(text), &err), 0);
+	assert_int_equal(csv_next(&r, &err), 1);
+	assert_int_equal(r.nfields, 3);
+	assert_string_equal(r.fields[2], "c");
+	assert_int_equal(csv_next(&r, &err), 1);
+	assert_string_equal(r.fields[0], "x, y");
+	assert_string_equal(r.fields[1], "say \"hi\"");
+	assert_string_equal(r.fields[2], "two\nlines");
+	assert_int_equal(r.record_line, 2);
+	assert_int_equal(csv_next(&r, &err), 1);
+	assert_int_equal(r.record_line, 5);
+	assert_string_equal(r.fields[1], "");
+	assert_int_equal(csv_next(&r, &err), 0);
+	csv_release(&r);
+
+	assert_int_equal(csv_init(&r, "a,\"b", 4, &err), 0);
+	assert_int_equal(csv_next(&r, &err), ERR_INVALID);
+	assert_non_null(strstr(err.msg, "line 1"));
+	csv_release(&r);
+	assert_int_equal(csv_init(&r, "ok\na\"b\n", 7, &err), 0);
+	assert_int_equal(csv_next(&r, &err), 1);
+	assert_int_equal(csv_next(&r, &err), ERR_INVALID);
+	assert_non_null(strstr(err.msg, "line 2"));
+	csv_release(&r);
+	assert_int_equal(csv_init(&r, "\xff", 1, &err), ERR_INVALID);
+	csv_release(&r);
+	{
+		char many[200];
+		int i, off = 0;
+
+		for (i = 0; i < 40; i++)
+			off += snprintf(many + off, sizeof(many) - (size_t)off, "x,");
+		assert_int_equal(csv_init(&r, many, strlen(many), &err), 0);
+		assert_int_equal(csv_next(&r, &err), ERR_TOOBIG);
+		csv_release(&r);
+	}
+}
+
+/* ---- units and categories ---- */
+
+static void unit_import_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	static const char bad[] =
+		"code,name,kind,parent_code\n"
+		"tehran,تهران,organisation,\n"
+		"region-01,منطقه ۱,region,tehran\n"
+		"region-02,منطقه ۲,planet,tehran\n";
+	static const char orphan[] =
+		"code,name,kind,parent_code\n"
+		"region-03,منطقه ۳,region,nowhere\n";
+	static const char header[] = "code,name,kind\nx,y,region\n";
+	static const char badcode[] = "code,name,kind,parent_code\nRegion 1,x,region,\n";
+	static const char good[] =
+		"code,name,kind,parent_code\n"
+		"tehran,شهرداری تهران,organisation,\n"
+		"centre-1888,\"مرکز ۱۸۸۸, نظارت همگانی\",centre,tehran\n"
+		"region-01,منطقه ۱,region,tehran\n";
+	char before[1024], after[1024];
+	struct unit u, *list;
+	struct err err;
+	size_t n;
+	struct actor staff = { .role = ROLE_STAFF, .unit_id = 1 };
+
+	fx_counts(f, before, sizeof(before));
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, bad, strlen(bad), &n, &err), ERR_INVALID);
+	assert_non_null(strstr(err.msg, "line 4"));
+	assert_int_equal(n, 0);
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, orphan, strlen(orphan), &n, &err),
+			 ERR_INVALID);
+	assert_non_null(strstr(err.msg, "line 2"));
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, header, strlen(header), &n, &err),
+			 ERR_INVALID);
+	assert_non_null(strstr(err.msg, "header"));
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, badcode, strlen(badcode), &n, &err),
+			 ERR_INVALID);
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, "", 0, &n, &err), ERR_INVALID);
+	assert_int_equal(unit_import_csv(&f->c, &staff, good, strlen(good), &n, &err), ERR_DENIED);
+	fx_counts(f, after, sizeof(after));
+	assert_string_equal(before, after);
+
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, good, strlen(good), &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(unit_get_by_code(&f->c, "centre-1888", &u, &err), 0);
+	assert_string_equal(u.name, "مرکز ۱۸۸۸, نظارت همگانی");
+	assert_int_equal(u.kind, UNIT_CENTRE);
+	assert_int_equal(unit_centre(&f->c, &u, &err), 0);
+	assert_string_equal(u.code, "centre-1888");
+	/* importing again updates, and stays one row per code */
+	assert_int_equal(unit_import_csv(&f->c, &f->sys, good, strlen(good), &n, &err), 0);
+	assert_int_equal(unit_list(&f->c, &list, &n, &err), 0);
+	assert_int_equal(n, 3);
+	free(list);
+}
+
+static void unit_tree_depth_capped(void **state)
+{
+	struct fx *f = *state;
+	struct unit u;
+	struct err err;
+	int64_t parent = 0;
+	int i, rc = 0;
+
+	for (i = 0; i < CAP_TREE_DEPTH + 2 && rc == 0; i++) {
+		memset(&u, 0, sizeof(u));
+		snprintf(u.code, sizeof(u.code), "u%d", i);
+		snprintf(u.name, sizeof(u.name), "واحد");
+		u.kind = UNIT_DEPARTMENT;
+		u.parent_id = parent;
+		u.active = true;
+		rc = unit_add(&f->c, &f->sys, &u, &err);
+		parent = u.id;
+	}
+	assert_int_equal(rc, ERR_INVALID);
+	assert_int_equal(i, CAP_TREE_DEPTH + 2);
+}
+
+static void category_import(void **state)
+{
+	struct fx *f = *state;
+	static const char bad[] =
+		"code,name,parent_code,deadline_hours,kinds,confidential,service_code\n"
+		"lights,روشنایی,,0,all,0,\n";
+	static const char badkinds[] =
+		"code,name,parent_code,deadline_hours,kinds,confidential,service_code\n"
+		"lights,روشنایی,,24,complaint|gossip,0,\n";
+	static const char good[] =
+		"code,name,parent_code,deadline_hours,kinds,confidential,service_code\n"
+		"lights,روشنایی معابر,,24,request|complaint,0,streetlight\n";
+	struct category cat;
+	char kinds[64];
+	struct err err;
+	size_t n;
+
+	assert_int_equal(category_import_csv(&f->c, &f->sys, bad, strlen(bad), &n, &err),
+			 ERR_INVALID);
+	assert_non_null(strstr(err.msg, "line 2"));
+	assert_int_equal(category_import_csv(&f->c, &f->sys, badkinds, strlen(badkinds), &n, &err),
+			 ERR_INVALID);
+	assert_int_equal(category_get_by_code(&f->c, "lights", &cat, &err), ERR_NOTFOUND);
+	assert_int_equal(category_import_csv(&f->c, &f->sys, good, strlen(good), &n, &err), 0);
+	assert_int_equal(category_get_by_service(&f->c, "streetlight", &cat, &err), 0);
+	assert_int_equal(cat.deadline_hours, 24);
+	category_kinds_format(cat.kinds, kinds, sizeof(kinds));
+	assert_string_equal(kinds, "complaint|request");
+}
+
+/* ---- users, sessions, login limit ---- */
+
+static void users_and_sessions(void **state)
+{
+	struct fx *f = *state;
+	char token[SESSION_TOKEN_HEX + 1], token2[SESSION_TOKEN_HEX + 1];
+	struct actor who;
+	struct user u;
+	struct err err;
+	int64_t retry;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.username, sizeof(u.username), "s12");
+	u.role = ROLE_STAFF;
+	u.unit_id = f->r12;
+	assert_int_equal(user_add(&f->c, &f->sys, &u, "password-123", &err), ERR_CONFLICT);
+	snprintf(u.username, sizeof(u.username), "new");
+	assert_int_equal(user_add(&f->c, &f->sys, &u, "short", &err), ERR_INVALID);
+	u.unit_id = 0;
+	assert_int_equal(user_add(&f->c, &f->sys, &u, "password-123", &err), ERR_INVALID);
+	u.unit_id = f->r12;
+	assert_int_equal(user_add(&f->c, &f->op, &u, "password-123", &err), ERR_DENIED);
+
+	assert_int_equal(user_login(&f->c, "s12", "password-123", "10.0.0.1", token, &who, &retry,
+				    &err), 0);
+	assert_int_equal(strlen(token), 64);
+	assert_int_equal(who.role, ROLE_STAFF);
+	assert_int_equal(who.unit_id, f->r12);
+	memset(&who, 0, sizeof(who));
+	assert_int_equal(session_lookup(&f->c, token, &who, &err), 0);
+	assert_string_equal(who.name, "s12");
+	/* only the hash is stored */
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		int found;
+
+		sqlite3_open(f->path, &db);
+		sqlite3_prepare_v2(db, "SELECT count(*) FROM sessions WHERE token_hash = ?", -1, &st,
+				   NULL);
+		sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		found = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		assert_int_equal(found, 0);
+	}
+	/* expiry */
+	core_set_now(&f->c, FX_T0 + 12 * 3600 + 1);
+	assert_int_equal(session_lookup(&f->c, token, &who, &err), ERR_AUTH);
+	core_set_now(&f->c, FX_T0);
+	/* revoke */
+	assert_int_equal(session_create(&f->c, who.user_id, token2, &err), 0);
+	assert_int_equal(session_lookup(&f->c, token2, &who, &err), 0);
+	assert_int_equal(session_revoke(&f->c, token2, &err), 0);
+	assert_int_equal(session_lookup(&f->c, token2, &who, &err), ERR_AUTH);
+	assert_int_equal(session_lookup(&f->c, "zz", &who, &err), ERR_AUTH);
+	assert_int_equal(session_lookup(&f->c, NULL, &who, &err), ERR_AUTH);
+	/* disabling ends sessions */
+	assert_int_equal(user_login(&f->c, "s12", "password-123", "", token, &who, &retry, &err), 0);
+	assert_int_equal(user_disable(&f->c, &f->sys, "s12", &err), 0);
+	assert_int_equal(session_lookup(&f->c, token, &who, &err), ERR_AUTH);
+	assert_int_equal(user_login(&f->c, "s12", "password-123", "", token, &who, &retry, &err),
+			 ERR_AUTH);
+	/* a new password works, the old does not */
+	assert_int_equal(user_set_password(&f->c, &f->sys, "m12", "another-pass", &err), 0);
+	assert_int_equal(user_login(&f->c, "m12", "password-123", "", token, &who, &retry, &err),
+			 ERR_AUTH);
+	assert_int_equal(user_login(&f->c, "m12", "another-pass", "", token, &who, &retry, &err), 0);
+}
+
+static void login_limit(void **state)
+{
+	struct fx *f = *state;
+	char token[SESSION_TOKEN_HEX + 1];
+	struct actor who;
+	struct err err;
+	int64_t retry;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		assert_int_equal(user_login(&f->c, "op", "wrong-pass", "10.0.0.9", token, &who, &retry,
+					    &err), ERR_AUTH);
+	/* the sixth try is refused before the password is even checked */
+	core_set_now(&f->c, FX_T0 + 60);
+	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.9", token, &who, &retry,
+				    &err), ERR_LIMITED);
+	assert_int_equal(retry, 15 * 60 - 60);
+	assert_string_equal(token, "");
+	/* the limit is stored: it survives a reopen */
+	core_close(&f->c);
+	fx_open_path(f, false);
+	core_set_now(&f->c, FX_T0 + 120);
+	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.8", token, &who, &retry,
+				    &err), ERR_LIMITED);
+	/* after the window it works again and clears the count */
+	core_set_now(&f->c, FX_T0 + 15 * 60 + 1);
+	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.9", token, &who, &retry,
+				    &err), 0);
+	/* per address: 20 failures over many usernames */
+	for (i = 0; i < 20; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "ghost%d", i);
+		assert_int_equal(user_login(&f->c, name, "x", "10.6.6.6", token, &who, &retry, &err),
+				 ERR_AUTH);
+	}
+	assert_int_equal(user_login(&f->c, "insp", "password-123", "10.6.6.6", token, &who, &retry,
+				    &err), ERR_LIMITED);
+	assert_int_equal(user_login(&f->c, "insp", "password-123", "10.6.6.7", token, &who, &retry,
+				    &err), 0);
+}
+
+/* ---- citizens ---- */
+
+static void citizens(void **state)
+{
+	struct fx *f = *state;
+	struct citizen a, b;
+	struct err err;
+
+	assert_int_equal(core_begin(&f->c, NULL), 0);
+	assert_int_equal(citizen_find_or_add(&f->c, "۰۹۱۲ ۱۲۳ ۴۵۶۷", "", "", &a, &err), 0);
+	assert_string_equal(a.mobile, FX_MOBILE);
+	assert_int_equal(citizen_find_or_add(&f->c, "+989121234567", "علی", "0499370899", &b, &err),
+			 0);
+	assert_int_equal(a.id, b.id);
+	assert_string_equal(b.name, "علی");
+	assert_int_equal(citizen_find_or_add(&f->c, "0912", "", "", &b, &err), ERR_INVALID);
+	assert_int_equal(citizen_find_or_add(&f->c, FX_MOBILE, "", "0499370898", &b, &err),
+			 ERR_INVALID);
+	core_commit(&f->c, NULL);
+	assert_int_equal(citizen_get_by_mobile(&f->c, "00989121234567", &b, &err), 0);
+	assert_string_equal(b.national_id, "0499370899");
+	assert_int_equal(citizen_get_by_mobile(&f->c, "09350000000", &b, &err), ERR_NOTFOUND);
+}
+
+/* ---- audit ---- */
+
+static void tamper(struct fx *f, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "tamper: %s\n", msg);
+		sqlite3_free(msg);
+		fail();
+	}
+	sqlite3_close(db);
+}
+
+static void audit_chain_and_tamper(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct audit_entry *list;
+	struct err err;
+	int64_t count, bad, total;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+		assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	}
+	assert_int_equal(audit_verify(&f->c, &total, &bad, &err), 0);
+	assert_true(total > 10);
+	assert_int_equal(audit_list(&f->c, 0, 1000, &list, &n, &err), 0);
+	assert_int_equal((int64_t)n, total);
+	assert_string_equal(list[0].prev_hash,
+			    "0000000000000000000000000000000000000000000000000000000000000000");
+	assert_string_equal(list[1].prev_hash, list[0].hash);
+	assert_string_equal(list[n - 1].action, "msg.refer");
+	assert_string_equal(list[n - 1].actor, "op");
+	assert_int_equal(list[n - 1].msg_id, m->id);
+	free(list);
+
+	/* behind the core's back: drop the guard and edit entry 7's payload */
+	tamper(f, "DROP TRIGGER audit_no_update;"
+		  "UPDATE audit SET payload = '{\"code\":\"forged\"}' WHERE seq = 7;");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, 7);
+	assert_int_equal(count, 6);
+	assert_non_null(strstr(err.msg, "entry 7"));
+	free(m);
+}
+
+static void audit_tamper_recomputed_hash_and_delete(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct err err;
+	int64_t count, bad;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+	{
+	struct audit_entry *list;
+	char sql[512];
+	size_t n;
+
+	/* a forger who rewrites entry 5 and recomputes its hash still breaks
+	 * the link at entry 6 */
+	assert_int_equal(audit_list(&f->c, 4, 1, &list, &n, &err), 0);
+	assert_int_equal(list[0].seq, 5);
+	snprintf(list[0].actor, sizeof(list[0].actor), "evil");
+	audit_hash(&list[0], list[0].hash);
+	snprintf(sql, sizeof(sql), "DROP TRIGGER audit_no_update;"
+		 "UPDATE audit SET actor = 'evil', hash = '%s' WHERE seq = 5;", list[0].hash);
+	free(list);
+	tamper(f, sql);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, 6);
+	assert_int_equal(count, 5);
+	/* and a careless one who does not, at entry 5 itself */
+	tamper(f, "UPDATE audit SET actor = 'evil2' WHERE seq = 5;");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, 5);
+	}
+	free(m);
+}
+
+static void audit_tamper_delete(void **state)
+{
+	struct fx *f = *state;
+	struct err err;
+	int64_t count, bad;
+
+	tamper(f, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 4;");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, 5);
+	assert_int_equal(count, 3);
+}
+
+/* ---- confidentiality ---- */
+
+static void confidential_identity(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m)), *r = calloc(1, sizeof(*r)), *hist;
+	struct search_query q;
+	struct search_result res;
+	struct err err;
+	long long audits;
+	size_t n;
+
+	/* a complaint under staff-conduct is confidential by default */
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_conduct, m), 0);
+	assert_true(m->confidential);
+	assert_true(m->identity_hidden);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+
+	/* the unit's staff and manager never see who complained */
+	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, &err), 0);
+	assert_string_equal(r->citizen_name, "");
+	assert_string_equal(r->citizen_mobile, "");
+	assert_string_equal(r->citizen_national_id, "");
+	assert_true(r->identity_hidden);
+	assert_int_equal(msg_get_by_code(&f->c, &f->m12, m->code, r, &err), 0);
+	assert_string_equal(r->citizen_mobile, "");
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "بررسی شد", r, &err), 0);
+	assert_string_equal(r->citizen_mobile, "");
+	search_query_init(&q);
+	assert_int_equal(msg_search(&f->c, &f->s12, &q, &res, &err), 0);
+	assert_int_equal(res.n, 1);
+	assert_string_equal(res.items[0].citizen_mobile, "");
+	search_result_release(&res);
+	/* nor does the admin */
+	assert_int_equal(msg_get(&f->c, &f->adm, m->id, r, &err), 0);
+	assert_string_equal(r->citizen_mobile, "");
+
+	/* the operator and the inspector do, and each read is audited */
+	audits = fx_count(f, "audit");
+	assert_int_equal(msg_get(&f->c, &f->op, m->id, r, &err), 0);
+	assert_string_equal(r->citizen_mobile, FX_MOBILE);
+	assert_string_equal(r->citizen_name, "مریم رضایی");
+	assert_false(r->identity_hidden);
+	assert_int_equal(fx_count(f, "audit"), audits + 1);
+	assert_int_equal(msg_get(&f->c, &f->insp, m->id, r, &err), 0);
+	assert_string_equal(r->citizen_mobile, FX_MOBILE);
+	assert_int_equal(fx_count(f, "audit"), audits + 2);
+	/* the staff read added no audit entry and showed nothing */
+	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, &err), 0);
+	assert_int_equal(fx_count(f, "audit"), audits + 2);
+	/* the caller's history is operator-only */
+	assert_int_equal(msg_history_by_mobile(&f->c, &f->s12, FX_MOBILE, 10, &hist, &n, &err),
+			 ERR_DENIED);
+	assert_int_equal(msg_history_by_mobile(&f->c, &f->op, FX_MOBILE, 10, &hist, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(hist[0].citizen_mobile, FX_MOBILE);
+	free(hist);
+	/* a non-confidential message shows the identity to its unit */
+	assert_int_equal(fx_register(f, "09351112233", KIND_CRITICISM, f->cat_roads, m), 0);
+	assert_false(m->confidential);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, &err), 0);
+	assert_string_equal(r->citizen_mobile, "09351112233");
+	free(m);
+	free(r);
+}
+
+static void citizen_lookup(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m)), *r = calloc(1, sizeof(*r));
+	struct actor other = actor_citizen(424242);
+	struct err err;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_conduct, m), 0);
+	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "+98 912 123 4567", r, &err), 0);
+	assert_string_equal(r->citizen_mobile, FX_MOBILE);
+	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "09121234568", r, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_get_for_citizen(&f->c, "1234", FX_MOBILE, r, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_get(&f->c, &other, m->id, r, &err), ERR_DENIED);
+	free(m);
+	free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(csv_reader),
+		cmocka_unit_test_setup_teardown(unit_import_all_or_nothing, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(unit_tree_depth_capped, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(category_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(users_and_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(login_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(citizens, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_chain_and_tamper, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_recomputed_hash_and_delete, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(confidential_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(citizen_lookup, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
