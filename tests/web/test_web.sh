@@ -1,0 +1,74 @@
+#!/bin/bash
+# test_web.sh - the web app in Debian's chromium (driven by playwright-core)
+# against a real `hamgan serve` on a loopback port and a real database:
+# tests/web/flows.mjs prints the TAP.  Needs scripts/bootstrap's chromium,
+# node and node_modules (make test runs it first).  Saves the operator
+# desk's screenshot as build/web-desk.png.
+set -u
+: "${HAMGAN:?HAMGAN must name the hamgan binary}"
+ROOT=${HAMGAN_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+TMP=$(mktemp -d "${TMPROOT:-/tmp}/web.XXXXXX")
+PID=""
+cleanup() {
+	if [ -n "$PID" ]; then
+		kill -TERM "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+bail() { echo "not ok 1 - $*"; echo "1..1"; exit 1; }
+
+[ -x /usr/bin/chromium ] || bail "web tests need /usr/bin/chromium (scripts/bootstrap installs it)"
+command -v node >/dev/null || bail "web tests need node (scripts/bootstrap installs it)"
+[ -d "$ROOT/node_modules/playwright-core" ] || bail "web tests need node_modules (scripts/bootstrap runs npm ci)"
+[ -f "$ROOT/web/fonts/Vazirmatn-wght.woff2" ] || bail "web/fonts/Vazirmatn-wght.woff2 is missing (scripts/bootstrap copies it)"
+
+export HAMGAN_PWHASH_FAST=1
+DB="$TMP/hamgan.db"
+OP_PASS=op-pass-1234
+ST_PASS=staff-pass-1234
+{
+	"$HAMGAN" init --db "$DB" &&
+	"$HAMGAN" unit import "$ROOT/data/units-tehran.csv" --db "$DB" &&
+	"$HAMGAN" category import "$ROOT/data/categories.csv" --db "$DB" &&
+	echo "$OP_PASS" | "$HAMGAN" user add web-op --role operator --unit centre-1888 \
+		--name "زهرا کریمی" --password-stdin --db "$DB" &&
+	echo "$ST_PASS" | "$HAMGAN" user add web-staff --role staff --unit region-12 \
+		--name "علی رضایی" --password-stdin --db "$DB"
+} >"$TMP/setup.log" 2>&1 || bail "cannot build the database: $(tail -3 "$TMP/setup.log")"
+
+"$HAMGAN" serve --listen 127.0.0.1:0 --db "$DB" --web-root "$ROOT/web" >"$TMP/serve.out" 2>"$TMP/serve.err" &
+PID=$!
+URL=""
+for _ in $(seq 1 100); do
+	URL=$(sed -n 's/^listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$TMP/serve.out" | head -1)
+	[ -n "$URL" ] && break
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.1
+done
+[ -n "$URL" ] || bail "the server did not start: $(tail -3 "$TMP/serve.err")"
+
+# Until the JSON API is merged (branch http) there is nothing to drive.
+if [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/categories")" = 404 ]; then
+	echo "1..0 # SKIP this hamgan has no /api/v1 yet"
+	exit 0
+fi
+
+mkdir -p "$ROOT/build"
+BASE_URL="$URL" OPERATOR=web-op OPERATOR_PASSWORD="$OP_PASS" STAFF=web-staff \
+	STAFF_PASSWORD="$ST_PASS" STAFF_UNIT=region-12 SHOT="$ROOT/build/web-desk.png" \
+	timeout 180 node "$ROOT/tests/web/flows.mjs"
+rc=$?
+
+kill -TERM "$PID" 2>/dev/null
+wait "$PID"
+src=$?
+PID=""
+if [ "$src" -ne 0 ]; then
+	echo "# the server exited $src on SIGTERM"
+	sed 's/^/#   /' "$TMP/serve.err" | tail -20
+	exit 1
+fi
+exit "$rc"
