@@ -79,6 +79,7 @@ function signedOut() {
 }
 
 async function signedIn(data) {
+  flash('');
   session.user = data.user;
   setCsrf(data.csrf_token);
   localStorage.setItem(HINT, '1');
