@@ -14,6 +14,7 @@
 #include "base/str.h"
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "core/core.h"
 #include "http/server.h"
 
 const char cmd_serve_usage[] =
@@ -130,6 +131,20 @@ int cmd_serve(int argc, char **argv)
 	if (print_config) {
 		http_config_print(&cfg, stdout);
 		return EXIT_OK;
+	}
+
+	/* Fail fast on a missing or unreadable database (each worker thread
+	 * opens its own connection later). */
+	{
+		struct core c;
+
+		if (core_open(&c, cfg.db, &err)) {
+			if (err.code == ERR_NOTFOUND)
+				return cli_fail("database '%s' not found: run 'hamgan init --db %s'",
+						cfg.db, cfg.db);
+			return cli_fail("%s", err.msg);
+		}
+		core_close(&c);
 	}
 
 	/* Block the stop signals in every thread; the main thread waits. */

@@ -243,7 +243,7 @@ int category_import_csv(struct core *c, const struct actor *a, const char *data,
 	if (rc < 0)
 		goto out;
 	begun = true;
-	while ((rc = csv_next(&r, err)) == 1) {
+	for (rc = csv_next(&r, err); rc == 1; rc = csv_next(&r, err)) {
 		struct category cat, old;
 
 		if (r.nfields != 7) {

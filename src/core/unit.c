@@ -211,7 +211,7 @@ int unit_import_csv(struct core *c, const struct actor *a, const char *data, siz
 	rc = core_begin(c, err);
 	if (rc < 0)
 		goto out_nobegin;
-	while ((rc = csv_next(&r, err)) == 1) {
+	for (rc = csv_next(&r, err); rc == 1; rc = csv_next(&r, err)) {
 		struct unit u, old, parent;
 
 		memset(&u, 0, sizeof(u));

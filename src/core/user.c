@@ -356,8 +356,10 @@ static int record_failure(struct core *c, const char *ukey, const char *akey, bo
 		rc = OPS(c)->login_fail_add(c->st, akey, now, NULL);
 	if (rc == 0) {
 		payload_begin(&p);
-		payload_str(&p, "username", username);
-		payload_str(&p, "addr", akey + 5);
+		/* only well-formed text goes into the log */
+		payload_str(&p, "username", code_check("username", username, NULL) == 0 ? username
+											: "?");
+		payload_str(&p, "addr", str_utf8_valid(akey + 5, strlen(akey + 5)) ? akey + 5 : "?");
 		payload_end(&p);
 		rc = audit_append(c, &sys, "user.login_failed", 0, p.data, NULL);
 	}
@@ -394,8 +396,16 @@ int user_login(struct core *c, const char *username, const char *password, const
 	rc = OPS(c)->user_get_by_name(c->st, username, &u, err);
 	if (rc < 0 && rc != ERR_NOTFOUND)
 		return rc;
-	ok = rc == 0 && u.active &&
-	     crypto_pwhash_str_verify(u.pwhash, password, strlen(password)) == 0;
+	if (rc == ERR_NOTFOUND) {
+		/* spend what a real check costs, so timing does not tell which
+		 * usernames exist */
+		char dummy[PWHASH_MAX];
+
+		password_hash(c, password, dummy, NULL);
+		ok = false;
+	} else {
+		ok = u.active && crypto_pwhash_str_verify(u.pwhash, password, strlen(password)) == 0;
+	}
 	if (!ok) {
 		rc = record_failure(c, ukey, akey, has_addr, username);
 		if (rc < 0)

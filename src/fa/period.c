@@ -199,7 +199,9 @@ int jperiod_parse(const char *s, struct jperiod *out, struct err *err)
 		if (kind >= 'a' && kind <= 'z')
 			kind = (char)(kind - 'a' + 'A');
 		n = fixed_num(t + 6, len - 6);
-		if (kind == 'Q' && n >= 1 && n <= 4) {
+		if (len == 8 && kind != 'F') {
+			goto bad;
+		} else if (kind == 'Q' && n >= 1 && n <= 4) {
 			f.m = 3 * n - 2;
 			l.m = 3 * n;
 		} else if (kind == 'H' && n >= 1 && n <= 2) {

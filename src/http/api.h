@@ -1,17 +1,93 @@
 /*
  * api.h - the route tables of each API area (one api_*.c each) and helpers
- * the areas share.  router.c tries the tables in API_ROUTE_TABLES order,
- * static files last.
+ * the areas share (api_common.c): the thread's core, the actor, reading a
+ * validated body, and the JSON shapes of the core's records.
+ *
+ * router.c tries the tables in API_ROUTE_TABLES order, static files last.
  */
 #ifndef HAMGAN_HTTP_API_H
 #define HAMGAN_HTTP_API_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/category.h"
+#include "core/live.h"
+#include "core/msg.h"
+#include "core/unit.h"
+#include "core/user.h"
 #include "http/http.h"
+#include "http/jval.h"
+
+struct cJSON;
+struct core;
 
 extern const struct http_route api_system_routes[];
+extern const struct http_route api_auth_routes[];
+extern const struct http_route api_messages_routes[];
+extern const struct http_route api_callers_routes[];
+extern const struct http_route api_track_routes[];
+extern const struct http_route api_sms_routes[];
+extern const struct http_route api_units_routes[];
+extern const struct http_route api_categories_routes[];
+extern const struct http_route api_users_routes[];
+extern const struct http_route api_sessions_routes[];
+extern const struct http_route api_audit_routes[];
 extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
-	static_routes,
+	api_auth_routes, api_messages_routes, api_callers_routes, api_track_routes, \
+	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
+	api_sessions_routes, api_audit_routes, static_routes,
+
+/*
+ * The core of the calling thread (one per worker thread: a struct core is
+ * not thread-safe), opened on first use.  NULL after answering 503 when the
+ * database cannot be opened.
+ */
+struct core *api_core(struct http_req *r);
+
+/* Validate r->json against fields into out; on failure answer 422 and
+ * return false. */
+bool api_body(struct http_req *r, const struct jval_field *fields, void *out);
+
+/* Answer err (mapped by http_status_of) and return false: `return api_fail(r, &e);` */
+bool api_fail(struct http_req *r, const struct err *e);
+
+/* True when the signed-in actor has one of the roles (bits 1 << ROLE_X);
+ * else answers 403 and returns false. */
+bool api_require_role(struct http_req *r, unsigned roles);
+#define ROLEBIT(x) (1u << (x))
+
+/* ISO 8601 UTC text of t ("2026-03-20T08:30:00Z") into out (>= 21 bytes). */
+void api_time_text(int64_t t, char *out, size_t outsz);
+/* Add key: ISO time, or null when t is 0. */
+void api_add_time(struct cJSON *o, const char *key, int64_t t);
+/* Parse "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ"; 0 or ERR_INVALID. */
+int api_parse_time(const char *s, int64_t *out);
+
+/* Resolve a unit / category by code (or decimal id); answers 422 naming
+ * field and returns false when unknown. */
+bool api_unit_ref(struct http_req *r, struct core *c, const char *field, const char *ref,
+		  int64_t *id);
+bool api_category_ref(struct http_req *r, struct core *c, const char *field, const char *ref,
+		      int64_t *id);
+
+/* JSON shapes.  A message as the actor was allowed to read it (identity
+ * already blanked by the core when hidden). */
+struct cJSON *api_msg_json(const struct msg *m, int64_t now);
+struct cJSON *api_unit_json(const struct unit *u);
+struct cJSON *api_category_json(const struct category *c);
+struct cJSON *api_user_json(const struct user *u);
+struct cJSON *api_session_json(const struct live_session *s);
+struct cJSON *api_referral_json(const struct referral *h);
+
+/* A query argument as a boolean ("true"/"1"/"false"/"0"); false and 422 on
+ * anything else (*present tells whether it was given). */
+bool api_query_bool(struct http_req *r, const char *name, bool *out, bool *present);
+/* A query argument checked as text up to max bytes; NULL when absent;
+ * *ok false after answering 422. */
+const char *api_query_text(struct http_req *r, const char *name, size_t max, bool *ok);
 
 #endif

@@ -25,6 +25,8 @@
 #include "base/buf.h"
 #include "base/caps.h"
 #include "base/err.h"
+#include "core/actor.h"
+#include "core/user.h"
 
 struct cJSON;
 struct http_server;
@@ -41,7 +43,8 @@ enum http_method {
 };
 
 enum route_flags {
-	ROUTE_JSON = 1 << 0,	/* the body is a JSON object: parsed into r->json */
+	ROUTE_JSON = 1 << 0,	/* the body is a JSON object: parsed into r->json
+				 * (an empty body counts as {}) */
 	ROUTE_AUTH = 1 << 1,	/* needs a signed-in user (401 otherwise) */
 	ROUTE_STATIC = 1 << 2,	/* the pattern is a prefix: static files */
 	ROUTE_NOCSRF = 1 << 3,	/* a state change that needs no session (login,
@@ -81,9 +84,8 @@ struct http_reply {
 struct http_auth {
 	bool signed_in;
 	bool by_bearer;			/* token in Authorization, not a cookie */
-	int64_t user_id;
-	char token[128];		/* the session token as sent */
-	void *user;			/* core's user record (auth_http.c owns it) */
+	struct actor actor;		/* the user's actor when signed in */
+	char token[SESSION_TOKEN_HEX + 1];	/* the session token as sent */
 };
 
 struct http_req {

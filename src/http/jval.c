@@ -97,6 +97,18 @@ static int one(const cJSON *v, const struct jval_field *f, char *base, struct er
 		out->v = (int64_t)d;
 		return 0;
 	}
+	case JV_T_NUM: {
+		struct jv_num *out = (struct jv_num *)(void *)(base + f->offset);
+		double d = v->valuedouble;
+
+		if (!cJSON_IsNumber(v) || !isfinite(d) || d < (double)f->min || d > (double)f->max)
+			return err_set(err, ERR_INVALID, f->name,
+				       "'%s' must be a number from %lld to %lld", f->name,
+				       (long long)f->min, (long long)f->max);
+		out->set = true;
+		out->v = d;
+		return 0;
+	}
 	case JV_T_BOOL: {
 		struct jv_bool *out = (struct jv_bool *)(void *)(base + f->offset);
 
@@ -125,6 +137,7 @@ int jval_object(const cJSON *obj, const struct jval_field *fields, void *out,
 	for (f = fields; f->name; f++) {
 		size_t end = f->offset + (f->type == JV_T_STR ? sizeof(const char *) :
 					  f->type == JV_T_INT ? sizeof(struct jv_int) :
+					  f->type == JV_T_NUM ? sizeof(struct jv_num) :
 					  sizeof(struct jv_bool));
 		if (end > size)
 			size = end;
@@ -160,6 +173,8 @@ int jval_object(const cJSON *obj, const struct jval_field *fields, void *out,
 			present = *(const char **)(void *)(base + f->offset) != NULL;
 		else if (f->type == JV_T_INT)
 			present = ((struct jv_int *)(void *)(base + f->offset))->set;
+		else if (f->type == JV_T_NUM)
+			present = ((struct jv_num *)(void *)(base + f->offset))->set;
 		else
 			present = ((struct jv_bool *)(void *)(base + f->offset))->set;
 		if (!present)

@@ -37,11 +37,16 @@
 
 struct cJSON;
 
-enum jv_type { JV_T_STR, JV_T_INT, JV_T_BOOL, JV_T_END };
+enum jv_type { JV_T_STR, JV_T_INT, JV_T_BOOL, JV_T_NUM, JV_T_END };
 
 struct jv_int {
 	bool set;
 	int64_t v;
+};
+
+struct jv_num {
+	bool set;
+	double v;
 };
 
 struct jv_bool {
@@ -63,6 +68,9 @@ struct jval_field {
 	{ #f, JV_T_STR, req, offsetof(st, f), maxb, maxc, 0, 0 }
 #define JV_INT(st, f, req, lo, hi) \
 	{ #f, JV_T_INT, req, offsetof(st, f), 0, 0, lo, hi }
+/* A finite number in [lo, hi] (coordinates). */
+#define JV_NUM(st, f, req, lo, hi) \
+	{ #f, JV_T_NUM, req, offsetof(st, f), 0, 0, lo, hi }
 #define JV_BOOL(st, f, req) \
 	{ #f, JV_T_BOOL, req, offsetof(st, f), 0, 0, 0, 0 }
 #define JV_END { NULL, JV_T_END, false, 0, 0, 0, 0, 0 }

@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -375,13 +376,13 @@ static void parse_json_body(struct http_req *r)
 	const char *end = NULL;
 
 	err_clear(&e);
+	if (r->body.len == 0) {
+		r->json = cJSON_CreateObject();
+		return;
+	}
 	if (!json_content_type(http_header(r, "Content-Type"))) {
 		http_reply_status_error(r, 415, "unsupported_media_type",
 					"the body must be application/json");
-		return;
-	}
-	if (r->body.len == 0) {
-		http_reply_status_error(r, 400, "bad_request", "the body is empty");
 		return;
 	}
 	if (jval_scan(r->body.data, r->body.len, &e)) {
@@ -591,6 +592,8 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	int rc;
 
 	*out = NULL;
+	if (sodium_init() < 0)
+		return err_set(err, ERR_IO, NULL, "libsodium cannot start");
 	rc = parse_listen(cfg->listen, &ss, &sslen, &v6, err);
 	if (rc)
 		return rc;

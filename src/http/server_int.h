@@ -6,6 +6,7 @@
 #ifndef HAMGAN_HTTP_SERVER_INT_H
 #define HAMGAN_HTTP_SERVER_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -25,7 +26,12 @@ struct http_server {
 	struct ratelimit *rl_login;
 	struct ratelimit *rl_track;
 	struct static_cache *cache;
+	pthread_key_t core_key;		/* each worker thread's struct core */
 };
+
+/* The per-thread core's key (api_common.c). */
+int api_core_key_init(struct http_server *srv);
+void api_core_key_release(struct http_server *srv);
 
 /* A decoded query value owned by the request. */
 struct req_str {

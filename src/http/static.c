@@ -68,7 +68,8 @@ static const struct {
 
 int server_parts_init(struct http_server *srv, struct err *err)
 {
-	(void)err;
+	if (api_core_key_init(srv))
+		return err_set(err, ERR_IO, NULL, "cannot create a thread key");
 	srv->rl_login = ratelimit_new((unsigned)srv->cfg.login_rate,
 				      (unsigned)srv->cfg.login_rate);
 	srv->rl_track = ratelimit_new((unsigned)srv->cfg.track_rate,
@@ -86,11 +87,12 @@ void server_parts_release(struct http_server *srv)
 {
 	int i;
 
+	if (!srv->cache)
+		return;
+	api_core_key_release(srv);
 	ratelimit_free(srv->rl_login);
 	ratelimit_free(srv->rl_track);
 	srv->rl_login = srv->rl_track = NULL;
-	if (!srv->cache)
-		return;
 	for (i = 0; i < CAP_STATIC_CACHE; i++)
 		free(srv->cache->e[i].gz);
 	pthread_mutex_destroy(&srv->cache->mu);

@@ -360,7 +360,7 @@ static int sq_unit_list(struct store *st, struct unit **out, size_t *n, struct e
 	*n = 0;
 	if (!stmt)
 		return ERR_STORE;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
 		read_unit(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
@@ -519,7 +519,7 @@ static int sq_category_list(struct store *st, struct category **out, size_t *n, 
 	*n = 0;
 	if (!stmt)
 		return ERR_STORE;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
 		read_cat(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
@@ -656,7 +656,7 @@ static int sq_user_list(struct store *st, struct user **out, size_t *n, struct e
 	*n = 0;
 	if (!stmt)
 		return ERR_STORE;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
 		read_user(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
@@ -941,7 +941,7 @@ static int sq_live_list(struct store *st, int64_t unit_id, size_t max, struct li
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, unit_id);
 	sq_bind_int(stmt, 2, (int64_t)max);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
 		read_live(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {

@@ -298,7 +298,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	sq_bind_int(stmt, 13, q->cursor_at);
 	sq_bind_int(stmt, 14, q->cursor_id);
 	sq_bind_int(stmt, 15, (int64_t)q->limit);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
 		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 		i++;
 	}
@@ -361,7 +361,7 @@ int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, si
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, msg_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
 		struct referral *r = sq_list_push((void **)out, n, &cap, sizeof(**out));
 
 		r->id = sqlite3_column_int64(stmt, 0);
@@ -445,7 +445,7 @@ int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entr
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, after);
 	sq_bind_int(stmt, 2, (int64_t)max);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
 		struct audit_entry *e = sq_list_push((void **)out, n, &cap, sizeof(**out));
 
 		e->seq = sqlite3_column_int64(stmt, 0);
@@ -566,7 +566,7 @@ int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struc
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, (int64_t)max);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
 		read_sms(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {

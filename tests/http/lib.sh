@@ -24,6 +24,7 @@ trap h_cleanup EXIT
 
 # h_start [serve flags...]: start the server, wait for "listening on".
 h_start() {
+	[ -f "$H_DB" ] || "$HAMGAN" init --db "$H_DB" >/dev/null
 	"$HAMGAN" serve --listen 127.0.0.1:0 --db "$H_DB" --web-root "$HAMGAN_ROOT/web" "$@" \
 		>"$T_TMP/serve.out" 2>"$T_TMP/serve.err" &
 	H_PID=$!
@@ -95,5 +96,58 @@ h_body_lacks() {
 		t_fail "$1" "body contains '$2'" "$(head -c 400 "$T_TMP/body")"
 	else
 		t_pass "$1"
+	fi
+}
+
+H_PW=correct-horse-battery
+
+# h_seed: a database with units, categories and one user per role:
+# op (operator), st12 (staff, region-12), st121 (staff, district-12-1 under
+# region-12), st03 (staff, region-03), mg12 (manager, region-12), insp
+# (inspector), adm (admin).  Every password is $H_PW.
+h_seed() {
+	"$HAMGAN" init --db "$H_DB" >/dev/null || { t_fail "hamgan init"; t_done; exit 1; }
+	cat >"$T_TMP/units.csv" <<'CSV'
+code,name,kind,parent_code
+tehran,شهرداری تهران,organisation,
+centre,مرکز ۱۸۸۸,centre,tehran
+region-12,منطقه ۱۲,region,tehran
+district-12-1,ناحیه ۱ منطقه ۱۲,district,region-12
+region-03,منطقه ۳,region,tehran
+CSV
+	cat >"$T_TMP/cats.csv" <<'CSV'
+code,name,parent_code,deadline_hours,kinds,confidential,service_code
+roads,معابر و آسفالت,,72,all,0,roads
+conduct,رفتار کارکنان,,48,complaint|criticism,1,conduct
+CSV
+	"$HAMGAN" unit import "$T_TMP/units.csv" --db "$H_DB" >/dev/null &&
+	"$HAMGAN" category import "$T_TMP/cats.csv" --db "$H_DB" >/dev/null || {
+		t_fail "seed units and categories"; t_done; exit 1; }
+	local u
+	for u in "op operator" "st12 staff region-12" "st121 staff district-12-1" \
+		"st03 staff region-03" "mg12 manager region-12" "insp inspector" "adm admin"; do
+		set -- $u
+		echo "$H_PW" | "$HAMGAN" user add "$1" --role "$2" ${3:+--unit "$3"} --name "کاربر $1" \
+			--password-stdin --db "$H_DB" >/dev/null || { t_fail "seed user $1"; t_done; exit 1; }
+	done
+}
+
+# h_token USER: sign in for a bearer token (printed).
+h_token() {
+	curl -s -X POST -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$1\",\"password\":\"$H_PW\",\"bearer\":true}" \
+		"$H_URL/api/v1/auth/login" | jq -r .token
+}
+
+# h_api NAME METHOD PATH WANT_STATUS TOKEN [JSON]: a bearer-token API call.
+h_api() {
+	local name=$1 method=$2 path=$3 want=$4 tok=$5 body=${6-}
+	if [ -n "$body" ]; then
+		h_req "$name" "$method" "$path" "$want" -H "Authorization: Bearer $tok" \
+			-H 'Content-Type: application/json' --data-binary "$body"
+	elif [ -n "$tok" ]; then
+		h_req "$name" "$method" "$path" "$want" -H "Authorization: Bearer $tok"
+	else
+		h_req "$name" "$method" "$path" "$want"
 	fi
 }

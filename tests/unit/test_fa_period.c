@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "base/err.h"
 #include "fa/period.h"
@@ -18,6 +19,37 @@ static int64_t utc(int y, int m, int d, int hh, int mm)
 	struct gdate g = { y, m, d };
 
 	return gregorian_to_days(&g) * 86400 + hh * 3600 + mm * 60;
+}
+
+static void *lookup_thread(void *arg)
+{
+	int *ok = arg, off = 0, i;
+	int64_t t;
+	struct jdate d = { 1398, 1, 2 };
+
+	*ok = 1;
+	for (i = 0; i < 1000; i++) {
+		if (tehran_offset(utc(2019, 6, 1, 12, 0), &off) != 0 || off != 16200)
+			*ok = 0;
+		if (tehran_day_start(&d, &t) != 0 || t != utc(2019, 3, 21, 20, 30))
+			*ok = 0;
+	}
+	return NULL;
+}
+
+/* First test of the process: threads race for the lazy zone load. */
+static void concurrent_first_use(void **state)
+{
+	pthread_t th[8];
+	int ok[8], i;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, lookup_thread, &ok[i]), 0);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(ok[i], 1);
+	}
 }
 
 static void offsets(void **state)
@@ -184,7 +216,7 @@ static void parse_errors(void **state)
 		"1399-01-10..1399-01-09", "1399..1400", "1399-01..", "..1399-01", "1399-01...1399-02",
 		"1399-X1", "1399-Q", "13990", "139", "1399-7", "1399-07-32", "1404-12-30",
 		"1399-01..1399-01..1399-02", " 1399", "1399 ", "1399-Q1 ", "abcd", "1399-", "\xff\xfe",
-		"1399-01-01..1634-01-01", "1399-1-1..1399-02",
+		"1399-01-01..1634-01-01", "1399-1-1..1399-02", "1399-Q01", "1399-H01", "1399-F1x",
 	};
 	struct jperiod p;
 	struct err err;
@@ -290,6 +322,7 @@ static void months_and_weeks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(concurrent_first_use),
 		cmocka_unit_test(offsets),
 		cmocka_unit_test(days_and_starts),
 		cmocka_unit_test(day_starts_consistent),

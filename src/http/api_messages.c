@@ -1,0 +1,504 @@
+/*
+ * api_messages.c - messages: register, read, list and search, and every
+ * transition of the state machine (core/flow.h), each taking an optional
+ * expected "version" (409 when the message moved on meanwhile).
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/num.h"
+#include "base/str.h"
+#include "core/core.h"
+#include "core/flow.h"
+#include "core/msg.h"
+#include "core/search.h"
+#include "http/api.h"
+#include "http/http.h"
+#include "http/server_int.h"
+
+/* ---- register ---- */
+
+struct create_in {
+	const char *channel, *kind, *category, *subject, *body, *address, *region;
+	struct jv_num lat, lon;
+	struct jv_bool anonymous, confidential;
+	const char *mobile, *name, *national_id, *priority;
+	struct jv_int live_session_id;
+};
+
+static const struct jval_field create_fields[] = {
+	JV_STR(struct create_in, channel, false, 16, 0),
+	JV_STR(struct create_in, kind, true, 16, 0),
+	JV_STR(struct create_in, category, false, CAP_CODE - 1, 0),
+	JV_STR(struct create_in, subject, true, CAP_MSG_SUBJECT, 0),
+	JV_STR(struct create_in, body, true, CAP_MSG_BODY, 0),
+	JV_STR(struct create_in, address, false, CAP_MSG_ADDRESS, 0),
+	JV_STR(struct create_in, region, false, CAP_CODE - 1, 0),
+	JV_NUM(struct create_in, lat, false, -90, 90),
+	JV_NUM(struct create_in, lon, false, -180, 180),
+	JV_BOOL(struct create_in, anonymous, false),
+	JV_BOOL(struct create_in, confidential, false),
+	JV_STR(struct create_in, mobile, false, 32, 0),
+	JV_STR(struct create_in, name, false, CAP_NAME - 1, 0),
+	JV_STR(struct create_in, national_id, false, 16, 0),
+	JV_STR(struct create_in, priority, false, 16, 0),
+	JV_INT(struct create_in, live_session_id, false, 1, INT64_MAX / 2),
+	JV_END,
+};
+
+static void create(struct http_req *r)
+{
+	struct create_in in;
+	struct msg_new mn;
+	struct msg *m;
+	struct actor a;
+	struct core *c;
+	struct err e;
+	enum msg_channel ch;
+	enum msg_kind k;
+	enum msg_priority p;
+
+	if (!r->auth.signed_in) {
+		/* a citizen's web form: limited like tracking look-ups */
+		unsigned wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+
+		if (wait) {
+			http_reply_limited(r, wait);
+			return;
+		}
+	}
+	if (!api_body(r, create_fields, &in))
+		return;
+	c = api_core(r);
+	if (!c)
+		return;
+	memset(&mn, 0, sizeof(mn));
+	if (r->auth.signed_in) {
+		a = r->auth.actor;
+		mn.channel = a.role == ROLE_MANAGER ? CHANNEL_LIVE : CHANNEL_PHONE;
+	} else {
+		a = actor_citizen(0);
+		mn.channel = CHANNEL_WEB;
+	}
+	if (in.channel) {
+		if (msg_channel_parse(in.channel, &ch)) {
+			http_reply_error(r, ERR_INVALID, "channel", "unknown channel '%s'", in.channel);
+			return;
+		}
+		if (!r->auth.signed_in && ch != CHANNEL_WEB) {
+			http_reply_error(r, ERR_INVALID, "channel", "citizens submit on the web channel");
+			return;
+		}
+		mn.channel = ch;
+	}
+	if (msg_kind_parse(in.kind, &k)) {
+		http_reply_error(r, ERR_INVALID, "kind", "unknown kind '%s'", in.kind);
+		return;
+	}
+	mn.kind = k;
+	if (in.category && !api_category_ref(r, c, "category", in.category, &mn.category_id))
+		return;
+	if (in.region && !api_unit_ref(r, c, "region", in.region, &mn.region_id))
+		return;
+	if (in.lat.set != in.lon.set) {
+		http_reply_error(r, ERR_INVALID, in.lat.set ? "lon" : "lat",
+				 "give both lat and lon, or neither");
+		return;
+	}
+	mn.has_point = in.lat.set;
+	mn.lat = in.lat.v;
+	mn.lon = in.lon.v;
+	mn.subject = in.subject;
+	mn.body = in.body;
+	mn.address = in.address;
+	mn.anonymous = in.anonymous.v;
+	mn.mobile = in.mobile;
+	mn.citizen_name = in.name;
+	mn.national_id = in.national_id;
+	mn.confidential = in.confidential.v;
+	if (in.priority) {
+		if (priority_parse(in.priority, &p)) {
+			http_reply_error(r, ERR_INVALID, "priority", "unknown priority '%s'",
+					 in.priority);
+			return;
+		}
+		mn.priority = p;
+	}
+	mn.live_session_id = in.live_session_id.v;
+
+	m = calloc(1, sizeof(*m));
+	err_clear(&e);
+	if (msg_register(c, &a, &mn, m, &e)) {
+		http_reply_err(r, &e);
+	} else if (!r->auth.signed_in) {
+		/* A citizen learns the code and nothing else. */
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "code", m->code);
+		cJSON_AddStringToObject(o, "state", msg_state_name(m->state));
+		api_add_time(o, "created_at", m->created_at);
+		http_reply_json(r, 201, o);
+	} else {
+		http_reply_json(r, 201, api_msg_json(m, core_now(c)));
+	}
+	free(m);
+}
+
+/* ---- read ---- */
+
+/* Load the message named by the path's {code} as the actor may see it. */
+static bool load(struct http_req *r, struct core *c, struct msg *m)
+{
+	const char *code = http_param(r, "code");
+	struct err e;
+	size_t i;
+
+	for (i = 0; code[i]; i++)
+		if (code[i] < '0' || code[i] > '9')
+			break;
+	if (code[i] || i != TRACKING_CODE_LEN) {
+		http_reply_error(r, ERR_NOTFOUND, "code", "no message '%s'", code);
+		return false;
+	}
+	err_clear(&e);
+	if (msg_get_by_code(c, &r->auth.actor, code, m, &e))
+		return api_fail(r, &e);
+	return true;
+}
+
+static void get_one(struct http_req *r)
+{
+	struct core *c = api_core(r);
+	struct msg *m;
+	struct referral *hops = NULL;
+	size_t n = 0, i;
+	struct err e;
+	cJSON *o, *arr;
+
+	if (!c)
+		return;
+	m = calloc(1, sizeof(*m));
+	if (!load(r, c, m))
+		goto out;
+	o = api_msg_json(m, core_now(c));
+	err_clear(&e);
+	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
+		arr = cJSON_AddArrayToObject(o, "referrals");
+		for (i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, api_referral_json(&hops[i]));
+	}
+	free(hops);
+	http_reply_json(r, 200, o);
+out:
+	free(m);
+}
+
+/* ---- list and search ---- */
+
+static bool enum_query(struct http_req *r, const char *name, int (*parse)(const char *, int *),
+		       int *out)
+{
+	bool ok = true;
+	const char *v = api_query_text(r, name, 32, &ok);
+
+	if (!ok)
+		return false;
+	if (!v || !*v)
+		return true;
+	if (parse(v, out)) {
+		http_reply_error(r, ERR_INVALID, name, "unknown %s '%s'", name, v);
+		return false;
+	}
+	return true;
+}
+
+static int parse_state(const char *s, int *out)
+{
+	enum msg_state v;
+	int rc = msg_state_parse(s, &v);
+
+	*out = (int)v;
+	return rc;
+}
+
+static int parse_kind(const char *s, int *out)
+{
+	enum msg_kind v;
+	int rc = msg_kind_parse(s, &v);
+
+	*out = (int)v;
+	return rc;
+}
+
+static int parse_channel(const char *s, int *out)
+{
+	enum msg_channel v;
+	int rc = msg_channel_parse(s, &v);
+
+	*out = (int)v;
+	return rc;
+}
+
+static bool time_query(struct http_req *r, const char *name, int64_t *out)
+{
+	bool ok = true;
+	const char *v = api_query_text(r, name, 32, &ok);
+
+	if (!ok)
+		return false;
+	if (!v || !*v)
+		return true;
+	if (api_parse_time(v, out)) {
+		http_reply_error(r, ERR_INVALID, name,
+				 "'%s' must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", name);
+		return false;
+	}
+	return true;
+}
+
+static void list(struct http_req *r)
+{
+	struct core *c = api_core(r);
+	struct search_query q;
+	struct search_result res;
+	struct err e;
+	const char *v;
+	bool ok = true, present;
+	int64_t n;
+	size_t i;
+	cJSON *o, *arr;
+
+	if (!c)
+		return;
+	search_query_init(&q);
+	q.text = api_query_text(r, "q", CAP_SEARCH_TEXT, &ok);
+	if (!ok || !enum_query(r, "state", parse_state, &q.state) ||
+	    !enum_query(r, "kind", parse_kind, &q.kind) ||
+	    !enum_query(r, "channel", parse_channel, &q.channel) ||
+	    !time_query(r, "from", &q.from) || !time_query(r, "to", &q.to) ||
+	    !api_query_bool(r, "overdue", &q.overdue, &present))
+		return;
+	v = api_query_text(r, "unit", CAP_CODE - 1, &ok);
+	if (!ok || (v && *v && !api_unit_ref(r, c, "unit", v, &q.unit_id)))
+		return;
+	v = api_query_text(r, "category", CAP_CODE - 1, &ok);
+	if (!ok || (v && *v && !api_category_ref(r, c, "category", v, &q.category_id)))
+		return;
+	q.cursor = api_query_text(r, "cursor", SEARCH_CURSOR_MAX - 1, &ok);
+	if (!ok)
+		return;
+	if (q.cursor && !*q.cursor)
+		q.cursor = NULL;
+	v = api_query_text(r, "limit", 8, &ok);
+	if (!ok)
+		return;
+	if (v) {
+		if (num_parse(v, 1, CAP_SEARCH_LIMIT, &n)) {
+			http_reply_error(r, ERR_INVALID, "limit", "'limit' must be 1 to %d",
+					 CAP_SEARCH_LIMIT);
+			return;
+		}
+		q.limit = (size_t)n;
+	}
+	memset(&res, 0, sizeof(res));
+	err_clear(&e);
+	if (msg_search(c, &r->auth.actor, &q, &res, &e)) {
+		http_reply_err(r, &e);
+		return;
+	}
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "items");
+	for (i = 0; i < res.n; i++)
+		cJSON_AddItemToArray(arr, api_msg_json(&res.items[i], core_now(c)));
+	if (res.next_cursor[0])
+		cJSON_AddStringToObject(o, "next_cursor", res.next_cursor);
+	else
+		cJSON_AddNullToObject(o, "next_cursor");
+	search_result_release(&res);
+	http_reply_json(r, 200, o);
+}
+
+/* ---- transitions ---- */
+
+struct tr_in {
+	struct jv_int version;
+	const char *unit, *category, *reason, *note, *answer, *duplicate_of, *grade, *verdict;
+	struct jv_int deadline_hours, rating;
+	struct jv_bool reopen;
+};
+
+#define TR_VERSION JV_INT(struct tr_in, version, false, 1, INT64_MAX / 2)
+
+static const struct jval_field refer_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, unit, true, CAP_CODE - 1, 0),
+	JV_STR(struct tr_in, category, false, CAP_CODE - 1, 0),
+	JV_INT(struct tr_in, deadline_hours, false, 1, CAP_DEADLINE_HOURS),
+	JV_STR(struct tr_in, reason, false, CAP_NOTE, 0),
+	JV_END,
+};
+static const struct jval_field version_fields[] = { TR_VERSION, JV_END };
+static const struct jval_field transfer_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, unit, true, CAP_CODE - 1, 0),
+	JV_STR(struct tr_in, reason, false, CAP_NOTE, 0),
+	JV_END,
+};
+static const struct jval_field return_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, reason, true, 32, 0),
+	JV_STR(struct tr_in, note, false, CAP_NOTE, 0),
+	JV_END,
+};
+static const struct jval_field answer_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, answer, true, CAP_MSG_ANSWER, 0),
+	JV_END,
+};
+static const struct jval_field reject_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, reason, true, 32, 0),
+	JV_STR(struct tr_in, duplicate_of, false, TRACKING_CODE_LEN, 0),
+	JV_STR(struct tr_in, note, false, CAP_NOTE, 0),
+	JV_END,
+};
+static const struct jval_field grade_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, grade, true, 32, 0),
+	JV_STR(struct tr_in, note, false, CAP_NOTE, 0),
+	JV_BOOL(struct tr_in, reopen, false),
+	JV_END,
+};
+static const struct jval_field reopen_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, note, false, CAP_NOTE, 0),
+	JV_END,
+};
+static const struct jval_field verdict_fields[] = {
+	TR_VERSION,
+	JV_STR(struct tr_in, verdict, true, 16, 0),
+	JV_INT(struct tr_in, rating, false, 1, 5),
+	JV_END,
+};
+
+static const struct {
+	const char *action;
+	const struct jval_field *fields;
+} actions[] = {
+	{ "refer", refer_fields }, { "start", version_fields }, { "transfer", transfer_fields },
+	{ "return", return_fields }, { "answer", answer_fields }, { "close", version_fields },
+	{ "reject", reject_fields }, { "grade", grade_fields }, { "reopen", reopen_fields },
+	{ "verdict", verdict_fields },
+};
+
+static void transition(struct http_req *r)
+{
+	const char *action = http_param(r, "action");
+	const struct jval_field *fields = NULL;
+	const struct actor *a = &r->auth.actor;
+	struct core *c = api_core(r);
+	struct msg *m = NULL, *out = NULL;
+	struct tr_in in;
+	struct err e;
+	int64_t ver, unit = 0, cat = 0, dup = 0;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (str_eq(actions[i].action, action))
+			fields = actions[i].fields;
+	if (!fields) {
+		http_reply_error(r, ERR_NOTFOUND, "action", "no action '%s'", action);
+		return;
+	}
+	if (!c || !api_body(r, fields, &in))
+		return;
+	m = calloc(1, sizeof(*m));
+	out = calloc(1, sizeof(*out));
+	if (!load(r, c, m))
+		goto out;
+	ver = in.version.set ? in.version.v : 0;
+	err_clear(&e);
+	if (str_eq(action, "refer")) {
+		if (!api_unit_ref(r, c, "unit", in.unit, &unit) ||
+		    (in.category && !api_category_ref(r, c, "category", in.category, &cat)))
+			goto out;
+		rc = msg_refer(c, a, m->id, ver, unit, cat, (int)in.deadline_hours.v, in.reason,
+			       out, &e);
+	} else if (str_eq(action, "start")) {
+		rc = msg_start(c, a, m->id, ver, out, &e);
+	} else if (str_eq(action, "transfer")) {
+		if (!api_unit_ref(r, c, "unit", in.unit, &unit))
+			goto out;
+		rc = msg_transfer(c, a, m->id, ver, unit, in.reason, out, &e);
+	} else if (str_eq(action, "return")) {
+		enum return_reason why;
+
+		if (return_reason_parse(in.reason, &why)) {
+			http_reply_error(r, ERR_INVALID, "reason", "unknown reason '%s'", in.reason);
+			goto out;
+		}
+		rc = msg_return(c, a, m->id, ver, why, in.note, out, &e);
+	} else if (str_eq(action, "answer")) {
+		rc = msg_answer(c, a, m->id, ver, in.answer, out, &e);
+	} else if (str_eq(action, "close")) {
+		rc = msg_close(c, a, m->id, ver, out, &e);
+	} else if (str_eq(action, "reject")) {
+		enum reject_reason why;
+
+		if (reject_reason_parse(in.reason, &why)) {
+			http_reply_error(r, ERR_INVALID, "reason", "unknown reason '%s'", in.reason);
+			goto out;
+		}
+		if (in.duplicate_of) {
+			struct msg *d = calloc(1, sizeof(*d));
+
+			rc = msg_get_by_code(c, a, in.duplicate_of, d, &e);
+			dup = d->id;
+			free(d);
+			if (rc) {
+				http_reply_error(r, ERR_INVALID, "duplicate_of", "no message '%s'",
+						 in.duplicate_of);
+				goto out;
+			}
+		}
+		rc = msg_reject(c, a, m->id, ver, why, dup, in.note, out, &e);
+	} else if (str_eq(action, "grade") || str_eq(action, "reopen")) {
+		enum grade g = GRADE_UNACCEPTABLE;
+		bool reopen = true;
+
+		if (str_eq(action, "grade")) {
+			if (grade_parse(in.grade, &g)) {
+				http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'",
+						 in.grade);
+				goto out;
+			}
+			reopen = in.reopen.v;
+		}
+		rc = msg_grade(c, a, m->id, ver, g, in.note, reopen, out, &e);
+	} else {
+		enum verdict v;
+
+		if (verdict_parse(in.verdict, &v) || v == VERDICT_NONE) {
+			http_reply_error(r, ERR_INVALID, "verdict", "verdict is accept or object");
+			goto out;
+		}
+		rc = msg_verdict(c, a, m->id, ver, v, (int)in.rating.v, out, &e);
+	}
+	if (rc)
+		http_reply_err(r, &e);
+	else
+		http_reply_json(r, 200, api_msg_json(out, core_now(c)));
+out:
+	free(m);
+	free(out);
+}
+
+const struct http_route api_messages_routes[] = {
+	{ HTTP_POST, "/api/v1/messages", create, ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/messages", list, ROUTE_AUTH },
+	{ HTTP_GET, "/api/v1/messages/{code}", get_one, ROUTE_AUTH },
+	{ HTTP_POST, "/api/v1/messages/{code}/{action}", transition, ROUTE_AUTH | ROUTE_JSON },
+	{ 0, NULL, NULL, 0 },
+};

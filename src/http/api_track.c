@@ -1,0 +1,212 @@
+/*
+ * api_track.c - the citizen's side, no account: follow a message with its
+ * tracking code and mobile number, and accept or object to the answer.
+ *
+ * The answer holds the state, a public timeline (what happened and when,
+ * never who inside or why) and the answer text; nothing about anyone else.
+ * A wrong code and a wrong mobile get the same 404.  Both endpoints are rate
+ * limited per client address (track_rate a minute), so codes cannot be
+ * guessed at speed.
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/flow.h"
+#include "core/msg.h"
+#include "http/api.h"
+#include "http/http.h"
+#include "http/server_int.h"
+
+static cJSON *public_view(struct core *c, const struct msg *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *tl;
+	struct referral *hops = NULL;
+	struct actor a = actor_citizen(m->citizen_id);
+	size_t n = 0, i;
+	struct err e;
+
+	cJSON_AddStringToObject(o, "code", m->code);
+	cJSON_AddStringToObject(o, "state", msg_state_name(m->state));
+	cJSON_AddStringToObject(o, "kind", msg_kind_name(m->kind));
+	cJSON_AddStringToObject(o, "subject", m->subject);
+	api_add_time(o, "created_at", m->created_at);
+	api_add_time(o, "due_at", m->due_at);
+	tl = cJSON_AddArrayToObject(o, "timeline");
+	{
+		cJSON *ev = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(ev, "event", "registered");
+		api_add_time(ev, "at", m->created_at);
+		cJSON_AddItemToArray(tl, ev);
+	}
+	err_clear(&e);
+	if (msg_referrals(c, &a, m->id, &hops, &n, &e) == 0) {
+		for (i = 0; i < n; i++) {
+			cJSON *ev = cJSON_CreateObject();
+			const char *what = hops[i].kind == HOP_RETURN ? "under_review" :
+					   hops[i].kind == HOP_REOPEN ? "reopened" : "referred";
+
+			cJSON_AddStringToObject(ev, "event", what);
+			api_add_time(ev, "at", hops[i].at);
+			cJSON_AddItemToArray(tl, ev);
+		}
+	}
+	free(hops);
+	if (m->answered_at) {
+		cJSON *ev = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(ev, "event", "answered");
+		api_add_time(ev, "at", m->answered_at);
+		cJSON_AddItemToArray(tl, ev);
+	}
+	if (m->closed_at) {
+		cJSON *ev = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(ev, "event", m->state == STATE_REJECTED ? "rejected" : "closed");
+		api_add_time(ev, "at", m->closed_at);
+		cJSON_AddItemToArray(tl, ev);
+	}
+	if (m->answer[0])
+		cJSON_AddStringToObject(o, "answer", m->answer);
+	else
+		cJSON_AddNullToObject(o, "answer");
+	api_add_time(o, "answered_at", m->answered_at);
+	if (m->verdict)
+		cJSON_AddStringToObject(o, "verdict", verdict_name(m->verdict));
+	else
+		cJSON_AddNullToObject(o, "verdict");
+	if (m->rating)
+		cJSON_AddNumberToObject(o, "rating", m->rating);
+	else
+		cJSON_AddNullToObject(o, "rating");
+	cJSON_AddBoolToObject(o, "can_give_verdict",
+			      !m->verdict && (m->state == STATE_ANSWERED || m->state == STATE_CLOSED));
+	return o;
+}
+
+static bool limited(struct http_req *r)
+{
+	unsigned wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+
+	if (wait)
+		http_reply_limited(r, wait);
+	return wait != 0;
+}
+
+static void lookup(struct http_req *r, const char *code, const char *mobile)
+{
+	struct core *c = api_core(r);
+	struct msg *m;
+	struct err e;
+
+	if (!c)
+		return;
+	m = calloc(1, sizeof(*m));
+	err_clear(&e);
+	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
+		if (e.code == ERR_NOTFOUND || e.code == ERR_INVALID || e.code == ERR_DENIED)
+			http_reply_error(r, ERR_NOTFOUND, NULL,
+					 "no message with this tracking code and mobile number");
+		else
+			http_reply_err(r, &e);
+	} else {
+		http_reply_json(r, 200, public_view(c, m));
+	}
+	free(m);
+}
+
+struct track_in {
+	const char *code, *mobile, *verdict;
+	struct jv_int rating;
+};
+
+static const struct jval_field track_fields[] = {
+	JV_STR(struct track_in, code, true, 64, 0),
+	JV_STR(struct track_in, mobile, true, 64, 0),
+	JV_END,
+};
+
+static void track_get(struct http_req *r)
+{
+	bool ok = true;
+	const char *code, *mobile;
+
+	if (limited(r))
+		return;
+	code = api_query_text(r, "code", 64, &ok);
+	if (!ok)
+		return;
+	mobile = api_query_text(r, "mobile", 64, &ok);
+	if (!ok)
+		return;
+	if (!code || !mobile) {
+		http_reply_error(r, ERR_INVALID, code ? "mobile" : "code",
+				 "give both 'code' and 'mobile'");
+		return;
+	}
+	lookup(r, code, mobile);
+}
+
+static void track_post(struct http_req *r)
+{
+	struct track_in in;
+
+	if (limited(r) || !api_body(r, track_fields, &in))
+		return;
+	lookup(r, in.code, in.mobile);
+}
+
+static const struct jval_field verdict_fields[] = {
+	JV_STR(struct track_in, code, true, 64, 0),
+	JV_STR(struct track_in, mobile, true, 64, 0),
+	JV_STR(struct track_in, verdict, true, 16, 0),
+	JV_INT(struct track_in, rating, false, 1, 5),
+	JV_END,
+};
+
+static void verdict(struct http_req *r)
+{
+	struct track_in in;
+	struct core *c;
+	struct msg *m, *out;
+	struct actor a;
+	enum verdict v;
+	struct err e;
+
+	if (limited(r) || !api_body(r, verdict_fields, &in))
+		return;
+	if (verdict_parse(in.verdict, &v) || v == VERDICT_NONE) {
+		http_reply_error(r, ERR_INVALID, "verdict", "verdict is accept or object");
+		return;
+	}
+	c = api_core(r);
+	if (!c)
+		return;
+	m = calloc(1, sizeof(*m));
+	out = calloc(1, sizeof(*out));
+	err_clear(&e);
+	if (msg_get_for_citizen(c, in.code, in.mobile, m, &e)) {
+		http_reply_error(r, ERR_NOTFOUND, NULL,
+				 "no message with this tracking code and mobile number");
+		goto out;
+	}
+	a = actor_citizen(m->citizen_id);
+	if (msg_verdict(c, &a, m->id, 0, v, (int)in.rating.v, out, &e)) {
+		http_reply_err(r, &e);
+		goto out;
+	}
+	http_reply_json(r, 200, public_view(c, out));
+out:
+	free(m);
+	free(out);
+}
+
+const struct http_route api_track_routes[] = {
+	{ HTTP_GET, "/api/v1/track", track_get, 0 },
+	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF },
+	{ HTTP_POST, "/api/v1/track/verdict", verdict, ROUTE_JSON | ROUTE_NOCSRF },
+	{ 0, NULL, NULL, 0 },
+};
