@@ -34,7 +34,7 @@ function ok(cond, name, detail) {
 
 const FA = '۰۱۲۳۴۵۶۷۸۹';
 const fa = (s) => String(s).replace(/[0-9]/g, (d) => FA[d]);
-const MOBILE = '09121234567';
+const MOBILE = '09981888137'; // a prefix the demo's citizens never have
 const MOBILE_FA = fa(MOBILE);
 const SUBJECT = 'چاله بزرگ در خیابان ولیعصر';
 const ANSWER = 'چاله در تاریخ امروز ترمیم و آسفالت شد.';
