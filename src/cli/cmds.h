@@ -2,10 +2,12 @@
 #ifndef HAMGAN_CLI_CMDS_H
 #define HAMGAN_CLI_CMDS_H
 
+int cmd_demo(int argc, char **argv);
 int cmd_fa(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
+extern const char cmd_demo_usage[];
 extern const char cmd_fa_usage[];
 extern const char cmd_serve_usage[];
 

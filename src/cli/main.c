@@ -14,6 +14,7 @@
 static int cmd_help(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
+	{ "demo", cmd_demo, "create a realistic demo database", cmd_demo_usage },
 	{ "fa", cmd_fa, "Persian tools: Jalali dates, digits, normalising, ids", cmd_fa_usage },
 	{ "serve", cmd_serve, "serve the web app and the JSON API", cmd_serve_usage },
 	{ "init", cmd_init, "create or migrate a database", cmd_init_usage },

@@ -204,30 +204,39 @@ static int sq_schema_version_op(struct store *st, int *have, int *want, struct e
 	return sq_schema_version(sq(st)->db, have, err);
 }
 
+/*
+ * Transactions nest: depth 0 -> 1 is BEGIN IMMEDIATE, deeper levels are
+ * savepoints, so a core write inside a batch (core/batch.h) commits into the
+ * batch and a failed one rolls back only its own changes.
+ */
 static int sq_begin(struct store *st, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_BEGIN, "BEGIN IMMEDIATE", err);
+	sqlite3_stmt *stmt = s->depth == 0 ? sq_stmt(s, SQ_BEGIN, "BEGIN IMMEDIATE", err) :
+		sq_stmt(s, SQ_SAVEPOINT, "SAVEPOINT nest", err);
 	int rc;
 
 	if (!stmt)
 		return ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "begin", err);
-	if (rc == 0)
+	if (rc == 0) {
+		s->depth++;
 		s->in_tx = true;
+	}
 	return rc;
 }
 
 static int sq_commit(struct store *st, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
+	sqlite3_stmt *stmt = s->depth > 1 ? sq_stmt(s, SQ_RELEASE, "RELEASE nest", err) :
+		sq_stmt(s, SQ_COMMIT, "COMMIT", err);
 	int rc;
 
 	if (!stmt)
 		return ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "commit", err);
-	if (rc == 0)
+	if (rc == 0 && s->depth > 0 && --s->depth == 0)
 		s->in_tx = false;
 	return rc;
 }
@@ -236,9 +245,31 @@ static void sq_rollback(struct store *st)
 {
 	struct sqlite_store *s = sq(st);
 
+	if (s->depth > 1 && !sqlite3_get_autocommit(s->db)) {
+		sqlite3_exec(s->db, "ROLLBACK TO nest; RELEASE nest", NULL, NULL, NULL);
+		s->depth--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->depth = 0;
 	s->in_tx = false;
+}
+
+/*
+ * Bulk loading (the demo generator): no fsync, a large page cache, and
+ * savepoint journals in memory; off restores the defaults of sq_open and
+ * checkpoints the WAL.  Never on in normal operation.
+ */
+static int sq_bulk(struct store *st, bool on, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+
+	if (on)
+		return exec_sql(s->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
+				" PRAGMA temp_store = MEMORY;", err);
+	return exec_sql(s->db, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000;"
+			" PRAGMA temp_store = DEFAULT; PRAGMA wal_checkpoint(TRUNCATE);", err);
 }
 
 /* ---- units ---- */
@@ -1009,6 +1040,7 @@ const struct store_ops store_sqlite_ops = {
 	.live_insert = sq_live_insert,
 	.live_get = sq_live_get,
 	.live_list = sq_live_list,
+	.bulk = sq_bulk,
 };
 
 const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };

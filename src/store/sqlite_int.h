@@ -27,6 +27,7 @@ enum sq_stmt_id {
 	SQ_REF_INSERT, SQ_REF_LIST,
 	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
 	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST,
+	SQ_SAVEPOINT, SQ_RELEASE,
 	SQ_STMT_COUNT
 };
 
@@ -35,6 +36,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[SQ_STMT_COUNT];
 	bool in_tx;
+	int depth;	/* open levels: 1 = BEGIN, deeper = savepoints */
 };
 
 static inline struct sqlite_store *sq(struct store *st)

@@ -13,7 +13,9 @@
  * IMMEDIATE, so the writer lock is taken up front and a transition never
  * fails half way on a lock upgrade), commit() ends it, rollback() undoes it
  * (safe to call when none is open).  Ops called outside a transaction run in
- * their own implicit one.  Nesting is not supported.
+ * their own implicit one.  They nest: a begin inside a transaction opens a
+ * savepoint, whose commit folds it into the outer transaction and whose
+ * rollback undoes only it (core/batch.h).
  */
 #ifndef HAMGAN_STORE_STORE_H
 #define HAMGAN_STORE_STORE_H
@@ -174,6 +176,11 @@ struct store_ops {
 	int (*live_get)(struct store *st, int64_t id, struct live_session *out, struct err *err);
 	int (*live_list)(struct store *st, int64_t unit_id, size_t max, struct live_session **out,
 			 size_t *n, struct err *err);
+
+	/* Optional (may be NULL): bulk-loading mode on/off for the demo
+	 * generator - faster, not durable until switched off.  Never on in
+	 * normal operation. */
+	int (*bulk)(struct store *st, bool on, struct err *err);
 };
 
 extern const struct store_ops store_sqlite_ops;

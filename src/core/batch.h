@@ -1,0 +1,36 @@
+/*
+ * batch.h - group many core writes into one store transaction.
+ *
+ * Each core write runs in its own transaction; between core_batch_begin and
+ * core_batch_commit those become nested (SQLite SAVEPOINTs) inside one outer
+ * transaction, so bulk work (the demo generator, imports) pays one commit
+ * per batch instead of one per write.  A core write that fails inside a batch
+ * still undoes exactly its own changes; the batch goes on.  Batches do not
+ * nest further than the store allows (SQLite: any depth).
+ *
+ *	if (core_batch_begin(c, &err) < 0) ...
+ *	... msg_register(...), msg_refer(...) ...
+ *	if (core_batch_commit(c, &err) < 0) ...	(or core_batch_rollback(c))
+ */
+#ifndef HAMGAN_CORE_BATCH_H
+#define HAMGAN_CORE_BATCH_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+struct core;
+
+int core_batch_begin(struct core *c, struct err *err);
+int core_batch_commit(struct core *c, struct err *err);
+/* Undo everything since core_batch_begin (safe when none is open). */
+void core_batch_rollback(struct core *c);
+
+/*
+ * Bulk-loading mode for a database nobody else uses yet (the demo): the
+ * store may skip fsync and use more memory until switched off, so a crash
+ * meanwhile can lose or corrupt the database.  A no-op on stores without it.
+ */
+int core_batch_bulk(struct core *c, bool on, struct err *err);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * test_store_nest.c - nested store transactions (savepoints), run over every
+ * backend in store_backends: an inner commit folds into the outer
+ * transaction, an inner rollback undoes only the inner work, an outer
+ * rollback undoes everything, and bulk mode switches on and off.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store/store.h"
+
+struct nfx {
+	const struct store_ops *ops;
+	char dir[512], path[600];
+	struct store *st;
+};
+
+static void add(struct nfx *f, const char *code, int64_t parent, int want)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.code, sizeof(u.code), "%s", code);
+	snprintf(u.name, sizeof(u.name), "واحد %s", code);
+	u.kind = parent ? UNIT_REGION : UNIT_ORGANISATION;
+	u.parent_id = parent;
+	u.active = true;
+	assert_int_equal(f->ops->unit_insert(f->st, &u, NULL), want);
+}
+
+static bool has(struct nfx *f, const char *code)
+{
+	struct unit u;
+
+	return f->ops->unit_get_by_code(f->st, code, &u, NULL) == 0;
+}
+
+typedef void (*nest_test)(struct nfx *f);
+
+static void run_all(nest_test fn)
+{
+	const struct store_ops *const *b;
+
+	for (b = store_backends; *b; b++) {
+		struct nfx f;
+		struct err err;
+		const char *tmp = getenv("TMPROOT");
+		char p[700];
+
+		memset(&f, 0, sizeof(f));
+		f.ops = *b;
+		snprintf(f.dir, sizeof(f.dir), "%s/nest.XXXXXX", tmp ? tmp : "/tmp");
+		assert_non_null(mkdtemp(f.dir));
+		snprintf(f.path, sizeof(f.path), "%s/n.db", f.dir);
+		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, &err), 0);
+		fn(&f);
+		f.ops->close(f.st);
+		unlink(f.path);
+		snprintf(p, sizeof(p), "%s-wal", f.path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", f.path);
+		unlink(p);
+		rmdir(f.dir);
+	}
+}
+
+static void t_inner_commit_folds(struct nfx *f)
+{
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "a", 0, 0);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "b", 0, 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);	/* inner */
+	assert_true(has(f, "b"));
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);	/* outer */
+	assert_true(has(f, "a"));
+	assert_true(has(f, "b"));
+}
+
+static void inner_commit_folds(void **state)
+{
+	(void)state;
+	run_all(t_inner_commit_folds);
+}
+
+static void t_inner_rollback_only_inner(struct nfx *f)
+{
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "a", 0, 0);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "b", 0, 0);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);	/* three deep */
+	add(f, "c", 0, 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	f->ops->rollback(f->st);	/* undoes b and c */
+	assert_false(has(f, "b"));
+	assert_false(has(f, "c"));
+	assert_true(has(f, "a"));
+	/* a failed write inside, rolled back, leaves the outer usable */
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "a", 0, ERR_CONFLICT);
+	f->ops->rollback(f->st);
+	add(f, "d", 0, 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	assert_true(has(f, "a"));
+	assert_true(has(f, "d"));
+	assert_false(has(f, "b"));
+}
+
+static void inner_rollback_only_inner(void **state)
+{
+	(void)state;
+	run_all(t_inner_rollback_only_inner);
+}
+
+static void t_outer_rollback_all(struct nfx *f)
+{
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "a", 0, 0);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "b", 0, 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	f->ops->rollback(f->st);
+	assert_false(has(f, "a"));
+	assert_false(has(f, "b"));
+	/* and a rollback with nothing open is harmless; a new one works */
+	f->ops->rollback(f->st);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "e", 0, 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	assert_true(has(f, "e"));
+}
+
+static void outer_rollback_all(void **state)
+{
+	(void)state;
+	run_all(t_outer_rollback_all);
+}
+
+static void t_bulk_mode(struct nfx *f)
+{
+	if (!f->ops->bulk)
+		return;
+	assert_int_equal(f->ops->bulk(f->st, true, NULL), 0);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "a", 0, 0);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	add(f, "b", 0, 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	assert_int_equal(f->ops->bulk(f->st, false, NULL), 0);
+	assert_true(has(f, "a"));
+	assert_true(has(f, "b"));
+}
+
+static void bulk_mode(void **state)
+{
+	(void)state;
+	run_all(t_bulk_mode);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(inner_commit_folds),
+		cmocka_unit_test(inner_rollback_only_inner),
+		cmocka_unit_test(outer_rollback_all),
+		cmocka_unit_test(bulk_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
