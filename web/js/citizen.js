@@ -4,8 +4,8 @@
 
 import { api } from './api.js';
 import { KINDS, EVENTS, STATES, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
-import { h, mount, field, select, mapOptions, errorBox, busy, when, stateBadge, formValues } from './ui.js';
-import { categories, categoriesFor } from './state.js';
+import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues } from './ui.js';
+import { categories, categoryGroups } from './state.js';
 
 /** The big tracking code box shown after registering. */
 export function codeBox(code, extra) {
@@ -20,12 +20,7 @@ export async function submitPage(el) {
   const err = errorBox();
   const kind = select('kind', mapOptions(KINDS), { required: true, empty: 'برگزینید…' });
   const cat = select('category', [], { empty: 'نمی‌دانم / دیگر' });
-  const fillCats = () => {
-    const keep = cat.value;
-    mount(cat, h('option', { value: '' }, 'نمی‌دانم / دیگر'),
-      categoriesFor(cats, kind.value).map((c) => h('option', { value: c.code }, c.name)));
-    cat.value = [...cat.options].some((o) => o.value === keep) ? keep : '';
-  };
+  const fillCats = () => fillGrouped(cat, 'نمی‌دانم / دیگر', categoryGroups(cats, kind.value));
   kind.addEventListener('change', fillCats);
   fillCats();
   const anon = h('input', { type: 'checkbox', name: 'anonymous' });

@@ -4,8 +4,8 @@
 
 import { api } from './api.js';
 import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits } from './fa.js';
-import { h, mount, field, select, mapOptions, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
-import { categories, categoriesFor, units, unitOptions } from './state.js';
+import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
+import { categories, categoryGroups, units, unitOptions } from './state.js';
 import { codeBox } from './citizen.js';
 
 function historyPanel() {
@@ -54,12 +54,7 @@ export async function deskPage(el) {
   const name = h('input', { name: 'name', autocomplete: 'off' });
   const kind = select('kind', mapOptions(KINDS), { required: true, empty: 'برگزینید…' });
   const cat = select('category', [], { empty: '—' });
-  const fillCats = () => {
-    const keep = cat.value;
-    mount(cat, h('option', { value: '' }, '—'),
-      categoriesFor(cats, kind.value).map((c) => h('option', { value: c.code }, c.name)));
-    cat.value = [...cat.options].some((o) => o.value === keep) ? keep : '';
-  };
+  const fillCats = () => fillGrouped(cat, '—', categoryGroups(cats, kind.value));
   kind.addEventListener('change', fillCats);
   fillCats();
   const region = select('region', unitOptions(all, (u) => u.kind === 'region'), { empty: '—' });

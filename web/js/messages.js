@@ -7,8 +7,8 @@ import {
   KINDS, STATES, CHANNELS, PRIORITIES, HOPS, REJECT_REASONS, RETURN_REASONS, GRADES, VERDICTS,
   faDigits, faCode, asciiDigits,
 } from './fa.js';
-import { h, mount, field, select, mapOptions, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
-import { session, role, units, unitMap, unitOptions, subtree, categories } from './state.js';
+import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
+import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
 
 // ---- lists ----
 
@@ -228,7 +228,11 @@ async function actionForm(action, m, all, cats, done) {
     case 'refer':
       parts.push(h('div', { class: 'row3' },
         field('واحد مسئول', select('unit', unitOptions(all, (u) => !['organisation', 'centre'].includes(u.kind)), { required: true, empty: 'برگزینید…' }), { required: true }),
-        field('موضوع', select('category', cats.map((c) => [c.code, c.name]), { empty: 'بدون تغییر', value: '' })),
+        field('موضوع', (() => {
+          const sel = select('category', []);
+          fillGrouped(sel, 'بدون تغییر', categoryGroups(cats, m.kind));
+          return sel;
+        })()),
         field('مهلت (ساعت)', h('input', { name: 'deadline_hours', inputmode: 'numeric', dir: 'ltr', placeholder: 'پیش‌فرض موضوع' }))),
       note('توضیح ارجاع', 'reason'));
       break;

@@ -91,10 +91,30 @@ export function unitOptions(all, filter = () => true) {
   return out;
 }
 
-/** Categories usable for a message kind ("all" or a |-list of kinds). */
+/**
+ * Categories a message may be filed under (active leaves) that take the
+ * kind ("all" or a |-list of kinds).
+ */
 export function categoriesFor(all, kind) {
-  return all.filter((c) => c.active !== false &&
+  const parents = new Set(all.map((c) => c.parent_id).filter(Boolean));
+  return all.filter((c) => c.active !== false && !parents.has(c.id) &&
     (!kind || c.kinds === 'all' || c.kinds.split('|').includes(kind)));
+}
+
+/**
+ * <option>s and <optgroup>s (one per parent) for the leaves of categoriesFor:
+ * [[label, [[code, name], ...]], ...]; label '' for leaves at the top.
+ */
+export function categoryGroups(all, kind) {
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const groups = new Map();
+  for (const c of categoriesFor(all, kind)) {
+    const p = c.parent_id && byId.get(c.parent_id);
+    const label = p ? p.name : '';
+    if (!groups.has(label)) groups.set(label, []);
+    groups.get(label).push([c.code, c.name]);
+  }
+  return [...groups.entries()];
 }
 
 export function role() {

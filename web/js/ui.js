@@ -64,6 +64,19 @@ export function select(name, options, opts = {}) {
   return s;
 }
 
+/** Fill a <select> with an empty option and grouped options, keeping the
+ * choice when it is still there. */
+export function fillGrouped(sel, emptyLabel, groups) {
+  const keep = sel.value;
+  sel.replaceChildren(h('option', { value: '' }, emptyLabel));
+  for (const [label, opts] of groups) {
+    const items = opts.map(([v, l]) => h('option', { value: v }, l));
+    if (label) sel.append(h('optgroup', { label }, items));
+    else sel.append(...items);
+  }
+  sel.value = [...sel.options].some((o) => o.value === keep) ? keep : '';
+}
+
 /** Options from a {code: label} map. */
 export function mapOptions(map) {
   return Object.entries(map);
