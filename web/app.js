@@ -94,13 +94,14 @@ async function signedIn(data) {
 async function probeReports(user) {
   const y = jalaliYearNow();
   let unit = '';
-  if (user.role === 'manager' && user.unit_id) {
-    try {
-      unit = (await units()).find((u) => u.id === user.unit_id)?.code || '';
-    } catch {
-      unit = '';
-    }
+  try {
+    const all = await units();
+    const u = user.role === 'manager' ? all.find((x) => x.id === user.unit_id) : all.find((x) => !x.parent_id);
+    unit = u ? u.code : '';
+  } catch {
+    return false;
   }
+  if (!unit) return false;
   try {
     await api('GET', '/reports' + qs({ unit, period: y }));
     return true;

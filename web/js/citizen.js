@@ -4,7 +4,7 @@
 
 import { api } from './api.js';
 import { KINDS, EVENTS, STATES, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues } from './ui.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues } from './ui.js';
 import { categories, categoryGroups } from './state.js';
 
 /** The big tracking code box shown after registering. */
@@ -24,7 +24,7 @@ export async function submitPage(el) {
   kind.addEventListener('change', fillCats);
   fillCats();
   const anon = h('input', { type: 'checkbox', name: 'anonymous' });
-  const mobile = h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' });
+  const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
   const who = h('fieldset', { class: 'who-fields' },
     h('legend', {}, 'مشخصات شما'),
     field('نام و نام خانوادگی', h('input', { name: 'name', autocomplete: 'name' })),
@@ -97,7 +97,7 @@ function publicView(m, mobile, onChange) {
       h('h2', {}, m.subject),
       stateBadge(m.state)),
     h('dl', { class: 'facts' },
-      h('dt', {}, 'کد رهگیری'), h('dd', { dir: 'ltr', class: 'code-inline' }, faCode(m.code)),
+      h('dt', {}, 'کد رهگیری'), h('dd', {}, h('span', { dir: 'ltr', class: 'code-inline' }, faCode(m.code))),
       h('dt', {}, 'نوع'), h('dd', {}, KINDS[m.kind] || m.kind),
       h('dt', {}, 'ثبت'), h('dd', {}, when(m.created_at)),
       m.due_at ? [h('dt', {}, 'مهلت پاسخ'), h('dd', {}, when(m.due_at))] : null),
@@ -145,9 +145,9 @@ function verdictForm(m, mobile, onChange) {
 
 export async function trackPage(el, { params }) {
   const err = errorBox();
-  const code = h('input', { name: 'code', inputmode: 'numeric', dir: 'ltr', required: true, autocomplete: 'off', placeholder: '۱۲۳۴۵۶۷۸۹۰' });
+  const code = faOnBlur(h('input', { name: 'code', inputmode: 'numeric', dir: 'ltr', required: true, autocomplete: 'off', placeholder: '۱۲۳۴۵۶۷۸۹۰' }));
   if (params[0]) code.value = faDigits(params[0]);
-  const mobile = h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', required: true, placeholder: '۰۹۱۲۳۴۵۶۷۸۹' });
+  const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', required: true, placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
   const btn = h('button', { type: 'submit', class: 'primary' }, 'پیگیری');
   const out = h('div', { class: 'track-out' });
   const form = h('form', { class: 'card narrow', novalidate: true },

@@ -49,8 +49,9 @@ export async function dashboardPage(el) {
   const all = await units();
   const mine = role() === 'manager' && session.user.unit_id
     ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
-  const unit = select('unit', unitOptions(all, (u) => !mine || mine.has(u.id)), { empty: mine ? undefined : 'کل شهرداری' });
-  if (mine) unit.value = all.find((u) => u.id === session.user.unit_id)?.code || '';
+  const unit = select('unit', unitOptions(all, (u) => !mine || mine.has(u.id)));
+  const start = mine ? all.find((u) => u.id === session.user.unit_id) : all.find((u) => !u.parent_id);
+  if (start) unit.value = start.code;
   const now = jalaliOf(new Date());
   const period = h('input', { name: 'period', dir: 'ltr', required: true, value: faDigits(`${now.y}-01..${now.y}-${String(now.m).padStart(2, '0')}`) });
   const err = errorBox();
@@ -66,7 +67,7 @@ export async function dashboardPage(el) {
     try {
       const r = await api('GET', '/reports' + qs({ unit: unit.value, period: asciiDigits(period.value.trim()), compare: 'previous-year', by: 'child' }));
       mount(out, h('section', { class: 'card' },
-        h('h2', {}, r.unit_name || 'کل شهرداری', ' — ', faDigits(r.period_first || ''), ' تا ', faDigits(r.period_last || '')),
+        h('h2', {}, r.unit_name || r.unit, ' — ', faDigits((r.period_first || '').replace(/-/g, '/')), ' تا ', faDigits((r.period_last || '').replace(/-/g, '/'))),
         figures(r), rowsTable(r)));
     } catch (e) {
       out.replaceChildren();

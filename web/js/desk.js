@@ -4,7 +4,7 @@
 
 import { api } from './api.js';
 import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
 import { categories, categoryGroups, units, unitOptions } from './state.js';
 import { codeBox } from './citizen.js';
 
@@ -50,7 +50,7 @@ export async function deskPage(el) {
   const [cats, all] = await Promise.all([categories(), units()]);
   const hist = historyPanel();
   const err = errorBox();
-  const mobile = h('input', { name: 'mobile', inputmode: 'tel', dir: 'ltr', autocomplete: 'off', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' });
+  const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', dir: 'ltr', autocomplete: 'off', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
   const name = h('input', { name: 'name', autocomplete: 'off' });
   const kind = select('kind', mapOptions(KINDS), { required: true, empty: 'برگزینید…' });
   const cat = select('category', [], { empty: '—' });

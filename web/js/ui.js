@@ -55,6 +55,15 @@ export function field(label, control, opts = {}) {
   return h('div', { class: 'field' + (opts.wide ? ' wide' : '') }, parts);
 }
 
+/** A numeric input (mobile, code): shown with Persian digits once typed. */
+export function faOnBlur(input) {
+  input.addEventListener('blur', () => {
+    const v = faDigits(input.value);
+    if (v !== input.value) input.value = v;
+  });
+  return input;
+}
+
 /** <select> from [[value, label], ...] with an optional empty first option. */
 export function select(name, options, opts = {}) {
   const s = h('select', { name, required: opts.required });
