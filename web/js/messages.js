@@ -171,6 +171,16 @@ function facts(m, umap, cats) {
     m.return_reason ? dd('دلیل برگشت', RETURN_REASONS[m.return_reason] || m.return_reason) : null);
 }
 
+// A hop's reason as the core writes it: "objection", "inspector", or
+// "<return reason>[: note]".
+function reasonText(r) {
+  if (r === 'objection') return 'اعتراض شهروند به پاسخ';
+  if (r === 'inspector') return 'ارزیابی بازرس: پاسخ غیرقابل قبول';
+  const m = r.match(/^([a-z_]+)(?:: ([\s\S]*))?$/);
+  if (m && RETURN_REASONS[m[1]]) return RETURN_REASONS[m[1]] + (m[2] ? ': ' + m[2] : '');
+  return r;
+}
+
 function timeline(m, umap) {
   const u = (id) => (id && umap.get(id) ? umap.get(id).name : 'مرکز');
   const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' ', when(m.created_at))];
@@ -184,7 +194,7 @@ function timeline(m, umap) {
       h('div', { class: 'small muted' },
         r.actor ? ['به دست ', h('bdi', {}, r.actor)] : null,
         r.deadline ? [' · مهلت ', when(r.deadline)] : null,
-        r.reason ? [' · ', r.reason] : null)));
+        r.reason ? [' · ', reasonText(r.reason)] : null)));
   }
   if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' ', when(m.answered_at)));
   if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' ', when(m.closed_at)));
