@@ -137,6 +137,37 @@ try {
   ok(fontState.loaded > 0 && fontState.check, 'the Vazirmatn font loads', JSON.stringify(fontState));
   ok(fonts.some((f) => f.startsWith('200 ' + BASE + '/fonts/Vazirmatn')), 'the font is served by hamgan itself', fonts.join('; '));
 
+  // the app's Jalali conversion (33-year rule) against Chromium's Persian
+  // calendar (ICU: the same rule) for every day of 1970..2069, and round trip
+  const cal = await page.evaluate(async () => {
+    const fa = await import('/js/fa.js');
+    const fmt = new Intl.DateTimeFormat('en-u-ca-persian', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
+    const bad = [];
+    let days = 0;
+    for (let t = Date.UTC(1970, 0, 1); t < Date.UTC(2070, 0, 1); t += 86400000, days++) {
+      const d = new Date(t);
+      const j = fa.toJalali(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+      const p = {};
+      for (const x of fmt.formatToParts(d)) p[x.type] = x.value;
+      const g = fa.fromJalali(j.y, j.m, j.d);
+      if (j.y !== Number(p.year) || j.m !== Number(p.month) || j.d !== Number(p.day) ||
+          g.y !== d.getUTCFullYear() || g.m !== d.getUTCMonth() + 1 || g.d !== d.getUTCDate()) {
+        if (bad.length < 5) bad.push(`${d.toISOString().slice(0, 10)} -> ${j.y}-${j.m}-${j.d}, Intl ${p.year}-${p.month}-${p.day}`);
+      }
+    }
+    const fixed = [
+      [fa.toJalali(2024, 3, 20), '1403-1-1'], [fa.toJalali(2025, 3, 20), '1403-12-30'],
+      [fa.toJalali(2025, 3, 21), '1404-1-1'], [fa.toJalali(2026, 3, 20), '1404-12-29'],
+      [fa.toJalali(1979, 2, 11), '1357-11-22'],
+    ].filter(([j, w]) => `${j.y}-${j.m}-${j.d}` !== w).map(([j, w]) => `${j.y}-${j.m}-${j.d} != ${w}`);
+    const digits = fa.asciiDigits('۰۹۱۲-٣٤٥') === '0912-345' && fa.faDigits('1405/09/08') === '۱۴۰۵/۰۹/۰۸' &&
+      fa.normalizeMobile('+98 912 123 4567') === '09121234567' && fa.normalizeMobile('۰۹۱۲۱۲۳۴۵۶۷') === '09121234567' &&
+      fa.normalizeMobile('12345') === null;
+    return { days, bad: bad.concat(fixed), digits };
+  });
+  ok(cal.days > 36000 && cal.bad.length === 0, `Jalali conversion agrees with Intl's Persian calendar on ${cal.days} days`, cal.bad.join('; '));
+  ok(cal.digits, 'digit conversion and mobile normalisation accept Persian, Arabic-Indic and ASCII digits');
+
   // ---- the operator sees the caller's history and refers the message ----
   await login(env('OPERATOR'), env('OPERATOR_PASSWORD'));
   ok(page.url().endsWith('#/desk'), 'an operator lands on the desk', page.url());
