@@ -270,7 +270,53 @@ try {
     'the citizen accepts with a rating of 5 and the message is closed', after);
   await page.screenshot({ path: SHOT.replace(/\.png$/, '-track.png'), fullPage: true });
 
-  // keyboard: the skip link is the first stop and has a visible focus ring
+  // ---- an inspector grades the answer unacceptable and reopens it ----
+  await login(env('INSPECTOR'), env('INSPECTOR_PASSWORD'));
+  ok(page.url().endsWith('#/messages'), 'an inspector lands on the message list', page.url());
+  await page.fill('input[name=q]', 'ولیعصر');
+  await page.press('input[name=q]', 'Enter');
+  await (await page.waitForSelector(`.msg-list a[href="#/m/${code}"]`)).click();
+  await page.waitForSelector('button[data-action=grade]');
+  await page.click('button[data-action=grade]');
+  await page.selectOption('form[data-action=grade] select[name=grade]', 'unacceptable');
+  await page.fill('form[data-action=grade] textarea[name=note]', 'پاسخ بدون عکس و گزارش میدانی است.');
+  await page.check('form[data-action=grade] input[name=reopen]');
+  await page.click('form[data-action=grade] button[type=submit]');
+  await page.waitForSelector('.msg-head .state-reopened');
+  const graded = await page.textContent('article.message .facts');
+  ok(graded.includes('غیرقابل قبول'), 'the inspector grades the answer unacceptable and it is reopened', graded);
+  await logout();
+
+  // ---- the admin adds a unit and a user in it ----
+  await login(env('ADMIN'), env('ADMIN_PASSWORD'));
+  ok(page.url().endsWith('#/admin'), 'an admin lands on the admin page', page.url());
+  await page.waitForSelector('.tab-panel table');
+  ok((await page.textContent('.tab-panel table')).includes(env('STAFF')), 'the admin sees the users');
+  await page.click('button[data-tab=units]');
+  await page.waitForSelector('.tab-panel input[name=code]');
+  await page.fill('.tab-panel input[name=code]', 'web-test-unit');
+  await page.fill('.tab-panel input[name=name]', 'واحد آزمایشی وب');
+  await page.selectOption('.tab-panel select[name=kind]', 'department');
+  await page.selectOption('.tab-panel select[name=parent]', env('STAFF_UNIT'));
+  await page.click('.tab-panel button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('.tab-panel table')?.textContent.includes('واحد آزمایشی وب'));
+  ok(true, 'the admin adds a unit under the staff unit');
+  await page.click('button[data-tab=users]');
+  await page.waitForSelector('.tab-panel input[name=username]');
+  await page.fill('.tab-panel input[name=username]', 'web-new-staff');
+  await page.fill('.tab-panel input[name=name]', 'کارشناس تازه');
+  await page.selectOption('.tab-panel select[name=role]', 'staff');
+  await page.selectOption('.tab-panel select[name=unit]', 'web-test-unit');
+  await page.fill('.tab-panel input[name=password]', 'new-staff-pass-123');
+  await page.click('.tab-panel button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('.tab-panel table')?.textContent.includes('web-new-staff'));
+  ok(true, 'the admin adds a staff user in the new unit');
+  await logout();
+
+  // keyboard: on a fresh page the skip link is the first stop, with a visible focus ring
+  await page.goto(BASE + '/#/welcome');
+  await page.reload();
+  await page.waitForSelector('.hero');
   await page.keyboard.press('Tab');
   const focus = await page.evaluate(() => {
     const el = document.activeElement;

@@ -29,14 +29,19 @@ export HAMGAN_PWHASH_FAST=1
 DB="$TMP/hamgan.db"
 OPERATOR=web-op OP_PASS=op-pass-1234
 STAFF=web-staff ST_PASS=staff-pass-1234
+INSPECTOR=web-insp IN_PASS=insp-pass-1234
+ADMIN=web-admin AD_PASS=admin-pass-1234
 if "$HAMGAN" demo -h >/dev/null 2>&1; then
 	# the realistic database: Tehran's units, years of messages, one login per role
 	"$HAMGAN" demo --db "$DB" --messages 2000 >"$TMP/setup.log" 2>&1 ||
 		bail "hamgan demo failed: $(tail -3 "$TMP/setup.log")"
-	OPERATOR=operator STAFF=staff12
+	OPERATOR=operator STAFF=staff12 INSPECTOR=inspector ADMIN=admin
 	OP_PASS=$(awk '$1 == "operator" && $2 == "operator" { print $4 }' "$TMP/setup.log")
 	ST_PASS=$(awk '$1 == "staff12" && $2 == "staff" { print $4 }' "$TMP/setup.log")
-	[ -n "$OP_PASS" ] && [ -n "$ST_PASS" ] || bail "no logins in hamgan demo's output"
+	IN_PASS=$(awk '$1 == "inspector" && $2 == "inspector" { print $4 }' "$TMP/setup.log")
+	AD_PASS=$(awk '$1 == "admin" && $2 == "admin" { print $4 }' "$TMP/setup.log")
+	[ -n "$OP_PASS" ] && [ -n "$ST_PASS" ] && [ -n "$IN_PASS" ] && [ -n "$AD_PASS" ] ||
+		bail "no logins in hamgan demo's output"
 else
 	{
 		"$HAMGAN" init --db "$DB" &&
@@ -45,7 +50,11 @@ else
 		echo "$OP_PASS" | "$HAMGAN" user add "$OPERATOR" --role operator --unit centre-1888 \
 			--name "زهرا کریمی" --password-stdin --db "$DB" &&
 		echo "$ST_PASS" | "$HAMGAN" user add "$STAFF" --role staff --unit region-12 \
-			--name "علی رضایی" --password-stdin --db "$DB"
+			--name "علی رضایی" --password-stdin --db "$DB" &&
+		echo "$IN_PASS" | "$HAMGAN" user add "$INSPECTOR" --role inspector \
+			--name "بازرس" --password-stdin --db "$DB" &&
+		echo "$AD_PASS" | "$HAMGAN" user add "$ADMIN" --role admin \
+			--name "مدیر سامانه" --password-stdin --db "$DB"
 	} >"$TMP/setup.log" 2>&1 || bail "cannot build the database: $(tail -3 "$TMP/setup.log")"
 fi
 
@@ -62,7 +71,8 @@ done
 
 mkdir -p "$ROOT/build"
 BASE_URL="$URL" OPERATOR="$OPERATOR" OPERATOR_PASSWORD="$OP_PASS" STAFF="$STAFF" \
-	STAFF_PASSWORD="$ST_PASS" STAFF_UNIT=region-12 SHOT="$ROOT/build/web-desk.png" \
+	STAFF_PASSWORD="$ST_PASS" STAFF_UNIT=region-12 INSPECTOR="$INSPECTOR" \
+	INSPECTOR_PASSWORD="$IN_PASS" ADMIN="$ADMIN" ADMIN_PASSWORD="$AD_PASS" SHOT="$ROOT/build/web-desk.png" \
 	timeout 180 node "$ROOT/tests/web/flows.mjs"
 rc=$?
 
