@@ -33,7 +33,7 @@ function historyPanel() {
         : h('p', { class: 'caller' }, 'تماس‌گیرندهٔ تازه: پیامی از این شماره ثبت نشده است.');
       const list = r.messages.length
         ? h('ul', { class: 'hist-list' }, r.messages.map((m) => h('li', {},
-          h('a', { href: '#/m/' + m.code }, m.subject), ' ', stateBadge(m.state),
+          h('a', { href: '#/m/' + m.code, target: '_blank', rel: 'noopener', title: 'در برگهٔ تازه (فرم ثبت بسته نمی‌شود)' }, m.subject), ' ', stateBadge(m.state),
           h('div', { class: 'muted small' }, faDigits(m.code), ' · ', KINDS[m.kind] || m.kind, ' · ', when(m.created_at, false),
             m.overdue ? h('span', { class: 'badge overdue' }, 'دیرکرد') : null))))
         : null;
