@@ -184,6 +184,23 @@ try {
   await page.screenshot({ path: SHOT, fullPage: true });
   ok(true, `screenshot of the operator desk saved in ${SHOT}`);
 
+  // the dashboard: linked only when the server has GET /api/v1/reports
+  const dashLink = await page.$('#nav a[href="#/dashboard"]');
+  if (noReports.length) {
+    ok(dashLink === null, 'without /api/v1/reports the dashboard link is hidden');
+  } else if (ok(dashLink !== null, 'the operator has the dashboard link')) {
+    await dashLink.click();
+    await page.waitForSelector('form select[name=unit]');
+    await page.selectOption('form select[name=unit]', env('STAFF_UNIT'));
+    await page.fill('form input[name=period]', '۱۳۹۹-۰۱..۱۳۹۹-۰۹'); // Persian digits on input
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('.report-out .figure-value');
+    const figs = await page.$$eval('.report-out .figure-value', (els) => els.map((e) => e.textContent));
+    ok(figs.length >= 5 && figs.every((f) => !/[0-9]/.test(f)) && /[۱-۹]/.test(figs[0]),
+      'the dashboard shows the unit\'s figures for a Jalali period, in Persian digits', figs.join(' | '));
+    await page.screenshot({ path: SHOT.replace(/\.png$/, '-dashboard.png'), fullPage: true });
+  }
+
   // open it from the list
   await page.click('#nav a[href="#/messages"]');
   const link = await page.waitForSelector(`.msg-list a[href="#/m/${code}"]`);
