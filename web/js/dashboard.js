@@ -23,7 +23,7 @@ const fmt = (v, t) => (t === '%' ? faPercent(v, 1) : t === 'h' ? faNumber(v, 1) 
 function change(pct) {
   if (pct === null || pct === undefined) return null;
   const up = pct > 0;
-  return h('span', { class: 'change ' + (pct === 0 ? 'flat' : up ? 'up' : 'down') },
+  return h('bdi', { dir: 'ltr', class: 'change ' + (pct === 0 ? 'flat' : up ? 'up' : 'down') },
     (up ? '+' : pct < 0 ? '−' : '') + faNumber(Math.abs(pct), 1) + '٪');
 }
 
@@ -59,7 +59,10 @@ export async function dashboardPage(el) {
   const btn = h('button', { type: 'submit', class: 'primary' }, 'نمایش');
   const form = h('form', { class: 'card filters', novalidate: true },
     field('واحد', unit),
-    field('دوره', period, { hint: 'مانند ۱۴۰۴ یا ۱۴۰۴-۰۱..۱۴۰۴-۰۹ یا ۱۴۰۴-H1' }),
+    field('دوره', period, {
+      hint: ['سال (', h('bdi', { dir: 'ltr' }, '۱۴۰۴'), ')، بازهٔ ماه‌ها (', h('bdi', { dir: 'ltr' }, '۱۴۰۴-۰۱..۱۴۰۴-۰۹'),
+        ')، نیمه (', h('bdi', { dir: 'ltr' }, '۱۴۰۴-H1'), ') یا فصل (', h('bdi', { dir: 'ltr' }, '۱۴۰۴-Q2'), ')'],
+    }),
     err, btn);
   const run = () => busy(btn, async () => {
     err.show('');
