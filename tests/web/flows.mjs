@@ -171,6 +171,8 @@ try {
   // ---- the operator sees the caller's history and refers the message ----
   await login(env('OPERATOR'), env('OPERATOR_PASSWORD'));
   ok(page.url().endsWith('#/desk'), 'an operator lands on the desk', page.url());
+  const queued = await page.waitForSelector(`.queue .msg-list a[href="#/m/${code}"]`);
+  ok(Boolean(queued), "the citizen's web message waits in the desk's referral queue");
   await page.type('input[name=mobile]', MOBILE_FA, { delay: 5 });
   const hist = await page.waitForSelector(`.history a[href="#/m/${code}"]`);
   ok(Boolean(hist), "the caller's history shows the citizen's message as the mobile is typed");

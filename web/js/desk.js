@@ -7,6 +7,7 @@ import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits } from './fa.js'
 import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
 import { categories, categoryGroups, units, unitOptions } from './state.js';
 import { codeBox } from './citizen.js';
+import { pagedList } from './messages.js';
 
 function historyPanel() {
   const panel = h('aside', { class: 'card history', 'aria-labelledby': 'hist-title', 'aria-live': 'polite' });
@@ -135,6 +136,16 @@ export async function deskPage(el) {
       }
     });
   });
-  mount(el, h('div', { class: 'desk' }, h('div', { class: 'desk-main' }, form, result), hist));
+  // the centre's queue: web/SMS messages not yet referred, and the ones units sent back
+  const waitBox = h('div', {});
+  const backBox = h('div', {});
+  const waiting = pagedList(waitBox, 'پیامی در انتظار ارجاع نیست.', 10);
+  const returned = pagedList(backBox, 'پیام برگشتی نیست.', 10);
+  const queue = h('section', { class: 'card queue', 'aria-labelledby': 'queue-title' },
+    h('h2', { id: 'queue-title' }, 'صف ارجاع'),
+    h('h3', {}, 'ثبت‌شده، در انتظار ارجاع یا رد'), waitBox,
+    h('h3', {}, 'برگشتی از واحدها («مربوط به ما نیست»)'), backBox);
+  mount(el, h('div', { class: 'desk' }, h('div', { class: 'desk-main' }, form, result, queue), hist));
   mobile.focus();
+  await Promise.all([waiting.reload({ state: 'registered' }), returned.reload({ state: 'returned' })]);
 }

@@ -31,7 +31,7 @@ function row(m, umap) {
  * A paged list under el for the query; returns {reload(query)}.  The "more"
  * button fetches the next page with the cursor the server gave.
  */
-function pagedList(el, emptyText) {
+export function pagedList(el, emptyText, pageSize = 25) {
   const ul = h('ul', { class: 'msg-list', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'پیام‌های بیشتر');
   const status = h('p', { class: 'list-status', role: 'status' });
@@ -53,7 +53,7 @@ function pagedList(el, emptyText) {
       more.hidden = true;
     }
     try {
-      const r = await api('GET', '/messages' + qs({ ...query, cursor, limit: 25 }));
+      const r = await api('GET', '/messages' + qs({ ...query, cursor, limit: pageSize }));
       if (my !== seq) return;
       for (const m of r.items) ul.append(row(m, umap));
       count += r.items.length;
