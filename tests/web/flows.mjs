@@ -207,6 +207,17 @@ try {
   await page.click('#nav a[href="#/messages"]');
   const link = await page.waitForSelector(`.msg-list a[href="#/m/${code}"]`);
   ok(Boolean(link), 'the message is in the operator\'s list');
+  // the next page by cursor
+  const before = await page.$$eval('.msg-list a.msg-link', (as) => as.length);
+  if (await page.isVisible('.more button')) {
+    await page.click('.more button');
+    await page.waitForFunction((n) => document.querySelectorAll('.msg-list a.msg-link').length > n, before);
+    const hrefs = await page.$$eval('.msg-list a.msg-link', (as) => as.map((a) => a.getAttribute('href')));
+    ok(hrefs.length > before && new Set(hrefs).size === hrefs.length,
+      `«پیام‌های بیشتر» fetches the next page by cursor (${before} → ${hrefs.length}, no repeats)`);
+  } else {
+    ok(before < 25, 'no «more» button when one page holds every message', String(before));
+  }
   await link.click();
   await page.waitForSelector('article.message h1');
   ok((await page.textContent('article.message h1')) === SUBJECT, 'the message view shows the subject');
