@@ -1,7 +1,7 @@
 // app.js - the web app's entry (the modules are under js/): who is signed in,
 // the navigation for that role, and the hash router (#/desk, #/m/1234567890, ...).
 
-import { api, ApiError, setCsrf, qs } from './js/api.js';
+import { api, ApiError, setCsrf, setUnauthorizedHandler, qs } from './js/api.js';
 import { ROLES, asciiDigits, jalaliYearNow } from './js/fa.js';
 import { h, mount, field, errorBox, busy, flash, loading } from './js/ui.js';
 import { session, resetCaches, role, units } from './js/state.js';
@@ -219,6 +219,11 @@ async function route() {
 }
 
 async function boot() {
+  setUnauthorizedHandler(() => {
+    signedOut();
+    flash('نشست شما به پایان رسیده است؛ دوباره وارد شوید.', 'error');
+    location.hash = '#/login';
+  });
   if (localStorage.getItem(HINT)) {
     try {
       await signedIn(await api('GET', '/auth/me'));

@@ -9,6 +9,12 @@
 import { faDigits } from './fa.js';
 
 let csrf = '';
+let onUnauthorized = null;
+
+/** fn() runs when a signed-in request answers 401 (the session ended). */
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn;
+}
 
 export function setCsrf(token) {
   csrf = token || '';
@@ -90,6 +96,7 @@ export async function api(method, path, body) {
   }
   if (!res.ok) {
     const e = (data && data.error) || {};
+    if (res.status === 401 && csrf && path !== '/auth/login' && onUnauthorized) onUnauthorized();
     throw new ApiError(res.status, e.code || 'http', e.field || null, e.message || '');
   }
   return data;
