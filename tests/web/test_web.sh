@@ -70,6 +70,8 @@ done
 [ -n "$URL" ] || bail "the server did not start: $(tail -3 "$TMP/serve.err")"
 
 mkdir -p "$ROOT/build"
+# chromium's own config and cache go to the temp dir, whatever HOME is
+export HOME=${HOME:-$TMP} XDG_CONFIG_HOME="$TMP/xdg-config" XDG_CACHE_HOME="$TMP/xdg-cache"
 BASE_URL="$URL" OPERATOR="$OPERATOR" OPERATOR_PASSWORD="$OP_PASS" STAFF="$STAFF" \
 	STAFF_PASSWORD="$ST_PASS" STAFF_UNIT=region-12 INSPECTOR="$INSPECTOR" \
 	INSPECTOR_PASSWORD="$IN_PASS" ADMIN="$ADMIN" ADMIN_PASSWORD="$AD_PASS" SHOT="$ROOT/build/web-desk.png" \
