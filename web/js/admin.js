@@ -108,7 +108,6 @@ async function categoriesSection(box) {
 }
 
 export async function adminPage(el) {
-  const all = await units();
   const tabs = [['users', 'کاربران'], ['units', 'واحدها'], ['categories', 'موضوع‌ها']];
   const box = h('div', { class: 'tab-panel', role: 'tabpanel', tabindex: '0' });
   const buttons = tabs.map(([k, label]) => h('button', { type: 'button', role: 'tab', class: 'tab', 'data-tab': k, 'aria-selected': 'false', id: 'tab-' + k }, label));
@@ -137,6 +136,5 @@ export async function adminPage(el) {
     b.click();
   });
   mount(el, h('h1', {}, 'مدیریت سامانه'), list, box);
-  void all;
   await show('users');
 }

@@ -3,7 +3,7 @@
 // or object to it, with an optional 1-5 rating.
 
 import { api } from './api.js';
-import { KINDS, EVENTS, STATES, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
+import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
 import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues } from './ui.js';
 import { categories, categoryGroups } from './state.js';
 
@@ -183,4 +183,3 @@ export async function trackPage(el, { params }) {
   (params[0] ? mobile : code).focus();
 }
 
-export { STATES };

@@ -346,4 +346,3 @@ export async function messagePage(el, { params }) {
       : null);
 }
 
-export { loading };

@@ -166,4 +166,3 @@ export function formValues(form) {
   return out;
 }
 
-export { faDigits };
