@@ -106,4 +106,13 @@
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)
 
+/* --- reports (issue 5) --- */
+
+/* Rows of a monthly or weekly report series: 600 weeks is more than eleven
+ * years; a longer series is asked for by mistake and would only burn time. */
+#define CAP_REPORT_SERIES 600
+/* A report's text output (table, CSV, JSON): a few hundred rows of a few
+ * hundred bytes; 16 MiB is far above any real one. */
+#define CAP_REPORT_OUT (16 * 1024 * 1024)
+
 #endif

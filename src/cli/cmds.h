@@ -5,10 +5,12 @@
 int cmd_demo(int argc, char **argv);
 int cmd_fa(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 extern const char cmd_demo_usage[];
 extern const char cmd_fa_usage[];
+extern const char cmd_report_usage[];
 extern const char cmd_serve_usage[];
 
 int cmd_init(int argc, char **argv);

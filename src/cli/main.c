@@ -25,6 +25,7 @@ const struct cli_cmd cli_commands[] = {
 	{ "overdue", cmd_overdue, "list overdue messages by unit", cmd_overdue_usage },
 	{ "audit", cmd_audit, "audit log: verify", cmd_audit_usage },
 	{ "sms", cmd_sms, "SMS outbox: send", cmd_sms_usage },
+	{ "report", cmd_report, "reports by Jalali period, the evaluation, --verify", cmd_report_usage },
 	{ "help", cmd_help, "show help for a command", "usage: hamgan help [<command>]\n" },
 	{ "version", cmd_version, "print the version", "usage: hamgan version\n" },
 	{ NULL, NULL, NULL, NULL },

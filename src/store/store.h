@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "core/agg.h"
 #include "core/audit.h"
 #include "core/category.h"
 #include "core/citizen.h"
@@ -176,6 +177,34 @@ struct store_ops {
 	int (*live_get)(struct store *st, int64_t id, struct live_session *out, struct err *err);
 	int (*live_list)(struct store *st, int64_t unit_id, size_t max, struct live_session **out,
 			 size_t *n, struct err *err);
+
+	/*
+	 * Report aggregates (issue 5; core/agg.h says what they hold; the SQLite
+	 * ops are src/store/sqlite_agg.c).  agg_cell_get: ERR_NOTFOUND when
+	 * absent, out->hist malloc'd.  agg_cell_put inserts or replaces (a row
+	 * with every counter 0 and an empty histogram is deleted).
+	 * agg_cell_scan calls fn for each cell of dimension dim and unit (0:
+	 * every unit) with day in [day_from, day_to], ordered by unit, day, key;
+	 * the row is valid during the call only; a non-zero return from fn stops
+	 * the scan and is returned.  agg_open_add adds o->n to the backlog row
+	 * (a row reaching 0 goes); agg_open_scan visits the rows of unit (0: all)
+	 * with due_day < due_before.  agg_clear deletes every aggregate row.
+	 * msg_scan reads messages with id > after_id in id order, at most max,
+	 * as msg_get does (*out malloc'd).
+	 */
+	int (*agg_cell_get)(struct store *st, const struct agg_key *k, struct agg_row *out,
+			    struct err *err);
+	int (*agg_cell_put)(struct store *st, const struct agg_row *r, struct err *err);
+	int (*agg_cell_scan)(struct store *st, int dim, int64_t unit, int64_t day_from,
+			     int64_t day_to, int (*fn)(const struct agg_row *r, void *arg),
+			     void *arg, struct err *err);
+	int (*agg_open_add)(struct store *st, const struct agg_open *o, struct err *err);
+	int (*agg_open_scan)(struct store *st, int64_t unit, int64_t due_before,
+			     int (*fn)(const struct agg_open *o, void *arg), void *arg,
+			     struct err *err);
+	int (*agg_clear)(struct store *st, struct err *err);
+	int (*msg_scan)(struct store *st, int64_t after_id, size_t max, struct msg **out,
+			size_t *n, struct err *err);
 
 	/* Optional (may be NULL): bulk-loading mode on/off for the demo
 	 * generator - faster, not durable until switched off.  Never on in

@@ -1,0 +1,168 @@
+/*
+ * report.h - reports on quantity, quality and time of handling, by Jalali
+ * period (DESIGN.md "Reports (KPIs)", docs/reports.md).
+ *
+ * Every figure comes from the aggregates of core/agg.h, never from the
+ * messages, so a report costs O(units x days x rows) whatever the number of
+ * messages.  For a unit U with its subtree and a period P:
+ *	referred	messages first referred to a unit of U's subtree on a day of P
+ *	answered	of those, whose answer stands now (answered or closed)
+ *	quantitative	answered / referred
+ *	qualitative	acceptable / evaluated (inspector grade, else citizen verdict)
+ *	on_time		answered on time / answered
+ *	acceptance	citizen accepted / (accepted + objected)
+ *	handling	answered_at - first_referred_at of the answered: mean,
+ *			median, 90th percentile (nearest rank, bin mean)
+ *	overdue		now: open messages of U's subtree (by current unit) whose
+ *			deadline fell on an earlier Tehran day than today
+ * Rates are fractions 0..1, NAN when the denominator is 0 (null in JSON).
+ * change_pct = (cur - prev) / prev * 100, NAN when prev is 0 or either is
+ * undefined.
+ *
+ * Rights: operators, inspectors, admins and the system see every unit;
+ * managers the units of their own subtree; anyone else ERR_DENIED.
+ */
+#ifndef HAMGAN_CORE_REPORT_H
+#define HAMGAN_CORE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/caps.h"
+#include "base/err.h"
+#include "core/unit.h"
+#include "fa/period.h"
+
+struct core;
+struct actor;
+
+enum report_by {
+	REPORT_BY_NONE = 0,
+	REPORT_BY_CHILD,	/* each child unit of U, with its subtree */
+	REPORT_BY_CATEGORY,
+	REPORT_BY_CHANNEL,
+	REPORT_BY_MONTH,	/* Jalali months of P (clipped to P) */
+	REPORT_BY_WEEK,		/* Saturday weeks of P (clipped to P) */
+	REPORT_BY_REGION,	/* the six-monthly evaluation (report_evaluation) */
+	REPORT_BY_COUNT
+};
+
+/* "none", "child", ... and the parser (0 or ERR_INVALID). */
+const char *report_by_name(enum report_by by);
+int report_by_parse(const char *s, enum report_by *out);
+
+/* The figures with a change in percent, in output order. */
+enum report_field {
+	RF_REFERRED = 0,
+	RF_ANSWERED,
+	RF_QUANTITATIVE,
+	RF_QUALITATIVE,
+	RF_ON_TIME,
+	RF_MEAN,
+	RF_MEDIAN,
+	RF_P90,
+	RF_OVERDUE,
+	RF_ACCEPTANCE,
+	RF_RETURNS,
+	RF_REREFERRALS,
+	RF_REOPENS,
+	RF_EVALUATED,
+	RF_COUNT
+};
+
+/* JSON/CSV name ("referred", "quantitative_rate", "mean_handling_hours", ...)
+ * and Persian column title of a field. */
+const char *report_field_name(enum report_field f);
+const char *report_field_title_fa(enum report_field f);
+/* True when the field is a rate (a fraction shown as a percent). */
+bool report_field_is_rate(enum report_field f);
+
+struct report_figures {
+	int64_t referred, answered, on_time, evaluated, acceptable;
+	int64_t verdict_accept, verdict_object, returns, rereferrals, reopens;
+	bool has_overdue;	/* false for past periods and series rows */
+	int64_t overdue;
+	double quantitative_rate, qualitative_rate, on_time_rate, acceptance_rate;
+	double mean_hours, median_hours, p90_hours;	/* NAN when nothing answered */
+};
+
+/* A field's value as a double (NAN when undefined). */
+double report_field_value(const struct report_figures *f, enum report_field field);
+
+struct report_row {
+	int64_t id;		/* unit id, category id, channel; 0 for series */
+	char key[CAP_CODE];	/* unit/category code, channel name, period label */
+	char name[CAP_NAME];	/* Persian display name */
+	struct jperiod period;	/* this row's period (series), else the report's */
+	struct report_figures cur, prev;
+	double change_pct[RF_COUNT];	/* with compare */
+	int rank, rank_of;	/* among siblings / the rows; 0 when not ranked */
+	/* the evaluation (REPORT_BY_REGION), 0..100 */
+	double quantity_score, quality_score, score;
+};
+
+struct report {
+	struct unit unit;
+	struct jperiod period, previous;	/* previous: with compare */
+	bool compare;
+	enum report_by by;
+	int64_t generated_at;	/* the cut-off: answered by this instant */
+	int64_t today;		/* Tehran day number of generated_at (overdue) */
+	struct report_row total;	/* U itself; rank among its siblings */
+	struct report_row *rows;	/* by != none */
+	size_t nrows;
+};
+
+struct report_query {
+	int64_t unit_id;	/* or 0 with unit_code */
+	const char *unit_code;
+	struct jperiod period;
+	bool compare;		/* also the same period one year earlier */
+	enum report_by by;
+};
+
+/*
+ * Run a report.  ERR_NOTFOUND for an unknown unit, ERR_DENIED outside the
+ * actor's rights, ERR_TOOBIG when a series would pass CAP_REPORT_SERIES rows,
+ * ERR_INVALID when the previous year is outside the calendar.  On success
+ * release *out with report_release.
+ */
+int report_run(struct core *c, const struct actor *a, const struct report_query *q,
+	       struct report *out, struct err *err);
+
+/*
+ * The six-monthly evaluation: every active region (unit kind region) with
+ * its subtree over period p, scored and ranked (docs/reports.md, "The
+ * evaluation"):
+ *	quantity = 100 * (answered + answered on time) / (2 * referred)
+ *	quality  = 100 * acceptable / evaluated
+ *	score    = (quantity + quality) / 2	(an undefined part counts 0)
+ * ranked by score, then quantity, then code.  Operators, inspectors, admins
+ * and the system only.  *out has by = REPORT_BY_REGION, unit = the root.
+ */
+int report_evaluation(struct core *c, const struct actor *a, const struct jperiod *p,
+		      bool compare, struct report *out, struct err *err);
+
+void report_release(struct report *r);
+
+/* ---- output (report_fmt.c) ---- */
+
+enum report_format {
+	REPORT_FMT_TABLE = 0,	/* Persian, Persian digits, aligned for people */
+	REPORT_FMT_CSV,		/* UTF-8 with BOM, ASCII digits, for Excel */
+	REPORT_FMT_JSON,	/* docs/reports.md */
+	REPORT_FMT_XLSX,	/* a workbook with a chart (to a file only) */
+	REPORT_FMT_COUNT
+};
+int report_format_parse(const char *s, enum report_format *out);
+
+/* Write r as table, CSV or JSON into b (0, or ERR_TOOBIG when b's cap is
+ * hit). */
+int report_write(const struct report *r, enum report_format fmt, struct buf *b,
+		 struct err *err);
+/* Write r as an .xlsx workbook at path (ERR_IO on failure). */
+int report_write_xlsx(const struct report *r, const char *path, struct err *err);
+
+#endif

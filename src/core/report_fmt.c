@@ -1,0 +1,571 @@
+/*
+ * report_fmt.c - a report as a Persian table, CSV, JSON or an xlsx workbook
+ * (core/report.h; field names are docs/reports.md's).
+ *
+ * JSON and CSV are for machines: ASCII digits, rates as fractions, UTC
+ * instants in ISO 8601.  The table is for people: Persian titles, Persian
+ * digits, rates in percent.  CSV starts with a UTF-8 byte-order mark so that
+ * Excel reads the Persian names correctly.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <xlsxwriter.h>
+
+#include "base/str.h"
+#include "core/report.h"
+#include "fa/jalali.h"
+#include "fa/text.h"
+
+int report_format_parse(const char *s, enum report_format *out)
+{
+	static const char *const names[REPORT_FMT_COUNT] = { "table", "csv", "json", "xlsx" };
+	int i;
+
+	for (i = 0; i < REPORT_FMT_COUNT; i++) {
+		if (str_eq(s, names[i])) {
+			*out = (enum report_format)i;
+			return 0;
+		}
+	}
+	return ERR_INVALID;
+}
+
+static void iso_utc(int64_t t, char *out, size_t outsz)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		str_copy(out, outsz, "");
+}
+
+/* A double as JSON/CSV: null (JSON) or empty (CSV) when undefined. */
+static void add_num(struct buf *b, double v, const char *undef)
+{
+	if (isnan(v) || isinf(v))
+		buf_adds(b, undef);
+	else if (v == floor(v) && fabs(v) < 1e15)
+		buf_addf(b, "%.0f", v);
+	else
+		buf_addf(b, "%.6f", v);
+}
+
+/* ---- JSON ---- */
+
+static void json_str(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	buf_addc(b, '"');
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			buf_addf(b, "\\u%04x", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_addc(b, '"');
+}
+
+static void json_fields(struct buf *b, const struct report_figures *f)
+{
+	int i;
+
+	for (i = 0; i < RF_COUNT; i++) {
+		buf_addf(b, "%s\"%s\":", i ? "," : "", report_field_name((enum report_field)i));
+		add_num(b, report_field_value(f, (enum report_field)i), "null");
+	}
+	buf_addf(b, ",\"on_time\":%lld,\"acceptable\":%lld,\"verdict_accept\":%lld,"
+		 "\"verdict_object\":%lld", (long long)f->on_time, (long long)f->acceptable,
+		 (long long)f->verdict_accept, (long long)f->verdict_object);
+}
+
+static void json_period(struct buf *b, const char *name, const struct jperiod *p)
+{
+	char s[40], e[40], first[JALALI_FMT_MAX], last[JALALI_FMT_MAX];
+
+	iso_utc(p->start, s, sizeof(s));
+	iso_utc(p->end, e, sizeof(e));
+	jalali_format(&p->first, first, sizeof(first));
+	jalali_format(&p->last, last, sizeof(last));
+	buf_addf(b, "\"%s\":", name);
+	json_str(b, p->label);
+	buf_addf(b, ",\"%s_first\":\"%s\",\"%s_last\":\"%s\",\"%s_start\":\"%s\","
+		 "\"%s_end\":\"%s\"", name, first, name, last, name, s, name, e);
+}
+
+static void json_row(struct buf *b, const struct report *r, const struct report_row *row,
+		     bool is_total)
+{
+	int i;
+
+	if (is_total) {
+		buf_adds(b, "\"unit\":");
+		json_str(b, r->unit.code);
+		buf_adds(b, ",\"unit_name\":");
+		json_str(b, r->unit.name);
+		buf_adds(b, ",");
+		json_period(b, "period", &r->period);
+	} else {
+		buf_adds(b, "\"key\":");
+		json_str(b, row->key);
+		buf_adds(b, ",\"name\":");
+		json_str(b, row->name);
+		buf_adds(b, ",");
+		json_period(b, "period", &row->period);
+	}
+	buf_adds(b, ",");
+	json_fields(b, &row->cur);
+	if (row->rank)
+		buf_addf(b, ",\"rank\":%d,\"rank_of\":%d", row->rank, row->rank_of);
+	if (r->by == REPORT_BY_REGION && !is_total) {
+		buf_adds(b, ",\"quantity_score\":");
+		add_num(b, row->quantity_score, "null");
+		buf_adds(b, ",\"quality_score\":");
+		add_num(b, row->quality_score, "null");
+		buf_adds(b, ",\"score\":");
+		add_num(b, row->score, "null");
+	}
+	if (r->compare) {
+		buf_adds(b, ",\"previous\":{");
+		json_fields(b, &row->prev);
+		buf_adds(b, "},\"change_pct\":{");
+		for (i = 0; i < RF_COUNT; i++) {
+			buf_addf(b, "%s\"%s\":", i ? "," : "",
+				 report_field_name((enum report_field)i));
+			add_num(b, row->change_pct[i], "null");
+		}
+		buf_adds(b, "}");
+	}
+}
+
+static void write_json(const struct report *r, struct buf *b)
+{
+	char gen[40];
+	size_t i;
+
+	iso_utc(r->generated_at, gen, sizeof(gen));
+	buf_adds(b, "{");
+	json_row(b, r, &r->total, true);
+	buf_addf(b, ",\"by\":\"%s\",\"generated_at\":\"%s\"", report_by_name(r->by), gen);
+	if (r->compare) {
+		buf_adds(b, ",");
+		json_period(b, "previous_period", &r->previous);
+	}
+	if (r->by != REPORT_BY_NONE) {
+		buf_adds(b, ",\"rows\":[");
+		for (i = 0; i < r->nrows; i++) {
+			buf_adds(b, i ? ",{" : "{");
+			json_row(b, r, &r->rows[i], false);
+			buf_adds(b, "}");
+		}
+		buf_adds(b, "]");
+	}
+	buf_adds(b, "}\n");
+}
+
+/* ---- CSV ---- */
+
+static void csv_str(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+static void csv_row(struct buf *b, const struct report *r, const struct report_row *row)
+{
+	int i;
+
+	csv_str(b, row->key);
+	buf_addc(b, ',');
+	csv_str(b, row->name);
+	buf_addc(b, ',');
+	csv_str(b, row->period.label);
+	for (i = 0; i < RF_COUNT; i++) {
+		buf_addc(b, ',');
+		add_num(b, report_field_value(&row->cur, (enum report_field)i), "");
+	}
+	buf_addc(b, ',');
+	if (row->rank)
+		buf_addf(b, "%d,%d", row->rank, row->rank_of);
+	else
+		buf_addc(b, ',');
+	if (r->by == REPORT_BY_REGION) {
+		buf_addc(b, ',');
+		add_num(b, row->quantity_score, "");
+		buf_addc(b, ',');
+		add_num(b, row->quality_score, "");
+		buf_addc(b, ',');
+		add_num(b, row->score, "");
+	}
+	if (r->compare) {
+		for (i = 0; i < RF_COUNT; i++) {
+			buf_addc(b, ',');
+			add_num(b, report_field_value(&row->prev, (enum report_field)i), "");
+		}
+		for (i = 0; i < RF_COUNT; i++) {
+			buf_addc(b, ',');
+			add_num(b, row->change_pct[i], "");
+		}
+	}
+	buf_adds(b, "\r\n");
+}
+
+static void write_csv(const struct report *r, struct buf *b)
+{
+	size_t i;
+	int f;
+
+	buf_adds(b, "\xEF\xBB\xBF" "key,name,period");
+	for (f = 0; f < RF_COUNT; f++)
+		buf_addf(b, ",%s", report_field_name((enum report_field)f));
+	buf_adds(b, ",rank,rank_of");
+	if (r->by == REPORT_BY_REGION)
+		buf_adds(b, ",quantity_score,quality_score,score");
+	if (r->compare) {
+		for (f = 0; f < RF_COUNT; f++)
+			buf_addf(b, ",previous_%s", report_field_name((enum report_field)f));
+		for (f = 0; f < RF_COUNT; f++)
+			buf_addf(b, ",change_pct_%s", report_field_name((enum report_field)f));
+	}
+	buf_adds(b, "\r\n");
+	if (r->by != REPORT_BY_REGION)
+		csv_row(b, r, &r->total);
+	for (i = 0; i < r->nrows; i++)
+		csv_row(b, r, &r->rows[i]);
+	if (r->by == REPORT_BY_REGION)
+		csv_row(b, r, &r->total);
+}
+
+/* ---- the Persian table ---- */
+
+/* Append s with its digits Persian and the decimal point «٫». */
+static void fa_add(struct buf *b, const char *s)
+{
+	char tmp[128];
+	size_t i, j = 0;
+
+	for (i = 0; s[i] && j + 3 < sizeof(tmp); i++) {
+		if (s[i] == '.') {
+			tmp[j++] = '\xD9';
+			tmp[j++] = '\xAB';
+		} else {
+			tmp[j++] = s[i];
+		}
+	}
+	tmp[j] = 0;
+	fa_digits(tmp, j, DIGITS_PERSIAN, b);
+}
+
+/* A field for people: counts as integers, rates in percent, hours with one
+ * decimal, "—" when undefined. */
+static void fa_value(char *out, size_t outsz, enum report_field f, double v)
+{
+	if (isnan(v))
+		str_copy(out, outsz, "—");
+	else if (report_field_is_rate(f))
+		snprintf(out, outsz, "%.1f٪", v * 100.0);
+	else if (f == RF_MEAN || f == RF_MEDIAN || f == RF_P90)
+		snprintf(out, outsz, "%.1f", v);
+	else
+		snprintf(out, outsz, "%.0f", v);
+}
+
+static void fa_change(char *out, size_t outsz, double pct)
+{
+	if (isnan(pct))
+		str_copy(out, outsz, "—");
+	else
+		snprintf(out, outsz, "%+.1f٪", pct);
+}
+
+/* Display width: code points, without zero-width joiners and marks. */
+static size_t width(const char *s)
+{
+	size_t len = strlen(s), i = 0, w = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		n = str_utf8_decode(s + i, len - i, &cp);
+		if (!n)
+			n = 1;
+		if (cp != 0x200c && cp != 0x200d && !(cp >= 0x064b && cp <= 0x065f))
+			w++;
+		i += n;
+	}
+	return w;
+}
+
+static void cell(struct buf *b, const char *s, size_t w)
+{
+	struct buf t = BUF_INIT(4096);
+	size_t have;
+
+	fa_add(&t, s);
+	have = width(t.data);
+	buf_adds(b, t.data);
+	while (have++ < w)
+		buf_addc(b, ' ');
+	buf_adds(b, " │ ");
+	buf_release(&t);
+}
+
+static const enum report_field table_fields[] = {
+	RF_REFERRED, RF_ANSWERED, RF_QUANTITATIVE, RF_QUALITATIVE, RF_ON_TIME, RF_MEAN,
+	RF_MEDIAN, RF_P90, RF_OVERDUE,
+};
+#define NTABLE (sizeof(table_fields) / sizeof(table_fields[0]))
+
+static void write_table(const struct report *r, struct buf *b)
+{
+	char v[64], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX];
+	size_t i, k, namew = 8;
+	int f;
+
+	buf_adds(b, r->by == REPORT_BY_REGION ? "ارزیابی شش‌ماهه مناطق" : "گزارش رسیدگی");
+	if (r->by != REPORT_BY_REGION) {
+		buf_addf(b, " — %s (%s)", r->unit.name, r->unit.code);
+	}
+	jalali_format_fa(&r->period.first, fd, sizeof(fd));
+	jalali_format_fa(&r->period.last, ld, sizeof(ld));
+	buf_adds(b, "\nدوره: ");
+	fa_add(b, r->period.label);
+	buf_addf(b, " (%s تا %s)", fd, ld);
+	if (r->compare) {
+		jalali_format_fa(&r->previous.first, fd, sizeof(fd));
+		jalali_format_fa(&r->previous.last, ld, sizeof(ld));
+		buf_adds(b, "\nمقایسه با: ");
+		fa_add(b, r->previous.label);
+		buf_addf(b, " (%s تا %s)", fd, ld);
+	}
+	buf_adds(b, "\n\n");
+	for (f = 0; f < RF_COUNT; f++) {
+		double cur = report_field_value(&r->total.cur, (enum report_field)f);
+
+		fa_value(v, sizeof(v), (enum report_field)f, cur);
+		buf_addf(b, "%s: ", report_field_title_fa((enum report_field)f));
+		fa_add(b, v);
+		if (r->compare && f != RF_OVERDUE) {
+			fa_value(pv, sizeof(pv), (enum report_field)f,
+				 report_field_value(&r->total.prev, (enum report_field)f));
+			fa_change(ch, sizeof(ch), r->total.change_pct[f]);
+			buf_adds(b, "   (سال قبل: ");
+			fa_add(b, pv);
+			buf_adds(b, "، تغییر: ");
+			fa_add(b, ch);
+			buf_adds(b, ")");
+		}
+		buf_adds(b, "\n");
+	}
+	if (r->total.rank && r->by != REPORT_BY_REGION) {
+		snprintf(v, sizeof(v), "%d از %d", r->total.rank, r->total.rank_of);
+		buf_adds(b, "رتبه میان واحدهای هم‌سطح: ");
+		fa_add(b, v);
+		buf_adds(b, "\n");
+	}
+	if (r->by == REPORT_BY_NONE)
+		return;
+	for (i = 0; i < r->nrows; i++)
+		if (width(r->rows[i].name) > namew)
+			namew = width(r->rows[i].name);
+	buf_adds(b, "\n");
+	cell(b, "رتبه", 5);
+	cell(b, r->by == REPORT_BY_MONTH || r->by == REPORT_BY_WEEK ? "دوره" : "عنوان", namew);
+	for (k = 0; k < NTABLE; k++)
+		cell(b, report_field_title_fa(table_fields[k]), 10);
+	if (r->by == REPORT_BY_REGION) {
+		cell(b, "امتیاز کمّی", 10);
+		cell(b, "امتیاز کیفی", 10);
+		cell(b, "امتیاز", 10);
+	}
+	if (r->compare)
+		cell(b, "تغییر ارجاع", 10);
+	buf_adds(b, "\n");
+	for (i = 0; i < r->nrows; i++) {
+		const struct report_row *row = &r->rows[i];
+
+		if (row->rank)
+			snprintf(v, sizeof(v), "%d", row->rank);
+		else
+			str_copy(v, sizeof(v), "");
+		cell(b, v, 5);
+		cell(b, row->name, namew);
+		for (k = 0; k < NTABLE; k++) {
+			fa_value(v, sizeof(v), table_fields[k],
+				 report_field_value(&row->cur, table_fields[k]));
+			cell(b, v, 10);
+		}
+		if (r->by == REPORT_BY_REGION) {
+			snprintf(v, sizeof(v), "%.1f", row->quantity_score);
+			cell(b, v, 10);
+			snprintf(v, sizeof(v), "%.1f", row->quality_score);
+			cell(b, v, 10);
+			snprintf(v, sizeof(v), "%.1f", row->score);
+			cell(b, v, 10);
+		}
+		if (r->compare) {
+			fa_change(v, sizeof(v), row->change_pct[RF_REFERRED]);
+			cell(b, v, 10);
+		}
+		buf_adds(b, "\n");
+	}
+}
+
+int report_write(const struct report *r, enum report_format fmt, struct buf *b,
+		 struct err *err)
+{
+	switch (fmt) {
+	case REPORT_FMT_TABLE:
+		write_table(r, b);
+		break;
+	case REPORT_FMT_CSV:
+		write_csv(r, b);
+		break;
+	case REPORT_FMT_JSON:
+		write_json(r, b);
+		break;
+	default:
+		return err_set(err, ERR_INVALID, "format", "this format is written to a file only");
+	}
+	if (buf_error(b))
+		return err_set(err, ERR_TOOBIG, "", "the report is larger than the output cap");
+	return 0;
+}
+
+/* ---- xlsx ---- */
+
+static void xl_num(lxw_worksheet *ws, int row, int col, double v, lxw_format *fmt)
+{
+	if (isnan(v) || isinf(v))
+		worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, fmt);
+	else
+		worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, fmt);
+}
+
+static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
+		   const struct report_row *rr, lxw_format *fmts[3])
+{
+	int col = 0, f;
+
+	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->key, NULL);
+	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->name, NULL);
+	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->period.label, NULL);
+	for (f = 0; f < RF_COUNT; f++) {
+		enum report_field fld = (enum report_field)f;
+		lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
+			(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90) ? fmts[1] : fmts[2];
+
+		xl_num(ws, row, col++, report_field_value(&rr->cur, fld), fm);
+	}
+	xl_num(ws, row, col++, rr->rank ? rr->rank : NAN, fmts[2]);
+	if (r->by == REPORT_BY_REGION) {
+		xl_num(ws, row, col++, rr->quantity_score, fmts[1]);
+		xl_num(ws, row, col++, rr->quality_score, fmts[1]);
+		xl_num(ws, row, col++, rr->score, fmts[1]);
+	}
+	if (r->compare) {
+		for (f = 0; f < RF_COUNT; f++) {
+			enum report_field fld = (enum report_field)f;
+			lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
+				(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90) ?
+				fmts[1] : fmts[2];
+
+			xl_num(ws, row, col++, report_field_value(&rr->prev, fld), fm);
+		}
+		for (f = 0; f < RF_COUNT; f++)
+			xl_num(ws, row, col++, rr->change_pct[f], fmts[1]);
+	}
+}
+
+int report_write_xlsx(const struct report *r, const char *path, struct err *err)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_worksheet *ws;
+	lxw_format *head, *fmts[3];
+	lxw_chart *chart;
+	lxw_chart_series *ser;
+	lxw_error e;
+	char name[80], cats[128], vals[128];
+	int col = 0, row, f, nrow;
+	const struct report_row *rr;
+	size_t i;
+
+	if (!wb)
+		return err_set(err, ERR_IO, "output", "cannot create '%s'", path);
+	ws = workbook_add_worksheet(wb, "report");
+	worksheet_right_to_left(ws);
+	head = workbook_add_format(wb);
+	format_set_bold(head);
+	fmts[0] = workbook_add_format(wb);
+	format_set_num_format(fmts[0], "0.0%");
+	fmts[1] = workbook_add_format(wb);
+	format_set_num_format(fmts[1], "0.0");
+	fmts[2] = workbook_add_format(wb);
+	format_set_num_format(fmts[2], "0");
+
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "key", head);
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "name", head);
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "period", head);
+	for (f = 0; f < RF_COUNT; f++)
+		worksheet_write_string(ws, 0, (lxw_col_t)col++,
+				       report_field_title_fa((enum report_field)f), head);
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "رتبه", head);
+	if (r->by == REPORT_BY_REGION) {
+		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کمّی", head);
+		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کیفی", head);
+		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز", head);
+	}
+	if (r->compare) {
+		for (f = 0; f < RF_COUNT; f++) {
+			snprintf(name, sizeof(name), "%s (سال قبل)",
+				 report_field_title_fa((enum report_field)f));
+			worksheet_write_string(ws, 0, (lxw_col_t)col++, name, head);
+		}
+		for (f = 0; f < RF_COUNT; f++) {
+			snprintf(name, sizeof(name), "%s (تغییر ٪)",
+				 report_field_title_fa((enum report_field)f));
+			worksheet_write_string(ws, 0, (lxw_col_t)col++, name, head);
+		}
+	}
+	worksheet_freeze_panes(ws, 1, 2);
+	worksheet_set_column(ws, 0, 2, 18, NULL);
+	worksheet_set_column(ws, 3, (lxw_col_t)(col - 1), 14, NULL);
+
+	/* the rows (or the unit alone), then the total */
+	nrow = 0;
+	row = 1;
+	for (i = 0; i < r->nrows; i++, nrow++)
+		xl_row(ws, row++, r, &r->rows[i], fmts);
+	rr = &r->total;
+	if (!r->nrows)
+		nrow = 1;
+	xl_row(ws, row++, r, rr, fmts);
+
+	/* the chart: referred and answered per row */
+	chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
+	snprintf(cats, sizeof(cats), "=report!$B$2:$B$%d", nrow + 1);
+	snprintf(vals, sizeof(vals), "=report!$D$2:$D$%d", nrow + 1);
+	ser = chart_add_series(chart, cats, vals);
+	chart_series_set_name(ser, report_field_title_fa(RF_REFERRED));
+	snprintf(vals, sizeof(vals), "=report!$E$2:$E$%d", nrow + 1);
+	ser = chart_add_series(chart, cats, vals);
+	chart_series_set_name(ser, report_field_title_fa(RF_ANSWERED));
+	chart_title_set_name(chart, r->by == REPORT_BY_REGION ? "ارزیابی مناطق" : r->unit.name);
+	worksheet_insert_chart(ws, (lxw_row_t)(row + 2), 1, chart);
+
+	e = workbook_close(wb);
+	if (e != LXW_NO_ERROR)
+		return err_set(err, ERR_IO, "output", "cannot write '%s': %s", path,
+			       lxw_strerror(e));
+	return 0;
+}

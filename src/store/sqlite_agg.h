@@ -1,0 +1,32 @@
+/*
+ * sqlite_agg.h - the SQLite backend's report-aggregate ops (sqlite_agg.c),
+ * and SQ_AGG_OPS, the designated initialisers that put them in
+ * store_sqlite_ops (one line in sqlite.c's table).
+ */
+#ifndef HAMGAN_STORE_SQLITE_AGG_H
+#define HAMGAN_STORE_SQLITE_AGG_H
+
+#include "store/store.h"
+
+int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *out,
+		    struct err *err);
+int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err);
+int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from, int64_t day_to,
+		     int (*fn)(const struct agg_row *r, void *arg), void *arg, struct err *err);
+int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err);
+int sq_agg_open_scan(struct store *st, int64_t unit, int64_t due_before,
+		     int (*fn)(const struct agg_open *o, void *arg), void *arg, struct err *err);
+int sq_agg_clear(struct store *st, struct err *err);
+int sq_msg_scan(struct store *st, int64_t after_id, size_t max, struct msg **out, size_t *n,
+		struct err *err);
+
+#define SQ_AGG_OPS \
+	.agg_cell_get = sq_agg_cell_get, \
+	.agg_cell_put = sq_agg_cell_put, \
+	.agg_cell_scan = sq_agg_cell_scan, \
+	.agg_open_add = sq_agg_open_add, \
+	.agg_open_scan = sq_agg_open_scan, \
+	.agg_clear = sq_agg_clear, \
+	.msg_scan = sq_msg_scan,
+
+#endif

@@ -1,0 +1,705 @@
+/*
+ * test_report.c - reports over a real SQLite database, with messages moved
+ * through the real core transitions at fixed clock times: every figure of a
+ * small fixture computed by hand, period edges, --verify after long random
+ * sequences, tampering found, role scoping, the evaluation and the formats.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core_fixture.h"
+
+#include "base/buf.h"
+#include "core/agg.h"
+#include "core/report.h"
+#include "fa/period.h"
+#include "fa/tehran.h"
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fx_setup(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	fx_teardown(f);
+	free(f);
+	return 0;
+}
+
+static int64_t tday(int y, int m, int d)
+{
+	struct jdate j = { y, m, d };
+	int64_t t;
+
+	assert_int_equal(tehran_day_start(&j, &t), 0);
+	return t;
+}
+
+#define H 3600
+
+/* Register at `at` and refer to unit at the same instant. */
+static int64_t new_referred(struct fx *f, int64_t at, int64_t unit, int64_t cat,
+			    enum msg_kind kind)
+{
+	struct msg m;
+	struct err err;
+
+	core_set_now(&f->c, at);
+	assert_int_equal(fx_register(f, FX_MOBILE, kind, cat, &m), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, m.id, 0, unit, 0, 0, NULL, NULL, &err), 0);
+	return m.id;
+}
+
+static void answer_at(struct fx *f, const struct actor *a, int64_t id, int64_t at)
+{
+	struct err err;
+
+	core_set_now(&f->c, at);
+	if (msg_answer(&f->c, a, id, 0, "انجام شد", NULL, &err) < 0)
+		fail_msg("answer: %s", err.msg);
+}
+
+static void run(struct fx *f, const struct actor *a, const char *unit, const char *period,
+		enum report_by by, bool compare, struct report *r)
+{
+	struct report_query q;
+	struct err err;
+
+	memset(&q, 0, sizeof(q));
+	q.unit_code = unit;
+	q.by = by;
+	q.compare = compare;
+	assert_int_equal(jperiod_parse(period, &q.period, &err), 0);
+	if (report_run(&f->c, a, &q, r, &err) < 0)
+		fail_msg("report: %s", err.msg);
+}
+
+static void assert_near(double got, double want)
+{
+	if (!(fabs(got - want) < 1e-9))
+		fail_msg("got %.12f, want %.12f", got, want);
+}
+
+static const struct report_row *row_of(const struct report *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrows; i++)
+		if (str_eq(r->rows[i].key, key))
+			return &r->rows[i];
+	fail_msg("no row '%s'", key);
+	return NULL;
+}
+
+static void verify_clean(struct fx *f)
+{
+	struct agg_verify_result res;
+	struct err err;
+
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, &err), 0);
+	assert_int_equal(res.differences, 0);
+}
+
+/*
+ * The fixture, all in Khordad 1399 (T = 1399-03-01 00:00 Tehran), by hand:
+ *	A r12 roads   +1h, answered after 10 h, citizen accepts
+ *	B d12 roads   +2h, answered after 20 h, inspector: acceptable
+ *	C r12 roads   +3h, answered after 60 h (late: 48 h deadline), citizen
+ *	              objects -> reopened (new deadline +48 h), still open
+ *	D r12 conduct +4h, never answered (24 h deadline)
+ *	E r12 roads   +5h, returned at +6h, referred to r01 at +7h, answered
+ *	              at +9h (4 h after the first referral)
+ *	F r01 roads   +1h, answered after 5 h
+ * and in Khordad 1398: G1 r12 answered after 30 h, G2 r12 after 50 h.
+ * Region 12 (with district 12-1), 1399-03: referred 5 (A B C D E),
+ * answered 3 (A B E), quantitative 3/5, evaluated 3 (A B C), acceptable 2,
+ * qualitative 2/3, on time 3/3, handling 10, 20, 4 h: mean 34/3, median
+ * (rank 2 of 3) 10, p90 (rank 3) 20; acceptance 1/(1+1); returns 1,
+ * re-referrals 1, reopens 1; overdue now (1399-03-20) C and D = 2.
+ */
+static void build_fixture(struct fx *f)
+{
+	int64_t t = tday(1399, 3, 1), p = tday(1398, 3, 1), a, b, cc, e, fm, g1, g2;
+	struct err err;
+
+	a = new_referred(f, t + 1 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	b = new_referred(f, t + 2 * H, f->d12, f->cat_roads, KIND_CRITICISM);
+	cc = new_referred(f, t + 3 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	new_referred(f, t + 4 * H, f->r12, f->cat_conduct, KIND_COMPLAINT);
+	e = new_referred(f, t + 5 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	fm = new_referred(f, t + 1 * H, f->r01, f->cat_roads, KIND_CRITICISM);
+
+	answer_at(f, &f->s12, a, t + 11 * H);
+	core_set_now(&f->c, t + 12 * H);
+	assert_int_equal(msg_verdict(&f->c, &f->op, a, 0, VERDICT_ACCEPT, 5, NULL, &err), 0);
+	answer_at(f, &f->s12, b, t + 22 * H);
+	core_set_now(&f->c, t + 23 * H);
+	assert_int_equal(msg_grade(&f->c, &f->insp, b, 0, GRADE_ACCEPTABLE, "خوب", false, NULL,
+				   &err), 0);
+	answer_at(f, &f->s12, cc, t + 63 * H);
+	core_set_now(&f->c, t + 64 * H);
+	assert_int_equal(msg_verdict(&f->c, &f->op, cc, 0, VERDICT_OBJECT, 1, NULL, &err), 0);
+	core_set_now(&f->c, t + 6 * H);
+	assert_int_equal(msg_return(&f->c, &f->s12, e, 0, RETURN_NOT_OURS, "مربوط نیست", NULL,
+				    &err), 0);
+	core_set_now(&f->c, t + 7 * H);
+	assert_int_equal(msg_refer(&f->c, &f->op, e, 0, f->r01, 0, 0, NULL, NULL, &err), 0);
+	answer_at(f, &f->s01, e, t + 9 * H);
+	answer_at(f, &f->s01, fm, t + 6 * H);
+
+	g1 = new_referred(f, p + 10 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	g2 = new_referred(f, p + 11 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	answer_at(f, &f->s12, g1, p + 40 * H);
+	answer_at(f, &f->s12, g2, p + 61 * H);
+	core_set_now(&f->c, tday(1399, 3, 20) + 10 * H);
+}
+
+static void figures_by_hand(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+	const struct report_figures *x;
+	const struct report_row *row;
+
+	build_fixture(f);
+	run(f, &f->insp, "region-12", "1399-03", REPORT_BY_NONE, true, &r);
+	x = &r.total.cur;
+	assert_int_equal(x->referred, 5);
+	assert_int_equal(x->answered, 3);
+	assert_near(x->quantitative_rate, 0.6);
+	assert_int_equal(x->evaluated, 3);
+	assert_int_equal(x->acceptable, 2);
+	assert_near(x->qualitative_rate, 2.0 / 3.0);
+	assert_near(x->on_time_rate, 1.0);
+	assert_near(x->mean_hours, 34.0 / 3.0);
+	assert_near(x->median_hours, 10.0);
+	assert_near(x->p90_hours, 20.0);
+	assert_near(x->acceptance_rate, 0.5);
+	assert_int_equal(x->returns, 1);
+	assert_int_equal(x->rereferrals, 1);
+	assert_int_equal(x->reopens, 1);
+	assert_true(x->has_overdue);
+	assert_int_equal(x->overdue, 2);
+	/* rank among tehran's children: region-01 (1/1), region-12 (3/5), centre (none) */
+	assert_int_equal(r.total.rank, 2);
+	assert_int_equal(r.total.rank_of, 3);
+	/* the same period of 1398: G1 30 h on time, G2 50 h late */
+	x = &r.total.prev;
+	assert_string_equal(r.previous.label, "1398-03");
+	assert_int_equal(x->referred, 2);
+	assert_int_equal(x->answered, 2);
+	assert_near(x->on_time_rate, 0.5);
+	assert_near(x->mean_hours, 40.0);
+	assert_near(x->median_hours, 30.0);
+	assert_near(x->p90_hours, 50.0);
+	assert_near(r.total.change_pct[RF_REFERRED], 150.0);
+	assert_near(r.total.change_pct[RF_QUANTITATIVE], -40.0);
+	assert_near(r.total.change_pct[RF_ON_TIME], 100.0);
+	assert_near(r.total.change_pct[RF_MEAN], (34.0 / 3.0 - 40.0) / 40.0 * 100.0);
+	assert_true(isnan(r.total.change_pct[RF_QUALITATIVE]));	/* nothing evaluated in 1398 */
+	assert_true(isnan(r.total.change_pct[RF_OVERDUE]));
+	report_release(&r);
+
+	/* by child: district-12-1 holds B only */
+	run(f, &f->insp, "region-12", "1399-03", REPORT_BY_CHILD, false, &r);
+	assert_int_equal(r.nrows, 1);
+	row = row_of(&r, "district-12-1");
+	assert_int_equal(row->cur.referred, 1);
+	assert_int_equal(row->cur.answered, 1);
+	assert_near(row->cur.median_hours, 20.0);
+	assert_int_equal(row->cur.overdue, 0);
+	report_release(&r);
+
+	/* the city by region */
+	run(f, &f->op, "tehran", "1399-03", REPORT_BY_CHILD, false, &r);
+	assert_int_equal(r.nrows, 3);
+	assert_int_equal(r.total.cur.referred, 6);
+	assert_int_equal(row_of(&r, "region-01")->cur.referred, 1);
+	assert_int_equal(row_of(&r, "region-01")->rank, 1);
+	assert_int_equal(row_of(&r, "region-12")->cur.referred, 5);
+	assert_int_equal(row_of(&r, "region-12")->rank, 2);
+	assert_int_equal(row_of(&r, "centre-1888")->rank, 3);
+	report_release(&r);
+
+	/* by category: roads A B C E, staff-conduct D; backlog split the same way */
+	run(f, &f->insp, "region-12", "1399-03", REPORT_BY_CATEGORY, false, &r);
+	row = row_of(&r, "roads");
+	assert_int_equal(row->cur.referred, 4);
+	assert_int_equal(row->cur.answered, 3);
+	assert_int_equal(row->cur.overdue, 1);
+	row = row_of(&r, "staff-conduct");
+	assert_int_equal(row->cur.referred, 1);
+	assert_int_equal(row->cur.answered, 0);
+	assert_int_equal(row->cur.overdue, 1);
+	report_release(&r);
+
+	/* by channel: everything came by phone */
+	run(f, &f->insp, "region-12", "1399-03", REPORT_BY_CHANNEL, false, &r);
+	assert_int_equal(r.nrows, CHANNEL_COUNT);
+	assert_int_equal(row_of(&r, "phone")->cur.referred, 5);
+	assert_int_equal(row_of(&r, "web")->cur.referred, 0);
+	report_release(&r);
+
+	/* monthly series of spring with the year before */
+	run(f, &f->insp, "region-12", "1399-Q1", REPORT_BY_MONTH, true, &r);
+	assert_int_equal(r.nrows, 3);
+	assert_int_equal(r.rows[0].cur.referred, 0);
+	assert_int_equal(r.rows[2].cur.referred, 5);
+	assert_int_equal(r.rows[2].prev.referred, 2);
+	assert_string_equal(r.rows[2].key, "1399-03");
+	assert_false(r.rows[2].cur.has_overdue);
+	report_release(&r);
+
+	/* weekly: the weeks of Khordad add up to the month */
+	run(f, &f->insp, "region-12", "1399-03", REPORT_BY_WEEK, false, &r);
+	{
+		int64_t sum = 0;
+		size_t i;
+
+		assert_true(r.nrows >= 5);
+		for (i = 0; i < r.nrows; i++)
+			sum += r.rows[i].cur.referred;
+		assert_int_equal(sum, 5);
+	}
+	report_release(&r);
+
+	/* a period with nothing: rates undefined, not zero */
+	run(f, &f->insp, "region-12", "1397", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 0);
+	assert_true(isnan(r.total.cur.quantitative_rate));
+	assert_true(isnan(r.total.cur.median_hours));
+	report_release(&r);
+	verify_clean(f);
+}
+
+/* Handling times that sit on bin edges come back exactly; others within
+ * their bin (1 h below a week, 1 day below a year). */
+static void percentiles_exact_at_bin_granularity(void **state)
+{
+	struct fx *f = *state;
+	static const int hours[] = { 1, 2, 2, 5, 7, 9, 30, 100, 200, 400 };
+	int64_t t = tday(1399, 5, 1);
+	struct report r;
+	size_t i;
+
+	for (i = 0; i < sizeof(hours) / sizeof(hours[0]); i++) {
+		int64_t id = new_referred(f, t + (int64_t)i * 60, f->r12, f->cat_roads,
+					  KIND_CRITICISM);
+
+		answer_at(f, &f->s12, id, t + (int64_t)i * 60 + hours[i] * H);
+	}
+	run(f, &f->insp, "region-12", "1399-05", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.answered, 10);
+	assert_near(r.total.cur.median_hours, 7.0);	/* rank 5 of 10 */
+	assert_near(r.total.cur.p90_hours, 200.0);	/* rank 9 */
+	assert_near(r.total.cur.mean_hours, 756.0 / 10.0);
+	report_release(&r);
+}
+
+/* Nowruz, Esfand 30 of the leap year 1399, and the 25-hour 1399-06-30. */
+static void period_edges(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+
+	new_referred(f, tday(1400, 1, 1) - 1, f->r12, f->cat_roads, KIND_CRITICISM);
+	new_referred(f, tday(1400, 1, 1), f->r12, f->cat_roads, KIND_CRITICISM);
+	/* 23:30 on the second pass of the hour after clocks went back */
+	new_referred(f, tday(1399, 6, 31) - 30 * 60, f->r12, f->cat_roads, KIND_CRITICISM);
+	new_referred(f, tday(1399, 6, 31), f->r12, f->cat_roads, KIND_CRITICISM);
+	/* the first instant of 1399-01-02 is 01:00 (00:00 never happened) */
+	new_referred(f, tday(1399, 1, 2), f->r12, f->cat_roads, KIND_CRITICISM);
+	new_referred(f, tday(1399, 1, 2) - 1, f->r12, f->cat_roads, KIND_CRITICISM);
+
+	run(f, &f->insp, "region-12", "1399-12", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 1);
+	report_release(&r);
+	run(f, &f->insp, "region-12", "1399-12-30..1399-12-30", REPORT_BY_NONE, true, &r);
+	assert_int_equal(r.total.cur.referred, 1);
+	assert_string_equal(r.previous.label, "1398-12-29");
+	report_release(&r);
+	run(f, &f->insp, "region-12", "1400-01", REPORT_BY_NONE, true, &r);
+	assert_int_equal(r.total.cur.referred, 1);
+	assert_int_equal(r.total.prev.referred, 2);	/* 1399-01: the two DST-day messages */
+	report_release(&r);
+	run(f, &f->insp, "region-12", "1399-06-30..1399-06-30", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 1);
+	report_release(&r);
+	run(f, &f->insp, "region-12", "1399-H2", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 1);	/* Esfand 30; 06-31 is still H1 */
+	report_release(&r);
+	run(f, &f->insp, "region-12", "1399-01-01..1399-01-02", REPORT_BY_WEEK, false, &r);
+	assert_int_equal(r.total.cur.referred, 2);
+	report_release(&r);
+	run(f, &f->insp, "region-12", "1399", REPORT_BY_MONTH, false, &r);
+	assert_int_equal(r.nrows, 12);
+	assert_int_equal(r.rows[0].cur.referred, 2);
+	assert_int_equal(r.rows[5].cur.referred, 2);
+	assert_int_equal(r.rows[6].cur.referred, 0);
+	assert_int_equal(r.rows[11].cur.referred, 1);
+	assert_int_equal(r.total.cur.referred, 5);
+	report_release(&r);
+	verify_clean(f);
+}
+
+/* Recount the fixture's figures straight from the messages (the brute-force
+ * reference the aggregates must equal). */
+static void brute_force(struct fx *f, int64_t unit_a, int64_t unit_b, int64_t from, int64_t to,
+			int64_t *referred, int64_t *answered, int64_t *handling)
+{
+	struct msg *m = calloc(1, sizeof(*m));
+	int64_t id;
+
+	*referred = *answered = *handling = 0;
+	for (id = 1; msg_get(&f->c, &f->sys, id, m, NULL) == 0; id++) {
+		if (m->first_referred_at < from || m->first_referred_at >= to)
+			continue;
+		if (m->first_referred_unit != unit_a && m->first_referred_unit != unit_b)
+			continue;
+		(*referred)++;
+		if (m->state == STATE_ANSWERED || m->state == STATE_CLOSED) {
+			(*answered)++;
+			*handling += m->answered_at - m->first_referred_at;
+		}
+	}
+	free(m);
+}
+
+static uint64_t seed = 88172645463325252ULL;
+
+static unsigned rnd(unsigned n)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return (unsigned)(seed % n);
+}
+
+/* A transition (the switch below) that the state usually allows. */
+static unsigned pick_for(enum msg_state st)
+{
+	static const unsigned from_open[] = { 1, 2, 3, 4, 5 };
+	static const unsigned from_answered[] = { 6, 7, 7, 8 };
+
+	switch (st) {
+	case STATE_REGISTERED:
+	case STATE_RETURNED:
+		return rnd(8) ? 0 : 9;
+	case STATE_REFERRED:
+	case STATE_IN_PROGRESS:
+	case STATE_REOPENED:
+		return from_open[rnd(5)];
+	case STATE_ANSWERED:
+		return from_answered[rnd(4)];
+	default:
+		return 8;
+	}
+}
+
+static void verify_after_random_transitions(void **state)
+{
+	struct fx *f = *state;
+	const int nmsg = 60, steps = 1500;
+	int64_t ids[60], now = tday(1399, 11, 20), ref, ans, hsum;
+	struct agg_verify_result res;
+	struct report r;
+	struct msg m;
+	struct err err;
+	int i, ok = 0;
+	const int64_t units[] = { f->r12, f->d12, f->r01 };
+
+	for (i = 0; i < nmsg; i++) {
+		core_set_now(&f->c, now + i * 600);
+		assert_int_equal(fx_register(f, i % 4 ? FX_MOBILE : NULL, KIND_CRITICISM,
+					     i % 3 ? f->cat_roads : 0, &m), 0);
+		ids[i] = m.id;
+	}
+	now += nmsg * 600;
+	for (i = 0; i < steps; i++) {
+		int64_t id = ids[rnd((unsigned)nmsg)];
+		const struct actor *staff;
+		bool in12;
+
+		now += rnd(40 * H);
+		core_set_now(&f->c, now);
+		if (msg_get(&f->c, &f->sys, id, &m, NULL) < 0)
+			fail();
+		in12 = m.unit_id == f->r12 || m.unit_id == f->d12;
+		staff = in12 ? &f->s12 : &f->s01;
+		switch (rnd(4) ? pick_for(m.state) : rnd(20)) {
+		case 0:
+		case 10:
+		case 11:
+			ok += msg_refer(&f->c, &f->op, id, 0, units[rnd(3)], f->cat_roads,
+					(int)rnd(3) * 24, NULL, NULL, &err) == 0;
+			break;
+		case 1:
+			ok += msg_start(&f->c, staff, id, 0, NULL, &err) == 0;
+			break;
+		case 2:
+			ok += msg_transfer(&f->c, &f->s12, id, 0, f->d12, NULL, NULL, &err) == 0;
+			break;
+		case 3:
+			ok += msg_return(&f->c, staff, id, 0, RETURN_NOT_OURS, NULL, NULL, &err) == 0;
+			break;
+		case 4:
+		case 5:
+		case 12:
+		case 13:
+			ok += msg_answer(&f->c, staff, id, 0, "پاسخ", NULL, &err) == 0;
+			break;
+		case 6:
+			ok += msg_close(&f->c, &f->op, id, 0, NULL, &err) == 0;
+			break;
+		case 7:
+		case 14:
+		case 15:
+			ok += msg_verdict(&f->c, &f->op, id, 0,
+					  rnd(2) ? VERDICT_ACCEPT : VERDICT_OBJECT, (int)rnd(6),
+					  NULL, &err) == 0;
+			break;
+		case 8:
+		case 16:
+			ok += msg_grade(&f->c, &f->insp, id, 0,
+					rnd(2) ? GRADE_ACCEPTABLE : GRADE_UNACCEPTABLE, "یادداشت",
+					false, NULL, &err) == 0 ||
+			      msg_grade(&f->c, &f->insp, id, 0, GRADE_UNACCEPTABLE, "بازگشایی",
+					true, NULL, &err) == 0;
+			break;
+		case 9:
+			ok += rnd(4) == 0 && msg_reject(&f->c, &f->op, id, 0, REJECT_INCOMPLETE, 0, NULL, NULL,
+					 &err) == 0;
+			break;
+		default:
+			ok += msg_start(&f->c, staff, id, 0, NULL, &err) == 0;
+			break;
+		}
+	}
+	fprintf(stderr, "# %d of %d transitions went through\n", ok, steps);
+	/* the walk must have moved messages a lot, not bounced off every rule */
+	assert_true(ok > steps / 4);
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, &err), 0);
+	assert_int_equal(res.messages, (size_t)nmsg);
+	assert_true(res.cells > 0);
+	assert_int_equal(res.differences, 0);
+
+	/* and the report equals a recount straight from the messages */
+	core_set_now(&f->c, now);
+	run(f, &f->insp, "region-12", "1399-11..1401-12", REPORT_BY_NONE, false, &r);
+	brute_force(f, f->r12, f->d12, r.period.start, r.period.end, &ref, &ans, &hsum);
+	assert_int_equal(r.total.cur.referred, ref);
+	assert_int_equal(r.total.cur.answered, ans);
+	if (ans)
+		assert_near(r.total.cur.mean_hours, (double)hsum / (double)ans / 3600.0);
+	assert_true(ref > 0);
+	report_release(&r);
+
+	/* a ragged period: month cells for its whole months, day cells for the
+	 * ends, must equal its weeks (day cells only) */
+	run(f, &f->insp, "tehran", "1399-11-20..1402-06-13", REPORT_BY_NONE, false, &r);
+	brute_force(f, f->r12, f->d12, r.period.start, r.period.end, &ref, &ans, &hsum);
+	{
+		struct report w;
+		int64_t wref = 0, wans = 0, wev = 0, r12 = ref;
+		size_t k;
+
+		run(f, &f->insp, "tehran", "1399-11-20..1402-06-13", REPORT_BY_WEEK, false, &w);
+		for (k = 0; k < w.nrows; k++) {
+			wref += w.rows[k].cur.referred;
+			wans += w.rows[k].cur.answered;
+			wev += w.rows[k].cur.evaluated;
+		}
+		assert_int_equal(wref, r.total.cur.referred);
+		assert_int_equal(wans, r.total.cur.answered);
+		assert_int_equal(wev, r.total.cur.evaluated);
+		report_release(&w);
+		brute_force(f, f->r01, f->r01, r.period.start, r.period.end, &ref, &ans, &hsum);
+		assert_int_equal(r.total.cur.referred, r12 + ref);
+	}
+	/* the backlog: open with a deadline on a day before today, anywhere */
+	{
+		struct msg *mm = calloc(1, sizeof(*mm));
+		int64_t id, today, due, overdue = 0;
+
+		assert_int_equal(agg_day_of(now, &today, NULL), 0);
+		for (id = 1; msg_get(&f->c, &f->sys, id, mm, NULL) == 0; id++) {
+			if (!msg_is_overdue(mm, now))
+				continue;
+			assert_int_equal(agg_day_of(mm->due_at, &due, NULL), 0);
+			overdue += due < today;
+		}
+		free(mm);
+		assert_int_equal(r.total.cur.overdue, overdue);
+	}
+	report_release(&r);
+}
+
+static void lines(const char *line, void *arg)
+{
+	(void)line;
+	(*(int *)arg)++;
+}
+
+static void verify_finds_tampering_and_rebuild_mends(void **state)
+{
+	struct fx *f = *state;
+	struct agg_verify_result res;
+	struct err err;
+	sqlite3 *db;
+	int n = 0;
+
+	build_fixture(f);
+	verify_clean(f);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE agg_cells SET answered = answered + 1 "
+				      "WHERE dim = 1;"
+				      "DELETE FROM agg_open WHERE due_day = "
+				      "(SELECT min(due_day) FROM agg_open);"
+				      "INSERT INTO agg_cells VALUES (2, 999, 1, 0, 1, 0, 0, 0, 0, 0, 0,"
+				      " 0, 0, 0, 0, NULL);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(agg_verify(f->c.st, &res, lines, &n, &err), 0);
+	assert_true(res.differences >= 3);
+	assert_int_equal(n, (int)res.differences);
+	assert_int_equal(agg_rebuild(f->c.st, &res, &err), 0);
+	verify_clean(f);
+}
+
+static void roles_scope_reports(void **state)
+{
+	struct fx *f = *state;
+	struct report_query q;
+	struct report r;
+	struct err err;
+	struct actor cit = actor_citizen(1);
+	char before[1024], after[1024];
+
+	build_fixture(f);
+	fx_counts(f, before, sizeof(before));
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(jperiod_parse("1399-03", &q.period, &err), 0);
+	q.unit_code = "region-12";
+	assert_int_equal(report_run(&f->c, &f->m12, &q, &r, &err), 0);
+	report_release(&r);
+	q.unit_code = "district-12-1";
+	assert_int_equal(report_run(&f->c, &f->m12, &q, &r, &err), 0);
+	report_release(&r);
+	q.unit_code = "region-01";
+	assert_int_equal(report_run(&f->c, &f->m12, &q, &r, &err), ERR_DENIED);
+	q.unit_code = "tehran";
+	assert_int_equal(report_run(&f->c, &f->m12, &q, &r, &err), ERR_DENIED);
+	assert_int_equal(report_run(&f->c, &f->s12, &q, &r, &err), ERR_DENIED);
+	assert_int_equal(report_run(&f->c, &cit, &q, &r, &err), ERR_DENIED);
+	assert_int_equal(report_run(&f->c, &f->op, &q, &r, &err), 0);
+	report_release(&r);
+	assert_int_equal(report_run(&f->c, &f->insp, &q, &r, &err), 0);
+	report_release(&r);
+	q.unit_code = "nowhere";
+	assert_int_equal(report_run(&f->c, &f->insp, &q, &r, &err), ERR_NOTFOUND);
+	assert_int_equal(report_evaluation(&f->c, &f->m12, &q.period, false, &r, &err),
+			 ERR_DENIED);
+	assert_int_equal(report_evaluation(&f->c, &f->insp, &q.period, false, &r, &err), 0);
+	report_release(&r);
+	/* reports read only */
+	fx_counts(f, after, sizeof(after));
+	assert_string_equal(before, after);
+}
+
+/* quantity = 100 (answered + on time) / (2 referred), quality = 100
+ * acceptable / evaluated, score their mean. */
+static void evaluation_scores_and_ranks(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+	const struct report_row *row;
+	struct jperiod p;
+
+	build_fixture(f);
+	assert_int_equal(jperiod_parse("1399-H1", &p, NULL), 0);
+	assert_int_equal(report_evaluation(&f->c, &f->insp, &p, true, &r, NULL), 0);
+	assert_int_equal(r.nrows, 2);
+	row = row_of(&r, "region-12");
+	assert_near(row->quantity_score, 100.0 * (3 + 3) / 10.0);
+	assert_near(row->quality_score, 100.0 * 2.0 / 3.0);
+	assert_near(row->score, (60.0 + 200.0 / 3.0) / 2.0);
+	assert_int_equal(row->rank, 1);
+	row = row_of(&r, "region-01");
+	assert_near(row->quantity_score, 100.0);
+	assert_near(row->quality_score, 0.0);	/* nothing evaluated counts 0 */
+	assert_near(row->score, 50.0);
+	assert_int_equal(row->rank, 2);
+	assert_int_equal(r.total.cur.referred, 6);
+	report_release(&r);
+}
+
+static void formats(void **state)
+{
+	struct fx *f = *state;
+	struct report r;
+	struct buf b = BUF_INIT(CAP_REPORT_OUT);
+	char path[700];
+	FILE *fp;
+	char head[4] = { 0 };
+
+	build_fixture(f);
+	run(f, &f->insp, "region-12", "1399-01..1399-09", REPORT_BY_CHILD, true, &r);
+	assert_int_equal(report_write(&r, REPORT_FMT_JSON, &b, NULL), 0);
+	assert_non_null(strstr(b.data, "\"unit\":\"region-12\""));
+	assert_non_null(strstr(b.data, "\"period\":\"1399-F9\""));
+	assert_non_null(strstr(b.data, "\"referred\":5,"));
+	assert_non_null(strstr(b.data, "\"quantitative_rate\":0.600000"));
+	assert_non_null(strstr(b.data, "\"median_handling_hours\":10,"));
+	assert_non_null(strstr(b.data, "\"previous\":{\"referred\":2,"));
+	assert_non_null(strstr(b.data, "\"change_pct\":{\"referred\":150,"));
+	assert_non_null(strstr(b.data, "\"qualitative_rate\":null"));
+	buf_reset(&b);
+	assert_int_equal(report_write(&r, REPORT_FMT_CSV, &b, NULL), 0);
+	assert_memory_equal(b.data, "\xEF\xBB\xBFkey,name,period,referred,", 28);
+	assert_non_null(strstr(b.data, "\"district-12-1\""));
+	buf_reset(&b);
+	assert_int_equal(report_write(&r, REPORT_FMT_TABLE, &b, NULL), 0);
+	assert_non_null(strstr(b.data, "ارجاع‌شده: ۵"));
+	assert_non_null(strstr(b.data, "رسیدگی کمّی: ۶۰٫۰٪"));
+	assert_non_null(strstr(b.data, "+۱۵۰٫۰٪"));
+	buf_release(&b);
+	snprintf(path, sizeof(path), "%s/r.xlsx", f->dir);
+	assert_int_equal(report_write_xlsx(&r, path, NULL), 0);
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fread(head, 1, 2, fp), 2);
+	fclose(fp);
+	assert_memory_equal(head, "PK", 2);	/* a zip, as xlsx is */
+	unlink(path);
+	report_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(figures_by_hand, setup, teardown),
+		cmocka_unit_test_setup_teardown(percentiles_exact_at_bin_granularity, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(period_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(verify_after_random_transitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(verify_finds_tampering_and_rebuild_mends, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(roles_scope_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(evaluation_scores_and_ranks, setup, teardown),
+		cmocka_unit_test_setup_teardown(formats, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
