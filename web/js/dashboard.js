@@ -20,10 +20,13 @@ const FIGURES = [
 
 const fmt = (v, t) => (t === '%' ? faPercent(v, 1) : t === 'h' ? faNumber(v, 1) : faNumber(v));
 
-function change(pct) {
+// The change against last year, green when it is an improvement (fewer
+// hours and less overdue are better; more of everything else).
+function change(pct, lowerIsBetter) {
   if (pct === null || pct === undefined) return null;
   const up = pct > 0;
-  return h('bdi', { dir: 'ltr', class: 'change ' + (pct === 0 ? 'flat' : up ? 'up' : 'down') },
+  const good = lowerIsBetter ? pct < 0 : pct > 0;
+  return h('bdi', { dir: 'ltr', class: 'change ' + (pct === 0 ? 'flat' : good ? 'up' : 'down') },
     (up ? '+' : pct < 0 ? '−' : '') + faNumber(Math.abs(pct), 1) + '٪');
 }
 
@@ -31,7 +34,7 @@ function figures(r) {
   return h('div', { class: 'figures' }, FIGURES.map(([k, label, t]) => h('div', { class: 'figure' },
     h('span', { class: 'figure-label' }, label),
     h('span', { class: 'figure-value' }, fmt(r[k], t)),
-    r.previous ? h('span', { class: 'figure-prev small muted' }, 'سال پیش: ', fmt(r.previous[k], t), ' ', change(r.change_pct && r.change_pct[k])) : null)));
+    r.previous ? h('span', { class: 'figure-prev small muted' }, 'سال پیش: ', fmt(r.previous[k], t), ' ', change(r.change_pct && r.change_pct[k], t === 'h' || k === 'overdue')) : null)));
 }
 
 function rowsTable(r) {
@@ -60,8 +63,8 @@ export async function dashboardPage(el) {
   const form = h('form', { class: 'card filters', novalidate: true },
     field('واحد', unit),
     field('دوره', period, {
-      hint: ['سال (', h('bdi', { dir: 'ltr' }, '۱۴۰۴'), ')، بازهٔ ماه‌ها (', h('bdi', { dir: 'ltr' }, '۱۴۰۴-۰۱..۱۴۰۴-۰۹'),
-        ')، نیمه (', h('bdi', { dir: 'ltr' }, '۱۴۰۴-H1'), ') یا فصل (', h('bdi', { dir: 'ltr' }, '۱۴۰۴-Q2'), ')'],
+      hint: ['مانند ', h('bdi', { dir: 'ltr' }, '۱۳۹۹'), '، ', h('bdi', { dir: 'ltr' }, '۱۳۹۹-۰۱..۱۳۹۹-۰۹'),
+        '، ', h('bdi', { dir: 'ltr' }, '۱۳۹۹-H1'), ' یا ', h('bdi', { dir: 'ltr' }, '۱۳۹۹-Q2')],
     }),
     err, btn);
   const run = () => busy(btn, async () => {
