@@ -10,6 +10,7 @@ import { deskPage } from './js/desk.js';
 import { listPage, inboxPage, messagePage } from './js/messages.js';
 import { adminPage } from './js/admin.js';
 import { dashboardPage } from './js/dashboard.js';
+import { livePage } from './js/live.js';
 
 const main = () => document.getElementById('main');
 const HINT = 'hamgan.signed-in'; // set while a session cookie is believed to exist
@@ -22,6 +23,7 @@ const NAV = [
   ['#/desk', 'میز ثبت پیام', ['operator']],
   ['#/inbox', 'کارتابل', STAFF],
   ['#/messages', 'پیام‌ها', ['operator', 'staff', 'manager', 'inspector', 'admin']],
+  ['#/live', 'ارتباط مستقیم', ['manager']],
   ['#/dashboard', 'داشبورد', REPORTERS, () => session.reports],
   ['#/admin', 'مدیریت', ['admin']],
   ['#/submit', 'ثبت پیام', ['citizen']],
@@ -172,6 +174,7 @@ const ROUTES = [
   [/^#\/m\/([0-9۰-۹]{10})$/, messagePage, ['operator', 'staff', 'manager', 'inspector', 'admin']],
   [/^#\/admin$/, adminPage, ['admin']],
   [/^#\/dashboard$/, dashboardPage, REPORTERS],
+  [/^#\/live$/, livePage, ['manager']],
 ];
 
 let navSeq = 0;

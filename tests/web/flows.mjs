@@ -344,6 +344,27 @@ try {
   ok(true, 'the admin adds a staff user in the new unit');
   await logout();
 
+  // ---- a manager opens a direct-connection session and registers a call ----
+  await login(env('MANAGER'), env('MANAGER_PASSWORD'));
+  ok(page.url().endsWith('#/inbox'), 'a manager lands on the inbox', page.url());
+  await page.click('#nav a[href="#/live"]');
+  await page.waitForSelector('form[data-form=live-new]');
+  await page.fill('form[data-form=live-new] input[name=from]', '۰۹:۳۰');
+  await page.click('form[data-form=live-new] button[type=submit]');
+  await page.waitForSelector('form[data-form=live-call]');
+  const when930 = await page.getAttribute('[data-session] h2 time', 'datetime');
+  const t930 = await page.evaluate((iso) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tehran', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso)), when930);
+  ok(t930 === '09:30', 'the session starts at 09:30 Tehran time', `${when930} is ${t930} in Tehran`);
+  await page.fill('form[data-form=live-call] input[name=mobile]', '09981888138');
+  await page.selectOption('form[data-form=live-call] select[name=kind]', 'criticism');
+  await page.fill('form[data-form=live-call] input[name=subject]', 'ترافیک میدان ونک');
+  await page.fill('form[data-form=live-call] textarea[name=body]', 'چراغ راهنمایی میدان ونک زمان‌بندی درستی ندارد.');
+  await page.click('form[data-form=live-call] button[type=submit]');
+  await page.waitForSelector('[data-session] .tracking-code');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-session] .msg-subject')].some((e) => e.textContent === 'ترافیک میدان ونک'));
+  ok(true, 'the manager registers a call in the session and it is listed with its code');
+  await logout();
+
   // keyboard: on a fresh page the skip link is the first stop, with a visible focus ring
   await page.goto(BASE + '/#/welcome');
   await page.reload();

@@ -31,16 +31,19 @@ OPERATOR=web-op OP_PASS=op-pass-1234
 STAFF=web-staff ST_PASS=staff-pass-1234
 INSPECTOR=web-insp IN_PASS=insp-pass-1234
 ADMIN=web-admin AD_PASS=admin-pass-1234
+MANAGER=web-manager MG_PASS=manager-pass-1234
 if "$HAMGAN" demo -h >/dev/null 2>&1; then
 	# the realistic database: Tehran's units, years of messages, one login per role
 	"$HAMGAN" demo --db "$DB" --messages 2000 >"$TMP/setup.log" 2>&1 ||
 		bail "hamgan demo failed: $(tail -3 "$TMP/setup.log")"
-	OPERATOR=operator STAFF=staff12 INSPECTOR=inspector ADMIN=admin
+	OPERATOR=operator STAFF=staff12 INSPECTOR=inspector ADMIN=admin MANAGER=manager12
+	MG_PASS=$(awk '$1 == "manager12" && $2 == "manager" { print $4 }' "$TMP/setup.log")
 	OP_PASS=$(awk '$1 == "operator" && $2 == "operator" { print $4 }' "$TMP/setup.log")
 	ST_PASS=$(awk '$1 == "staff12" && $2 == "staff" { print $4 }' "$TMP/setup.log")
 	IN_PASS=$(awk '$1 == "inspector" && $2 == "inspector" { print $4 }' "$TMP/setup.log")
 	AD_PASS=$(awk '$1 == "admin" && $2 == "admin" { print $4 }' "$TMP/setup.log")
-	[ -n "$OP_PASS" ] && [ -n "$ST_PASS" ] && [ -n "$IN_PASS" ] && [ -n "$AD_PASS" ] ||
+	[ -n "$OP_PASS" ] && [ -n "$ST_PASS" ] && [ -n "$IN_PASS" ] && [ -n "$AD_PASS" ] &&
+		[ -n "$MG_PASS" ] ||
 		bail "no logins in hamgan demo's output"
 else
 	{
@@ -54,7 +57,9 @@ else
 		echo "$IN_PASS" | "$HAMGAN" user add "$INSPECTOR" --role inspector \
 			--name "بازرس" --password-stdin --db "$DB" &&
 		echo "$AD_PASS" | "$HAMGAN" user add "$ADMIN" --role admin \
-			--name "مدیر سامانه" --password-stdin --db "$DB"
+			--name "مدیر سامانه" --password-stdin --db "$DB" &&
+		echo "$MG_PASS" | "$HAMGAN" user add "$MANAGER" --role manager --unit region-12 \
+			--name "شهردار منطقه" --password-stdin --db "$DB"
 	} >"$TMP/setup.log" 2>&1 || bail "cannot build the database: $(tail -3 "$TMP/setup.log")"
 fi
 
@@ -74,7 +79,8 @@ mkdir -p "$ROOT/build"
 export HOME=${HOME:-$TMP} XDG_CONFIG_HOME="$TMP/xdg-config" XDG_CACHE_HOME="$TMP/xdg-cache"
 BASE_URL="$URL" OPERATOR="$OPERATOR" OPERATOR_PASSWORD="$OP_PASS" STAFF="$STAFF" \
 	STAFF_PASSWORD="$ST_PASS" STAFF_UNIT=region-12 INSPECTOR="$INSPECTOR" \
-	INSPECTOR_PASSWORD="$IN_PASS" ADMIN="$ADMIN" ADMIN_PASSWORD="$AD_PASS" SHOT="$ROOT/build/web-desk.png" \
+	INSPECTOR_PASSWORD="$IN_PASS" ADMIN="$ADMIN" ADMIN_PASSWORD="$AD_PASS" \
+	MANAGER="$MANAGER" MANAGER_PASSWORD="$MG_PASS" SHOT="$ROOT/build/web-desk.png" \
 	timeout 180 node "$ROOT/tests/web/flows.mjs"
 rc=$?
 
