@@ -491,7 +491,10 @@ enum phase {
 };
 
 /* Region 12 quota paths (docs/demo.md); QP_FREE for every other message. */
-enum qpath { QP_FREE = 0, QP_UNANSWERED, QP_NONE, QP_V_OK, QP_V_OBJ_OK, QP_G_OK, QP_G_BAD };
+enum qpath {
+	QP_FREE = 0, QP_UNANSWERED, QP_NONE, QP_V_OK, QP_V_OBJ_OK, QP_G_OK, QP_G_BAD,
+	QP_OBJ_OPEN	/* answered, objected to, reopened, not answered again */
+};
 
 enum { W_NONE = 0, W_1398, W_1399 };	/* the two shaped windows */
 
@@ -1212,7 +1215,7 @@ static long round_l(double x)
 static void plan_region12_paths(struct gen *g, int w)
 {
 	int32_t *set = xcalloc(g->n, sizeof(int32_t)), *ident, *anon;
-	size_t n = 0, i, a, e, bad, graded, voted, ni = 0, nz = 0, k;
+	size_t n = 0, i, a, e_ans, r, e, bad, bad_ans, graded, voted, ni = 0, nz = 0, k;
 	uint64_t rs = rnd_stream(g->seed, 4, (uint64_t)w);
 
 	for (i = 0; i < g->n; i++)
@@ -1220,8 +1223,33 @@ static void plan_region12_paths(struct gen *g, int w)
 			set[n++] = (int32_t)i;
 	shuffle(&rs, set, n);
 	a = (size_t)round_l(shape[w].answered * (double)n);
-	for (i = a; i < n; i++)
-		g->m[set[i]].qpath = QP_UNANSWERED;
+	/* Quotas (docs/demo.md): e evaluated = e_ans among the answered plus
+	 * r unanswered ones whose answer the citizen objected to (reopened,
+	 * never answered again: evaluated, not acceptable); bad = e -
+	 * round(acceptable * e), of which r are those objections and the rest
+	 * inspector grades. */
+	e_ans = (size_t)round_l(shape[w].evaluated * (double)a);
+	r = (size_t)round_l(0.3 * (1.0 - shape[w].acceptable) * (double)e_ans);
+	for (;;) {
+		size_t idents = 0;
+
+		for (i = a; i < n; i++)
+			idents += g->m[set[i]].citizen >= 0;
+		if (r > idents)
+			r = idents;
+		e = e_ans + r;
+		bad = e - (size_t)round_l(shape[w].acceptable * (double)e);
+		if (r <= bad)
+			break;
+		r = bad;
+	}
+	bad_ans = bad - r;
+	for (i = a, k = 0; i < n; i++) {
+		struct dm *m = &g->m[set[i]];
+
+		m->qpath = (k < r && m->citizen >= 0) ? QP_OBJ_OPEN : QP_UNANSWERED;
+		k += m->qpath == QP_OBJ_OPEN;
+	}
 	ident = xcalloc(a + 1, sizeof(int32_t));
 	anon = xcalloc(a + 1, sizeof(int32_t));
 	for (i = 0; i < a; i++) {
@@ -1230,12 +1258,10 @@ static void plan_region12_paths(struct gen *g, int w)
 		else
 			anon[nz++] = set[i];
 	}
-	e = (size_t)round_l(shape[w].evaluated * (double)a);
-	bad = e - (size_t)round_l(shape[w].acceptable * (double)e);
-	graded = (size_t)round_l(shape[w].graded * (double)e);
-	if (graded < bad)
-		graded = bad;
-	voted = e - graded;
+	graded = (size_t)round_l(shape[w].graded * (double)e_ans);
+	if (graded < bad_ans)
+		graded = bad_ans;
+	voted = e_ans - graded;
 	if (voted > ni) {
 		graded += voted - ni;
 		voted = ni;
@@ -1247,7 +1273,7 @@ static void plan_region12_paths(struct gen *g, int w)
 	for (k = 0; k < graded; k++) {
 		int32_t idx = k < nz ? anon[k] : ident[voted + (k - nz)];
 
-		g->m[idx].qpath = k < bad ? QP_G_BAD : QP_G_OK;
+		g->m[idx].qpath = k < bad_ans ? QP_G_BAD : QP_G_OK;
 	}
 	for (k = graded < nz ? graded : nz; k < nz; k++)
 		g->m[anon[k]].qpath = QP_NONE;
@@ -1407,6 +1433,10 @@ static void plan_flow(struct gen *g)
 				m->flags |= F_ANSWER;
 				m->grade = GP_BAD;
 				break;
+			case QP_OBJ_OPEN:
+				m->flags |= F_ANSWER;
+				pick_verdict(rs, 0.0, &m->v1, &m->r1);
+				break;
 			default:
 				break;
 			}
@@ -1490,7 +1520,12 @@ static void schedule_work(struct gen *g, struct dm *m, int64_t t)
 	(void)g;
 	if (m->region == R12)
 		median *= m->window != W_NONE ? shape[m->window].speed : 0.75;
-	m->ans_at = t + rnd_delay(rs, median, 0.9, 20 * 60, 60 * DAY);
+	/* Region 12's shaped messages spread less, so that 1399's shorter
+	 * median shows in the mean for any seed */
+	if (m->qpath != QP_FREE)
+		m->ans_at = t + rnd_delay(rs, median, 0.6, 20 * 60, 30 * DAY);
+	else
+		m->ans_at = t + rnd_delay(rs, median, 0.9, 20 * 60, 60 * DAY);
 	if (m->flags & F_START) {
 		m->phase = PH_START;
 		m->at = between(rs, t, m->ans_at, 0.05, 0.4);

@@ -146,8 +146,8 @@ static void r12_figures(const char *path, int64_t from, int64_t to, struct r12 *
 {
 	static const char sql[] =
 		"SELECT count(*), sum(state IN (3, 4)),"
-		" sum(state IN (3, 4) AND (grade > 0 OR verdict > 0)),"
-		" sum(state IN (3, 4) AND CASE WHEN grade > 0 THEN grade = 1"
+		" sum(answered_at > 0 AND (grade > 0 OR verdict > 0)),"
+		" sum(answered_at > 0 AND CASE WHEN grade > 0 THEN grade = 1"
 		"     WHEN verdict > 0 THEN verdict = 1 ELSE 0 END),"
 		" avg(CASE WHEN state IN (3, 4) THEN answered_at - first_referred_at END) / 3600.0"
 		" FROM messages WHERE first_referred_at >= ?1 AND first_referred_at < ?2"
