@@ -219,11 +219,11 @@ int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
 
 	memset(out, 0, sizeof(*out));
 	out->bin = -1;
+	out->category_id = m->category_id;
+	out->channel = m->channel;
 	if (m->first_referred_at > 0 && m->first_referred_unit > 0) {
 		out->referred = true;
 		out->unit = m->first_referred_unit;
-		out->category_id = m->category_id;
-		out->channel = m->channel;
 		rc = agg_day_of(m->first_referred_at, &out->day, err);
 		if (rc < 0)
 			return rc;
@@ -265,13 +265,11 @@ int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
 	if (m->due_at > 0 && m->state != STATE_ANSWERED && m->state != STATE_CLOSED &&
 	    m->state != STATE_REJECTED && m->unit_id > 0) {
 		out->open = true;
-		out->o.unit = m->unit_id;
-		out->o.category_id = m->category_id;
-		out->o.channel = m->channel;
-		out->o.n = 1;
-		rc = agg_day_of(m->due_at, &out->o.due_day, err);
+		out->open_unit = m->unit_id;
+		rc = agg_day_of(m->due_at, &out->due_day, err);
 		if (rc < 0)
 			return rc;
+		out->due_month = agg_month_start(out->due_day);
 	}
 	return 0;
 }
@@ -292,10 +290,22 @@ static bool key_eq(const struct agg_key *a, const struct agg_key *b)
 	return a->dim == b->dim && a->unit == b->unit && a->day == b->day && a->key == b->key;
 }
 
+static struct agg_open open_key(const struct agg_contrib *ct, int dim, int64_t n)
+{
+	struct agg_open o = { dim, ct->open_unit, dim >= AGG_DIM_MONTH ? ct->due_month :
+			      ct->due_day, 0, n };
+
+	if (dim % AGG_DIM_MONTH == AGG_DIM_CATEGORY)
+		o.key = ct->category_id;
+	else if (dim % AGG_DIM_MONTH == AGG_DIM_CHANNEL)
+		o.key = ct->channel;
+	return o;
+}
+
 static bool open_eq(const struct agg_open *a, const struct agg_open *b)
 {
-	return a->unit == b->unit && a->due_day == b->due_day &&
-	       a->category_id == b->category_id && a->channel == b->channel;
+	return a->dim == b->dim && a->unit == b->unit && a->due_day == b->due_day &&
+	       a->key == b->key;
 }
 
 static bool contrib_same(const struct agg_contrib *a, const struct agg_contrib *b)
@@ -350,7 +360,6 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 {
 	struct agg_contrib b, a;
 	struct agg_key kb, ka;
-	struct agg_open o;
 	int rc, dim;
 
 	(void)now;
@@ -377,20 +386,14 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 		if (rc < 0)
 			return rc;
 	}
-	if (b.open && a.open && open_eq(&b.o, &a.o))
-		return 0;
-	if (b.open) {
-		o = b.o;
-		o.n = -1;
-		rc = st->ops->agg_open_add(st, &o, err);
-		if (rc < 0)
+	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
+		struct agg_open ob = open_key(&b, dim, -1), oa = open_key(&a, dim, 1);
+
+		if (b.open && a.open && open_eq(&ob, &oa))
+			continue;
+		if (b.open && (rc = st->ops->agg_open_add(st, &ob, err)) < 0)
 			return rc;
-	}
-	if (a.open) {
-		o = a.o;
-		o.n = 1;
-		rc = st->ops->agg_open_add(st, &o, err);
-		if (rc < 0)
+		if (a.open && (rc = st->ops->agg_open_add(st, &oa, err)) < 0)
 			return rc;
 	}
 	return 0;
@@ -432,8 +435,8 @@ static uint64_t key_hash(const struct agg_key *k)
 
 static uint64_t open_hash(const struct agg_open *o)
 {
-	return mix(mix(mix(mix(2, (uint64_t)o->unit), (uint64_t)o->due_day),
-		       (uint64_t)o->category_id), (uint64_t)o->channel);
+	return mix(mix(mix(mix(2, (uint64_t)o->dim), (uint64_t)o->unit), (uint64_t)o->due_day),
+		   (uint64_t)o->key);
 }
 
 struct agg_tally *agg_tally_new(void)
@@ -555,9 +558,11 @@ void agg_tally_add_contrib(struct agg_tally *t, const struct agg_contrib *ct, in
 				agg_hist_add(&c->h, ct->bin, sign, sign * ct->handling);
 		}
 	}
-	if (ct->open) {
-		o = open_find(t, &ct->o, true);
-		o->o.n += sign * ct->o.n;
+	for (dim = 0; ct->open && dim < AGG_DIM_COUNT; dim++) {
+		struct agg_open ok = open_key(ct, dim, 0);
+
+		o = open_find(t, &ok, true);
+		o->o.n += sign;
 	}
 }
 
@@ -695,10 +700,9 @@ static int verify_open(const struct agg_open *o, void *arg)
 	if (t)
 		t->seen = true;
 	if (!t || t->o.n != o->n)
-		differ(v, "backlog unit %lld due day %lld category %lld channel %lld: stored %lld, "
-		       "recount %lld", (long long)o->unit, (long long)o->due_day,
-		       (long long)o->category_id, (long long)o->channel, (long long)o->n,
-		       (long long)(t ? t->o.n : 0));
+		differ(v, "backlog dim %d unit %lld due day %lld key %lld: stored %lld, "
+		       "recount %lld", o->dim, (long long)o->unit, (long long)o->due_day,
+		       (long long)o->key, (long long)o->n, (long long)(t ? t->o.n : 0));
 	return 0;
 }
 
@@ -745,8 +749,8 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 	rc = recount(st, v.t, &res->messages, err);
 	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
 		rc = st->ops->agg_cell_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_cell, &v, err);
-	if (rc == 0)
-		rc = st->ops->agg_open_scan(st, 0, INT64_MAX, verify_open, &v, err);
+	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
+		rc = st->ops->agg_open_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_open, &v, err);
 	st->ops->rollback(st);
 	if (rc < 0)
 		goto out;
@@ -768,10 +772,9 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 			continue;
 		res->backlog++;
 		if (!o->seen)
-			differ(&v, "backlog unit %lld due day %lld category %lld channel %lld: "
-			       "missing (recount %lld)", (long long)o->o.unit,
-			       (long long)o->o.due_day, (long long)o->o.category_id,
-			       (long long)o->o.channel, (long long)o->o.n);
+			differ(&v, "backlog dim %d unit %lld due day %lld key %lld: missing "
+			       "(recount %lld)", o->o.dim, (long long)o->o.unit,
+			       (long long)o->o.due_day, (long long)o->o.key, (long long)o->o.n);
 	}
 out:
 	agg_tally_free(v.t);

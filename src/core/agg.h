@@ -93,12 +93,14 @@ struct agg_row {
 	size_t hist_len;
 };
 
-/* One backlog count: open messages with a deadline. */
+/* One backlog count: open messages with a deadline, keyed like the cells
+ * (dim, unit = current unit, due_day = Tehran day of due_at or, in month
+ * dims, its month's first day, key = category / channel / 0). */
 struct agg_open {
-	int64_t unit;		/* current unit */
-	int64_t due_day;	/* Tehran day of due_at */
-	int64_t category_id;
-	int64_t channel;
+	int dim;		/* enum agg_dim */
+	int64_t unit;
+	int64_t due_day;
+	int64_t key;
 	int64_t n;
 };
 
@@ -130,8 +132,8 @@ struct agg_contrib {
 	int64_t c[AGG_NCOUNTERS];
 	int bin;		/* -1 unless answered */
 	int64_t handling;	/* seconds, when answered */
-	bool open;		/* contributes a backlog count */
-	struct agg_open o;
+	bool open;		/* contributes a backlog count in each dim */
+	int64_t open_unit, due_day, due_month;
 };
 
 /* Tehran day number of instant t: 0 or ERR_IO / ERR_INVALID. */

@@ -284,7 +284,7 @@ static int scan_open(const struct agg_open *o, void *arg)
 	size_t i;
 
 	if (!a) {
-		i = group_by_key(s->g, s->g->by == REPORT_BY_CATEGORY ? o->category_id : o->channel);
+		i = group_by_key(s->g, o->key);
 		a = s->g->cur[i];
 	}
 	a->has_overdue = true;
@@ -380,16 +380,24 @@ static int sum_subtree(struct ctx *x, int64_t unit, int dim, int64_t d0, int64_t
 	return scan_err(x, rc);
 }
 
-static int overdue_subtree(struct ctx *x, int64_t unit, struct scan *s)
+/* The backlog of the subtree of unit due before today: month rows for the
+ * months before this one, day rows for this month's days before today. */
+static int overdue_subtree(struct ctx *x, int64_t unit, int dim, struct scan *s)
 {
 	size_t n, i;
-	int64_t *ids = tree_subtree(&x->t, unit, &n);
+	int64_t *ids = tree_subtree(&x->t, unit, &n), ms = agg_month_start(x->today);
+	struct store *st = x->st;
 	int rc = 0;
 
 	if (s->fixed)
 		s->fixed->has_overdue = true;
-	for (i = 0; i < n && rc == 0; i++)
-		rc = x->st->ops->agg_open_scan(x->st, ids[i], x->today, scan_open, s, x->err);
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = st->ops->agg_open_scan(st, dim + AGG_DIM_MONTH, ids[i], INT64_MIN, ms, scan_open,
+					    s, x->err);
+		if (rc == 0)
+			rc = st->ops->agg_open_scan(st, dim, ids[i], ms, x->today, scan_open, s,
+						    x->err);
+	}
 	free(ids);
 	return rc;
 }
@@ -412,7 +420,7 @@ static int unit_figures(struct ctx *x, int64_t unit, const struct report *r, str
 	period_days(&r->period, &d0, &d1);
 	rc = sum_subtree(x, unit, AGG_DIM_ALL, d0, d1, false, &s);
 	if (rc == 0)
-		rc = overdue_subtree(x, unit, &s);
+		rc = overdue_subtree(x, unit, AGG_DIM_ALL, &s);
 	if (rc == 0 && r->compare) {
 		s.fixed = prev;
 		s.prev = true;
@@ -600,7 +608,7 @@ static int rows_by_key(struct ctx *x, struct report *r)
 	period_days(&r->period, &d0, &d1);
 	rc = sum_subtree(x, r->unit.id, dim, d0, d1, false, &s);
 	if (rc == 0)
-		rc = overdue_subtree(x, r->unit.id, &s);
+		rc = overdue_subtree(x, r->unit.id, dim, &s);
 	if (rc == 0 && r->compare) {
 		s.prev = true;
 		period_days(&r->previous, &d0, &d1);

@@ -4,7 +4,7 @@
  * recount.
  *
  *	agg_cells (dim, unit, day, key) -> eleven counters + histogram blob
- *	agg_open  (unit, due_day, category, channel) -> n
+ *	agg_backlog (dim, unit, due_day, key) -> n
  *
  * The tables are created on first use (CREATE TABLE IF NOT EXISTS) rather
  * than by a numbered migration, so this file stays separate from the core's
@@ -29,10 +29,10 @@ static const char agg_schema[] =
 	" verdict_object INTEGER NOT NULL, returns INTEGER NOT NULL,"
 	" rereferrals INTEGER NOT NULL, reopens INTEGER NOT NULL, hist BLOB,"
 	" PRIMARY KEY (dim, unit, day, key)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS agg_open ("
-	" unit INTEGER NOT NULL, due_day INTEGER NOT NULL, category INTEGER NOT NULL,"
-	" channel INTEGER NOT NULL, n INTEGER NOT NULL,"
-	" PRIMARY KEY (unit, due_day, category, channel)) WITHOUT ROWID;";
+	"CREATE TABLE IF NOT EXISTS agg_backlog ("
+	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, due_day INTEGER NOT NULL,"
+	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (dim, unit, due_day, key)) WITHOUT ROWID;";
 
 #define CELL_COLS "dim, unit, day, key, referred, answered, on_time, handling_sum," \
 	" evaluated, acceptable, verdict_accept, verdict_object, returns, rereferrals," \
@@ -180,37 +180,35 @@ int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = agg_stmt(s, SQ_AGG_OPEN_ADD, "INSERT INTO agg_open (unit, due_day, category, channel, n)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5)"
-			   " ON CONFLICT (unit, due_day, category, channel)"
-			   " DO UPDATE SET n = n + excluded.n", err);
+	stmt = agg_stmt(s, SQ_AGG_OPEN_ADD, "INSERT INTO agg_backlog (dim, unit, due_day, key, n)"
+			" VALUES (?1, ?2, ?3, ?4, ?5)"
+			" ON CONFLICT (dim, unit, due_day, key) DO UPDATE SET n = n + excluded.n",
+			err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int64(stmt, 1, o->unit);
-	sqlite3_bind_int64(stmt, 2, o->due_day);
-	sqlite3_bind_int64(stmt, 3, o->category_id);
-	sqlite3_bind_int64(stmt, 4, o->channel);
+	sqlite3_bind_int(stmt, 1, o->dim);
+	sqlite3_bind_int64(stmt, 2, o->unit);
+	sqlite3_bind_int64(stmt, 3, o->due_day);
+	sqlite3_bind_int64(stmt, 4, o->key);
 	sqlite3_bind_int64(stmt, 5, o->n);
 	rc = sq_exec_stmt(s, stmt, "backlog count", err);
-	sqlite3_reset(stmt);
-	if (rc < 0)
+	if (rc < 0 || o->n > 0)
 		return rc;
-	stmt = agg_stmt(s, SQ_AGG_OPEN_DEL, "DELETE FROM agg_open WHERE unit = ?1 AND due_day = ?2"
-			   " AND category = ?3 AND channel = ?4 AND n = 0", err);
+	/* only a decrement can bring a row to 0 */
+	stmt = agg_stmt(s, SQ_AGG_OPEN_DEL, "DELETE FROM agg_backlog WHERE dim = ?1 AND unit = ?2"
+			" AND due_day = ?3 AND key = ?4 AND n = 0", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int64(stmt, 1, o->unit);
-	sqlite3_bind_int64(stmt, 2, o->due_day);
-	sqlite3_bind_int64(stmt, 3, o->category_id);
-	sqlite3_bind_int64(stmt, 4, o->channel);
-	rc = sq_exec_stmt(s, stmt, "backlog count", err);
-	sqlite3_reset(stmt);
-	return rc;
+	sqlite3_bind_int(stmt, 1, o->dim);
+	sqlite3_bind_int64(stmt, 2, o->unit);
+	sqlite3_bind_int64(stmt, 3, o->due_day);
+	sqlite3_bind_int64(stmt, 4, o->key);
+	return sq_exec_stmt(s, stmt, "backlog count", err);
 }
 
-int sq_agg_open_scan(struct store *st, int64_t unit, int64_t due_before,
-			    int (*fn)(const struct agg_open *o, void *arg), void *arg,
-			    struct err *err)
+int sq_agg_open_scan(struct store *st, int dim, int64_t unit, int64_t due_from,
+		     int64_t due_before, int (*fn)(const struct agg_open *o, void *arg), void *arg,
+		     struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
@@ -218,23 +216,25 @@ int sq_agg_open_scan(struct store *st, int64_t unit, int64_t due_before,
 	int rc, ret = 0;
 
 	if (unit)
-		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_UNIT, "SELECT unit, due_day, category, channel, n FROM agg_open"
-				   " WHERE unit = ?1 AND due_day < ?2"
-				   " ORDER BY unit, due_day, category, channel", err);
+		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_UNIT, "SELECT dim, unit, due_day, key, n"
+				" FROM agg_backlog WHERE dim = ?1 AND unit = ?2 AND due_day >= ?3"
+				" AND due_day < ?4 ORDER BY dim, unit, due_day, key", err);
 	else
-		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_ALL, "SELECT unit, due_day, category, channel, n FROM agg_open"
-				   " WHERE due_day < ?2 ORDER BY unit, due_day, category, channel",
-				   err);
+		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_ALL, "SELECT dim, unit, due_day, key, n"
+				" FROM agg_backlog WHERE dim = ?1 AND due_day >= ?3 AND due_day < ?4"
+				" ORDER BY dim, unit, due_day, key", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
+	sqlite3_bind_int(stmt, 1, dim);
 	if (unit)
-		sqlite3_bind_int64(stmt, 1, unit);
-	sqlite3_bind_int64(stmt, 2, due_before);
+		sqlite3_bind_int64(stmt, 2, unit);
+	sqlite3_bind_int64(stmt, 3, due_from);
+	sqlite3_bind_int64(stmt, 4, due_before);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		o.unit = sqlite3_column_int64(stmt, 0);
-		o.due_day = sqlite3_column_int64(stmt, 1);
-		o.category_id = sqlite3_column_int64(stmt, 2);
-		o.channel = sqlite3_column_int64(stmt, 3);
+		o.dim = sqlite3_column_int(stmt, 0);
+		o.unit = sqlite3_column_int64(stmt, 1);
+		o.due_day = sqlite3_column_int64(stmt, 2);
+		o.key = sqlite3_column_int64(stmt, 3);
 		o.n = sqlite3_column_int64(stmt, 4);
 		ret = fn(&o, arg);
 		if (ret)
@@ -259,7 +259,7 @@ int sq_agg_clear(struct store *st, struct err *err)
 	sqlite3_reset(stmt);
 	if (rc < 0)
 		return rc;
-	stmt = agg_stmt(s, SQ_AGG_CLEAR_OPEN, "DELETE FROM agg_open", err);
+	stmt = agg_stmt(s, SQ_AGG_CLEAR_OPEN, "DELETE FROM agg_backlog", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "clear aggregates", err);

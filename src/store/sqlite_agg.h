@@ -14,8 +14,9 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err);
 int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from, int64_t day_to,
 		     int (*fn)(const struct agg_row *r, void *arg), void *arg, struct err *err);
 int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err);
-int sq_agg_open_scan(struct store *st, int64_t unit, int64_t due_before,
-		     int (*fn)(const struct agg_open *o, void *arg), void *arg, struct err *err);
+int sq_agg_open_scan(struct store *st, int dim, int64_t unit, int64_t due_from,
+		     int64_t due_before, int (*fn)(const struct agg_open *o, void *arg), void *arg,
+		     struct err *err);
 int sq_agg_clear(struct store *st, struct err *err);
 int sq_msg_scan(struct store *st, int64_t after_id, size_t max, struct msg **out, size_t *n,
 		struct err *err);

@@ -187,8 +187,8 @@ struct store_ops {
 	 * every unit) with day in [day_from, day_to], ordered by unit, day, key;
 	 * the row is valid during the call only; a non-zero return from fn stops
 	 * the scan and is returned.  agg_open_add adds o->n to the backlog row
-	 * (a row reaching 0 goes); agg_open_scan visits the rows of unit (0: all)
-	 * with due_day < due_before.  agg_clear deletes every aggregate row.
+	 * (a row reaching 0 goes); agg_open_scan visits the rows of dimension
+	 * dim and unit (0: all) with due_from <= due_day < due_before.  agg_clear deletes every aggregate row.
 	 * msg_scan reads messages with id > after_id in id order, at most max,
 	 * as msg_get does (*out malloc'd).
 	 */
@@ -199,9 +199,9 @@ struct store_ops {
 			     int64_t day_to, int (*fn)(const struct agg_row *r, void *arg),
 			     void *arg, struct err *err);
 	int (*agg_open_add)(struct store *st, const struct agg_open *o, struct err *err);
-	int (*agg_open_scan)(struct store *st, int64_t unit, int64_t due_before,
-			     int (*fn)(const struct agg_open *o, void *arg), void *arg,
-			     struct err *err);
+	int (*agg_open_scan)(struct store *st, int dim, int64_t unit, int64_t due_from,
+			     int64_t due_before, int (*fn)(const struct agg_open *o, void *arg),
+			     void *arg, struct err *err);
 	int (*agg_clear)(struct store *st, struct err *err);
 	int (*msg_scan)(struct store *st, int64_t after_id, size_t max, struct msg **out,
 			size_t *n, struct err *err);

@@ -139,8 +139,8 @@ static void contribution_follows_the_rules(void **state)
 	assert_int_equal(ct.c[AGG_ANSWERED], 0);
 	assert_int_equal(ct.bin, -1);
 	assert_true(ct.open);
-	assert_int_equal(ct.o.unit, 12);
-	assert_int_equal(ct.o.due_day, dayno(1399, 3, 13));
+	assert_int_equal(ct.open_unit, 12);
+	assert_int_equal(ct.due_day, dayno(1399, 3, 13));
 
 	/* answered late after 80 hours, graded unacceptable, citizen accepted */
 	m.state = STATE_ANSWERED;
@@ -188,7 +188,7 @@ static void contribution_follows_the_rules(void **state)
 	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
 	assert_true(ct.referred);
 	assert_int_equal(ct.unit, 12);
-	assert_int_equal(ct.o.unit, 2);
+	assert_int_equal(ct.open_unit, 2);
 	m.state = STATE_REJECTED;
 	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
 	assert_false(ct.open);

@@ -566,8 +566,8 @@ static void verify_finds_tampering_and_rebuild_mends(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "UPDATE agg_cells SET answered = answered + 1 "
 				      "WHERE dim = 1;"
-				      "DELETE FROM agg_open WHERE due_day = "
-				      "(SELECT min(due_day) FROM agg_open);"
+				      "DELETE FROM agg_backlog WHERE due_day = "
+				      "(SELECT min(due_day) FROM agg_backlog);"
 				      "INSERT INTO agg_cells VALUES (2, 999, 1, 0, 1, 0, 0, 0, 0, 0, 0,"
 				      " 0, 0, 0, 0, NULL);", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
