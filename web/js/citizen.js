@@ -1,0 +1,185 @@
+// citizen.js - the citizen's pages, no account: submit a message on the web
+// and follow it with the tracking code and mobile number; accept the answer
+// or object to it, with an optional 1-5 rating.
+
+import { api } from './api.js';
+import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues } from './ui.js';
+import { categories, categoryGroups } from './state.js';
+
+/** The big tracking code box shown after registering. */
+export function codeBox(code, extra) {
+  return h('section', { class: 'code-box', 'aria-labelledby': 'code-title' },
+    h('h2', { id: 'code-title' }, 'کد رهگیری'),
+    h('p', { class: 'tracking-code', dir: 'ltr', 'data-code': code, 'aria-label': 'کد رهگیری ' + faDigits(code.split('').join(' ')) }, faCode(code)),
+    extra);
+}
+
+export async function submitPage(el) {
+  const cats = await categories().catch(() => []);
+  const err = errorBox();
+  const kind = select('kind', mapOptions(KINDS), { required: true, empty: 'برگزینید…' });
+  const cat = select('category', [], { empty: 'نمی‌دانم / دیگر' });
+  const fillCats = () => fillGrouped(cat, 'نمی‌دانم / دیگر', categoryGroups(cats, kind.value));
+  kind.addEventListener('change', fillCats);
+  fillCats();
+  const anon = h('input', { type: 'checkbox', name: 'anonymous' });
+  const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
+  const who = h('fieldset', { class: 'who-fields' },
+    h('legend', {}, 'مشخصات شما'),
+    field('نام و نام خانوادگی', h('input', { name: 'name', autocomplete: 'name' })),
+    field('شمارهٔ همراه', mobile, { required: true, hint: 'کد رهگیری و پاسخ به این شماره پیامک می‌شود و برای پیگیری لازم است.' }));
+  anon.addEventListener('change', () => {
+    who.hidden = anon.checked;
+  });
+  const btn = h('button', { type: 'submit', class: 'primary' }, 'فرستادن پیام');
+  const form = h('form', { class: 'card', novalidate: true },
+    h('h1', {}, 'ثبت پیام تازه'),
+    h('p', { class: 'muted' }, 'پیام شما ثبت و به واحد مسئول شهرداری ارجاع می‌شود.'),
+    h('div', { class: 'row2' },
+      field('نوع پیام', kind, { required: true }),
+      field('موضوع', cat)),
+    field('عنوان', h('input', { name: 'subject', required: true, maxlength: 200 }), { required: true }),
+    field('متن پیام', h('textarea', { name: 'body', required: true, rows: 6, maxlength: 4000 }), { required: true }),
+    field('نشانی', h('input', { name: 'address', autocomplete: 'street-address' }), { hint: 'منطقه، خیابان و نشانهٔ نزدیک' }),
+    h('label', { class: 'check' }, anon, ' بی‌نام می‌فرستم (بدون پیگیری با شمارهٔ همراه)'),
+    who, err, btn);
+  const out = h('div', {});
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    err.show('');
+    const v = formValues(form);
+    if (!v.kind) return err.show('نوع پیام را برگزینید.');
+    if (!v.subject) return err.show('عنوان پیام را بنویسید.');
+    if (!v.body) return err.show('متن پیام را بنویسید.');
+    const body = { kind: v.kind, subject: v.subject, body: v.body };
+    if (v.category) body.category = v.category;
+    if (v.address) body.address = v.address;
+    let mob = null;
+    if (v.anonymous) {
+      body.anonymous = true;
+    } else {
+      mob = normalizeMobile(v.mobile);
+      if (!mob) {
+        mobile.focus();
+        return err.show('شمارهٔ همراه را درست وارد کنید (مانند ۰۹۱۲۳۴۵۶۷۸۹).');
+      }
+      body.mobile = mob;
+      if (v.name) body.name = v.name;
+    }
+    return busy(btn, async () => {
+      try {
+        const r = await api('POST', '/messages', body);
+        form.hidden = true;
+        mount(out, h('div', { class: 'card done' },
+          h('h1', {}, 'پیام شما ثبت شد'),
+          codeBox(r.code, h('p', {}, 'این کد را یادداشت کنید؛ با آن و شمارهٔ همراهتان می‌توانید پیام را پیگیری کنید.')),
+          h('p', { class: 'actions' },
+            mob ? h('a', { class: 'button primary', href: `#/track/${r.code}` }, 'پیگیری همین پیام') : null,
+            h('a', { class: 'button', href: '#/welcome' }, 'بازگشت'))));
+        out.querySelector('.tracking-code').focus?.();
+      } catch (e) {
+        err.show(e.fa);
+      }
+    });
+  });
+  mount(el, form, out);
+}
+
+function timeline(events) {
+  return h('ol', { class: 'timeline' }, events.map((ev) => h('li', {},
+    h('span', { class: 'tl-what' }, EVENTS[ev.event] || ev.event), ' ', when(ev.at))));
+}
+
+function publicView(m, mobile, onChange) {
+  const parts = [
+    h('div', { class: 'msg-head' },
+      h('h2', {}, m.subject),
+      stateBadge(m.state)),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'کد رهگیری'), h('dd', {}, h('span', { dir: 'ltr', class: 'code-inline' }, faCode(m.code))),
+      h('dt', {}, 'نوع'), h('dd', {}, KINDS[m.kind] || m.kind),
+      h('dt', {}, 'ثبت'), h('dd', {}, when(m.created_at)),
+      m.due_at ? [h('dt', {}, 'مهلت پاسخ'), h('dd', {}, when(m.due_at))] : null),
+    h('h3', {}, 'روند رسیدگی'),
+    timeline(m.timeline || []),
+  ];
+  if (m.answer) {
+    parts.push(h('section', { class: 'answer' }, h('h3', {}, 'پاسخ شهرداری'),
+      h('p', { class: 'answer-text' }, m.answer), h('p', { class: 'muted' }, 'تاریخ پاسخ: ', when(m.answered_at))));
+  }
+  if (m.verdict) {
+    parts.push(h('p', { class: 'verdict-given' }, 'نظر شما: ', VERDICTS[m.verdict] || m.verdict,
+      m.rating ? ` — امتیاز ${faDigits(m.rating)} از ۵` : ''));
+  }
+  if (m.can_give_verdict) parts.push(verdictForm(m, mobile, onChange));
+  return h('article', { class: 'card track-result', 'aria-live': 'polite' }, parts);
+}
+
+function verdictForm(m, mobile, onChange) {
+  const err = errorBox();
+  const stars = h('fieldset', { class: 'rating' }, h('legend', {}, 'امتیاز شما به پاسخ (اختیاری)'),
+    [1, 2, 3, 4, 5].map((n) => h('label', { class: 'star' },
+      h('input', { type: 'radio', name: 'rating', value: String(n) }), ' ', faDigits(n))));
+  const accept = h('button', { type: 'button', class: 'primary', 'data-verdict': 'accept' }, 'پاسخ را می‌پذیرم');
+  const object = h('button', { type: 'button', class: 'danger', 'data-verdict': 'object' }, 'به پاسخ اعتراض دارم');
+  const form = h('form', { class: 'verdict', novalidate: true },
+    h('h3', {}, 'نظر شما دربارهٔ پاسخ'),
+    h('p', { class: 'muted' }, 'اگر اعتراض کنید، پیام دوباره برای رسیدگی به واحد مسئول بازمی‌گردد.'),
+    stars, err, h('p', { class: 'actions' }, accept, object));
+  const send = (btn) => busy(btn, async () => {
+    err.show('');
+    const v = formValues(form);
+    const body = { code: m.code, mobile, verdict: btn.dataset.verdict };
+    if (v.rating) body.rating = Number(v.rating);
+    try {
+      onChange(await api('POST', '/track/verdict', body));
+    } catch (e) {
+      err.show(e.fa);
+    }
+  });
+  accept.addEventListener('click', () => send(accept));
+  object.addEventListener('click', () => send(object));
+  return form;
+}
+
+export async function trackPage(el, { params }) {
+  const err = errorBox();
+  const code = faOnBlur(h('input', { name: 'code', inputmode: 'numeric', dir: 'ltr', required: true, autocomplete: 'off', placeholder: '۱۲۳۴۵۶۷۸۹۰' }));
+  if (params[0]) code.value = faDigits(params[0]);
+  const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', required: true, placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
+  const btn = h('button', { type: 'submit', class: 'primary' }, 'پیگیری');
+  const out = h('div', { class: 'track-out' });
+  const form = h('form', { class: 'card narrow', novalidate: true },
+    h('h1', {}, 'پیگیری پیام'),
+    field('کد رهگیری', code, { required: true, hint: 'کد ده‌رقمی که هنگام ثبت پیام دریافت کردید' }),
+    field('شمارهٔ همراه', mobile, { required: true }),
+    err, btn);
+  let mob = null;
+  const show = (m) => mount(out, publicView(m, mob, show));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    err.show('');
+    const c = asciiDigits(code.value).replace(/\s+/g, '');
+    mob = normalizeMobile(mobile.value);
+    if (!/^\d{10}$/.test(c)) {
+      code.focus();
+      return err.show('کد رهگیری ده رقم است.');
+    }
+    if (!mob) {
+      mobile.focus();
+      return err.show('شمارهٔ همراه را درست وارد کنید (مانند ۰۹۱۲۳۴۵۶۷۸۹).');
+    }
+    return busy(btn, async () => {
+      try {
+        show(await api('POST', '/track', { code: c, mobile: mob }));
+      } catch (e) {
+        out.replaceChildren();
+        err.show(e.fa);
+      }
+    });
+  });
+  mount(el, form, out);
+  (params[0] ? mobile : code).focus();
+}
+

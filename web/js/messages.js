@@ -1,0 +1,348 @@
+// messages.js - lists (filters, full-text search, "more" by cursor), the
+// unit's inbox (overdue first) and one message: its facts, the referral
+// timeline, and the actions the reader's role may take in its state.
+
+import { api, qs } from './api.js';
+import {
+  KINDS, STATES, CHANNELS, PRIORITIES, HOPS, REJECT_REASONS, RETURN_REASONS, GRADES, VERDICTS,
+  faDigits, faCode, asciiDigits,
+} from './fa.js';
+import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
+import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
+
+// ---- lists ----
+
+function row(m, umap) {
+  const u = m.unit_id && umap.get(m.unit_id);
+  return h('li', { class: 'msg-row' + (m.overdue ? ' is-overdue' : '') },
+    h('a', { href: '#/m/' + m.code, class: 'msg-link' },
+      h('span', { class: 'msg-subject' }, m.subject),
+      h('span', { class: 'msg-meta' },
+        h('span', { class: 'code-inline', dir: 'ltr' }, faDigits(m.code)), ' · ',
+        KINDS[m.kind] || m.kind, ' · ', CHANNELS[m.channel] || m.channel,
+        u ? [' · ', u.name] : null)),
+    h('span', { class: 'msg-side' },
+      stateBadge(m.state),
+      m.overdue ? h('span', { class: 'badge overdue' }, 'دیرکرد') : null,
+      h('span', { class: 'small muted' }, when(m.created_at, false))));
+}
+
+/**
+ * A paged list under el for the query; returns {reload(query)}.  The "more"
+ * button fetches the next page with the cursor the server gave.
+ */
+export function pagedList(el, emptyText, pageSize = 25) {
+  const ul = h('ul', { class: 'msg-list', 'aria-live': 'polite' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'پیام‌های بیشتر');
+  const status = h('p', { class: 'list-status', role: 'status' });
+  const err = errorBox();
+  mount(el, status, ul, err, h('p', { class: 'more' }, more));
+  let query = {};
+  let cursor = null;
+  let umap = new Map();
+  let seq = 0;
+  let count = 0;
+  const page = async (first) => {
+    const my = ++seq;
+    err.show('');
+    if (first) {
+      ul.replaceChildren();
+      count = 0;
+      cursor = null;
+      status.replaceChildren(loading());
+      more.hidden = true;
+    }
+    try {
+      const r = await api('GET', '/messages' + qs({ ...query, cursor, limit: pageSize }));
+      if (my !== seq) return;
+      for (const m of r.items) ul.append(row(m, umap));
+      count += r.items.length;
+      cursor = r.next_cursor;
+      more.hidden = !cursor;
+      status.replaceChildren(count ? h('span', { class: 'muted small' }, `${faDigits(count)} پیام${cursor ? ' (بیشتر هم هست)' : ''}`) : empty(emptyText));
+    } catch (e) {
+      if (my !== seq) return;
+      status.replaceChildren();
+      err.show(e.fa);
+    }
+  };
+  more.addEventListener('click', () => busy(more, () => page(false)));
+  return {
+    async reload(q) {
+      query = q;
+      umap = await unitMap().catch(() => new Map());
+      await page(true);
+    },
+  };
+}
+
+function filterForm(onChange, all, opts = {}) {
+  const q = h('input', { name: 'q', type: 'search', placeholder: 'واژه‌های عنوان یا متن' });
+  const state = select('state', mapOptions(STATES), { empty: 'همه' });
+  const kind = select('kind', mapOptions(KINDS), { empty: 'همه' });
+  const channel = select('channel', mapOptions(CHANNELS), { empty: 'همه' });
+  const unit = select('unit', unitOptions(all, opts.unitFilter || (() => true)), { empty: 'همه' });
+  const overdue = h('input', { type: 'checkbox', name: 'overdue' });
+  const form = h('form', { class: 'filters card', role: 'search', novalidate: true },
+    field('جست‌وجو', q),
+    field('وضعیت', state), field('نوع', kind), field('راه دریافت', channel), field('واحد', unit),
+    h('label', { class: 'check' }, overdue, ' فقط دیرکردها'),
+    h('button', { type: 'submit', class: 'primary' }, 'جست‌وجو'));
+  const fire = () => {
+    const v = formValues(form);
+    onChange({
+      q: asciiDigits(v.q), state: v.state, kind: v.kind, channel: v.channel, unit: v.unit,
+      overdue: v.overdue ? 'true' : '',
+    });
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    fire();
+  });
+  for (const s of [state, kind, channel, unit, overdue]) s.addEventListener('change', fire);
+  return form;
+}
+
+export async function listPage(el) {
+  const all = await units();
+  const box = h('div', {});
+  const list = pagedList(box, 'پیامی با این شرط‌ها پیدا نشد.');
+  const mine = session.user.unit_id && ['staff', 'manager'].includes(role())
+    ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
+  mount(el, h('h1', {}, 'پیام‌ها'),
+    filterForm((q) => list.reload(q), all, { unitFilter: mine ? (u) => mine.has(u.id) : undefined }),
+    box);
+  await list.reload({});
+}
+
+export async function inboxPage(el) {
+  const all = await units();
+  const unit = all.find((u) => u.id === session.user.unit_id);
+  const overdueBox = h('div', {});
+  const activeBox = h('div', {});
+  const od = pagedList(overdueBox, 'پیام دیرکردی ندارید.');
+  const referred = pagedList(activeBox, 'پیام تازه‌ای ارجاع نشده است.');
+  const progress = h('div', {});
+  const inprog = pagedList(progress, 'پیامی در دست رسیدگی نیست.');
+  const reopenedBox = h('div', {});
+  const reop = pagedList(reopenedBox, 'پیام بازگشایی‌شده‌ای نیست.');
+  mount(el,
+    h('h1', {}, 'کارتابل', unit ? ' — ' + unit.name : ''),
+    h('p', { class: 'muted' }, 'پیام‌هایی که به واحد شما و زیرمجموعه‌هایش ارجاع شده است؛ دیرکردها نخست. همهٔ پیام‌ها در ', h('a', { href: '#/messages' }, 'فهرست پیام‌ها'), '.'),
+    h('section', { class: 'inbox-sec overdue-sec' }, h('h2', {}, 'دیرکرد'), overdueBox),
+    h('section', { class: 'inbox-sec' }, h('h2', {}, 'ارجاع‌شده، در انتظار رسیدگی'), activeBox),
+    h('section', { class: 'inbox-sec' }, h('h2', {}, 'بازگشایی‌شده'), reopenedBox),
+    h('section', { class: 'inbox-sec' }, h('h2', {}, 'در دست رسیدگی'), progress));
+  await Promise.all([
+    od.reload({ overdue: 'true' }),
+    referred.reload({ state: 'referred' }),
+    reop.reload({ state: 'reopened' }),
+    inprog.reload({ state: 'in_progress' }),
+  ]);
+}
+
+// ---- one message ----
+
+function facts(m, umap, cats) {
+  const cat = cats.find((c) => c.id === m.category_id);
+  const u = (id) => (id && umap.get(id) ? umap.get(id).name : '—');
+  const dd = (label, value) => [h('dt', {}, label), h('dd', {}, value)];
+  return h('dl', { class: 'facts' },
+    dd('کد رهگیری', h('span', { class: 'code-inline', dir: 'ltr' }, faCode(m.code))),
+    dd('نوع', KINDS[m.kind] || m.kind),
+    dd('موضوع', cat ? cat.name : '—'),
+    dd('راه دریافت', CHANNELS[m.channel] || m.channel),
+    dd('اولویت', PRIORITIES[m.priority] || m.priority),
+    dd('منطقه', u(m.region_id)),
+    dd('واحد کنونی', u(m.unit_id)),
+    dd('ثبت', when(m.created_at)),
+    dd('مهلت پاسخ', m.due_at ? [when(m.due_at), m.overdue ? h('span', { class: 'badge overdue' }, 'دیرکرد') : null] : '—'),
+    m.answered_at ? dd('پاسخ', when(m.answered_at)) : null,
+    m.closed_at ? dd('بسته شدن', when(m.closed_at)) : null,
+    m.address ? dd('نشانی', m.address) : null,
+    dd('شهروند', m.anonymous ? 'بی‌نام'
+      : m.identity_hidden ? 'محرمانه (هویت برای واحد پنهان است)'
+        : m.citizen ? [m.citizen.name || 'بی‌نام', ' · ', h('span', { dir: 'ltr' }, faDigits(m.citizen.mobile || '')),
+          m.citizen.national_id ? [' · کد ملی ', faDigits(m.citizen.national_id)] : null] : '—'),
+    m.confidential ? dd('محرمانه', 'بله') : null,
+    m.verdict ? dd('نظر شهروند', [VERDICTS[m.verdict], m.rating ? ` — امتیاز ${faDigits(m.rating)} از ۵` : '']) : null,
+    m.grade ? dd('ارزیابی بازرس', [GRADES[m.grade] || m.grade, m.grade_note ? ' — ' + m.grade_note : '']) : null,
+    m.reject_reason ? dd('دلیل رد', REJECT_REASONS[m.reject_reason] || m.reject_reason) : null,
+    m.return_reason ? dd('دلیل برگشت', RETURN_REASONS[m.return_reason] || m.return_reason) : null);
+}
+
+// A hop's reason as the core writes it: "objection", "inspector", or
+// "<return reason>[: note]".
+function reasonText(r) {
+  if (r === 'objection') return 'اعتراض شهروند به پاسخ';
+  if (r === 'inspector') return 'ارزیابی بازرس: پاسخ غیرقابل قبول';
+  const m = r.match(/^([a-z_]+)(?:: ([\s\S]*))?$/);
+  if (m && RETURN_REASONS[m[1]]) return RETURN_REASONS[m[1]] + (m[2] ? ': ' + m[2] : '');
+  return r;
+}
+
+function timeline(m, umap) {
+  const u = (id) => (id && umap.get(id) ? umap.get(id).name : 'مرکز');
+  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' ', when(m.created_at))];
+  for (const r of m.referrals || []) {
+    let what;
+    if (r.kind === 'return') what = `${HOPS.return}: از ${u(r.from_unit)}`;
+    else if (r.kind === 'reopen') what = `${HOPS.reopen}: به ${u(r.to_unit)}`;
+    else what = `${HOPS[r.kind] || r.kind}${r.from_unit ? ' از ' + u(r.from_unit) : ''} به ${u(r.to_unit)}`;
+    items.push(h('li', { class: 'hop hop-' + r.kind },
+      h('span', { class: 'tl-what' }, what), ' ', when(r.at),
+      h('div', { class: 'small muted' },
+        r.actor ? ['به دست ', h('bdi', {}, r.actor)] : null,
+        r.deadline ? [' · مهلت ', when(r.deadline)] : null,
+        r.reason ? [' · ', reasonText(r.reason)] : null)));
+  }
+  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' ', when(m.answered_at)));
+  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' ', when(m.closed_at)));
+  return h('ol', { class: 'timeline' }, items);
+}
+
+// The actions of docs/core.md's table, by role and state.
+function allowed(m) {
+  const r = role();
+  const s = m.state;
+  const a = [];
+  const inUnit = ['referred', 'in_progress', 'reopened'].includes(s);
+  if (r === 'operator') {
+    if (['registered', 'returned', 'referred'].includes(s)) a.push('refer');
+    if (['registered', 'returned'].includes(s)) a.push('reject');
+    if (s === 'answered') a.push('close');
+    if (['answered', 'closed'].includes(s) && !m.verdict) a.push('verdict');
+  }
+  if (r === 'staff' || r === 'manager') {
+    if (['referred', 'reopened'].includes(s)) a.push('start');
+    if (inUnit) a.push('answer', 'return', 'transfer');
+  }
+  if (r === 'inspector') {
+    if (['answered', 'closed'].includes(s)) a.push('grade', 'reopen');
+    if (s === 'answered') a.push('close');
+  }
+  return a;
+}
+
+const ACTION_LABELS = {
+  refer: 'ارجاع', reject: 'رد پیام', close: 'بستن', verdict: 'ثبت نظر شهروند (تلفنی)',
+  start: 'شروع رسیدگی', answer: 'پاسخ', return: 'برگشت به مرکز («مربوط به ما نیست»)',
+  transfer: 'انتقال به واحد دیگر', grade: 'ارزیابی پاسخ', reopen: 'بازگشایی',
+};
+
+async function actionForm(action, m, all, cats, done) {
+  const err = errorBox();
+  const parts = [];
+  const note = (label = 'یادداشت', name = 'note') => field(label, h('textarea', { name, rows: 2 }));
+  switch (action) {
+    case 'refer':
+      parts.push(h('div', { class: 'row3' },
+        field('واحد مسئول', select('unit', unitOptions(all, (u) => !['organisation', 'centre'].includes(u.kind)), { required: true, empty: 'برگزینید…' }), { required: true }),
+        field('موضوع', (() => {
+          const sel = select('category', []);
+          fillGrouped(sel, 'بدون تغییر', categoryGroups(cats, m.kind));
+          return sel;
+        })()),
+        field('مهلت (ساعت)', h('input', { name: 'deadline_hours', inputmode: 'numeric', dir: 'ltr', placeholder: 'پیش‌فرض موضوع' }))),
+      note('توضیح ارجاع', 'reason'));
+      break;
+    case 'reject':
+      parts.push(h('div', { class: 'row2' },
+        field('دلیل رد', select('reason', mapOptions(REJECT_REASONS), { required: true, empty: 'برگزینید…' }), { required: true }),
+        field('کد پیام اصلی (برای تکراری)', h('input', { name: 'duplicate_of', inputmode: 'numeric', dir: 'ltr' }))),
+      note());
+      break;
+    case 'answer':
+      parts.push(field('متن پاسخ به شهروند', h('textarea', { name: 'answer', rows: 5, required: true }), { required: true, hint: 'این پاسخ برای شهروند پیامک می‌شود.' }));
+      break;
+    case 'return':
+      parts.push(field('دلیل', select('reason', mapOptions(RETURN_REASONS), { required: true, value: 'not_ours' }), { required: true }), note());
+      break;
+    case 'transfer': {
+      const mine = new Set(subtree(all, session.user.unit_id).map((u) => u.id));
+      parts.push(field('واحد مقصد (در زیرمجموعهٔ شما)', select('unit', unitOptions(all, (u) => mine.has(u.id) && u.id !== m.unit_id), { required: true, empty: 'برگزینید…' }), { required: true }),
+        note('دلیل انتقال', 'reason'));
+      break;
+    }
+    case 'grade':
+      parts.push(field('ارزیابی', select('grade', mapOptions(GRADES), { required: true, empty: 'برگزینید…' }), { required: true }),
+        note(),
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'reopen' }), ' بازگشایی و بازگرداندن به واحد (فقط با ارزیابی غیرقابل قبول)'));
+      break;
+    case 'reopen':
+      parts.push(note('دلیل بازگشایی'));
+      break;
+    case 'verdict':
+      parts.push(field('نظر شهروند', select('verdict', mapOptions(VERDICTS), { required: true, empty: 'برگزینید…' }), { required: true }),
+        field('امتیاز (۱ تا ۵، اختیاری)', h('input', { name: 'rating', inputmode: 'numeric', dir: 'ltr' })));
+      break;
+    default:
+      break;
+  }
+  const btn = h('button', { type: 'submit', class: action === 'reject' ? 'danger' : 'primary' }, ACTION_LABELS[action]);
+  const form = h('form', { class: 'action-form', novalidate: true, 'data-action': action }, parts, err, h('p', { class: 'actions' }, btn));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    err.show('');
+    const v = formValues(form);
+    const body = { version: m.version };
+    for (const [k, val] of Object.entries(v)) {
+      if (val === '' || val === false) continue;
+      if (k === 'deadline_hours' || k === 'rating') {
+        const n = Number(asciiDigits(val));
+        if (!Number.isInteger(n) || n < 1) return err.show('عدد درستی وارد کنید.');
+        body[k] = n;
+      } else if (k === 'duplicate_of') {
+        body[k] = asciiDigits(val).replace(/\s+/g, '');
+      } else body[k] = val;
+    }
+    for (const el of form.querySelectorAll('[required]')) {
+      if (!el.value) {
+        el.focus();
+        return err.show('خانه‌های ستاره‌دار را پر کنید.');
+      }
+    }
+    return busy(btn, async () => {
+      try {
+        await api('POST', `/messages/${m.code}/${action}`, body);
+        flash(`«${ACTION_LABELS[action]}» انجام شد.`);
+        done();
+      } catch (e) {
+        err.show(e.fa);
+      }
+    });
+  });
+  return form;
+}
+
+export async function messagePage(el, { params }) {
+  const code = params[0];
+  const [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
+  const umap = new Map(all.map((u) => [u.id, u]));
+  const acts = allowed(m);
+  const panel = h('div', { class: 'action-panel' });
+  const reload = () => messagePage(el, { params });
+  const buttons = acts.map((a) => {
+    const b = h('button', { type: 'button', class: 'secondary', 'data-action': a, 'aria-expanded': 'false' }, ACTION_LABELS[a]);
+    b.addEventListener('click', async () => {
+      for (const o of buttons) o.setAttribute('aria-expanded', String(o === b));
+      mount(panel, await actionForm(a, m, all, cats, reload));
+      const first = panel.querySelector('select, input, textarea, button[type=submit]');
+      if (first) first.focus();
+    });
+    return b;
+  });
+  mount(el,
+    h('p', { class: 'crumbs' }, h('a', { href: role() === 'operator' ? '#/desk' : (['staff', 'manager'].includes(role()) ? '#/inbox' : '#/messages') }, '→ بازگشت')),
+    h('article', { class: 'card message' },
+      h('div', { class: 'msg-head' }, h('h1', {}, m.subject), stateBadge(m.state)),
+      h('p', { class: 'msg-body' }, m.body),
+      facts(m, umap, cats),
+      m.answer ? h('section', { class: 'answer' }, h('h2', {}, 'پاسخ'), h('p', { class: 'answer-text' }, m.answer)) : null),
+    h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
+    acts.length
+      ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
+        h('h2', { id: 'act-title' }, 'اقدام'), h('div', { class: 'action-buttons' }, buttons), panel)
+      : null);
+}
+
