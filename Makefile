@@ -92,7 +92,7 @@ bootstrap:
 
 # The suite runs under ASan and UBSan; tests/run prints "N passed, N failed".
 test: bootstrap
-	@$(MAKE) --no-print-directory SAN=1 tests
+	@$(MAKE) --no-print-directory -j$$(nproc) SAN=1 tests
 	@tests/run build/asan
 
 run: bootstrap

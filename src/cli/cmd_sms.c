@@ -26,13 +26,22 @@ const char cmd_sms_usage[] =
 	"Hand an inbound SMS to the core (what an SMS gateway calls): 31 or 33\n"
 	"from a citizen is the verdict (accept, object) on their latest answered\n"
 	"message; any other text registers a new message on the SMS channel.\n"
-	"Prints 'verdict CODE STATE' or 'registered CODE'.\n";
+	"Prints 'verdict CODE STATE' or 'registered CODE'.\n"
+	"\n"
+	"usage: hamgan sms list [--limit N] [--db PATH]   the newest outbox rows\n";
 
 static const char send_usage[] =
 	"usage: hamgan sms send --command PROGRAM [--loop] [--interval SECONDS] [--db PATH]\n";
 
 static const char receive_usage[] =
 	"usage: hamgan sms receive --from NUMBER --text TEXT [--db PATH]\n";
+
+static const char list_usage[] =
+	"usage: hamgan sms list [--limit N] [--db PATH]\n"
+	"\n"
+	"The newest outbox rows: id, number, state, attempts, next try, sent,\n"
+	"last error.  A row stuck in 'sending' was claimed by a sender that died:\n"
+	"it is never resent automatically.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -124,9 +133,46 @@ static int sms_receive_cmd(int argc, char **argv)
 	return rc;
 }
 
+static int sms_list_cmd(int argc, char **argv)
+{
+	const char *db = CLI_DB_DEFAULT, *limit = "50", *pos[1];
+	const struct cli_opt opts[] = {
+		{ "--db", &db, NULL }, { "--limit", &limit, NULL }, { NULL, NULL, NULL },
+	};
+	struct sms *list = NULL;
+	struct core c;
+	struct err err;
+	char t1[80], t2[80];
+	int64_t max;
+	size_t n = 0, i;
+	int rc, npos;
+
+	rc = cli_parse("hamgan sms list", argc, argv, opts, pos, 0, 0, &npos);
+	if (rc != EXIT_OK)
+		return rc;
+	if (num_parse(limit, 1, 1000, &max) < 0)
+		return cli_usage_error("hamgan sms list", "--limit must be 1..1000");
+	rc = cli_core_open(&c, db, false);
+	if (rc != EXIT_OK)
+		return rc;
+	err_clear(&err);
+	if (sms_list(&c, (size_t)max, &list, &n, &err) < 0)
+		rc = cli_fail("%s", err.msg);
+	for (i = 0; i < n; i++)
+		printf("%lld\t%s\t%s\t%d\t%s\t%s\t%s\n", (long long)list[i].id, list[i].to,
+		       sms_state_name(list[i].state), list[i].attempts,
+		       cli_time(list[i].next_at, t1, sizeof(t1)),
+		       cli_time(list[i].sent_at, t2, sizeof(t2)),
+		       list[i].last_error[0] ? list[i].last_error : "-");
+	free(list);
+	core_close(&c);
+	return rc;
+}
+
 static const struct cli_cmd sms_cmds[] = {
 	{ "send", sms_send_cmd, "send the due SMS", send_usage },
 	{ "receive", sms_receive_cmd, "take an inbound SMS", receive_usage },
+	{ "list", sms_list_cmd, "list the outbox", list_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

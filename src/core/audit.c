@@ -6,6 +6,7 @@
  * actor, action, msg_id, payload and at, each as a netstring "LEN:BYTES,"
  * (so no field can run into the next), hashed with BLAKE2b-256.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +68,9 @@ int audit_append(struct core *c, const struct actor *a, const char *action, int6
 
 	if (payload && strlen(payload) > CAP_AUDIT_PAYLOAD)
 		return err_set(err, ERR_TOOBIG, "", "audit payload too large");
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		abort();
+	e = &c->scratch->audit;
+	memset(e, 0, offsetof(struct audit_entry, payload));
+	e->payload[0] = '\0';
 	rc = OPS(c)->audit_tail(c->st, &seq, e->prev_hash, err);
 	if (rc < 0)
 		goto out;
@@ -84,7 +85,6 @@ int audit_append(struct core *c, const struct actor *a, const char *action, int6
 	audit_hash(e, e->hash);
 	rc = OPS(c)->audit_insert(c->st, e, err);
 out:
-	free(e);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "base/mem.h"
 #include "base/str.h"
 #include "core/core_int.h"
 
@@ -39,9 +40,12 @@ int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err 
 	if (sodium_init() < 0)
 		return err_set(err, ERR_IO, "", "cannot initialise libsodium");
 	rc = store_open(&c->st, dsn, (flags & CORE_CREATE) ? STORE_CREATE : 0, err);
-	if (rc < 0)
+	if (rc < 0) {
 		c->st = NULL;
-	return rc;
+		return rc;
+	}
+	c->scratch = xcalloc(1, sizeof(*c->scratch));
+	return 0;
 }
 
 int core_open(struct core *c, const char *dsn, struct err *err)
@@ -54,6 +58,8 @@ void core_close(struct core *c)
 	if (c->st)
 		OPS(c)->close(c->st);
 	c->st = NULL;
+	free(c->scratch);
+	c->scratch = NULL;
 }
 
 int core_schema_version(struct core *c, int *have, int *want, struct err *err)

@@ -29,6 +29,7 @@
 #include "base/err.h"
 
 struct store;
+struct core_scratch;	/* per-core work space (core_int.h) */
 
 struct core_config {
 	int default_deadline_hours;	/* when a message has no category: 72 */
@@ -46,6 +47,7 @@ struct core {
 	struct store *st;
 	struct core_config cfg;
 	int64_t fixed_now;	/* non-zero: the clock (tests, demo) */
+	struct core_scratch *scratch;	/* big records reused across calls */
 };
 
 enum core_open_flags {

@@ -10,8 +10,21 @@
 #include "base/err.h"
 #include "core/actor.h"
 #include "core/core.h"
+#include "core/audit.h"
 #include "core/msg.h"
 #include "store/store.h"
+
+/*
+ * Records too big for the stack, allocated once per core so a transition
+ * does not churn the heap (each is ~16 KiB).  Who uses which: transition()
+ * before/after; msg_register reg/other; audit_append audit.  No function
+ * holding one calls another that uses the same one.
+ */
+struct core_scratch {
+	struct msg before, after;
+	struct msg reg, other;
+	struct audit_entry audit;
+};
 
 /* The store's op table: OPS(c)->unit_get(c->st, ...). */
 #define OPS(c) ((c)->st->ops)

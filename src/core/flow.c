@@ -276,9 +276,8 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 			if (!x->duplicate_of || x->duplicate_of == m->id)
 				return err_set(err, ERR_INVALID, "duplicate_of", "a duplicate names "
 					       "another message");
-			other = xmalloc(sizeof(*other));
+			other = &c->scratch->other;
 			rc = OPS(c)->msg_get(c->st, x->duplicate_of, other, err);
-			free(other);
 			if (rc == ERR_NOTFOUND)
 				return err_set(err, ERR_INVALID, "duplicate_of", "no such message");
 			if (rc < 0)
@@ -329,8 +328,8 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 		      struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct msg *before = xmalloc(sizeof(*before));
-	struct msg *after = xmalloc(sizeof(*after));
+	struct msg *before = &c->scratch->before;
+	struct msg *after = &c->scratch->after;
 	char action[CAP_CODE];
 	bool in_scope = false;
 	int rc = core_begin(c, err);
@@ -396,8 +395,6 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 fail:
 	core_rollback(c);
 out:
-	free(before);
-	free(after);
 	buf_release(&p);
 	return rc;
 }

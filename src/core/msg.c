@@ -404,13 +404,14 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		 struct msg *out, struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct msg *m = xcalloc(1, sizeof(*m));
+	struct msg *m = &c->scratch->reg;
 	struct category cat;
 	struct citizen ci;
 	struct unit centre;
 	char *search = NULL;
 	int rc, tries;
 
+	memset(m, 0, sizeof(*m));
 	rc = msg_new_check(c, in, &cat, err);
 	if (rc == 0)
 		rc = register_allowed(c, a, in, err);
@@ -434,15 +435,13 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	}
 	/* unique, random tracking codes: retry the rare collision */
 	for (tries = 0;; tries++) {
-		struct msg *other = xmalloc(sizeof(*other));
+		struct msg *other = &c->scratch->other;
 
 		if (tracking_code_new(m->code) < 0) {
-			free(other);
 			rc = err_set(err, ERR_IO, "", "no randomness for a tracking code");
 			goto fail;
 		}
 		rc = OPS(c)->msg_get_by_code(c->st, m->code, other, NULL);
-		free(other);
 		if (rc == ERR_NOTFOUND)
 			break;
 		if (rc < 0 && rc != ERR_NOTFOUND) {
@@ -502,7 +501,6 @@ fail:
 	core_rollback(c);
 out:
 	free(search);
-	free(m);
 	buf_release(&p);
 	return rc;
 }

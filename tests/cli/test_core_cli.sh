@@ -94,6 +94,13 @@ chmod +x "$T_TMP/send.sh"
 t_run "sms send" 0 "sent 1, failed 0" "$HAMGAN" sms send --command "$T_TMP/send.sh" --db "$DB"
 t_grep "the command got the number and the Persian text" "^09121234567\|همگان: پیام شما ثبت شد" "$T_TMP/sent.log"
 t_run "sms send again sends nothing" 0 "sent 0, failed 0" "$HAMGAN" sms send --command "$T_TMP/send.sh" --db "$DB"
+"$HAMGAN" sms receive --from 09351234567 --text "درخواست جمع‌آوری زباله" --db "$DB" >/dev/null
+timeout -s TERM 3 "$HAMGAN" sms send --command "$T_TMP/send.sh" --loop --interval 1 --db "$DB" >"$T_TMP/loop" 2>&1
+t_grep "sms send --loop sends and stops on SIGTERM" "^sent 1, failed 0$" "$T_TMP/loop"
+t_eq "the loop sent the new row once" "$(grep -c '^09351234567|' "$T_TMP/sent.log")" "1"
+"$HAMGAN" sms list --db "$DB" >"$T_TMP/outbox"
+t_grep "sms list shows the sent rows" "^[0-9]+	09351234567	sent	1	" "$T_TMP/outbox"
+t_exit "sms list with a bad limit" 2 "$HAMGAN" sms list --limit 0 --db "$DB"
 t_exit "sms send needs --command" 2 "$HAMGAN" sms send --db "$DB"
 t_exit "sms send with a bad interval" 2 "$HAMGAN" sms send --command x --interval 0 --db "$DB"
 
@@ -109,7 +116,7 @@ t_eq "no entry was lost" "$(count audit)" "$n"
 # -h everywhere
 for c in "init" "user add" "user list" "user passwd" "user disable" "unit import" "unit list" \
 	"category import" "category list" "message show" "message refer" "overdue" "audit verify" \
-	"sms send" "sms receive"; do
+	"sms send" "sms receive" "sms list"; do
 	# shellcheck disable=SC2086
 	t_exit "$c -h" 0 "$HAMGAN" $c -h
 done

@@ -13,7 +13,10 @@
 #include "core/citizen.h"
 #include "core/csv.h"
 #include "core/core_int.h"
+#include "core/live.h"
 #include "core/search.h"
+#include "core/sms.h"
+#include "fa/text.h"
 
 static int setup(void **state)
 {
@@ -516,6 +519,111 @@ static void citizen_lookup(void **state)
 	free(r);
 }
 
+/* Every entry point refuses bad input with a clear error and writes nothing. */
+static void bad_input_everywhere_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	char before[1024], after[1024], token[SESSION_TOKEN_HEX + 1];
+	struct live_session ls;
+	struct category cat;
+	struct user u;
+	struct unit un;
+	struct actor who;
+	struct err err;
+	int64_t retry;
+	int what;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+	fx_counts(f, before, sizeof(before));
+
+	memset(&un, 0, sizeof(un));
+	snprintf(un.code, sizeof(un.code), "bad code");
+	snprintf(un.name, sizeof(un.name), "x");
+	assert_int_equal(unit_add(&f->c, &f->sys, &un, &err), ERR_INVALID);
+	assert_string_equal(err.field, "code");
+	snprintf(un.code, sizeof(un.code), "region-12");
+	assert_int_equal(unit_add(&f->c, &f->sys, &un, &err), ERR_CONFLICT);
+	snprintf(un.code, sizeof(un.code), "orphan");
+	un.parent_id = 9999;
+	assert_int_equal(unit_add(&f->c, &f->sys, &un, &err), ERR_INVALID);
+	un.parent_id = 0;
+	un.name[0] = '\0';
+	assert_int_equal(unit_add(&f->c, &f->sys, &un, &err), ERR_INVALID);
+	assert_int_equal(unit_add(&f->c, &f->s12, &un, &err), ERR_DENIED);
+
+	memset(&cat, 0, sizeof(cat));
+	snprintf(cat.code, sizeof(cat.code), "new");
+	snprintf(cat.name, sizeof(cat.name), "جدید");
+	cat.deadline_hours = 24;
+	cat.kinds = 0;
+	assert_int_equal(category_add(&f->c, &f->sys, &cat, &err), ERR_INVALID);
+	cat.kinds = CATEGORY_ALL_KINDS;
+	cat.deadline_hours = CAP_DEADLINE_HOURS + 1;
+	assert_int_equal(category_add(&f->c, &f->sys, &cat, &err), ERR_INVALID);
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.username, sizeof(u.username), "Bad Name");
+	u.role = ROLE_OPERATOR;
+	assert_int_equal(user_add(&f->c, &f->sys, &u, "password-123", &err), ERR_INVALID);
+	snprintf(u.username, sizeof(u.username), "fine");
+	u.role = ROLE_SYSTEM;
+	assert_int_equal(user_add(&f->c, &f->sys, &u, "password-123", &err), ERR_INVALID);
+	u.role = ROLE_OPERATOR;
+	u.unit_id = 9999;
+	assert_int_equal(user_add(&f->c, &f->sys, &u, "password-123", &err), ERR_INVALID);
+	assert_int_equal(user_set_password(&f->c, &f->sys, "nobody", "password-123", &err),
+			 ERR_NOTFOUND);
+	assert_int_equal(user_disable(&f->c, &f->op, "s12", &err), ERR_DENIED);
+	assert_int_equal(session_revoke(&f->c, "not-a-token", &err), ERR_NOTFOUND);
+	/* an over-long password is refused before anything is hashed or stored */
+	{
+		char *big = malloc(CAP_PASSWORD + 2);
+
+		memset(big, 'p', CAP_PASSWORD + 1);
+		big[CAP_PASSWORD + 1] = '\0';
+		assert_int_equal(user_login(&f->c, "op", big, "", token, &who, &retry, &err), ERR_AUTH);
+		free(big);
+	}
+
+	memset(&ls, 0, sizeof(ls));
+	ls.unit_id = f->r12;
+	ls.host_user_id = f->m12.user_id;
+	ls.starts_at = FX_T0;
+	ls.ends_at = FX_T0 + 3600;
+	assert_int_equal(live_create(&f->c, &f->adm, &ls, &err), ERR_INVALID);	/* no title */
+	snprintf(ls.title, sizeof(ls.title), "جلسه");
+	ls.ends_at = FX_T0 + 48 * 3600;
+	assert_int_equal(live_create(&f->c, &f->adm, &ls, &err), ERR_INVALID);
+
+	assert_int_equal(sms_inbound(&f->c, "not a number", "31", &what, m, &err), ERR_INVALID);
+	assert_int_equal(sms_inbound(&f->c, FX_MOBILE, "  \n ", &what, m, &err), ERR_INVALID);
+	assert_int_equal(msg_get_by_code(&f->c, &f->op, "12345", m, &err), ERR_INVALID);
+	assert_int_equal(msg_get_by_code(&f->c, &f->op, "'; DROP TABLE messages; --", m, &err),
+			 ERR_INVALID);
+
+	fx_counts(f, after, sizeof(after));
+	assert_string_equal(before, after);
+	free(m);
+}
+
+static void code_in_persian_digits(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m)), *r = calloc(1, sizeof(*r));
+	struct buf b = BUF_INIT(64);
+	struct err err;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+	fa_digits(m->code, strlen(m->code), DIGITS_PERSIAN, &b);
+	assert_int_equal(msg_get_by_code(&f->c, &f->op, b.data, r, &err), 0);
+	assert_int_equal(r->id, m->id);
+	assert_int_equal(msg_get_for_citizen(&f->c, b.data, "۰۹۱۲۱۲۳۴۵۶۷", r, &err), 0);
+	buf_release(&b);
+	free(m);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +640,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_tamper_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(confidential_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizen_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_input_everywhere_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(code_in_persian_digits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "core_fixture.h"
 #include "core/sms.h"
 
@@ -496,6 +498,104 @@ static void overdue_is_derived(void **state)
 	free(b);
 }
 
+/* ---- several cores (one per thread) on one database ---- */
+
+#define RACERS 4
+
+struct racer {
+	struct fx *f;
+	struct actor who;
+	int64_t msg_id, version;
+	int rc, registered;
+};
+
+static void *race_answer(void *arg)
+{
+	struct racer *r = arg;
+	struct core c;
+	struct err err;
+
+	if (core_open(&c, r->f->path, &err) < 0) {
+		r->rc = 999;
+		return NULL;
+	}
+	r->rc = msg_answer(&c, &r->who, r->msg_id, r->version, "پاسخ همزمان", NULL, &err);
+	core_close(&c);
+	return NULL;
+}
+
+static void *race_register(void *arg)
+{
+	struct racer *r = arg;
+	struct msg_new in;
+	struct core c;
+	struct err err;
+	int i;
+
+	if (core_open(&c, r->f->path, &err) < 0) {
+		r->rc = 999;
+		return NULL;
+	}
+	memset(&in, 0, sizeof(in));
+	in.channel = CHANNEL_PHONE;
+	in.kind = KIND_CRITICISM;
+	in.subject = "همزمان";
+	in.body = "ثبت همزمان";
+	in.mobile = FX_MOBILE;
+	for (i = 0; i < 25; i++) {
+		r->rc = msg_register(&c, &r->f->op, &in, NULL, &err);
+		if (r->rc < 0)
+			break;
+		r->registered++;
+	}
+	core_close(&c);
+	return NULL;
+}
+
+static void concurrent_writers(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct racer r[RACERS];
+	pthread_t th[RACERS];
+	struct err err;
+	int64_t count, bad;
+	int i, ok = 0, conflict = 0;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	/* four staff answer the same version at once: exactly one wins */
+	for (i = 0; i < RACERS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].f = f;
+		r[i].who = i % 2 ? f->s12 : f->m12;
+		r[i].msg_id = m->id;
+		r[i].version = m->version;
+		assert_int_equal(pthread_create(&th[i], NULL, race_answer, &r[i]), 0);
+	}
+	for (i = 0; i < RACERS; i++) {
+		pthread_join(th[i], NULL);
+		ok += r[i].rc == 0;
+		conflict += r[i].rc == ERR_CONFLICT;
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(conflict, RACERS - 1);
+	/* concurrent registrations keep the audit chain whole */
+	for (i = 0; i < RACERS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].f = f;
+		assert_int_equal(pthread_create(&th[i], NULL, race_register, &r[i]), 0);
+	}
+	for (i = 0; i < RACERS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(r[i].rc, 0);
+		assert_int_equal(r[i].registered, 25);
+	}
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	assert_int_equal(fx_count(f, "messages"), 1 + RACERS * 25);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +608,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reject_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(overdue_is_derived, setup, teardown),
+		cmocka_unit_test_setup_teardown(concurrent_writers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
