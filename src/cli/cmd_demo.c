@@ -114,9 +114,12 @@ int cmd_demo(int argc, char **argv)
 			force = true;
 			continue;
 		}
-		if ((m = cli_opt_value(argc, argv, &i, "--db", &db)) == 0 &&
-		    (m = cli_opt_value(argc, argv, &i, "--messages", &messages)) == 0 &&
-		    (m = cli_opt_value(argc, argv, &i, "--seed", &seed)) == 0)
+		m = cli_opt_value(argc, argv, &i, "--db", &db);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--messages", &messages);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--seed", &seed);
+		if (m == 0)
 			return cli_usage_error("hamgan demo", "unknown option '%s'", a);
 		if (m < 0)
 			return cli_usage_error("hamgan demo", "option '%s' needs a value", a);

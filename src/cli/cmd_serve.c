@@ -25,7 +25,7 @@ const char cmd_serve_usage[] =
 	"Serve the JSON API under /api/v1 and the web app from the web root.\n"
 	"Settings, each overriding the one before: defaults, the [server] section\n"
 	"of --config FILE, HAMGAN_* environment variables, flags.  --set takes any\n"
-	"setting by name (listen, db, web_root, sms_secret, threads,\n"
+	"setting by name (listen, db, web_root, sms_secret, trusted_proxy, threads,\n"
 	"max_connections, max_per_ip, max_body, idle_timeout, secure_cookies,\n"
 	"login_rate, track_rate); see docs/config.md.  Port 0 picks a free port.\n"
 	"Prints \"listening on http://ADDR:PORT\" once ready; SIGTERM or SIGINT\n"

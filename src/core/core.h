@@ -48,6 +48,11 @@ struct core {
 	struct core_config cfg;
 	int64_t fixed_now;	/* non-zero: the clock (tests, demo) */
 	struct core_scratch *scratch;	/* big records reused across calls */
+	/* Tracking-code source: NULL is the kernel's randomness (fa's
+	 * tracking_code_new); the demo sets a seeded one so that a seed makes
+	 * the same codes.  Returns 0 or a negative ERR_*. */
+	int (*code_new)(void *ctx, char out[11]);
+	void *code_ctx;
 };
 
 enum core_open_flags {

@@ -491,7 +491,10 @@ enum phase {
 };
 
 /* Region 12 quota paths (docs/demo.md); QP_FREE for every other message. */
-enum qpath { QP_FREE = 0, QP_UNANSWERED, QP_NONE, QP_V_OK, QP_V_OBJ_OK, QP_G_OK, QP_G_BAD };
+enum qpath {
+	QP_FREE = 0, QP_UNANSWERED, QP_NONE, QP_V_OK, QP_V_OBJ_OK, QP_G_OK, QP_G_BAD,
+	QP_OBJ_OPEN	/* answered, objected to, reopened, not answered again */
+};
 
 enum { W_NONE = 0, W_1398, W_1399 };	/* the two shaped windows */
 
@@ -544,6 +547,7 @@ struct gen {
 	const struct demo_opts *o;
 	struct demo_result *res;
 	uint64_t seed;
+	uint64_t code_rng;	/* the tracking codes' own stream */
 	struct err *err;
 
 	struct gunit *units;
@@ -623,17 +627,20 @@ static int setup_units(struct gen *g)
 		total += regions[r].districts;
 	g->units = xcalloc((size_t)total, sizeof(*g->units));
 
-	if ((rc = add_unit(g, "tehran", "شهرداری تهران", UNIT_ORGANISATION, -1, -1)) < 0)
+	rc = add_unit(g, "tehran", "شهرداری تهران", UNIT_ORGANISATION, -1, -1);
+	if (rc < 0)
 		return rc;
 	g->u_root = rc;
-	if ((rc = add_unit(g, "centre-1888", "مرکز نظارت همگانی ۱۸۸۸", UNIT_CENTRE, g->u_root,
-			   -1)) < 0)
+	rc = add_unit(g, "centre-1888", "مرکز نظارت همگانی ۱۸۸۸", UNIT_CENTRE, g->u_root,
+	      -1);
+	if (rc < 0)
 		return rc;
 	g->u_centre = rc;
 	for (d = 0; d < DEPT_COUNT; d++) {
 		int parent = depts[d].parent < 0 ? g->u_root : g->u_dept[depts[d].parent];
 
-		if ((rc = add_unit(g, depts[d].code, depts[d].name, UNIT_DEPARTMENT, parent, -1)) < 0)
+		rc = add_unit(g, depts[d].code, depts[d].name, UNIT_DEPARTMENT, parent, -1);
+		if (rc < 0)
 			return rc;
 		g->u_dept[d] = rc;
 		g->units[rc].staff = DEMO_REGIONS + d;
@@ -771,46 +778,61 @@ static int setup_users(struct gen *g)
 	char uname[CAP_CODE];
 	int i, rc;
 
-	if ((rc = add_user(g, &g->admin, "admin", "مدیر سامانه", ROLE_ADMIN, -1, true)) < 0 ||
-	    (rc = add_user(g, &g->ops[0], "operator", "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR,
-			   g->u_centre, true)) < 0 ||
-	    (rc = add_user(g, &g->insp[0], "inspector", "بازرس سازمان بازرسی", ROLE_INSPECTOR,
-			   g->u_dept[DEPT_INSPECTION], true)) < 0 ||
-	    (rc = add_user(g, &g->mayor, "mayor", "شهردار تهران", ROLE_MANAGER, g->u_root,
-			   true)) < 0 ||
-	    (rc = add_user(g, &g->mgr[R12], "manager12", "شهردار منطقه ۱۲", ROLE_MANAGER,
-			   g->u_region[R12], true)) < 0 ||
-	    (rc = add_user(g, &g->staff[R12], "staff12", "کارشناس پاسخگویی منطقه ۱۲",
-			   ROLE_STAFF, g->u_region[R12], true)) < 0)
-		return rc;
+	static const struct {
+		const char *username, *name;
+		enum role role;
+	} printed[] = {
+		{ "admin", "مدیر سامانه", ROLE_ADMIN },
+		{ "operator", "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR },
+		{ "inspector", "بازرس سازمان بازرسی", ROLE_INSPECTOR },
+		{ "mayor", "شهردار تهران", ROLE_MANAGER },
+		{ "manager12", "شهردار منطقه ۱۲", ROLE_MANAGER },
+		{ "staff12", "کارشناس پاسخگویی منطقه ۱۲", ROLE_STAFF },
+	};
+	struct user *who[] = { &g->admin, &g->ops[0], &g->insp[0], &g->mayor, &g->mgr[R12],
+			       &g->staff[R12] };
+	const int unit[] = { -1, g->u_centre, g->u_dept[DEPT_INSPECTION], g->u_root,
+			     g->u_region[R12], g->u_region[R12] };
+
+	for (i = 0; i < DEMO_LOGINS; i++) {
+		rc = add_user(g, who[i], printed[i].username, printed[i].name, printed[i].role,
+			      unit[i], true);
+		if (rc < 0)
+			return rc;
+	}
 	for (i = 1; i < NOPS; i++) {
 		snprintf(uname, sizeof(uname), "operator%d", i + 1);
-		if ((rc = add_user(g, &g->ops[i], uname, "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR,
-				   g->u_centre, false)) < 0)
+		rc = add_user(g, &g->ops[i], uname, "کارشناس مرکز ۱۸۸۸", ROLE_OPERATOR,
+	      g->u_centre, false);
+		if (rc < 0)
 			return rc;
 	}
 	for (i = 1; i < NINSP; i++) {
 		snprintf(uname, sizeof(uname), "inspector%d", i + 1);
-		if ((rc = add_user(g, &g->insp[i], uname, "بازرس سازمان بازرسی", ROLE_INSPECTOR,
-				   g->u_dept[DEPT_INSPECTION], false)) < 0)
+		rc = add_user(g, &g->insp[i], uname, "بازرس سازمان بازرسی", ROLE_INSPECTOR,
+	      g->u_dept[DEPT_INSPECTION], false);
+		if (rc < 0)
 			return rc;
 	}
 	for (i = 0; i < DEMO_REGIONS; i++) {
 		if (i == R12)
 			continue;
 		snprintf(uname, sizeof(uname), "staff-region-%02d", i + 1);
-		if ((rc = add_user(g, &g->staff[i], uname, "کارشناس پاسخگویی منطقه", ROLE_STAFF,
-				   g->u_region[i], false)) < 0)
+		rc = add_user(g, &g->staff[i], uname, "کارشناس پاسخگویی منطقه", ROLE_STAFF,
+	      g->u_region[i], false);
+		if (rc < 0)
 			return rc;
 		snprintf(uname, sizeof(uname), "manager-region-%02d", i + 1);
-		if ((rc = add_user(g, &g->mgr[i], uname, "شهردار منطقه", ROLE_MANAGER,
-				   g->u_region[i], false)) < 0)
+		rc = add_user(g, &g->mgr[i], uname, "شهردار منطقه", ROLE_MANAGER,
+	      g->u_region[i], false);
+		if (rc < 0)
 			return rc;
 	}
 	for (i = 0; i < DEPT_COUNT; i++) {
 		snprintf(uname, sizeof(uname), "staff-%s", depts[i].code);
-		if ((rc = add_user(g, &g->staff[DEMO_REGIONS + i], uname, depts[i].name,
-				   ROLE_STAFF, g->u_dept[i], false)) < 0)
+		rc = add_user(g, &g->staff[DEMO_REGIONS + i], uname, depts[i].name,
+	      ROLE_STAFF, g->u_dept[i], false);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
@@ -1194,7 +1216,7 @@ static long round_l(double x)
 static void plan_region12_paths(struct gen *g, int w)
 {
 	int32_t *set = xcalloc(g->n, sizeof(int32_t)), *ident, *anon;
-	size_t n = 0, i, a, e, bad, graded, voted, ni = 0, nz = 0, k;
+	size_t n = 0, i, a, e_ans, r, e, bad, bad_ans, graded, voted, ni = 0, nz = 0, k;
 	uint64_t rs = rnd_stream(g->seed, 4, (uint64_t)w);
 
 	for (i = 0; i < g->n; i++)
@@ -1202,8 +1224,33 @@ static void plan_region12_paths(struct gen *g, int w)
 			set[n++] = (int32_t)i;
 	shuffle(&rs, set, n);
 	a = (size_t)round_l(shape[w].answered * (double)n);
-	for (i = a; i < n; i++)
-		g->m[set[i]].qpath = QP_UNANSWERED;
+	/* Quotas (docs/demo.md): e evaluated = e_ans among the answered plus
+	 * r unanswered ones whose answer the citizen objected to (reopened,
+	 * never answered again: evaluated, not acceptable); bad = e -
+	 * round(acceptable * e), of which r are those objections and the rest
+	 * inspector grades. */
+	e_ans = (size_t)round_l(shape[w].evaluated * (double)a);
+	r = (size_t)round_l(0.3 * (1.0 - shape[w].acceptable) * (double)e_ans);
+	for (;;) {
+		size_t idents = 0;
+
+		for (i = a; i < n; i++)
+			idents += g->m[set[i]].citizen >= 0;
+		if (r > idents)
+			r = idents;
+		e = e_ans + r;
+		bad = e - (size_t)round_l(shape[w].acceptable * (double)e);
+		if (r <= bad)
+			break;
+		r = bad;
+	}
+	bad_ans = bad - r;
+	for (i = a, k = 0; i < n; i++) {
+		struct dm *m = &g->m[set[i]];
+
+		m->qpath = (k < r && m->citizen >= 0) ? QP_OBJ_OPEN : QP_UNANSWERED;
+		k += m->qpath == QP_OBJ_OPEN;
+	}
 	ident = xcalloc(a + 1, sizeof(int32_t));
 	anon = xcalloc(a + 1, sizeof(int32_t));
 	for (i = 0; i < a; i++) {
@@ -1212,12 +1259,10 @@ static void plan_region12_paths(struct gen *g, int w)
 		else
 			anon[nz++] = set[i];
 	}
-	e = (size_t)round_l(shape[w].evaluated * (double)a);
-	bad = e - (size_t)round_l(shape[w].acceptable * (double)e);
-	graded = (size_t)round_l(shape[w].graded * (double)e);
-	if (graded < bad)
-		graded = bad;
-	voted = e - graded;
+	graded = (size_t)round_l(shape[w].graded * (double)e_ans);
+	if (graded < bad_ans)
+		graded = bad_ans;
+	voted = e_ans - graded;
 	if (voted > ni) {
 		graded += voted - ni;
 		voted = ni;
@@ -1229,7 +1274,7 @@ static void plan_region12_paths(struct gen *g, int w)
 	for (k = 0; k < graded; k++) {
 		int32_t idx = k < nz ? anon[k] : ident[voted + (k - nz)];
 
-		g->m[idx].qpath = k < bad ? QP_G_BAD : QP_G_OK;
+		g->m[idx].qpath = k < bad_ans ? QP_G_BAD : QP_G_OK;
 	}
 	for (k = graded < nz ? graded : nz; k < nz; k++)
 		g->m[anon[k]].qpath = QP_NONE;
@@ -1389,6 +1434,10 @@ static void plan_flow(struct gen *g)
 				m->flags |= F_ANSWER;
 				m->grade = GP_BAD;
 				break;
+			case QP_OBJ_OPEN:
+				m->flags |= F_ANSWER;
+				pick_verdict(rs, 0.0, &m->v1, &m->r1);
+				break;
 			default:
 				break;
 			}
@@ -1472,7 +1521,12 @@ static void schedule_work(struct gen *g, struct dm *m, int64_t t)
 	(void)g;
 	if (m->region == R12)
 		median *= m->window != W_NONE ? shape[m->window].speed : 0.75;
-	m->ans_at = t + rnd_delay(rs, median, 0.9, 20 * 60, 60 * DAY);
+	/* Region 12's shaped messages spread less, so that 1399's shorter
+	 * median shows in the mean for any seed */
+	if (m->qpath != QP_FREE)
+		m->ans_at = t + rnd_delay(rs, median, 0.6, 20 * 60, 30 * DAY);
+	else
+		m->ans_at = t + rnd_delay(rs, median, 0.9, 20 * 60, 60 * DAY);
 	if (m->flags & F_START) {
 		m->phase = PH_START;
 		m->at = between(rs, t, m->ans_at, 0.05, 0.4);
@@ -1725,7 +1779,7 @@ static int step(struct gen *g, struct dm *m)
 
 		a = user_actor(&g->ops[rnd_int(rs, NOPS)]);
 		rc = msg_refer(g->c, &a, m->id, 0, g->units[to].id, cat, 0,
-			       "ارجاع جهت رسیدگی", NULL, g->err);
+	       "ارجاع جهت رسیدگی", NULL, g->err);
 		if (rc < 0)
 			return fail(g, rc, "referring a message", m);
 		m->state = STATE_REFERRED;
@@ -1775,7 +1829,7 @@ static int step(struct gen *g, struct dm *m)
 	case PH_TRANSFER:
 		a = user_actor(staff_for(g, m->cur));
 		rc = msg_transfer(g->c, &a, m->id, 0, g->units[m->transfer_to].id,
-				  "واگذاری به ناحیه", NULL, g->err);
+		  "واگذاری به ناحیه", NULL, g->err);
 		if (rc < 0)
 			return fail(g, rc, "transferring a message", m);
 		m->state = STATE_REFERRED;
@@ -1891,9 +1945,11 @@ static int batch_tick(struct gen *g)
 	if (++g->ops_in_batch < DEMO_BATCH)
 		return 0;
 	g->ops_in_batch = 0;
-	if ((rc = core_batch_commit(g->c, g->err)) < 0)
+	rc = core_batch_commit(g->c, g->err);
+	if (rc < 0)
 		return fail(g, rc, "committing a batch", NULL);
-	if ((rc = core_batch_begin(g->c, g->err)) < 0)
+	rc = core_batch_begin(g->c, g->err);
+	if (rc < 0)
 		return fail(g, rc, "starting a batch", NULL);
 	return 0;
 }
@@ -1956,22 +2012,26 @@ static int play(struct gen *g)
 
 		if (next_sess < g->ns && (!m || g->s[next_sess].create_at <= m->at)) {
 			core_set_now(g->c, g->s[next_sess].create_at);
-			if ((rc = create_session(g, &g->s[next_sess], next_sess)) < 0)
+			rc = create_session(g, &g->s[next_sess], next_sess);
+			if (rc < 0)
 				return rc;
 			next_sess++;
-			if ((rc = batch_tick(g)) < 0)
+			rc = batch_tick(g);
+			if (rc < 0)
 				return rc;
 			continue;
 		}
 		if (m->at >= g->end)
 			break;	/* the rest happens after the data ends */
 		core_set_now(g->c, m->at);
-		if ((rc = step(g, m)) < 0)
+		rc = step(g, m);
+		if (rc < 0)
 			return rc;
 		if (m->phase == PH_DONE)
 			g->heap[0] = g->heap[--g->nheap];
 		heap_down(g, 0);
-		if ((rc = batch_tick(g)) < 0)
+		rc = batch_tick(g);
+		if (rc < 0)
 			return rc;
 		if (g->res->registered * 10 / (long)g->n > done_pct) {
 			done_pct = g->res->registered * 10 / (long)g->n;
@@ -1997,6 +2057,15 @@ int demo_span(int64_t *from, int64_t *to, struct err *err)
 	return 0;
 }
 
+/* Tracking codes from the seed, so that a seed makes the same database. */
+static int demo_code_new(void *ctx, char out[11])
+{
+	struct gen *g = ctx;
+
+	tracking_code_from(rnd_next(&g->code_rng), out);
+	return 0;
+}
+
 int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result *res,
 		  struct err *err)
 {
@@ -2016,24 +2085,35 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	g.res = res;
 	g.seed = o->seed;
 	g.err = err;
+	g.code_rng = rnd_stream(g.seed, 11, 0);
+	c->code_new = demo_code_new;
+	c->code_ctx = &g;
 	g.sys = actor_system("demo");
 	g.n = (size_t)o->messages;
 	g.m = xcalloc(g.n, sizeof(*g.m));
 	g.scratch = xcalloc(1, sizeof(*g.scratch));
 
-	if ((rc = setup_days(&g)) < 0)
+	rc = setup_days(&g);
+	if (rc < 0)
 		goto out;
-	if ((rc = core_batch_bulk(c, true, err)) < 0)
+	rc = core_batch_bulk(c, true, err);
+	if (rc < 0)
 		goto out;
 	/* the organisation exists a month before the first message */
 	core_set_now(c, g.day_start[0] - 30 * DAY);
 	progress(&g, 0, "units, categories and users");
-	if ((rc = core_batch_begin(c, err)) < 0)
+	rc = core_batch_begin(c, err);
+	if (rc < 0)
 		goto out;
-	if ((rc = setup_units(&g)) < 0 || (rc = setup_categories(&g)) < 0 ||
-	    (rc = setup_users(&g)) < 0)
+	rc = setup_units(&g);
+	if (rc == 0)
+		rc = setup_categories(&g);
+	if (rc == 0)
+		rc = setup_users(&g);
+	if (rc < 0)
 		goto rollback;
-	if ((rc = core_batch_commit(c, err)) < 0)
+	rc = core_batch_commit(c, err);
+	if (rc < 0)
 		goto rollback;
 
 	plan_sessions(&g);
@@ -2044,11 +2124,14 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	plan_region12_paths(&g, W_1399);
 	plan_flow(&g);
 
-	if ((rc = core_batch_begin(c, err)) < 0)
+	rc = core_batch_begin(c, err);
+	if (rc < 0)
 		goto out;
-	if ((rc = play(&g)) < 0)
+	rc = play(&g);
+	if (rc < 0)
 		goto rollback;
-	if ((rc = core_batch_commit(c, err)) < 0)
+	rc = core_batch_commit(c, err);
+	if (rc < 0)
 		goto rollback;
 	rc = 0;
 	goto out;
@@ -2058,6 +2141,8 @@ out:
 	if (core_batch_bulk(c, false, rc < 0 ? NULL : err) < 0 && rc == 0)
 		rc = ERR_STORE;
 	core_set_now(c, 0);
+	c->code_new = NULL;
+	c->code_ctx = NULL;
 	free(g.units);
 	free(g.day_start);
 	free(g.day_w);

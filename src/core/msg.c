@@ -437,7 +437,8 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	for (tries = 0;; tries++) {
 		struct msg *other = &c->scratch->other;
 
-		if (tracking_code_new(m->code) < 0) {
+		if ((c->code_new ? c->code_new(c->code_ctx, m->code)
+				 : tracking_code_new(m->code)) < 0) {
 			rc = err_set(err, ERR_IO, "", "no randomness for a tracking code");
 			goto fail;
 		}

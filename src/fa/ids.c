@@ -139,6 +139,20 @@ static int random_bytes(unsigned char *b, size_t len)
 	return 0;
 }
 
+void tracking_code_from(uint64_t r, char out[11])
+{
+	int i;
+
+	out[0] = (char)('1' + r % 9);
+	r /= 9;
+	for (i = 1; i < 9; i++) {
+		out[i] = (char)('0' + r % 10);
+		r /= 10;
+	}
+	out[9] = (char)('0' + damm_digit(out, 9));
+	out[10] = '\0';
+}
+
 int tracking_code_new(char out[11])
 {
 	unsigned char r[32];

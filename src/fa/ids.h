@@ -7,6 +7,7 @@
 #define HAMGAN_FA_IDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * 0 when s is a valid national id: exactly 10 digits (nothing else, not even
@@ -33,6 +34,10 @@ int tracking_code_check(const char *s);
 /* Make a fresh code into out (10 digits + NUL) from the system CSPRNG
  * (libsodium randombytes).  0, or ERR_IO when randomness is unavailable. */
 int tracking_code_new(char out[11]);
+/* The code for the number r: the first digit 1 + r % 9, then eight digits
+ * of r / 9, then the Damm digit.  For generators that must be repeatable
+ * (the demo's seeded stream); live codes come from tracking_code_new. */
+void tracking_code_from(uint64_t r, char out[11]);
 
 /* The Damm check digit of the ASCII digits s[0..len). */
 int damm_digit(const char *s, size_t len);

@@ -117,6 +117,10 @@ static void create(struct http_req *r)
 	}
 	s.host_user_id = r->auth.actor.user_id;
 	err_clear(&e);
+	if (!in.host && r->auth.actor.role != ROLE_MANAGER) {
+		http_reply_error(r, ERR_INVALID, "host", "name the host, a manager of the unit");
+		return;
+	}
 	if (in.host) {
 		if (user_get_by_name(c, in.host, &u, &e)) {
 			http_reply_error(r, ERR_INVALID, "host", "no user '%s'", in.host);

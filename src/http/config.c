@@ -33,6 +33,7 @@ static const struct setting settings[] = {
 	STR("db", "HAMGAN_DB", db),
 	STR("web_root", "HAMGAN_WEB_ROOT", web_root),
 	STR("sms_secret", "HAMGAN_SMS_SECRET", sms_secret),
+	STR("trusted_proxy", "HAMGAN_TRUSTED_PROXY", trusted_proxy),
 	LONG("threads", "HAMGAN_THREADS", threads, 1, CAP_HTTP_THREADS),
 	LONG("max_connections", "HAMGAN_MAX_CONNECTIONS", max_connections, 1,
 	     CAP_HTTP_CONNECTIONS),
@@ -45,7 +46,7 @@ static const struct setting settings[] = {
 };
 
 const char *const http_config_keys[] = {
-	"listen", "db", "web_root", "sms_secret", "threads", "max_connections",
+	"listen", "db", "web_root", "sms_secret", "trusted_proxy", "threads", "max_connections",
 	"max_per_ip", "max_body", "idle_timeout", "secure_cookies", "login_rate",
 	"track_rate", NULL,
 };

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "http/http.h"
@@ -140,14 +141,18 @@ void http_reply_err(struct http_req *r, const struct err *err)
 	unsigned status = http_status_of(err->code);
 	const char *msg = err->msg[0] ? err->msg : err_name(err->code);
 
-	/* Storage and I/O failures say nothing about the inside to the client. */
+	/* Storage and I/O failures say nothing about the inside to the client;
+	 * the operator finds the reason in the log. */
 	if (status == 500) {
+		log_error("%s %s: %s: %s", r->method_name, r->raw_path, err_name(err->code), msg);
 		reply_error_body(r, 500, "internal", NULL, "internal error");
 		return;
 	}
 	reply_error_body(r, status, err_name(err->code), err->field, msg);
 	if (err->code == ERR_LIMITED)
 		http_reply_header(r, "Retry-After", "60");
+	else if (err->code == ERR_UNAVAILABLE)
+		http_reply_header(r, "Retry-After", "1");
 }
 
 void http_reply_limited(struct http_req *r, unsigned retry_after)

@@ -186,6 +186,37 @@ static void client_address(struct http_req *r, struct MHD_Connection *c)
 			  r->client, sizeof(r->client));
 }
 
+/*
+ * Behind a reverse proxy every request comes from the proxy.  When the peer
+ * is the configured trusted_proxy, the client is the last address in
+ * X-Forwarded-For (the one the proxy itself added; earlier ones are the
+ * client's own claims), if it is a well-formed IPv4 or IPv6 address.
+ */
+static void forwarded_for(struct http_req *r, struct MHD_Connection *c)
+{
+	const char *xff, *last;
+	char addr[64];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n;
+
+	if (!r->srv->cfg.trusted_proxy[0] || !str_eq(r->client, r->srv->cfg.trusted_proxy))
+		return;
+	xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (!xff)
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	n = strcspn(last, " ");
+	if (n == 0 || n >= sizeof(addr))
+		return;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+		str_copy(r->client, sizeof(r->client), addr);
+}
+
 static unsigned method_bit(const char *m)
 {
 	static const struct {
@@ -231,6 +262,7 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 		r->path[0] = '\0';
 	}
 	client_address(r, c);
+	forwarded_for(r, c);
 	atomic_fetch_add(&srv->inflight, 1);
 	return r;
 }

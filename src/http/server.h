@@ -30,6 +30,7 @@ struct http_config {
 	char db[PATH_MAX];
 	char web_root[PATH_MAX];
 	char sms_secret[256];
+	char trusted_proxy[64];	/* peer whose X-Forwarded-For is believed */
 	long threads;
 	long max_connections;
 	long max_per_ip;

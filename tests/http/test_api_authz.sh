@@ -153,5 +153,28 @@ insp  403 403 200 403 403 200
 adm   200 201 200 201 201 200
 M
 h_req "categories are public" GET /api/v1/categories 200
+
+# Who am I, updates of units and users, sessions, the operator's verdict.
+SESS='{"unit":"region-12","host":"mg12","title":"ارتباط مستقیم","starts_at":"2026-12-01T10:00:00Z","ends_at":"2026-12-01T12:00:00Z"}'
+while read -r role me unit_w user_w sess; do
+	cell "$role" GET /api/v1/auth/me "$me"
+	cell "$role" PATCH /api/v1/units/region-12 "$unit_w" '{"name":"شهرداری منطقه ۱۲"}'
+	cell "$role" PATCH /api/v1/users/n-adm "$user_w" '{"password":"a-new-long-password"}'
+	cell "$role" POST /api/v1/sessions "$sess" "$SESS"
+	cell "$role" GET /api/v1/sessions "$me"
+done <<'M'
+anon  401 401 401 401
+op    200 403 403 403
+st12  200 403 403 403
+st03  200 403 403 403
+mg12  200 403 403 201
+insp  200 403 403 403
+adm   200 200 200 201
+M
+for role in st12 st03 mg12 insp; do
+	cell $role POST /api/v1/messages/$CONF/verdict 403 '{"verdict":"accept"}'
+done
+cell op POST /api/v1/messages/$CONF/verdict 200 '{"verdict":"accept","rating":4}'
+for role in op st12 mg12 insp adm; do cell $role GET /api/v1/sessions/1 200; done
 h_stop
 t_done

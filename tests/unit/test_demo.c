@@ -68,7 +68,7 @@ static void db_remove(struct db *d)
 	rmdir(d->dir);
 }
 
-/* BLAKE2b of every message column except the tracking code, in id order. */
+/* BLAKE2b of every message column, tracking code included, in id order. */
 static void messages_hash(const char *path, unsigned char out[32])
 {
 	sqlite3 *db;
@@ -85,8 +85,6 @@ static void messages_hash(const char *path, unsigned char out[32])
 		for (i = 0; i < n; i++) {
 			const unsigned char *t;
 
-			if (strcmp(sqlite3_column_name(st, i), "code") == 0)
-				continue;
 			t = sqlite3_column_text(st, i);
 			crypto_generichash_update(&h, t ? t : (const unsigned char *)"\\N",
 						  t ? (size_t)sqlite3_column_bytes(st, i) : 2);
@@ -146,8 +144,8 @@ static void r12_figures(const char *path, int64_t from, int64_t to, struct r12 *
 {
 	static const char sql[] =
 		"SELECT count(*), sum(state IN (3, 4)),"
-		" sum(state IN (3, 4) AND (grade > 0 OR verdict > 0)),"
-		" sum(state IN (3, 4) AND CASE WHEN grade > 0 THEN grade = 1"
+		" sum(answered_at > 0 AND (grade > 0 OR verdict > 0)),"
+		" sum(answered_at > 0 AND CASE WHEN grade > 0 THEN grade = 1"
 		"     WHEN verdict > 0 THEN verdict = 1 ELSE 0 END),"
 		" avg(CASE WHEN state IN (3, 4) THEN answered_at - first_referred_at END) / 3600.0"
 		" FROM messages WHERE first_referred_at >= ?1 AND first_referred_at < ?2"

@@ -190,6 +190,27 @@ static void tracking_code_spread(void **state)
 			assert_true(seen[p][i] > 50);	/* expected ~200 */
 }
 
+/* tracking_code_from: valid codes, the same for the same number, and the
+ * first digit never 0 (a code read aloud must not lose a leading zero). */
+static void tracking_code_from_number(void **state)
+{
+	char a[11], b[11];
+	uint64_t r;
+
+	(void)state;
+	for (r = 0; r < 20000; r++) {
+		tracking_code_from(r * 0x9e3779b97f4a7c15ULL, a);
+		assert_int_equal(strlen(a), 10);
+		assert_int_equal(tracking_code_check(a), 0);
+		assert_true(a[0] != '0');
+	}
+	tracking_code_from(123456789, a);
+	tracking_code_from(123456789, b);
+	assert_string_equal(a, b);
+	tracking_code_from(123456790, b);
+	assert_string_not_equal(a, b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +219,7 @@ int main(void)
 		cmocka_unit_test(mobile),
 		cmocka_unit_test(tracking_codes),
 		cmocka_unit_test(tracking_code_spread),
+		cmocka_unit_test(tracking_code_from_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,101 @@
+/*
+ * test_batch.c - core_batch_*: core writes inside a batch are one store
+ * transaction (invisible to other connections until the batch commits), a
+ * failing write inside rolls back only itself, a batch rollback undoes all,
+ * and the audit chain holds across batches.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/batch.h"
+#include "core_fixture.h"
+
+static void commit_makes_visible(void **state)
+{
+	struct fx f;
+	struct msg m;
+	struct err err;
+	int64_t count, bad;
+
+	(void)state;
+	fx_setup(&f);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &m), 0);
+	assert_int_equal(msg_refer(&f.c, &f.op, m.id, 0, f.r12, 0, 0, NULL, NULL, &err), 0);
+	assert_int_equal(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL), 0);
+	assert_int_equal(fx_count(&f, "messages"), 0);	/* not committed yet */
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+	assert_int_equal(fx_count(&f, "messages"), 2);
+	assert_int_equal(fx_count(&f, "referrals"), 1);
+	assert_int_equal(audit_verify(&f.c, &count, &bad, &err), 0);
+	fx_teardown(&f);
+}
+
+static void failed_write_undoes_only_itself(void **state)
+{
+	struct fx f;
+	struct msg m;
+	struct err err;
+	long long audit_before;
+
+	(void)state;
+	fx_setup(&f);
+	audit_before = fx_count(&f, "audit");
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &m), 0);
+	/* staff of another region may not answer: refused, nothing written */
+	assert_int_equal(msg_refer(&f.c, &f.op, m.id, 0, f.r12, 0, 0, NULL, NULL, &err), 0);
+	assert_int_equal(msg_answer(&f.c, &f.s01, m.id, 0, "پاسخ", NULL, &err), ERR_DENIED);
+	/* the batch goes on */
+	assert_int_equal(msg_answer(&f.c, &f.s12, m.id, 0, "پاسخ", NULL, &err), 0);
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+	assert_int_equal(msg_get(&f.c, &f.op, m.id, &m, &err), 0);
+	assert_int_equal(m.state, STATE_ANSWERED);
+	assert_int_equal(m.version, 3);
+	assert_int_equal(fx_count(&f, "audit"), audit_before + 3);
+	fx_teardown(&f);
+}
+
+static void rollback_undoes_the_batch(void **state)
+{
+	struct fx f;
+	struct err err;
+	int64_t count, bad;
+	char before[512], after[512];
+
+	(void)state;
+	fx_setup(&f);
+	fx_counts(&f, before, sizeof(before));
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	core_batch_rollback(&f.c);
+	fx_counts(&f, after, sizeof(after));
+	assert_string_equal(before, after);
+	/* and the core works normally afterwards */
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(fx_count(&f, "messages"), 1);
+	assert_int_equal(audit_verify(&f.c, &count, &bad, &err), 0);
+	/* bulk mode on and off around a batch */
+	assert_int_equal(core_batch_bulk(&f.c, true, &err), 0);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+	assert_int_equal(core_batch_bulk(&f.c, false, &err), 0);
+	assert_int_equal(fx_count(&f, "messages"), 2);
+	fx_teardown(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(commit_makes_visible),
+		cmocka_unit_test(failed_write_undoes_only_itself),
+		cmocka_unit_test(rollback_undoes_the_batch),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
