@@ -315,7 +315,7 @@ int main(int argc, char **argv)
 	printf("report time, median of %d runs (ms); ratio to %lld messages\n\n", runs, sizes[0]);
 	printf("%-40s", "report");
 	for (s = 0; s < nsizes; s++)
-		printf(" %12lldM", sizes[s] / 1000000);
+		printf(" %12gM", (double)sizes[s] / 1e6);
 	for (s = 1; s < nsizes; s++)
 		printf(" %9s", "ratio");
 	printf("\n");

@@ -490,6 +490,13 @@ static int cmp_score(const void *pa, const void *pb)
 	return strcmp(a->key, b->key);
 }
 
+static int cmp_by_rank(const void *pa, const void *pb)
+{
+	const struct report_row *a = pa, *b = pb;
+
+	return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
 static void rank_rows(struct report_row *rows, size_t n,
 		      int (*cmp)(const void *, const void *))
 {
@@ -882,6 +889,8 @@ int report_evaluation(struct core *c, const struct actor *a, const struct jperio
 		row->score = (quant + qual) / 2.0;
 	}
 	rank_rows(out->rows, out->nrows, cmp_score);
+	if (out->nrows)
+		qsort(out->rows, out->nrows, sizeof(out->rows[0]), cmp_by_rank);
 	row_from(&out->total, out, tc, tp);
 out:
 	free(cur);

@@ -139,8 +139,8 @@ int report_run(struct core *c, const struct actor *a, const struct report_query 
  *	quantity = 100 * (answered + answered on time) / (2 * referred)
  *	quality  = 100 * acceptable / evaluated
  *	score    = (quantity + quality) / 2	(an undefined part counts 0)
- * ranked by score, then quantity, then code.  Operators, inspectors, admins
- * and the system only.  *out has by = REPORT_BY_REGION, unit = the root.
+ * ranked by score, then quantity, then code; rows in rank order.  Operators,
+ * inspectors, admins and the system only.  *out has by = REPORT_BY_REGION, unit = the root.
  */
 int report_evaluation(struct core *c, const struct actor *a, const struct jperiod *p,
 		      bool compare, struct report *out, struct err *err);
