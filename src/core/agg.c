@@ -252,10 +252,11 @@ int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
 			out->c[AGG_EVALUATED] = 1;
 			out->c[AGG_ACCEPTABLE] = m->verdict == VERDICT_ACCEPT;
 		}
-		if (has_answer && m->verdict == VERDICT_ACCEPT)
-			out->c[AGG_VERDICT_ACCEPT] = 1;
-		if (has_answer && m->verdict == VERDICT_OBJECT)
-			out->c[AGG_VERDICT_OBJECT] = 1;
+		/* every verdict the citizen gave, not only the standing one: an
+		 * objection that reopened the message stays counted after the
+		 * next answer clears the verdict */
+		out->c[AGG_VERDICT_ACCEPT] = m->accepts;
+		out->c[AGG_VERDICT_OBJECT] = m->objections;
 		out->c[AGG_RETURNS] = m->return_count;
 		out->c[AGG_REREFERRALS] = m->referral_count > 1 ? m->referral_count - 1 : 0;
 		out->c[AGG_REOPENS] = m->reopen_count;

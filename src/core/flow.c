@@ -294,6 +294,10 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 		payload_int(p, "duplicate_of", x->duplicate_of);
 		return 0;
 	case TR_VERDICT:
+		if (x->verdict == VERDICT_ACCEPT)
+			m->accepts++;
+		else
+			m->objections++;
 		m->verdict = x->verdict;
 		m->rating = x->rating;
 		m->verdict_at = now;

@@ -132,6 +132,8 @@ struct msg {
 	int return_count;		/* times returned "not ours" */
 	int referral_count;		/* refer + transfer hops */
 	int reopen_count;
+	int accepts;			/* citizen verdicts given: accept ... */
+	int objections;			/* ... and object, over every answer */
 
 	int64_t version;		/* +1 on every change (optimistic concurrency) */
 };

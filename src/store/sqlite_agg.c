@@ -1,15 +1,14 @@
 /*
  * sqlite_agg.c - the SQLite side of the report aggregates (core/agg.h):
- * two WITHOUT ROWID tables keyed for range scans, and a message scan for the
+ * two tables keyed for range scans, and a message scan for the
  * recount.
  *
  *	agg_cells (dim, unit, day, key) -> eleven counters + histogram blob
  *	agg_backlog (dim, unit, due_day, key) -> n
  *
- * The tables are created on first use (CREATE TABLE IF NOT EXISTS) rather
- * than by a numbered migration, so this file stays separate from the core's
- * schema; a database made before they existed simply has no aggregates yet
- * (`hamgan report --rebuild` recounts them).  Statements live in the
+ * The tables are made by schema migration 3 (sqlite_schema.c); a database
+ * migrated from version 2 with messages in it gets its aggregates from
+ * `hamgan report --rebuild`.  Statements live in the
  * backend's statement cache (the SQ_AGG_* ids of sqlite_int.h).
  */
 #include <stdlib.h>
@@ -19,43 +18,14 @@
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
-static const char agg_schema[] =
-	"CREATE TABLE IF NOT EXISTS agg_cells (id INTEGER PRIMARY KEY,"
-	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, day INTEGER NOT NULL,"
-	" key INTEGER NOT NULL,"
-	" referred INTEGER NOT NULL, answered INTEGER NOT NULL, on_time INTEGER NOT NULL,"
-	" handling_sum INTEGER NOT NULL, evaluated INTEGER NOT NULL,"
-	" acceptable INTEGER NOT NULL, verdict_accept INTEGER NOT NULL,"
-	" verdict_object INTEGER NOT NULL, returns INTEGER NOT NULL,"
-	" rereferrals INTEGER NOT NULL, reopens INTEGER NOT NULL, hist BLOB);"
-	"CREATE UNIQUE INDEX IF NOT EXISTS agg_cells_key ON agg_cells (dim, unit, day, key);"
-	"CREATE TABLE IF NOT EXISTS agg_backlog ("
-	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, due_day INTEGER NOT NULL,"
-	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
-	" PRIMARY KEY (dim, unit, due_day, key)) WITHOUT ROWID;";
-
 #define CELL_COLS "dim, unit, day, key, referred, answered, on_time, handling_sum," \
 	" evaluated, acceptable, verdict_accept, verdict_object, returns, rereferrals," \
 	" reopens, hist"
 
-/* The cached statement, creating the aggregate tables when they are
- * missing (the first prepare then fails). */
+/* The cached statement (the tables come with schema migration 3). */
 static sqlite3_stmt *agg_stmt(struct sqlite_store *s, enum sq_stmt_id id, const char *sql,
 			      struct err *err)
 {
-	sqlite3_stmt *stmt;
-	char *msg = NULL;
-
-	if (s->stmt[id])
-		return sq_stmt(s, id, sql, err);
-	stmt = sq_stmt(s, id, sql, NULL);
-	if (stmt)
-		return stmt;
-	if (sqlite3_exec(s->db, agg_schema, NULL, NULL, &msg) != SQLITE_OK) {
-		sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate tables", err);
-		sqlite3_free(msg);
-		return NULL;
-	}
 	return sq_stmt(s, id, sql, err);
 }
 

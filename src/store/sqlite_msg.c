@@ -17,7 +17,7 @@
 	" m.closed_at, m.updated_at, m.answer, m.verdict, m.rating, m.verdict_at, m.grade," \
 	" m.grade_note, m.graded_at, m.graded_by, m.reject_reason, m.return_reason," \
 	" m.duplicate_of, m.return_count, m.referral_count, m.reopen_count, m.version," \
-	" coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.national_id, '')"
+	" m.accepts, m.objections, coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.national_id, '')"
 #define MSG_FROM " FROM messages m LEFT JOIN citizens c ON c.id = m.citizen_id"
 
 static void read_msg(sqlite3_stmt *st, struct msg *m)
@@ -65,9 +65,11 @@ static void read_msg(sqlite3_stmt *st, struct msg *m)
 	m->referral_count = sqlite3_column_int(st, 39);
 	m->reopen_count = sqlite3_column_int(st, 40);
 	m->version = sqlite3_column_int64(st, 41);
-	sq_col_text(st, 42, m->citizen_name, sizeof(m->citizen_name));
-	sq_col_text(st, 43, m->citizen_mobile, sizeof(m->citizen_mobile));
-	sq_col_text(st, 44, m->citizen_national_id, sizeof(m->citizen_national_id));
+	m->accepts = sqlite3_column_int(st, 42);
+	m->objections = sqlite3_column_int(st, 43);
+	sq_col_text(st, 44, m->citizen_name, sizeof(m->citizen_name));
+	sq_col_text(st, 45, m->citizen_mobile, sizeof(m->citizen_mobile));
+	sq_col_text(st, 46, m->citizen_national_id, sizeof(m->citizen_national_id));
 }
 
 /* Bind ?1..?41 (the columns after id, in MSG_COLS order); the update
@@ -115,6 +117,8 @@ static void bind_msg(sqlite3_stmt *st, const struct msg *m)
 	sq_bind_int(st, 39, m->referral_count);
 	sq_bind_int(st, 40, m->reopen_count);
 	sq_bind_int(st, 41, m->version);
+	sq_bind_int(st, 42, m->accepts);
+	sq_bind_int(st, 43, m->objections);
 }
 
 int sq_msg_insert(struct store *st, struct msg *m, const char *search_text, struct err *err)
@@ -126,9 +130,9 @@ int sq_msg_insert(struct store *st, struct msg *m, const char *search_text, stru
 		" first_referred_at, first_referred_unit, referred_at, due_at, answered_at, closed_at,"
 		" updated_at, answer, verdict, rating, verdict_at, grade, grade_note, graded_at,"
 		" graded_by, reject_reason, return_reason, duplicate_of, return_count,"
-		" referral_count, reopen_count, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" referral_count, reopen_count, version, accepts, objections) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
 		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
-		" ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41)", err);
+		" ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)", err);
 	int rc;
 
 	if (!stmt)
@@ -155,14 +159,14 @@ int sq_msg_update(struct store *st, const struct msg *m, struct err *err)
 		" answered_at = ?24, closed_at = ?25, updated_at = ?26, answer = ?27, verdict = ?28,"
 		" rating = ?29, verdict_at = ?30, grade = ?31, grade_note = ?32, graded_at = ?33,"
 		" graded_by = ?34, reject_reason = ?35, return_reason = ?36, duplicate_of = ?37,"
-		" return_count = ?38, referral_count = ?39, reopen_count = ?40, version = ?41"
-		" WHERE id = ?42 AND version = ?41 - 1", err);
+		" return_count = ?38, referral_count = ?39, reopen_count = ?40, version = ?41,"
+		" accepts = ?42, objections = ?43 WHERE id = ?44 AND version = ?41 - 1", err);
 	int rc;
 
 	if (!stmt)
 		return ERR_STORE;
 	bind_msg(stmt, m);
-	sq_bind_int(stmt, 42, m->id);
+	sq_bind_int(stmt, 44, m->id);
 	rc = sq_exec_stmt(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;

@@ -168,6 +168,27 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+
+	/* 3: every citizen verdict counted (a new answer clears the standing
+	 * one, the counts stay; older rows start from their standing verdict),
+	 * and the report aggregates (core/agg.h, sqlite_agg.c).  IF NOT EXISTS:
+	 * development databases made them lazily before this migration. */
+	"ALTER TABLE messages ADD COLUMN accepts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE messages ADD COLUMN objections INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE messages SET accepts = (verdict = 1), objections = (verdict = 2);"
+	"CREATE TABLE IF NOT EXISTS agg_cells (id INTEGER PRIMARY KEY,"
+	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, day INTEGER NOT NULL,"
+	" key INTEGER NOT NULL,"
+	" referred INTEGER NOT NULL, answered INTEGER NOT NULL, on_time INTEGER NOT NULL,"
+	" handling_sum INTEGER NOT NULL, evaluated INTEGER NOT NULL,"
+	" acceptable INTEGER NOT NULL, verdict_accept INTEGER NOT NULL,"
+	" verdict_object INTEGER NOT NULL, returns INTEGER NOT NULL,"
+	" rereferrals INTEGER NOT NULL, reopens INTEGER NOT NULL, hist BLOB);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS agg_cells_key ON agg_cells (dim, unit, day, key);"
+	"CREATE TABLE IF NOT EXISTS agg_backlog ("
+	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, due_day INTEGER NOT NULL,"
+	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (dim, unit, due_day, key)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -147,6 +147,7 @@ static void contribution_follows_the_rules(void **state)
 	m.answered_at = m.first_referred_at + 80 * 3600;
 	m.grade = GRADE_UNACCEPTABLE;
 	m.verdict = VERDICT_ACCEPT;
+	m.accepts = 1;
 	m.return_count = 1;
 	m.referral_count = 3;
 	m.reopen_count = 2;
@@ -173,13 +174,22 @@ static void contribution_follows_the_rules(void **state)
 	/* objected: reopened, owes a new answer, still evaluated unacceptable */
 	m.state = STATE_REOPENED;
 	m.verdict = VERDICT_OBJECT;
+	m.objections = 1;	/* the accept above stays counted */
 	m.due_at = m.answered_at + 48 * 3600;
 	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
 	assert_int_equal(ct.c[AGG_ANSWERED], 0);
 	assert_int_equal(ct.c[AGG_EVALUATED], 1);
 	assert_int_equal(ct.c[AGG_ACCEPTABLE], 0);
 	assert_int_equal(ct.c[AGG_VERDICT_OBJECT], 1);
+	assert_int_equal(ct.c[AGG_VERDICT_ACCEPT], 1);
 	assert_true(ct.open);
+
+	/* answered again: the verdict is cleared, the objection still counts */
+	m.state = STATE_ANSWERED;
+	m.verdict = VERDICT_NONE;
+	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
+	assert_int_equal(ct.c[AGG_VERDICT_OBJECT], 1);
+	assert_int_equal(ct.c[AGG_EVALUATED], 0);
 
 	/* returned to the centre: still referred (first referral), backlog at the centre */
 	base_msg(&m);

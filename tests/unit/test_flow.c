@@ -371,6 +371,12 @@ static void verdict_and_grade(void **state)
 	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_ACCEPT, 5, m, &err), 0);
 	assert_int_equal(m->state, STATE_CLOSED);
 	assert_int_equal(m->rating, 5);
+	/* the objection to the first answer stays counted (acceptance rate) */
+	assert_int_equal(m->accepts, 1);
+	assert_int_equal(m->objections, 1);
+	assert_int_equal(msg_get(&f->c, &f->insp, m->id, m, &err), 0);
+	assert_int_equal(m->accepts, 1);
+	assert_int_equal(m->objections, 1);
 	/* a second verdict is a conflict */
 	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_OBJECT, 0, NULL, &err),
 			 ERR_CONFLICT);
