@@ -327,7 +327,7 @@ static const enum report_field table_fields[] = {
 
 static void write_table(const struct report *r, struct buf *b)
 {
-	char v[64], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX];
+	char v[64], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX], name[96];
 	size_t i, k, namew = 8;
 	int f;
 
@@ -338,13 +338,15 @@ static void write_table(const struct report *r, struct buf *b)
 	jalali_format_fa(&r->period.first, fd, sizeof(fd));
 	jalali_format_fa(&r->period.last, ld, sizeof(ld));
 	buf_adds(b, "\nدوره: ");
-	fa_add(b, r->period.label);
+	jperiod_name_fa(&r->period, name, sizeof(name));
+	fa_add(b, name);
 	buf_addf(b, " (%s تا %s)", fd, ld);
 	if (r->compare) {
 		jalali_format_fa(&r->previous.first, fd, sizeof(fd));
 		jalali_format_fa(&r->previous.last, ld, sizeof(ld));
 		buf_adds(b, "\nمقایسه با: ");
-		fa_add(b, r->previous.label);
+		jperiod_name_fa(&r->previous, name, sizeof(name));
+		fa_add(b, name);
 		buf_addf(b, " (%s تا %s)", fd, ld);
 	}
 	buf_adds(b, "\n\n");

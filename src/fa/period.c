@@ -320,3 +320,33 @@ bool jperiod_contains(const struct jperiod *p, int64_t t)
 {
 	return t >= p->start && t < p->end;
 }
+
+size_t jperiod_name_fa(const struct jperiod *p, char *out, size_t outsz)
+{
+	static const char *const seasons[] = { "بهار", "تابستان", "پاییز", "زمستان" };
+	const char *l = p->label;
+	char a[16], b[16];
+	int n = -1, k;
+
+	if (strlen(l) == 4) {
+		n = snprintf(out, outsz, "سال %d", p->first.y);
+	} else if (strlen(l) == 7 && l[4] == '-') {
+		k = l[6] - '0';
+		if (l[5] == 'H')
+			n = snprintf(out, outsz, "نیمهٔ %s %d", k == 1 ? "نخست" : "دوم", p->first.y);
+		else if (l[5] == 'Q' && k >= 1 && k <= 4)
+			n = snprintf(out, outsz, "%s %d", seasons[k - 1], p->first.y);
+		else if (l[5] == 'F')
+			n = snprintf(out, outsz, "%d ماه نخست %d", k, p->first.y);
+		else
+			n = snprintf(out, outsz, "%s %d", jalali_month_name(p->first.m), p->first.y);
+	} else if (strlen(l) == 8 && l[4] == '-' && l[5] == 'F') {
+		n = snprintf(out, outsz, "%d ماه نخست %d", 10 + (l[7] - '0'), p->first.y);
+	}
+	if (n < 0) {
+		snprintf(a, sizeof(a), "%04d/%02d/%02d", p->first.y, p->first.m, p->first.d);
+		snprintf(b, sizeof(b), "%04d/%02d/%02d", p->last.y, p->last.m, p->last.d);
+		n = snprintf(out, outsz, "%s تا %s", a, b);
+	}
+	return (size_t)n;
+}

@@ -58,6 +58,14 @@ int jperiod_months(const struct jperiod *p, struct jperiod *out, size_t max, siz
 int jperiod_weeks(const struct jperiod *p, struct jperiod *out, size_t max, size_t *n,
 		  struct err *err);
 
+/*
+ * The period's name for people, in Persian with ASCII digits (convert them
+ * with fa_digits for display): «سال 1399», «مهر 1399», «بهار 1399»,
+ * «نیمهٔ نخست 1399», «9 ماه نخست 1399», else «1399/01/05 تا 1399/02/10».
+ * Returns the length it needed, like snprintf.
+ */
+size_t jperiod_name_fa(const struct jperiod *p, char *out, size_t outsz);
+
 /* True when the UTC instant t falls inside p. */
 bool jperiod_contains(const struct jperiod *p, int64_t t);
 

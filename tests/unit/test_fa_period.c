@@ -319,9 +319,37 @@ static void months_and_weeks(void **state)
 	assert_int_equal(err.code, ERR_TOOBIG);
 }
 
+/* Names for people: each period kind, and a range. */
+static void names_in_persian(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "1399", "سال 1399" },
+		{ "1399-07", "مهر 1399" },
+		{ "1399-Q1", "بهار 1399" },
+		{ "1399-Q4", "زمستان 1399" },
+		{ "1399-H1", "نیمهٔ نخست 1399" },
+		{ "1399-H2", "نیمهٔ دوم 1399" },
+		{ "1399-01..1399-09", "9 ماه نخست 1399" },
+		{ "1399-F11", "11 ماه نخست 1399" },
+		{ "1399-01-05..1399-02-10", "1399/01/05 تا 1399/02/10" },
+		{ "1398-11..1399-02", "1398/11/01 تا 1399/02/31" },
+	};
+	struct jperiod p;
+	char name[96];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(jperiod_parse(cases[i].in, &p, NULL), 0);
+		assert_true(jperiod_name_fa(&p, name, sizeof(name)) < sizeof(name));
+		assert_string_equal(name, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_in_persian),
 		cmocka_unit_test(concurrent_first_use),
 		cmocka_unit_test(offsets),
 		cmocka_unit_test(days_and_starts),
