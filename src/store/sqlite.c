@@ -125,6 +125,29 @@ void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
 	return p;
 }
 
+int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
+		 void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out, size_t *n,
+		 const char *what, struct err *err)
+{
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
+		read(stmt, sq_list_push(out, n, &cap, sz));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, what, err);
+	}
+	return 0;
+}
+
 /* ---- open, close, transactions ---- */
 
 static int exec_sql(sqlite3 *db, const char *sql, struct err *err)
@@ -277,8 +300,10 @@ static int sq_bulk(struct store *st, bool on, struct err *err)
 
 #define UNIT_COLS "id, code, name, kind, parent_id, active"
 
-static void read_unit(sqlite3_stmt *st, struct unit *u)
+static void read_unit(sqlite3_stmt *st, void *rec)
 {
+	struct unit *u = rec;
+
 	memset(u, 0, sizeof(*u));
 	u->id = sqlite3_column_int64(st, 0);
 	sq_col_text(st, 1, u->code, sizeof(u->code));
@@ -385,23 +410,8 @@ static int sq_unit_list(struct store *st, struct unit **out, size_t *n, struct e
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_LIST, "SELECT " UNIT_COLS " FROM units"
 				     " ORDER BY code", err);
-	size_t cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read_unit(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "units", err);
-	}
-	return 0;
+	return sq_list_rows(s, stmt, read_unit, sizeof(**out), (void **)out, n, "units", err);
 }
 
 static int sq_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
@@ -430,8 +440,10 @@ static int sq_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool
 #define CAT_COLS "id, code, name, parent_id, deadline_hours, kinds, confidential, service_code," \
 	" active"
 
-static void read_cat(sqlite3_stmt *st, struct category *c)
+static void read_cat(sqlite3_stmt *st, void *rec)
 {
+	struct category *c = rec;
+
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(st, 0);
 	sq_col_text(st, 1, c->code, sizeof(c->code));
@@ -544,23 +556,8 @@ static int sq_category_list(struct store *st, struct category **out, size_t *n, 
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_CAT_LIST, "SELECT " CAT_COLS " FROM categories"
 				     " ORDER BY code", err);
-	size_t cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read_cat(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "categories", err);
-	}
-	return 0;
+	return sq_list_rows(s, stmt, read_cat, sizeof(**out), (void **)out, n, "categories", err);
 }
 
 static int sq_category_has_children(struct store *st, int64_t id, bool *yes, struct err *err)
@@ -585,8 +582,10 @@ static int sq_category_has_children(struct store *st, int64_t id, bool *yes, str
 
 #define USER_COLS "id, username, name, role, unit_id, active, created_at, pwhash"
 
-static void read_user(sqlite3_stmt *st, struct user *u)
+static void read_user(sqlite3_stmt *st, void *rec)
 {
+	struct user *u = rec;
+
 	memset(u, 0, sizeof(*u));
 	u->id = sqlite3_column_int64(st, 0);
 	sq_col_text(st, 1, u->username, sizeof(u->username));
@@ -681,23 +680,8 @@ static int sq_user_list(struct store *st, struct user **out, size_t *n, struct e
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_USER_LIST, "SELECT " USER_COLS " FROM users"
 				     " ORDER BY username", err);
-	size_t cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read_user(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "users", err);
-	}
-	return 0;
+	return sq_list_rows(s, stmt, read_user, sizeof(**out), (void **)out, n, "users", err);
 }
 
 static int sq_session_insert(struct store *st, struct store_session *se, struct err *err)
@@ -905,8 +889,10 @@ static int sq_citizen_get_by_mobile(struct store *st, const char *mobile, struct
 
 #define LIVE_COLS "id, unit_id, host_user_id, title, starts_at, ends_at, created_at"
 
-static void read_live(sqlite3_stmt *st, struct live_session *l)
+static void read_live(sqlite3_stmt *st, void *rec)
 {
+	struct live_session *l = rec;
+
 	memset(l, 0, sizeof(*l));
 	l->id = sqlite3_column_int64(st, 0);
 	l->unit_id = sqlite3_column_int64(st, 1);
@@ -964,25 +950,12 @@ static int sq_live_list(struct store *st, int64_t unit_id, size_t max, struct li
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_LIVE_LIST, "SELECT " LIVE_COLS " FROM live_sessions"
 				     " WHERE ?1 = 0 OR unit_id = ?1 ORDER BY starts_at DESC, id DESC"
 				     " LIMIT ?2", err);
-	size_t cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	sq_bind_int(stmt, 1, unit_id);
-	sq_bind_int(stmt, 2, (int64_t)max);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read_live(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "live sessions", err);
+	if (stmt) {
+		sq_bind_int(stmt, 1, unit_id);
+		sq_bind_int(stmt, 2, (int64_t)max);
 	}
-	return 0;
+	return sq_list_rows(s, stmt, read_live, sizeof(**out), (void **)out, n, "live sessions", err);
 }
 
 const struct store_ops store_sqlite_ops = {

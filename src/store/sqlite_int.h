@@ -70,6 +70,12 @@ void sq_col_text(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
 
 /* Grow a malloc'd list by one element of size sz; returns the new slot. */
 void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz);
+/* Step stmt (bound; NULL after a failed prepare gives ERR_STORE) to its
+ * end, reading each row with read into a malloc'd array of sz-byte records
+ * (*out, *n), then reset it.  On failure nothing is handed back. */
+int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
+		 void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out, size_t *n,
+		 const char *what, struct err *err);
 
 /* Schema (sqlite_schema.c): migrate db up to `target` (0: the latest). */
 int sq_schema_migrate(sqlite3 *db, int target, struct err *err);

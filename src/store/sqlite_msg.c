@@ -476,8 +476,10 @@ int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entr
 #define SMS_COLS "id, to_mobile, body, msg_id, state, attempts, created_at, next_at, sent_at," \
 	" last_error"
 
-static void read_sms(sqlite3_stmt *st, struct sms *m)
+static void read_sms(sqlite3_stmt *st, void *rec)
 {
+	struct sms *m = rec;
+
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(st, 0);
 	sq_col_text(st, 1, m->to, sizeof(m->to));
@@ -562,22 +564,9 @@ int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struc
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_LIST, "SELECT " SMS_COLS " FROM sms_outbox"
 				     " ORDER BY id DESC LIMIT ?", err);
-	size_t cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	sq_bind_int(stmt, 1, (int64_t)max);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read_sms(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "sms", err);
+	if (stmt) {
+		sq_bind_int(stmt, 1, (int64_t)max);
 	}
-	return 0;
+	return sq_list_rows(s, stmt, read_sms, sizeof(**out), (void **)out, n, "sms", err);
 }
