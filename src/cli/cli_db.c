@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/caps.h"
 #include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
@@ -166,6 +167,37 @@ int cli_read_file(const char *path, size_t cap, char **data, size_t *len)
 	*data = buf;
 	*len = n;
 	return EXIT_OK;
+}
+
+int cli_import_csv(const char *prog, int argc, char **argv, cli_import_fn *import,
+		   const char *noun)
+{
+	const char *db = CLI_DB_DEFAULT, *pos[1];
+	const struct cli_opt opts[] = { { "--db", &db, NULL }, { NULL, NULL, NULL } };
+	struct actor sys = actor_system("cli");
+	struct core c;
+	struct err err;
+	char *data;
+	size_t len, count = 0;
+	int rc, npos;
+
+	rc = cli_parse(prog, argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_read_file(pos[0], CAP_CSV_FILE, &data, &len);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_core_open(&c, db, false);
+	if (rc == EXIT_OK) {
+		err_clear(&err);
+		if (import(&c, &sys, data, len, &count, &err) < 0)
+			rc = cli_fail("'%s': %s", pos[0], err.msg);
+		core_close(&c);
+	}
+	free(data);
+	if (rc == EXIT_OK)
+		printf("imported %zu %s\n", count, noun);
+	return rc;
 }
 
 const char *cli_time(int64_t t, char *buf, size_t bufsz)

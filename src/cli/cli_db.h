@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/actor.h"
 #include "core/core.h"
 
 #define CLI_DB_DEFAULT "hamgan.db"
@@ -40,6 +41,16 @@ int cli_read_password(bool from_stdin, bool confirm, char *out, size_t outsz);
 
 /* Read a whole file of at most cap bytes (malloc'd, NUL-terminated). */
 int cli_read_file(const char *path, size_t cap, char **data, size_t *len);
+
+/*
+ * `hamgan unit import` and `hamgan category import`: parse "FILE [--db
+ * PATH]" for prog, read the file (capped), run import as the CLI's system
+ * actor in one transaction and print "imported N NOUN".  Exit code.
+ */
+typedef int cli_import_fn(struct core *c, const struct actor *a, const char *data, size_t len,
+			  size_t *count, struct err *err);
+int cli_import_csv(const char *prog, int argc, char **argv, cli_import_fn *import,
+		   const char *noun);
 
 /* "2024-03-20T08:30:00Z (1403-01-01)" - UTC and the Jalali day in Tehran;
  * "-" for 0. */

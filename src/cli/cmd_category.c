@@ -24,32 +24,7 @@ static const char list_usage[] = "usage: hamgan category list [--db PATH]\n";
 
 static int category_import_cmd(int argc, char **argv)
 {
-	const char *db = CLI_DB_DEFAULT, *pos[1];
-	const struct cli_opt opts[] = { { "--db", &db, NULL }, { NULL, NULL, NULL } };
-	struct actor sys = actor_system("cli");
-	struct core c;
-	struct err err;
-	char *data;
-	size_t len, count = 0;
-	int rc, npos;
-
-	rc = cli_parse("hamgan category import", argc, argv, opts, pos, 1, 1, &npos);
-	if (rc != EXIT_OK)
-		return rc;
-	rc = cli_read_file(pos[0], CAP_CSV_FILE, &data, &len);
-	if (rc != EXIT_OK)
-		return rc;
-	rc = cli_core_open(&c, db, false);
-	if (rc == EXIT_OK) {
-		err_clear(&err);
-		if (category_import_csv(&c, &sys, data, len, &count, &err) < 0)
-			rc = cli_fail("'%s': %s", pos[0], err.msg);
-		core_close(&c);
-	}
-	free(data);
-	if (rc == EXIT_OK)
-		printf("imported %zu categories\n", count);
-	return rc;
+	return cli_import_csv("hamgan category import", argc, argv, category_import_csv, "categories");
 }
 
 static int category_list_cmd(int argc, char **argv)

@@ -22,32 +22,7 @@ static const char list_usage[] = "usage: hamgan unit list [--db PATH]\n";
 
 static int unit_import_cmd(int argc, char **argv)
 {
-	const char *db = CLI_DB_DEFAULT, *pos[1];
-	const struct cli_opt opts[] = { { "--db", &db, NULL }, { NULL, NULL, NULL } };
-	struct actor sys = actor_system("cli");
-	struct core c;
-	struct err err;
-	char *data;
-	size_t len, count = 0;
-	int rc, npos;
-
-	rc = cli_parse("hamgan unit import", argc, argv, opts, pos, 1, 1, &npos);
-	if (rc != EXIT_OK)
-		return rc;
-	rc = cli_read_file(pos[0], CAP_CSV_FILE, &data, &len);
-	if (rc != EXIT_OK)
-		return rc;
-	rc = cli_core_open(&c, db, false);
-	if (rc == EXIT_OK) {
-		err_clear(&err);
-		if (unit_import_csv(&c, &sys, data, len, &count, &err) < 0)
-			rc = cli_fail("'%s': %s", pos[0], err.msg);
-		core_close(&c);
-	}
-	free(data);
-	if (rc == EXIT_OK)
-		printf("imported %zu units\n", count);
-	return rc;
+	return cli_import_csv("hamgan unit import", argc, argv, unit_import_csv, "units");
 }
 
 static int unit_list_cmd(int argc, char **argv)
