@@ -174,7 +174,7 @@ int category_has_children(struct core *c, int64_t cat_id, bool *yes, struct err 
 }
 
 /* One CSV row into cat; errors into e (without the line number). */
-static int cat_from_row(struct core *c, struct csv *r, struct category *cat, struct err *e)
+static int cat_from_row(struct core *c, const struct csv *r, struct category *cat, struct err *e)
 {
 	struct category parent;
 	int64_t hours;
@@ -214,80 +214,36 @@ static int cat_from_row(struct core *c, struct csv *r, struct category *cat, str
 	return 0;
 }
 
+/* One row of a category import: parse, then insert or update by code. */
+static int cat_import_row(struct core *c, const struct csv *r, struct err *e)
+{
+	struct category cat, old;
+	int rc;
+
+	rc = cat_from_row(c, r, &cat, e);
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->category_get_by_code(c->st, cat.code, &old, e);
+	if (rc == ERR_NOTFOUND)
+		return cat_insert_tx(c, &cat, e);
+	if (rc < 0)
+		return rc;
+	if (old.parent_id != cat.parent_id)
+		return err_set(e, ERR_INVALID, "parent_code", "category '%s' exists under "
+			       "another parent", cat.code);
+	cat.id = old.id;
+	return OPS(c)->category_update(c->st, &cat, e);
+}
+
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 			size_t *count, struct err *err)
 {
 	static const char *const header[] = { "code", "name", "parent_code", "deadline_hours",
 					      "kinds", "confidential", "service_code" };
-	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct csv r;
-	struct err e2;
-	bool begun = false;
-	int rc;
 
 	*count = 0;
 	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
 		return err_set(err, ERR_DENIED, "", "only an admin may import categories");
-	rc = csv_init(&r, data, len, err);
-	if (rc < 0)
-		goto out;
-	rc = csv_next(&r, err);
-	if (rc == 0)
-		rc = err_set(err, ERR_INVALID, "file", "the file is empty");
-	if (rc < 0)
-		goto out;
-	rc = csv_expect_header(&r, header, 7, err);
-	if (rc < 0)
-		goto out;
-	rc = core_begin(c, err);
-	if (rc < 0)
-		goto out;
-	begun = true;
-	for (rc = csv_next(&r, err); rc == 1; rc = csv_next(&r, err)) {
-		struct category cat, old;
-
-		if (r.nfields != 7) {
-			rc = err_set(err, ERR_INVALID, "file", "line %zu: expected 7 fields, "
-				     "found %zu", r.record_line, r.nfields);
-			break;
-		}
-		err_clear(&e2);
-		rc = cat_from_row(c, &r, &cat, &e2);
-		if (rc == 0) {
-			rc = OPS(c)->category_get_by_code(c->st, cat.code, &old, &e2);
-			if (rc == 0) {
-				if (old.parent_id != cat.parent_id) {
-					rc = err_set(&e2, ERR_INVALID, "parent_code", "category '%s' "
-						     "exists under another parent", cat.code);
-				} else {
-					cat.id = old.id;
-					rc = OPS(c)->category_update(c->st, &cat, &e2);
-				}
-			} else if (rc == ERR_NOTFOUND) {
-				rc = cat_insert_tx(c, &cat, &e2);
-			}
-		}
-		if (rc < 0) {
-			rc = err_set(err, rc, e2.field, "line %zu: %s", r.record_line, e2.msg);
-			break;
-		}
-		(*count)++;
-	}
-	if (rc == 0) {
-		payload_begin(&p);
-		payload_int(&p, "rows", (int64_t)*count);
-		payload_end(&p);
-		rc = audit_append(c, a, "category.import", 0, p.data, err);
-	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-out:
-	if (rc < 0) {
-		if (begun)
-			core_rollback(c);
-		*count = 0;
-	}
-	csv_release(&r);
-	buf_release(&p);
-	return rc;
+	return csv_import(c, a, data, len, header, 7, "category.import", cat_import_row, count,
+			  err);
 }

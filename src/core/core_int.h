@@ -34,6 +34,19 @@ int core_begin(struct core *c, struct err *err);
 int core_commit(struct core *c, struct err *err);
 void core_rollback(struct core *c);
 
+/*
+ * An all-or-nothing CSV import (units, categories): check the header
+ * (ncols names), then in one transaction call row() for each record with
+ * exactly ncols fields, append one audit entry `action` with the row count
+ * and commit.  A row's error is reported with its line number; on any error
+ * nothing is written and *count is 0.
+ */
+struct csv;
+typedef int csv_row_fn(struct core *c, const struct csv *r, struct err *e);
+int csv_import(struct core *c, const struct actor *a, const char *data, size_t len,
+	       const char *const *header, size_t ncols, const char *action, csv_row_fn *row,
+	       size_t *count, struct err *err);
+
 /* Check text: valid UTF-8 without control characters other than tab and
  * newline (when multiline), at most max bytes; required means non-empty. */
 int text_check(const char *field, const char *s, size_t max, bool required, bool multiline,

@@ -185,97 +185,52 @@ int unit_centre(struct core *c, struct unit *out, struct err *err)
 	return rc;
 }
 
+/* One row of a unit import: parse, then insert or update by code. */
+static int unit_import_row(struct core *c, const struct csv *r, struct err *e)
+{
+	struct unit u, old, parent;
+	int rc = 0;
+
+	memset(&u, 0, sizeof(u));
+	str_copy(u.code, sizeof(u.code), r->fields[0]);
+	if (strlen(r->fields[0]) >= sizeof(u.code) || strlen(r->fields[1]) >= sizeof(u.name))
+		return err_set(e, ERR_INVALID, "", "a field is too long");
+	str_copy(u.name, sizeof(u.name), r->fields[1]);
+	u.active = true;
+	if (unit_kind_parse(r->fields[2], &u.kind) < 0)
+		return err_set(e, ERR_INVALID, "kind", "unknown kind '%.40s' (organisation, "
+			       "centre, region, district, department)", r->fields[2]);
+	rc = unit_validate(&u, e);
+	if (rc < 0)
+		return rc;
+	if (r->fields[3][0]) {
+		rc = OPS(c)->unit_get_by_code(c->st, r->fields[3], &parent, e);
+		if (rc == ERR_NOTFOUND)
+			return err_set(e, ERR_INVALID, "parent_code", "unknown parent '%.64s' "
+				       "(a parent must come first)", r->fields[3]);
+		if (rc < 0)
+			return rc;
+		u.parent_id = parent.id;
+	}
+	rc = OPS(c)->unit_get_by_code(c->st, u.code, &old, e);
+	if (rc == ERR_NOTFOUND)
+		return unit_insert_tx(c, &u, e);
+	if (rc < 0)
+		return rc;
+	if (old.parent_id != u.parent_id)
+		return err_set(e, ERR_INVALID, "parent_code", "unit '%s' exists under another "
+			       "parent", u.code);
+	u.id = old.id;
+	return OPS(c)->unit_update(c->st, &u, e);
+}
+
 int unit_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 		    size_t *count, struct err *err)
 {
 	static const char *const header[] = { "code", "name", "kind", "parent_code" };
-	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct csv r;
-	struct err e2;
-	int rc;
 
 	*count = 0;
 	if (!may_admin(a))
 		return err_set(err, ERR_DENIED, "", "only an admin may import units");
-	rc = csv_init(&r, data, len, err);
-	if (rc < 0)
-		goto out_nobegin;
-	rc = csv_next(&r, err);
-	if (rc == 0)
-		rc = err_set(err, ERR_INVALID, "file", "the file is empty");
-	if (rc < 0)
-		goto out_nobegin;
-	rc = csv_expect_header(&r, header, 4, err);
-	if (rc < 0)
-		goto out_nobegin;
-	rc = core_begin(c, err);
-	if (rc < 0)
-		goto out_nobegin;
-	for (rc = csv_next(&r, err); rc == 1; rc = csv_next(&r, err)) {
-		struct unit u, old, parent;
-
-		memset(&u, 0, sizeof(u));
-		if (r.nfields != 4) {
-			rc = err_set(err, ERR_INVALID, "file", "line %zu: expected 4 fields, "
-				     "found %zu", r.record_line, r.nfields);
-			break;
-		}
-		err_clear(&e2);
-		str_copy(u.code, sizeof(u.code), r.fields[0]);
-		if (strlen(r.fields[0]) >= sizeof(u.code) || strlen(r.fields[1]) >= sizeof(u.name))
-			rc = err_set(&e2, ERR_INVALID, "", "a field is too long");
-		str_copy(u.name, sizeof(u.name), r.fields[1]);
-		u.active = true;
-		if (rc >= 0 && unit_kind_parse(r.fields[2], &u.kind) < 0)
-			rc = err_set(&e2, ERR_INVALID, "kind", "unknown kind '%.40s' (organisation, "
-				     "centre, region, district, department)", r.fields[2]);
-		if (rc >= 0)
-			rc = unit_validate(&u, &e2);
-		if (rc >= 0 && r.fields[3][0]) {
-			rc = OPS(c)->unit_get_by_code(c->st, r.fields[3], &parent, &e2);
-			if (rc == ERR_NOTFOUND)
-				rc = err_set(&e2, ERR_INVALID, "parent_code", "unknown parent '%.64s' "
-					     "(a parent must come first)", r.fields[3]);
-			if (rc >= 0)
-				u.parent_id = parent.id;
-		}
-		if (rc >= 0) {
-			rc = OPS(c)->unit_get_by_code(c->st, u.code, &old, &e2);
-			if (rc == 0) {
-				if (old.parent_id != u.parent_id)
-					rc = err_set(&e2, ERR_INVALID, "parent_code", "unit '%s' "
-						     "exists under another parent", u.code);
-				else {
-					u.id = old.id;
-					rc = OPS(c)->unit_update(c->st, &u, &e2);
-				}
-			} else if (rc == ERR_NOTFOUND) {
-				rc = unit_insert_tx(c, &u, &e2);
-			}
-		}
-		if (rc < 0) {
-			rc = err_set(err, rc, e2.field, "line %zu: %s", r.record_line, e2.msg);
-			break;
-		}
-		(*count)++;
-	}
-	if (rc == 0) {
-		payload_begin(&p);
-		payload_int(&p, "rows", (int64_t)*count);
-		payload_end(&p);
-		rc = audit_append(c, a, "unit.import", 0, p.data, err);
-	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
-	if (rc < 0)
-		*count = 0;
-	goto out;
-out_nobegin:
-	;
-out:
-	csv_release(&r);
-	buf_release(&p);
-	return rc;
+	return csv_import(c, a, data, len, header, 4, "unit.import", unit_import_row, count, err);
 }
