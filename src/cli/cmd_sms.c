@@ -6,6 +6,7 @@
 
 #include "base/mem.h"
 #include "base/num.h"
+#include "core/actor.h"
 #include "core/msg.h"
 #include "core/sms.h"
 #include "cli/cli.h"
@@ -139,6 +140,7 @@ static int sms_list_cmd(int argc, char **argv)
 	const struct cli_opt opts[] = {
 		{ "--db", &db, NULL }, { "--limit", &limit, NULL }, { NULL, NULL, NULL },
 	};
+	struct actor sys = actor_system("cli");
 	struct sms *list = NULL;
 	struct core c;
 	struct err err;
@@ -156,7 +158,7 @@ static int sms_list_cmd(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	err_clear(&err);
-	if (sms_list(&c, (size_t)max, &list, &n, &err) < 0)
+	if (sms_list(&c, &sys, (size_t)max, &list, &n, &err) < 0)
 		rc = cli_fail("%s", err.msg);
 	for (i = 0; i < n; i++)
 		printf("%lld\t%s\t%s\t%d\t%s\t%s\t%s\n", (long long)list[i].id, list[i].to,

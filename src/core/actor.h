@@ -47,8 +47,10 @@ struct actor actor_system(const char *what);
 /* A citizen actor; citizen_id may be 0 (a citizen not yet known). */
 struct actor actor_citizen(int64_t citizen_id);
 
-/* The label written to the audit log: the username, "system:WHAT" or
- * "citizen:ID". */
+/* The label written to the audit log and referral hops: the username,
+ * "system:WHAT" or "citizen" (never a citizen's id: see docs/security.md).
+ * Older databases hold "citizen:ID" in audit entries written before;
+ * audit_view() hides the id from readers who may not see identities. */
 void actor_label(const struct actor *a, char *out, size_t outsz);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "base/mem.h"
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/core_int.h"
@@ -142,10 +143,104 @@ out:
 	return rc;
 }
 
-int audit_list(struct core *c, int64_t after, size_t max, struct audit_entry **out, size_t *n,
-	       struct err *err)
+/* Is message id confidential (false when it does not exist)? */
+static int confidential(struct core *c, int64_t id, bool *yes, struct err *err)
 {
-	return OPS(c)->audit_list(c->st, after, max, out, n, err);
+	struct msg *m;
+	int rc;
+
+	*yes = false;
+	if (!id)
+		return 0;
+	m = xmalloc(sizeof(*m));
+	rc = OPS(c)->msg_get(c->st, id, m, err);
+	if (rc == 0)
+		*yes = m->confidential;
+	if (rc == ERR_NOTFOUND)
+		rc = 0;
+	free(m);
+	return rc;
+}
+
+/* Drop the member ,"duplicate_of":N from a payload the core wrote; *id gets
+ * N (0 when absent). */
+static void drop_duplicate_of(char *payload, int64_t *id)
+{
+	static const char key[] = ",\"duplicate_of\":";
+	char *p = strstr(payload, key), *q;
+	int64_t v = 0;
+
+	*id = 0;
+	if (!p)
+		return;
+	for (q = p + sizeof(key) - 1; *q >= '0' && *q <= '9' && v < INT64_MAX / 10; q++)
+		v = v * 10 + (*q - '0');
+	*id = v;
+	memmove(p, q, strlen(q) + 1);
+}
+
+/*
+ * What a reader who may not see identities (an admin) may see of e: the
+ * chain keeps every entry as written, so the hiding happens here.
+ */
+static int redact(struct core *c, struct audit_entry *e, struct err *err)
+{
+	bool hidden = false, conf;
+	char payload[CAP_AUDIT_PAYLOAD + 1];
+	int64_t dup;
+	int rc;
+
+	/* entries written before labels lost the id: "citizen:ID" */
+	if (str_starts(e->actor, "citizen:")) {
+		str_copy(e->actor, sizeof(e->actor), "citizen");
+		hidden = true;
+	}
+	/* caller look-ups and corrections sit beside the registration that
+	 * follows: even a keyed hash would link a confidential message to the
+	 * caller's earlier, open ones (and old entries hold the mobile) */
+	if (str_starts(e->action, "citizen.") && !str_eq(e->payload, "{}")) {
+		str_copy(e->payload, sizeof(e->payload), "{}");
+		hidden = true;
+	}
+	/* a duplicate link between a confidential message and another */
+	if (str_eq(e->action, "msg.reject")) {
+		str_copy(payload, sizeof(payload), e->payload);
+		drop_duplicate_of(payload, &dup);
+		if (dup) {
+			rc = confidential(c, e->msg_id, &conf, err);
+			if (rc == 0 && !conf)
+				rc = confidential(c, dup, &conf, err);
+			if (rc < 0)
+				return rc;
+			if (conf) {
+				str_copy(e->payload, sizeof(e->payload), payload);
+				hidden = true;
+			}
+		}
+	}
+	/* a hash over hidden content would let it be guessed back (a citizen
+	 * id, a mobile); such entries are still checked by audit_verify */
+	if (hidden)
+		e->hash[0] = '\0';
+	return 0;
+}
+
+int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
+	       struct audit_entry **out, size_t *n, struct err *err)
+{
+	size_t i;
+	int rc = OPS(c)->audit_list(c->st, after, max, out, n, err);
+
+	if (rc < 0 || role_sees_identity(a->role))
+		return rc;
+	for (i = 0; i < *n && rc == 0; i++)
+		rc = redact(c, &(*out)[i], err);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 /* ---- payload writer ---- */

@@ -51,9 +51,17 @@ void audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1]);
  */
 int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *err);
 
-/* Entries after seq `after`, oldest first, at most max; *out malloc'd. */
-int audit_list(struct core *c, int64_t after, size_t max, struct audit_entry **out, size_t *n,
-	       struct err *err);
+/*
+ * Entries after seq `after`, oldest first, at most max, as actor a may see
+ * them; *out malloc'd.  Roles that see identities (operator, inspector,
+ * system) get every entry as written.  Others (admins) get: an old
+ * "citizen:ID" actor as "citizen", the payload of citizen.* entries (caller
+ * look-ups, corrections) as {}, a rejection's duplicate_of left out when
+ * either message is confidential, and the hash blanked on any entry so
+ * changed (docs/security.md).  audit_verify always checks the full chain.
+ */
+int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
+	       struct audit_entry **out, size_t *n, struct err *err);
 
 /* Tiny JSON object writer for payloads (strings escaped). */
 void payload_begin(struct buf *b);

@@ -196,8 +196,12 @@ struct actor actor_citizen(int64_t citizen_id)
 
 void actor_label(const struct actor *a, char *out, size_t outsz)
 {
+	/* Never the citizen's id: the label is shown to units (referral hops)
+	 * and admins (the audit log), and an id would tie a confidential
+	 * message to the same citizen's other messages.  The message row
+	 * already says whose it is. */
 	if (a->role == ROLE_CITIZEN) {
-		snprintf(out, outsz, "citizen:%lld", (long long)a->citizen_id);
+		str_copy(out, outsz, "citizen");
 		return;
 	}
 	str_copy(out, outsz, a->name[0] ? a->name : role_name(a->role));

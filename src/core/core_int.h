@@ -56,12 +56,17 @@ int text_check(const char *field, const char *s, size_t max, bool required, bool
 int actor_unit_scope(struct core *c, const struct actor *a, int64_t unit, bool *yes,
 		     struct err *err);
 
-/* Can the actor read m at all (0 / ERR_DENIED). */
+/* Can the actor read m at all: 0, or ERR_NOTFOUND worded as for a message
+ * that does not exist (a unit learns nothing about codes outside it). */
 int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, struct err *err);
 /* Blank the citizen's identity when m is confidential (whoever reads). */
 void msg_hide_identity(struct msg *m);
 /* Does this role see a confidential identity (operator, inspector, system)? */
 bool role_sees_identity(enum role r);
+/* For a reader who does not see identities: clear m's duplicate link when m
+ * or the message it names is confidential (the link would tie the two to
+ * one citizen).  0 or a store error. */
+int msg_hide_links(struct core *c, const struct actor *a, struct msg *m, struct err *err);
 
 /* The normalised subject+body for the search index, malloc'd. */
 int msg_search_text(const char *subject, const char *body, char **out, struct err *err);

@@ -122,6 +122,27 @@ void msg_hide_identity(struct msg *m)
 	m->identity_hidden = true;
 }
 
+int msg_hide_links(struct core *c, const struct actor *a, struct msg *m, struct err *err)
+{
+	struct msg *other;
+	int rc;
+
+	if (!m->duplicate_of || role_sees_identity(a->role))
+		return 0;
+	if (m->confidential) {
+		m->duplicate_of = 0;
+		return 0;
+	}
+	other = xmalloc(sizeof(*other));
+	rc = OPS(c)->msg_get(c->st, m->duplicate_of, other, err);
+	if (rc == 0 && other->confidential)
+		m->duplicate_of = 0;
+	if (rc == ERR_NOTFOUND)
+		rc = 0;
+	free(other);
+	return rc;
+}
+
 int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, struct err *err)
 {
 	bool yes;
@@ -148,7 +169,9 @@ int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, str
 	default:
 		break;
 	}
-	return err_set(err, ERR_DENIED, "", "message %s is outside your rights", m->code);
+	/* not ERR_DENIED: a unit must not learn that a code it may not read
+	 * exists (docs/security.md) */
+	return err_set(err, ERR_NOTFOUND, "code", "no message %s", m->code);
 }
 
 /*
@@ -161,14 +184,14 @@ static int msg_view(struct core *c, const struct actor *a, struct msg *m, struct
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
 	int rc;
 
-	if (!m->confidential || !m->citizen_id)
-		return 0;
 	if (a->role == ROLE_CITIZEN)
 		return 0;
 	if (!role_sees_identity(a->role)) {
 		msg_hide_identity(m);
-		return 0;
+		return msg_hide_links(c, a, m, err);
 	}
+	if (!m->confidential || !m->citizen_id)
+		return 0;
 	rc = core_begin(c, err);
 	if (rc < 0)
 		return rc;
@@ -190,10 +213,10 @@ int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out, 
 {
 	int rc = OPS(c)->msg_get(c->st, id, out, err);
 
-	if (rc == ERR_NOTFOUND)
-		return err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)id);
 	if (rc == 0)
 		rc = msg_may_read(c, a, out, err);
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)id);
 	if (rc == 0)
 		rc = msg_view(c, a, out, err);
 	if (rc < 0)
@@ -426,6 +449,11 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		goto out;
 	if (!in->anonymous) {
 		rc = citizen_find_or_add(c, in->mobile, in->citizen_name, in->national_id, &ci, err);
+		/* the caller on the operator's line may correct their record
+		 * (audited); a web, SMS or Open311 submission never does */
+		if (rc == 0 && a->role == ROLE_OPERATOR)
+			rc = citizen_correct(c, a, ci.mobile, in->citizen_name, in->national_id,
+					     NULL, &ci, err);
 		if (rc < 0)
 			goto fail;
 		m->citizen_id = ci.id;
@@ -515,43 +543,51 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
 	struct search_result res;
 	struct search_query q;
 	struct citizen ci;
+	char hash[CITIZEN_MOBILE_HASH_HEX + 1];
 	size_t i;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
+	memset(&res, 0, sizeof(res));
 	if (!role_sees_identity(a->role))
 		return err_set(err, ERR_DENIED, "", "only operators and inspectors see a caller's "
 			       "history");
 	rc = citizen_get_by_mobile(c, mobile, &ci, err);
-	if (rc == ERR_NOTFOUND)
-		return 0;	/* a first-time caller */
-	if (rc < 0)
+	if (rc < 0 && rc != ERR_NOTFOUND)
 		return rc;
-	search_query_init(&q);
-	q.citizen_id = ci.id;
-	q.limit = (max == 0 || max > CAP_HISTORY) ? CAP_HISTORY : max;
-	if (q.limit > CAP_SEARCH_LIMIT)
-		q.limit = CAP_SEARCH_LIMIT;
-	rc = msg_search(c, a, &q, &res, err);
-	if (rc < 0)
-		return rc;
-	for (i = 0; i < res.n; i++) {
-		/* the caller is on the line: their own identity is shown */
-		str_copy(res.items[i].citizen_name, sizeof(res.items[i].citizen_name), ci.name);
-		str_copy(res.items[i].citizen_mobile, sizeof(res.items[i].citizen_mobile),
-			 ci.mobile);
-		str_copy(res.items[i].citizen_national_id,
-			 sizeof(res.items[i].citizen_national_id), ci.national_id);
-		res.items[i].identity_hidden = false;
+	if (rc == 0) {
+		search_query_init(&q);
+		q.citizen_id = ci.id;
+		q.limit = (max == 0 || max > CAP_HISTORY) ? CAP_HISTORY : max;
+		if (q.limit > CAP_SEARCH_LIMIT)
+			q.limit = CAP_SEARCH_LIMIT;
+		rc = msg_search(c, a, &q, &res, err);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < res.n; i++) {
+			/* the caller is on the line: their own identity is shown */
+			str_copy(res.items[i].citizen_name, sizeof(res.items[i].citizen_name),
+				 ci.name);
+			str_copy(res.items[i].citizen_mobile, sizeof(res.items[i].citizen_mobile),
+				 ci.mobile);
+			str_copy(res.items[i].citizen_national_id,
+				 sizeof(res.items[i].citizen_national_id), ci.national_id);
+			res.items[i].identity_hidden = false;
+		}
 	}
+	/* every look-up is audited, a first-time caller's too, without the
+	 * number in clear (docs/security.md) */
 	rc = core_begin(c, err);
 	if (rc == 0) {
-		payload_begin(&p);
-		payload_str(&p, "mobile", ci.mobile);
-		payload_int(&p, "messages", (int64_t)res.n);
-		payload_end(&p);
-		rc = audit_append(c, a, "citizen.history", 0, p.data, err);
+		rc = citizen_mobile_hash(c, mobile, hash, err);
+		if (rc == 0) {
+			payload_begin(&p);
+			payload_str(&p, "mobile_hash", hash);
+			payload_int(&p, "messages", (int64_t)res.n);
+			payload_end(&p);
+			rc = audit_append(c, a, "citizen.history", 0, p.data, err);
+		}
 		if (rc == 0)
 			rc = core_commit(c, err);
 		else

@@ -208,9 +208,12 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 
 /*
  * Read one message as actor a may see it: ERR_NOTFOUND when it does not
- * exist, ERR_DENIED when it is outside the actor's rights (staff and managers
- * see messages whose current unit is in their subtree; operators, inspectors,
- * admins and the system see all; a citizen actor only their own).
+ * exist and, with the same words, when it is outside the actor's rights
+ * (staff and managers see messages whose current unit is in their subtree;
+ * operators, inspectors, admins and the system see all; a citizen actor
+ * only their own), so that a code's existence is not told to whoever may
+ * not read it.  For readers who do not see identities, a duplicate link
+ * between a confidential message and another is cleared (duplicate_of 0).
  */
 int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out, struct err *err);
 int msg_get_by_code(struct core *c, const struct actor *a, const char *code, struct msg *out,

@@ -134,6 +134,10 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		if (rc < 0)
 			return rc;
 	}
+	/* "every message of this citizen" ties confidential messages to the
+	 * citizen's others: only for the roles that see identities */
+	if (q->citizen_id && !role_sees_identity(a->role) && a->role != ROLE_CITIZEN)
+		return err_set(err, ERR_DENIED, "citizen", "you may not search by citizen");
 	switch (a->role) {
 	case ROLE_OPERATOR:
 	case ROLE_INSPECTOR:
@@ -182,11 +186,14 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		snprintf(out->next_cursor, sizeof(out->next_cursor), "k%lld.%lld",
 			 (long long)last->created_at, (long long)last->id);
 	}
-	for (i = 0; i < out->n; i++) {
+	for (i = 0; i < out->n && rc == 0; i++) {
 		if (a->role == ROLE_CITIZEN)
 			continue;
 		msg_hide_identity(&out->items[i]);
+		rc = msg_hide_links(c, a, &out->items[i], err);
 	}
+	if (rc < 0)
+		search_result_release(out);
 out:
 	buf_release(&fts);
 	return rc;

@@ -23,6 +23,7 @@
 #include "base/err.h"
 
 struct core;
+struct actor;
 struct msg;
 
 enum sms_state { SMS_PENDING = 0, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT };
@@ -62,8 +63,12 @@ int sms_run_command(const char *cmd, const char *to, const char *text, int timeo
 /* Claim and send every due row with cmd; counts of sent and failed tries. */
 int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, struct err *err);
 
-/* Outbox rows (newest first) for inspection; *out malloc'd. */
-int sms_list(struct core *c, size_t max, struct sms **out, size_t *n, struct err *err);
+/* Outbox rows (newest first) for inspection, as actor a may see them: for
+ * a reader who does not see identities (admin, staff, manager) the number
+ * of a text about a confidential message is blanked ("to" empty); *out
+ * malloc'd. */
+int sms_list(struct core *c, const struct actor *a, size_t max, struct sms **out, size_t *n,
+	     struct err *err);
 
 enum sms_inbound_result { SMS_IN_VERDICT = 1, SMS_IN_NEW };
 

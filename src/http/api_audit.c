@@ -64,7 +64,7 @@ static void list(struct http_req *r)
 		return;
 	}
 	err_clear(&e);
-	if (audit_list(c, after, (size_t)limit, &es, &n, &e)) {
+	if (audit_list(c, &r->auth.actor, after, (size_t)limit, &es, &n, &e)) {
 		http_reply_err(r, &e);
 		return;
 	}
@@ -86,7 +86,10 @@ static void list(struct http_req *r)
 		else
 			cJSON_AddStringToObject(x, "payload", es[i].payload);
 		api_add_time(x, "at", es[i].at);
-		cJSON_AddStringToObject(x, "hash", es[i].hash);
+		if (es[i].hash[0])
+			cJSON_AddStringToObject(x, "hash", es[i].hash);
+		else	/* part of the entry is hidden from this reader */
+			cJSON_AddNullToObject(x, "hash");
 		cJSON_AddItemToArray(arr, x);
 	}
 	if (n)

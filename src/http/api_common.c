@@ -388,7 +388,9 @@ cJSON *api_referral_json(const struct referral *h)
 	cJSON_AddStringToObject(o, "kind", hop_kind_name(h->kind));
 	add_id(o, "from_unit", h->from_unit);
 	add_id(o, "to_unit", h->to_unit);
-	cJSON_AddStringToObject(o, "actor", h->actor);
+	/* a citizen's hop (an objection) is «شهروند», never who */
+	cJSON_AddStringToObject(o, "actor",
+				!h->actor_id && str_eq(h->actor, "citizen") ? "شهروند" : h->actor);
 	add_str_or_null(o, "reason", h->reason);
 	api_add_time(o, "deadline", h->deadline);
 	api_add_time(o, "at", h->at);

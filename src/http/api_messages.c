@@ -70,6 +70,13 @@ static void create(struct http_req *r)
 	}
 	if (!api_body(r, create_fields, &in))
 		return;
+	/* the urgency and the region are the centre's to judge, not the
+	 * submitter's: refused like an unknown member (operators set them) */
+	if (!r->auth.signed_in && (in.priority || in.region)) {
+		http_reply_error(r, ERR_INVALID, in.priority ? "priority" : "region",
+				 "unknown member '%s'", in.priority ? "priority" : "region");
+		return;
+	}
 	c = api_core(r);
 	if (!c)
 		return;

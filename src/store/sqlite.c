@@ -885,6 +885,40 @@ static int sq_citizen_get_by_mobile(struct store *st, const char *mobile, struct
 	return cit_one(s, stmt, out, err);
 }
 
+/* ---- secrets ---- */
+
+static int sq_secret_get_or_put(struct store *st, const char *name, unsigned char *value,
+				size_t len, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *add = sq_stmt(s, SQ_SECRET_ADD, "INSERT OR IGNORE INTO secrets (name, value)"
+				    " VALUES (?, ?)", err);
+	sqlite3_stmt *get;
+	int rc;
+
+	if (!add)
+		return ERR_STORE;
+	sq_bind_text(add, 1, name);
+	sqlite3_bind_blob(add, 2, value, (int)len, SQLITE_TRANSIENT);
+	rc = sq_exec_stmt(s, add, "secret", err);
+	if (rc < 0)
+		return rc;
+	get = sq_stmt(s, SQ_SECRET_GET, "SELECT value FROM secrets WHERE name = ?", err);
+	if (!get)
+		return ERR_STORE;
+	sq_bind_text(get, 1, name);
+	rc = sq_step_row(s, get, "secret", err);
+	if (rc < 0)
+		return rc;
+	if ((size_t)sqlite3_column_bytes(get, 0) != len) {
+		sqlite3_reset(get);
+		return err_set(err, ERR_STORE, "", "secret '%s' has the wrong length", name);
+	}
+	memcpy(value, sqlite3_column_blob(get, 0), len);
+	sqlite3_reset(get);
+	return 0;
+}
+
 /* ---- live sessions ---- */
 
 #define LIVE_COLS "id, unit_id, host_user_id, title, starts_at, ends_at, created_at"
@@ -1014,6 +1048,7 @@ const struct store_ops store_sqlite_ops = {
 	.live_insert = sq_live_insert,
 	.live_get = sq_live_get,
 	.live_list = sq_live_list,
+	.secret_get_or_put = sq_secret_get_or_put,
 	.bulk = sq_bulk,
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 };

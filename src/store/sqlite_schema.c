@@ -189,6 +189,13 @@ static const char *const migrations[] = {
 	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, due_day INTEGER NOT NULL,"
 	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
 	" PRIMARY KEY (dim, unit, due_day, key)) WITHOUT ROWID;",
+
+	/* 4: confidential identity (docs/security.md): a referral hop no longer
+	 * names a citizen by id ("citizen:ID" becomes "citizen"; the message
+	 * row says whose it is), and the secrets the program makes for itself
+	 * (the key of the caller-number hash in the audit log) */
+	"UPDATE referrals SET actor = 'citizen' WHERE actor GLOB 'citizen:*';"
+	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -206,6 +206,12 @@ struct store_ops {
 	int (*msg_scan)(struct store *st, int64_t after_id, size_t max, struct msg **out,
 			size_t *n, struct err *err);
 
+	/* A secret the program keeps for itself (len bytes): stores value
+	 * under name unless one is stored already, then fills value with the
+	 * stored one.  Call inside a write transaction. */
+	int (*secret_get_or_put)(struct store *st, const char *name, unsigned char *value,
+				 size_t len, struct err *err);
+
 	/* Optional (may be NULL): bulk-loading mode on/off for the demo
 	 * generator - faster, not durable until switched off.  Never on in
 	 * normal operation. */

@@ -27,7 +27,7 @@ h_api "code with a wrong check digit is 422" GET /api/v1/messages/1000000000 422
 h_api "non-numeric code is 404" GET /api/v1/messages/abc 404 "$OP"
 h_api "unknown action is 404" POST /api/v1/messages/$CODE/teleport 404 "$OP" '{}'
 
-h_api "staff cannot refer" POST /api/v1/messages/$CODE/refer 403 "$ST" '{"unit":"region-12"}'
+h_api "staff cannot refer (a message at the centre is not theirs to see)" POST /api/v1/messages/$CODE/refer 404 "$ST" '{"unit":"region-12"}'
 h_api "refer to an unknown unit is 422" POST /api/v1/messages/$CODE/refer 422 "$OP" '{"unit":"region-99"}'
 h_api "operator refers to region 12" POST /api/v1/messages/$CODE/refer 200 "$OP" \
 	"{\"unit\":\"region-12\",\"reason\":\"حوزهٔ منطقه\",\"version\":$V}"
@@ -35,7 +35,7 @@ h_jq "state referred" .state referred
 h_jq "due date set" '.due_at != null' true
 h_api "stale version is 409" POST /api/v1/messages/$CODE/start 409 "$ST" "{\"version\":$V}"
 h_jq "409 code" .error.code conflict
-h_api "staff of another unit cannot see it" GET /api/v1/messages/$CODE 403 "$(h_token st03)"
+h_api "staff of another unit cannot see it (404, as an unknown code)" GET /api/v1/messages/$CODE 404 "$(h_token st03)"
 h_api "staff starts work" POST /api/v1/messages/$CODE/start 200 "$ST" '{}'
 h_jq "state in_progress" .state in_progress
 h_api "empty body counts as {}" POST /api/v1/messages/$CODE/answer 422 "$ST"
@@ -89,7 +89,7 @@ h_api "district staff sees it" GET /api/v1/messages/$C2 200 "$ST121"
 h_api "bad return reason is 422" POST /api/v1/messages/$C2/return 422 "$ST121" '{"reason":"bored"}'
 h_api "district returns it" POST /api/v1/messages/$C2/return 200 "$ST121" '{"reason":"not_ours","note":"کار برق است"}'
 h_jq "state returned" .state returned
-h_api "district no longer sees it" GET /api/v1/messages/$C2 403 "$ST121"
+h_api "district no longer sees it" GET /api/v1/messages/$C2 404 "$ST121"
 h_api "operator rejects as outside remit" POST /api/v1/messages/$C2/reject 200 "$OP" '{"reason":"outside_remit"}'
 h_jq "state rejected" .state rejected
 h_api "third message" POST /api/v1/messages 201 "$OP" \

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core_fixture.h"
+#include "base/str.h"
 #include "core/citizen.h"
 #include "core/csv.h"
 #include "core/core_int.h"
@@ -323,17 +324,73 @@ static void citizens(void **state)
 	assert_int_equal(core_begin(&f->c, NULL), 0);
 	assert_int_equal(citizen_find_or_add(&f->c, "۰۹۱۲ ۱۲۳ ۴۵۶۷", "", "", &a, &err), 0);
 	assert_string_equal(a.mobile, FX_MOBILE);
+	/* issue 9: a submission under a known mobile never rewrites who it is */
 	assert_int_equal(citizen_find_or_add(&f->c, "+989121234567", "علی", "0499370899", &b, &err),
 			 0);
 	assert_int_equal(a.id, b.id);
-	assert_string_equal(b.name, "علی");
+	assert_string_equal(b.name, "");
+	assert_string_equal(b.national_id, "");
 	assert_int_equal(citizen_find_or_add(&f->c, "0912", "", "", &b, &err), ERR_INVALID);
 	assert_int_equal(citizen_find_or_add(&f->c, FX_MOBILE, "", "0499370898", &b, &err),
 			 ERR_INVALID);
 	core_commit(&f->c, NULL);
 	assert_int_equal(citizen_get_by_mobile(&f->c, "00989121234567", &b, &err), 0);
-	assert_string_equal(b.national_id, "0499370899");
+	assert_string_equal(b.national_id, "");
 	assert_int_equal(citizen_get_by_mobile(&f->c, "09350000000", &b, &err), ERR_NOTFOUND);
+}
+
+/* The operator corrects a caller, audited with a keyed hash of the number;
+ * nobody else may, and a bad national id changes nothing. */
+static void citizen_correct_audited(void **state)
+{
+	struct fx *f = *state;
+	struct audit_entry *list = NULL;
+	char h1[CITIZEN_MOBILE_HASH_HEX + 1], h2[CITIZEN_MOBILE_HASH_HEX + 1];
+	struct citizen b;
+	struct err err;
+	bool changed;
+	int64_t total, bad;
+	size_t n;
+
+	assert_int_equal(core_begin(&f->c, NULL), 0);
+	assert_int_equal(citizen_find_or_add(&f->c, FX_MOBILE, "علی", "", &b, &err), 0);
+	assert_int_equal(core_commit(&f->c, NULL), 0);
+	assert_int_equal(citizen_correct(&f->c, &f->s12, FX_MOBILE, "حسن", NULL, &changed, &b, &err),
+			 ERR_DENIED);
+	assert_int_equal(citizen_correct(&f->c, &f->adm, FX_MOBILE, "حسن", NULL, &changed, &b, &err),
+			 ERR_DENIED);
+	assert_int_equal(citizen_correct(&f->c, &f->op, FX_MOBILE, "حسن", "0499370898", &changed,
+					 &b, &err), ERR_INVALID);
+	assert_int_equal(citizen_correct(&f->c, &f->op, "09350000000", "حسن", NULL, &changed, &b,
+					 &err), ERR_NOTFOUND);
+	assert_int_equal(citizen_correct(&f->c, &f->op, "+98 912 123 4567", "حسن", "0499370899",
+					 &changed, &b, &err), 0);
+	assert_true(changed);
+	assert_string_equal(b.name, "حسن");
+	assert_int_equal(citizen_get_by_mobile(&f->c, FX_MOBILE, &b, &err), 0);
+	assert_string_equal(b.national_id, "0499370899");
+	assert_int_equal(citizen_correct(&f->c, &f->op, FX_MOBILE, "حسن", NULL, &changed, &b, &err),
+			 0);
+	assert_false(changed);
+	/* one entry, with the hash and not the number */
+	assert_int_equal(audit_verify(&f->c, &total, &bad, &err), 0);
+	assert_int_equal(audit_list(&f->c, &f->insp, 0, 1000, &list, &n, &err), 0);
+	assert_true(n >= 1);
+	assert_string_equal(list[n - 1].action, "citizen.correct");
+	assert_null(strstr(list[n - 1].payload, FX_MOBILE));
+	assert_non_null(strstr(list[n - 1].payload, "\"fields\":\"name,national_id\""));
+	assert_int_equal(citizen_mobile_hash(&f->c, "۰۹۱۲۱۲۳۴۵۶۷", h1, &err), 0);
+	assert_int_equal(citizen_mobile_hash(&f->c, FX_MOBILE, h2, &err), 0);
+	assert_string_equal(h1, h2);
+	assert_non_null(strstr(list[n - 1].payload, h1));
+	assert_int_equal(citizen_mobile_hash(&f->c, "09121234568", h2, &err), 0);
+	assert_string_not_equal(h1, h2);
+	free(list);
+	/* the admin's view hides the look-up's payload and its hash */
+	assert_int_equal(audit_list(&f->c, &f->adm, 0, 1000, &list, &n, &err), 0);
+	assert_string_equal(list[n - 1].payload, "{}");
+	assert_string_equal(list[n - 1].hash, "");
+	free(list);
 }
 
 /* ---- audit ---- */
@@ -368,7 +425,7 @@ static void audit_chain_and_tamper(void **state)
 	}
 	assert_int_equal(audit_verify(&f->c, &total, &bad, &err), 0);
 	assert_true(total > 10);
-	assert_int_equal(audit_list(&f->c, 0, 1000, &list, &n, &err), 0);
+	assert_int_equal(audit_list(&f->c, &f->sys, 0, 1000, &list, &n, &err), 0);
 	assert_int_equal((int64_t)n, total);
 	assert_string_equal(list[0].prev_hash,
 			    "0000000000000000000000000000000000000000000000000000000000000000");
@@ -404,7 +461,7 @@ static void audit_tamper_recomputed_hash_and_delete(void **state)
 
 	/* a forger who rewrites entry 5 and recomputes its hash still breaks
 	 * the link at entry 6 */
-	assert_int_equal(audit_list(&f->c, 4, 1, &list, &n, &err), 0);
+	assert_int_equal(audit_list(&f->c, &f->sys, 4, 1, &list, &n, &err), 0);
 	assert_int_equal(list[0].seq, 5);
 	snprintf(list[0].actor, sizeof(list[0].actor), "evil");
 	audit_hash(&list[0], list[0].hash);
@@ -502,6 +559,112 @@ static void confidential_identity(void **state)
 	free(r);
 }
 
+/*
+ * Issue 9: after a citizen objects to the answer of a confidential message,
+ * nothing a unit or an admin reads ties it to the citizen or to the same
+ * citizen's other messages: the reopen hop and the audit entry say
+ * "citizen" (no id), an old "citizen:ID" entry is shown to the admin as
+ * "citizen" without its hash, a duplicate link to an open message is
+ * cleared, searching by citizen is refused, and the outbox hides the number.
+ */
+static void objection_names_no_citizen(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m)), *open = calloc(1, sizeof(*open));
+	struct msg *r = calloc(1, sizeof(*r));
+	struct actor cit, old = actor_system("x");
+	struct audit_entry *list = NULL;
+	struct referral *hops = NULL;
+	struct search_query q;
+	struct search_result res;
+	struct sms *texts = NULL;
+	struct err err;
+	int64_t total, bad;
+	size_t n, i;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, open), 0);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_conduct, m), 0);
+	assert_true(m->confidential);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "بررسی شد", m, &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->sys, m->id, r, &err), 0);
+	cit = actor_citizen(r->citizen_id);
+	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_OBJECT, 0, m, &err), 0);
+	assert_int_equal(m->state, STATE_REOPENED);
+
+	assert_int_equal(msg_referrals(&f->c, &f->s12, m->id, &hops, &n, &err), 0);
+	assert_int_equal(hops[n - 1].kind, HOP_REOPEN);
+	assert_string_equal(hops[n - 1].actor, "citizen");
+	free(hops);
+	assert_int_equal(audit_list(&f->c, &f->insp, 0, 1000, &list, &n, &err), 0);
+	assert_string_equal(list[n - 1].action, "msg.verdict");
+	assert_string_equal(list[n - 1].actor, "citizen");
+	free(list);
+
+	/* an entry as an older release wrote it */
+	str_copy(old.name, sizeof(old.name), "citizen:77");
+	assert_int_equal(core_begin(&f->c, &err), 0);
+	assert_int_equal(audit_append(&f->c, &old, "msg.verdict", m->id, "{}", &err), 0);
+	assert_int_equal(core_commit(&f->c, &err), 0);
+	assert_int_equal(audit_list(&f->c, &f->insp, 0, 1000, &list, &n, &err), 0);
+	assert_string_equal(list[n - 1].actor, "citizen:77");
+	assert_int_equal(strlen(list[n - 1].hash), AUDIT_HASH_HEX);
+	free(list);
+	assert_int_equal(audit_list(&f->c, &f->adm, 0, 1000, &list, &n, &err), 0);
+	assert_string_equal(list[n - 1].actor, "citizen");
+	assert_string_equal(list[n - 1].hash, "");
+	for (i = 0; i < n; i++)
+		assert_null(strstr(list[i].actor, "citizen:"));
+	free(list);
+	assert_int_equal(audit_verify(&f->c, &total, &bad, &err), 0);
+
+	/* the open message rejected as a duplicate of the confidential one */
+	assert_int_equal(msg_reject(&f->c, &f->op, open->id, 0, REJECT_DUPLICATE, m->id, NULL, r,
+				    &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->op, open->id, r, &err), 0);
+	assert_int_equal(r->duplicate_of, m->id);
+	assert_int_equal(msg_get(&f->c, &f->adm, open->id, r, &err), 0);
+	assert_int_equal(r->duplicate_of, 0);
+	assert_string_equal(r->citizen_mobile, FX_MOBILE);
+	search_query_init(&q);
+	assert_int_equal(msg_search(&f->c, &f->adm, &q, &res, &err), 0);
+	for (i = 0; i < res.n; i++)
+		assert_int_equal(res.items[i].duplicate_of, 0);
+	search_result_release(&res);
+	assert_int_equal(audit_list(&f->c, &f->adm, 0, 1000, &list, &n, &err), 0);
+	assert_string_equal(list[n - 1].action, "msg.reject");
+	assert_null(strstr(list[n - 1].payload, "duplicate_of"));
+	assert_string_equal(list[n - 1].hash, "");
+	free(list);
+	assert_int_equal(audit_list(&f->c, &f->insp, 0, 1000, &list, &n, &err), 0);
+	assert_non_null(strstr(list[n - 1].payload, "duplicate_of"));
+	free(list);
+
+	/* "every message of citizen N" is for the roles that see identities */
+	q.citizen_id = cit.citizen_id;
+	assert_int_equal(msg_search(&f->c, &f->adm, &q, &res, &err), ERR_DENIED);
+	assert_int_equal(msg_search(&f->c, &f->s12, &q, &res, &err), ERR_DENIED);
+	assert_int_equal(msg_search(&f->c, &f->insp, &q, &res, &err), 0);
+	assert_int_equal(res.n, 2);
+	search_result_release(&res);
+
+	/* the outbox: the confidential message's texts have no number */
+	assert_int_equal(sms_list(&f->c, &f->adm, 100, &texts, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		if (texts[i].msg_id == m->id)
+			assert_string_equal(texts[i].to, "");
+		else
+			assert_string_equal(texts[i].to, FX_MOBILE);
+	free(texts);
+	assert_int_equal(sms_list(&f->c, &f->insp, 100, &texts, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		assert_string_equal(texts[i].to, FX_MOBILE);
+	free(texts);
+	free(m);
+	free(open);
+	free(r);
+}
+
 static void citizen_lookup(void **state)
 {
 	struct fx *f = *state;
@@ -514,7 +677,8 @@ static void citizen_lookup(void **state)
 	assert_string_equal(r->citizen_mobile, FX_MOBILE);
 	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "09121234568", r, &err), ERR_NOTFOUND);
 	assert_int_equal(msg_get_for_citizen(&f->c, "1234", FX_MOBILE, r, &err), ERR_NOTFOUND);
-	assert_int_equal(msg_get(&f->c, &other, m->id, r, &err), ERR_DENIED);
+	/* issue 9: out of one's rights reads as not there at all */
+	assert_int_equal(msg_get(&f->c, &other, m->id, r, &err), ERR_NOTFOUND);
 	free(m);
 	free(r);
 }
@@ -634,11 +798,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(users_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(login_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizens, setup, teardown),
+		cmocka_unit_test_setup_teardown(citizen_correct_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_chain_and_tamper, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_tamper_recomputed_hash_and_delete, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(audit_tamper_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(confidential_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(objection_names_no_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizen_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_input_everywhere_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(code_in_persian_digits, setup, teardown),

@@ -268,7 +268,7 @@ static void sms_outbox_and_sender(void **state)
 	size_t sent, failed, n;
 
 	reg(f, "چراغ", "چراغ خاموش", KIND_CRITICISM, CHANNEL_PHONE, m);
-	assert_int_equal(sms_list(&f->c, 10, &list, &n, &err), 0);
+	assert_int_equal(sms_list(&f->c, &f->sys, 10, &list, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].to, FX_MOBILE);
 	assert_int_equal(list[0].msg_id, m->id);
@@ -301,7 +301,7 @@ static void sms_outbox_and_sender(void **state)
 	write_script(f, "exit 3", script, sizeof(script));
 	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
 	assert_int_equal(failed, 1);
-	assert_int_equal(sms_list(&f->c, 10, &list, &n, &err), 0);
+	assert_int_equal(sms_list(&f->c, &f->sys, 10, &list, &n, &err), 0);
 	assert_int_equal(list[0].state, SMS_PENDING);
 	assert_int_equal(list[0].attempts, 1);
 	assert_int_equal(list[0].next_at, FX_T0 + 30);
@@ -316,7 +316,7 @@ static void sms_outbox_and_sender(void **state)
 	core_set_now(&f->c, FX_T0 + 30);
 	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
 	assert_int_equal(failed, 1);
-	assert_int_equal(sms_list(&f->c, 1, &list, &n, &err), 0);
+	assert_int_equal(sms_list(&f->c, &f->sys, 1, &list, &n, &err), 0);
 	assert_int_equal(list[0].next_at, FX_T0 + 30 + 60);
 	free(list);
 	core_set_now(&f->c, FX_T0 + 100000);
@@ -325,7 +325,7 @@ static void sms_outbox_and_sender(void **state)
 	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
 	core_set_now(&f->c, FX_T0 + 300000);
 	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
-	assert_int_equal(sms_list(&f->c, 1, &list, &n, &err), 0);
+	assert_int_equal(sms_list(&f->c, &f->sys, 1, &list, &n, &err), 0);
 	assert_int_equal(list[0].state, SMS_FAILED);
 	assert_int_equal(list[0].attempts, 5);
 	free(list);

@@ -154,6 +154,45 @@ static void sqlite_migrations(void **state)
 	cleanup(&f);
 }
 
+/* Migration 4 (issue 9): a version-3 database's citizen hops lose the id
+ * ("citizen:ID" -> "citizen"), other labels stay, and the secrets table
+ * comes. */
+static void sqlite_migration_citizen_labels(void **state)
+{
+	struct sfx f;
+	struct store *st = NULL;
+	struct referral *hops = NULL;
+	unsigned char key[8] = "12345678", again[8] = "abcdefgh";
+	struct err err;
+	sqlite3 *db;
+	size_t n;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.ops = &store_sqlite_ops;
+	dsn_for(&f);
+	assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
+	assert_int_equal(sq_schema_migrate(db, 3, &err), 0);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO referrals (msg_id, kind, actor, at) VALUES"
+				      " (1, 3, 'citizen:42', 10), (1, 0, 'operator', 5)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.referral_list(st, 1, &hops, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(hops[0].actor, "citizen");
+	assert_string_equal(hops[1].actor, "operator");
+	free(hops);
+	/* a secret is kept the first time only */
+	assert_int_equal(store_sqlite_ops.begin(st, &err), 0);
+	assert_int_equal(store_sqlite_ops.secret_get_or_put(st, "k", key, sizeof(key), &err), 0);
+	assert_int_equal(store_sqlite_ops.secret_get_or_put(st, "k", again, sizeof(again), &err), 0);
+	assert_int_equal(store_sqlite_ops.commit(st, &err), 0);
+	assert_memory_equal(again, "12345678", 8);
+	store_sqlite_ops.close(st);
+	cleanup(&f);
+}
+
 static void sqlite_not_a_database(void **state)
 {
 	struct sfx f;
@@ -390,6 +429,7 @@ int main(void)
 		cmocka_unit_test(open_missing_refused),
 		cmocka_unit_test(schema_is_current),
 		cmocka_unit_test(sqlite_migrations),
+		cmocka_unit_test(sqlite_migration_citizen_labels),
 		cmocka_unit_test(sqlite_not_a_database),
 		cmocka_unit_test(unit_tree),
 		cmocka_unit_test(msg_versions),

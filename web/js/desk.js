@@ -26,7 +26,8 @@ function historyPanel() {
     }
     mount(body, loading('در حال دریافت سابقه…'));
     try {
-      const r = await api('GET', '/callers/' + mobile);
+      // POST: the number stays out of the URL (and so out of every log)
+      const r = await api('POST', '/callers', { mobile });
       if (my !== seq) return;
       const who = r.citizen
         ? h('p', { class: 'caller' }, h('strong', {}, r.citizen.name || 'بی‌نام'),
