@@ -1,5 +1,6 @@
 /*
- * csv.c - bounded RFC 4180 reader; see csv.h.
+ * csv.c - bounded RFC 4180 reader, and the safe text cell every CSV and
+ * XLSX writer uses; see csv.h.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -140,4 +141,32 @@ int csv_expect_header(struct csv *r, const char *const *names, size_t n, struct 
 					names[i]);
 	return err_set(err, ERR_INVALID, "file", "line %zu: expected the header '%s'",
 		       r->record_line, want);
+}
+
+/* ---- writing ---- */
+
+bool csv_cell_risky(const char *s)
+{
+	return s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+		     *s == '\r');
+}
+
+void csv_cell_safe(struct buf *b, const char *s)
+{
+	if (csv_cell_risky(s))
+		buf_addc(b, '\'');
+	buf_adds(b, s ? s : "");
+}
+
+void csv_add_cell(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	if (csv_cell_risky(s))
+		buf_addc(b, '\'');
+	for (; s && *s; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
 }

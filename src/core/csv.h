@@ -3,10 +3,17 @@
  * double-quoted, "" inside quotes is a quote, quoted fields may hold commas
  * and newlines; CRLF or LF line ends).  Every record, field count and the
  * whole input are capped (base/caps.h); errors name the line.
+ *
+ * And the one rule every CSV and XLSX writer applies to a text cell
+ * (csv_cell_safe, csv_add_cell): spreadsheets run a cell that starts with
+ * = + - @ (or a tab or CR before one) as a formula, so such a text gets a
+ * leading apostrophe and is shown as the text it is (OWASP, "CSV
+ * injection").  Numbers are written as numbers, never through these.
  */
 #ifndef HAMGAN_CORE_CSV_H
 #define HAMGAN_CORE_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -34,5 +41,12 @@ void csv_release(struct csv *r);
  * mismatch ERR_INVALID "line 1: expected header 'a,b,c'".
  */
 int csv_expect_header(struct csv *r, const char *const *names, size_t n, struct err *err);
+
+/* Does a spreadsheet take text s for a formula (first byte = + - @ tab CR)? */
+bool csv_cell_risky(const char *s);
+/* Append text s to b as a spreadsheet shows it safely: "'" + s when risky. */
+void csv_cell_safe(struct buf *b, const char *s);
+/* Append s as one double-quoted CSV field ("" for a quote), made safe. */
+void csv_add_cell(struct buf *b, const char *s);
 
 #endif

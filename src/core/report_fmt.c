@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 
 #include "base/str.h"
+#include "core/csv.h"
 #include "core/report.h"
 #include "fa/jalali.h"
 #include "fa/text.h"
@@ -170,26 +171,15 @@ static void write_json(const struct report *r, struct buf *b)
 
 /* ---- CSV ---- */
 
-static void csv_str(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
-	}
-	buf_addc(b, '"');
-}
-
 static void csv_row(struct buf *b, const struct report *r, const struct report_row *row)
 {
 	int i;
 
-	csv_str(b, row->key);
+	csv_add_cell(b, row->key);
 	buf_addc(b, ',');
-	csv_str(b, row->name);
+	csv_add_cell(b, row->name);
 	buf_addc(b, ',');
-	csv_str(b, row->period.label);
+	csv_add_cell(b, row->period.label);
 	for (i = 0; i < RF_COUNT; i++) {
 		buf_addc(b, ',');
 		add_num(b, report_field_value(&row->cur, (enum report_field)i), "");
@@ -453,14 +443,24 @@ static void xl_num(lxw_worksheet *ws, int row, int col, double v, lxw_format *fm
 		worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, fmt);
 }
 
+/* Every text cell of the workbook: made safe as in CSV (core/csv.h). */
+static void xl_text(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *fmt)
+{
+	struct buf b = BUF_INIT(4096);
+
+	csv_cell_safe(&b, s);
+	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, b.data, fmt);
+	buf_release(&b);
+}
+
 static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
 		   const struct report_row *rr, lxw_format *fmts[3])
 {
 	int col = 0, f;
 
-	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->key, NULL);
-	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->name, NULL);
-	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->period.label, NULL);
+	xl_text(ws, row, col++, rr->key, NULL);
+	xl_text(ws, row, col++, rr->name, NULL);
+	xl_text(ws, row, col++, rr->period.label, NULL);
 	for (f = 0; f < RF_COUNT; f++) {
 		enum report_field fld = (enum report_field)f;
 		lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
@@ -515,28 +515,27 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 	fmts[2] = workbook_add_format(wb);
 	format_set_num_format(fmts[2], "0");
 
-	worksheet_write_string(ws, 0, (lxw_col_t)col++, "key", head);
-	worksheet_write_string(ws, 0, (lxw_col_t)col++, "name", head);
-	worksheet_write_string(ws, 0, (lxw_col_t)col++, "period", head);
+	xl_text(ws, 0, col++, "key", head);
+	xl_text(ws, 0, col++, "name", head);
+	xl_text(ws, 0, col++, "period", head);
 	for (f = 0; f < RF_COUNT; f++)
-		worksheet_write_string(ws, 0, (lxw_col_t)col++,
-				       report_field_title_fa((enum report_field)f), head);
-	worksheet_write_string(ws, 0, (lxw_col_t)col++, "رتبه", head);
+		xl_text(ws, 0, col++, report_field_title_fa((enum report_field)f), head);
+	xl_text(ws, 0, col++, "رتبه", head);
 	if (r->by == REPORT_BY_REGION) {
-		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کمّی", head);
-		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کیفی", head);
-		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز", head);
+		xl_text(ws, 0, col++, "امتیاز کمّی", head);
+		xl_text(ws, 0, col++, "امتیاز کیفی", head);
+		xl_text(ws, 0, col++, "امتیاز", head);
 	}
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++) {
 			snprintf(name, sizeof(name), "%s (سال قبل)",
 				 report_field_title_fa((enum report_field)f));
-			worksheet_write_string(ws, 0, (lxw_col_t)col++, name, head);
+			xl_text(ws, 0, col++, name, head);
 		}
 		for (f = 0; f < RF_COUNT; f++) {
 			snprintf(name, sizeof(name), "%s (تغییر ٪)",
 				 report_field_title_fa((enum report_field)f));
-			worksheet_write_string(ws, 0, (lxw_col_t)col++, name, head);
+			xl_text(ws, 0, col++, name, head);
 		}
 	}
 	worksheet_freeze_panes(ws, 1, 2);
@@ -562,7 +561,14 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 	snprintf(vals, sizeof(vals), "=report!$E$2:$E$%d", nrow + 1);
 	ser = chart_add_series(chart, cats, vals);
 	chart_series_set_name(ser, report_field_title_fa(RF_ANSWERED));
-	chart_title_set_name(chart, r->by == REPORT_BY_REGION ? "ارزیابی مناطق" : r->unit.name);
+	{
+		/* a title starting with = is a formula to libxlsxwriter */
+		struct buf t = BUF_INIT(4096);
+
+		csv_cell_safe(&t, r->by == REPORT_BY_REGION ? "ارزیابی مناطق" : r->unit.name);
+		chart_title_set_name(chart, t.data);
+		buf_release(&t);
+	}
 	worksheet_insert_chart(ws, (lxw_row_t)(row + 2), 1, chart);
 
 	e = workbook_close(wb);

@@ -46,6 +46,39 @@ static int teardown(void **state)
 
 /* ---- CSV ---- */
 
+/* Issue 9: a text cell a spreadsheet would run as a formula is written as
+ * text (a leading apostrophe), in CSV fields and in XLSX cells alike. */
+static void csv_cells_are_never_formulas(void **state)
+{
+	static const struct {
+		const char *in, *cell, *field;
+	} cases[] = {
+		{ "=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")",
+		  "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+		{ "+1", "'+1", "\"'+1\"" },
+		{ "-2+3", "'-2+3", "\"'-2+3\"" },
+		{ "@SUM(A1)", "'@SUM(A1)", "\"'@SUM(A1)\"" },
+		{ "\t=1", "'\t=1", "\"'\t=1\"" },
+		{ "\r=1", "'\r=1", "\"'\r=1\"" },
+		{ "منطقه ۱۲", "منطقه ۱۲", "\"منطقه ۱۲\"" },
+		{ "a=b", "a=b", "\"a=b\"" },
+		{ "", "", "\"\"" },
+	};
+	struct buf b = BUF_INIT(1024);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		csv_cell_safe(&b, cases[i].in);
+		assert_string_equal(b.data, cases[i].cell);
+		buf_reset(&b);
+		csv_add_cell(&b, cases[i].in);
+		assert_string_equal(b.data, cases[i].field);
+	}
+	buf_release(&b);
+}
+
 static void csv_reader(void **state)
 {
 	static const char text[] = "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n1,,3";
@@ -792,6 +825,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(csv_reader),
+		cmocka_unit_test(csv_cells_are_never_formulas),
 		cmocka_unit_test_setup_teardown(unit_import_all_or_nothing, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(unit_tree_depth_capped, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(category_import, setup, teardown),
