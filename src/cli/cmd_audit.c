@@ -1,16 +1,26 @@
-/* cmd_audit.c - `hamgan audit verify`: recompute the audit hash chain. */
+/*
+ * cmd_audit.c - `hamgan audit verify`: recompute the audit hash chain;
+ * `hamgan audit mobile-hash NUMBER`: the keyed hash that stands for a
+ * mobile in the audit log, to find the look-ups of a number.
+ */
 #include <stdio.h>
 
 #include "core/audit.h"
+#include "core/citizen.h"
 #include "cli/cli.h"
 #include "cli/cli_db.h"
 #include "cli/cmds.h"
 
 const char cmd_audit_usage[] =
 	"usage: hamgan audit verify [--db PATH]\n"
+	"       hamgan audit mobile-hash NUMBER [--db PATH]\n"
 	"\n"
-	"Recompute the audit log's hash chain.  Exit 0 when it holds; exit 1 and\n"
-	"name the first broken entry by its number when it does not.\n";
+	"verify: recompute the audit log's hash chain.  Exit 0 when it holds;\n"
+	"exit 1 and name the first broken entry by its number when it does not.\n"
+	"mobile-hash: print the keyed hash that stands for NUMBER in the audit\n"
+	"log (caller look-ups and corrections name no number in clear).\n";
+
+static const char hash_usage[] = "usage: hamgan audit mobile-hash NUMBER [--db PATH]\n";
 
 static const char verify_usage[] = "usage: hamgan audit verify [--db PATH]\n";
 
@@ -42,8 +52,33 @@ static int audit_verify_cmd(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int audit_hash_cmd(int argc, char **argv)
+{
+	const char *db = CLI_DB_DEFAULT, *pos[1];
+	const struct cli_opt opts[] = { { "--db", &db, NULL }, { NULL, NULL, NULL } };
+	char hash[CITIZEN_MOBILE_HASH_HEX + 1];
+	struct core c;
+	struct err err;
+	int rc, npos;
+
+	rc = cli_parse("hamgan audit mobile-hash", argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = cli_core_open(&c, db, false);
+	if (rc != EXIT_OK)
+		return rc;
+	err_clear(&err);
+	rc = citizen_mobile_hash(&c, pos[0], hash, &err);
+	core_close(&c);
+	if (rc < 0)
+		return cli_fail("%s", err.msg);
+	printf("%s\n", hash);
+	return EXIT_OK;
+}
+
 static const struct cli_cmd audit_cmds[] = {
 	{ "verify", audit_verify_cmd, "recompute the hash chain", verify_usage },
+	{ "mobile-hash", audit_hash_cmd, "the audit log's hash of a mobile", hash_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 
