@@ -114,5 +114,9 @@
 /* A report's text output (table, CSV, JSON): a few hundred rows of a few
  * hundred bytes; 16 MiB is far above any real one. */
 #define CAP_REPORT_OUT (16 * 1024 * 1024)
+/* One text cell of a report workbook (a unit's name, a code, a period's
+ * label, a heading: all far shorter), with the apostrophe that keeps a
+ * formula-looking text a text (core/csv.h). */
+#define CAP_XLSX_CELL (4 * 1024)
 
 #endif

@@ -446,7 +446,7 @@ static void xl_num(lxw_worksheet *ws, int row, int col, double v, lxw_format *fm
 /* Every text cell of the workbook: made safe as in CSV (core/csv.h). */
 static void xl_text(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *fmt)
 {
-	struct buf b = BUF_INIT(4096);
+	struct buf b = BUF_INIT(CAP_XLSX_CELL);
 
 	csv_cell_safe(&b, s);
 	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, b.data, fmt);
@@ -563,7 +563,7 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 	chart_series_set_name(ser, report_field_title_fa(RF_ANSWERED));
 	{
 		/* a title starting with = is a formula to libxlsxwriter */
-		struct buf t = BUF_INIT(4096);
+		struct buf t = BUF_INIT(CAP_XLSX_CELL);
 
 		csv_cell_safe(&t, r->by == REPORT_BY_REGION ? "ارزیابی مناطق" : r->unit.name);
 		chart_title_set_name(chart, t.data);
