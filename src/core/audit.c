@@ -13,7 +13,6 @@
 
 #include <sodium.h>
 
-#include "base/mem.h"
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/core_int.h"
@@ -143,25 +142,6 @@ out:
 	return rc;
 }
 
-/* Is message id confidential (false when it does not exist)? */
-static int confidential(struct core *c, int64_t id, bool *yes, struct err *err)
-{
-	struct msg *m;
-	int rc;
-
-	*yes = false;
-	if (!id)
-		return 0;
-	m = xmalloc(sizeof(*m));
-	rc = OPS(c)->msg_get(c->st, id, m, err);
-	if (rc == 0)
-		*yes = m->confidential;
-	if (rc == ERR_NOTFOUND)
-		rc = 0;
-	free(m);
-	return rc;
-}
-
 /* Drop the member ,"duplicate_of":N from a payload the core wrote; *id gets
  * N (0 when absent). */
 static void drop_duplicate_of(char *payload, int64_t *id)
@@ -207,9 +187,9 @@ static int redact(struct core *c, struct audit_entry *e, struct err *err)
 		str_copy(payload, sizeof(payload), e->payload);
 		drop_duplicate_of(payload, &dup);
 		if (dup) {
-			rc = confidential(c, e->msg_id, &conf, err);
+			rc = msg_is_confidential(c, e->msg_id, &conf, err);
 			if (rc == 0 && !conf)
-				rc = confidential(c, dup, &conf, err);
+				rc = msg_is_confidential(c, dup, &conf, err);
 			if (rc < 0)
 				return rc;
 			if (conf) {

@@ -67,6 +67,8 @@ bool role_sees_identity(enum role r);
  * or the message it names is confidential (the link would tie the two to
  * one citizen).  0 or a store error. */
 int msg_hide_links(struct core *c, const struct actor *a, struct msg *m, struct err *err);
+/* Is message id confidential (false when there is no such message)? */
+int msg_is_confidential(struct core *c, int64_t id, bool *yes, struct err *err);
 
 /* The normalised subject+body for the search index, malloc'd. */
 int msg_search_text(const char *subject, const char *body, char **out, struct err *err);

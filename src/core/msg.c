@@ -122,24 +122,35 @@ void msg_hide_identity(struct msg *m)
 	m->identity_hidden = true;
 }
 
+int msg_is_confidential(struct core *c, int64_t id, bool *yes, struct err *err)
+{
+	struct msg *m;
+	int rc;
+
+	*yes = false;
+	if (!id)
+		return 0;
+	m = xmalloc(sizeof(*m));
+	rc = OPS(c)->msg_get(c->st, id, m, err);
+	if (rc == 0)
+		*yes = m->confidential;
+	if (rc == ERR_NOTFOUND)
+		rc = 0;
+	free(m);
+	return rc;
+}
+
 int msg_hide_links(struct core *c, const struct actor *a, struct msg *m, struct err *err)
 {
-	struct msg *other;
-	int rc;
+	bool conf = m->confidential;
+	int rc = 0;
 
 	if (!m->duplicate_of || role_sees_identity(a->role))
 		return 0;
-	if (m->confidential) {
+	if (!conf)
+		rc = msg_is_confidential(c, m->duplicate_of, &conf, err);
+	if (rc == 0 && conf)
 		m->duplicate_of = 0;
-		return 0;
-	}
-	other = xmalloc(sizeof(*other));
-	rc = OPS(c)->msg_get(c->st, m->duplicate_of, other, err);
-	if (rc == 0 && other->confidential)
-		m->duplicate_of = 0;
-	if (rc == ERR_NOTFOUND)
-		rc = 0;
-	free(other);
 	return rc;
 }
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "base/mem.h"
 #include "base/str.h"
 #include "core/citizen.h"
 #include "core/core_int.h"
@@ -229,7 +228,7 @@ int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, 
 int sms_list(struct core *c, const struct actor *a, size_t max, struct sms **out, size_t *n,
 	     struct err *err)
 {
-	struct msg *m;
+	bool conf;
 	size_t i;
 	int rc;
 
@@ -239,17 +238,11 @@ int sms_list(struct core *c, const struct actor *a, size_t max, struct sms **out
 	if (rc < 0 || role_sees_identity(a->role))
 		return rc;
 	/* the number a confidential message's texts went to is its citizen's */
-	m = xmalloc(sizeof(*m));
 	for (i = 0; i < *n && rc == 0; i++) {
-		if (!(*out)[i].msg_id)
-			continue;
-		rc = OPS(c)->msg_get(c->st, (*out)[i].msg_id, m, err);
-		if (rc == 0 && m->confidential)
+		rc = msg_is_confidential(c, (*out)[i].msg_id, &conf, err);
+		if (rc == 0 && conf)
 			(*out)[i].to[0] = '\0';
-		if (rc == ERR_NOTFOUND)
-			rc = 0;
 	}
-	free(m);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
