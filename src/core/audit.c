@@ -165,23 +165,25 @@ static void drop_duplicate_of(char *payload, int64_t *id)
  */
 static int redact(struct core *c, struct audit_entry *e, struct err *err)
 {
-	bool hidden = false, conf;
 	char payload[CAP_AUDIT_PAYLOAD + 1];
 	int64_t dup;
+	bool conf;
 	int rc;
 
+	/* No hash at all: a hash over hidden content lets it be guessed back
+	 * (a citizen id, a mobile), and hiding only that entry's hash is not
+	 * enough, since the next entry's hash is computed over it.  Such a
+	 * reader checks the chain with audit_verify. */
+	e->hash[0] = '\0';
+	e->prev_hash[0] = '\0';
 	/* entries written before labels lost the id: "citizen:ID" */
-	if (str_starts(e->actor, "citizen:")) {
+	if (str_starts(e->actor, "citizen:"))
 		str_copy(e->actor, sizeof(e->actor), "citizen");
-		hidden = true;
-	}
 	/* caller look-ups and corrections sit beside the registration that
 	 * follows: even a keyed hash would link a confidential message to the
 	 * caller's earlier, open ones (and old entries hold the mobile) */
-	if (str_starts(e->action, "citizen.") && !str_eq(e->payload, "{}")) {
+	if (str_starts(e->action, "citizen."))
 		str_copy(e->payload, sizeof(e->payload), "{}");
-		hidden = true;
-	}
 	/* a duplicate link between a confidential message and another */
 	if (str_eq(e->action, "msg.reject")) {
 		str_copy(payload, sizeof(payload), e->payload);
@@ -192,16 +194,10 @@ static int redact(struct core *c, struct audit_entry *e, struct err *err)
 				rc = msg_is_confidential(c, dup, &conf, err);
 			if (rc < 0)
 				return rc;
-			if (conf) {
+			if (conf)
 				str_copy(e->payload, sizeof(e->payload), payload);
-				hidden = true;
-			}
 		}
 	}
-	/* a hash over hidden content would let it be guessed back (a citizen
-	 * id, a mobile); such entries are still checked by audit_verify */
-	if (hidden)
-		e->hash[0] = '\0';
 	return 0;
 }
 

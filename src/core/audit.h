@@ -57,8 +57,9 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
  * system) get every entry as written.  Others (admins) get: an old
  * "citizen:ID" actor as "citizen", the payload of citizen.* entries (caller
  * look-ups, corrections) as {}, a rejection's duplicate_of left out when
- * either message is confidential, and the hash blanked on any entry so
- * changed (docs/security.md).  audit_verify always checks the full chain.
+ * either message is confidential, and no hashes (hash and prev_hash empty:
+ * from any hash the hidden parts could be guessed back; docs/security.md).
+ * audit_verify always checks the full chain.
  */
 int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	       struct audit_entry **out, size_t *n, struct err *err);

@@ -88,7 +88,7 @@ static void list(struct http_req *r)
 		api_add_time(x, "at", es[i].at);
 		if (es[i].hash[0])
 			cJSON_AddStringToObject(x, "hash", es[i].hash);
-		else	/* part of the entry is hidden from this reader */
+		else	/* not shown to readers who do not see identities */
 			cJSON_AddNullToObject(x, "hash");
 		cJSON_AddItemToArray(arr, x);
 	}

@@ -174,8 +174,8 @@ h_jq "admin: the objections' actor is citizen" \
 	'[.items[] | select(.action == "msg.verdict" and .msg_id != null) | .actor] | unique | join(",")' "citizen"
 h_jq "admin: caller look-ups show no payload" \
 	'[.items[] | select(.action == "citizen.history") | .payload | length] | unique | join(",")' "0"
-h_jq "admin: nor a hash to guess back from" \
-	'[.items[] | select(.action == "citizen.history") | .hash] | unique | join(",")' ""
+h_jq "admin: no hash on any entry to guess a hidden part back from" \
+	'[.items[] | .hash] | unique | map(tostring) | join(",")' "null"
 h_jq "admin: the rejection names no duplicate" \
 	'[.items[] | select(.action == "msg.reject") | .payload | has("duplicate_of")] | unique | join(",")' "false"
 h_api "inspector: the audit log" GET '/api/v1/audit?limit=1000' 200 "${TOK[insp]}"
