@@ -104,6 +104,10 @@ h_api "operator rejects it as a duplicate of the complaint" POST /api/v1/message
 SESS='{"unit":"region-12","host":"mg12","title":"ارتباط مستقیم","starts_at":"2026-12-01T10:00:00Z","ends_at":"2026-12-01T12:00:00Z"}'
 h_api "setup: a direct-connection session" POST /api/v1/sessions 201 "${TOK[adm]}" "$SESS"
 SID=$(jq -r .id "$T_TMP/body")
+LIVE=$(reg "تماس زنده: رفتار مأمور" complaint conduct "\"channel\":\"live\",\"live_session_id\":$SID")
+h_api "the live call is in the session (the admin sees all)" GET /api/v1/sessions/$SID 200 "${TOK[adm]}"
+h_jq "one call, confidential" '[.messages[] | select(.confidential)] | length' 1
+h_jq "session: the code" '.messages[0].code' "$LIVE"
 
 # walk NAME TOKEN METHOD PATH [JSON]: one call; any answer but a 5xx is
 # fine here (refusals included): what matters is what the body holds
