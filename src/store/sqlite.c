@@ -805,6 +805,24 @@ static int sq_login_fail_clear(struct store *st, const char *key, struct err *er
 	return sq_exec_stmt(s, stmt, "login failures", err);
 }
 
+static int sq_login_fail_latest(struct store *st, const char *key, int64_t *at, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LOGIN_LATEST, "SELECT coalesce(max(at), 0)"
+				     " FROM login_failures WHERE key = ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, key);
+	rc = sq_step_row(s, stmt, "login failures", err);
+	if (rc < 0)
+		return rc;
+	*at = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
 /* ---- citizens ---- */
 
 #define CIT_COLS "id, mobile, name, national_id, created_at"
@@ -992,6 +1010,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_fail_add = sq_login_fail_add,
 	.login_fail_count = sq_login_fail_count,
 	.login_fail_clear = sq_login_fail_clear,
+	.login_fail_latest = sq_login_fail_latest,
 	.citizen_insert = sq_citizen_insert,
 	.citizen_update = sq_citizen_update,
 	.citizen_get = sq_citizen_get,

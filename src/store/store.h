@@ -125,6 +125,8 @@ struct store_ops {
 	int (*login_fail_count)(struct store *st, const char *key, int64_t since, int64_t *count,
 				int64_t *oldest, struct err *err);
 	int (*login_fail_clear)(struct store *st, const char *key, struct err *err);
+	/* the newest failure's time under key (0 when none) */
+	int (*login_fail_latest)(struct store *st, const char *key, int64_t *at, struct err *err);
 
 	/* citizens */
 	int (*citizen_insert)(struct store *st, struct citizen *ci, struct err *err);
