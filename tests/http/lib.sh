@@ -151,3 +151,15 @@ h_api() {
 		h_req "$name" "$method" "$path" "$want"
 	fi
 }
+
+# h_code MOBILE [curl args...]: ask POST /api/v1/verify to text MOBILE
+# (09xxxxxxxxx) a verification code and print the code, read from the SMS
+# outbox as the citizen reads their phone; empty when none was sent.  A
+# public web submission with a mobile needs it as verification_code.
+h_code() {
+	local m=$1; shift
+	curl -s -o /dev/null --max-time 20 -X POST -H 'Content-Type: application/json' "$@" \
+		-d "{\"mobile\":\"$m\"}" "$H_URL/api/v1/verify"
+	sqlite3 "$H_DB" "SELECT body FROM sms_outbox WHERE to_mobile = '$m' AND msg_id IS NULL
+		ORDER BY id DESC LIMIT 1" | grep -o '[0-9]\{5\}' | head -1
+}
