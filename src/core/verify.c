@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "base/buf.h"
 #include "base/str.h"
 #include "core/core_int.h"
 #include "core/msg.h"
@@ -19,11 +20,23 @@
 
 int verify_text(const char *code, char *out, size_t outsz)
 {
-	/* ASCII digits: phones offer to fill a code in from the SMS only when
-	 * they can read it */
-	if ((size_t)snprintf(out, outsz, "کد تأیید همگان: %s\nاعتبار: ۵ دقیقه", code) >= outsz)
-		return ERR_TOOBIG;
-	return 0;
+	struct buf b = BUF_INIT(CAP_SMS_TEXT);
+	char minutes[16];
+	int rc;
+
+	/* the code in ASCII digits: phones offer to fill a code in from the
+	 * SMS only when they can read it; the rest is Persian */
+	snprintf(minutes, sizeof(minutes), "%d", CAP_VERIFY_TTL / 60);
+	buf_adds(&b, "کد تأیید همگان: ");
+	buf_adds(&b, code);
+	buf_adds(&b, "\nاعتبار: ");
+	fa_digits(minutes, strlen(minutes), DIGITS_PERSIAN, &b);
+	buf_adds(&b, " دقیقه");
+	rc = buf_error(&b) ? ERR_TOOBIG : 0;
+	if (rc == 0 && str_copy(out, outsz, b.data) >= outsz)
+		rc = ERR_TOOBIG;
+	buf_release(&b);
+	return rc;
 }
 
 static void code_hash(const char *salt_hex, const char *mobile, const char *code, char out[65])
