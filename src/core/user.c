@@ -316,12 +316,13 @@ int session_revoke(struct core *c, const char *token, struct err *err)
  * OWASP: throttle, do not lock.  Failures slow the address that fails:
  * after cfg.login_addr_free failures in the window, each further attempt
  * from that address must wait 2^(n - free + 1) seconds after its latest
- * failure (2, 4, 8 ... capped at the window, so an address can fail about a dozen
- * times in a window, then once a window).  An account's own failures never refuse anyone:
- * once it has cfg.login_user_max in the window (someone is guessing it from
- * many addresses) an address trying it gets one free failure instead of
- * login_addr_free.  The right password from an address that has not been
- * failing is always checked, whatever was tried elsewhere.
+ * failure (2, 4, 8 ... capped at the window: an address can fail about a
+ * dozen times in a window, then a couple of times a window).  An account's
+ * own failures never refuse anyone: once it has cfg.login_user_max in the
+ * window (someone is guessing it from many addresses) an address trying it
+ * gets one free failure instead of login_addr_free.  The right password
+ * from an address that has not been failing is always checked, whatever
+ * was tried elsewhere.
  */
 
 static void fail_keys(const char *username, const char *addr, char ukey[96], char akey[96])
