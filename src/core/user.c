@@ -444,13 +444,17 @@ int user_login(struct core *c, const char *username, const char *password, const
 				       "address: try again in %lld seconds",
 				       (long long)*retry_after);
 	}
+	/* made before the look-up, so that the one-off cost of making it falls
+	 * on the first login of any kind, not on the first unknown username */
+	hash = dummy_hash(c);
 	rc = OPS(c)->user_get_by_name(c->st, username, &u, err);
 	if (rc < 0 && rc != ERR_NOTFOUND)
 		return rc;
 	/* Exactly one argon2id verify whatever the account's state: an unknown
 	 * user against the dummy hash, a disabled one against its own. */
 	found = rc == 0;
-	hash = found ? u.pwhash : dummy_hash(c);
+	if (found)
+		hash = u.pwhash;
 	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && found && u.active;
 	if (!ok) {
 		rc = record_failure(c, ukey, akey, has_addr, username);
