@@ -119,4 +119,28 @@
  * formula-looking text a text (core/csv.h). */
 #define CAP_XLSX_CELL (4 * 1024)
 
+/* --- verification codes (issue 9: کد تأیید for public web submissions) --- */
+
+/* A code is 5 digits: 100,000 values, and at most CAP_VERIFY_TRIES guesses
+ * at one before it is burnt, so a guesser wins 1 time in 20,000 per code;
+ * 5 digits is what citizens are used to typing from an SMS. */
+#define CAP_VERIFY_DIGITS 5
+/* Seconds a code stays valid: long enough for a slow SMS and a citizen
+ * switching apps, short enough that a leaked code is soon worthless. */
+#define CAP_VERIFY_TTL 300
+/* Wrong tries before a code is burnt. */
+#define CAP_VERIFY_TRIES 5
+/* Codes texted to one number: a citizen who lost one SMS asks again once or
+ * twice; more is someone flooding the number.  3 in 15 minutes, 10 a day. */
+#define CAP_VERIFY_PER_NUMBER 3
+#define CAP_VERIFY_NUMBER_WINDOW (15 * 60)
+#define CAP_VERIFY_PER_NUMBER_DAY 10
+/* Codes asked for from one client address in an hour.  Mobile carriers put
+ * many citizens behind one address (carrier-grade NAT), so this is looser
+ * than the per-number limit; it caps how many different numbers one
+ * address can make the city text: 30 an hour, where before the limit was
+ * about 30 a minute with no limit per number. */
+#define CAP_VERIFY_PER_ADDR 30
+#define CAP_VERIFY_ADDR_WINDOW (60 * 60)
+
 #endif

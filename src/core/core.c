@@ -20,7 +20,7 @@ void core_config_init(struct core_config *cfg)
 	cfg->session_ttl_sec = 12 * 3600;
 	cfg->login_window_sec = 15 * 60;
 	cfg->login_user_max = 5;
-	cfg->login_addr_max = 20;
+	cfg->login_addr_free = 5;
 	cfg->pwhash_fast = false;
 	cfg->sms_max_attempts = 5;
 	cfg->sms_backoff_sec = 30;

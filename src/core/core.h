@@ -35,8 +35,9 @@ struct core_config {
 	int default_deadline_hours;	/* when a message has no category: 72 */
 	int session_ttl_sec;		/* session lifetime: 12 h */
 	int login_window_sec;		/* failed-login window: 15 min */
-	int login_user_max;		/* failures per user in the window: 5 */
-	int login_addr_max;		/* failures per address in the window: 20 */
+	int login_user_max;		/* failures on one account that make its
+					 * guessers lose their free tries: 5 */
+	int login_addr_free;		/* failures per address before its delay: 5 */
 	bool pwhash_fast;		/* argon2id MIN limits (tests); else INTERACTIVE */
 	int sms_max_attempts;		/* give up on an SMS after this many: 5 */
 	int sms_backoff_sec;		/* first retry delay, doubled each time: 30 */

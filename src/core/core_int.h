@@ -24,6 +24,8 @@ struct core_scratch {
 	struct msg before, after;
 	struct msg reg, other;
 	struct audit_entry audit;
+	/* user_login's stand-in hash for unknown usernames (user.c) */
+	char dummy_pwhash[128];
 };
 
 /* The store's op table: OPS(c)->unit_get(c->st, ...). */

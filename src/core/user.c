@@ -1,6 +1,6 @@
 /*
  * user.c - accounts (argon2id passwords), sessions (random tokens stored
- * hashed) and the stored failed-login limit.
+ * hashed) and the stored failed-login throttle.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,7 +310,20 @@ int session_revoke(struct core *c, const char *token, struct err *err)
 	return OPS(c)->session_revoke(c->st, hash, err);
 }
 
-/* ---- login and its limit ---- */
+/* ---- login and its throttle ---- */
+
+/*
+ * OWASP: throttle, do not lock.  Failures slow the address that fails:
+ * after cfg.login_addr_free failures in the window, each further attempt
+ * from that address must wait 2^(n - free + 1) seconds after its latest
+ * failure (2, 4, 8 ... capped at the window: an address can fail about a
+ * dozen times in a window, then a couple of times a window).  An account's
+ * own failures never refuse anyone: once it has cfg.login_user_max in the
+ * window (someone is guessing it from many addresses) an address trying it
+ * gets one free failure instead of login_addr_free.  The right password
+ * from an address that has not been failing is always checked, whatever
+ * was tried elsewhere.
+ */
 
 static void fail_keys(const char *username, const char *addr, char ukey[96], char akey[96])
 {
@@ -320,25 +333,39 @@ static void fail_keys(const char *username, const char *addr, char ukey[96], cha
 	str_utf8_trim_partial(akey);
 }
 
-/* Over the limit? *retry_after gets the wait. */
-static int limit_check(struct core *c, const char *key, int max, int64_t *retry_after,
-		       struct err *err)
+/* Seconds the address must still wait (0: it may try now). */
+static int addr_wait(struct core *c, const char *akey, const char *ukey, int64_t *wait,
+		     struct err *err)
 {
-	int64_t now = core_now(c), count, oldest, wait;
-	int rc = OPS(c)->login_fail_count(c->st, key, now - c->cfg.login_window_sec, &count,
-					  &oldest, err);
+	int64_t now = core_now(c), since = now - c->cfg.login_window_sec;
+	int64_t n, oldest, latest, ucount, free_fails = c->cfg.login_addr_free, delay;
+	int rc = OPS(c)->login_fail_count(c->st, akey, since, &n, &oldest, err);
 
+	*wait = 0;
+	if (rc < 0 || n == 0)
+		return rc;
+	rc = OPS(c)->login_fail_count(c->st, ukey, since, &ucount, &oldest, err);
 	if (rc < 0)
 		return rc;
-	if (count < max)
+	if (ucount >= c->cfg.login_user_max)
+		free_fails = 1;
+	if (n < free_fails)
 		return 0;
-	wait = oldest + c->cfg.login_window_sec - now;
-	if (wait < 1)
-		wait = 1;
-	if (wait > *retry_after)
-		*retry_after = wait;
-	return err_set(err, ERR_LIMITED, "", "too many failed logins: try again in %lld seconds",
-		       (long long)wait);
+	rc = OPS(c)->login_fail_latest(c->st, akey, &latest, err);
+	if (rc < 0)
+		return rc;
+	/* 2, 4, 8 ... seconds: times are whole seconds, so a wait of 2 is at
+	 * least one real second.  The doubling counts from the usual
+	 * allowance, so an account under attack takes away free tries without
+	 * lengthening anyone's waits. */
+	delay = n - c->cfg.login_addr_free + 1;
+	delay = delay <= 1 ? 2 : delay >= 30 ? c->cfg.login_window_sec : (int64_t)1 << delay;
+	if (delay > c->cfg.login_window_sec)
+		delay = c->cfg.login_window_sec;
+	*wait = latest + delay - now;
+	if (*wait < 0)
+		*wait = 0;
+	return 0;
 }
 
 static int record_failure(struct core *c, const char *ukey, const char *akey, bool has_addr,
@@ -371,13 +398,33 @@ static int record_failure(struct core *c, const char *ukey, const char *akey, bo
 	return rc;
 }
 
+/*
+ * The hash an unknown username is checked against, made once per core with
+ * the limits a password set now gets, so that an unknown user costs one
+ * verify like everyone else (timing must not tell which usernames exist).
+ */
+static const char *dummy_hash(struct core *c)
+{
+	char pw[33];
+	unsigned char raw[16];
+
+	if (!c->scratch->dummy_pwhash[0]) {
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2hex(pw, sizeof(pw), raw, sizeof(raw));
+		if (password_hash(c, pw, c->scratch->dummy_pwhash, NULL) < 0)
+			c->scratch->dummy_pwhash[0] = '\0';
+	}
+	return c->scratch->dummy_pwhash;
+}
+
 int user_login(struct core *c, const char *username, const char *password, const char *addr,
 	       char token[SESSION_TOKEN_HEX + 1], struct actor *who, int64_t *retry_after,
 	       struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
 	char ukey[96], akey[96];
-	bool has_addr = addr && *addr;
+	bool has_addr = addr && *addr, found;
+	const char *hash;
 	struct user u;
 	bool ok;
 	int rc;
@@ -388,24 +435,27 @@ int user_login(struct core *c, const char *username, const char *password, const
 	    strlen(password) > CAP_PASSWORD || (addr && strlen(addr) > 63))
 		return err_set(err, ERR_AUTH, "", "wrong username or password");
 	fail_keys(username, addr, ukey, akey);
-	rc = limit_check(c, ukey, c->cfg.login_user_max, retry_after, err);
-	if (rc == 0 && has_addr)
-		rc = limit_check(c, akey, c->cfg.login_addr_max, retry_after, err);
-	if (rc < 0)
-		return rc;
+	if (has_addr) {
+		rc = addr_wait(c, akey, ukey, retry_after, err);
+		if (rc < 0)
+			return rc;
+		if (*retry_after > 0)
+			return err_set(err, ERR_LIMITED, "", "too many failed logins from this "
+				       "address: try again in %lld seconds",
+				       (long long)*retry_after);
+	}
+	/* made before the look-up, so that the one-off cost of making it falls
+	 * on the first login of any kind, not on the first unknown username */
+	hash = dummy_hash(c);
 	rc = OPS(c)->user_get_by_name(c->st, username, &u, err);
 	if (rc < 0 && rc != ERR_NOTFOUND)
 		return rc;
-	if (rc == ERR_NOTFOUND) {
-		/* spend what a real check costs, so timing does not tell which
-		 * usernames exist */
-		char dummy[PWHASH_MAX];
-
-		password_hash(c, password, dummy, NULL);
-		ok = false;
-	} else {
-		ok = u.active && crypto_pwhash_str_verify(u.pwhash, password, strlen(password)) == 0;
-	}
+	/* Exactly one argon2id verify whatever the account's state: an unknown
+	 * user against the dummy hash, a disabled one against its own. */
+	found = rc == 0;
+	if (found)
+		hash = u.pwhash;
+	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && found && u.active;
 	if (!ok) {
 		rc = record_failure(c, ukey, akey, has_addr, username);
 		if (rc < 0)

@@ -5,8 +5,8 @@
  * limits, or the MIN limits when core->cfg.pwhash_fast is set (tests; set by
  * HAMGAN_PWHASH_FAST=1).  Session tokens are 256 random bits given to the
  * caller as 64 hex digits; only their BLAKE2b hash is stored.  Failed logins
- * are stored (they survive restarts) and limited per user and per address:
- * past the limit user_login returns ERR_LIMITED and *retry_after seconds.
+ * are stored (they survive restarts and hold across processes) and throttle
+ * the address that fails, never the account: see user_login.
  */
 #ifndef HAMGAN_CORE_USER_H
 #define HAMGAN_CORE_USER_H
@@ -57,8 +57,12 @@ struct actor user_actor(const struct user *u);
 /*
  * Check username/password from addr (an IP address text, may be "") and on
  * success create a session: token (65 bytes) gets the token, *who the actor.
- * ERR_AUTH on bad credentials or a disabled account (the failure is stored),
- * ERR_LIMITED with *retry_after when over the limit (nothing checked).
+ * ERR_AUTH on bad credentials, an unknown user or a disabled account, all at
+ * the cost of one argon2id verify (the failure is stored under the address
+ * and the account).  ERR_LIMITED with *retry_after when addr is throttled:
+ * after cfg.login_addr_free failures in cfg.login_window_sec it waits 2, 4,
+ * 8 ... seconds (at most the window) after its latest failure; an account with cfg.login_user_max failures leaves
+ * each address one free failure.  Failures never refuse another address.
  */
 int user_login(struct core *c, const char *username, const char *password, const char *addr,
 	       char token[SESSION_TOKEN_HEX + 1], struct actor *who, int64_t *retry_after,

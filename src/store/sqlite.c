@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "store/sqlite_agg.h"
+#include "store/sqlite_verify.h"
 #include "store/sqlite_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -805,6 +806,24 @@ static int sq_login_fail_clear(struct store *st, const char *key, struct err *er
 	return sq_exec_stmt(s, stmt, "login failures", err);
 }
 
+static int sq_login_fail_latest(struct store *st, const char *key, int64_t *at, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_LOGIN_LATEST, "SELECT coalesce(max(at), 0)"
+				     " FROM login_failures WHERE key = ?", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, key);
+	rc = sq_step_row(s, stmt, "login failures", err);
+	if (rc < 0)
+		return rc;
+	*at = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
 /* ---- citizens ---- */
 
 #define CIT_COLS "id, mobile, name, national_id, created_at"
@@ -1026,6 +1045,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_fail_add = sq_login_fail_add,
 	.login_fail_count = sq_login_fail_count,
 	.login_fail_clear = sq_login_fail_clear,
+	.login_fail_latest = sq_login_fail_latest,
 	.citizen_insert = sq_citizen_insert,
 	.citizen_update = sq_citizen_update,
 	.citizen_get = sq_citizen_get,
@@ -1051,6 +1071,7 @@ const struct store_ops store_sqlite_ops = {
 	.secret_get_or_put = sq_secret_get_or_put,
 	.bulk = sq_bulk,
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
+	SQ_VERIFY_OPS	/* verification codes: sqlite_verify.c */
 };
 
 const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };

@@ -196,6 +196,22 @@ static const char *const migrations[] = {
 	 * (the key of the caller-number hash in the audit log) */
 	"UPDATE referrals SET actor = 'citizen' WHERE actor GLOB 'citizen:*';"
 	"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
+	/* 5: one-time codes proving a public web submitter holds the
+	 * mobile (core/verify.h); only a salted hash of each code is kept */
+	"CREATE TABLE verify_codes ("
+	" id INTEGER PRIMARY KEY,"
+	" mobile TEXT NOT NULL,"
+	" addr TEXT NOT NULL,"
+	" salt TEXT NOT NULL,"
+	" hash TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL,"
+	" tries INTEGER NOT NULL DEFAULT 0,"
+	" used INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX verify_codes_mobile ON verify_codes(mobile, created_at);"
+	"CREATE INDEX verify_codes_addr ON verify_codes(addr, created_at);"
+	"CREATE INDEX verify_codes_created ON verify_codes(created_at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -35,6 +35,7 @@
 #include "core/sms.h"
 #include "core/unit.h"
 #include "core/user.h"
+#include "core/verify.h"
 
 struct store_ops;
 
@@ -125,6 +126,8 @@ struct store_ops {
 	int (*login_fail_count)(struct store *st, const char *key, int64_t since, int64_t *count,
 				int64_t *oldest, struct err *err);
 	int (*login_fail_clear)(struct store *st, const char *key, struct err *err);
+	/* the newest failure's time under key (0 when none) */
+	int (*login_fail_latest)(struct store *st, const char *key, int64_t *at, struct err *err);
 
 	/* citizens */
 	int (*citizen_insert)(struct store *st, struct citizen *ci, struct err *err);
@@ -211,6 +214,22 @@ struct store_ops {
 	 * stored one.  Call inside a write transaction. */
 	int (*secret_get_or_put)(struct store *st, const char *name, unsigned char *value,
 				 size_t len, struct err *err);
+	/*
+	 * Verification codes (core/verify.h).  verify_latest: the newest code of
+	 * a number whatever its state (ERR_NOTFOUND when none); verify_update
+	 * writes tries and used; the counts give how many codes were made for a
+	 * number, or asked from an address, since a time, and the oldest's
+	 * created_at; verify_prune deletes codes made before a time.
+	 */
+	int (*verify_insert)(struct store *st, struct verify_code *v, struct err *err);
+	int (*verify_latest)(struct store *st, const char *mobile, struct verify_code *out,
+			     struct err *err);
+	int (*verify_update)(struct store *st, const struct verify_code *v, struct err *err);
+	int (*verify_count_mobile)(struct store *st, const char *mobile, int64_t since,
+				   int64_t *n, int64_t *oldest, struct err *err);
+	int (*verify_count_addr)(struct store *st, const char *addr, int64_t since, int64_t *n,
+				 int64_t *oldest, struct err *err);
+	int (*verify_prune)(struct store *st, int64_t before, struct err *err);
 
 	/* Optional (may be NULL): bulk-loading mode on/off for the demo
 	 * generator - faster, not durable until switched off.  Never on in

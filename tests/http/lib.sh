@@ -25,6 +25,10 @@ trap h_cleanup EXIT
 # h_start [serve flags...]: start the server, wait for "listening on".
 h_start() {
 	[ -f "$H_DB" ] || "$HAMGAN" init --db "$H_DB" >/dev/null
+	# empty the files first: the redirections below happen in the child, and
+	# a restart must never read the previous server's "listening on" line
+	: >"$T_TMP/serve.out"
+	: >"$T_TMP/serve.err"
 	"$HAMGAN" serve --listen 127.0.0.1:0 --db "$H_DB" --web-root "$HAMGAN_ROOT/web" "$@" \
 		>"$T_TMP/serve.out" 2>"$T_TMP/serve.err" &
 	H_PID=$!
@@ -150,4 +154,16 @@ h_api() {
 	else
 		h_req "$name" "$method" "$path" "$want"
 	fi
+}
+
+# h_code MOBILE [curl args...]: ask POST /api/v1/verify to text MOBILE
+# (09xxxxxxxxx) a verification code and print the code, read from the SMS
+# outbox as the citizen reads their phone; empty when none was sent.  A
+# public web submission with a mobile needs it as verification_code.
+h_code() {
+	local m=$1; shift
+	curl -s -o /dev/null --max-time 20 -X POST -H 'Content-Type: application/json' "$@" \
+		-d "{\"mobile\":\"$m\"}" "$H_URL/api/v1/verify"
+	sqlite3 "$H_DB" "SELECT body FROM sms_outbox WHERE to_mobile = '$m' AND msg_id IS NULL
+		ORDER BY id DESC LIMIT 1" | grep -o '[0-9]\{5\}' | head -1
 }

@@ -99,9 +99,10 @@ h_api "reject as duplicate of an unknown code is 422" POST /api/v1/messages/$C3/
 h_api "reject as duplicate" POST /api/v1/messages/$C3/reject 200 "$OP" "{\"reason\":\"duplicate\",\"duplicate_of\":\"$CODE\"}"
 h_jq "duplicate linked" '.duplicate_of != null' true
 
-# A citizen on the web, no account.
+# A citizen on the web, no account, proving the mobile with a texted code.
+vcode=$(h_code 09351112233)
 h_req "citizen submits on the web" POST /api/v1/messages 201 -H 'Content-Type: application/json' \
-	-d '{"kind":"suggestion","subject":"پیشنهاد پارک","body":"یک پارک کوچک در محله","mobile":"09351112233"}'
+	-d '{"kind":"suggestion","subject":"پیشنهاد پارک","body":"یک پارک کوچک در محله","mobile":"09351112233","verification_code":"'"$vcode"'"}'
 h_jq "citizen gets the code" '.code | test("^[0-9]{10}$")' true
 h_jq "citizen gets nothing internal" '[keys[]] | join(",")' "code,created_at,state"
 C4=$(jq -r .code "$T_TMP/body")

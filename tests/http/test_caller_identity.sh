@@ -24,8 +24,10 @@ NID=1234567891
 h_api "operator registers the caller's first call" POST /api/v1/messages 201 "${TOK[op]}" \
 	"{\"kind\":\"criticism\",\"subject\":\"چاله\",\"body\":\"چاله در خیابان\",\"mobile\":\"$MOB\",\"name\":\"$NAME\",\"national_id\":\"$NID\"}"
 FIRST=$(jq -r .code "$T_TMP/body")
+# (the attacker holds the phone here: the verification code is no defence)
+VC=$(h_code "$MOB")
 h_req "anyone submits under the same mobile with another name and national id" POST /api/v1/messages 201 "${J[@]}" \
-	--data-binary "{\"kind\":\"criticism\",\"subject\":\"آزمون\",\"body\":\"متن\",\"mobile\":\"+98${MOB#0}\",\"name\":\"مهاجم\",\"national_id\":\"0499370899\"}"
+	--data-binary "{\"kind\":\"criticism\",\"subject\":\"آزمون\",\"body\":\"متن\",\"mobile\":\"+98${MOB#0}\",\"name\":\"مهاجم\",\"national_id\":\"0499370899\",\"verification_code\":\"$VC\"}"
 h_api "operator: caller history" POST /api/v1/callers 200 "${TOK[op]}" "{\"mobile\":\"$MOB\"}"
 h_jq "the name is unchanged" .citizen.name "$NAME"
 h_jq "the national id is unchanged" .citizen.national_id "$NID"

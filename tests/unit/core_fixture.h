@@ -198,7 +198,7 @@ static inline void fx_counts(struct fx *f, char *out, size_t outsz)
 {
 	static const char *const tables[] = {
 		"units", "categories", "users", "sessions", "citizens", "messages", "referrals",
-		"audit", "sms_outbox", "live_sessions", "msg_fts", "login_failures",
+		"audit", "sms_outbox", "live_sessions", "msg_fts", "login_failures", "verify_codes",
 	};
 	size_t i, off = 0;
 

@@ -304,7 +304,8 @@ static void users_and_sessions(void **state)
 	assert_int_equal(user_login(&f->c, "m12", "another-pass", "", token, &who, &retry, &err), 0);
 }
 
-static void login_limit(void **state)
+/* Issue 9: failures throttle the failing address, never the account. */
+static void login_throttle(void **state)
 {
 	struct fx *f = *state;
 	char token[SESSION_TOKEN_HEX + 1];
@@ -316,24 +317,40 @@ static void login_limit(void **state)
 	for (i = 0; i < 5; i++)
 		assert_int_equal(user_login(&f->c, "op", "wrong-pass", "10.0.0.9", token, &who, &retry,
 					    &err), ERR_AUTH);
-	/* the sixth try is refused before the password is even checked */
-	core_set_now(&f->c, FX_T0 + 60);
+	/* the failing address waits, even with the right password */
 	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.9", token, &who, &retry,
 				    &err), ERR_LIMITED);
-	assert_int_equal(retry, 15 * 60 - 60);
+	assert_int_equal(retry, 2);
 	assert_string_equal(token, "");
-	/* the limit is stored: it survives a reopen */
+	/* the throttle is stored: it survives a reopen */
 	core_close(&f->c);
 	fx_open_path(f, false);
-	core_set_now(&f->c, FX_T0 + 120);
-	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.8", token, &who, &retry,
+	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.9", token, &who, &retry,
 				    &err), ERR_LIMITED);
-	/* after the window it works again and clears the count */
-	core_set_now(&f->c, FX_T0 + 15 * 60 + 1);
+	/* the delay doubles with each further failure */
+	core_set_now(&f->c, FX_T0 + 2);
+	assert_int_equal(user_login(&f->c, "op", "wrong-pass", "10.0.0.9", token, &who, &retry,
+				    &err), ERR_AUTH);
+	core_set_now(&f->c, FX_T0 + 3);
+	assert_int_equal(user_login(&f->c, "op", "wrong-pass", "10.0.0.9", token, &who, &retry,
+				    &err), ERR_LIMITED);
+	assert_int_equal(retry, 3);
+	core_set_now(&f->c, FX_T0 + 6);
+	assert_int_equal(user_login(&f->c, "op", "wrong-pass", "10.0.0.9", token, &who, &retry,
+				    &err), ERR_AUTH);
+	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.9", token, &who, &retry,
+				    &err), ERR_LIMITED);
+	assert_int_equal(retry, 8);
+	/* the account is never locked: the right password from elsewhere works */
+	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.8", token, &who, &retry,
+				    &err), 0);
+	assert_int_equal(strlen(token), 64);
+	/* after the window the address is free again */
+	core_set_now(&f->c, FX_T0 + 15 * 60 + 7);
 	assert_int_equal(user_login(&f->c, "op", "password-123", "10.0.0.9", token, &who, &retry,
 				    &err), 0);
-	/* per address: 20 failures over many usernames */
-	for (i = 0; i < 20; i++) {
+	/* many usernames from one address count together */
+	for (i = 0; i < 5; i++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "ghost%d", i);
@@ -343,6 +360,21 @@ static void login_limit(void **state)
 	assert_int_equal(user_login(&f->c, "insp", "password-123", "10.6.6.6", token, &who, &retry,
 				    &err), ERR_LIMITED);
 	assert_int_equal(user_login(&f->c, "insp", "password-123", "10.6.6.7", token, &who, &retry,
+				    &err), 0);
+	/* an account guessed from many addresses: each guesser gets one free
+	 * failure, not five; its owner still signs in from a fresh address */
+	for (i = 1; i <= 5; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.1.0.%d", i);
+		assert_int_equal(user_login(&f->c, "m12", "guess", addr, token, &who, &retry, &err),
+				 ERR_AUTH);
+	}
+	assert_int_equal(user_login(&f->c, "m12", "guess", "10.1.0.6", token, &who, &retry, &err),
+			 ERR_AUTH);
+	assert_int_equal(user_login(&f->c, "m12", "guess", "10.1.0.6", token, &who, &retry, &err),
+			 ERR_LIMITED);
+	assert_int_equal(user_login(&f->c, "m12", "password-123", "10.1.0.7", token, &who, &retry,
 				    &err), 0);
 }
 
@@ -833,7 +865,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unit_tree_depth_capped, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(category_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(users_and_sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(login_throttle, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizens, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizen_correct_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_chain_and_tamper, setup, teardown),

@@ -412,15 +412,67 @@ static void t_sessions_and_failures(struct sfx *f)
 	assert_int_equal(f->ops->login_fail_count(f->st, "user:ali", 150, &count, &oldest, NULL), 0);
 	assert_int_equal(count, 1);
 	assert_int_equal(oldest, 200);
+	assert_int_equal(f->ops->login_fail_latest(f->st, "user:ali", &oldest, NULL), 0);
+	assert_int_equal(oldest, 200);
 	assert_int_equal(f->ops->login_fail_clear(f->st, "user:ali", NULL), 0);
 	assert_int_equal(f->ops->login_fail_count(f->st, "user:ali", 0, &count, &oldest, NULL), 0);
 	assert_int_equal(count, 0);
+	assert_int_equal(f->ops->login_fail_latest(f->st, "user:ali", &oldest, NULL), 0);
+	assert_int_equal(oldest, 0);
 }
 
 static void sessions_and_failures(void **state)
 {
 	(void)state;
 	run_all(t_sessions_and_failures);
+}
+
+static void t_verify_codes(struct sfx *f)
+{
+	struct verify_code v, got;
+	int64_t n, oldest;
+	int i;
+
+	assert_int_equal(f->ops->verify_latest(f->st, "09121234567", &got, NULL), ERR_NOTFOUND);
+	for (i = 0; i < 3; i++) {
+		memset(&v, 0, sizeof(v));
+		snprintf(v.mobile, sizeof(v.mobile), "09121234567");
+		snprintf(v.addr, sizeof(v.addr), "10.0.0.%d", i % 2);
+		snprintf(v.salt, sizeof(v.salt), "%032d", i);
+		snprintf(v.hash, sizeof(v.hash), "%064d", i);
+		v.created_at = 100 + i;
+		v.expires_at = 400 + i;
+		assert_int_equal(f->ops->verify_insert(f->st, &v, NULL), 0);
+		assert_true(v.id > 0);
+	}
+	assert_int_equal(f->ops->verify_latest(f->st, "09121234567", &got, NULL), 0);
+	assert_int_equal(got.id, v.id);
+	assert_string_equal(got.hash, v.hash);
+	assert_string_equal(got.addr, "10.0.0.0");
+	assert_int_equal(got.expires_at, 402);
+	got.tries = 2;
+	got.used = true;
+	assert_int_equal(f->ops->verify_update(f->st, &got, NULL), 0);
+	assert_int_equal(f->ops->verify_latest(f->st, "09121234567", &got, NULL), 0);
+	assert_int_equal(got.tries, 2);
+	assert_true(got.used);
+	assert_int_equal(f->ops->verify_count_mobile(f->st, "09121234567", 101, &n, &oldest, NULL),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(oldest, 101);
+	assert_int_equal(f->ops->verify_count_addr(f->st, "10.0.0.1", 0, &n, &oldest, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(f->ops->verify_prune(f->st, 102, NULL), 0);
+	assert_int_equal(f->ops->verify_count_mobile(f->st, "09121234567", 0, &n, &oldest, NULL), 0);
+	assert_int_equal(n, 1);
+	got.id = 999;
+	assert_int_equal(f->ops->verify_update(f->st, &got, NULL), ERR_NOTFOUND);
+}
+
+static void verify_codes(void **state)
+{
+	(void)state;
+	run_all(t_verify_codes);
 }
 
 int main(void)
@@ -437,6 +489,7 @@ int main(void)
 		cmocka_unit_test(audit_guard),
 		cmocka_unit_test(sms_claim_once),
 		cmocka_unit_test(sessions_and_failures),
+		cmocka_unit_test(verify_codes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

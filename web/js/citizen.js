@@ -1,6 +1,8 @@
 // citizen.js - the citizen's pages, no account: submit a message on the web
 // and follow it with the tracking code and mobile number; accept the answer
-// or object to it, with an optional 1-5 rating.
+// or object to it, with an optional 1-5 rating.  A submission with a mobile
+// proves it first: «ارسال کد» texts a five-digit code (POST /verify), which
+// goes with the message as verification_code.
 
 import { api } from './api.js';
 import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
@@ -25,10 +27,12 @@ export async function submitPage(el) {
   fillCats();
   const anon = h('input', { type: 'checkbox', name: 'anonymous' });
   const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', autocomplete: 'tel', dir: 'ltr', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
+  const verify = verifyStep(mobile);
   const who = h('fieldset', { class: 'who-fields' },
     h('legend', {}, 'مشخصات شما'),
     field('نام و نام خانوادگی', h('input', { name: 'name', autocomplete: 'name' })),
-    field('شمارهٔ همراه', mobile, { required: true, hint: 'کد رهگیری و پاسخ به این شماره پیامک می‌شود و برای پیگیری لازم است.' }));
+    field('شمارهٔ همراه', mobile, { required: true, hint: 'کد رهگیری و پاسخ به این شماره پیامک می‌شود و برای پیگیری لازم است.' }),
+    verify.el);
   anon.addEventListener('change', () => {
     who.hidden = anon.checked;
   });
@@ -66,6 +70,9 @@ export async function submitPage(el) {
       }
       body.mobile = mob;
       if (v.name) body.name = v.name;
+      const code = verify.code(mob);
+      if (code.error) return err.show(code.error);
+      body.verification_code = code.value;
     }
     return busy(btn, async () => {
       try {
@@ -79,11 +86,81 @@ export async function submitPage(el) {
             h('a', { class: 'button', href: '#/welcome' }, 'بازگشت'))));
         out.querySelector('.tracking-code').focus?.();
       } catch (e) {
-        err.show(e.fa);
+        err.show(e.field === 'verification_code' ? codeError(e) : e.fa);
       }
     });
   });
   mount(el, form, out);
+}
+
+/**
+ * The «کد تأیید» step under the mobile field: a button that texts a code
+ * to the number, then the code's field.  code(mob) gives {value} or
+ * {error} (a Persian sentence) for the submission.
+ */
+function verifyStep(mobile) {
+  const status = h('p', { class: 'hint verify-status', role: 'status' });
+  const err = errorBox();
+  const send = h('button', { type: 'button', class: 'send-code' }, 'ارسال کد');
+  const input = faOnBlur(h('input', { name: 'verification_code', inputmode: 'numeric', autocomplete: 'one-time-code', dir: 'ltr', maxlength: 10, placeholder: '۱۲۳۴۵' }));
+  const codeField = field('کد تأیید', input, { required: true, hint: 'کد پنج‌رقمی که به شمارهٔ همراهتان پیامک شد' });
+  codeField.hidden = true;
+  let sentTo = null;
+  // a code proves one number: another number needs a new code
+  mobile.addEventListener('input', () => {
+    if (sentTo && normalizeMobile(mobile.value) !== sentTo) {
+      sentTo = null;
+      codeField.hidden = true;
+      input.value = '';
+      status.textContent = '';
+    }
+  });
+  send.addEventListener('click', () => {
+    err.show('');
+    const mob = normalizeMobile(mobile.value);
+    if (!mob) {
+      mobile.focus();
+      return err.show('شمارهٔ همراه را درست وارد کنید (مانند ۰۹۱۲۳۴۵۶۷۸۹).');
+    }
+    return busy(send, async () => {
+      try {
+        const r = await api('POST', '/verify', { mobile: mob });
+        sentTo = mob;
+        codeField.hidden = false;
+        status.textContent = `کد تأیید به ${faDigits(mob)} پیامک شد؛ تا ${faDigits(Math.round((r.expires_in || 300) / 60))} دقیقه معتبر است.`;
+        input.focus();
+      } catch (e) {
+        err.show(e.status === 429
+          ? 'برای این شماره یا از این نشانی بیش از اندازه کد خواسته شده است؛ کمی بعد دوباره بکوشید.'
+          : e.fa);
+      }
+    }).then(() => {
+      if (sentTo) send.textContent = 'ارسال دوبارهٔ کد';
+    });
+  });
+  const el = h('div', { class: 'verify-step' }, h('p', { class: 'actions' }, send), status, err, codeField);
+  return {
+    el,
+    code(mob) {
+      if (sentTo !== mob) {
+        send.focus();
+        return { error: 'برای تأیید شمارهٔ همراه، «ارسال کد» را بزنید و کد پیامک‌شده را وارد کنید.' };
+      }
+      const c = asciiDigits(input.value).replace(/\s+/g, '');
+      if (!/^\d{5}$/.test(c)) {
+        input.focus();
+        return { error: 'کد تأیید پنج رقم است.' };
+      }
+      return { value: c };
+    },
+  };
+}
+
+/** A Persian sentence for a refused verification code. */
+function codeError(e) {
+  if (/wrong/.test(e.message)) return 'کد تأیید نادرست است؛ دوباره وارد کنید.';
+  if (/no valid/.test(e.message)) return 'کد تأیید منقضی شده یا بیش از اندازه نادرست وارد شده است؛ «ارسال دوبارهٔ کد» را بزنید.';
+  return 'برای تأیید شمارهٔ همراه، «ارسال کد» را بزنید و کد پیامک‌شده را وارد کنید.';
 }
 
 function timeline(events) {
