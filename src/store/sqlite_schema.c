@@ -189,6 +189,22 @@ static const char *const migrations[] = {
 	" dim INTEGER NOT NULL, unit INTEGER NOT NULL, due_day INTEGER NOT NULL,"
 	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
 	" PRIMARY KEY (dim, unit, due_day, key)) WITHOUT ROWID;",
+
+	/* place (issue 10): units' boundaries (core/geo.h; rev grows on every
+	 * put, so max(rev) tells a cached index it is stale), a category's
+	 * routing rule (docs/routing.md), and the place index for nearby
+	 * messages and likely duplicates */
+	"CREATE TABLE unit_boundaries ("
+	" unit_id INTEGER PRIMARY KEY REFERENCES units(id),"
+	" geometry TEXT NOT NULL,"
+	" attribution TEXT NOT NULL DEFAULT '',"
+	" min_lat REAL NOT NULL, min_lon REAL NOT NULL,"
+	" max_lat REAL NOT NULL, max_lon REAL NOT NULL,"
+	" vertices INTEGER NOT NULL,"
+	" rev INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"ALTER TABLE categories ADD COLUMN route TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX messages_place ON messages(category_id, lat) WHERE has_point = 1;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
