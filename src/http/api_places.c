@@ -18,6 +18,7 @@
 #include "core/unit.h"
 #include "http/api.h"
 #include "http/http.h"
+#include "http/server.h"
 #include "http/server_int.h"
 
 /* A coordinate from the query: a plain decimal number within [min, max]. */
@@ -300,7 +301,25 @@ out:
 	free(m);
 }
 
+/* GET /api/v1/map: what the web app's maps need from the configuration. */
+static void map_settings(struct http_req *r)
+{
+	const struct http_config *cfg = http_server_config(r->srv);
+	cJSON *o = cJSON_CreateObject();
+
+	if (cfg->map_tiles[0]) {
+		cJSON_AddStringToObject(o, "tiles", cfg->map_tiles);
+		cJSON_AddStringToObject(o, "tiles_attribution", cfg->map_tiles_attribution);
+	} else {
+		cJSON_AddNullToObject(o, "tiles");
+		cJSON_AddNullToObject(o, "tiles_attribution");
+	}
+	cJSON_AddNumberToObject(o, "nearby_radius_m", CAP_NEARBY_METRES);
+	http_reply_json(r, 200, o);
+}
+
 const struct http_route api_places_routes[] = {
+	{ HTTP_GET, "/api/v1/map", map_settings, 0 },
 	{ HTTP_GET, "/api/v1/boundaries", boundaries, 0 },
 	{ HTTP_GET, "/api/v1/places/region", region, 0 },
 	{ HTTP_GET, "/api/v1/messages/nearby", nearby, 0 },
