@@ -12,6 +12,7 @@ h_seed
 		echo "region-$i,منطقه $i,region,tehran"
 	done
 	echo "region-12-green,ادارهٔ فضای سبز منطقه ۱۲,department,region-12"
+	echo "deputy-transport,معاونت حمل‌ونقل و ترافیک,department,tehran"
 } >"$T_TMP/more.csv"
 "$HAMGAN" unit import "$T_TMP/more.csv" --db "$H_DB" >/dev/null || t_fail "more units"
 GEO=$HAMGAN_ROOT/data/tehran-regions.geojson
@@ -45,6 +46,19 @@ t_run "an open ring is refused" 1 "" \
 t_grep "it says why" "does not end where it starts" "$T_TMP/stderr"
 t_run "district boundary by another property" 0 "imported 1 boundaries" \
 	"$HAMGAN" unit boundaries import --db "$H_DB" --property code "$T_TMP/district.geojson"
+
+# categories with routing rules (docs/routing.md)
+cat >"$T_TMP/routes.csv" <<'CSV'
+code,name,parent_code,deadline_hours,kinds,confidential,service_code,route
+green,فضای سبز,,72,all,0,,{region}-green
+hwy-light,روشنایی بزرگراه,,48,all,0,,deputy-transport
+CSV
+printf 'code,name,parent_code,deadline_hours,kinds,confidential,service_code,route\nx,ایکس,,72,all,0,,deputy-nowhere\n' >"$T_TMP/badroute.csv"
+t_run "a rule naming no unit is refused" 1 "" "$HAMGAN" category import "$T_TMP/badroute.csv" --db "$H_DB"
+t_grep "saying so" "line 2: the routing rule names no unit 'deputy-nowhere'" "$T_TMP/stderr"
+t_run "categories with routing rules" 0 "imported 2 categories" \
+	"$HAMGAN" category import "$T_TMP/routes.csv" --db "$H_DB"
+t_eq "the rules are stored" "$(sqlite3 "$H_DB" "SELECT group_concat(route, ' ') FROM (SELECT route FROM categories WHERE route <> '' ORDER BY code)")" "{region}-green deputy-transport"
 
 h_start --set track_rate=1000
 OP=$(h_token op); ST=$(h_token st12); ST03=$(h_token st03)
@@ -89,6 +103,25 @@ h_api "a phone message with a point is not routed" POST /api/v1/messages 201 "$O
 h_jq "state registered" .state registered
 h_jq "but its region is filled" .region_id "$R12"
 CP=$(jq -r .code "$T_TMP/body")
+
+# category rules: the rule decides first, then the place
+rule() { # rule CATEGORY LAT LON
+	h_req "citizen sends under '$1'" POST /api/v1/messages 201 -H 'Content-Type: application/json' \
+		--data-binary "{\"kind\":\"request\",\"category\":\"$1\",\"subject\":\"$1\",\"body\":\"متن\",\"mobile\":\"09125550002\"${2:+,\"lat\":$2,\"lon\":$3}}"
+	h_api "operator reads it" GET /api/v1/messages/$(jq -r .code "$T_TMP/body") 200 "$OP"
+}
+uid() { sqlite3 "$H_DB" "SELECT id FROM units WHERE code = '$1'"; }
+rule green 35.6745 51.4221
+h_jq "green space at the bazaar goes to Region 12's green space office" .unit_id "$(uid region-12-green)"
+h_jq "the hop names the rule" '.referrals[0].reason' "category rule {region}-green"
+rule green 35.6997 51.3380
+h_jq "in Region 9, which has no such office, the place decides" .unit_id "$(uid region-09)"
+rule hwy-light 35.6745 51.4221
+h_jq "highway lighting goes to the deputy's office wherever it is" .unit_id "$(uid deputy-transport)"
+rule hwy-light
+h_jq "even without a point" .unit_id "$(uid deputy-transport)"
+rule roads
+h_jq "no rule and no point: the operator's queue" .state registered
 
 # audited as the system
 "$HAMGAN" audit list --db "$H_DB" >"$T_TMP/audit" 2>&1 || "$HAMGAN" audit verify --db "$H_DB" >/dev/null
