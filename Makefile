@@ -123,6 +123,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 bench: bootstrap
 	@$(MAKE) --no-print-directory $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 	@$(BUILD)/bench/bench_report --dir $(BUILD)/bench $(BENCH_ARGS)
+	@$(BUILD)/bench/bench_geo data/tehran-regions.geojson
 
 clean:
 	rm -rf build

@@ -104,7 +104,7 @@ static void edge_push(struct shape *s, size_t *cap, double x0, double y0, double
 
 static int ring(struct shape *s, size_t *cap, size_t *rings, const cJSON *r, struct err *err)
 {
-	double fx = 0, fy = 0, px = 0, py = 0, x, y;
+	double fx = 0, fy = 0, px = 0, py = 0, x = 0, y = 0;
 	int i, n = cJSON_GetArraySize(r);
 	int rc;
 
