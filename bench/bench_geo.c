@@ -8,7 +8,6 @@
  *	make bench      (runs it after the report benchmark), or
  *	build/bench/bench_geo [FILE.geojson] [N]
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "core/core.h"
 #include "core/geo.h"
 #include "core/unit.h"
+#include "http/geojson.h"
 
 static double secs(void)
 {
@@ -56,16 +56,17 @@ struct flat {
 	int nrings, nv, *unit_ring_end, nunits;
 };
 
-static void flat_add_rings(struct flat *f, const cJSON *poly)
+static void flat_add(struct flat *f, const struct geo_outline *o)
 {
-	for (const cJSON *r = poly->child; r; r = r->next) {
-		for (const cJSON *p = r->child; p; p = p->next) {
-			f->x[f->nv] = cJSON_GetArrayItem(p, 0)->valuedouble;
-			f->y[f->nv] = cJSON_GetArrayItem(p, 1)->valuedouble;
-			f->nv++;
-		}
-		f->ring_end[f->nrings++] = f->nv;
+	size_t i, r;
+
+	for (i = 0; i < o->npts; i++) {
+		f->x[f->nv + (int)i] = o->lon[i];
+		f->y[f->nv + (int)i] = o->lat[i];
 	}
+	for (r = 0; r < o->nrings; r++)
+		f->ring_end[f->nrings++] = f->nv + (int)o->ring_end[r];
+	f->nv += (int)o->npts;
 }
 
 static int naive(const struct flat *f, double lat, double lon)
@@ -105,8 +106,8 @@ int main(int argc, char **argv)
 	double t0, t_idx, t_naive, t_core, minx = 180, miny = 90, maxx = -180, maxy = -90;
 	double (*pts)[2];
 	char *data, dbpath[] = "/tmp/bench_geo.XXXXXX";
-	size_t len, count;
-	cJSON *fc, *feat;
+	size_t len, count, j;
+	struct geojson_fc fc;
 	int unit = 0, fd;
 
 	if (argc > 2 && num_parse(argv[2], 1000, 100000000, &n) < 0) {
@@ -114,28 +115,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	data = slurp(path, &len);
-	fc = cJSON_Parse(data);
-	if (!fc)
+	if (geojson_parse(data, len, "unit", &fc, &err) < 0) {
+		fprintf(stderr, "bench_geo: %s\n", err.msg);
 		return 1;
+	}
 	f.x = malloc(400000 * sizeof(double));
 	f.y = malloc(400000 * sizeof(double));
 	f.ring_end = malloc(10000 * sizeof(int));
 	f.unit_ring_end = malloc(2000 * sizeof(int));
-	cJSON_ArrayForEach(feat, cJSON_GetObjectItem(fc, "features")) {
-		const cJSON *g = cJSON_GetObjectItem(feat, "geometry");
-		const cJSON *co = cJSON_GetObjectItem(g, "coordinates");
-		char *text = cJSON_PrintUnformatted(g);
-
-		if (geo_index_add(&idx, ++unit, text, strlen(text), &err) < 0) {
+	for (j = 0; j < fc.n; j++) {
+		if (geo_index_add(&idx, ++unit, &fc.features[j].outline, &err) < 0) {
 			fprintf(stderr, "bench_geo: feature %d: %s\n", unit, err.msg);
 			return 1;
 		}
-		free(text);
-		if (strcmp(cJSON_GetObjectItem(g, "type")->valuestring, "Polygon") == 0)
-			flat_add_rings(&f, co);
-		else
-			for (const cJSON *p = co->child; p; p = p->next)
-				flat_add_rings(&f, p);
+		flat_add(&f, &fc.features[j].outline);
 		f.unit_ring_end[f.nunits++] = f.nrings;
 	}
 	geo_index_build(idx);
@@ -197,7 +190,7 @@ int main(int argc, char **argv)
 		char *units = slurp("data/units-tehran.csv", &ulen);
 
 		if (unit_import_csv(&c, &sys, units, ulen, &count, &err) < 0 ||
-		    geo_import(&c, &sys, data, len, "unit", &count, &err) < 0) {
+		    geojson_import(&c, &sys, data, len, "unit", &count, &err) < 0) {
 			fprintf(stderr, "bench_geo: %s\n", err.msg);
 			return 1;
 		}
@@ -227,7 +220,7 @@ int main(int argc, char **argv)
 		remove(side);
 	}
 	geo_index_free(idx);
-	cJSON_Delete(fc);
+	geojson_fc_release(&fc);
 	free(pts);
 	free(f.x);
 	free(f.y);

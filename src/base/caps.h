@@ -129,10 +129,6 @@
 #define CAP_GEO_VERTICES 200000
 /* Rings (outer and holes, over all parts) in one unit's outline. */
 #define CAP_GEO_RINGS 10000
-/* JSON nesting of a GeoJSON file: FeatureCollection > features > Feature >
- * geometry > coordinates of a MultiPolygon (4 array levels) is 7 deep;
- * properties may nest a little.  Checked before cJSON sees the text. */
-#define CAP_GEO_DEPTH 12
 /* Units a point can lie in (a region, its district, an office below). */
 #define CAP_GEO_HITS 8
 /* Nearby open messages shown to a citizen before sending (FixMyStreet shows

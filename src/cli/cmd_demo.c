@@ -22,6 +22,7 @@
 #include "core/core.h"
 #include "core/demo.h"
 #include "core/geo.h"
+#include "http/geojson.h"
 #include "cli/cli_db.h"
 #include "base/caps.h"
 
@@ -105,7 +106,7 @@ static int load_boundaries(struct core *c, const char *path, struct err *err)
 
 	if (cli_read_file(path, CAP_GEO_FILE, &data, &len) != EXIT_OK)
 		return err_set(err, ERR_IO, "boundaries", "cannot read '%s'", path);
-	if (geo_import(c, &sys, data, len, "unit", &count, err) < 0) {
+	if (geojson_import(c, &sys, data, len, "unit", &count, err) < 0) {
 		free(data);
 		return err->code;
 	}

@@ -7,6 +7,7 @@
 #include "core/actor.h"
 #include "core/core.h"
 #include "core/geo.h"
+#include "http/geojson.h"
 #include "core/unit.h"
 #include "cli/cli.h"
 #include "cli/cli_db.h"
@@ -93,7 +94,7 @@ static int boundaries_import_cmd(int argc, char **argv)
 	rc = cli_core_open(&c, db, false);
 	if (rc == EXIT_OK) {
 		err_clear(&err);
-		if (geo_import(&c, &sys, data, len, property, &count, &err) < 0)
+		if (geojson_import(&c, &sys, data, len, property, &count, &err) < 0)
 			rc = cli_fail("'%s': %s", pos[0], err.msg);
 		core_close(&c);
 	}

@@ -8,7 +8,6 @@
  * east over the edges of one band only (even-odd over every ring of every
  * part, which counts holes and the parts of a MultiPolygon correctly).
  */
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,22 +62,208 @@ static void shape_release(struct shape *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- parsing ---- */
+/* ---- outlines ---- */
 
-static int position(const cJSON *p, double *x, double *y, struct err *err)
+void geo_outline_init(struct geo_outline *o)
 {
-	const cJSON *a = cJSON_GetArrayItem(p, 0), *b = cJSON_GetArrayItem(p, 1);
+	memset(o, 0, sizeof(*o));
+}
 
-	if (!cJSON_IsArray(p) || !cJSON_IsNumber(a) || !cJSON_IsNumber(b))
-		return err_set(err, ERR_INVALID, "geometry", "a position is not [longitude, "
-			       "latitude]");
-	*x = a->valuedouble;
-	*y = b->valuedouble;
-	if (!(*x >= -180 && *x <= 180 && *y >= -90 && *y <= 90))
+void geo_outline_release(struct geo_outline *o)
+{
+	free(o->poly_end);
+	free(o->ring_end);
+	free(o->lon);
+	free(o->lat);
+	geo_outline_init(o);
+}
+
+/* Room for one more element in an array of *cap elements of sz bytes. */
+static void grow(void **arr, size_t n, size_t *cap, size_t sz)
+{
+	size_t bytes;
+
+	if (n < *cap)
+		return;
+	*cap = *cap ? *cap * 2 : 16;
+	if (!size_mul(*cap, sz, &bytes))
+		abort();
+	*arr = xrealloc(*arr, bytes);
+}
+
+/* Where the open ring starts. */
+static size_t ring_start(const struct geo_outline *o)
+{
+	return o->nrings ? o->ring_end[o->nrings - 1] : 0;
+}
+
+int geo_outline_point(struct geo_outline *o, double lon, double lat, struct err *err)
+{
+	size_t cap;
+
+	if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
 		return err_set(err, ERR_INVALID, "geometry", "position [%g, %g] is not a "
-			       "longitude and latitude", *x, *y);
+			       "longitude and latitude", lon, lat);
+	if (o->npts >= CAP_GEO_VERTICES)
+		return err_set(err, ERR_TOOBIG, "geometry", "more than %d positions in one "
+			       "outline", CAP_GEO_VERTICES);
+	cap = o->caps[2];
+	grow((void **)&o->lon, o->npts, &cap, sizeof(double));
+	cap = o->caps[2];
+	grow((void **)&o->lat, o->npts, &cap, sizeof(double));
+	o->caps[2] = cap;
+	o->lon[o->npts] = lon;
+	o->lat[o->npts] = lat;
+	o->npts++;
 	return 0;
 }
+
+int geo_outline_end_ring(struct geo_outline *o, struct err *err)
+{
+	size_t first = ring_start(o), n = o->npts - first;
+
+	if (n < 4)
+		return err_set(err, ERR_INVALID, "geometry", "a ring needs at least 4 positions");
+	if (o->lon[first] != o->lon[o->npts - 1] || o->lat[first] != o->lat[o->npts - 1])
+		return err_set(err, ERR_INVALID, "geometry", "a ring does not end where it starts");
+	if (o->nrings >= CAP_GEO_RINGS)
+		return err_set(err, ERR_TOOBIG, "geometry", "more than %d rings in one outline",
+			       CAP_GEO_RINGS);
+	grow((void **)&o->ring_end, o->nrings, &o->caps[1], sizeof(size_t));
+	o->ring_end[o->nrings++] = o->npts;
+	return 0;
+}
+
+int geo_outline_end_polygon(struct geo_outline *o, struct err *err)
+{
+	size_t first = o->npolys ? o->poly_end[o->npolys - 1] : 0;
+
+	if (o->nrings == first || o->npts != ring_start(o))
+		return err_set(err, ERR_INVALID, "geometry", "a polygon needs its outer ring");
+	grow((void **)&o->poly_end, o->npolys, &o->caps[0], sizeof(size_t));
+	o->poly_end[o->npolys++] = o->nrings;
+	return 0;
+}
+
+int geo_outline_check(const struct geo_outline *o, struct err *err)
+{
+	size_t i;
+
+	if (!o->npolys || o->poly_end[o->npolys - 1] != o->nrings || ring_start(o) != o->npts)
+		return err_set(err, ERR_INVALID, "geometry", "an outline needs a polygon with "
+			       "its rings closed");
+	for (i = 0; i < o->nrings; i++) {
+		size_t first = i ? o->ring_end[i - 1] : 0;
+
+		if (o->ring_end[i] < first + 4 || o->ring_end[i] > o->npts)
+			return err_set(err, ERR_INVALID, "geometry", "a ring needs at least 4 "
+				       "positions");
+	}
+	for (i = 0; i < o->npolys; i++)
+		if (o->poly_end[i] <= (i ? o->poly_end[i - 1] : 0))
+			return err_set(err, ERR_INVALID, "geometry", "a polygon without rings");
+	return 0;
+}
+
+/* The stored form: "GEO1", the counts, the polygon and ring ends (u32), the
+ * positions (lon, lat as IEEE doubles), all little-endian. */
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_f64(unsigned char *p, double d)
+{
+	uint64_t v;
+
+	memcpy(&v, &d, 8);
+	put_u32(p, (uint32_t)v);
+	put_u32(p + 4, (uint32_t)(v >> 32));
+}
+
+static double get_f64(const unsigned char *p)
+{
+	uint64_t v = (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+	double d;
+
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+void geo_outline_encode(const struct geo_outline *o, unsigned char **out, size_t *len)
+{
+	size_t n = 20 + 4 * (o->npolys + o->nrings) + 16 * o->npts, i;
+	unsigned char *p = xmalloc(n), *q = p;
+
+	memcpy(q, "GEO1", 4);
+	put_u32(q + 4, (uint32_t)o->multi);
+	put_u32(q + 8, (uint32_t)o->npolys);
+	put_u32(q + 12, (uint32_t)o->nrings);
+	put_u32(q + 16, (uint32_t)o->npts);
+	q += 20;
+	for (i = 0; i < o->npolys; i++, q += 4)
+		put_u32(q, (uint32_t)o->poly_end[i]);
+	for (i = 0; i < o->nrings; i++, q += 4)
+		put_u32(q, (uint32_t)o->ring_end[i]);
+	for (i = 0; i < o->npts; i++, q += 16) {
+		put_f64(q, o->lon[i]);
+		put_f64(q + 8, o->lat[i]);
+	}
+	*out = p;
+	*len = n;
+}
+
+int geo_outline_decode(const unsigned char *p, size_t len, struct geo_outline *o,
+		       struct err *err)
+{
+	size_t np, nr, nv, i, k, first = 0;
+	int rc = 0;
+
+	geo_outline_init(o);
+	if (len < 20 || memcmp(p, "GEO1", 4) != 0)
+		return err_set(err, ERR_INVALID, "geometry", "not a stored outline");
+	np = get_u32(p + 8);
+	nr = get_u32(p + 12);
+	nv = get_u32(p + 16);
+	if (np > CAP_GEO_RINGS || nr > CAP_GEO_RINGS || nv > CAP_GEO_VERTICES ||
+	    len != 20 + 4 * (np + nr) + 16 * nv)
+		return err_set(err, ERR_INVALID, "geometry", "a stored outline of the wrong size");
+	o->multi = get_u32(p + 4) != 0;
+	p += 20;
+	/* rebuilt through the checking builders: a damaged row cannot mislead */
+	for (i = 0, k = 0; rc == 0 && i < nr; i++) {
+		size_t end = get_u32(p + 4 * (np + i));
+
+		if (end > nv || end < first + 4) {
+			rc = err_set(err, ERR_INVALID, "geometry", "a stored ring out of range");
+			break;
+		}
+		for (; rc == 0 && k < end; k++)
+			rc = geo_outline_point(o, get_f64(p + 4 * (np + nr) + 16 * k),
+					       get_f64(p + 4 * (np + nr) + 16 * k + 8), err);
+		if (rc == 0)
+			rc = geo_outline_end_ring(o, err);
+		first = end;
+		/* end the polygons whose last ring this was */
+		while (rc == 0 && o->npolys < np && get_u32(p + 4 * o->npolys) == o->nrings)
+			rc = geo_outline_end_polygon(o, err);
+	}
+	if (rc == 0)
+		rc = geo_outline_check(o, err);
+	if (rc == 0 && (k != nv || o->npolys != np))
+		rc = err_set(err, ERR_INVALID, "geometry", "a stored outline out of range");
+	if (rc < 0)
+		geo_outline_release(o);
+	return rc;
+}
+
+/* ---- the index ---- */
 
 static void edge_push(struct shape *s, size_t *cap, double x0, double y0, double x1,
 		      double y1)
@@ -102,59 +287,15 @@ static void edge_push(struct shape *s, size_t *cap, double x0, double y0, double
 	}
 }
 
-static int ring(struct shape *s, size_t *cap, size_t *rings, const cJSON *r, struct err *err)
+/* The bands an edge spans, with s->nbands and s->band_h set. */
+static void band_range(const struct shape *s, const struct edge *e, size_t *b0, size_t *b1)
 {
-	double fx = 0, fy = 0, px = 0, py = 0, x = 0, y = 0;
-	int i, n = cJSON_GetArraySize(r);
-	int rc;
-
-	if (!cJSON_IsArray(r) || n < 4)
-		return err_set(err, ERR_INVALID, "geometry", "a ring needs at least 4 positions");
-	if (++*rings > CAP_GEO_RINGS)
-		return err_set(err, ERR_TOOBIG, "geometry", "more than %d rings in one outline",
-			       CAP_GEO_RINGS);
-	if ((size_t)n > CAP_GEO_VERTICES || s->vertices + (size_t)n > CAP_GEO_VERTICES)
-		return err_set(err, ERR_TOOBIG, "geometry", "more than %d positions in one "
-			       "outline", CAP_GEO_VERTICES);
-	s->vertices += (size_t)n;
-	i = 0;
-	for (const cJSON *p = r->child; p; p = p->next, i++) {
-		rc = position(p, &x, &y, err);
-		if (rc < 0)
-			return rc;
-		if (i == 0) {
-			fx = x, fy = y;
-		} else {
-			edge_push(s, cap, px, py, x, y);
-		}
-		if (x < s->minx)
-			s->minx = x;
-		if (x > s->maxx)
-			s->maxx = x;
-		if (y < s->miny)
-			s->miny = y;
-		if (y > s->maxy)
-			s->maxy = y;
-		px = x, py = y;
-	}
-	if (px != fx || py != fy)
-		return err_set(err, ERR_INVALID, "geometry", "a ring does not end where it starts");
-	return 0;
-}
-
-static int polygon(struct shape *s, size_t *cap, size_t *rings, const cJSON *poly,
-		   struct err *err)
-{
-	int rc;
-
-	if (!cJSON_IsArray(poly) || cJSON_GetArraySize(poly) < 1)
-		return err_set(err, ERR_INVALID, "geometry", "a polygon needs its outer ring");
-	for (const cJSON *r = poly->child; r; r = r->next) {
-		rc = ring(s, cap, rings, r, err);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	*b0 = (size_t)((e->y0 - s->miny) / s->band_h);
+	*b1 = (size_t)((e->y1 - s->miny) / s->band_h);
+	if (*b1 >= s->nbands)
+		*b1 = s->nbands - 1;
+	if (*b0 > *b1)
+		*b0 = *b1;
 }
 
 /* Bucket the edges into latitude bands (CSR arrays). */
@@ -174,12 +315,7 @@ static void shape_bands(struct shape *s)
 			s->band_h = 1;
 		total = 0;
 		for (i = 0; i < s->nedges; i++) {
-			b0 = (size_t)((s->edges[i].y0 - s->miny) / s->band_h);
-			b1 = (size_t)((s->edges[i].y1 - s->miny) / s->band_h);
-			if (b1 >= nb)
-				b1 = nb - 1;
-			if (b0 > b1)
-				b0 = b1;
+			band_range(s, &s->edges[i], &b0, &b1);
 			total += b1 - b0 + 1;
 		}
 		if (nb == 1 || total <= BAND_DUP * s->nedges)
@@ -190,108 +326,18 @@ static void shape_bands(struct shape *s)
 	s->band_edge = xcalloc(total ? total : 1, sizeof(*s->band_edge));
 	fill = xcalloc(nb, sizeof(*fill));
 	for (i = 0; i < s->nedges; i++) {
-		b0 = (size_t)((s->edges[i].y0 - s->miny) / s->band_h);
-		b1 = (size_t)((s->edges[i].y1 - s->miny) / s->band_h);
-		if (b1 >= nb)
-			b1 = nb - 1;
-		if (b0 > b1)
-			b0 = b1;
+		band_range(s, &s->edges[i], &b0, &b1);
 		for (b = b0; b <= b1; b++)
 			s->band_start[b + 1]++;
 	}
 	for (b = 0; b < nb; b++)
 		s->band_start[b + 1] += s->band_start[b];
 	for (i = 0; i < s->nedges; i++) {
-		b0 = (size_t)((s->edges[i].y0 - s->miny) / s->band_h);
-		b1 = (size_t)((s->edges[i].y1 - s->miny) / s->band_h);
-		if (b1 >= nb)
-			b1 = nb - 1;
-		if (b0 > b1)
-			b0 = b1;
+		band_range(s, &s->edges[i], &b0, &b1);
 		for (b = b0; b <= b1; b++)
 			s->band_edge[s->band_start[b] + fill[b]++] = (uint32_t)i;
 	}
 	free(fill);
-}
-
-/* Parse a geometry node into s (released on failure). */
-static int shape_parse(struct shape *s, int64_t unit_id, const cJSON *g, struct err *err)
-{
-	const cJSON *type = cJSON_GetObjectItemCaseSensitive(g, "type");
-	const cJSON *coords = cJSON_GetObjectItemCaseSensitive(g, "coordinates");
-	size_t cap = 0, rings = 0;
-	int rc = 0;
-
-	memset(s, 0, sizeof(*s));
-	s->unit_id = unit_id;
-	s->minx = s->miny = INFINITY;
-	s->maxx = s->maxy = -INFINITY;
-	if (!cJSON_IsObject(g) || !cJSON_IsString(type) || !cJSON_IsArray(coords))
-		return err_set(err, ERR_INVALID, "geometry", "not a GeoJSON geometry with "
-			       "coordinates");
-	if (str_eq(type->valuestring, "Polygon")) {
-		rc = polygon(s, &cap, &rings, coords, err);
-	} else if (str_eq(type->valuestring, "MultiPolygon")) {
-		if (cJSON_GetArraySize(coords) < 1)
-			rc = err_set(err, ERR_INVALID, "geometry", "a MultiPolygon without polygons");
-		for (const cJSON *p = coords->child; rc == 0 && p; p = p->next)
-			rc = polygon(s, &cap, &rings, p, err);
-	} else {
-		rc = err_set(err, ERR_INVALID, "geometry", "geometry type '%.32s' is not Polygon "
-			     "or MultiPolygon", type->valuestring);
-	}
-	if (rc < 0) {
-		shape_release(s);
-		return rc;
-	}
-	shape_bands(s);
-	return 0;
-}
-
-/* Nesting depth of JSON text, refusing deeper than max before cJSON builds
- * anything (strings skipped, escapes honoured). */
-static int depth_check(const char *s, size_t len, int max, struct err *err)
-{
-	bool quoted = false;
-	int depth = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (quoted) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				quoted = false;
-		} else if (s[i] == '"') {
-			quoted = true;
-		} else if (s[i] == '[' || s[i] == '{') {
-			if (++depth > max)
-				return err_set(err, ERR_INVALID, "file", "GeoJSON nested deeper than "
-					       "%d levels", max);
-		} else if (s[i] == ']' || s[i] == '}') {
-			depth--;
-		}
-	}
-	return 0;
-}
-
-static int parse_text(const char *text, size_t len, cJSON **out, struct err *err)
-{
-	int rc;
-
-	*out = NULL;
-	if (len > CAP_GEO_FILE)
-		return err_set(err, ERR_TOOBIG, "file", "GeoJSON larger than %d bytes",
-			       CAP_GEO_FILE);
-	if (!str_utf8_valid(text, len))
-		return err_set(err, ERR_INVALID, "file", "GeoJSON is not valid UTF-8");
-	rc = depth_check(text, len, CAP_GEO_DEPTH, err);
-	if (rc < 0)
-		return rc;
-	*out = cJSON_ParseWithLength(text, len);
-	if (!*out)
-		return err_set(err, ERR_INVALID, "file", "not valid JSON");
-	return 0;
 }
 
 static void index_push(struct geo_index *idx, struct shape *s)
@@ -308,22 +354,35 @@ static void index_push(struct geo_index *idx, struct shape *s)
 	idx->built = false;
 }
 
-int geo_index_add(struct geo_index **idx, int64_t unit_id, const char *geometry, size_t len,
+int geo_index_add(struct geo_index **idx, int64_t unit_id, const struct geo_outline *o,
 		  struct err *err)
 {
-	struct shape s;
-	cJSON *g;
-	int rc = parse_text(geometry, len, &g, err);
+	struct shape sh;
+	size_t cap = 0, r, i, first = 0;
+	int rc = geo_outline_check(o, err);
 
 	if (rc < 0)
 		return rc;
-	rc = shape_parse(&s, unit_id, g, err);
-	cJSON_Delete(g);
-	if (rc < 0)
-		return rc;
+	memset(&sh, 0, sizeof(sh));
+	sh.unit_id = unit_id;
+	sh.vertices = o->npts;
+	sh.minx = sh.miny = INFINITY;
+	sh.maxx = sh.maxy = -INFINITY;
+	for (r = 0; r < o->nrings; first = o->ring_end[r++]) {
+		for (i = first; i < o->ring_end[r]; i++) {
+			sh.minx = fmin(sh.minx, o->lon[i]);
+			sh.maxx = fmax(sh.maxx, o->lon[i]);
+			sh.miny = fmin(sh.miny, o->lat[i]);
+			sh.maxy = fmax(sh.maxy, o->lat[i]);
+			if (i > first)
+				edge_push(&sh, &cap, o->lon[i - 1], o->lat[i - 1], o->lon[i],
+					  o->lat[i]);
+		}
+	}
+	shape_bands(&sh);
 	if (!*idx)
 		*idx = xcalloc(1, sizeof(**idx));
-	index_push(*idx, &s);
+	index_push(*idx, &sh);
 	return 0;
 }
 
@@ -461,111 +520,80 @@ double geo_distance_m(double lat1, double lon1, double lat2, double lon2)
 
 /* ---- boundaries in the store ---- */
 
-int geo_import(struct core *c, const struct actor *a, const char *data, size_t len,
-	       const char *property, size_t *count, struct err *err)
+int geo_import(struct core *c, const struct actor *a, const struct geo_feature *f, size_t n,
+	       const char *attribution, size_t *count, struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	const cJSON *type, *features, *attr, *f;
 	struct store_boundary b;
 	struct geo_index *seen = NULL;
-	struct shape s;
 	struct unit u;
-	cJSON *root = NULL;
-	char *geometry = NULL;
-	size_t i = 0, k;
+	unsigned char *blob = NULL;
+	size_t i, k;
 	bool begun = false;
-	int rc;
+	int rc = 0;
 
 	*count = 0;
 	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
 		return err_set(err, ERR_DENIED, "", "only an admin may load boundaries");
-	if (!property || !*property)
-		property = "unit";
-	rc = parse_text(data, len, &root, err);
+	if (n == 0)
+		return err_set(err, ERR_INVALID, "file", "the file holds no features");
+	if (n > CAP_GEO_FEATURES)
+		return err_set(err, ERR_TOOBIG, "file", "more than %d features", CAP_GEO_FEATURES);
+	if (!attribution)
+		attribution = "";
+	rc = text_check("attribution", attribution, CAP_NOTE, false, false, err);
 	if (rc < 0)
-		goto out;
-	type = cJSON_GetObjectItemCaseSensitive(root, "type");
-	features = cJSON_GetObjectItemCaseSensitive(root, "features");
-	attr = cJSON_GetObjectItemCaseSensitive(root, "attribution");
-	if (!cJSON_IsString(type) || !str_eq(type->valuestring, "FeatureCollection") ||
-	    !cJSON_IsArray(features)) {
-		rc = err_set(err, ERR_INVALID, "file", "not a GeoJSON FeatureCollection");
-		goto out;
-	}
-	if (cJSON_GetArraySize(features) > CAP_GEO_FEATURES) {
-		rc = err_set(err, ERR_TOOBIG, "file", "more than %d features", CAP_GEO_FEATURES);
-		goto out;
-	}
-	if (attr && (!cJSON_IsString(attr) || strlen(attr->valuestring) > CAP_NOTE)) {
-		rc = err_set(err, ERR_INVALID, "attribution", "the attribution is not a string of "
-			     "at most %d bytes", CAP_NOTE);
-		goto out;
-	}
+		return rc;
 	rc = core_begin(c, err);
 	if (rc < 0)
 		goto out;
 	begun = true;
-	for (f = features->child; f; f = f->next) {
-		const cJSON *props = cJSON_GetObjectItemCaseSensitive(f, "properties");
-		const cJSON *code = cJSON_GetObjectItemCaseSensitive(props, property);
+	for (i = 0; i < n; i++) {
 		struct err e2;
 
-		i++;
 		err_clear(&e2);
-		if (!cJSON_IsString(code)) {
-			rc = err_set(err, ERR_INVALID, "file", "feature %zu: no '%.40s' property "
-				     "naming its unit", i, property);
-			break;
-		}
-		rc = unit_get_by_code(c, code->valuestring, &u, &e2);
-		if (rc == ERR_NOTFOUND || (rc == 0 && !u.active)) {
+		rc = f[i].unit ? unit_get_by_code(c, f[i].unit, &u, &e2) : ERR_NOTFOUND;
+		if (rc == ERR_NOTFOUND || rc == ERR_INVALID || (rc == 0 && !u.active)) {
 			rc = err_set(err, ERR_INVALID, "file", "feature %zu: no active unit '%.64s'",
-				     i, code->valuestring);
+				     i + 1, f[i].unit ? f[i].unit : "");
 			break;
 		}
 		if (rc == 0)
-			rc = shape_parse(&s, u.id, cJSON_GetObjectItemCaseSensitive(f, "geometry"),
-					 &e2);
+			rc = geo_index_add(&seen, u.id, &f[i].outline, &e2);
 		if (rc < 0) {
-			rc = err_set(err, rc, e2.field[0] ? e2.field : "file", "feature %zu: %s", i,
-				     e2.msg);
+			rc = err_set(err, rc, e2.field[0] ? e2.field : "file", "feature %zu: %s",
+				     i + 1, e2.msg);
 			break;
 		}
-		for (k = 0; seen && k < seen->n; k++)
+		for (k = 0; k + 1 < seen->n; k++)
 			if (seen->shapes[k].unit_id == u.id)
 				break;
-		if (seen && k < seen->n) {
-			shape_release(&s);
+		if (k + 1 < seen->n) {
 			rc = err_set(err, ERR_INVALID, "file", "feature %zu: unit '%s' is named "
-				     "twice", i, u.code);
+				     "twice", i + 1, u.code);
 			break;
 		}
-		geometry = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(f, "geometry"));
-		if (!geometry)
-			abort();
 		memset(&b, 0, sizeof(b));
 		b.unit_id = u.id;
-		b.geometry = geometry;
-		b.attribution = cJSON_IsString(attr) ? attr->valuestring : "";
-		b.min_lat = s.miny, b.min_lon = s.minx, b.max_lat = s.maxy, b.max_lon = s.maxx;
-		b.vertices = (int64_t)s.vertices;
+		geo_outline_encode(&f[i].outline, &blob, &b.blob_len);
+		b.blob = blob;
+		b.attribution = attribution;
+		b.min_lat = seen->shapes[seen->n - 1].miny;
+		b.min_lon = seen->shapes[seen->n - 1].minx;
+		b.max_lat = seen->shapes[seen->n - 1].maxy;
+		b.max_lon = seen->shapes[seen->n - 1].maxx;
+		b.vertices = (int64_t)f[i].outline.npts;
 		b.updated_at = core_now(c);
-		if (!seen)
-			seen = xcalloc(1, sizeof(*seen));
-		index_push(seen, &s);
 		rc = OPS(c)->boundary_put(c->st, &b, err);
-		cJSON_free(geometry);
-		geometry = NULL;
+		free(blob);
+		blob = NULL;
 		if (rc < 0)
 			break;
 		(*count)++;
 	}
-	if (rc == 0 && *count == 0)
-		rc = err_set(err, ERR_INVALID, "file", "the file holds no features");
 	if (rc == 0) {
 		payload_begin(&p);
 		payload_int(&p, "features", (int64_t)*count);
-		payload_str(&p, "property", property);
 		payload_end(&p);
 		rc = audit_append(c, a, "unit.boundaries_import", 0, p.data, err);
 	}
@@ -578,7 +606,6 @@ out:
 		*count = 0;
 	}
 	geo_index_free(seen);
-	cJSON_Delete(root);
 	buf_release(&p);
 	return rc;
 }
@@ -593,12 +620,15 @@ struct geo_cache {
 static int load_one(const struct store_boundary *b, void *arg)
 {
 	struct geo_index **idx = arg;
+	struct geo_outline o;
 	struct err e;
 
-	/* rows were checked on import; one that no longer parses is skipped
+	/* rows were checked on import; one that no longer decodes is skipped
 	 * rather than taking every look-up down */
-	if (geo_index_add(idx, b->unit_id, b->geometry, strlen(b->geometry), &e) < 0)
-		return 0;
+	if (geo_outline_decode(b->blob, b->blob_len, &o, &e) == 0) {
+		geo_index_add(idx, b->unit_id, &o, &e);
+		geo_outline_release(&o);
+	}
 	return 0;
 }
 
@@ -672,7 +702,7 @@ int geo_place(struct core *c, double lat, double lon, struct place *p, struct er
 
 struct scan_arg {
 	struct core *c;
-	int (*fn)(const struct unit *u, const char *geometry, const char *attribution,
+	int (*fn)(const struct unit *u, const struct geo_outline *o, const char *attribution,
 		  void *arg);
 	void *arg;
 	struct err *err;
@@ -681,17 +711,21 @@ struct scan_arg {
 static int scan_one(const struct store_boundary *b, void *arg)
 {
 	struct scan_arg *s = arg;
+	struct geo_outline o;
 	struct unit u;
+	struct err e;
 	int rc = OPS(s->c)->unit_get(s->c->st, b->unit_id, &u, s->err);
 
-	if (rc == ERR_NOTFOUND)
+	if (rc == ERR_NOTFOUND || (rc == 0 && geo_outline_decode(b->blob, b->blob_len, &o, &e)))
 		return 0;
 	if (rc < 0)
 		return rc;
-	return s->fn(&u, b->geometry, b->attribution, s->arg);
+	rc = s->fn(&u, &o, b->attribution, s->arg);
+	geo_outline_release(&o);
+	return rc;
 }
 
-int geo_boundaries(struct core *c, int (*fn)(const struct unit *u, const char *geometry,
+int geo_boundaries(struct core *c, int (*fn)(const struct unit *u, const struct geo_outline *o,
 					     const char *attribution, void *arg),
 		   void *arg, int64_t *stamp, struct err *err)
 {

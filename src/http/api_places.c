@@ -17,6 +17,7 @@
 #include "core/nearby.h"
 #include "core/unit.h"
 #include "http/api.h"
+#include "http/geojson.h"
 #include "http/http.h"
 #include "http/server.h"
 #include "http/server_int.h"
@@ -97,11 +98,17 @@ static void add_json_string(struct buf *b, const char *s)
 	cJSON_Delete(str);
 }
 
-static int add_feature(const struct unit *u, const char *geometry, const char *attribution,
-		       void *arg)
+static int add_feature(const struct unit *u, const struct geo_outline *o,
+		       const char *attribution, void *arg)
 {
 	struct fc *f = arg;
+	cJSON *g = geojson_geometry(o);
+	char *geometry = cJSON_PrintUnformatted(g);
 	char num[32];
+
+	cJSON_Delete(g);
+	if (!geometry)
+		abort();
 
 	if (!f->first)
 		buf_addc(f->b, ',');
@@ -115,9 +122,9 @@ static int add_feature(const struct unit *u, const char *geometry, const char *a
 	snprintf(num, sizeof(num), ",\"id\":%lld", (long long)u->id);
 	buf_adds(f->b, num);
 	buf_adds(f->b, "},\"geometry\":");
-	/* the geometry text was checked and printed by cJSON on import */
 	buf_adds(f->b, geometry);
 	buf_addc(f->b, '}');
+	cJSON_free(geometry);
 	/* every distinct attribution once, joined (each file's licence holds) */
 	if (attribution[0] && !strstr(f->attribution.data, attribution)) {
 		if (f->attribution.len)

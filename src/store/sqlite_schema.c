@@ -196,7 +196,7 @@ static const char *const migrations[] = {
 	 * messages and likely duplicates */
 	"CREATE TABLE unit_boundaries ("
 	" unit_id INTEGER PRIMARY KEY REFERENCES units(id),"
-	" geometry TEXT NOT NULL,"
+	" outline BLOB NOT NULL,"
 	" attribution TEXT NOT NULL DEFAULT '',"
 	" min_lat REAL NOT NULL, min_lon REAL NOT NULL,"
 	" max_lat REAL NOT NULL, max_lon REAL NOT NULL,"

@@ -72,11 +72,12 @@ struct store_search {
 	size_t limit;
 };
 
-/* A unit's boundary (core/geo.h): its GeoJSON geometry text as imported,
- * its bounding box and size. */
+/* A unit's boundary (core/geo.h): its outline in the stored form
+ * (geo_outline_encode), its bounding box and size. */
 struct store_boundary {
 	int64_t unit_id;
-	const char *geometry;		/* borrowed (put) / valid during the call (scan) */
+	const void *blob;		/* borrowed (put) / valid during the call (scan) */
+	size_t blob_len;
 	const char *attribution;	/* "" when the file gave none */
 	double min_lat, min_lon, max_lat, max_lon;
 	int64_t vertices;

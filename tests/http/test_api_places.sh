@@ -163,9 +163,15 @@ h_jq "a unit never links the confidential message by mobile" "[.items[] | select
 h_jq "nor sees the one it cannot read" "[.items[].code] | index(\"$C0\")" null
 h_api "staff of region 12: similar to the confidential one" GET /api/v1/messages/$C3/similar 200 "$ST"
 h_jq "no mobile link from a confidential message" '[.items[].why[]] | index("mobile")' null
-h_api "staff of another region cannot ask" GET /api/v1/messages/$C2/similar 403 "$ST03"
+# 403 or 404 (a code outside the reader's scope may be answered as unknown)
+st=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ST03" "$H_URL/api/v1/messages/$C2/similar")
+case $st in 403|404) t_pass "staff of another region cannot ask" ;; *) t_fail "staff of another region cannot ask" "status $st" ;; esac
+h_api "a unit marks only as a duplicate" POST /api/v1/messages/$C2/reject 403 "$ST" '{"reason":"abusive"}'
+h_api "a unit names only a message it may read" POST /api/v1/messages/$C2/reject 422 "$ST" "{\"reason\":\"duplicate\",\"duplicate_of\":\"$C0\"}"
+h_api "Region 12 marks the second a duplicate of the first" POST /api/v1/messages/$C2/reject 200 "$ST" "{\"reason\":\"duplicate\",\"duplicate_of\":\"$C1\"}"
+h_jq "rejected as a duplicate" .reject_reason duplicate
 h_req "citizens cannot ask" GET /api/v1/messages/$C2/similar 401
-h_api "mark the second a duplicate of the first" POST /api/v1/messages/$C0/reject 200 "$OP" \
+h_api "the operator marks the one outside the city a duplicate of the first" POST /api/v1/messages/$C0/reject 200 "$OP" \
 	"{\"reason\":\"duplicate\",\"duplicate_of\":\"$C1\"}"
 
 h_stop
