@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "base/caps.h"
@@ -615,7 +616,26 @@ struct geo_cache {
 	struct geo_index *idx;
 	int64_t stamp;
 	bool loaded;
+	struct timespec checked;	/* when the stamp was last read */
 };
+
+/* The stamp is read at most this often: a new import is seen within a
+ * second, and a look-up costs no query most of the time. */
+#define STAMP_CHECK_NS 1000000000LL
+
+static bool stamp_due(struct geo_cache *g)
+{
+	struct timespec now;
+	int64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (int64_t)(now.tv_sec - g->checked.tv_sec) * 1000000000LL +
+	     (now.tv_nsec - g->checked.tv_nsec);
+	if (g->loaded && ns >= 0 && ns < STAMP_CHECK_NS)
+		return false;
+	g->checked = now;
+	return true;
+}
 
 static int load_one(const struct store_boundary *b, void *arg)
 {
@@ -642,6 +662,10 @@ static int cache_get(struct core *c, const struct geo_index **out, struct err *e
 	*out = NULL;
 	if (!c->geo)
 		c->geo = xcalloc(1, sizeof(*c->geo));
+	if (!stamp_due(c->geo)) {
+		*out = c->geo->idx;
+		return 0;
+	}
 	rc = OPS(c)->boundary_stamp(c->st, &stamp, err);
 	if (rc < 0)
 		return rc;

@@ -6,7 +6,8 @@
  * features name a unit by a property (http/geojson.h) and geo_import()
  * stores each outline (one per unit; a new import replaces it).  The
  * core keeps an index of the outlines per struct core, built on first use
- * and rebuilt when the stored boundaries change, so a look-up touches the
+ * and rebuilt when the stored boundaries change (seen within a second: the
+ * change stamp is read at most once a second), so a look-up touches the
  * few outlines whose cells hold the point and, in each, only the edges of
  * the point's latitude band: never every vertex (docs/routing.md).
  *

@@ -17,6 +17,18 @@ h_seed
 "$HAMGAN" unit import "$T_TMP/more.csv" --db "$H_DB" >/dev/null || t_fail "more units"
 GEO=$HAMGAN_ROOT/data/tehran-regions.geojson
 
+# no boundary data yet: a citizen's message with a point waits for an operator
+h_start --set track_rate=1000
+h_req "no boundaries: a citizen sends with a point" POST /api/v1/messages 201 -H 'Content-Type: application/json' \
+	--data-binary '{"kind":"request","category":"roads","subject":"بی‌مرز","body":"متن","mobile":"09125550009","lat":35.6745,"lon":51.4221}'
+h_jq "it stays in the operator's queue" .state registered
+CNB=$(jq -r .code "$T_TMP/body")
+h_req "no boundaries: no region for a point" GET "/api/v1/places/region?lat=35.6745&lon=51.4221" 200
+h_jq "region null" .region null
+h_req "no boundaries: an empty collection" GET /api/v1/boundaries 200
+h_jq "no features" '.features | length' 0
+h_stop
+
 t_run "no boundaries yet: a bad property name is refused" 1 "" \
 	"$HAMGAN" unit boundaries import --db "$H_DB" --property region "$GEO"
 t_grep "the error names the feature and the property" "feature 1: no 'region' property" "$T_TMP/stderr"
@@ -143,7 +155,7 @@ C2=$(jq -r .code "$T_TMP/body")
 web "محرمانه در بازار" 35.6745 51.4221 ',"confidential":true'
 C3=$(jq -r .code "$T_TMP/body")
 h_req "nearby" GET "/api/v1/messages/nearby?lat=35.67455&lon=51.42215&category=roads" 200
-h_jq "three open messages within 200 m" '[.items[].code] | sort | join(",")' "$(printf '%s\n' "$C1" "$C2" "$CP" | sort | paste -sd,)"
+h_jq "four open messages within 200 m" '[.items[].code] | sort | join(",")' "$(printf '%s\n' "$C1" "$C2" "$CP" "$CNB" | sort | paste -sd,)"
 h_jq "nearest first, with a distance" '.items[0].distance_m < 20' true
 h_jq "radius" .radius_m 200
 h_body_lacks "no mobile in nearby" 09125550000
