@@ -186,5 +186,25 @@ h_req "citizens cannot ask" GET /api/v1/messages/$C2/similar 401
 h_api "the operator marks the one outside the city a duplicate of the first" POST /api/v1/messages/$C0/reject 200 "$OP" \
 	"{\"reason\":\"duplicate\",\"duplicate_of\":\"$C1\"}"
 
+h_req "map settings: no tiles by default" GET /api/v1/map 200
+h_jq "tiles null" .tiles null
+h_req "the CSP allows no other origin for images" GET / 200
+h_header "img-src self and data: only" "^content-security-policy: .*img-src 'self' data:;"
 h_stop
+
+# a tile server configured: its origin, and only it, is allowed for images
+h_start --set 'map_tiles=https://tiles.example.ir:8443/osm/{z}/{x}/{y}.png' --set 'map_tiles_attribution=© OpenStreetMap'
+h_req "map settings name the tiles" GET /api/v1/map 200
+h_jq "tiles" .tiles 'https://tiles.example.ir:8443/osm/{z}/{x}/{y}.png'
+h_jq "their attribution" .tiles_attribution '© OpenStreetMap'
+h_req "the page" GET / 200
+h_header "the CSP allows the tile origin for images" "^content-security-policy: .*img-src 'self' data: https://tiles\.example\.ir:8443;"
+h_header "scripts still only from hamgan" "^content-security-policy: .*script-src 'self';"
+h_stop
+for bad in 'ftp://tiles.example.ir/{z}/{x}/{y}.png' 'https://tiles.example.ir/tiles.png' \
+	"https://x.ir/{z}/{x}/{y}.png; script-src *" 'https://user@evil.ir/{z}/{x}/{y}'; do
+	t_exit "a bad map_tiles stops the server: $bad" 1 timeout 10 "$HAMGAN" serve --listen 127.0.0.1:0 \
+		--db "$H_DB" --set "map_tiles=$bad"
+done
+t_grep "saying what is wanted" "map_tiles must be an http.s. URL" "$T_TMP/stderr"
 t_done

@@ -61,7 +61,8 @@ async function baseMap(container) {
   const [geo, cfg] = await Promise.all([
     boundaries().catch(() => null), settings().catch(() => ({ tiles: null })),
   ]);
-  const map = L.map(container, { center: TEHRAN, zoom: 11, keyboard: true, attributionControl: true });
+  const map = L.map(container, { center: TEHRAN, zoom: 11, keyboard: true, attributionControl: true, zoomControl: false });
+  L.control.zoom({ zoomInTitle: 'بزرگ‌نمایی', zoomOutTitle: 'کوچک‌نمایی' }).addTo(map);
   map.attributionControl.setPrefix('Leaflet');
   if (cfg.tiles) {
     L.tileLayer(cfg.tiles, { maxZoom: 19, attribution: escapeHtml(cfg.tiles_attribution || '') }).addTo(map);
@@ -117,7 +118,7 @@ export function pinPicker(opts = {}) {
     if (map) {
       if (marker) marker.setLatLng([lat, lon]);
       else {
-        marker = L.marker([lat, lon], { draggable: true, keyboard: true, title: 'محل پیام' }).addTo(map);
+        marker = L.marker([lat, lon], { draggable: true, keyboard: true, title: 'محل پیام', alt: 'سنجاق محل پیام' }).addTo(map);
         marker.on('dragend', () => {
           const p = marker.getLatLng();
           set(p.lat, p.lng);
@@ -190,7 +191,7 @@ export function pinView(point, label) {
   requestAnimationFrame(async () => {
     try {
       const { L, map } = await baseMap(box);
-      L.marker([point.lat, point.lon], { title: label || 'محل پیام', keyboard: false }).addTo(map);
+      L.marker([point.lat, point.lon], { title: label || 'محل پیام', alt: 'محل پیام', keyboard: false }).addTo(map);
       map.setView([point.lat, point.lon], 15);
       box.dataset.ready = '1';
     } catch {
@@ -211,7 +212,7 @@ export function messagesMap(items) {
       const group = [];
       for (const m of withPoint) {
         const link = h('a', { href: '#/m/' + m.code }, m.subject);
-        const mk = L.marker([m.point.lat, m.point.lon], { title: m.subject }).addTo(map);
+        const mk = L.marker([m.point.lat, m.point.lon], { title: m.subject, alt: m.subject }).addTo(map);
         mk.bindPopup(h('div', { class: 'map-popup' }, link, h('div', {}, stateBadge(m.state), ' ', when(m.created_at, false))));
         group.push([m.point.lat, m.point.lon]);
       }
