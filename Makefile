@@ -116,13 +116,14 @@ fuzz-bins: $(FUZZ_BIN)
 # Report time over 1, 5 and 10 million messages (docs/performance.md); not
 # part of `make test`.  BENCH_ARGS="--runs 9 2000000" to change it.
 BENCH_SRC := $(wildcard bench/bench_*.c)
-$(BUILD)/bench/%: bench/%.c $(LIB)
+$(BUILD)/bench/%: bench/%.c $(HTTPLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB) $(MODELDFLAGS) $(LDFLAGS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(HTTPLIB) $(LIB) $(MODELDFLAGS) $(LDFLAGS) $(LDLIBS_ALL)
 
 bench: bootstrap
 	@$(MAKE) --no-print-directory $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 	@$(BUILD)/bench/bench_report --dir $(BUILD)/bench $(BENCH_ARGS)
+	@$(BUILD)/bench/bench_geo data/tehran-regions.geojson
 
 clean:
 	rm -rf build

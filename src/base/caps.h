@@ -143,4 +143,33 @@
 #define CAP_VERIFY_PER_ADDR 30
 #define CAP_VERIFY_ADDR_WINDOW (60 * 60)
 
+/* --- place (issue 10) --- */
+
+/* A boundaries file (GeoJSON FeatureCollection): Tehran's 22 regions from
+ * OpenStreetMap are 165 KiB; a city with districts and detailed outlines a
+ * few MiB.  16 MiB refuses a planet extract given by mistake. */
+#define CAP_GEO_FILE (16 * 1024 * 1024)
+/* Features in one file, and so boundaries held: a city's regions, districts
+ * and offices number in the hundreds. */
+#define CAP_GEO_FEATURES 2000
+/* Positions in one unit's outline, all rings together: Region 1's OSM
+ * outline has 1,401; 200,000 is a survey-grade outline, more is a mistake. */
+#define CAP_GEO_VERTICES 200000
+/* Rings (outer and holes, over all parts) in one unit's outline. */
+#define CAP_GEO_RINGS 10000
+/* Units a point can lie in (a region, its district, an office below). */
+#define CAP_GEO_HITS 8
+/* Nearby open messages shown to a citizen before sending (FixMyStreet shows
+ * a handful), the radius in metres the issue asks for, and the rows of the
+ * same category read from the store's place index around the point: a hot
+ * spot can hold hundreds; more would make the public look-up costly. */
+#define CAP_NEARBY_SHOWN 10
+#define CAP_NEARBY_METRES 200
+#define CAP_NEARBY_SCAN 500
+/* Likely duplicates flagged beside a message: the same mobile or the same
+ * category nearby, within CAP_SIMILAR_DAYS days either side.  A week covers
+ * a citizen calling again about the same pothole. */
+#define CAP_SIMILAR_SHOWN 20
+#define CAP_SIMILAR_DAYS 7
+
 #endif

@@ -21,9 +21,14 @@
 #include "core/actor.h"
 #include "core/core.h"
 #include "core/demo.h"
+#include "core/geo.h"
+#include "http/geojson.h"
+#include "cli/cli_db.h"
+#include "base/caps.h"
 
 const char cmd_demo_usage[] =
 	"usage: hamgan demo [--db PATH] [--messages N] [--seed S] [--force]\n"
+	"                   [--boundaries FILE.geojson]\n"
 	"\n"
 	"Create a demo database at PATH (default hamgan.db): Tehran's municipality\n"
 	"with its 22 regions and their districts, the 1888 centre, a category tree,\n"
@@ -31,7 +36,9 @@ const char cmd_demo_usage[] =
 	"N messages (default 100000, 1000..2000000) from 1398-01-01 to 1400-12-29\n"
 	"with their referrals, answers, verdicts and grades.  The same seed (default\n"
 	"1888) gives the same data.  An existing PATH is refused unless --force,\n"
-	"which replaces it.  docs/demo.md tells what is in it.\n";
+	"which replaces it.  The regions' boundaries are loaded from FILE (default\n"
+	"data/tehran-regions.geojson beside the program or in the current\n"
+	"directory; none when it is not found).  docs/demo.md tells what is in it.\n";
 
 static void on_progress(void *ctx, int pct, const char *what)
 {
@@ -64,6 +71,50 @@ static int remove_db(const char *db)
 	return 0;
 }
 
+/* The shipped boundaries: data/ beside the program (build/hamgan and
+ * build/asan/hamgan sit one or two levels below the tree), else ./data. */
+static bool find_boundaries(char *out, size_t outsz)
+{
+	static const char *const rel[] = { "/../data/tehran-regions.geojson",
+					   "/../../data/tehran-regions.geojson" };
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	size_t i;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+			if ((size_t)snprintf(out, outsz, "%s%s", exe, rel[i]) < outsz &&
+			    path_exists(out))
+				return true;
+	}
+	str_copy(out, outsz, "data/tehran-regions.geojson");
+	return path_exists(out);
+}
+
+/* Load the regions' boundaries into the demo (the demo's own routing does
+ * not use them: its figures stay the seed's). */
+static int load_boundaries(struct core *c, const char *path, struct err *err)
+{
+	struct actor sys = actor_system("demo");
+	size_t len, count;
+	char *data;
+
+	if (cli_read_file(path, CAP_GEO_FILE, &data, &len) != EXIT_OK)
+		return err_set(err, ERR_IO, "boundaries", "cannot read '%s'", path);
+	if (geojson_import(c, &sys, data, len, "unit", &count, err) < 0) {
+		free(data);
+		return err->code;
+	}
+	free(data);
+	fprintf(stderr, "hamgan: demo: %zu boundaries from '%s'\n", count, path);
+	return 0;
+}
+
 static void print_result(const char *db, const struct demo_opts *o, const struct demo_result *r,
 			 double secs)
 {
@@ -90,6 +141,8 @@ static void print_result(const char *db, const struct demo_opts *o, const struct
 
 int cmd_demo(int argc, char **argv)
 {
+	const char *boundaries = NULL;
+	char found[4096];
 	const char *db = "hamgan.db", *messages = NULL, *seed = NULL;
 	bool force = false;
 	struct demo_opts o;
@@ -119,6 +172,8 @@ int cmd_demo(int argc, char **argv)
 			m = cli_opt_value(argc, argv, &i, "--messages", &messages);
 		if (m == 0)
 			m = cli_opt_value(argc, argv, &i, "--seed", &seed);
+		if (m == 0)
+			m = cli_opt_value(argc, argv, &i, "--boundaries", &boundaries);
 		if (m == 0)
 			return cli_usage_error("hamgan demo", "unknown option '%s'", a);
 		if (m < 0)
@@ -164,6 +219,10 @@ int cmd_demo(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = demo_generate(&c, &o, res, &err);
+	if (rc == 0 && !boundaries && find_boundaries(found, sizeof(found)))
+		boundaries = found;
+	if (rc == 0 && boundaries)
+		rc = load_boundaries(&c, boundaries, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	core_close(&c);
 	if (rc < 0) {

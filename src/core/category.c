@@ -214,36 +214,89 @@ static int cat_from_row(struct core *c, const struct csv *r, struct category *ca
 	return 0;
 }
 
-/* One row of a category import: parse, then insert or update by code. */
+/*
+ * A routing rule (docs/routing.md): empty, a unit's code (that unit takes
+ * every message of the category), or a code with "{region}" standing for
+ * the code of the region the message's point is in ("{region}-green").
+ */
+static int route_check(struct core *c, const char *rule, struct err *e)
+{
+	const char *mark = strstr(rule, "{region}");
+	char code[2 * CAP_CODE];
+	struct unit u;
+	int rc;
+
+	if (!rule[0])
+		return 0;
+	if (strlen(rule) >= CAP_CODE)
+		return err_set(e, ERR_INVALID, "route", "the routing rule is too long");
+	if (mark) {
+		if (strstr(mark + 1, "{region}"))
+			return err_set(e, ERR_INVALID, "route", "'{region}' may appear once");
+		snprintf(code, sizeof(code), "%.*sregion-01%s", (int)(mark - rule), rule,
+			 mark + strlen("{region}"));
+		return code_check("route", code, e);
+	}
+	rc = code_check("route", rule, e);
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->unit_get_by_code(c->st, rule, &u, e);
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_INVALID, "route", "the routing rule names no unit '%s'", rule);
+	if (rc == 0 && u.kind == UNIT_CENTRE)
+		return err_set(e, ERR_INVALID, "route", "a rule cannot route to the centre");
+	return rc;
+}
+
+/* One row of a category import: parse, then insert or update by code; an
+ * eighth column sets the routing rule. */
 static int cat_import_row(struct core *c, const struct csv *r, struct err *e)
 {
 	struct category cat, old;
 	int rc;
 
 	rc = cat_from_row(c, r, &cat, e);
+	if (rc == 0 && r->nfields > 7)
+		rc = route_check(c, r->fields[7], e);
 	if (rc < 0)
 		return rc;
 	rc = OPS(c)->category_get_by_code(c->st, cat.code, &old, e);
-	if (rc == ERR_NOTFOUND)
-		return cat_insert_tx(c, &cat, e);
-	if (rc < 0)
-		return rc;
-	if (old.parent_id != cat.parent_id)
-		return err_set(e, ERR_INVALID, "parent_code", "category '%s' exists under "
-			       "another parent", cat.code);
-	cat.id = old.id;
-	return OPS(c)->category_update(c->st, &cat, e);
+	if (rc == ERR_NOTFOUND) {
+		rc = cat_insert_tx(c, &cat, e);
+	} else if (rc == 0) {
+		if (old.parent_id != cat.parent_id)
+			return err_set(e, ERR_INVALID, "parent_code", "category '%s' exists under "
+				       "another parent", cat.code);
+		cat.id = old.id;
+		rc = OPS(c)->category_update(c->st, &cat, e);
+	}
+	if (rc == 0 && r->nfields > 7)
+		rc = OPS(c)->category_route_set(c->st, cat.id, r->fields[7], e);
+	return rc;
+}
+
+/* Does the file's header carry the routing column (an eighth, "route")? */
+static bool has_route_column(const char *data, size_t len)
+{
+	static const char h8[] = "code,name,parent_code,deadline_hours,kinds,confidential,"
+		"service_code,route";
+	size_t n = strlen(h8);
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		data += 3, len -= 3;
+	return len >= n && memcmp(data, h8, n) == 0 &&
+	       (len == n || data[n] == '\n' || data[n] == '\r');
 }
 
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 			size_t *count, struct err *err)
 {
 	static const char *const header[] = { "code", "name", "parent_code", "deadline_hours",
-					      "kinds", "confidential", "service_code" };
+					      "kinds", "confidential", "service_code", "route" };
 
 	*count = 0;
 	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
 		return err_set(err, ERR_DENIED, "", "only an admin may import categories");
-	return csv_import(c, a, data, len, header, 7, "category.import", cat_import_row, count,
-			  err);
+	return csv_import(c, a, data, len, header, has_route_column(data, len) ? 8 : 7,
+			  "category.import", cat_import_row, count, err);
 }

@@ -49,7 +49,10 @@ void category_kinds_format(unsigned kinds, char *out, size_t outsz);
 /*
  * Import from CSV, header
  *	code,name,parent_code,deadline_hours,kinds,confidential,service_code
- * (kinds "a|b" or "all"; confidential 0/1).  All or nothing, like units.
+ * (kinds "a|b" or "all"; confidential 0/1), optionally with an eighth
+ * column "route", the category's routing rule (docs/routing.md: empty, a
+ * unit's code, or a code with "{region}"; without the column the rules
+ * stay as they are).  All or nothing, like units.
  */
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 			size_t *count, struct err *err);

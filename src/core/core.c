@@ -12,6 +12,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "core/core_int.h"
+#include "core/geo.h"
 
 void core_config_init(struct core_config *cfg)
 {
@@ -60,6 +61,7 @@ void core_close(struct core *c)
 	c->st = NULL;
 	free(c->scratch);
 	c->scratch = NULL;
+	geo_core_release(c);
 }
 
 int core_schema_version(struct core *c, int *have, int *want, struct err *err)

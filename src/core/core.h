@@ -30,6 +30,7 @@
 
 struct store;
 struct core_scratch;	/* per-core work space (core_int.h) */
+struct geo_cache;	/* the boundaries' index (geo.c) */
 
 struct core_config {
 	int default_deadline_hours;	/* when a message has no category: 72 */
@@ -54,6 +55,7 @@ struct core {
 	 * the same codes.  Returns 0 or a negative ERR_*. */
 	int (*code_new)(void *ctx, char out[11]);
 	void *code_ctx;
+	struct geo_cache *geo;	/* built on the first look-up by place */
 };
 
 enum core_open_flags {

@@ -75,4 +75,13 @@ int msg_is_confidential(struct core *c, int64_t id, bool *yes, struct err *err);
 /* The normalised subject+body for the search index, malloc'd. */
 int msg_search_text(const char *subject, const char *body, char **out, struct err *err);
 
+/* Routing by rule and place (route.c, docs/routing.md).  route_channel:
+ * the channels a message is routed on by itself (web, SMS, Open311).
+ * route_refer: inside msg_register's transaction, refer m (the message
+ * just registered, updated in place) as "system:place" to the unit its
+ * category's rule or its place pl names; nothing when none does. */
+struct place;
+bool route_channel(enum msg_channel ch);
+int route_refer(struct core *c, struct msg *m, const struct place *pl, struct err *err);
+
 #endif

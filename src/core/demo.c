@@ -1688,6 +1688,7 @@ static int do_register(struct gen *g, struct dm *m)
 		in.lon = p[1];
 	}
 	in.region_id = g->units[g->u_region[m->region]].id;
+	in.no_route = true;	/* the demo refers each message itself */
 	if (m->citizen < 0) {
 		in.anonymous = true;
 	} else {

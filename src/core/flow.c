@@ -48,15 +48,27 @@ static const struct {
 	[TR_ANSWER] = { R(ROLE_STAFF) | R(ROLE_MANAGER),
 			S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
 	[TR_CLOSE] = { R(ROLE_OPERATOR) | R(ROLE_INSPECTOR) | R(ROLE_SYSTEM), S(STATE_ANSWERED) },
-	[TR_REJECT] = { R(ROLE_OPERATOR) | R(ROLE_SYSTEM), S(STATE_REGISTERED) | S(STATE_RETURNED) },
+	[TR_REJECT] = { R(ROLE_OPERATOR) | R(ROLE_SYSTEM) | R(ROLE_STAFF) | R(ROLE_MANAGER),
+			S(STATE_REGISTERED) | S(STATE_RETURNED) },
 	[TR_VERDICT] = { R(ROLE_CITIZEN) | R(ROLE_OPERATOR) | R(ROLE_SYSTEM),
 			 S(STATE_ANSWERED) | S(STATE_CLOSED) },
 	[TR_GRADE] = { R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
 };
 
+/* A unit marks a message it holds a duplicate of another (issue 14): from
+ * these states instead of the centre's. */
+#define UNIT_REJECT_FROM (S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED))
+
+static bool unit_role(const struct actor *a)
+{
+	return a->role == ROLE_STAFF || a->role == ROLE_MANAGER;
+}
+
 int flow_check(const struct actor *a, enum transition t, const struct msg *m, bool in_scope,
 	       struct err *err)
 {
+	unsigned from;
+
 	if ((int)t < 0 || t >= TR_COUNT)
 		return err_set(err, ERR_INVALID, "", "unknown transition");
 	if ((int)a->role < 0 || a->role >= ROLE_COUNT || !(rules[t].roles & R(a->role)))
@@ -66,7 +78,8 @@ int flow_check(const struct actor *a, enum transition t, const struct msg *m, bo
 		return err_set(err, ERR_DENIED, "", "message %s is not in your unit", m->code);
 	if (a->role == ROLE_CITIZEN && (!a->citizen_id || a->citizen_id != m->citizen_id))
 		return err_set(err, ERR_DENIED, "", "message %s is not yours", m->code);
-	if ((int)m->state < 0 || m->state >= STATE_COUNT || !(rules[t].from & S(m->state)))
+	from = (t == TR_REJECT && unit_role(a)) ? UNIT_REJECT_FROM : rules[t].from;
+	if ((int)m->state < 0 || m->state >= STATE_COUNT || !(from & S(m->state)))
 		return err_set(err, ERR_CONFLICT, "state", "cannot %s message %s: it is %s",
 			       tr_names[t], m->code, msg_state_name(m->state));
 	if (t == TR_VERDICT && m->verdict != VERDICT_NONE)
@@ -272,12 +285,18 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 		m->closed_at = now;
 		return 0;
 	case TR_REJECT:
+		if (unit_role(a) && x->reject_reason != REJECT_DUPLICATE)
+			return err_set(err, ERR_DENIED, "reason", "a unit rejects a message only as a "
+				       "duplicate of another");
 		if (x->reject_reason == REJECT_DUPLICATE) {
 			if (!x->duplicate_of || x->duplicate_of == m->id)
 				return err_set(err, ERR_INVALID, "duplicate_of", "a duplicate names "
 					       "another message");
 			other = &c->scratch->other;
 			rc = OPS(c)->msg_get(c->st, x->duplicate_of, other, err);
+			/* a unit names only a message it may read */
+			if (rc == 0 && msg_may_read(c, a, other, NULL) == ERR_DENIED)
+				rc = ERR_NOTFOUND;
 			if (rc == ERR_NOTFOUND)
 				return err_set(err, ERR_INVALID, "duplicate_of", "no such message");
 			if (rc < 0)

@@ -32,7 +32,8 @@ enum transition {
 	TR_RETURN,	/* unit: referred/in_progress/reopened -> returned */
 	TR_ANSWER,	/* unit: referred/in_progress/reopened -> answered */
 	TR_CLOSE,	/* operator/inspector/system: answered -> closed */
-	TR_REJECT,	/* operator: registered/returned -> rejected */
+	TR_REJECT,	/* operator: registered/returned -> rejected; unit (as a duplicate
+			 * only): referred/in_progress/reopened -> rejected */
 	TR_VERDICT,	/* citizen/operator/system: answered/closed (no verdict yet) -> closed or reopened */
 	TR_GRADE,	/* inspector: answered/closed -> same, or reopened */
 	TR_COUNT
@@ -67,7 +68,9 @@ int msg_answer(struct core *c, const struct actor *a, int64_t id, int64_t expect
 	       const char *answer, struct msg *out, struct err *err);
 int msg_close(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
 	      struct msg *out, struct err *err);
-/* Reject; REJECT_DUPLICATE needs duplicate_of (another existing message). */
+/* Reject; REJECT_DUPLICATE needs duplicate_of (another existing message).
+ * Staff and managers may reject a message in their unit only as a duplicate
+ * of another they may read (the likely-duplicates flag, core/nearby.h). */
 int msg_reject(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
 	       enum reject_reason why, int64_t duplicate_of, const char *note, struct msg *out,
 	       struct err *err);

@@ -14,6 +14,7 @@
 #include "core/category.h"
 #include "core/citizen.h"
 #include "core/core_int.h"
+#include "core/geo.h"
 #include "core/live.h"
 #include "core/msg.h"
 #include "core/search.h"
@@ -439,6 +440,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
 	struct msg *m = &c->scratch->reg;
+	struct place pl;
 	struct category cat;
 	struct citizen ci;
 	struct unit centre;
@@ -453,6 +455,9 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		rc = unit_centre(c, &centre, err);
 	if (rc == 0)
 		rc = msg_search_text(in->subject, in->body, &search, err);
+	memset(&pl, 0, sizeof(pl));
+	if (rc == 0 && in->has_point && !in->no_route)
+		rc = geo_place(c, in->lat, in->lon, &pl, err);
 	if (rc < 0)
 		goto out;
 	rc = core_begin(c, err);
@@ -503,6 +508,8 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	m->lat = in->has_point ? in->lat : 0;
 	m->lon = in->has_point ? in->lon : 0;
 	m->region_id = in->region_id;
+	if (pl.region.id && (route_channel(in->channel) || !m->region_id))
+		m->region_id = pl.region.id;
 	m->confidential = in->confidential ||
 			  (in->kind == KIND_COMPLAINT && in->category_id && cat.confidential);
 	m->state = STATE_REGISTERED;
@@ -527,6 +534,8 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		rc = queue_text(c, m, sms_text_registered, err);
 	if (rc == 0)
 		rc = agg_on_change(c->st, NULL, m, m->created_at, err);
+	if (rc == 0 && route_channel(m->channel) && !in->no_route)
+		rc = route_refer(c, m, &pl, err);
 	if (rc < 0)
 		goto fail;
 	rc = core_commit(c, err);

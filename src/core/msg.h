@@ -172,6 +172,8 @@ struct msg_new {
 	bool confidential;
 	enum msg_priority priority;
 	int64_t live_session_id;	/* required for CHANNEL_LIVE */
+	bool no_route;			/* the caller refers it itself (imports, the
+					 * demo): no routing by place or rule */
 };
 
 /* Names for the enums ("registered", "phone", "complaint", ...) and their
@@ -202,6 +204,13 @@ int priority_parse(const char *s, enum msg_priority *out);
  * operator (phone, live), manager (live, in their sessions), citizen (web,
  * open311), system (sms, and any channel for imports).  *out (may be NULL)
  * gets the message as the actor may see it.
+ *
+ * Place (docs/routing.md): a point inside a region's boundary sets the
+ * region (on the web, SMS and Open311 channels it replaces the one given;
+ * elsewhere it fills an empty one), and a web, SMS or Open311 message is
+ * then referred by the system ("system:place"), in the same transaction,
+ * to the unit its category's rule or its place names; otherwise it stays
+ * with the centre.  in->no_route turns all of this off.
  */
 int msg_register(struct core *c, const struct actor *a, const struct msg_new *in,
 		 struct msg *out, struct err *err);

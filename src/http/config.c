@@ -43,12 +43,14 @@ static const struct setting settings[] = {
 	LONG("secure_cookies", "HAMGAN_SECURE_COOKIES", secure_cookies, 0, 1),
 	LONG("login_rate", "HAMGAN_LOGIN_RATE", login_rate, 1, 100000),
 	LONG("track_rate", "HAMGAN_TRACK_RATE", track_rate, 1, 100000),
+	STR("map_tiles", "HAMGAN_MAP_TILES", map_tiles),
+	STR("map_tiles_attribution", "HAMGAN_MAP_TILES_ATTRIBUTION", map_tiles_attribution),
 };
 
 const char *const http_config_keys[] = {
 	"listen", "db", "web_root", "sms_secret", "trusted_proxy", "threads", "max_connections",
 	"max_per_ip", "max_body", "idle_timeout", "secure_cookies", "login_rate",
-	"track_rate", NULL,
+	"track_rate", "map_tiles", "map_tiles_attribution", NULL,
 };
 
 void http_config_defaults(struct http_config *cfg)

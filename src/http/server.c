@@ -37,8 +37,38 @@
 #include "http/server.h"
 #include "http/server_int.h"
 
-static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
-	"img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+static const char csp_fmt[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:%s%s; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/*
+ * The policy, with the origin of the map's tile server (map_tiles) allowed
+ * for images when one is configured (docs/config.md).  The URL must be
+ * http(s)://HOST[:PORT]/... with {z}, {x} and {y} and nothing that could
+ * break out of the header.
+ */
+static int build_csp(struct http_server *srv, struct err *err)
+{
+	const char *url = srv->cfg.map_tiles, *host;
+	char origin[sizeof(srv->cfg.map_tiles)] = "";
+	size_t n;
+
+	if (url[0]) {
+		host = str_starts(url, "https://") ? url + 8 : str_starts(url, "http://") ? url + 7 :
+			NULL;
+		n = host ? (size_t)(host - url) + strcspn(host, "/") : 0;
+		if (!host || n == (size_t)(host - url) || !url[n] || !strstr(url, "{z}") ||
+		    !strstr(url, "{x}") || !strstr(url, "{y}") ||
+		    strcspn(url, " \t;,'\"\\<>") != strlen(url) ||
+		    strcspn(host, "/@?#") != strcspn(host, "/"))
+			return err_set(err, ERR_INVALID, "map_tiles", "map_tiles must be an http(s) "
+				       "URL with {z}, {x} and {y}, such as "
+				       "https://tiles.example.ir/{z}/{x}/{y}.png");
+		memcpy(origin, url, n);
+		origin[n] = '\0';
+	}
+	snprintf(srv->csp, sizeof(srv->csp), csp_fmt, origin[0] ? " " : "", origin);
+	return 0;
+}
 
 const struct http_config *http_server_config(const struct http_server *srv)
 {
@@ -315,7 +345,7 @@ static void add_common_headers(struct http_req *r, struct MHD_Response *resp)
 	struct http_server *srv = r->srv;
 	int i;
 
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "Content-Security-Policy", srv->csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -641,6 +671,11 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	srv->app = app;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->draining, false);
+	rc = build_csp(srv, err);
+	if (rc) {
+		free(srv);
+		return rc;
+	}
 	rc = server_parts_init(srv, err);
 	if (rc)
 		goto fail;

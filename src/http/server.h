@@ -39,6 +39,8 @@ struct http_config {
 	long secure_cookies;	/* 0 or 1 */
 	long login_rate;	/* login attempts per minute per address */
 	long track_rate;	/* tracking look-ups per minute per address */
+	char map_tiles[512];	/* tile server URL with {z}/{x}/{y}, or "" (no tiles) */
+	char map_tiles_attribution[256];	/* credit shown on the map for the tiles */
 };
 
 /* Fill cfg with the defaults. */

@@ -27,6 +27,7 @@ struct http_server {
 	struct ratelimit *rl_track;
 	struct static_cache *cache;
 	pthread_key_t core_key;		/* each worker thread's struct core */
+	char csp[1024];			/* Content-Security-Policy (tile origin added) */
 };
 
 /* The per-thread core's key (api_common.c). */

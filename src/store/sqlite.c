@@ -1012,6 +1012,12 @@ static int sq_live_list(struct store *st, int64_t unit_id, size_t max, struct li
 }
 
 const struct store_ops store_sqlite_ops = {
+	.boundary_put = sq_boundary_put,
+	.boundary_scan = sq_boundary_scan,
+	.boundary_stamp = sq_boundary_stamp,
+	.msg_near = sq_msg_near,
+	.category_route_get = sq_category_route_get,
+	.category_route_set = sq_category_route_set,
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,

@@ -36,6 +36,9 @@ enum sq_stmt_id {
 	/* verification codes (sqlite_verify.c) */
 	SQ_VERIFY_INSERT, SQ_VERIFY_LATEST, SQ_VERIFY_UPDATE, SQ_VERIFY_COUNT_MOBILE,
 	SQ_VERIFY_COUNT_ADDR, SQ_VERIFY_PRUNE,
+	/* place (sqlite_geo.c, sq_msg_near) */
+	SQ_GEO_PUT, SQ_GEO_SCAN, SQ_GEO_STAMP, SQ_MSG_NEAR_PLACE, SQ_MSG_NEAR_CITIZEN,
+	SQ_CAT_ROUTE_GET, SQ_CAT_ROUTE_SET,
 	SQ_STMT_COUNT
 };
 
@@ -106,5 +109,16 @@ int sq_sms_insert(struct store *st, struct sms *s, struct err *err);
 int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err);
 int sq_sms_update(struct store *st, const struct sms *s, enum sms_state from, struct err *err);
 int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+
+/* Place ops (sqlite_geo.c; sq_msg_near in sqlite_msg.c). */
+int sq_boundary_put(struct store *st, const struct store_boundary *b, struct err *err);
+int sq_boundary_scan(struct store *st, int (*fn)(const struct store_boundary *b, void *arg),
+		     void *arg, struct err *err);
+int sq_boundary_stamp(struct store *st, int64_t *stamp, struct err *err);
+int sq_msg_near(struct store *st, const struct store_near *q, struct msg **out, size_t *n,
+		struct err *err);
+int sq_category_route_get(struct store *st, int64_t cat_id, char *out, size_t outsz,
+			  struct err *err);
+int sq_category_route_set(struct store *st, int64_t cat_id, const char *rule, struct err *err);
 
 #endif

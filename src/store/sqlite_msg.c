@@ -570,3 +570,44 @@ int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struc
 	}
 	return sq_list_rows(s, stmt, read_sms, sizeof(**out), (void **)out, n, "sms", err);
 }
+
+/* Messages near a place or of one citizen (store_near): the place index
+ * messages_place (category, lat) or messages_citizen (citizen, created). */
+#define NEAR_FILTERS " AND m.created_at BETWEEN ?6 AND ?7 AND m.state <> 6" \
+	" AND (?8 = 0 OR m.state IN (0, 1, 2, 5, 7)) AND (?9 = 0 OR m.confidential = 0)" \
+	" ORDER BY m.created_at DESC, m.id DESC LIMIT ?10"
+
+static void read_msg_rec(sqlite3_stmt *st, void *rec)
+{
+	read_msg(st, rec);
+}
+
+int sq_msg_near(struct store *st, const struct store_near *q, struct msg **out, size_t *n,
+		struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt;
+
+	if (q->citizen_id)
+		stmt = sq_stmt(s, SQ_MSG_NEAR_CITIZEN, "SELECT " MSG_COLS MSG_FROM
+			       " WHERE m.citizen_id = ?1" NEAR_FILTERS, err);
+	else
+		stmt = sq_stmt(s, SQ_MSG_NEAR_PLACE, "SELECT " MSG_COLS MSG_FROM
+			       " WHERE m.has_point = 1 AND m.category_id = ?1"
+			       " AND m.lat BETWEEN ?2 AND ?3 AND m.lon BETWEEN ?4 AND ?5" NEAR_FILTERS,
+			       err);
+	if (!stmt)
+		return ERR_STORE;
+	/* binding a parameter the text does not use is a harmless SQLITE_RANGE */
+	sq_bind_int(stmt, 1, q->citizen_id ? q->citizen_id : q->category_id);
+	sqlite3_bind_double(stmt, 2, q->lat_min);
+	sqlite3_bind_double(stmt, 3, q->lat_max);
+	sqlite3_bind_double(stmt, 4, q->lon_min);
+	sqlite3_bind_double(stmt, 5, q->lon_max);
+	sq_bind_int(stmt, 6, q->from);
+	sq_bind_int(stmt, 7, q->to);
+	sq_bind_int(stmt, 8, q->open_only);
+	sq_bind_int(stmt, 9, q->public_only);
+	sq_bind_int(stmt, 10, (int64_t)q->max);
+	return sq_list_rows(s, stmt, read_msg_rec, sizeof(**out), (void **)out, n, "nearby", err);
+}

@@ -212,6 +212,21 @@ static const char *const migrations[] = {
 	"CREATE INDEX verify_codes_mobile ON verify_codes(mobile, created_at);"
 	"CREATE INDEX verify_codes_addr ON verify_codes(addr, created_at);"
 	"CREATE INDEX verify_codes_created ON verify_codes(created_at);",
+	/* 6: place (issue 10): units' boundaries (core/geo.h; rev grows on every
+	 * put, so max(rev) tells a cached index it is stale), a category's
+	 * routing rule (docs/routing.md), and the place index for nearby
+	 * messages and likely duplicates */
+	"CREATE TABLE unit_boundaries ("
+	" unit_id INTEGER PRIMARY KEY REFERENCES units(id),"
+	" outline BLOB NOT NULL,"
+	" attribution TEXT NOT NULL DEFAULT '',"
+	" min_lat REAL NOT NULL, min_lon REAL NOT NULL,"
+	" max_lat REAL NOT NULL, max_lon REAL NOT NULL,"
+	" vertices INTEGER NOT NULL,"
+	" rev INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"ALTER TABLE categories ADD COLUMN route TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX messages_place ON messages(category_id, lat) WHERE has_point = 1;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

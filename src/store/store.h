@@ -73,6 +73,32 @@ struct store_search {
 	size_t limit;
 };
 
+/* A unit's boundary (core/geo.h): its outline in the stored form
+ * (geo_outline_encode), its bounding box and size. */
+struct store_boundary {
+	int64_t unit_id;
+	const void *blob;		/* borrowed (put) / valid during the call (scan) */
+	size_t blob_len;
+	const char *attribution;	/* "" when the file gave none */
+	double min_lat, min_lon, max_lat, max_lon;
+	int64_t vertices;
+	int64_t updated_at;
+};
+
+/* Messages with a point near a place (core/place.c): in the box
+ * [lat_min, lat_max] x [lon_min, lon_max], of category_id (0: any) or of
+ * citizen_id (non-zero: the box and category are ignored), created in
+ * [from, to], never confidential ones when public, only open ones (not
+ * answered, closed or rejected) when open_only, never rejected ones; the
+ * newest first, at most max. */
+struct store_near {
+	double lat_min, lat_max, lon_min, lon_max;
+	int64_t category_id, citizen_id;
+	int64_t from, to;
+	bool open_only, public_only;
+	size_t max;
+};
+
 struct store_ops {
 	const char *name;	/* "sqlite" */
 
@@ -230,6 +256,24 @@ struct store_ops {
 	int (*verify_count_addr)(struct store *st, const char *addr, int64_t since, int64_t *n,
 				 int64_t *oldest, struct err *err);
 	int (*verify_prune)(struct store *st, int64_t before, struct err *err);
+	/*
+	 * Boundaries (core/geo.h; sqlite_geo.c).  boundary_put inserts or
+	 * replaces the unit's row; boundary_scan calls fn for each row ordered
+	 * by unit code (a non-zero return stops and is returned);
+	 * boundary_stamp gives a number that changes on every put.  msg_near:
+	 * struct store_near; *out malloc'd as msg_get reads.
+	 */
+	int (*boundary_put)(struct store *st, const struct store_boundary *b, struct err *err);
+	int (*boundary_scan)(struct store *st, int (*fn)(const struct store_boundary *b, void *arg),
+			     void *arg, struct err *err);
+	int (*boundary_stamp)(struct store *st, int64_t *stamp, struct err *err);
+	int (*msg_near)(struct store *st, const struct store_near *q, struct msg **out, size_t *n,
+			struct err *err);
+	/* a category's routing rule ("" none; docs/routing.md) */
+	int (*category_route_get)(struct store *st, int64_t cat_id, char *out, size_t outsz,
+				  struct err *err);
+	int (*category_route_set)(struct store *st, int64_t cat_id, const char *rule,
+				  struct err *err);
 
 	/* Optional (may be NULL): bulk-loading mode on/off for the demo
 	 * generator - faster, not durable until switched off.  Never on in

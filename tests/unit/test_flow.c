@@ -96,7 +96,7 @@ static const struct {
 	[TR_RETURN] = { "sm", "referred in_progress reopened" },
 	[TR_ANSWER] = { "sm", "referred in_progress reopened" },
 	[TR_CLOSE] = { "oiy", "answered" },
-	[TR_REJECT] = { "oy", "registered returned" },
+	[TR_REJECT] = { "osmy", "registered returned" },	/* units: see expected() */
 	[TR_VERDICT] = { "coy", "answered closed" },
 	[TR_GRADE] = { "i", "answered closed" },
 };
@@ -127,7 +127,10 @@ static int expected(enum transition t, int a, enum msg_state s, int64_t unit, st
 		return ERR_DENIED;	/* no message is ever in region-01 here */
 	if (a == A_CIT_OTHER)
 		return ERR_DENIED;
-	for (p = table[t].from; *p;) {
+	p = table[t].from;
+	if (t == TR_REJECT && strchr("sm", role_letter(a)))
+		p = "referred in_progress reopened";	/* a unit marks a duplicate */
+	for (; *p;) {
 		size_t n = strcspn(p, " ");
 
 		memcpy(word, p, n);
@@ -193,9 +196,16 @@ static void make_in_state(struct fx *f, enum msg_state s, struct msg *m)
 	assert_int_equal(m->state, STATE_REOPENED);
 }
 
+/* The original a unit names when it marks a message a duplicate (in
+ * region-12, so Region 12's staff may read it). */
+static int64_t dup_original;
+
 static int attempt(struct fx *f, enum transition t, const struct actor *a, struct msg *m,
 		   struct err *err)
 {
+	if (t == TR_REJECT && (a->role == ROLE_STAFF || a->role == ROLE_MANAGER))
+		return msg_reject(&f->c, a, m->id, 0, REJECT_DUPLICATE, dup_original, NULL, NULL,
+				  err);
 	switch (t) {
 	case TR_REFER: return msg_refer(&f->c, a, m->id, 0, f->r12, 0, 0, NULL, NULL, err);
 	case TR_START: return msg_start(&f->c, a, m->id, 0, NULL, err);
@@ -220,6 +230,13 @@ static void rule_table_every_combination(void **state)
 
 	for (s = 0; s < STATE_COUNT; s++)
 		make_in_state(f, (enum msg_state)s, &base[s]);
+	{
+		struct msg *orig = calloc(1, sizeof(*orig));
+
+		make_in_state(f, STATE_REFERRED, orig);
+		dup_original = orig->id;
+		free(orig);
+	}
 	for (s = 0; s < STATE_COUNT; s++) {
 		for (t = 0; t < TR_COUNT; t++) {
 			for (a = 0; a < A_COUNT; a++) {

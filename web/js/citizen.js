@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
 import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues } from './ui.js';
 import { categories, categoryGroups } from './state.js';
+import { pinPicker, showNearby } from './map.js';
 
 /** The big tracking code box shown after registering. */
 export function codeBox(code, extra) {
@@ -36,6 +37,14 @@ export async function submitPage(el) {
   anon.addEventListener('change', () => {
     who.hidden = anon.checked;
   });
+  // the pin: its region is shown before sending, and open messages of the
+  // same category nearby are offered to follow instead
+  const nearby = h('div', { class: 'nearby-box' });
+  const pin = pinPicker({
+    legend: 'محل روی نقشه (اختیاری)',
+    onPoint: (p) => showNearby(nearby, p, cat.value),
+  });
+  cat.addEventListener('change', () => showNearby(nearby, pin.point(), cat.value));
   const btn = h('button', { type: 'submit', class: 'primary' }, 'فرستادن پیام');
   const form = h('form', { class: 'card', novalidate: true },
     h('h1', {}, 'ثبت پیام تازه'),
@@ -46,6 +55,7 @@ export async function submitPage(el) {
     field('عنوان', h('input', { name: 'subject', required: true, maxlength: 200 }), { required: true }),
     field('متن پیام', h('textarea', { name: 'body', required: true, rows: 6, maxlength: 4000 }), { required: true }),
     field('نشانی', h('input', { name: 'address', autocomplete: 'street-address' }), { hint: 'منطقه، خیابان و نشانهٔ نزدیک' }),
+    pin, nearby,
     h('label', { class: 'check' }, anon, ' بی‌نام می‌فرستم (بدون پیگیری با شمارهٔ همراه)'),
     who, err, btn);
   const out = h('div', {});
@@ -59,6 +69,8 @@ export async function submitPage(el) {
     const body = { kind: v.kind, subject: v.subject, body: v.body };
     if (v.category) body.category = v.category;
     if (v.address) body.address = v.address;
+    const p = pin.point();
+    if (p) Object.assign(body, p);
     let mob = null;
     if (v.anonymous) {
       body.anonymous = true;

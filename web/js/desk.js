@@ -8,6 +8,7 @@ import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, b
 import { categories, categoryGroups, units, unitOptions } from './state.js';
 import { codeBox } from './citizen.js';
 import { pagedList } from './messages.js';
+import { pinPicker } from './map.js';
 
 function historyPanel() {
   const panel = h('aside', { class: 'card history', 'aria-labelledby': 'hist-title', 'aria-live': 'polite' });
@@ -60,6 +61,12 @@ export async function deskPage(el) {
   kind.addEventListener('change', fillCats);
   fillCats();
   const region = select('region', unitOptions(all, (u) => u.kind === 'region'), { empty: '—' });
+  // the pin fills the region for the operator to confirm
+  const pin = pinPicker({
+    onRegion: (r) => {
+      if (r && [...region.options].some((o) => o.value === r.code)) region.value = r.code;
+    },
+  });
   const channel = select('channel', mapOptions(CHANNELS).filter(([k]) => ['phone', 'sms', 'live'].includes(k)), { value: 'phone' });
   const priority = select('priority', mapOptions(PRIORITIES), { value: 'normal' });
   let timer = 0;
@@ -91,11 +98,13 @@ export async function deskPage(el) {
     field('عنوان', h('input', { name: 'subject', required: true, maxlength: 200 }), { required: true }),
     field('متن پیام', h('textarea', { name: 'body', required: true, rows: 5 }), { required: true }),
     field('نشانی', h('input', { name: 'address' })),
+    pin,
     err, h('p', { class: 'actions' }, btn, h('button', { type: 'reset', class: 'secondary' }, 'پاک کردن فرم')));
   const result = h('div', { class: 'desk-result' });
   form.addEventListener('reset', () => {
     setTimeout(() => {
       fillCats();
+      pin.clear();
       hist.lookup('', () => {});
     });
   });
@@ -108,6 +117,7 @@ export async function deskPage(el) {
     if (!v.body) return err.show('متن پیام را بنویسید.');
     const body = { kind: v.kind, subject: v.subject, body: v.body, channel: v.channel, priority: v.priority };
     for (const k of ['category', 'region', 'address']) if (v[k]) body[k] = v[k];
+    if (pin.point()) Object.assign(body, pin.point());
     if (v.confidential) body.confidential = true;
     if (v.anonymous) {
       body.anonymous = true;
@@ -140,8 +150,8 @@ export async function deskPage(el) {
   // the centre's queue: web/SMS messages not yet referred, and the ones units sent back
   const waitBox = h('div', {});
   const backBox = h('div', {});
-  const waiting = pagedList(waitBox, 'پیامی در انتظار ارجاع نیست.', 10);
-  const returned = pagedList(backBox, 'پیام برگشتی نیست.', 10);
+  const waiting = pagedList(waitBox, 'پیامی در انتظار ارجاع نیست.', 10, { flagDuplicates: true });
+  const returned = pagedList(backBox, 'پیام برگشتی نیست.', 10, { flagDuplicates: true });
   const queue = h('section', { class: 'card queue', 'aria-labelledby': 'queue-title' },
     h('h2', { id: 'queue-title' }, 'صف ارجاع'),
     h('h3', {}, 'ثبت‌شده، در انتظار ارجاع یا رد'), waitBox,

@@ -6,6 +6,7 @@ import { KINDS, asciiDigits, faDigits, fromJalali, jalaliOf, normalizeMobile, te
 import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues, empty, flash } from './ui.js';
 import { session, units, categories, categoryGroups } from './state.js';
 import { codeBox } from './citizen.js';
+import { pinPicker } from './map.js';
 
 const pad2 = (n) => String(n).padStart(2, '0');
 
@@ -56,6 +57,7 @@ async function sessionView(box, s, cats) {
   kind.addEventListener('change', fill);
   fill();
   const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', dir: 'ltr', autocomplete: 'off' }));
+  const pin = pinPicker();	// the region of the pin is shown; the server records it
   const btn = h('button', { type: 'submit', class: 'primary' }, 'ثبت تماس');
   const out = h('div', {});
   const form = h('form', { class: 'add-form', novalidate: true, 'data-form': 'live-call' },
@@ -63,7 +65,7 @@ async function sessionView(box, s, cats) {
     h('div', { class: 'row3' }, field('شمارهٔ همراه', mobile), field('نام', h('input', { name: 'name' })), field('نوع پیام', kind, { required: true })),
     h('div', { class: 'row2' }, field('موضوع', cat), field('عنوان', h('input', { name: 'subject', required: true }), { required: true })),
     field('متن پیام', h('textarea', { name: 'body', rows: 3, required: true }), { required: true }),
-    err, btn);
+    pin, err, btn);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     err.show('');
@@ -71,6 +73,7 @@ async function sessionView(box, s, cats) {
     if (!v.kind || !v.subject || !v.body) return err.show('خانه‌های ستاره‌دار را پر کنید.');
     const body = { kind: v.kind, subject: v.subject, body: v.body, channel: 'live', live_session_id: s.id };
     if (v.category) body.category = v.category;
+    if (pin.point()) Object.assign(body, pin.point());
     const mob = normalizeMobile(v.mobile);
     if (v.mobile && !mob) return err.show('شمارهٔ همراه را درست وارد کنید.');
     if (mob) {
@@ -84,6 +87,7 @@ async function sessionView(box, s, cats) {
         const m = await api('POST', '/messages', body);
         form.reset();
         fill();
+        pin.clear();
         mount(out, codeBox(m.code));
         taken.set(s.id, [m, ...(taken.get(s.id) || [])]);
         const again = await api('GET', '/sessions/' + s.id);

@@ -9,6 +9,25 @@ import {
 } from './fa.js';
 import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
 import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
+import { pinView, messagesMap } from './map.js';
+
+// ---- likely duplicates (the same mobile, or the same category nearby) ----
+
+const WHY = { mobile: 'همان شمارهٔ همراه', place: 'همان موضوع در نزدیکی' };
+
+/** Flag a row whose message has likely duplicates (a badge with the count). */
+async function flagRow(li, m) {
+  try {
+    const r = await api('GET', `/messages/${m.code}/similar`);
+    if (!r.items.length) return;
+    const why = [...new Set(r.items.flatMap((x) => x.why))].map((w) => WHY[w] || w).join('، ');
+    li.querySelector('.msg-side').prepend(h('a', {
+      class: 'badge dup', href: `#/m/${m.code}`, title: why, 'data-similar': r.items.length,
+    }, `احتمال تکرار (${faDigits(r.items.length)})`));
+  } catch {
+    // a flag is a hint: without it the row is still right
+  }
+}
 
 // ---- lists ----
 
@@ -31,7 +50,7 @@ function row(m, umap) {
  * A paged list under el for the query; returns {reload(query)}.  The "more"
  * button fetches the next page with the cursor the server gave.
  */
-export function pagedList(el, emptyText, pageSize = 25) {
+export function pagedList(el, emptyText, pageSize = 25, opts = {}) {
   const ul = h('ul', { class: 'msg-list', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'پیام‌های بیشتر');
   const status = h('p', { class: 'list-status', role: 'status' });
@@ -42,12 +61,14 @@ export function pagedList(el, emptyText, pageSize = 25) {
   let umap = new Map();
   let seq = 0;
   let count = 0;
+  let loaded = [];
   const page = async (first) => {
     const my = ++seq;
     err.show('');
     if (first) {
       ul.replaceChildren();
       count = 0;
+      loaded = [];
       cursor = null;
       status.replaceChildren(loading());
       more.hidden = true;
@@ -55,8 +76,14 @@ export function pagedList(el, emptyText, pageSize = 25) {
     try {
       const r = await api('GET', '/messages' + qs({ ...query, cursor, limit: pageSize }));
       if (my !== seq) return;
-      for (const m of r.items) ul.append(row(m, umap));
+      for (const m of r.items) {
+        const li = row(m, umap);
+        ul.append(li);
+        if (opts.flagDuplicates) flagRow(li, m);
+      }
+      loaded.push(...r.items);
       count += r.items.length;
+      if (opts.onPage) opts.onPage(loaded);
       cursor = r.next_cursor;
       more.hidden = !cursor;
       status.replaceChildren(count ? h('span', { class: 'muted small' }, `${faDigits(count)} پیام${cursor ? ' (بیشتر هم هست)' : ''}`) : empty(emptyText));
@@ -68,6 +95,7 @@ export function pagedList(el, emptyText, pageSize = 25) {
   };
   more.addEventListener('click', () => busy(more, () => page(false)));
   return {
+    items: () => loaded,
     async reload(q) {
       query = q;
       umap = await unitMap().catch(() => new Map());
@@ -103,15 +131,32 @@ function filterForm(onChange, all, opts = {}) {
   return form;
 }
 
+/** "Show on a map": the loaded messages with a point, under a toggle. */
+function mapToggle(list) {
+  const area = h('div', { class: 'list-map-area' });
+  const btn = h('button', { type: 'button', class: 'secondary small', 'aria-expanded': 'false', 'data-map': 'list' }, 'نمایش روی نقشه');
+  const show = () => mount(area, messagesMap(list.items()));
+  btn.addEventListener('click', () => {
+    const open = btn.getAttribute('aria-expanded') !== 'true';
+    btn.setAttribute('aria-expanded', String(open));
+    btn.textContent = open ? 'بستن نقشه' : 'نمایش روی نقشه';
+    if (open) show();
+    else area.replaceChildren();
+  });
+  return { el: h('div', { class: 'map-toggle' }, btn, area), refresh: () => { if (btn.getAttribute('aria-expanded') === 'true') show(); } };
+}
+
 export async function listPage(el) {
   const all = await units();
   const box = h('div', {});
-  const list = pagedList(box, 'پیامی با این شرط‌ها پیدا نشد.');
+  let toggle = null;
+  const list = pagedList(box, 'پیامی با این شرط‌ها پیدا نشد.', 25, { onPage: () => toggle && toggle.refresh() });
+  toggle = mapToggle(list);
   const mine = session.user.unit_id && ['staff', 'manager'].includes(role())
     ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
   mount(el, h('h1', {}, 'پیام‌ها'),
     filterForm((q) => list.reload(q), all, { unitFilter: mine ? (u) => mine.has(u.id) : undefined }),
-    box);
+    toggle.el, box);
   await list.reload({});
 }
 
@@ -120,14 +165,17 @@ export async function inboxPage(el) {
   const unit = all.find((u) => u.id === session.user.unit_id);
   const overdueBox = h('div', {});
   const activeBox = h('div', {});
-  const od = pagedList(overdueBox, 'پیام دیرکردی ندارید.');
-  const referred = pagedList(activeBox, 'پیام تازه‌ای ارجاع نشده است.');
+  const flag = { flagDuplicates: true };
+  const od = pagedList(overdueBox, 'پیام دیرکردی ندارید.', 25, flag);
+  const referred = pagedList(activeBox, 'پیام تازه‌ای ارجاع نشده است.', 25, flag);
   const progress = h('div', {});
-  const inprog = pagedList(progress, 'پیامی در دست رسیدگی نیست.');
+  const inprog = pagedList(progress, 'پیامی در دست رسیدگی نیست.', 25, flag);
   const reopenedBox = h('div', {});
-  const reop = pagedList(reopenedBox, 'پیام بازگشایی‌شده‌ای نیست.');
+  const reop = pagedList(reopenedBox, 'پیام بازگشایی‌شده‌ای نیست.', 25, flag);
+  const toggle = mapToggle({ items: () => [od, referred, reop, inprog].flatMap((l) => l.items()) });
   mount(el,
     h('h1', {}, 'کارتابل', unit ? ' — ' + unit.name : ''),
+    toggle.el,
     h('p', { class: 'muted' }, 'پیام‌هایی که به واحد شما و زیرمجموعه‌هایش ارجاع شده است؛ دیرکردها نخست. همهٔ پیام‌ها در ', h('a', { href: '#/messages' }, 'فهرست پیام‌ها'), '.'),
     h('section', { class: 'inbox-sec overdue-sec' }, h('h2', {}, 'دیرکرد'), overdueBox),
     h('section', { class: 'inbox-sec' }, h('h2', {}, 'ارجاع‌شده، در انتظار رسیدگی'), activeBox),
@@ -315,6 +363,59 @@ async function actionForm(action, m, all, cats, done) {
   return form;
 }
 
+/** Which reader may mark m a duplicate of another in one step. */
+function mayMarkDuplicate(m) {
+  const r = role();
+  if (r === 'operator') return ['registered', 'returned'].includes(m.state);
+  if (r === 'staff' || r === 'manager') return ['referred', 'in_progress', 'reopened'].includes(m.state);
+  return false;
+}
+
+/** The likely duplicates of m, each with "mark this one a duplicate of it". */
+function similarCard(m, done) {
+  const body = h('div', {}, loading('در حال یافتن پیام‌های مشابه…'));
+  const card = h('section', { class: 'card similar', 'aria-labelledby': 'sim-title' },
+    h('h2', { id: 'sim-title' }, 'پیام‌های احتمالاً تکراری'), body);
+  (async () => {
+    try {
+      const r = await api('GET', `/messages/${m.code}/similar`);
+      if (!r.items.length) {
+        mount(body, empty(`پیامی از همین شماره یا همین موضوع در ${faDigits(r.radius_m)} متری در ${faDigits(r.days)} روز پیش و پس از آن نیست.`));
+        return;
+      }
+      const err = errorBox();
+      mount(body, h('p', { class: 'muted small' }, `از همین شمارهٔ همراه، یا از همین موضوع در ${faDigits(r.radius_m)} متری، در ${faDigits(r.days)} روز پیش و پس از این پیام:`),
+        h('ul', { class: 'msg-list' }, r.items.map((x) => {
+          const mark = mayMarkDuplicate(m)
+            ? h('button', { type: 'button', class: 'secondary small', 'data-duplicate-of': x.code }, 'این پیام تکراریِ آن است')
+            : null;
+          if (mark) {
+            mark.addEventListener('click', () => busy(mark, async () => {
+              err.show('');
+              try {
+                await api('POST', `/messages/${m.code}/reject`, { reason: 'duplicate', duplicate_of: x.code, version: m.version });
+                flash(`پیام به‌عنوان تکراریِ ${faDigits(x.code)} رد شد.`);
+                done();
+              } catch (e) {
+                err.show(e.fa);
+              }
+            }));
+          }
+          return h('li', { class: 'msg-row', 'data-code': x.code },
+            h('a', { href: '#/m/' + x.code, class: 'msg-link' },
+              h('span', { class: 'msg-subject' }, x.subject),
+              h('span', { class: 'msg-meta' }, h('span', { class: 'code-inline', dir: 'ltr' }, faDigits(x.code)), ' · ',
+                x.why.map((w) => WHY[w] || w).join('، '),
+                x.distance_m !== null ? ` · ${faDigits(x.distance_m)} متر` : '')),
+            h('span', { class: 'msg-side' }, stateBadge(x.state), h('span', { class: 'small muted' }, when(x.created_at, false)), mark));
+        })), err);
+    } catch (e) {
+      mount(body, h('p', { class: 'error-box' }, e.fa));
+    }
+  })();
+  return card;
+}
+
 export async function messagePage(el, { params }) {
   const code = params[0];
   const [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
@@ -338,7 +439,9 @@ export async function messagePage(el, { params }) {
       h('div', { class: 'msg-head' }, h('h1', {}, m.subject), stateBadge(m.state)),
       h('p', { class: 'msg-body' }, m.body),
       facts(m, umap, cats),
+      m.point ? h('section', { class: 'msg-map' }, h('h2', {}, 'محل روی نقشه'), pinView(m.point, m.subject)) : null,
       m.answer ? h('section', { class: 'answer' }, h('h2', {}, 'پاسخ'), h('p', { class: 'answer-text' }, m.answer)) : null),
+    ['operator', 'inspector', 'admin', 'staff', 'manager'].includes(role()) ? similarCard(m, reload) : null,
     h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
     acts.length
       ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
