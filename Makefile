@@ -47,6 +47,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
+FONT := web/fonts/Vazirmatn-wght.woff2
 LIB := $(BUILD)/libhamgan.a
 HTTPLIB := $(BUILD)/libhamgan-http.a
 
@@ -60,7 +61,7 @@ endif
 .PHONY: all bootstrap test tests run fuzz bench clean
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/hamgan
+all: $(BUILD)/hamgan $(FONT)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,7 +86,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
-tests: $(BUILD)/hamgan $(TEST_BIN)
+tests: $(BUILD)/hamgan $(TEST_BIN) $(FONT)
+
+# The web app's font, from the npm package package-lock.json pins, where the
+# server serves it (web/fonts, not committed): plain `make` puts it there.
+$(FONT): package-lock.json
+	@[ -f node_modules/vazirmatn/OFL.txt ] || npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p web/fonts
+	cp 'node_modules/vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2' $@
+	cp node_modules/vazirmatn/OFL.txt web/fonts/OFL.txt
 
 bootstrap:
 	@scripts/bootstrap

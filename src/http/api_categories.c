@@ -1,6 +1,7 @@
 /*
  * api_categories.c - the subject tree: list (anyone: the citizen's web form
- * needs it), add (admin).
+ * needs it) in Persian alphabetical order of names (fa/collate.h), add
+ * (admin).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -8,8 +9,16 @@
 
 #include "base/str.h"
 #include "core/category.h"
+#include "fa/collate.h"
 #include "http/api.h"
 #include "http/http.h"
+
+static int by_name(const void *a, const void *b)
+{
+	const struct category *x = a, *y = b;
+
+	return fa_collate(x->name, y->name);
+}
 
 static void list(struct http_req *r)
 {
@@ -26,6 +35,8 @@ static void list(struct http_req *r)
 		http_reply_err(r, &e);
 		return;
 	}
+	if (n > 1)
+		qsort(cs, n, sizeof(*cs), by_name);
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
