@@ -62,6 +62,9 @@
 #define CAP_JSON_DEPTH 16
 /* Members in one JSON object or elements in one array of a request. */
 #define CAP_JSON_MEMBERS 256
+/* Field errors listed in one error answer: a form has at most a score of
+ * fields; past that the first ones are enough to mark what to fix. */
+#define CAP_FIELD_ERRORS 32
 /* A static file served from web_root, and the gzip cache of such files:
  * the web app's largest file is a font or the bundled script, well under
  * 4 MiB; the cache holds at most CAP_STATIC_CACHE compressed files. */

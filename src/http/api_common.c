@@ -69,11 +69,15 @@ bool api_fail(struct http_req *r, const struct err *e)
 
 bool api_body(struct http_req *r, const struct jval_field *fields, void *out)
 {
+	struct field_errs all;
 	struct err e;
 
 	err_clear(&e);
-	if (jval_object(r->json, fields, out, &e))
-		return api_fail(r, &e);
+	all.n = 0;
+	if (jval_object_all(r->json, fields, out, &e, &all)) {
+		http_reply_err_fields(r, &e, &all);
+		return false;
+	}
 	return true;
 }
 

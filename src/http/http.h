@@ -29,6 +29,7 @@
 #include "core/user.h"
 
 struct cJSON;
+struct field_errs;
 struct http_server;
 struct req_str;
 
@@ -138,10 +139,14 @@ void http_reply_json(struct http_req *r, unsigned status, struct cJSON *body);
 void http_reply_bytes(struct http_req *r, unsigned status, const char *type,
 		      const void *data, size_t len);
 /*
- * Answer the error {"error":{"code":..,"message":..,"field":..}} with the
- * status mapped from err->code (see http_status_of).
+ * Answer the error {"error":{"code":..,"message":..,"field":..,"fields":[..]}}
+ * with the status mapped from err->code (see http_status_of).  "fields"
+ * lists {"field","message"} in Persian: every entry of fields when given,
+ * else the one field err names (422, 409, 413), worded by fielderr.h.
  */
 void http_reply_err(struct http_req *r, const struct err *err);
+void http_reply_err_fields(struct http_req *r, const struct err *err,
+			   const struct field_errs *fields);
 /* The same from a code, field (may be NULL) and message. */
 void http_reply_error(struct http_req *r, int code, const char *field,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));

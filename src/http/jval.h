@@ -24,7 +24,9 @@
  * control characters other than tab and newline, and numbers that are not
  * whole or out of range.  A JSON null counts as absent.  Strings point into
  * the cJSON tree and live as long as it.  Errors are ERR_INVALID with the
- * member's name as the field.
+ * member's name as the field.  jval_object_all goes on past the first error
+ * and lists every field's, in Persian (fielderr.h), so a form shows them
+ * all at once; err still holds the first.
  */
 #ifndef HAMGAN_HTTP_JVAL_H
 #define HAMGAN_HTTP_JVAL_H
@@ -34,6 +36,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "http/fielderr.h"
 
 struct cJSON;
 
@@ -81,6 +84,10 @@ int jval_scan(const char *s, size_t len, struct err *err);
 /* Validate obj against fields into out (zeroed first); 0 or ERR_INVALID. */
 int jval_object(const struct cJSON *obj, const struct jval_field *fields, void *out,
 		struct err *err);
+
+/* The same, listing every field error in all (may be NULL). */
+int jval_object_all(const struct cJSON *obj, const struct jval_field *fields, void *out,
+		    struct err *err, struct field_errs *all);
 
 /* Validate one string value the same way (for query arguments). */
 int jval_string(const char *name, const char *s, size_t max_bytes, size_t max_chars,
