@@ -25,6 +25,7 @@ struct core;
 
 extern const struct http_route api_system_routes[];
 extern const struct http_route api_auth_routes[];
+extern const struct http_route api_attach_routes[];
 extern const struct http_route api_messages_routes[];
 extern const struct http_route api_callers_routes[];
 extern const struct http_route api_track_routes[];
@@ -38,7 +39,8 @@ extern const struct http_route api_reports_routes[];
 extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
-	api_auth_routes, api_messages_routes, api_callers_routes, api_track_routes, \
+	api_auth_routes, api_attach_routes, api_messages_routes, api_callers_routes, \
+	api_track_routes, \
 	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
 	api_sessions_routes, api_audit_routes, api_reports_routes, static_routes,
 

@@ -50,6 +50,8 @@ enum route_flags {
 	ROUTE_STATIC = 1 << 2,	/* the pattern is a prefix: static files */
 	ROUTE_NOCSRF = 1 << 3,	/* a state change that needs no session (login,
 				 * citizen forms, webhooks): Origin still checked */
+	ROUTE_UPLOAD = 1 << 4,	/* the body is a file's raw bytes, up to
+				 * CAP_ATTACH_BYTES instead of max_body */
 };
 
 struct http_req;
@@ -102,6 +104,7 @@ struct http_req {
 	const char *pname[HTTP_MAX_PARAMS];
 	char pvalue[HTTP_MAX_PARAMS][256];
 	struct buf body;
+	size_t body_cap;		/* max_body, or CAP_ATTACH_BYTES (ROUTE_UPLOAD) */
 	bool body_too_big;
 	uint64_t body_seen;		/* bytes received, kept or not */
 	struct cJSON *json;		/* parsed body for ROUTE_JSON routes */

@@ -234,6 +234,17 @@ static unsigned method_bit(const char *m)
 	return HTTP_OTHER;
 }
 
+/* A route taking a file (ROUTE_UPLOAD) takes a body up to CAP_ATTACH_BYTES;
+ * every other one up to max_body. */
+static size_t body_cap(struct http_req *r)
+{
+	unsigned allowed;
+
+	if (!r->bad_path && router_match(r, &allowed) == 0 && (r->route->flags & ROUTE_UPLOAD))
+		return CAP_ATTACH_BYTES;
+	return (size_t)r->srv->cfg.max_body;
+}
+
 static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *c,
 				const char *url, const char *method)
 {
@@ -244,7 +255,6 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 	r->srv = srv;
 	r->conn = c;
 	r->reply.fd = -1;
-	buf_init(&r->body, (size_t)srv->cfg.max_body);
 	buf_init(&r->reply.body, SIZE_MAX / 2);
 	sanitise(r->method_name, sizeof(r->method_name), method);
 	r->method = method_bit(method);
@@ -261,6 +271,8 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 		r->bad_path = true;
 		r->path[0] = '\0';
 	}
+	r->body_cap = body_cap(r);
+	buf_init(&r->body, r->body_cap);
 	client_address(r, c);
 	forwarded_for(r, c);
 	atomic_fetch_add(&srv->inflight, 1);
@@ -442,8 +454,8 @@ static void dispatch(struct http_req *r)
 		return;
 	}
 	if (r->body_too_big) {
-		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
-				 r->srv->cfg.max_body);
+		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %zu bytes",
+				 r->body_cap);
 		return;
 	}
 	rc = router_match(r, &allowed);
@@ -512,10 +524,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 * libmicrohttpd close a keep-alive connection).
 		 */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && num_parse(cl, 0, INT64_MAX, &n) == 0 && n > srv->cfg.max_body) {
+		if (cl && num_parse(cl, 0, INT64_MAX, &n) == 0 && (uint64_t)n > r->body_cap) {
 			r->body_too_big = true;
-			http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
-					 srv->cfg.max_body);
+			http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %zu bytes",
+					 r->body_cap);
 			return queue(r, c);
 		}
 		return MHD_YES;
