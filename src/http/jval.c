@@ -102,6 +102,11 @@ static int one(const cJSON *v, const struct jval_field *f, char *base, struct er
 				*err = e;
 			return ERR_INVALID;
 		}
+		/* a form's empty box is a missing value, not a value */
+		if (f->required && !*s) {
+			fe_add_required(all, f->name);
+			return err_set(err, ERR_INVALID, f->name, "'%s' is required", f->name);
+		}
 		*(const char **)(void *)(base + f->offset) = s;
 		return 0;
 	}

@@ -20,7 +20,7 @@
  *	rc = jval_object(r->json, login_fields, &in, &err);
  *
  * It refuses unknown members, duplicate members, wrong types, missing
- * required members, strings over max bytes or max code points or holding
+ * (or, for strings, empty) required members, strings over max bytes or max code points or holding
  * control characters other than tab and newline, and numbers that are not
  * whole or out of range.  A JSON null counts as absent.  Strings point into
  * the cJSON tree and live as long as it.  Errors are ERR_INVALID with the

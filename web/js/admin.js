@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { ROLES, UNIT_KINDS, KINDS, faDigits, asciiDigits } from './fa.js';
-import { h, mount, field, select, mapOptions, errorBox, busy, formValues, when, flash, empty } from './ui.js';
+import { h, mount, field, select, mapOptions, errorBox, formError, busy, formValues, when, flash, empty } from './ui.js';
 import { units, categories, unitOptions, resetCaches } from './state.js';
 
 function table(headers, rows, emptyText) {
@@ -20,17 +20,11 @@ function addForm(title, parts, submit) {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     err.show('');
-    for (const el of form.querySelectorAll('[required]')) {
-      if (!el.value.trim()) {
-        el.focus();
-        return err.show('خانه‌های ستاره‌دار را پر کنید.');
-      }
-    }
     return busy(btn, async () => {
       try {
         await submit(formValues(form));
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });

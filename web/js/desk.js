@@ -3,8 +3,8 @@
 // read the tracking code aloud.
 
 import { api } from './api.js';
-import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
+import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits, asciiDigits } from './fa.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, formError, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
 import { categories, categoryGroups, units, unitOptions } from './state.js';
 import { codeBox } from './citizen.js';
 import { pagedList } from './messages.js';
@@ -102,21 +102,13 @@ export async function deskPage(el) {
     ev.preventDefault();
     err.show('');
     const v = formValues(form);
-    if (!v.kind) return err.show('نوع پیام را برگزینید.');
-    if (!v.subject) return err.show('عنوان پیام را بنویسید.');
-    if (!v.body) return err.show('متن پیام را بنویسید.');
     const body = { kind: v.kind, subject: v.subject, body: v.body, channel: v.channel, priority: v.priority };
     for (const k of ['category', 'region', 'address']) if (v[k]) body[k] = v[k];
     if (v.confidential) body.confidential = true;
     if (v.anonymous) {
       body.anonymous = true;
     } else {
-      const mob = normalizeMobile(v.mobile);
-      if (!mob) {
-        mobile.focus();
-        return err.show('شمارهٔ همراه را درست وارد کنید یا «بی‌نام» را بزنید.');
-      }
-      body.mobile = mob;
+      body.mobile = normalizeMobile(v.mobile) || asciiDigits(v.mobile);
       if (v.name) body.name = v.name;
     }
     return busy(btn, async () => {
@@ -132,7 +124,7 @@ export async function deskPage(el) {
         hist.lookup('', () => {});
         if (keep) hist.lookup(keep, () => {});
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });

@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { KINDS, asciiDigits, faDigits, fromJalali, jalaliOf, normalizeMobile, tehranParts } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues, empty, flash } from './ui.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, formError, busy, when, stateBadge, formValues, empty, flash } from './ui.js';
 import { session, units, categories, categoryGroups } from './state.js';
 import { codeBox } from './citizen.js';
 
@@ -68,11 +68,9 @@ async function sessionView(box, s, cats) {
     ev.preventDefault();
     err.show('');
     const v = formValues(form);
-    if (!v.kind || !v.subject || !v.body) return err.show('خانه‌های ستاره‌دار را پر کنید.');
     const body = { kind: v.kind, subject: v.subject, body: v.body, channel: 'live', live_session_id: s.id };
     if (v.category) body.category = v.category;
-    const mob = normalizeMobile(v.mobile);
-    if (v.mobile && !mob) return err.show('شمارهٔ همراه را درست وارد کنید.');
+    const mob = normalizeMobile(v.mobile) || asciiDigits(v.mobile);
     if (mob) {
       body.mobile = mob;
       if (v.name) body.name = v.name;
@@ -89,7 +87,7 @@ async function sessionView(box, s, cats) {
         const again = await api('GET', '/sessions/' + s.id);
         showCalls(merged(s.id, again.messages || []));
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });
@@ -146,7 +144,7 @@ export async function livePage(el) {
         await load();
         await sessionView(detail, s, cats);
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });

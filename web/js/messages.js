@@ -7,8 +7,9 @@ import {
   KINDS, STATES, CHANNELS, PRIORITIES, HOPS, REJECT_REASONS, RETURN_REASONS, GRADES, VERDICTS,
   faDigits, faCode, asciiDigits,
 } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
+import { h, mount, field, select, mapOptions, fillGrouped, errorBox, formError, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
 import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
+import { attachSection } from './attach.js';
 
 // ---- lists ----
 
@@ -308,7 +309,7 @@ async function actionForm(action, m, all, cats, done) {
         flash(`«${ACTION_LABELS[action]}» انجام شد.`);
         done();
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });
@@ -332,6 +333,9 @@ export async function messagePage(el, { params }) {
     });
     return b;
   });
+  // operators and the units holding it add photos and files
+  const files = attachSection(m.code, ['operator', 'staff', 'manager'].includes(role()) &&
+    !['closed', 'rejected'].includes(m.state));
   mount(el,
     h('p', { class: 'crumbs' }, h('a', { href: role() === 'operator' ? '#/desk' : (['staff', 'manager'].includes(role()) ? '#/inbox' : '#/messages') }, '→ بازگشت')),
     h('article', { class: 'card message' },
@@ -339,10 +343,12 @@ export async function messagePage(el, { params }) {
       h('p', { class: 'msg-body' }, m.body),
       facts(m, umap, cats),
       m.answer ? h('section', { class: 'answer' }, h('h2', {}, 'پاسخ'), h('p', { class: 'answer-text' }, m.answer)) : null),
+    files,
     h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
     acts.length
       ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
         h('h2', { id: 'act-title' }, 'اقدام'), h('div', { class: 'action-buttons' }, buttons), panel)
       : null);
+  await files.load();
 }
 
