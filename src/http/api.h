@@ -84,7 +84,8 @@ struct cJSON *api_unit_json(const struct unit *u);
 struct cJSON *api_category_json(const struct category *c);
 struct cJSON *api_user_json(const struct user *u);
 struct cJSON *api_session_json(const struct live_session *s);
-struct cJSON *api_referral_json(const struct referral *h);
+/* A hop, with actor_name: the person's name when the actor is a user. */
+struct cJSON *api_referral_json(struct core *c, const struct referral *h);
 
 /* A query argument as a boolean ("true"/"1"/"false"/"0"); false and 422 on
  * anything else (*present tells whether it was given). */

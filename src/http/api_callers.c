@@ -1,8 +1,9 @@
 /*
  * api_callers.c - GET /api/v1/callers/{mobile}: what the operator's screen
  * (or the phone system, with a bearer token) shows when a call rings: the
- * caller and their messages, newest first.  Operators, inspectors and admins
- * only (the core decides and audits the read).
+ * caller and their messages, newest first.  Operators and inspectors; a
+ * manager hosting a live session sees the unit's non-confidential ones (the
+ * core decides and audits the read).
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ static void history(struct http_req *r)
 	size_t n = 0, i;
 	struct err e;
 	char mobile[12];
+	bool manager;
 	cJSON *o, *arr, *co;
 
 	if (fa_mobile_normalize(raw, mobile)) {
@@ -37,17 +39,24 @@ static void history(struct http_req *r)
 		http_reply_err(r, &e);
 		return;
 	}
+	/*
+	 * A manager (a live session's host) learns of a mobile only what the
+	 * unit's own messages already show: no citizen block unless the caller
+	 * has one there, never the national id, no echo of the number.
+	 */
+	manager = r->auth.actor.role == ROLE_MANAGER;
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "mobile", mobile);
+	if (!manager)
+		cJSON_AddStringToObject(o, "mobile", mobile);
 	err_clear(&e);
-	if (citizen_get_by_mobile(c, mobile, &cit, &e) == 0) {
+	if ((!manager || n > 0) && citizen_get_by_mobile(c, mobile, &cit, &e) == 0) {
 		co = cJSON_AddObjectToObject(o, "citizen");
 		cJSON_AddNumberToObject(co, "id", (double)cit.id);
 		if (cit.name[0])
 			cJSON_AddStringToObject(co, "name", cit.name);
 		else
 			cJSON_AddNullToObject(co, "name");
-		if (cit.national_id[0])
+		if (cit.national_id[0] && !manager)
 			cJSON_AddStringToObject(co, "national_id", cit.national_id);
 		else
 			cJSON_AddNullToObject(co, "national_id");

@@ -385,14 +385,22 @@ cJSON *api_session_json(const struct live_session *s)
 	return o;
 }
 
-cJSON *api_referral_json(const struct referral *h)
+cJSON *api_referral_json(struct core *c, const struct referral *h)
 {
 	cJSON *o = cJSON_CreateObject();
+	struct user u;
+	struct err e;
 
 	cJSON_AddStringToObject(o, "kind", hop_kind_name(h->kind));
 	add_id(o, "from_unit", h->from_unit);
 	add_id(o, "to_unit", h->to_unit);
 	cJSON_AddStringToObject(o, "actor", h->actor);
+	/* people read names, not usernames ("system:..." has none) */
+	err_clear(&e);
+	if (!strchr(h->actor, ':') && user_get_by_name(c, h->actor, &u, &e) == 0 && u.name[0])
+		cJSON_AddStringToObject(o, "actor_name", u.name);
+	else
+		cJSON_AddNullToObject(o, "actor_name");
 	add_str_or_null(o, "reason", h->reason);
 	api_add_time(o, "deadline", h->deadline);
 	api_add_time(o, "at", h->at);

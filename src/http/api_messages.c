@@ -186,7 +186,7 @@ static void get_one(struct http_req *r)
 	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
 		arr = cJSON_AddArrayToObject(o, "referrals");
 		for (i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, api_referral_json(&hops[i]));
+			cJSON_AddItemToArray(arr, api_referral_json(c, &hops[i]));
 	}
 	free(hops);
 	http_reply_json(r, 200, o);

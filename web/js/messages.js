@@ -184,23 +184,26 @@ function reasonText(r) {
 
 function timeline(m, umap) {
   const u = (id) => (id && umap.get(id) ? umap.get(id).name : 'مرکز');
-  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' ', when(m.created_at))];
+  // a separator between a name or number and a date, so they never run together
+  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' · ', when(m.created_at))];
   for (const r of m.referrals || []) {
     let what;
     if (r.kind === 'return') what = `${HOPS.return}: از ${u(r.from_unit)}`;
     else if (r.kind === 'reopen') what = `${HOPS.reopen}: به ${u(r.to_unit)}`;
     else what = `${HOPS[r.kind] || r.kind}${r.from_unit ? ' از ' + u(r.from_unit) : ''} به ${u(r.to_unit)}`;
     items.push(h('li', { class: 'hop hop-' + r.kind },
-      h('span', { class: 'tl-what' }, what), ' ', when(r.at),
+      h('span', { class: 'tl-what' }, what), ' · ', when(r.at),
       h('div', { class: 'small muted' },
-        r.actor ? ['به دست ', h('bdi', {}, r.actor)] : null,
+        r.actor ? ['به دست ', h('bdi', {}, r.actor_name || r.actor)] : null,
         r.deadline ? [' · مهلت ', when(r.deadline)] : null,
         r.reason ? [' · ', reasonText(r.reason)] : null)));
   }
-  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' ', when(m.answered_at)));
-  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' ', when(m.closed_at)));
+  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' · ', when(m.answered_at)));
+  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' · ', when(m.closed_at)));
   return h('ol', { class: 'timeline' }, items);
 }
+
+const umapOf = (all) => new Map(all.map((u) => [u.id, u]));
 
 // The actions of docs/core.md's table, by role and state.
 function allowed(m) {
@@ -238,7 +241,10 @@ async function actionForm(action, m, all, cats, done) {
   switch (action) {
     case 'refer':
       parts.push(h('div', { class: 'row3' },
-        field('واحد مسئول', select('unit', unitOptions(all, (u) => !['organisation', 'centre'].includes(u.kind)), { required: true, empty: 'برگزینید…' }), { required: true }),
+        // the region picked at registration is the first guess
+        field('واحد مسئول', select('unit', unitOptions(all, (u) => !['organisation', 'centre'].includes(u.kind)), {
+          required: true, empty: 'برگزینید…', value: m.region_id && umapOf(all).get(m.region_id) ? umapOf(all).get(m.region_id).code : '',
+        }), { required: true }),
         field('موضوع', (() => {
           const sel = select('category', []);
           fillGrouped(sel, 'بدون تغییر', categoryGroups(cats, m.kind));
