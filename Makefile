@@ -58,7 +58,7 @@ else
 Q := @
 endif
 
-.PHONY: all bootstrap test tests run fuzz bench clean
+.PHONY: all bootstrap test tests run fuzz bench clean screenshots
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/hamgan $(FONT)
@@ -107,6 +107,14 @@ test: bootstrap
 run: bootstrap
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo build/hamgan
+
+# The screenshots the README shows (docs/screenshots/), refreshed by the
+# browser suite (tests/web/forms.mjs) against the plain build; every page's
+# lands in build/screens/.
+screenshots: bootstrap
+	@$(MAKE) --no-print-directory all
+	@HAMGAN=$(CURDIR)/build/hamgan HAMGAN_ROOT=$(CURDIR) WEB_SHOTS=$(CURDIR)/docs/screenshots \
+		bash tests/web/test_forms.sh
 
 # libFuzzer targets, each for FUZZ_SECONDS (default 20) seconds.
 FUZZ_SECONDS ?= 20

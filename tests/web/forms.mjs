@@ -28,8 +28,10 @@ const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), '
 mkdirSync(SHOTS, { recursive: true });
 
 let n = 0;
+let failed = 0;
 function ok(cond, name, detail) {
   n += 1;
+  if (!cond) failed += 1;
   console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${name}`);
   if (!cond && detail !== undefined) console.log(`#   ${String(detail).replace(/\n/g, '\n#   ')}`);
   return cond;
@@ -455,3 +457,4 @@ console.log(`# ${audited.length} screenshots in build/screens`);
 await context.close();
 rmSync(userDir, { recursive: true, force: true });
 console.log(`1..${n}`);
+process.exitCode = failed ? 1 : 0;

@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { ROLES, UNIT_KINDS, KINDS, faDigits, asciiDigits } from './fa.js';
-import { h, mount, field, select, mapOptions, errorBox, formError, busy, formValues, when, flash, empty } from './ui.js';
+import { h, mount, field, select, mapOptions, errorBox, formError, busy, formValues, when, flash, empty, tableWrap } from './ui.js';
 import { units, categories, unitOptions, resetCaches } from './state.js';
 
 const PAGE = 20;
@@ -27,7 +27,7 @@ function pagedTable(label, headers, items, row, text, emptyText, query = '') {
     if (page >= pages) page = pages - 1;
     const shown = hits.slice(page * PAGE, page * PAGE + PAGE);
     mount(body, shown.length
-      ? h('div', { class: 'table-wrap' }, h('table', {},
+      ? tableWrap(label, h('table', {},
         h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'ویرایش')))),
         h('tbody', {}, shown.map((it) => h('tr', {}, row(it).map((c) => h('td', {}, c)))))))
       : empty(emptyText));

@@ -159,6 +159,12 @@ export function formError(form, box, e) {
   box.show(e.fa || String(e));
 }
 
+/** A wide table's scrolling box: a named region the keyboard can reach
+ * (a phone scrolls it sideways). */
+export function tableWrap(label, table) {
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+}
+
 export function loading(text = 'در حال بارگذاری…') {
   return h('p', { class: 'loading', role: 'status' }, text);
 }
