@@ -6,7 +6,8 @@
  * it claims: the bytes decide.  Staff, operators and units use the message's
  * routes with their session; a citizen adds files to their own message with
  * its tracking code and mobile in the X-Hamgan-Code and X-Hamgan-Mobile
- * headers (kept out of URLs and logs), rate limited like tracking.  A message
+ * headers (kept out of URLs and logs), rate limited like tracking, and
+ * lists and reads them the same way.  A message
  * outside the actor's rights answers 404, as if it did not exist.
  */
 #include <cjson/cJSON.h>
@@ -24,13 +25,17 @@
 #include "http/http.h"
 #include "http/server_int.h"
 
-/* The API path of an attachment (the preview's with ?thumb=1). */
+/* The API path of an attachment (the preview's with ?thumb=1): under the
+ * message for staff, under /track for the citizen (code NULL). */
 static void add_urls(cJSON *o, const char *code, const struct attachment *a)
 {
 	char url[128];
 
-	snprintf(url, sizeof(url), "/api/v1/messages/%s/attachments/%lld", code,
-		 (long long)a->id);
+	if (code)
+		snprintf(url, sizeof(url), "/api/v1/messages/%s/attachments/%lld", code,
+			 (long long)a->id);
+	else
+		snprintf(url, sizeof(url), "/api/v1/track/attachments/%lld", (long long)a->id);
 	cJSON_AddStringToObject(o, "url", url);
 	if (a->thumb_size) {
 		str_copy(url + strlen(url), sizeof(url) - strlen(url), "?thumb=1");
@@ -40,8 +45,10 @@ static void add_urls(cJSON *o, const char *code, const struct attachment *a)
 	}
 }
 
-/* An attachment as JSON: who added it by role and, for staff, by name (a
- * citizen is never named or numbered, so files do not link messages). */
+/* An attachment as JSON: who added it by role and, for staff readers
+ * (code given), by name; a citizen is never named or numbered (files do not
+ * link messages), and the citizen reading their own (code NULL) is not told
+ * who inside handled it, as with tracking. */
 static cJSON *attach_json(struct core *c, const char *code, const struct attachment *a)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -54,14 +61,13 @@ static cJSON *attach_json(struct core *c, const char *code, const struct attachm
 	cJSON_AddNumberToObject(o, "size", (double)a->size);
 	cJSON_AddStringToObject(o, "by_role", role_name((enum role)a->by_role));
 	err_clear(&e);
-	if (a->by_role != ROLE_CITIZEN && a->by_role != ROLE_SYSTEM &&
+	if (code && a->by_role != ROLE_CITIZEN && a->by_role != ROLE_SYSTEM &&
 	    user_get_by_name(c, a->by, &u, &e) == 0)
 		cJSON_AddStringToObject(o, "by_name", u.name[0] ? u.name : u.username);
 	else
 		cJSON_AddNullToObject(o, "by_name");
 	api_add_time(o, "created_at", a->created_at);
-	if (code)
-		add_urls(o, code, a);
+	add_urls(o, code, a);
 	return o;
 }
 
@@ -104,28 +110,34 @@ static void upload(struct http_req *r)
 	add(r, &r->auth.actor, http_param(r, "code"));
 }
 
-static void list(struct http_req *r)
+/* The files of message code as actor a sees them (urls under /track for
+ * a citizen). */
+static void list_for(struct http_req *r, struct core *c, const struct actor *a, const char *code)
 {
-	struct core *c = api_core(r);
-	const char *code = http_param(r, "code");
 	struct attachment *as = NULL;
 	size_t n = 0, i;
 	struct err e;
 	cJSON *o, *arr;
 
-	if (!c)
-		return;
 	err_clear(&e);
-	if (attach_list(c, &r->auth.actor, code, &as, &n, &e)) {
+	if (attach_list(c, a, code, &as, &n, &e)) {
 		fail(r, &e);
 		return;
 	}
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, attach_json(c, code, &as[i]));
+		cJSON_AddItemToArray(arr, attach_json(c, a->role == ROLE_CITIZEN ? NULL : code, &as[i]));
 	free(as);
 	http_reply_json(r, 200, o);
+}
+
+static void list(struct http_req *r)
+{
+	struct core *c = api_core(r);
+
+	if (c)
+		list_for(r, c, &r->auth.actor, http_param(r, "code"));
 }
 
 /* The stored type as a static string for the reply. */
@@ -139,10 +151,9 @@ static const char *static_mime(const char *mime)
 	return "application/octet-stream";
 }
 
-static void get_one(struct http_req *r)
+/* One file (or its preview) of message code as actor a may read it. */
+static void get_for(struct http_req *r, struct core *c, const struct actor *a, const char *code)
 {
-	struct core *c = api_core(r);
-	const char *code = http_param(r, "code");
 	struct attachment at;
 	bool thumb = false, present, ok;
 	int64_t id;
@@ -151,8 +162,6 @@ static void get_one(struct http_req *r)
 	char disp[CAP_ATTACH_NAME * 3 + 64], enc[CAP_ATTACH_NAME * 3 + 1];
 	struct err e;
 
-	if (!c)
-		return;
 	if (num_parse(http_param(r, "id"), 1, INT64_MAX, &id)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL, "no such attachment");
 		return;
@@ -161,7 +170,7 @@ static void get_one(struct http_req *r)
 	if (!ok)
 		return;
 	err_clear(&e);
-	if (attach_get(c, &r->auth.actor, code, id, thumb, &at, &data, &len, &e)) {
+	if (attach_get(c, a, code, id, thumb, &at, &data, &len, &e)) {
 		fail(r, &e);
 		return;
 	}
@@ -188,8 +197,21 @@ static void get_one(struct http_req *r)
 	r->reply.no_store = false;	/* never changes once stored */
 }
 
-/* A citizen's upload: the code and mobile in headers, checked like tracking. */
-static void citizen_upload(struct http_req *r)
+static void get_one(struct http_req *r)
+{
+	struct core *c = api_core(r);
+
+	if (c)
+		get_for(r, c, &r->auth.actor, http_param(r, "code"));
+}
+
+/*
+ * The citizen's message from the X-Hamgan-Code and X-Hamgan-Mobile headers,
+ * rate limited like tracking; then fn as that citizen.  A wrong pair is
+ * 404, like tracking.
+ */
+static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct core *c,
+						      const struct actor *a, const char *code))
 {
 	struct core *c;
 	const char *code = http_header(r, "X-Hamgan-Code");
@@ -218,9 +240,30 @@ static void citizen_upload(struct http_req *r)
 				 "no message with this tracking code and mobile number");
 	} else {
 		a = actor_citizen(m->citizen_id);
-		add(r, &a, m->code);
+		fn(r, c, &a, m->code);
 	}
 	free(m);
+}
+
+static void add_for(struct http_req *r, struct core *c, const struct actor *a, const char *code)
+{
+	(void)c;
+	add(r, a, code);
+}
+
+static void citizen_upload(struct http_req *r)
+{
+	as_citizen(r, add_for);
+}
+
+static void citizen_list(struct http_req *r)
+{
+	as_citizen(r, list_for);
+}
+
+static void citizen_get(struct http_req *r)
+{
+	as_citizen(r, get_for);
 }
 
 const struct http_route api_attach_routes[] = {
@@ -228,5 +271,7 @@ const struct http_route api_attach_routes[] = {
 	{ HTTP_GET, "/api/v1/messages/{code}/attachments", list, ROUTE_AUTH },
 	{ HTTP_GET, "/api/v1/messages/{code}/attachments/{id}", get_one, ROUTE_AUTH },
 	{ HTTP_POST, "/api/v1/track/attachments", citizen_upload, ROUTE_NOCSRF | ROUTE_UPLOAD },
+	{ HTTP_GET, "/api/v1/track/attachments", citizen_list, 0 },
+	{ HTTP_GET, "/api/v1/track/attachments/{id}", citizen_get, 0 },
 	{ 0, NULL, NULL, 0 },
 };

@@ -115,6 +115,16 @@ h_req "the citizen attaches with code and mobile" POST /api/v1/track/attachments
 h_jq "by a citizen, never named" '.by_role + " " + (.by_name | tostring)' "citizen null"
 h_req "a wrong mobile is 404" POST /api/v1/track/attachments 404 \
 	-H "X-Hamgan-Code: $CODE" -H 'X-Hamgan-Mobile: 09129999999' --data-binary "@$FIX/photo.webp"
+h_req "the citizen lists their message's files" GET /api/v1/track/attachments 200 \
+	-H "X-Hamgan-Code: $CODE" -H 'X-Hamgan-Mobile: 09121234567'
+h_jq "all six, under /track" '[(.items | length), (.items[0].url | startswith("/api/v1/track/attachments/"))] | map(tostring) | join(",")' "6,true"
+h_jq "by role, never naming the people inside" '.items[0].by_role + " " + (.items[0].by_name | tostring)' "operator null"
+h_req "and reads one's preview" GET "/api/v1/track/attachments/$JPG?thumb=1" 200 \
+	-H "X-Hamgan-Code: $CODE" -H 'X-Hamgan-Mobile: 09121234567'
+h_header "a JPEG preview" '^Content-Type: image/jpeg'
+h_req "not another message's file" GET "/api/v1/track/attachments/$JPG" 404 \
+	-H "X-Hamgan-Code: $OTHER" -H 'X-Hamgan-Mobile: 09121234568'
+h_req "not without the mobile" GET /api/v1/track/attachments 422 -H "X-Hamgan-Code: $CODE"
 for i in 7 8 9 10; do
 	up "file $i" "$OP" "$A?name=$i.jpg" 201 "$FIX/photo.jpg"
 done

@@ -182,6 +182,12 @@ try {
   code1 = await c1.getAttribute('data-code');
   const filesLine = await page.textContent('.card.done');
   ok(/۱ پرونده پیوست شد/.test(filesLine), 'the citizen attaches a photo with the message', filesLine);
+  await visit(`#/track/${code1}`);
+  await page.fill('input[name=mobile]', MOBILE);
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('.track-files img');
+  const own = await page.$eval('.track-files img', (el) => ({ data: el.src.startsWith('data:image/jpeg'), w: el.naturalWidth }));
+  ok(own.data && own.w === 320, 'the citizen sees their photo when tracking (with the code and mobile)', JSON.stringify(own));
 
   // ---- the operator ----
   await login(env('OPERATOR'), env('OPERATOR_PASSWORD'));

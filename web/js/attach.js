@@ -93,3 +93,40 @@ export async function citizenUpload(files, code, mobile) {
   }
   return failed;
 }
+
+/** A file of the citizen's own message as a data: URL (the code and mobile
+ * go in headers, which an <img src> cannot send; the CSP allows data:). */
+async function citizenDataUrl(url, code, mobile) {
+  const r = await fetch(url, { headers: { 'X-Hamgan-Code': code, 'X-Hamgan-Mobile': mobile }, cache: 'no-store' });
+  if (!r.ok) throw new Error(String(r.status));
+  const blob = await r.blob();
+  return new Promise((resolve, reject) => {
+    const fr = new FileReader();
+    fr.onload = () => resolve(fr.result);
+    fr.onerror = () => reject(fr.error);
+    fr.readAsDataURL(blob);
+  });
+}
+
+/** The tracking page's list of the citizen's files (previews only), or
+ * null when there are none. */
+export async function citizenFiles(code, mobile) {
+  const headers = { Accept: 'application/json', 'X-Hamgan-Code': code, 'X-Hamgan-Mobile': mobile };
+  const r = await fetch('/api/v1/track/attachments', { headers, cache: 'no-store' });
+  if (!r.ok) return null;
+  const items = (await r.json()).items || [];
+  if (!items.length) return null;
+  const list = h('ul', { class: 'attachments' }, items.map((a) => {
+    const li = h('li', { class: 'attachment' },
+      a.preview_url ? h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '…') : h('span', { class: 'file-icon', 'aria-hidden': 'true' }, 'PDF'),
+      h('div', { class: 'small' }, h('bdi', {}, a.name || 'بی‌نام')),
+      h('div', { class: 'small muted' }, h('bdi', {}, size(a.size)), ' · ', when(a.created_at, false)));
+    if (a.preview_url) {
+      citizenDataUrl(a.preview_url, code, mobile)
+        .then((src) => li.firstChild.replaceWith(h('img', { src, alt: a.name || 'عکس پیوست' })))
+        .catch(() => {});
+    }
+    return li;
+  }));
+  return h('section', { class: 'track-files' }, h('h3', {}, 'پیوست‌ها'), list);
+}

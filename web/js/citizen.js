@@ -6,7 +6,7 @@ import { api } from './api.js';
 import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
 import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, formError, busy, when, stateBadge, formValues } from './ui.js';
 import { categories, categoryGroups } from './state.js';
-import { ACCEPT, checkFiles, citizenUpload } from './attach.js';
+import { ACCEPT, checkFiles, citizenUpload, citizenFiles } from './attach.js';
 
 /** The big tracking code box shown after registering. */
 export function codeBox(code, extra) {
@@ -120,6 +120,9 @@ function publicView(m, mobile, onChange) {
       m.rating ? ` — امتیاز ${faDigits(m.rating)} از ۵` : ''));
   }
   if (m.can_give_verdict) parts.push(verdictForm(m, mobile, onChange));
+  const files = h('div', {});
+  parts.push(files);
+  citizenFiles(m.code, mobile).then((sec) => sec && files.replaceWith(sec)).catch(() => {});
   return h('article', { class: 'card track-result', 'aria-live': 'polite' }, parts);
 }
 
