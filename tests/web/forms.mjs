@@ -72,7 +72,7 @@ const userDir = mkdtempSync(join(tmpdir(), 'hamgan-chromium-'));
 const context = await chromium.launchPersistentContext(userDir, {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  args: ['--headless', '--lang=fa', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-dev-shm-usage'],
   viewport: DESKTOP,
