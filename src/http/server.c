@@ -549,10 +549,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		/*
 		 * A body without a declared length went past the cap.  It is
-		 * not kept; up to CAP_HTTP_DISCARD bytes are read and dropped so
-		 * the client gets its 413, beyond that the connection is cut.
+		 * not kept; up to CAP_HTTP_DISCARD bytes past the cap are read and
+		 * dropped so the client gets its 413, beyond that the connection
+		 * is cut.
 		 */
-		return r->body_seen > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
+		return r->body_seen - r->body_cap > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
 	}
 	dispatch(r);
 	return queue(r, c);

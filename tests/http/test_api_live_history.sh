@@ -9,10 +9,10 @@ OP=$(h_token op); MG=$(h_token mg12); ST=$(h_token st12)
 
 mk() { # mk SUBJECT UNIT MOBILE [extra json]
 	h_api "setup: $1" POST /api/v1/messages 201 "$OP" \
-		"{\"kind\":\"complaint\",\"subject\":\"$1\",\"body\":\"متن\",\"mobile\":\"$3\",\"name\":\"نرگس رضوی\",\"national_id\":\"0010350829\"${4:+,$4}}" >/dev/null
+		"{\"kind\":\"complaint\",\"subject\":\"$1\",\"body\":\"متن\",\"mobile\":\"$3\",\"name\":\"نرگس رضوی\",\"national_id\":\"0010350829\"${4:+,$4}}"
 	local code
 	code=$(jq -r .code "$T_TMP/body")
-	h_api "setup: refer $1" POST "/api/v1/messages/$code/refer" 200 "$OP" "{\"unit\":\"$2\"}" >/dev/null
+	h_api "setup: refer $1" POST "/api/v1/messages/$code/refer" 200 "$OP" "{\"unit\":\"$2\"}"
 }
 mk "آب‌گرفتگی" region-12 09123334455
 mk "رفتار مأمور" region-12 09123334455 '"category":"conduct","confidential":true'
