@@ -5,7 +5,25 @@
 
 #include "base/caps.h"
 #include "base/str.h"
+#include "fa/ids.h"
+#include "fa/text.h"
 #include "http/jval.h"
+
+int jval_mobile(const char *s)
+{
+	char out[12];
+
+	return strlen(s) > 64 ? ERR_INVALID : fa_mobile_normalize(s, out);
+}
+
+int jval_national_id(const char *s)
+{
+	char ascii[16];
+
+	if (fa_ascii_digits(s, ascii, sizeof(ascii)) < 0)
+		return ERR_INVALID;
+	return fa_national_id_check(ascii);
+}
 
 int jval_scan(const char *s, size_t len, struct err *err)
 {
@@ -106,6 +124,18 @@ static int one(const cJSON *v, const struct jval_field *f, char *base, struct er
 		if (f->required && !*s) {
 			fe_add_required(all, f->name);
 			return err_set(err, ERR_INVALID, f->name, "'%s' is required", f->name);
+		}
+		if (f->check && f->check(s) != 0) {
+			struct err e2;
+
+			err_set(&e2, ERR_INVALID, f->name, "'%s' is not well-formed", f->name);
+			if (*s)
+				fe_from_err(all, &e2);
+			else
+				fe_add_required(all, f->name);
+			if (err)
+				*err = e2;
+			return ERR_INVALID;
 		}
 		*(const char **)(void *)(base + f->offset) = s;
 		return 0;

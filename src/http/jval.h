@@ -65,18 +65,28 @@ struct jval_field {
 	size_t max_bytes;	/* strings */
 	size_t max_chars;	/* strings, code points; 0: no limit */
 	int64_t min, max;	/* numbers */
+	int (*check)(const char *s);	/* strings: 0 when well-formed (may be NULL) */
 };
 
 #define JV_STR(st, f, req, maxb, maxc) \
-	{ #f, JV_T_STR, req, offsetof(st, f), maxb, maxc, 0, 0 }
+	{ #f, JV_T_STR, req, offsetof(st, f), maxb, maxc, 0, 0, NULL }
 #define JV_INT(st, f, req, lo, hi) \
-	{ #f, JV_T_INT, req, offsetof(st, f), 0, 0, lo, hi }
+	{ #f, JV_T_INT, req, offsetof(st, f), 0, 0, lo, hi, NULL }
 /* A finite number in [lo, hi] (coordinates). */
 #define JV_NUM(st, f, req, lo, hi) \
-	{ #f, JV_T_NUM, req, offsetof(st, f), 0, 0, lo, hi }
+	{ #f, JV_T_NUM, req, offsetof(st, f), 0, 0, lo, hi, NULL }
 #define JV_BOOL(st, f, req) \
-	{ #f, JV_T_BOOL, req, offsetof(st, f), 0, 0, 0, 0 }
-#define JV_END { NULL, JV_T_END, false, 0, 0, 0, 0, 0 }
+	{ #f, JV_T_BOOL, req, offsetof(st, f), 0, 0, 0, 0, NULL }
+/* A string that must also pass check (0: well-formed), such as a mobile
+ * number or a national id, so its rule is said with every other field's. */
+#define JV_STR_CHECK(st, f, req, maxb, check) \
+	{ #f, JV_T_STR, req, offsetof(st, f), maxb, 0, 0, 0, check }
+#define JV_END { NULL, JV_T_END, false, 0, 0, 0, 0, 0, NULL }
+
+/* Checks for JV_STR_CHECK: an Iranian mobile in any usual form, a national
+ * id with its check digit (any digit script). */
+int jval_mobile(const char *s);
+int jval_national_id(const char *s);
 
 /* Pre-scan len bytes of JSON text; 0 or ERR_INVALID (err says why). */
 int jval_scan(const char *s, size_t len, struct err *err);

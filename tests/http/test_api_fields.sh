@@ -24,13 +24,17 @@ h_api "a taken username: 409 with the field's sentence" POST /api/v1/users 409 "
 	'{"username":"op","name":"نام","role":"operator","password":"a-long-password"}'
 h_jq "username taken" '.error.fields[0] | .field + ": " + .message' "username: این نام کاربری پیش‌تر گرفته شده است"
 
-h_api "a message with two missing fields and a bad mobile" POST /api/v1/messages 422 "$OP" \
-	'{"kind":"complaint","mobile":"0912","priority":"high"}'
-h_jq "subject and body both missing" '[.error.fields[].field] | sort | join(",")' "body,subject"
+h_api "a message with two missing fields, a bad mobile and a bad national id" POST /api/v1/messages 422 "$OP" \
+	'{"kind":"complaint","mobile":"0912","national_id":"۱۲۳۴۵۶۷۸۹۰","priority":"high"}'
+h_jq "all four named at once" '[.error.fields[].field] | sort | join(",")' "body,mobile,national_id,subject"
 h_jq "subject named" '.error.fields[] | select(.field == "subject") | .message' "عنوان را پر کنید"
-h_api "then the mobile's rule" POST /api/v1/messages 422 "$OP" \
-	'{"kind":"complaint","subject":"چاله","body":"چاله","mobile":"0912"}'
-h_jq "mobile rule" '.error.fields[0].message' "شمارهٔ همراه یازده رقم است و با ۰۹ آغاز می‌شود"
+h_jq "mobile rule" '.error.fields[] | select(.field == "mobile") | .message' "شمارهٔ همراه یازده رقم است و با ۰۹ آغاز می‌شود"
+h_jq "national id rule" '.error.fields[] | select(.field == "national_id") | .message' "کد ملی ده رقم است و رقم کنترل آن باید درست باشد"
+h_api "an empty mobile is a missing one" POST /api/v1/messages 422 "$OP" \
+	'{"kind":"complaint","subject":"چاله","body":"چاله","mobile":""}'
+h_jq "mobile to fill" '.error.fields[0].message' "شمارهٔ همراه را پر کنید"
+h_api "a national id in Persian digits with a good check digit passes the form" POST /api/v1/messages 201 "$OP" \
+	'{"kind":"complaint","subject":"چاله","body":"چاله","mobile":"۰۹۱۲ ۱۲۳ ۴۵۶۷","national_id":"0010350829"}'
 h_api "a deadline out of range names the range" POST /api/v1/categories 422 "$ADM" \
 	'{"code":"x","name":"x","deadline_hours":0}'
 h_jq "range in Persian digits" '.error.fields[0].message' "مهلت پاسخ (ساعت) عددی از ۱ تا ۸٬۷۸۴"
