@@ -40,7 +40,7 @@ static int may_attach(const struct actor *a, const struct msg *m, struct err *er
 	switch (a->role) {
 	case ROLE_CITIZEN:
 		if (m->state == STATE_CLOSED || m->state == STATE_REJECTED)
-			return err_set(err, ERR_DENIED, "", "message %s is closed", m->code);
+			return err_set(err, ERR_CONFLICT, "state", "message %s is closed", m->code);
 		return 0;
 	case ROLE_OPERATOR:
 	case ROLE_STAFF:
@@ -48,7 +48,7 @@ static int may_attach(const struct actor *a, const struct msg *m, struct err *er
 	case ROLE_SYSTEM:
 		return 0;
 	default:
-		return err_set(err, ERR_DENIED, "", "your role does not attach files");
+		return err_set(err, ERR_DENIED, "role", "your role does not attach files");
 	}
 }
 

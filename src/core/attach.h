@@ -42,8 +42,10 @@ struct attachment {
  *
  * Attach data (len bytes) named name (may be NULL or "") to message code.
  * The actor must be able to read the message and be its citizen (while it
- * is open), an operator, or staff/manager of a unit that holds it.  out
- * gets the stored row.  ERR_DENIED (no right), ERR_NOTFOUND (no message),
+ * is open: ERR_CONFLICT, field "state", once closed or rejected), an
+ * operator, or staff/manager of a unit that holds it.  out gets the stored
+ * row.  ERR_DENIED (no right to read it; field "role" when the role adds
+ * no files), ERR_NOTFOUND (no message),
  * ERR_TOOBIG (file size, pixel count or CAP_ATTACH_PER_MSG), ERR_INVALID
  * (not JPEG/PNG/WebP/PDF by its bytes, a malformed or undecodable image).
  */

@@ -74,7 +74,7 @@ static cJSON *attach_json(struct core *c, const char *code, const struct attachm
 /* Answer a core error; a message out of reach is 404 like a missing one. */
 static void fail(struct http_req *r, const struct err *e)
 {
-	if (e->code == ERR_DENIED && !str_eq(e->msg, "your role does not attach files"))
+	if (e->code == ERR_DENIED && !str_eq(e->field, "role"))
 		http_reply_error(r, ERR_NOTFOUND, NULL, "no such message");
 	else
 		http_reply_err(r, e);

@@ -131,6 +131,11 @@ done
 up "the eleventh file is refused" "$OP" "$A?name=11.jpg" 413 "$FIX/photo.jpg"
 h_api "still ten" GET "$A" 200 "$OP"
 h_jq "ten files" '.items | length' 10
+h_api "the message is answered and closed" POST "/api/v1/messages/$CODE/answer" 200 "$ST12" '{"answer":"ترمیم شد"}'
+h_api "closed" POST "/api/v1/messages/$CODE/close" 200 "$OP" '{}'
+h_req "the citizen cannot add to a closed message: 409" POST /api/v1/track/attachments 409 \
+	-H "X-Hamgan-Code: $CODE" -H 'X-Hamgan-Mobile: 09121234567' --data-binary "@$FIX/photo.webp"
+h_jq "the state's rule in Persian" '.error.fields[0].field' state
 h_api "every upload audited" GET '/api/v1/audit?limit=500' 200 "$INSP"
 h_jq "ten attach entries" '[.items[] | select(.action == "attach")] | length' 10
 h_stop
