@@ -306,6 +306,7 @@ try {
   ok(rows.every((r) => r.includes(process.env.STAFF || '')), 'the search finds the user', rows.join(' | '));
   await page.click('.tab-panel tbody tr button.link');
   await page.waitForSelector(`form[data-edit="${env('STAFF')}"]`);
+  const staffName = await page.inputValue(`form[data-edit="${env('STAFF')}"] input[name=name]`);
   await page.fill(`form[data-edit="${env('STAFF')}"] input[name=name]`, 'کارشناس ویرایش‌شده');
   await page.uncheck(`form[data-edit="${env('STAFF')}"] input[name=active]`);
   await page.click(`form[data-edit="${env('STAFF')}"] button[type=submit]`);
@@ -314,6 +315,7 @@ try {
   await page.fill('.tab-panel input[type=search]', env('STAFF'));
   await page.click('.tab-panel tbody tr button.link');
   await page.check(`form[data-edit="${env('STAFF')}"] input[name=active]`);
+  await page.fill(`form[data-edit="${env('STAFF')}"] input[name=name]`, staffName);
   await page.fill(`form[data-edit="${env('STAFF')}"] input[name=password]`, env('STAFF_PASSWORD'));
   await page.click(`form[data-edit="${env('STAFF')}"] button[type=submit]`);
   await page.waitForFunction(() => !document.querySelector('.tab-panel tbody')?.textContent.includes('غیرفعال'));
