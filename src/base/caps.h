@@ -116,6 +116,12 @@
  * cheap to buffer.  Only the attachment upload routes take bodies this big
  * (every other body stays under CAP_HTTP_BODY). */
 #define CAP_ATTACH_BYTES (8 * 1024 * 1024)
+/* Upload bodies read or handled at once, in all.  Each may hold
+ * CAP_ATTACH_BYTES in memory before anyone is authenticated, so without
+ * this 1,024 connections could pin 8 GiB; 16 is 128 MiB at worst and far
+ * more than a call centre attaches at the same moment.  The next gets 503
+ * with Retry-After before its body is read. */
+#define CAP_HTTP_UPLOADS 16
 /* Files on one message: a few photos of the place and a letter or two;
  * more is not evidence but a way to fill the database. */
 #define CAP_ATTACH_PER_MSG 10

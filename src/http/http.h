@@ -105,6 +105,8 @@ struct http_req {
 	char pvalue[HTTP_MAX_PARAMS][256];
 	struct buf body;
 	size_t body_cap;		/* max_body, or CAP_ATTACH_BYTES (ROUTE_UPLOAD) */
+	bool upload;			/* the route takes a file (ROUTE_UPLOAD) */
+	bool upload_slot;		/* holds one of CAP_HTTP_UPLOADS */
 	bool body_too_big;
 	uint64_t body_seen;		/* bytes received, kept or not */
 	struct cJSON *json;		/* parsed body for ROUTE_JSON routes */

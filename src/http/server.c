@@ -234,15 +234,21 @@ static unsigned method_bit(const char *m)
 	return HTTP_OTHER;
 }
 
-/* A route taking a file (ROUTE_UPLOAD) takes a body up to CAP_ATTACH_BYTES;
- * every other one up to max_body. */
+/* A route taking a file (ROUTE_UPLOAD) takes a body up to CAP_ATTACH_BYTES,
+ * when one of the CAP_HTTP_UPLOADS slots is free; every other one up to
+ * max_body. */
 static size_t body_cap(struct http_req *r)
 {
 	unsigned allowed;
 
-	if (!r->bad_path && router_match(r, &allowed) == 0 && (r->route->flags & ROUTE_UPLOAD))
-		return CAP_ATTACH_BYTES;
-	return (size_t)r->srv->cfg.max_body;
+	if (r->bad_path || router_match(r, &allowed) != 0 || !(r->route->flags & ROUTE_UPLOAD))
+		return (size_t)r->srv->cfg.max_body;
+	r->upload = true;
+	if (atomic_fetch_add(&r->srv->uploads, 1) < CAP_HTTP_UPLOADS)
+		r->upload_slot = true;
+	else
+		atomic_fetch_sub(&r->srv->uploads, 1);
+	return CAP_ATTACH_BYTES;
 }
 
 static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *c,
@@ -291,6 +297,8 @@ static void req_free(struct http_req *r)
 	cJSON_Delete(r->json);
 	buf_release(&r->body);
 	http_reply_release(&r->reply);
+	if (r->upload_slot)
+		atomic_fetch_sub(&r->srv->uploads, 1);
 	free(r);
 }
 
@@ -530,6 +538,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 					 r->body_cap);
 			return queue(r, c);
 		}
+		if (r->upload && !r->upload_slot) {
+			r->body_too_big = true;	/* nothing of the body is kept */
+			http_reply_error(r, ERR_UNAVAILABLE, NULL,
+					 "too many uploads at once; try again shortly");
+			return queue(r, c);
+		}
 		return MHD_YES;
 	}
 	if (r->queued) {
@@ -649,6 +663,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	srv->app = app;
 	atomic_init(&srv->inflight, 0);
 	atomic_init(&srv->draining, false);
+	atomic_init(&srv->uploads, 0);
 	rc = server_parts_init(srv, err);
 	if (rc)
 		goto fail;

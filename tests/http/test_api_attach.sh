@@ -136,7 +136,25 @@ h_api "closed" POST "/api/v1/messages/$CODE/close" 200 "$OP" '{}'
 h_req "the citizen cannot add to a closed message: 409" POST /api/v1/track/attachments 409 \
 	-H "X-Hamgan-Code: $CODE" -H 'X-Hamgan-Mobile: 09121234567' --data-binary "@$FIX/photo.webp"
 h_jq "the state's rule in Persian" '.error.fields[0].field' state
+# sixteen uploads in flight at once (CAP_HTTP_UPLOADS), slowly; the
+# seventeenth is turned away before its body is read, and once they end a
+# new one goes through
+head -c $((400 * 1024)) /dev/urandom >"$T_TMP/slow.bin"
+pids=()
+for i in $(seq 1 16); do
+	curl -s -o /dev/null --limit-rate 20k -H "Authorization: Bearer $OP" \
+		--data-binary "@$T_TMP/slow.bin" "$H_URL/api/v1/messages/$OTHER/attachments?name=s.jpg" &
+	pids+=($!)
+done
+sleep 2
+up "a seventeenth upload at once is 503" "$OP" "/api/v1/messages/$OTHER/attachments?name=x.jpg" 503 "$FIX/photo.jpg"
+h_header "with Retry-After" '^Retry-After: [0-9]+'
+h_req "other requests still go through" GET /healthz 200
+kill "${pids[@]}" 2>/dev/null
+wait "${pids[@]}" 2>/dev/null
+sleep 0.5
+up "the slots come back" "$OP" "/api/v1/messages/$OTHER/attachments?name=y.jpg" 201 "$FIX/photo.jpg"
 h_api "every upload audited" GET '/api/v1/audit?limit=500' 200 "$INSP"
-h_jq "ten attach entries" '[.items[] | select(.action == "attach")] | length' 10
+h_jq "eleven attach entries" '[.items[] | select(.action == "attach")] | length' 11
 h_stop
 t_done
