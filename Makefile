@@ -3,7 +3,7 @@
 # and runs every test; `make run` builds and serves the demo.  See README.md.
 
 CC ?= cc
-PKGS := sqlite3 libsodium libmicrohttpd libcjson inih xlsxwriter
+PKGS := sqlite3 libsodium libmicrohttpd libcjson inih xlsxwriter libjpeg libpng libwebp
 TEST_PKGS := cmocka
 
 # SAN=1 builds into build/asan with the sanitizers; FUZZ=1 into build/fuzz
@@ -47,6 +47,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
+FONT := web/fonts/Vazirmatn-wght.woff2
 LIB := $(BUILD)/libhamgan.a
 HTTPLIB := $(BUILD)/libhamgan-http.a
 
@@ -57,10 +58,10 @@ else
 Q := @
 endif
 
-.PHONY: all bootstrap test tests run fuzz bench clean
+.PHONY: all bootstrap test tests run fuzz bench clean screenshots
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/hamgan
+all: $(BUILD)/hamgan $(FONT)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,7 +86,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
-tests: $(BUILD)/hamgan $(TEST_BIN)
+tests: $(BUILD)/hamgan $(TEST_BIN) $(FONT)
+
+# The web app's font, from the npm package package-lock.json pins, where the
+# server serves it (web/fonts, not committed): plain `make` puts it there.
+$(FONT): package-lock.json
+	@[ -f node_modules/vazirmatn/OFL.txt ] || npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p web/fonts
+	cp 'node_modules/vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2' $@
+	cp node_modules/vazirmatn/OFL.txt web/fonts/OFL.txt
 
 bootstrap:
 	@scripts/bootstrap
@@ -98,6 +107,14 @@ test: bootstrap
 run: bootstrap
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo build/hamgan
+
+# The screenshots the README shows (docs/screenshots/), refreshed by the
+# browser suite (tests/web/forms.mjs) against the plain build; every page's
+# lands in build/screens/.
+screenshots: bootstrap
+	@$(MAKE) --no-print-directory all
+	@HAMGAN=$(CURDIR)/build/hamgan HAMGAN_ROOT=$(CURDIR) WEB_SHOTS=$(CURDIR)/docs/screenshots \
+		bash tests/web/test_forms.sh
 
 # libFuzzer targets, each for FUZZ_SECONDS (default 20) seconds.
 FUZZ_SECONDS ?= 20

@@ -8,7 +8,7 @@ import { session, resetCaches, role, units } from './js/state.js';
 import { submitPage, trackPage } from './js/citizen.js';
 import { deskPage } from './js/desk.js';
 import { listPage, inboxPage, messagePage } from './js/messages.js';
-import { adminPage } from './js/admin.js';
+import { adminPage, passwordPage } from './js/admin.js';
 import { dashboardPage } from './js/dashboard.js';
 import { livePage } from './js/live.js';
 
@@ -16,6 +16,7 @@ const main = () => document.getElementById('main');
 const HINT = 'hamgan.signed-in'; // set while a session cookie is believed to exist
 
 const STAFF = ['staff', 'manager'];
+const SIGNED_IN = ['operator', 'staff', 'manager', 'inspector', 'admin'];
 const REPORTERS = ['operator', 'manager', 'inspector', 'admin'];
 
 // [hash prefix, label, roles allowed (null = everyone incl. citizens)]
@@ -54,6 +55,7 @@ function renderChrome() {
     mount(who,
       h('span', { class: 'who-name' }, session.user.name || session.user.username),
       h('span', { class: 'who-role' }, ROLES[session.user.role] || session.user.role),
+      h('a', { href: '#/password', class: 'who-link' }, 'گذرواژه'),
       h('button', { type: 'button', class: 'link', onclick: logout }, 'خروج'));
   } else {
     mount(who, h('a', { href: '#/login', class: 'button small' }, 'ورود کارکنان'));
@@ -175,6 +177,13 @@ const ROUTES = [
   [/^#\/admin$/, adminPage, ['admin']],
   [/^#\/dashboard$/, dashboardPage, REPORTERS],
   [/^#\/live$/, livePage, ['manager']],
+  [/^#\/password$/, (el) => passwordPage(el, {
+    onChanged: (r) => {
+      session.user = r.user;
+      setCsrf(r.csrf_token);
+      renderChrome();
+    },
+  }), SIGNED_IN],
 ];
 
 let navSeq = 0;
@@ -234,7 +243,16 @@ async function boot() {
       signedOut();
     }
   }
+  // the phone's one-line header: a menu button opens the sections
+  const top = document.querySelector('.top');
+  const toggle = document.getElementById('menu-toggle');
+  const setMenu = (open) => {
+    top.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  toggle.addEventListener('click', () => setMenu(!top.classList.contains('open')));
   window.addEventListener('hashchange', () => {
+    setMenu(false);
     route();
     main().focus({ preventScroll: true });
   });

@@ -62,6 +62,9 @@
 #define CAP_JSON_DEPTH 16
 /* Members in one JSON object or elements in one array of a request. */
 #define CAP_JSON_MEMBERS 256
+/* Field errors listed in one error answer: a form has at most a score of
+ * fields; past that the first ones are enough to mark what to fix. */
+#define CAP_FIELD_ERRORS 32
 /* A static file served from web_root, and the gzip cache of such files:
  * the web app's largest file is a font or the bundled script, well under
  * 4 MiB; the cache holds at most CAP_STATIC_CACHE compressed files. */
@@ -105,6 +108,36 @@
 #define CAP_HISTORY 100
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)
+
+/* --- attachments (issue 14) --- */
+
+/* One attached file, in bytes: a phone photo is 2-6 MB, a scanned letter as
+ * PDF a few MB; 8 MiB takes both while a request body of that size is still
+ * cheap to buffer.  Only the attachment upload routes take bodies this big
+ * (every other body stays under CAP_HTTP_BODY). */
+#define CAP_ATTACH_BYTES (8 * 1024 * 1024)
+/* Upload bodies read or handled at once, in all.  Each may hold
+ * CAP_ATTACH_BYTES in memory before anyone is authenticated, so without
+ * this 1,024 connections could pin 8 GiB; 16 is 128 MiB at worst and far
+ * more than a call centre attaches at the same moment.  The next gets 503
+ * with Retry-After before its body is read. */
+#define CAP_HTTP_UPLOADS 16
+/* Files on one message: a few photos of the place and a letter or two;
+ * more is not evidence but a way to fill the database. */
+#define CAP_ATTACH_PER_MSG 10
+/* A file's name as given (shown back, never used as a path). */
+#define CAP_ATTACH_NAME 128
+/* Pixels in a photo whose preview is made: 50 megapixels is above today's
+ * phone cameras (12-48 MP); JPEG and WebP are decoded at reduced size, so
+ * this bounds the header's claim, not the memory.  A PNG is decoded whole
+ * (3 bytes a pixel), so it has the smaller cap: 16 MP is a 4K screenshot
+ * four times over, 48 MB of pixels at most. */
+#define CAP_IMAGE_PIXELS (50u * 1000 * 1000)
+#define CAP_PNG_PIXELS (16u * 1000 * 1000)
+/* The preview's longer side, in pixels: sharp in a list on a phone. */
+#define CAP_THUMB_SIDE 320
+/* A preview's bytes (a 320-pixel JPEG is 10-40 KB). */
+#define CAP_THUMB_BYTES (512 * 1024)
 
 /* --- reports (issue 5) --- */
 

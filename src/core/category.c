@@ -300,3 +300,43 @@ int category_import_csv(struct core *c, const struct actor *a, const char *data,
 	return csv_import(c, a, data, len, header, has_route_column(data, len) ? 8 : 7,
 			  "category.import", cat_import_row, count, err);
 }
+
+int category_edit(struct core *c, const struct actor *a, struct category *cat, struct err *err)
+{
+	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
+	struct category old;
+	char kinds[128];
+	int rc;
+
+	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
+		return err_set(err, ERR_DENIED, "", "only an admin may edit categories");
+	rc = cat_validate(cat, err);
+	if (rc < 0)
+		return rc;
+	rc = core_begin(c, err);
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->category_get(c->st, cat->id, &old, err);
+	if (rc == 0 && (old.parent_id != cat->parent_id || !str_eq(old.code, cat->code)))
+		rc = err_set(err, ERR_INVALID, "code", "a category keeps its code and parent");
+	if (rc == 0)
+		rc = OPS(c)->category_update(c->st, cat, err);
+	if (rc == 0) {
+		category_kinds_format(cat->kinds, kinds, sizeof(kinds));
+		payload_begin(&p);
+		payload_str(&p, "code", cat->code);
+		payload_str(&p, "name", cat->name);
+		payload_int(&p, "deadline_hours", cat->deadline_hours);
+		payload_str(&p, "kinds", kinds);
+		payload_str(&p, "service_code", cat->service_code);
+		payload_int(&p, "active", cat->active);
+		payload_end(&p);
+		rc = audit_append(c, a, "category.edit", 0, p.data, err);
+	}
+	if (rc == 0)
+		rc = core_commit(c, err);
+	else
+		core_rollback(c);
+	buf_release(&p);
+	return rc;
+}

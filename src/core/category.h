@@ -41,6 +41,11 @@ int category_list(struct core *c, struct category **out, size_t *n, struct err *
 /* *yes when another category has cat_id as parent. */
 int category_has_children(struct core *c, int64_t cat_id, bool *yes, struct err *err);
 
+/* Change a category's name, deadline, kinds, confidentiality, service code
+ * and active flag (cat->id names it; code and parent stay).  Admin or
+ * system; validated like category_add; audited ("category.edit"). */
+int category_edit(struct core *c, const struct actor *a, struct category *cat, struct err *err);
+
 /* Parse "complaint|criticism" (or "all") into a kinds mask. */
 int category_kinds_parse(const char *s, unsigned *out);
 /* Write the kinds mask as "criticism|complaint". */

@@ -570,9 +570,9 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
 	*out = NULL;
 	*n = 0;
 	memset(&res, 0, sizeof(res));
-	if (!role_sees_identity(a->role))
-		return err_set(err, ERR_DENIED, "", "only operators and inspectors see a caller's "
-			       "history");
+	if (!role_sees_identity(a->role) && a->role != ROLE_MANAGER)
+		return err_set(err, ERR_DENIED, "", "only operators, inspectors and managers (live "
+			       "sessions) see a caller's history");
 	rc = citizen_get_by_mobile(c, mobile, &ci, err);
 	if (rc < 0 && rc != ERR_NOTFOUND)
 		return rc;
@@ -585,6 +585,18 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
 		rc = msg_search(c, a, &q, &res, err);
 		if (rc < 0)
 			return rc;
+		/* A manager taking calls live sees the caller's messages in the
+		 * unit's subtree (msg_search scoped them), never a confidential
+		 * one: it would link the citizen to a complaint the unit must not
+		 * tie to them. */
+		if (!role_sees_identity(a->role)) {
+			size_t kept = 0;
+
+			for (i = 0; i < res.n; i++)
+				if (!res.items[i].confidential)
+					res.items[kept++] = res.items[i];
+			res.n = kept;
+		}
 		for (i = 0; i < res.n; i++) {
 			/* the caller is on the line: their own identity is shown */
 			str_copy(res.items[i].citizen_name, sizeof(res.items[i].citizen_name),

@@ -240,7 +240,8 @@ int msg_referrals(struct core *c, const struct actor *a, int64_t msg_id, struct 
 /*
  * Caller history for the operator's screen: every message of this mobile,
  * newest first, at most max (<= CAP_HISTORY).  Operators, inspectors and the
- * system only; audited.  *out malloc'd.
+ * system; a manager (a live session's host) gets the messages in the unit's
+ * subtree that are not confidential.  Audited.  *out malloc'd.
  */
 int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mobile, size_t max,
 			  struct msg **out, size_t *n, struct err *err);

@@ -198,6 +198,90 @@ int user_disable(struct core *c, const struct actor *a, const char *username, st
 	return user_change(c, a, &u, "user.disable", true, err);
 }
 
+int user_edit(struct core *c, const struct actor *a, const char *username,
+	      const struct user_changes *ch, struct user *out, struct err *err)
+{
+	struct user u;
+	bool rights;
+	int rc;
+
+	if (!may_admin(a))
+		return err_set(err, ERR_DENIED, "", "only an admin may edit users");
+	rc = user_get_by_name(c, username, &u, err);
+	if (rc < 0)
+		return rc;
+	if (ch->name)
+		str_copy(u.name, sizeof(u.name), ch->name);
+	if (ch->set_role)
+		u.role = ch->role;
+	if (ch->set_unit)
+		u.unit_id = ch->unit_id;
+	if (ch->active >= 0)
+		u.active = ch->active != 0;
+	if (ch->name && text_check("name", ch->name, CAP_NAME - 1, false, false, err) < 0)
+		return ERR_INVALID;
+	rc = user_validate(c, &u, err);
+	if (rc < 0)
+		return rc;
+	if (u.id == a->user_id && !u.active)
+		return err_set(err, ERR_INVALID, "active", "an admin cannot disable themself");
+	/* new rights (or none) end the sessions made with the old ones */
+	rights = ch->set_role || ch->set_unit || ch->active == 0;
+	rc = user_change(c, a, &u, "user.edit", rights, err);
+	if (rc == 0 && out)
+		*out = u;
+	return rc;
+}
+
+/* Inside a transaction (defined with the sessions below). */
+static int session_create_tx(struct core *c, int64_t user_id, char token[SESSION_TOKEN_HEX + 1],
+			     struct err *err);
+
+int user_change_own_password(struct core *c, const struct actor *a, const char *current,
+			     const char *password, char token[SESSION_TOKEN_HEX + 1],
+			     struct err *err)
+{
+	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
+	struct user u;
+	int rc;
+
+	if (!a->user_id)
+		return err_set(err, ERR_DENIED, "", "only a signed-in user has a password");
+	rc = OPS(c)->user_get(c->st, a->user_id, &u, err);
+	if (rc < 0)
+		return rc;
+	if (!current || strlen(current) > CAP_PASSWORD ||
+	    crypto_pwhash_str_verify(u.pwhash, current, strlen(current)) != 0)
+		return err_set(err, ERR_INVALID, "current_password", "the current password is wrong");
+	rc = password_check(password, err);
+	if (rc == 0)
+		rc = password_hash(c, password, u.pwhash, err);
+	if (rc < 0)
+		return rc;
+	rc = core_begin(c, err);
+	if (rc < 0)
+		return rc;
+	/* every session ends, this device's included; it gets a fresh one */
+	rc = OPS(c)->user_update(c->st, &u, err);
+	if (rc == 0)
+		rc = OPS(c)->session_revoke_user(c->st, u.id, err);
+	if (rc == 0)
+		rc = session_create_tx(c, u.id, token, err);
+	if (rc == 0) {
+		payload_begin(&p);
+		payload_str(&p, "username", u.username);
+		payload_end(&p);
+		rc = audit_append(c, a, "user.passwd.own", 0, p.data, err);
+	}
+	if (rc == 0)
+		rc = core_commit(c, err);
+	else
+		core_rollback(c);
+	buf_release(&p);
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
+	return rc;
+}
+
 struct actor user_actor(const struct user *u)
 {
 	struct actor a;

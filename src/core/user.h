@@ -51,6 +51,35 @@ int user_set_password(struct core *c, const struct actor *a, const char *usernam
 /* Disable the account and revoke its sessions. */
 int user_disable(struct core *c, const struct actor *a, const char *username, struct err *err);
 
+/* What user_edit changes: name when non-NULL, role and unit when set_*,
+ * active when 0 or 1 (-1: as it is). */
+struct user_changes {
+	const char *name;
+	bool set_role, set_unit;
+	enum role role;
+	int64_t unit_id;	/* 0: none */
+	int active;
+};
+
+/*
+ * Edit an account (admin or system): name, role, unit, deactivate or
+ * re-enable.  A change of role or unit, or deactivating, revokes its
+ * sessions.  An admin cannot disable their own account.  Audited
+ * ("user.edit").  out (may be NULL) gets the record.
+ */
+int user_edit(struct core *c, const struct actor *a, const char *username,
+	      const struct user_changes *ch, struct user *out, struct err *err);
+
+/*
+ * The signed-in user changes their own password: current must be right
+ * (ERR_INVALID, field "current_password"), password passes the same rules
+ * as user_add.  Every session of the user ends, and token gets a fresh one
+ * for the device that asked.  Audited ("user.passwd.own").
+ */
+int user_change_own_password(struct core *c, const struct actor *a, const char *current,
+			     const char *password, char token[SESSION_TOKEN_HEX + 1],
+			     struct err *err);
+
 /* The actor for a user record. */
 struct actor user_actor(const struct user *u);
 

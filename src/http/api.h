@@ -25,6 +25,7 @@ struct core;
 
 extern const struct http_route api_system_routes[];
 extern const struct http_route api_auth_routes[];
+extern const struct http_route api_attach_routes[];
 extern const struct http_route api_messages_routes[];
 extern const struct http_route api_callers_routes[];
 extern const struct http_route api_track_routes[];
@@ -41,7 +42,8 @@ extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
 	api_places_routes, \
-	api_auth_routes, api_messages_routes, api_callers_routes, api_track_routes, \
+	api_auth_routes, api_attach_routes, api_messages_routes, api_callers_routes, \
+	api_track_routes, \
 	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
 	api_sessions_routes, api_audit_routes, api_reports_routes, api_verify_routes, \
 	static_routes,
@@ -86,7 +88,8 @@ struct cJSON *api_unit_json(const struct unit *u);
 struct cJSON *api_category_json(const struct category *c);
 struct cJSON *api_user_json(const struct user *u);
 struct cJSON *api_session_json(const struct live_session *s);
-struct cJSON *api_referral_json(const struct referral *h);
+/* A hop, with actor_name: the person's name when the actor is a user. */
+struct cJSON *api_referral_json(struct core *c, const struct referral *h);
 
 /* A query argument as a boolean ("true"/"1"/"false"/"0"); false and 422 on
  * anything else (*present tells whether it was given). */

@@ -206,9 +206,43 @@ static void me(struct http_req *r)
 	http_reply_json(r, 200, whoami(r, c, &r->auth.actor, r->auth.token, false));
 }
 
+struct password_in {
+	const char *current_password, *password;
+};
+
+static const struct jval_field password_fields[] = {
+	JV_STR(struct password_in, current_password, true, CAP_PASSWORD, 0),
+	JV_STR(struct password_in, password, true, CAP_PASSWORD, 0),
+	JV_END,
+};
+
+/* Change one's own password: every session ends, this one is replaced (a
+ * new cookie or, for a bearer client, a new token) and the answer is /me's. */
+static void change_password(struct http_req *r)
+{
+	struct core *c = api_core(r);
+	struct password_in in;
+	char token[SESSION_TOKEN_HEX + 1];
+	struct err e;
+
+	if (!c || !api_body(r, password_fields, &in))
+		return;
+	err_clear(&e);
+	if (user_change_own_password(c, &r->auth.actor, in.current_password, in.password, token,
+				     &e)) {
+		http_reply_err(r, &e);
+		return;
+	}
+	http_reply_json(r, 200, whoami(r, c, &r->auth.actor, token, r->auth.by_bearer));
+	if (!r->auth.by_bearer)
+		set_cookie(r, token, c->cfg.session_ttl_sec);
+	sodium_memzero(token, sizeof(token));
+}
+
 const struct http_route api_auth_routes[] = {
 	{ HTTP_POST, "/api/v1/auth/login", login, ROUTE_JSON | ROUTE_NOCSRF },
 	{ HTTP_POST, "/api/v1/auth/logout", logout, ROUTE_AUTH },
 	{ HTTP_GET, "/api/v1/auth/me", me, ROUTE_AUTH },
+	{ HTTP_POST, "/api/v1/auth/password", change_password, ROUTE_AUTH | ROUTE_JSON },
 	{ 0, NULL, NULL, 0 },
 };

@@ -1,9 +1,10 @@
 /*
- * api_callers.c - the caller on the operator's line: what the operator's
- * screen (or the phone system, with a bearer token) shows when a call
- * rings (the caller and their messages, newest first), and the operator's
- * correction of a caller's name or national id.  The core decides who may
- * (operators and inspectors read, operators correct) and audits both with a
+ * api_callers.c - the caller on the line: what the operator's screen (or
+ * the phone system, with a bearer token) shows when a call rings (the
+ * caller and their messages, newest first), and the operator's correction
+ * of a caller's name or national id.  The core decides who may (operators
+ * and inspectors read, a manager hosting a live session sees the unit's
+ * non-confidential messages, operators correct) and audits both with a
  * keyed hash of the number, never the number.
  *
  * POST /api/v1/callers {mobile} is the desk's form: the number stays out of
@@ -46,6 +47,7 @@ static void history(struct http_req *r, const char *raw)
 	size_t n = 0, i;
 	struct err e;
 	char mobile[12];
+	bool manager;
 	cJSON *o, *arr;
 
 	if (fa_mobile_normalize(raw, mobile)) {
@@ -60,13 +62,23 @@ static void history(struct http_req *r, const char *raw)
 		http_reply_err(r, &e);
 		return;
 	}
+	/*
+	 * A manager (a live session's host) learns of a mobile only what the
+	 * unit's own messages already show: no citizen block unless the caller
+	 * has one there, never the national id, no echo of the number.
+	 */
+	manager = r->auth.actor.role == ROLE_MANAGER;
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "mobile", mobile);
+	if (!manager)
+		cJSON_AddStringToObject(o, "mobile", mobile);
 	err_clear(&e);
-	if (citizen_get_by_mobile(c, mobile, &cit, &e) == 0)
+	if ((!manager || n > 0) && citizen_get_by_mobile(c, mobile, &cit, &e) == 0) {
+		if (manager)
+			cit.national_id[0] = '\0';
 		cJSON_AddItemToObject(o, "citizen", citizen_json(&cit));
-	else
+	} else {
 		cJSON_AddNullToObject(o, "citizen");
+	}
 	arr = cJSON_AddArrayToObject(o, "messages");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(arr, api_msg_json(&ms[i], core_now(c)));

@@ -69,11 +69,15 @@ bool api_fail(struct http_req *r, const struct err *e)
 
 bool api_body(struct http_req *r, const struct jval_field *fields, void *out)
 {
+	struct field_errs all;
 	struct err e;
 
 	err_clear(&e);
-	if (jval_object(r->json, fields, out, &e))
-		return api_fail(r, &e);
+	all.n = 0;
+	if (jval_object_all(r->json, fields, out, &e, &all)) {
+		http_reply_err_fields(r, &e, &all);
+		return false;
+	}
 	return true;
 }
 
@@ -381,16 +385,29 @@ cJSON *api_session_json(const struct live_session *s)
 	return o;
 }
 
-cJSON *api_referral_json(const struct referral *h)
+cJSON *api_referral_json(struct core *c, const struct referral *h)
 {
 	cJSON *o = cJSON_CreateObject();
+	struct user u;
+	struct err e;
 
 	cJSON_AddStringToObject(o, "kind", hop_kind_name(h->kind));
 	add_id(o, "from_unit", h->from_unit);
 	add_id(o, "to_unit", h->to_unit);
 	/* a citizen's hop (an objection) is «شهروند», never who */
-	cJSON_AddStringToObject(o, "actor",
-				!h->actor_id && str_eq(h->actor, "citizen") ? "شهروند" : h->actor);
+	if (!h->actor_id && str_eq(h->actor, "citizen")) {
+		cJSON_AddStringToObject(o, "actor", "شهروند");
+		cJSON_AddStringToObject(o, "actor_name", "شهروند");
+	} else {
+		cJSON_AddStringToObject(o, "actor", h->actor);
+		/* people read names, not usernames (the hop's user by id;
+		 * "system:..." has none) */
+		err_clear(&e);
+		if (h->actor_id && user_get(c, h->actor_id, &u, &e) == 0 && u.name[0])
+			cJSON_AddStringToObject(o, "actor_name", u.name);
+		else
+			cJSON_AddNullToObject(o, "actor_name");
+	}
 	add_str_or_null(o, "reason", h->reason);
 	api_add_time(o, "deadline", h->deadline);
 	api_add_time(o, "at", h->at);

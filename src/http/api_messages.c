@@ -41,9 +41,9 @@ static const struct jval_field create_fields[] = {
 	JV_NUM(struct create_in, lon, false, -180, 180),
 	JV_BOOL(struct create_in, anonymous, false),
 	JV_BOOL(struct create_in, confidential, false),
-	JV_STR(struct create_in, mobile, false, 32, 0),
+	JV_STR_CHECK(struct create_in, mobile, false, 32, jval_mobile),
 	JV_STR(struct create_in, name, false, CAP_NAME - 1, 0),
-	JV_STR(struct create_in, national_id, false, 16, 0),
+	JV_STR_CHECK(struct create_in, national_id, false, 40, jval_national_id),
 	JV_STR(struct create_in, priority, false, 16, 0),
 	JV_INT(struct create_in, live_session_id, false, 1, INT64_MAX / 2),
 	JV_STR(struct create_in, verification_code, false, 32, 0),
@@ -199,7 +199,7 @@ static void get_one(struct http_req *r)
 	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
 		arr = cJSON_AddArrayToObject(o, "referrals");
 		for (i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, api_referral_json(&hops[i]));
+			cJSON_AddItemToArray(arr, api_referral_json(c, &hops[i]));
 	}
 	free(hops);
 	http_reply_json(r, 200, o);

@@ -1,5 +1,6 @@
 /*
- * api_users.c - accounts (admin only): list, add, change password, disable.
+ * api_users.c - accounts (admin only): list, add, edit (name, role, unit),
+ * deactivate and re-enable, reset the password.
  */
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -77,31 +78,47 @@ static void create(struct http_req *r)
 }
 
 static const struct jval_field update_fields[] = {
+	JV_STR(struct user_in, name, false, CAP_NAME - 1, 0),
+	JV_STR(struct user_in, role, false, 16, 0),
+	JV_STR(struct user_in, unit, false, CAP_CODE - 1, 0),
 	JV_STR(struct user_in, password, false, CAP_PASSWORD, 0),
 	JV_BOOL(struct user_in, active, false),
 	JV_END,
 };
 
-/* Change the password and/or disable ("active": false).  Re-enabling and
- * changing name, role or unit need core support that is not there yet. */
+/* Edit an account: name, role, unit ("" for none), deactivate or
+ * re-enable ("active"), reset the password. */
 static void update(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	const char *name = http_param(r, "username");
+	struct user_changes ch;
 	struct user_in in;
 	struct user u;
 	struct err e;
 
 	if (!c || !api_require_role(r, ROLEBIT(ROLE_ADMIN)) || !api_body(r, update_fields, &in))
 		return;
-	if (in.active.set && in.active.v) {
-		http_reply_error(r, ERR_INVALID, "active", "accounts cannot be re-enabled here");
-		return;
+	memset(&ch, 0, sizeof(ch));
+	ch.name = in.name;
+	ch.active = in.active.set ? in.active.v : -1;
+	if (in.role) {
+		ch.set_role = true;
+		if (role_parse(in.role, &ch.role)) {
+			http_reply_error(r, ERR_INVALID, "role", "unknown role '%s'", in.role);
+			return;
+		}
+	}
+	if (in.unit) {
+		ch.set_unit = true;
+		if (in.unit[0] && !api_unit_ref(r, c, "unit", in.unit, &ch.unit_id))
+			return;
 	}
 	err_clear(&e);
 	if (user_get_by_name(c, name, &u, &e) ||
 	    (in.password && user_set_password(c, &r->auth.actor, name, in.password, &e)) ||
-	    (in.active.set && user_disable(c, &r->auth.actor, name, &e)) ||
+	    ((in.name || in.role || in.unit || in.active.set) &&
+	     user_edit(c, &r->auth.actor, name, &ch, NULL, &e)) ||
 	    user_get_by_name(c, name, &u, &e)) {
 		http_reply_err(r, &e);
 		return;

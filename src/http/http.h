@@ -29,6 +29,7 @@
 #include "core/user.h"
 
 struct cJSON;
+struct field_errs;
 struct http_server;
 struct req_str;
 
@@ -49,6 +50,8 @@ enum route_flags {
 	ROUTE_STATIC = 1 << 2,	/* the pattern is a prefix: static files */
 	ROUTE_NOCSRF = 1 << 3,	/* a state change that needs no session (login,
 				 * citizen forms, webhooks): Origin still checked */
+	ROUTE_UPLOAD = 1 << 4,	/* the body is a file's raw bytes, up to
+				 * CAP_ATTACH_BYTES instead of max_body */
 };
 
 struct http_req;
@@ -101,6 +104,9 @@ struct http_req {
 	const char *pname[HTTP_MAX_PARAMS];
 	char pvalue[HTTP_MAX_PARAMS][256];
 	struct buf body;
+	size_t body_cap;		/* max_body, or CAP_ATTACH_BYTES (ROUTE_UPLOAD) */
+	bool upload;			/* the route takes a file (ROUTE_UPLOAD) */
+	bool upload_slot;		/* holds one of CAP_HTTP_UPLOADS */
 	bool body_too_big;
 	uint64_t body_seen;		/* bytes received, kept or not */
 	struct cJSON *json;		/* parsed body for ROUTE_JSON routes */
@@ -138,10 +144,14 @@ void http_reply_json(struct http_req *r, unsigned status, struct cJSON *body);
 void http_reply_bytes(struct http_req *r, unsigned status, const char *type,
 		      const void *data, size_t len);
 /*
- * Answer the error {"error":{"code":..,"message":..,"field":..}} with the
- * status mapped from err->code (see http_status_of).
+ * Answer the error {"error":{"code":..,"message":..,"field":..,"fields":[..]}}
+ * with the status mapped from err->code (see http_status_of).  "fields"
+ * lists {"field","message"} in Persian: every entry of fields when given,
+ * else the one field err names (422, 409, 413), worded by fielderr.h.
  */
 void http_reply_err(struct http_req *r, const struct err *err);
+void http_reply_err_fields(struct http_req *r, const struct err *err,
+			   const struct field_errs *fields);
 /* The same from a code, field (may be NULL) and message. */
 void http_reply_error(struct http_req *r, int code, const char *field,
 		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));

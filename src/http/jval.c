@@ -5,7 +5,25 @@
 
 #include "base/caps.h"
 #include "base/str.h"
+#include "fa/ids.h"
+#include "fa/text.h"
 #include "http/jval.h"
+
+int jval_mobile(const char *s)
+{
+	char out[12];
+
+	return strlen(s) > 64 ? ERR_INVALID : fa_mobile_normalize(s, out);
+}
+
+int jval_national_id(const char *s)
+{
+	char ascii[16];
+
+	if (fa_ascii_digits(s, ascii, sizeof(ascii)) < 0)
+		return ERR_INVALID;
+	return fa_national_id_check(ascii);
+}
 
 int jval_scan(const char *s, size_t len, struct err *err)
 {
@@ -74,25 +92,65 @@ static const struct jval_field *find(const struct jval_field *fields, const char
 	return NULL;
 }
 
-static int one(const cJSON *v, const struct jval_field *f, char *base, struct err *err)
+static int one(const cJSON *v, const struct jval_field *f, char *base, struct err *err,
+	       struct field_errs *all)
 {
+	struct err e;
+
+	err_clear(&e);
 	switch (f->type) {
-	case JV_T_STR:
-		if (!cJSON_IsString(v) || !v->valuestring)
+	case JV_T_STR: {
+		const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+		size_t len;
+
+		if (!s) {
+			fe_add_bad(all, f->name, "باید متن باشد");
 			return err_set(err, ERR_INVALID, f->name, "'%s' must be a string", f->name);
-		if (jval_string(f->name, v->valuestring, f->max_bytes, f->max_chars, err))
+		}
+		if (jval_string(f->name, s, f->max_bytes, f->max_chars, &e)) {
+			len = strlen(s);
+			if (strstr(e.msg, "control"))
+				fe_add_bad(all, f->name, "نویسهٔ نامجاز دارد");
+			else if (strstr(e.msg, "UTF-8"))
+				fe_add_bad(all, f->name, "متن درستی نیست");
+			else
+				fe_add_too_long(all, f->name, f->max_chars ? f->max_chars :
+						f->max_bytes / 2 ? f->max_bytes / 2 : len);
+			if (err)
+				*err = e;
 			return ERR_INVALID;
-		*(const char **)(void *)(base + f->offset) = v->valuestring;
+		}
+		/* a form's empty box is a missing value, not a value */
+		if (f->required && !*s) {
+			fe_add_required(all, f->name);
+			return err_set(err, ERR_INVALID, f->name, "'%s' is required", f->name);
+		}
+		if (f->check && f->check(s) != 0) {
+			struct err e2;
+
+			err_set(&e2, ERR_INVALID, f->name, "'%s' is not well-formed", f->name);
+			if (*s)
+				fe_from_err(all, &e2);
+			else
+				fe_add_required(all, f->name);
+			if (err)
+				*err = e2;
+			return ERR_INVALID;
+		}
+		*(const char **)(void *)(base + f->offset) = s;
 		return 0;
+	}
 	case JV_T_INT: {
 		struct jv_int *out = (struct jv_int *)(void *)(base + f->offset);
 		double d = v->valuedouble;
 
 		if (!cJSON_IsNumber(v) || !isfinite(d) || d != floor(d) ||
-		    d < (double)f->min || d > (double)f->max)
+		    d < (double)f->min || d > (double)f->max) {
+			fe_add_range(all, f->name, f->min, f->max);
 			return err_set(err, ERR_INVALID, f->name,
 				       "'%s' must be a whole number from %lld to %lld", f->name,
 				       (long long)f->min, (long long)f->max);
+		}
 		out->set = true;
 		out->v = (int64_t)d;
 		return 0;
@@ -101,10 +159,12 @@ static int one(const cJSON *v, const struct jval_field *f, char *base, struct er
 		struct jv_num *out = (struct jv_num *)(void *)(base + f->offset);
 		double d = v->valuedouble;
 
-		if (!cJSON_IsNumber(v) || !isfinite(d) || d < (double)f->min || d > (double)f->max)
+		if (!cJSON_IsNumber(v) || !isfinite(d) || d < (double)f->min || d > (double)f->max) {
+			fe_add_range(all, f->name, f->min, f->max);
 			return err_set(err, ERR_INVALID, f->name,
 				       "'%s' must be a number from %lld to %lld", f->name,
 				       (long long)f->min, (long long)f->max);
+		}
 		out->set = true;
 		out->v = d;
 		return 0;
@@ -112,9 +172,11 @@ static int one(const cJSON *v, const struct jval_field *f, char *base, struct er
 	case JV_T_BOOL: {
 		struct jv_bool *out = (struct jv_bool *)(void *)(base + f->offset);
 
-		if (!cJSON_IsBool(v))
+		if (!cJSON_IsBool(v)) {
+			fe_add_bad(all, f->name, "باید «بله» یا «خیر» باشد");
 			return err_set(err, ERR_INVALID, f->name, "'%s' must be true or false",
 				       f->name);
+		}
 		out->set = true;
 		out->v = cJSON_IsTrue(v);
 		return 0;
@@ -128,10 +190,36 @@ static int one(const cJSON *v, const struct jval_field *f, char *base, struct er
 int jval_object(const cJSON *obj, const struct jval_field *fields, void *out,
 		struct err *err)
 {
+	return jval_object_all(obj, fields, out, err, NULL);
+}
+
+/*
+ * Record the first error in err and go on; rc keeps the first code.
+ * Without a list to fill (all NULL) the first error ends the check.
+ */
+#define NOTE(call)						\
+	do {							\
+		struct err e1_;					\
+								\
+		err_clear(&e1_);				\
+		if ((call) != 0 || e1_.code) {			\
+			if (!rc) {				\
+				rc = ERR_INVALID;		\
+				if (err)			\
+					*err = e1_;		\
+			}					\
+			if (!all)				\
+				return rc;			\
+		}						\
+	} while (0)
+
+int jval_object_all(const cJSON *obj, const struct jval_field *fields, void *out,
+		    struct err *err, struct field_errs *all)
+{
 	const cJSON *a, *b;
 	const struct jval_field *f;
 	char *base = out;
-	int n = 0, rc;
+	int n = 0, rc = 0;
 	size_t size = 0;
 
 	for (f = fields; f->name; f++) {
@@ -146,23 +234,31 @@ int jval_object(const cJSON *obj, const struct jval_field *fields, void *out,
 	if (!cJSON_IsObject(obj))
 		return err_set(err, ERR_INVALID, NULL, "the body must be a JSON object");
 	for (a = obj->child; a; a = a->next) {
+		bool twice = false;
+
 		if (++n > CAP_JSON_MEMBERS)
 			return err_set(err, ERR_INVALID, NULL, "too many members");
 		if (!a->string)
 			return err_set(err, ERR_INVALID, NULL, "a member has no name");
 		for (b = obj->child; b != a; b = b->next)
 			if (str_eq(a->string, b->string))
-				return err_set(err, ERR_INVALID, a->string,
-					       "member '%s' appears twice", a->string);
+				twice = true;
+		if (twice) {
+			fe_add_bad(all, a->string, "دو بار آمده است");
+			NOTE(err_set(&e1_, ERR_INVALID, a->string, "member '%s' appears twice",
+				     a->string));
+			continue;
+		}
 		f = find(fields, a->string);
-		if (!f)
-			return err_set(err, ERR_INVALID, a->string, "unknown member '%s'",
-				       a->string);
+		if (!f) {
+			fe_add(all, a->string, "خانهٔ «%s» در این فرم نیست", a->string);
+			NOTE(err_set(&e1_, ERR_INVALID, a->string, "unknown member '%s'",
+				     a->string));
+			continue;
+		}
 		if (cJSON_IsNull(a))
 			continue;
-		rc = one(a, f, base, err);
-		if (rc)
-			return rc;
+		NOTE(one(a, f, base, &e1_, all));
 	}
 	for (f = fields; f->name; f++) {
 		bool present;
@@ -177,8 +273,14 @@ int jval_object(const cJSON *obj, const struct jval_field *fields, void *out,
 			present = ((struct jv_num *)(void *)(base + f->offset))->set;
 		else
 			present = ((struct jv_bool *)(void *)(base + f->offset))->set;
-		if (!present)
-			return err_set(err, ERR_INVALID, f->name, "'%s' is required", f->name);
+		if (present)
+			continue;
+		/* a member given but refused already has its message */
+		if (cJSON_GetObjectItemCaseSensitive(obj, f->name) &&
+		    !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(obj, f->name)))
+			continue;
+		fe_add_required(all, f->name);
+		NOTE(err_set(&e1_, ERR_INVALID, f->name, "'%s' is required", f->name));
 	}
-	return 0;
+	return rc;
 }

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "http/fielderr.h"
 #include "http/http.h"
 
 /*
@@ -118,7 +119,8 @@ void http_reply_bytes(struct http_req *r, unsigned status, const char *type,
 }
 
 static void reply_error_body(struct http_req *r, unsigned status, const char *code,
-			     const char *field, const char *message)
+			     const char *field, const char *message,
+			     const struct field_errs *fields)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *e = cJSON_AddObjectToObject(root, "error");
@@ -127,28 +129,54 @@ static void reply_error_body(struct http_req *r, unsigned status, const char *co
 	cJSON_AddStringToObject(e, "message", message);
 	if (field && *field)
 		cJSON_AddStringToObject(e, "field", field);
+	if (fields && fields->n) {
+		cJSON *arr = cJSON_AddArrayToObject(e, "fields");
+		int i;
+
+		for (i = 0; i < fields->n; i++) {
+			cJSON *f = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(f, "field", fields->e[i].field);
+			cJSON_AddStringToObject(f, "message", fields->e[i].msg);
+			cJSON_AddItemToArray(arr, f);
+		}
+	}
 	http_reply_json(r, status, root);
 }
 
 void http_reply_status_error(struct http_req *r, unsigned status, const char *code,
 			     const char *message)
 {
-	reply_error_body(r, status, code, NULL, message);
+	reply_error_body(r, status, code, NULL, message, NULL);
 }
 
 void http_reply_err(struct http_req *r, const struct err *err)
 {
+	http_reply_err_fields(r, err, NULL);
+}
+
+void http_reply_err_fields(struct http_req *r, const struct err *err,
+			   const struct field_errs *fields)
+{
 	unsigned status = http_status_of(err->code);
 	const char *msg = err->msg[0] ? err->msg : err_name(err->code);
+	struct field_errs one;
 
 	/* Storage and I/O failures say nothing about the inside to the client;
 	 * the operator finds the reason in the log. */
 	if (status == 500) {
 		log_error("%s %s: %s: %s", r->method_name, r->raw_path, err_name(err->code), msg);
-		reply_error_body(r, 500, "internal", NULL, "internal error");
+		reply_error_body(r, 500, "internal", NULL, "internal error", NULL);
 		return;
 	}
-	reply_error_body(r, status, err_name(err->code), err->field, msg);
+	/* A refused field gets its Persian sentence for the form to show. */
+	if ((!fields || !fields->n) && err->field[0] &&
+	    (status == 422 || status == 409 || status == 413)) {
+		one.n = 0;
+		fe_from_err(&one, err);
+		fields = &one;
+	}
+	reply_error_body(r, status, err_name(err->code), err->field, msg, fields);
 	if (err->code == ERR_LIMITED)
 		http_reply_header(r, "Retry-After", "60");
 	else if (err->code == ERR_UNAVAILABLE)
@@ -159,7 +187,7 @@ void http_reply_limited(struct http_req *r, unsigned retry_after)
 {
 	char v[24];
 
-	reply_error_body(r, 429, "rate_limited", NULL, "too many requests; try again later");
+	reply_error_body(r, 429, "rate_limited", NULL, "too many requests; try again later", NULL);
 	snprintf(v, sizeof(v), "%u", retry_after ? retry_after : 1);
 	http_reply_header(r, "Retry-After", v);
 }

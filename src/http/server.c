@@ -264,6 +264,23 @@ static unsigned method_bit(const char *m)
 	return HTTP_OTHER;
 }
 
+/* A route taking a file (ROUTE_UPLOAD) takes a body up to CAP_ATTACH_BYTES,
+ * when one of the CAP_HTTP_UPLOADS slots is free; every other one up to
+ * max_body. */
+static size_t body_cap(struct http_req *r)
+{
+	unsigned allowed;
+
+	if (r->bad_path || router_match(r, &allowed) != 0 || !(r->route->flags & ROUTE_UPLOAD))
+		return (size_t)r->srv->cfg.max_body;
+	r->upload = true;
+	if (atomic_fetch_add(&r->srv->uploads, 1) < CAP_HTTP_UPLOADS)
+		r->upload_slot = true;
+	else
+		atomic_fetch_sub(&r->srv->uploads, 1);
+	return CAP_ATTACH_BYTES;
+}
+
 static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *c,
 				const char *url, const char *method)
 {
@@ -274,7 +291,6 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 	r->srv = srv;
 	r->conn = c;
 	r->reply.fd = -1;
-	buf_init(&r->body, (size_t)srv->cfg.max_body);
 	buf_init(&r->reply.body, SIZE_MAX / 2);
 	sanitise(r->method_name, sizeof(r->method_name), method);
 	r->method = method_bit(method);
@@ -296,6 +312,8 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 	 * is logged without it */
 	if (str_starts(r->path, "/api/v1/callers/") && !str_eq(r->path, "/api/v1/callers/correct"))
 		str_copy(r->raw_path, sizeof(r->raw_path), "/api/v1/callers/*");
+	r->body_cap = body_cap(r);
+	buf_init(&r->body, r->body_cap);
 	client_address(r, c);
 	forwarded_for(r, c);
 	atomic_fetch_add(&srv->inflight, 1);
@@ -314,6 +332,8 @@ static void req_free(struct http_req *r)
 	cJSON_Delete(r->json);
 	buf_release(&r->body);
 	http_reply_release(&r->reply);
+	if (r->upload_slot)
+		atomic_fetch_sub(&r->srv->uploads, 1);
 	free(r);
 }
 
@@ -477,8 +497,8 @@ static void dispatch(struct http_req *r)
 		return;
 	}
 	if (r->body_too_big) {
-		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
-				 r->srv->cfg.max_body);
+		http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %zu bytes",
+				 r->body_cap);
 		return;
 	}
 	rc = router_match(r, &allowed);
@@ -547,10 +567,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 * libmicrohttpd close a keep-alive connection).
 		 */
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && num_parse(cl, 0, INT64_MAX, &n) == 0 && n > srv->cfg.max_body) {
+		if (cl && num_parse(cl, 0, INT64_MAX, &n) == 0 && (uint64_t)n > r->body_cap) {
 			r->body_too_big = true;
-			http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %ld bytes",
-					 srv->cfg.max_body);
+			http_reply_error(r, ERR_TOOBIG, NULL, "the body is larger than %zu bytes",
+					 r->body_cap);
+			return queue(r, c);
+		}
+		if (r->upload && !r->upload_slot) {
+			r->body_too_big = true;	/* nothing of the body is kept */
+			http_reply_error(r, ERR_UNAVAILABLE, NULL,
+					 "too many uploads at once; try again shortly");
 			return queue(r, c);
 		}
 		return MHD_YES;
@@ -572,10 +598,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		/*
 		 * A body without a declared length went past the cap.  It is
-		 * not kept; up to CAP_HTTP_DISCARD bytes are read and dropped so
-		 * the client gets its 413, beyond that the connection is cut.
+		 * not kept; up to CAP_HTTP_DISCARD bytes past the cap are read and
+		 * dropped so the client gets its 413, beyond that the connection
+		 * is cut.
 		 */
-		return r->body_seen > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
+		return r->body_seen - r->body_cap > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
 	}
 	dispatch(r);
 	return queue(r, c);
@@ -676,6 +703,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 		free(srv);
 		return rc;
 	}
+	atomic_init(&srv->uploads, 0);
 	rc = server_parts_init(srv, err);
 	if (rc)
 		goto fail;

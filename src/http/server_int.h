@@ -21,6 +21,7 @@ struct http_server {
 	struct http_config cfg;
 	void *app;			/* the open core (struct hamgan_app) */
 	atomic_int inflight;		/* requests begun and not yet completed */
+	atomic_int uploads;		/* upload bodies in memory (CAP_HTTP_UPLOADS) */
 	atomic_bool draining;		/* stopping: answers say Connection: close */
 	char web_root[PATH_MAX];	/* realpath of cfg.web_root, or "" */
 	struct ratelimit *rl_login;

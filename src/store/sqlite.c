@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_verify.h"
+#include "store/sqlite_attach.h"
 #include "store/sqlite_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -1078,6 +1079,7 @@ const struct store_ops store_sqlite_ops = {
 	.bulk = sq_bulk,
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 	SQ_VERIFY_OPS	/* verification codes: sqlite_verify.c */
+	SQ_ATTACH_OPS	/* attachments: sqlite_attach.c */
 };
 
 const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };

@@ -227,6 +227,22 @@ static const char *const migrations[] = {
 	" updated_at INTEGER NOT NULL);"
 	"ALTER TABLE categories ADD COLUMN route TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX messages_place ON messages(category_id, lat) WHERE has_point = 1;",
+	/* 7: attachments (issue 14): photos and PDFs on a message, stripped of
+	 * metadata, with a JPEG preview; in the database so every node reads
+	 * them (core/attach.h) */
+	"CREATE TABLE attachments ("
+	" id INTEGER PRIMARY KEY,"
+	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
+	" name TEXT NOT NULL,"
+	" mime TEXT NOT NULL,"
+	" by_actor TEXT NOT NULL,"
+	" by_role INTEGER NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" bytes BLOB NOT NULL,"
+	" thumb BLOB"
+	");"
+	"CREATE INDEX attachments_msg ON attachments(msg_id, id);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

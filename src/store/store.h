@@ -26,6 +26,7 @@
 
 #include "base/err.h"
 #include "core/agg.h"
+#include "core/attach.h"
 #include "core/audit.h"
 #include "core/category.h"
 #include "core/citizen.h"
@@ -274,6 +275,19 @@ struct store_ops {
 				  struct err *err);
 	int (*category_route_set)(struct store *st, int64_t cat_id, const char *rule,
 				  struct err *err);
+	/*
+	 * Attachments (core/attach.h; sqlite_attach.c).  attach_insert stores
+	 * the bytes and the preview (may be NULL) and sets a->id, a->size and
+	 * a->thumb_size; attach_list gives a message's rows without bytes in id
+	 * order; attach_get gives one row and its bytes or preview (*data
+	 * malloc'd), ERR_NOTFOUND when absent.
+	 */
+	int (*attach_insert)(struct store *st, struct attachment *a, const void *data,
+			     size_t len, const void *thumb, size_t thumb_len, struct err *err);
+	int (*attach_list)(struct store *st, int64_t msg_id, struct attachment **out,
+			   size_t *n, struct err *err);
+	int (*attach_get)(struct store *st, int64_t id, int thumb, struct attachment *out,
+			  void **data, size_t *len, struct err *err);
 
 	/* Optional (may be NULL): bulk-loading mode on/off for the demo
 	 * generator - faster, not durable until switched off.  Never on in

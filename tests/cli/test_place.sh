@@ -27,7 +27,7 @@ cp "$DB" "$T_TMP/old.db"
 sqlite3 "$T_TMP/old.db" "DROP TABLE unit_boundaries; DROP INDEX messages_place;
 	ALTER TABLE categories DROP COLUMN route; PRAGMA user_version = 3"
 t_run "init upgrades a database of the previous release in place" 0 \
-	"database '$T_TMP/old.db' is at schema version 6" "$HAMGAN" init --db "$T_TMP/old.db"
+	"database '$T_TMP/old.db' is at schema version 7" "$HAMGAN" init --db "$T_TMP/old.db"
 t_run "and its boundaries import" 0 "imported 22 boundaries" \
 	"$HAMGAN" unit boundaries import --db "$T_TMP/old.db" "$GEO"
 t_run "a second import replaces them" 0 "imported 22 boundaries" \

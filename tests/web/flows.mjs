@@ -356,7 +356,8 @@ try {
   ok(page.url().endsWith('#/inbox'), 'a manager lands on the inbox', page.url());
   await page.click('#nav a[href="#/live"]');
   await page.waitForSelector('form[data-form=live-new]');
-  await page.fill('form[data-form=live-new] input[name=from]', '۰۹:۳۰');
+  await page.selectOption('form[data-form=live-new] select[name=from_h]', '9');
+  await page.selectOption('form[data-form=live-new] select[name=from_m]', '30');
   await page.click('form[data-form=live-new] button[type=submit]');
   await page.waitForSelector('form[data-form=live-call]');
   const when930 = await page.getAttribute('[data-session] h2 time', 'datetime');

@@ -20,31 +20,24 @@ export function setCsrf(token) {
   csrf = token || '';
 }
 
-// Persian names of the request fields, for error messages.
-const FIELDS = {
-  username: 'نام کاربری', password: 'گذرواژه', kind: 'نوع پیام', category: 'موضوع',
-  subject: 'عنوان', body: 'متن پیام', address: 'نشانی', region: 'منطقه',
-  mobile: 'شمارهٔ همراه', name: 'نام', national_id: 'کد ملی', channel: 'راه دریافت',
-  priority: 'اولویت', unit: 'واحد', reason: 'دلیل', note: 'یادداشت', answer: 'پاسخ',
-  duplicate_of: 'کد پیام اصلی', grade: 'ارزیابی', verdict: 'نظر شهروند', rating: 'امتیاز',
-  code: 'کد', deadline_hours: 'مهلت (ساعت)', parent: 'زیرمجموعهٔ', role: 'نقش',
-  kinds: 'انواع پیام', period: 'دوره', version: 'نسخه', q: 'جست‌وجو', state: 'وضعیت',
-  from: 'از تاریخ', to: 'تا تاریخ', limit: 'تعداد', cursor: 'صفحه',
-  service_code: 'کد خدمت', by: 'تفکیک', compare: 'مقایسه',
-};
-
+// An error answer names each wrong field with a Persian sentence (the
+// server's error.fields: [{field, message}], all at once); the forms mark
+// those fields (ui.js markFields) and say the sentences.
 export class ApiError extends Error {
-  constructor(status, code, field, message) {
+  constructor(status, code, field, message, fields) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
-    this.fa = persian(status, code, field, message);
+    this.fields = Array.isArray(fields) ? fields : [];
+    this.fa = this.fields.length && status !== 409
+      ? this.fields.map((x) => x.message).join('؛ ') + '.'
+      : persian(status, code, field, message, this.fields);
   }
 }
 
-function persian(status, code, field, message) {
-  const f = field && FIELDS[field] ? `«${FIELDS[field]}»` : '';
+function persian(status, code, field, message, fields) {
+  const f = fields.length ? fields[0].message : '';
   switch (status) {
     case 0: return 'ارتباط با سامانه برقرار نشد؛ اتصال شبکه را بررسی کنید و دوباره بکوشید.';
     case 401: return /password/.test(message || '')
@@ -55,16 +48,16 @@ function persian(status, code, field, message) {
       ? 'پیامی با این کد رهگیری و شمارهٔ همراه پیدا نشد.'
       : 'موردی که خواستید پیدا نشد.';
     case 409: return /already exists/.test(message || '')
-      ? `${f || 'این کد'} پیش‌تر ثبت شده است؛ کد دیگری برگزینید.`
+      ? `${f || 'این کد پیش‌تر ثبت شده است'}؛ کد دیگری برگزینید.`
       : 'این پیام در این فاصله تغییر کرده است؛ صفحه را تازه کنید.';
-    case 413: return 'متن فرستاده‌شده بیش از اندازه بلند است.';
+    case 413: return f ? `${f}.` : 'آنچه فرستادید بیش از اندازه بزرگ است.';
     case 429: return 'درخواست‌ها بیش از اندازه است؛ کمی بعد دوباره بکوشید.';
     case 503: return 'سامانه اکنون در دسترس نیست؛ کمی بعد دوباره بکوشید.';
     default:
       if (status === 400 || status === 422) {
-        if (/required|give both/.test(message || '')) return `${f || 'یکی از خانه‌ها'} را پر کنید.`;
-        if (/too long|longer than|at most/.test(message || '')) return `${f || 'متن'} بیش از اندازه بلند است.`;
-        return f ? `مقدار ${f} پذیرفته نیست.` : 'داده‌های فرستاده‌شده پذیرفته نیست.';
+        if (f) return `${f}.`;
+        if (/required|give both/.test(message || '')) return 'خانه‌های ستاره‌دار را پر کنید.';
+        return 'آنچه فرستادید پذیرفته نشد؛ خانه‌ها را بازبینی کنید.';
       }
       return `خطای سامانه (${faDigits(status)}); دوباره بکوشید.`;
   }
@@ -97,7 +90,37 @@ export async function api(method, path, body) {
   if (!res.ok) {
     const e = (data && data.error) || {};
     if (res.status === 401 && csrf && path !== '/auth/login' && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, e.code || 'http', e.field || null, e.message || '');
+    throw new ApiError(res.status, e.code || 'http', e.field || null, e.message || '', e.fields);
+  }
+  return data;
+}
+
+/**
+ * Upload a file's bytes (a File or Blob) as the body: POST path?name=...
+ * with extra headers (a citizen's code and mobile); resolves with the JSON
+ * answer, rejects with ApiError.
+ */
+export async function upload(path, file, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream', ...extraHeaders };
+  if (csrf) headers['X-Hamgan-CSRF'] = csrf;
+  const sep = path.includes('?') ? '&' : '?';
+  let res;
+  try {
+    res = await fetch('/api/v1' + path + sep + 'name=' + encodeURIComponent(file.name || ''), {
+      method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'network', null, 'network');
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const e = (data && data.error) || {};
+    throw new ApiError(res.status, e.code || 'http', e.field || null, e.message || '', e.fields);
   }
   return data;
 }

@@ -6,9 +6,10 @@
 
 import { api } from './api.js';
 import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues } from './ui.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, formError, busy, when, stateBadge, formValues } from './ui.js';
 import { categories, categoryGroups } from './state.js';
 import { pinPicker, showNearby } from './map.js';
+import { ACCEPT, checkFiles, citizenUpload, citizenFiles } from './attach.js';
 
 /** The big tracking code box shown after registering. */
 export function codeBox(code, extra) {
@@ -45,6 +46,11 @@ export async function submitPage(el) {
     onPoint: (p) => showNearby(nearby, p, cat.value),
   });
   cat.addEventListener('change', () => showNearby(nearby, pin.point(), cat.value));
+  const files = h('input', { type: 'file', name: 'files', accept: ACCEPT, multiple: true });
+  const fileField = field('عکس یا پرونده (اختیاری)', files, { hint: 'عکس (JPEG، PNG، WebP) یا PDF، تا ۱۰ پرونده و هر یک تا ۸ مگابایت. موقعیت و مشخصات دوربین از عکس‌ها پاک می‌شود.' });
+  anon.addEventListener('change', () => {
+    fileField.hidden = anon.checked; // files go with the code and mobile
+  });
   const btn = h('button', { type: 'submit', class: 'primary' }, 'فرستادن پیام');
   const form = h('form', { class: 'card', novalidate: true },
     h('h1', {}, 'ثبت پیام تازه'),
@@ -57,15 +63,16 @@ export async function submitPage(el) {
     field('نشانی', h('input', { name: 'address', autocomplete: 'street-address' }), { hint: 'منطقه، خیابان و نشانهٔ نزدیک' }),
     pin, nearby,
     h('label', { class: 'check' }, anon, ' بی‌نام می‌فرستم (بدون پیگیری با شمارهٔ همراه)'),
-    who, err, btn);
+    who, fileField, err, btn);
   const out = h('div', {});
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     err.show('');
     const v = formValues(form);
-    if (!v.kind) return err.show('نوع پیام را برگزینید.');
-    if (!v.subject) return err.show('عنوان پیام را بنویسید.');
-    if (!v.body) return err.show('متن پیام را بنویسید.');
+    const picked = anon.checked ? [] : [...files.files];
+    const bad = checkFiles(picked);
+    if (bad) return err.show(bad);
+    // the server checks every field and names all the wrong ones at once
     const body = { kind: v.kind, subject: v.subject, body: v.body };
     if (v.category) body.category = v.category;
     if (v.address) body.address = v.address;
@@ -75,11 +82,7 @@ export async function submitPage(el) {
     if (v.anonymous) {
       body.anonymous = true;
     } else {
-      mob = normalizeMobile(v.mobile);
-      if (!mob) {
-        mobile.focus();
-        return err.show('شمارهٔ همراه را درست وارد کنید (مانند ۰۹۱۲۳۴۵۶۷۸۹).');
-      }
+      mob = normalizeMobile(v.mobile) || asciiDigits(v.mobile);
       body.mobile = mob;
       if (v.name) body.name = v.name;
       const code = verify.code(mob);
@@ -89,16 +92,21 @@ export async function submitPage(el) {
     return busy(btn, async () => {
       try {
         const r = await api('POST', '/messages', body);
+        const failed = picked.length ? await citizenUpload(picked, r.code, mob) : [];
         form.hidden = true;
         mount(out, h('div', { class: 'card done' },
           h('h1', {}, 'پیام شما ثبت شد'),
           codeBox(r.code, h('p', {}, 'این کد را یادداشت کنید؛ با آن و شمارهٔ همراهتان می‌توانید پیام را پیگیری کنید.')),
+          picked.length ? h('p', { class: failed.length ? 'error-box' : 'muted' },
+            failed.length ? ['این پرونده‌ها پیوست نشد: ', failed.join('؛ ')]
+              : `${faDigits(picked.length)} پرونده پیوست شد.`) : null,
           h('p', { class: 'actions' },
             mob ? h('a', { class: 'button primary', href: `#/track/${r.code}` }, 'پیگیری همین پیام') : null,
             h('a', { class: 'button', href: '#/welcome' }, 'بازگشت'))));
         out.querySelector('.tracking-code').focus?.();
       } catch (e) {
-        err.show(e.field === 'verification_code' ? codeError(e) : e.fa);
+        if (e.field === 'verification_code') err.show(codeError(e));
+        else formError(form, err, e);
       }
     });
   });
@@ -202,6 +210,9 @@ function publicView(m, mobile, onChange) {
       m.rating ? ` — امتیاز ${faDigits(m.rating)} از ۵` : ''));
   }
   if (m.can_give_verdict) parts.push(verdictForm(m, mobile, onChange));
+  const files = h('div', {});
+  parts.push(files);
+  citizenFiles(m.code, mobile).then((sec) => sec && files.replaceWith(sec)).catch(() => {});
   return h('article', { class: 'card track-result', 'aria-live': 'polite' }, parts);
 }
 

@@ -3,7 +3,7 @@
 
 import { api, qs } from './api.js';
 import { asciiDigits, faDigits, faNumber, faPercent, jalaliOf } from './fa.js';
-import { h, mount, field, select, errorBox, busy, loading } from './ui.js';
+import { h, mount, field, select, errorBox, busy, loading, tableWrap } from './ui.js';
 import { session, role, units, unitOptions, subtree } from './state.js';
 
 const FIGURES = [
@@ -39,7 +39,7 @@ function figures(r) {
 
 function rowsTable(r) {
   if (!r.rows || !r.rows.length) return null;
-  return h('div', { class: 'table-wrap' }, h('table', {},
+  return tableWrap('جدول واحدها', h('table', {},
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'واحد'), h('th', { scope: 'col' }, 'ارجاع'), h('th', { scope: 'col' }, 'پاسخ'),
       h('th', { scope: 'col' }, 'کمّی'), h('th', { scope: 'col' }, 'کیفی'), h('th', { scope: 'col' }, 'رتبه'))),
     h('tbody', {}, r.rows.map((x) => h('tr', {},

@@ -3,14 +3,15 @@
 // read the tracking code aloud.
 
 import { api } from './api.js';
-import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
+import { KINDS, CHANNELS, PRIORITIES, normalizeMobile, faDigits, asciiDigits } from './fa.js';
+import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, formError, busy, when, stateBadge, formValues, loading, empty } from './ui.js';
 import { categories, categoryGroups, units, unitOptions } from './state.js';
 import { codeBox } from './citizen.js';
 import { pagedList } from './messages.js';
 import { pinPicker } from './map.js';
 
-function historyPanel() {
+/** The caller's history beside a form: panel.lookup(mobile, onCitizen). */
+export function historyPanel() {
   const panel = h('aside', { class: 'card history', 'aria-labelledby': 'hist-title', 'aria-live': 'polite' });
   const title = h('h2', { id: 'hist-title' }, 'سابقهٔ تماس‌گیرنده');
   const body = h('div', { class: 'hist-body' }, empty('شمارهٔ همراه را وارد کنید تا پیام‌های پیشین او نمایش داده شود.'));
@@ -55,6 +56,7 @@ export async function deskPage(el) {
   const err = errorBox();
   const mobile = faOnBlur(h('input', { name: 'mobile', inputmode: 'tel', dir: 'ltr', autocomplete: 'off', placeholder: '۰۹۱۲۳۴۵۶۷۸۹' }));
   const name = h('input', { name: 'name', autocomplete: 'off' });
+  const nid = faOnBlur(h('input', { name: 'national_id', inputmode: 'numeric', dir: 'ltr', autocomplete: 'off', placeholder: '۰۰۱۲۳۴۵۶۷۸' }));
   const kind = select('kind', mapOptions(KINDS), { required: true, empty: 'برگزینید…' });
   const cat = select('category', [], { empty: '—' });
   const fillCats = () => fillGrouped(cat, '—', categoryGroups(cats, kind.value));
@@ -79,12 +81,15 @@ export async function deskPage(el) {
       });
     }, 250);
   });
-  const btn = h('button', { type: 'submit', class: 'primary' }, 'ثبت پیام');
+  const btn = h('button', { type: 'submit', class: 'primary', value: 'register' }, 'ثبت پیام');
+  // one step: register and refer to the region picked on the form
+  const btnRefer = h('button', { type: 'submit', class: 'primary', value: 'refer' }, 'ثبت و ارجاع');
   const form = h('form', { class: 'card desk-form', novalidate: true, 'aria-labelledby': 'desk-title' },
     h('h1', { id: 'desk-title' }, 'ثبت پیام تلفنی'),
-    h('div', { class: 'row2' },
+    h('div', { class: 'row3' },
       field('شمارهٔ همراه تماس‌گیرنده', mobile, { hint: 'با تایپ شماره، سابقهٔ او در کنار فرم نمایش داده می‌شود.' }),
-      field('نام تماس‌گیرنده', name)),
+      field('نام تماس‌گیرنده', name),
+      field('کد ملی (اختیاری)', nid)),
     h('div', { class: 'row3' },
       field('نوع پیام', kind, { required: true }),
       field('موضوع', cat),
@@ -99,7 +104,7 @@ export async function deskPage(el) {
     field('متن پیام', h('textarea', { name: 'body', required: true, rows: 5 }), { required: true }),
     field('نشانی', h('input', { name: 'address' })),
     pin,
-    err, h('p', { class: 'actions' }, btn, h('button', { type: 'reset', class: 'secondary' }, 'پاک کردن فرم')));
+    err, h('p', { class: 'actions' }, btn, btnRefer, h('button', { type: 'reset', class: 'secondary' }, 'پاک کردن فرم')));
   const result = h('div', { class: 'desk-result' });
   form.addEventListener('reset', () => {
     setTimeout(() => {
@@ -112,9 +117,10 @@ export async function deskPage(el) {
     ev.preventDefault();
     err.show('');
     const v = formValues(form);
-    if (!v.kind) return err.show('نوع پیام را برگزینید.');
-    if (!v.subject) return err.show('عنوان پیام را بنویسید.');
-    if (!v.body) return err.show('متن پیام را بنویسید.');
+    const andRefer = ev.submitter === btnRefer;
+    if (andRefer && !v.region) {
+      return formError(form, err, { fa: 'برای «ثبت و ارجاع»، منطقه را برگزینید.', fields: [{ field: 'region', message: 'منطقهٔ مسئول را برگزینید' }] });
+    }
     const body = { kind: v.kind, subject: v.subject, body: v.body, channel: v.channel, priority: v.priority };
     for (const k of ['category', 'region', 'address']) if (v[k]) body[k] = v[k];
     if (pin.point()) Object.assign(body, pin.point());
@@ -122,28 +128,34 @@ export async function deskPage(el) {
     if (v.anonymous) {
       body.anonymous = true;
     } else {
-      const mob = normalizeMobile(v.mobile);
-      if (!mob) {
-        mobile.focus();
-        return err.show('شمارهٔ همراه را درست وارد کنید یا «بی‌نام» را بزنید.');
-      }
-      body.mobile = mob;
+      body.mobile = normalizeMobile(v.mobile) || asciiDigits(v.mobile);
       if (v.name) body.name = v.name;
+      if (v.national_id) body.national_id = asciiDigits(v.national_id);
     }
-    return busy(btn, async () => {
+    return busy(andRefer ? btnRefer : btn, async () => {
       try {
         const m = await api('POST', '/messages', body);
+        let referred = null;
+        if (andRefer) {
+          try {
+            referred = await api('POST', `/messages/${m.code}/refer`, { unit: v.region, version: m.version });
+          } catch (e) {
+            err.show('پیام ثبت شد ولی ارجاع نشد: ' + e.fa);
+          }
+        }
+        const regionName = region.selectedOptions[0] ? region.selectedOptions[0].textContent.trim() : '';
         mount(result, h('div', { class: 'card done' },
           codeBox(m.code, h('p', {}, 'کد را برای تماس‌گیرنده بخوانید؛ پیامک آن نیز فرستاده می‌شود.')),
+          referred ? h('p', { class: 'ok-line', role: 'status' }, `به ${regionName} ارجاع شد.`) : null,
           h('p', { class: 'actions' },
-            h('a', { class: 'button primary', href: '#/m/' + m.code }, 'ارجاع یا رد این پیام'),
+            h('a', { class: 'button primary', href: '#/m/' + m.code }, referred ? 'دیدن پیام' : 'ارجاع یا رد این پیام'),
             h('button', { type: 'button', class: 'secondary', onclick: () => { result.replaceChildren(); form.reset(); mobile.focus(); } }, 'پیام تازه'))));
         result.scrollIntoView({ block: 'nearest' });
         const keep = normalizeMobile(v.mobile);
         hist.lookup('', () => {});
         if (keep) hist.lookup(keep, () => {});
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });

@@ -7,9 +7,10 @@ import {
   KINDS, STATES, CHANNELS, PRIORITIES, HOPS, REJECT_REASONS, RETURN_REASONS, GRADES, VERDICTS,
   faDigits, faCode, asciiDigits,
 } from './fa.js';
-import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
+import { h, mount, field, select, mapOptions, fillGrouped, errorBox, formError, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
 import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
 import { pinView, messagesMap } from './map.js';
+import { attachSection } from './attach.js';
 
 // ---- likely duplicates (the same mobile, or the same category nearby) ----
 
@@ -231,23 +232,26 @@ function reasonText(r) {
 
 function timeline(m, umap) {
   const u = (id) => (id && umap.get(id) ? umap.get(id).name : 'مرکز');
-  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' ', when(m.created_at))];
+  // a separator between a name or number and a date, so they never run together
+  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' · ', when(m.created_at))];
   for (const r of m.referrals || []) {
     let what;
     if (r.kind === 'return') what = `${HOPS.return}: از ${u(r.from_unit)}`;
     else if (r.kind === 'reopen') what = `${HOPS.reopen}: به ${u(r.to_unit)}`;
     else what = `${HOPS[r.kind] || r.kind}${r.from_unit ? ' از ' + u(r.from_unit) : ''} به ${u(r.to_unit)}`;
     items.push(h('li', { class: 'hop hop-' + r.kind },
-      h('span', { class: 'tl-what' }, what), ' ', when(r.at),
+      h('span', { class: 'tl-what' }, what), ' · ', when(r.at),
       h('div', { class: 'small muted' },
-        r.actor ? ['به دست ', h('bdi', {}, r.actor)] : null,
+        r.actor ? ['به دست ', h('bdi', {}, r.actor_name || r.actor)] : null,
         r.deadline ? [' · مهلت ', when(r.deadline)] : null,
         r.reason ? [' · ', reasonText(r.reason)] : null)));
   }
-  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' ', when(m.answered_at)));
-  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' ', when(m.closed_at)));
+  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' · ', when(m.answered_at)));
+  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' · ', when(m.closed_at)));
   return h('ol', { class: 'timeline' }, items);
 }
+
+const umapOf = (all) => new Map(all.map((u) => [u.id, u]));
 
 // The actions of docs/core.md's table, by role and state.
 function allowed(m) {
@@ -285,7 +289,10 @@ async function actionForm(action, m, all, cats, done) {
   switch (action) {
     case 'refer':
       parts.push(h('div', { class: 'row3' },
-        field('واحد مسئول', select('unit', unitOptions(all, (u) => !['organisation', 'centre'].includes(u.kind)), { required: true, empty: 'برگزینید…' }), { required: true }),
+        // the region picked at registration is the first guess
+        field('واحد مسئول', select('unit', unitOptions(all, (u) => !['organisation', 'centre'].includes(u.kind)), {
+          required: true, empty: 'برگزینید…', value: m.region_id && umapOf(all).get(m.region_id) ? umapOf(all).get(m.region_id).code : '',
+        }), { required: true }),
         field('موضوع', (() => {
           const sel = select('category', []);
           fillGrouped(sel, 'بدون تغییر', categoryGroups(cats, m.kind));
@@ -356,7 +363,7 @@ async function actionForm(action, m, all, cats, done) {
         flash(`«${ACTION_LABELS[action]}» انجام شد.`);
         done();
       } catch (e) {
-        err.show(e.fa);
+        formError(form, err, e);
       }
     });
   });
@@ -433,6 +440,9 @@ export async function messagePage(el, { params }) {
     });
     return b;
   });
+  // operators and the units holding it add photos and files
+  const files = attachSection(m.code, ['operator', 'staff', 'manager'].includes(role()) &&
+    !['closed', 'rejected'].includes(m.state));
   mount(el,
     h('p', { class: 'crumbs' }, h('a', { href: role() === 'operator' ? '#/desk' : (['staff', 'manager'].includes(role()) ? '#/inbox' : '#/messages') }, '→ بازگشت')),
     h('article', { class: 'card message' },
@@ -442,10 +452,12 @@ export async function messagePage(el, { params }) {
       m.point ? h('section', { class: 'msg-map' }, h('h2', {}, 'محل روی نقشه'), pinView(m.point, m.subject)) : null,
       m.answer ? h('section', { class: 'answer' }, h('h2', {}, 'پاسخ'), h('p', { class: 'answer-text' }, m.answer)) : null),
     ['operator', 'inspector', 'admin', 'staff', 'manager'].includes(role()) ? similarCard(m, reload) : null,
+    files,
     h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
     acts.length
       ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
         h('h2', { id: 'act-title' }, 'اقدام'), h('div', { class: 'action-buttons' }, buttons), panel)
       : null);
+  await files.load();
 }
 

@@ -119,6 +119,52 @@ export function errorBox() {
   return box;
 }
 
+/**
+ * Mark the fields an ApiError names (e.fields: [{field, message}]) in form:
+ * each control gets aria-invalid and its sentence under it, tied by
+ * aria-describedby; marks from an earlier try go first.  Returns how many
+ * were marked; the first marked control gets the focus.
+ */
+export function markFields(form, e) {
+  for (const el of form.querySelectorAll('[aria-invalid="true"]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((x) => !x.endsWith('-err'));
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
+  for (const p of form.querySelectorAll('.field-error')) p.remove();
+  let first = null;
+  let n = 0;
+  for (const f of (e && e.fields) || []) {
+    const el = form.querySelector(`[name="${CSS.escape(f.field)}"]`);
+    if (!el) continue;
+    const id = (el.id || uid()) + '-err';
+    el.setAttribute('aria-invalid', 'true');
+    el.setAttribute('aria-describedby', [el.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+    const p = h('p', { class: 'field-error', id }, f.message);
+    const box = el.closest('.field');
+    if (box) box.append(p);
+    else el.after(p);
+    if (!first) first = el;
+    n += 1;
+  }
+  if (first) first.focus();
+  return n;
+}
+
+/** Show an API error in a form: every named field marked, all sentences in
+ * the box. */
+export function formError(form, box, e) {
+  markFields(form, e);
+  box.show(e.fa || String(e));
+}
+
+/** A wide table's scrolling box: a named region the keyboard can reach
+ * (a phone scrolls it sideways). */
+export function tableWrap(label, table) {
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+}
+
 export function loading(text = 'در حال بارگذاری…') {
   return h('p', { class: 'loading', role: 'status' }, text);
 }
