@@ -57,15 +57,15 @@ static int run_verify(struct core *c, bool rebuild)
 		rc = agg_rebuild(c->st, &res, &err);
 		if (rc < 0)
 			return cli_fail("cannot rebuild the aggregates: %s", err.msg);
-		printf("rebuilt from %zu messages: %zu cells, %zu backlog rows\n", res.messages,
-		       res.cells, res.backlog);
+		printf("rebuilt from %zu messages: %zu cells, %zu pair rows\n", res.messages,
+		       res.cells, res.pairs);
 		return EXIT_OK;
 	}
 	rc = agg_verify(c->st, &res, print_line, NULL, &err);
 	if (rc < 0)
 		return cli_fail("cannot verify the aggregates: %s", err.msg);
-	printf("recounted %zu messages: %zu cells, %zu backlog rows, %zu differences\n",
-	       res.messages, res.cells, res.backlog, res.differences);
+	printf("recounted %zu messages: %zu cells, %zu pair rows, %zu differences\n",
+	       res.messages, res.cells, res.pairs, res.differences);
 	return res.differences ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -53,6 +53,9 @@ struct core {
 	 * the same codes.  Returns 0 or a negative ERR_*. */
 	int (*code_new)(void *ctx, char out[11]);
 	void *code_ctx;
+	/* bulk mode (core_batch_bulk): transitions leave the aggregates alone,
+	 * which are rebuilt when bulk mode ends */
+	bool agg_deferred;
 };
 
 enum core_open_flags {

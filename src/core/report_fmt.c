@@ -79,9 +79,21 @@ static void json_fields(struct buf *b, const struct report_figures *f)
 		buf_addf(b, "%s\"%s\":", i ? "," : "", report_field_name((enum report_field)i));
 		add_num(b, report_field_value(f, (enum report_field)i), "null");
 	}
-	buf_addf(b, ",\"on_time\":%lld,\"acceptable\":%lld,\"verdict_accept\":%lld,"
-		 "\"verdict_object\":%lld", (long long)f->on_time, (long long)f->acceptable,
-		 (long long)f->verdict_accept, (long long)f->verdict_object);
+}
+
+/* "change_pct" (counts and times) or "change_pp" (rates) of a row. */
+static void json_changes(struct buf *b, const struct report_row *row, bool rates)
+{
+	int i, n = 0;
+
+	buf_addf(b, ",\"%s\":{", rates ? "change_pp" : "change_pct");
+	for (i = 0; i < RF_COUNT; i++) {
+		if (report_field_is_rate((enum report_field)i) != rates)
+			continue;
+		buf_addf(b, "%s\"%s\":", n++ ? "," : "", report_field_name((enum report_field)i));
+		add_num(b, row->change[i], "null");
+	}
+	buf_adds(b, "}");
 }
 
 static void json_period(struct buf *b, const char *name, const struct jperiod *p)
@@ -101,8 +113,6 @@ static void json_period(struct buf *b, const char *name, const struct jperiod *p
 static void json_row(struct buf *b, const struct report *r, const struct report_row *row,
 		     bool is_total)
 {
-	int i;
-
 	if (is_total) {
 		buf_adds(b, "\"unit\":");
 		json_str(b, r->unit.code);
@@ -122,36 +132,43 @@ static void json_row(struct buf *b, const struct report *r, const struct report_
 	json_fields(b, &row->cur);
 	if (row->rank)
 		buf_addf(b, ",\"rank\":%d,\"rank_of\":%d", row->rank, row->rank_of);
-	if (r->by == REPORT_BY_REGION && !is_total) {
-		buf_adds(b, ",\"quantity_score\":");
-		add_num(b, row->quantity_score, "null");
-		buf_adds(b, ",\"quality_score\":");
-		add_num(b, row->quality_score, "null");
-		buf_adds(b, ",\"score\":");
-		add_num(b, row->score, "null");
-	}
+	else
+		buf_adds(b, ",\"rank\":null,\"rank_of\":null");
+	if (row->self)
+		buf_adds(b, ",\"self\":true");
+	buf_adds(b, ",\"quantity_score\":");
+	add_num(b, row->quantity_score, "null");
+	buf_adds(b, ",\"quality_score\":");
+	add_num(b, row->quality_score, "null");
+	buf_adds(b, ",\"timeliness_score\":");
+	add_num(b, row->timeliness_score, "null");
+	buf_adds(b, ",\"score\":");
+	add_num(b, row->score, "null");
 	if (r->compare) {
 		buf_adds(b, ",\"previous\":{");
 		json_fields(b, &row->prev);
-		buf_adds(b, "},\"change_pct\":{");
-		for (i = 0; i < RF_COUNT; i++) {
-			buf_addf(b, "%s\"%s\":", i ? "," : "",
-				 report_field_name((enum report_field)i));
-			add_num(b, row->change_pct[i], "null");
-		}
 		buf_adds(b, "}");
+		json_changes(b, row, false);
+		json_changes(b, row, true);
 	}
 }
 
 static void write_json(const struct report *r, struct buf *b)
 {
-	char gen[40];
+	char gen[40], asof[40];
 	size_t i;
 
 	iso_utc(r->generated_at, gen, sizeof(gen));
+	iso_utc(r->as_of, asof, sizeof(asof));
 	buf_adds(b, "{");
 	json_row(b, r, &r->total, true);
-	buf_addf(b, ",\"by\":\"%s\",\"generated_at\":\"%s\"", report_by_name(r->by), gen);
+	buf_addf(b, ",\"by\":\"%s\",\"generated_at\":\"%s\",\"as_of\":\"%s\"",
+		 report_by_name(r->by), gen, asof);
+	if (r->has_overdue_now)
+		buf_addf(b, ",\"overdue_now\":%lld,\"overdue_now_at\":\"%s\"",
+			 (long long)r->overdue_now, gen);
+	buf_addf(b, ",\"weights\":{\"quantity\":%.2f,\"quality\":%.2f,\"timeliness\":%.2f}",
+		 REPORT_W_QUANTITY, REPORT_W_QUALITY, REPORT_W_TIMELINESS);
 	if (r->compare) {
 		buf_adds(b, ",");
 		json_period(b, "previous_period", &r->previous);
@@ -199,14 +216,15 @@ static void csv_row(struct buf *b, const struct report *r, const struct report_r
 		buf_addf(b, "%d,%d", row->rank, row->rank_of);
 	else
 		buf_addc(b, ',');
-	if (r->by == REPORT_BY_REGION) {
-		buf_addc(b, ',');
-		add_num(b, row->quantity_score, "");
-		buf_addc(b, ',');
-		add_num(b, row->quality_score, "");
-		buf_addc(b, ',');
-		add_num(b, row->score, "");
-	}
+	buf_addc(b, ',');
+	add_num(b, row->quantity_score, "");
+	buf_addc(b, ',');
+	add_num(b, row->quality_score, "");
+	buf_addc(b, ',');
+	add_num(b, row->timeliness_score, "");
+	buf_addc(b, ',');
+	add_num(b, row->score, "");
+	buf_adds(b, row->self ? ",1" : ",0");
 	if (r->compare) {
 		for (i = 0; i < RF_COUNT; i++) {
 			buf_addc(b, ',');
@@ -214,7 +232,7 @@ static void csv_row(struct buf *b, const struct report *r, const struct report_r
 		}
 		for (i = 0; i < RF_COUNT; i++) {
 			buf_addc(b, ',');
-			add_num(b, row->change_pct[i], "");
+			add_num(b, row->change[i], "");
 		}
 	}
 	buf_adds(b, "\r\n");
@@ -228,14 +246,13 @@ static void write_csv(const struct report *r, struct buf *b)
 	buf_adds(b, "\xEF\xBB\xBF" "key,name,period");
 	for (f = 0; f < RF_COUNT; f++)
 		buf_addf(b, ",%s", report_field_name((enum report_field)f));
-	buf_adds(b, ",rank,rank_of");
-	if (r->by == REPORT_BY_REGION)
-		buf_adds(b, ",quantity_score,quality_score,score");
+	buf_adds(b, ",rank,rank_of,quantity_score,quality_score,timeliness_score,score,self");
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++)
 			buf_addf(b, ",previous_%s", report_field_name((enum report_field)f));
 		for (f = 0; f < RF_COUNT; f++)
-			buf_addf(b, ",change_pct_%s", report_field_name((enum report_field)f));
+			buf_addf(b, ",%s_%s", report_field_is_rate((enum report_field)f) ?
+				 "change_pp" : "change_pct", report_field_name((enum report_field)f));
 	}
 	buf_adds(b, "\r\n");
 	if (r->by != REPORT_BY_REGION)
@@ -274,18 +291,21 @@ static void fa_value(char *out, size_t outsz, enum report_field f, double v)
 		str_copy(out, outsz, "—");
 	else if (report_field_is_rate(f))
 		snprintf(out, outsz, "%.1f٪", v * 100.0);
-	else if (f == RF_MEAN || f == RF_MEDIAN || f == RF_P90)
+	else if (f == RF_MEAN || f == RF_MEDIAN || f == RF_P90 || f == RF_HANDOFF)
 		snprintf(out, outsz, "%.1f", v);
 	else
 		snprintf(out, outsz, "%.0f", v);
 }
 
-static void fa_change(char *out, size_t outsz, double pct)
+/* A change: percent, or percentage points («واحد درصد») for a rate. */
+static void fa_change(char *out, size_t outsz, enum report_field f, double ch)
 {
-	if (isnan(pct))
+	if (isnan(ch))
 		str_copy(out, outsz, "—");
+	else if (report_field_is_rate(f))
+		snprintf(out, outsz, "%+.1f واحد درصد", ch);
 	else
-		snprintf(out, outsz, "%+.1f٪", pct);
+		snprintf(out, outsz, "%+.1f٪", ch);
 }
 
 /* Display width: code points, without zero-width joiners and marks. */
@@ -327,7 +347,7 @@ static const enum report_field table_fields[] = {
 
 static void write_table(const struct report *r, struct buf *b)
 {
-	char v[64], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX], name[96];
+	char v[160], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX], name[96];
 	size_t i, k, namew = 8;
 	int f;
 
@@ -356,10 +376,10 @@ static void write_table(const struct report *r, struct buf *b)
 		fa_value(v, sizeof(v), (enum report_field)f, cur);
 		buf_addf(b, "%s: ", report_field_title_fa((enum report_field)f));
 		fa_add(b, v);
-		if (r->compare && f != RF_OVERDUE) {
+		if (r->compare) {
 			fa_value(pv, sizeof(pv), (enum report_field)f,
 				 report_field_value(&r->total.prev, (enum report_field)f));
-			fa_change(ch, sizeof(ch), r->total.change_pct[f]);
+			fa_change(ch, sizeof(ch), (enum report_field)f, r->total.change[f]);
 			buf_adds(b, "   (سال قبل: ");
 			fa_add(b, pv);
 			buf_adds(b, "، تغییر: ");
@@ -368,11 +388,23 @@ static void write_table(const struct report *r, struct buf *b)
 		}
 		buf_adds(b, "\n");
 	}
-	if (r->total.rank && r->by != REPORT_BY_REGION) {
-		snprintf(v, sizeof(v), "%d از %d", r->total.rank, r->total.rank_of);
-		buf_adds(b, "رتبه میان واحدهای هم‌سطح: ");
+	if (r->by != REPORT_BY_REGION) {
+		if (r->total.rank)
+			snprintf(v, sizeof(v), "%d از %d", r->total.rank, r->total.rank_of);
+		else
+			str_copy(v, sizeof(v), "—");
+		buf_adds(b, "رتبه میان واحدهای هم‌سطحِ پیام‌گرفته: ");
 		fa_add(b, v);
-		buf_adds(b, "\n");
+		snprintf(v, sizeof(v), " (امتیاز %.1f = %.0f٪ کمّی + %.0f٪ کیفی + %.0f٪ به‌موقع)\n",
+			 r->total.score, REPORT_W_QUANTITY * 100, REPORT_W_QUALITY * 100,
+			 REPORT_W_TIMELINESS * 100);
+		fa_add(b, v);
+		if (r->has_overdue_now) {
+			snprintf(v, sizeof(v), "%lld", (long long)r->overdue_now);
+			buf_adds(b, "معوق همین حالا: ");
+			fa_add(b, v);
+			buf_adds(b, "\n");
+		}
 	}
 	if (r->by == REPORT_BY_NONE)
 		return;
@@ -387,6 +419,7 @@ static void write_table(const struct report *r, struct buf *b)
 	if (r->by == REPORT_BY_REGION) {
 		cell(b, "امتیاز کمّی", 10);
 		cell(b, "امتیاز کیفی", 10);
+		cell(b, "امتیاز به‌موقع", 10);
 		cell(b, "امتیاز", 10);
 	}
 	if (r->compare)
@@ -400,7 +433,14 @@ static void write_table(const struct report *r, struct buf *b)
 		else
 			str_copy(v, sizeof(v), "");
 		cell(b, v, 5);
-		cell(b, row->name, namew);
+		if (row->self) {
+			char own[CAP_NAME + 32];
+
+			snprintf(own, sizeof(own), "%s (خود واحد)", row->name);
+			cell(b, own, namew);
+		} else {
+			cell(b, row->name, namew);
+		}
 		for (k = 0; k < NTABLE; k++) {
 			fa_value(v, sizeof(v), table_fields[k],
 				 report_field_value(&row->cur, table_fields[k]));
@@ -411,11 +451,13 @@ static void write_table(const struct report *r, struct buf *b)
 			cell(b, v, 10);
 			snprintf(v, sizeof(v), "%.1f", row->quality_score);
 			cell(b, v, 10);
+			snprintf(v, sizeof(v), "%.1f", row->timeliness_score);
+			cell(b, v, 10);
 			snprintf(v, sizeof(v), "%.1f", row->score);
 			cell(b, v, 10);
 		}
 		if (r->compare) {
-			fa_change(v, sizeof(v), row->change_pct[RF_REFERRED]);
+			fa_change(v, sizeof(v), RF_REFERRED, row->change[RF_REFERRED]);
 			cell(b, v, 10);
 		}
 		buf_adds(b, "\n");
@@ -464,27 +506,27 @@ static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
 	for (f = 0; f < RF_COUNT; f++) {
 		enum report_field fld = (enum report_field)f;
 		lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
-			(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90) ? fmts[1] : fmts[2];
+			(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90 || fld == RF_HANDOFF) ?
+			fmts[1] : fmts[2];
 
 		xl_num(ws, row, col++, report_field_value(&rr->cur, fld), fm);
 	}
 	xl_num(ws, row, col++, rr->rank ? rr->rank : NAN, fmts[2]);
-	if (r->by == REPORT_BY_REGION) {
-		xl_num(ws, row, col++, rr->quantity_score, fmts[1]);
-		xl_num(ws, row, col++, rr->quality_score, fmts[1]);
-		xl_num(ws, row, col++, rr->score, fmts[1]);
-	}
+	xl_num(ws, row, col++, rr->quantity_score, fmts[1]);
+	xl_num(ws, row, col++, rr->quality_score, fmts[1]);
+	xl_num(ws, row, col++, rr->timeliness_score, fmts[1]);
+	xl_num(ws, row, col++, rr->score, fmts[1]);
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++) {
 			enum report_field fld = (enum report_field)f;
 			lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
-				(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90) ?
-				fmts[1] : fmts[2];
+				(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90 ||
+				 fld == RF_HANDOFF) ? fmts[1] : fmts[2];
 
 			xl_num(ws, row, col++, report_field_value(&rr->prev, fld), fm);
 		}
 		for (f = 0; f < RF_COUNT; f++)
-			xl_num(ws, row, col++, rr->change_pct[f], fmts[1]);
+			xl_num(ws, row, col++, rr->change[f], fmts[1]);
 	}
 }
 
@@ -522,11 +564,10 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 		worksheet_write_string(ws, 0, (lxw_col_t)col++,
 				       report_field_title_fa((enum report_field)f), head);
 	worksheet_write_string(ws, 0, (lxw_col_t)col++, "رتبه", head);
-	if (r->by == REPORT_BY_REGION) {
-		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کمّی", head);
-		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کیفی", head);
-		worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز", head);
-	}
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کمّی", head);
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز کیفی", head);
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز به‌موقع", head);
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "امتیاز", head);
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++) {
 			snprintf(name, sizeof(name), "%s (سال قبل)",
@@ -534,8 +575,9 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 			worksheet_write_string(ws, 0, (lxw_col_t)col++, name, head);
 		}
 		for (f = 0; f < RF_COUNT; f++) {
-			snprintf(name, sizeof(name), "%s (تغییر ٪)",
-				 report_field_title_fa((enum report_field)f));
+			snprintf(name, sizeof(name), "%s (تغییر %s)",
+				 report_field_title_fa((enum report_field)f),
+				 report_field_is_rate((enum report_field)f) ? "واحد درصد" : "٪");
 			worksheet_write_string(ws, 0, (lxw_col_t)col++, name, head);
 		}
 	}
