@@ -1198,13 +1198,17 @@ static void plan_region12_counts(struct gen *g, long target[3])
 	}
 }
 
-/* The rates each window is shaped to (docs/demo.md). */
+/* The rates each window is shaped to (docs/demo.md).  acceptable is the
+ * positive share of the window's own messages' judgements, set 0.7 points
+ * above the figure wanted: the report counts every judgement given in the
+ * window, also those on messages referred before it (judged more harshly),
+ * and loses those given after it. */
 static const struct {
 	double answered, acceptable, evaluated, graded, speed;
 } shape[3] = {
 	{ 0, 0, 0, 0, 1 },
-	{ 0.85, 0.88, 0.62, 0.3, 1.0 },		/* 1398-01..1398-09 */
-	{ 0.90, 0.93, 0.62, 0.3, 0.7 },		/* 1399-01..1399-09 */
+	{ 0.85, 0.887, 0.62, 0.3, 1.0 },	/* 1398-01..1398-09 */
+	{ 0.90, 0.937, 0.62, 0.3, 0.7 },	/* 1399-01..1399-09 */
 };
 
 static long round_l(double x)

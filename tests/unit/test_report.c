@@ -20,6 +20,7 @@
 #include "core/report.h"
 #include "fa/period.h"
 #include "fa/tehran.h"
+#include "store/sqlite_int.h"
 
 static int setup(void **state)
 {
@@ -640,6 +641,78 @@ static void verify_finds_tampering_and_rebuild_mends(void **state)
 	verify_clean(f);
 }
 
+/* Copy table `name` of the attached database `f` into the same table of
+ * main, by main's columns (the older schema's). */
+static void copy_table(sqlite3 *db, const char *name)
+{
+	char sql[8192], cols[2000] = "";
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	snprintf(sql, sizeof(sql), "PRAGMA main.table_info(%s)", name);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += (size_t)snprintf(cols + n, sizeof(cols) - n, "%s%s", n ? "," : "",
+				      (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	assert_true(n > 0 && n < sizeof(cols));
+	snprintf(sql, sizeof(sql), "INSERT INTO main.%s (%s) SELECT %s FROM f.%s", name, cols,
+		 cols, name);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("copy %s: %s", name, sqlite3_errmsg(db));
+}
+
+/* A database of the previous release (schema 3: the aggregates by first
+ * referral, with a backlog table) holding the fixture's rows upgrades in
+ * place when opened: every later migration runs, the aggregates are
+ * rebuilt, the audit chain still holds and the figures are the new ones. */
+static void upgrade_from_the_previous_release(void **state)
+{
+	static const char *const tables[] = { "units", "categories", "users", "citizens",
+		"live_sessions", "messages", "referrals", "audit", "sms_outbox" };
+	struct fx *f = *state;
+	char old[700], attach[800];
+	struct agg_verify_result res;
+	struct report r;
+	struct err err;
+	int64_t count = 0, bad = 0;
+	sqlite3 *db;
+	size_t i;
+
+	build_fixture(f);
+	snprintf(old, sizeof(old), "%s/old.db", f->dir);
+	assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
+	assert_int_equal(sq_schema_migrate(db, 3, &err), 0);
+	snprintf(attach, sizeof(attach), "ATTACH '%s' AS f", f->path);
+	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		copy_table(db, tables[i]);
+	/* what the previous release's hook had left: stale old-style rows */
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO agg_cells (dim, unit, day, key, referred,"
+				      " answered, on_time, handling_sum, evaluated, acceptable,"
+				      " verdict_accept, verdict_object, returns, rereferrals, reopens)"
+				      " VALUES (0, 4, 18400, 0, 5, 3, 3, 1, 3, 2, 1, 1, 1, 1, 1);"
+				      "INSERT INTO agg_backlog VALUES (0, 4, 18400, 0, 2);"
+				      "DETACH f;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	core_close(&f->c);
+	assert_int_equal(core_open(&f->c, old, &err), 0);
+	core_set_now(&f->c, tday(1399, 3, 20) + 10 * H);
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, &err), 0);
+	assert_int_equal(res.differences, 0);
+	assert_int_equal(res.messages, 8);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	run(f, &f->insp, "region-12", "1399-03", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 5);
+	assert_int_equal(r.total.cur.answered, 3);
+	assert_int_equal(r.total.cur.judgements, 3);
+	assert_int_equal(r.total.cur.obligations, 5);
+	report_release(&r);
+	core_close(&f->c);
+	unlink(old);
+	fx_open_path(f, false);
+}
+
 static void roles_scope_reports(void **state)
 {
 	struct fx *f = *state;
@@ -778,6 +851,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(verify_after_random_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_finds_tampering_and_rebuild_mends, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(upgrade_from_the_previous_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(roles_scope_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(evaluation_scores_and_ranks, setup, teardown),
 		cmocka_unit_test_setup_teardown(formats, setup, teardown),
