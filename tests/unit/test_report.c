@@ -328,6 +328,115 @@ static void figures_by_hand(void **state)
 	verify_clean(f);
 }
 
+/* Each definition at its edge, on its own small history (docs/reports.md's
+ * worked examples).  Now is 1399-05-20; the period 1399-04 is over. */
+static void definitions_at_their_edges(void **state)
+{
+	struct fx *f = *state;
+	int64_t t = tday(1399, 4, 1), a, b, c, d;
+	struct report r;
+	struct msg m;
+	struct err err;
+
+	/* a: objection then re-answer, then accepted: both verdicts count,
+	 * each answer counts, the message is answered once, two obligations */
+	a = new_referred(f, t + 1 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	answer_at(f, &f->s12, a, t + 5 * H);
+	core_set_now(&f->c, t + 6 * H);
+	assert_int_equal(msg_verdict(&f->c, &f->op, a, 0, VERDICT_OBJECT, 1, NULL, &err), 0);
+	answer_at(f, &f->s12, a, t + 30 * H);	/* 24 h after the reopen */
+	core_set_now(&f->c, t + 31 * H);
+	assert_int_equal(msg_verdict(&f->c, &f->op, a, 0, VERDICT_ACCEPT, 4, NULL, &err), 0);
+	/* b: referred to region 12, re-referred by the centre to region 1
+	 * (before its deadline), answered there: credit to region 1 */
+	b = new_referred(f, t + 2 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	core_set_now(&f->c, t + 3 * H);
+	assert_int_equal(msg_refer(&f->c, &f->op, b, 0, f->r01, 0, 0, NULL, NULL, &err), 0);
+	answer_at(f, &f->s01, b, t + 13 * H);
+	/* c: never answered, its 48 h deadline long past: late and overdue */
+	c = new_referred(f, t + 4 * H, f->r12, f->cat_roads, KIND_CRITICISM);
+	/* d: rejected at the centre, never referred: counts nowhere */
+	core_set_now(&f->c, t + 5 * H);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, &m), 0);
+	d = m.id;
+	assert_int_equal(msg_reject(&f->c, &f->op, d, 0, REJECT_INCOMPLETE, 0, NULL, NULL, &err),
+			 0);
+	core_set_now(&f->c, tday(1399, 5, 20) + 10 * H);
+
+	run(f, &f->insp, "region-12", "1399-04", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 3);		/* a, b, c */
+	assert_int_equal(r.total.cur.answered, 1);		/* a, once */
+	assert_int_equal(r.total.cur.answers, 2);		/* a twice */
+	assert_int_equal(r.total.cur.transferred_out, 1);	/* b */
+	assert_near(r.total.cur.handoff_hours, 1.0);
+	assert_int_equal(r.total.cur.judgements, 2);		/* a's objection and accept */
+	assert_int_equal(r.total.cur.objections, 1);
+	assert_int_equal(r.total.cur.messages_with_objection, 1);
+	assert_near(r.total.cur.qualitative_rate, 0.5);
+	assert_int_equal(r.total.cur.reopens, 1);
+	/* a's two hops on time; b passed on before its deadline (no
+	 * obligation); c late */
+	assert_int_equal(r.total.cur.obligations, 3);
+	assert_int_equal(r.total.cur.late, 1);
+	/* handling per hop: a 4 h, then 24 h from the reopen (never the hour
+	 * waiting on the citizen) */
+	assert_near(r.total.cur.mean_hours, 14.0);
+	assert_near(r.total.cur.median_hours, 4.0);
+	/* overdue as of the period's end (c since 1399-04-03) and now */
+	assert_int_equal(r.total.cur.overdue, 1);
+	assert_int_equal(r.overdue_now, 1);
+	assert_true(r.as_of < r.generated_at);
+	report_release(&r);
+	run(f, &f->insp, "region-01", "1399-04", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 1);
+	assert_int_equal(r.total.cur.answered, 1);
+	assert_near(r.total.cur.mean_hours, 10.0);	/* from its arrival at region 1 */
+	report_release(&r);
+	/* the city: b once, with one internal transfer; d nowhere */
+	run(f, &f->insp, "tehran", "1399-04", REPORT_BY_CHILD, false, &r);
+	assert_int_equal(r.total.cur.referred, 3);
+	assert_int_equal(r.total.cur.internal_transfers, 1);
+	assert_int_equal(r.total.cur.transferred_out, 0);
+	assert_int_equal(row_of(&r, "region-12")->cur.referred +
+			 row_of(&r, "region-01")->cur.referred -
+			 r.total.cur.internal_transfers, r.total.cur.referred);
+	report_release(&r);
+
+	/* a period that ends before an answer does not count it (as_of) */
+	run(f, &f->insp, "region-12", "1399-04-01..1399-04-01", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 3);
+	assert_int_equal(r.total.cur.answered, 1);	/* a at +5 h, the same day */
+	report_release(&r);
+	(void)c;
+	(void)d;
+	verify_clean(f);
+}
+
+/* Handling time is elapsed time: across the night the clocks went back
+ * (1399-06-30 had 25 hours), 20:00 to 08:00 is 13 hours. */
+static void handling_across_daylight_saving(void **state)
+{
+	struct fx *f = *state;
+	int64_t t = tday(1399, 6, 30) + 20 * H, id;
+	struct report r;
+
+	id = new_referred(f, t, f->r12, f->cat_roads, KIND_CRITICISM);
+	answer_at(f, &f->s12, id, tday(1399, 6, 31) + 8 * H);
+	core_set_now(&f->c, tday(1399, 8, 1));
+	run(f, &f->insp, "region-12", "1399-06-20..1399-07-10", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.answers, 1);
+	assert_near(r.total.cur.mean_hours, 13.0);
+	assert_near(r.total.cur.median_hours, 13.0);
+	report_release(&r);
+	/* the answer fell on 06-31, the referral on 06-30 */
+	run(f, &f->insp, "region-12", "1399-06-30..1399-06-30", REPORT_BY_NONE, false, &r);
+	assert_int_equal(r.total.cur.referred, 1);
+	assert_int_equal(r.total.cur.answers, 0);
+	assert_int_equal(r.total.cur.answered, 0);	/* not by that day's end */
+	report_release(&r);
+	verify_clean(f);
+}
+
 /* Percentiles are bin means: exact when a bin holds equal times, and
  * always within max(1%, 6 minutes) of the exact nearest-rank value. */
 static void percentiles_exact_at_bin_granularity(void **state)
@@ -848,6 +957,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(percentiles_exact_at_bin_granularity, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(period_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(definitions_at_their_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(handling_across_daylight_saving, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_after_random_transitions, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_finds_tampering_and_rebuild_mends, setup,
 						teardown),
