@@ -4,23 +4,24 @@
  *
  * Every figure comes from the aggregates of core/agg.h, never from the
  * messages, so a report costs O(units x days x rows) whatever the number of
- * messages.  For a unit U with its subtree and a period P:
- *	referred	messages first referred to a unit of U's subtree on a day of P
- *	answered	of those, whose answer stands now (answered or closed)
+ * messages.  For a unit U (with its subtree: the units that held the
+ * message) and a period P, as_of = min(end of P, now), docs/reports.md:
+ *	referred	messages that entered U by any hop on a day of P, once each
+ *	answered	of those, answered by U by as_of
+ *	answers		every answer U gave on a day of P
  *	quantitative	answered / referred
- *	qualitative	acceptable / evaluated (inspector grade, else citizen verdict)
- *	on_time		answered on time / answered
- *	acceptance	citizen accepted / (accepted + objected)
- *	handling	answered_at - first_referred_at of the answered: mean,
- *			median, 90th percentile (nearest rank, bin mean)
- *	overdue		now: open messages of U's subtree (by current unit) whose
- *			deadline fell on an earlier Tehran day than today
+ *	qualitative	positive / all verdicts and grades on U's answers in P
+ *	on_time		obligations (hops with a deadline in P, passed by
+ *			as_of) answered within the hop by the deadline
+ *	handling	arrival of the hop at U to U's answer: mean, median, p90
+ *	overdue		obligations past their deadline, open at as_of
  * Rates are fractions 0..1, NAN when the denominator is 0 (null in JSON).
- * change_pct = (cur - prev) / prev * 100, NAN when prev is 0 or either is
- * undefined.
+ * change = percent for counts and times ((cur - prev) / prev * 100, NAN
+ * when prev is 0), percentage points for rates ((cur - prev) * 100).
  *
  * Rights: operators, inspectors, admins and the system see every unit;
- * managers the units of their own subtree; anyone else ERR_DENIED.
+ * managers the units of their own subtree; anyone else ERR_DENIED.  The
+ * evaluation also admits the managers of the root unit (the mayor).
  */
 #ifndef HAMGAN_CORE_REPORT_H
 #define HAMGAN_CORE_REPORT_H
@@ -165,12 +166,14 @@ int report_run(struct core *c, const struct actor *a, const struct report_query 
 /*
  * The six-monthly evaluation: every active region (unit kind region) with
  * its subtree over period p, scored and ranked (docs/reports.md, "The
- * evaluation"):
- *	quantity = 100 * (answered + answered on time) / (2 * referred)
- *	quality  = 100 * acceptable / evaluated
- *	score    = (quantity + quality) / 2	(an undefined part counts 0)
- * ranked by score, then quantity, then code; rows in rank order.  Operators,
- * inspectors, admins and the system only.  *out has by = REPORT_BY_REGION, unit = the root.
+ * evaluation"): quantity, quality and timeliness = 100 x the quantitative,
+ * qualitative and on-time rates, score = REPORT_W_QUANTITY x quantity +
+ * REPORT_W_QUALITY x quality + REPORT_W_TIMELINESS x timeliness (an
+ * undefined part counts 0); ranked among the regions that received
+ * messages by score, quantity, quality, timeliness, referred, code; rows in
+ * rank order, unranked last.  Operators, inspectors, admins, the system and
+ * managers of the root unit only.  *out has by = REPORT_BY_REGION, unit =
+ * the root.
  */
 int report_evaluation(struct core *c, const struct actor *a, const struct jperiod *p,
 		      bool compare, struct report *out, struct err *err);
