@@ -356,13 +356,15 @@ static int scan_answered(const struct agg_pair *p, void *arg)
 static int scan_due(const struct agg_pair *p, void *arg)
 {
 	struct scan *s = arg;
-	size_t row;
-	struct acc *a;
+	struct acc *a = s->fixed;
+	size_t i;
 
 	if (p->day2 <= s->over_after)
 		return 0;
-	a = s->fixed ? s->fixed : s->g->cur[group_by_key(s->g, p->key)];
-	(void)row;
+	if (!a) {
+		i = group_by_key(s->g, p->key);	/* may grow g->cur: index first */
+		a = s->g->cur[i];
+	}
 	a->overdue += p->n;
 	return 0;
 }
