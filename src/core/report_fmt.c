@@ -53,6 +53,20 @@ static void add_num(struct buf *b, double v, const char *undef)
 		buf_addf(b, "%.6f", v);
 }
 
+/* The evaluation score's parts and total of a row, with their names. */
+#define NSCORES 4
+static const char *const score_names[NSCORES] = {
+	"quantity_score", "quality_score", "timeliness_score", "score",
+};
+
+static void row_scores(const struct report_row *row, double v[NSCORES])
+{
+	v[0] = row->quantity_score;
+	v[1] = row->quality_score;
+	v[2] = row->timeliness_score;
+	v[3] = row->score;
+}
+
 /* ---- JSON ---- */
 
 static void json_str(struct buf *b, const char *s)
@@ -113,6 +127,9 @@ static void json_period(struct buf *b, const char *name, const struct jperiod *p
 static void json_row(struct buf *b, const struct report *r, const struct report_row *row,
 		     bool is_total)
 {
+	double sc[NSCORES];
+	int i;
+
 	if (is_total) {
 		buf_adds(b, "\"unit\":");
 		json_str(b, r->unit.code);
@@ -136,14 +153,11 @@ static void json_row(struct buf *b, const struct report *r, const struct report_
 		buf_adds(b, ",\"rank\":null,\"rank_of\":null");
 	if (row->self)
 		buf_adds(b, ",\"self\":true");
-	buf_adds(b, ",\"quantity_score\":");
-	add_num(b, row->quantity_score, "null");
-	buf_adds(b, ",\"quality_score\":");
-	add_num(b, row->quality_score, "null");
-	buf_adds(b, ",\"timeliness_score\":");
-	add_num(b, row->timeliness_score, "null");
-	buf_adds(b, ",\"score\":");
-	add_num(b, row->score, "null");
+	row_scores(row, sc);
+	for (i = 0; i < NSCORES; i++) {
+		buf_addf(b, ",\"%s\":", score_names[i]);
+		add_num(b, sc[i], "null");
+	}
 	if (r->compare) {
 		buf_adds(b, ",\"previous\":{");
 		json_fields(b, &row->prev);
@@ -200,6 +214,7 @@ static void csv_str(struct buf *b, const char *s)
 
 static void csv_row(struct buf *b, const struct report *r, const struct report_row *row)
 {
+	double sc[NSCORES];
 	int i;
 
 	csv_str(b, row->key);
@@ -216,14 +231,11 @@ static void csv_row(struct buf *b, const struct report *r, const struct report_r
 		buf_addf(b, "%d,%d", row->rank, row->rank_of);
 	else
 		buf_addc(b, ',');
-	buf_addc(b, ',');
-	add_num(b, row->quantity_score, "");
-	buf_addc(b, ',');
-	add_num(b, row->quality_score, "");
-	buf_addc(b, ',');
-	add_num(b, row->timeliness_score, "");
-	buf_addc(b, ',');
-	add_num(b, row->score, "");
+	row_scores(row, sc);
+	for (i = 0; i < NSCORES; i++) {
+		buf_addc(b, ',');
+		add_num(b, sc[i], "");
+	}
 	buf_adds(b, row->self ? ",1" : ",0");
 	if (r->compare) {
 		for (i = 0; i < RF_COUNT; i++) {
@@ -246,7 +258,10 @@ static void write_csv(const struct report *r, struct buf *b)
 	buf_adds(b, "\xEF\xBB\xBF" "key,name,period");
 	for (f = 0; f < RF_COUNT; f++)
 		buf_addf(b, ",%s", report_field_name((enum report_field)f));
-	buf_adds(b, ",rank,rank_of,quantity_score,quality_score,timeliness_score,score,self");
+	buf_adds(b, ",rank,rank_of");
+	for (f = 0; f < NSCORES; f++)
+		buf_addf(b, ",%s", score_names[f]);
+	buf_adds(b, ",self");
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++)
 			buf_addf(b, ",previous_%s", report_field_name((enum report_field)f));
@@ -498,6 +513,7 @@ static void xl_num(lxw_worksheet *ws, int row, int col, double v, lxw_format *fm
 static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
 		   const struct report_row *rr, lxw_format *fmts[3])
 {
+	double sc[NSCORES];
 	int col = 0, f;
 
 	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col++, rr->key, NULL);
@@ -512,10 +528,9 @@ static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
 		xl_num(ws, row, col++, report_field_value(&rr->cur, fld), fm);
 	}
 	xl_num(ws, row, col++, rr->rank ? rr->rank : NAN, fmts[2]);
-	xl_num(ws, row, col++, rr->quantity_score, fmts[1]);
-	xl_num(ws, row, col++, rr->quality_score, fmts[1]);
-	xl_num(ws, row, col++, rr->timeliness_score, fmts[1]);
-	xl_num(ws, row, col++, rr->score, fmts[1]);
+	row_scores(rr, sc);
+	for (f = 0; f < NSCORES; f++)
+		xl_num(ws, row, col++, sc[f], fmts[1]);
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++) {
 			enum report_field fld = (enum report_field)f;

@@ -7,9 +7,9 @@
 
 import { api, qs } from './api.js';
 import { faDigits, faNumber, faPercent, faDate } from './fa.js';
-import { h, mount, field, select, errorBox, busy, loading } from './ui.js';
+import { h, mount, field, select } from './ui.js';
 import { session, role, units, unitOptions, subtree } from './state.js';
-import { periodPicker, latestYearWithMessages } from './period.js';
+import { periodPicker, latestYearWithMessages, reportForm } from './period.js';
 import { chartBlock } from './charts.js';
 
 // [field, Persian label, type (n count, % rate, h hours), lower is better]
@@ -147,51 +147,28 @@ export async function dashboardPage(el) {
   const start = mine ? all.find((u) => u.id === session.user.unit_id) : all.find((u) => !u.parent_id);
   if (start) unit.value = start.code;
   const picker = periodPicker();
-  const err = errorBox();
-  const out = h('div', { class: 'report-out', 'aria-live': 'polite' });
-  const btn = h('button', { type: 'submit', class: 'primary' }, 'نمایش');
-  const form = h('form', { class: 'card filters report-filters', novalidate: true },
-    field('واحد', unit), picker.el, err, btn);
-  const run = () => busy(btn, async () => {
-    err.show('');
-    let period;
-    try {
-      period = picker.code();
-    } catch (e) {
-      err.show(e.message);
-      return;
-    }
-    out.replaceChildren(loading());
+  const { form, out, run } = reportForm(picker, field('واحد', unit), async (period, box) => {
     const params = { unit: unit.value, period, ...(picker.compare.checked ? { compare: 'previous-year' } : {}) };
-    try {
-      const [r, m, k] = await Promise.all([
-        api('GET', '/reports' + qs({ ...params, by: 'child' })),
-        api('GET', '/reports' + qs({ ...params, by: 'month' })),
-        api('GET', '/reports' + qs({ ...params, by: 'category' })),
-      ]);
-      const charts = [monthChart(m, params), childChart(r, params), categoryChart(k, params)];
-      mount(out, h('section', { class: 'card report-head' },
-        h('h2', {}, r.unit_name || r.unit, ' — ', picker.describe()),
-        h('p', { class: 'muted small' },
-          faDigits((r.period_first || '').replace(/-/g, '/')), ' تا ', faDigits((r.period_last || '').replace(/-/g, '/')),
-          r.previous_period ? [' در برابر ', faDigits((r.previous_period_first || '').replace(/-/g, '/')), ' تا ',
-            faDigits((r.previous_period_last || '').replace(/-/g, '/'))] : null,
-          ' · وضعیت تا ', faDate(r.as_of),
-          ' · معوق همین حالا: ', h('strong', { class: 'overdue-now' }, faNumber(r.overdue_now)), ' (', faDate(r.overdue_now_at), ')'),
-        h('div', { class: 'toolbar no-print' },
-          downloads('/reports', { ...params, by: 'child' }, 'این گزارش'),
-          ' ', h('button', { type: 'button', class: 'small', onclick: () => window.print() }, 'چاپ')),
-        figures(r), rankLine(r)),
-      charts.map((c) => c.el));
-      for (const c of charts) await c.draw();
-    } catch (e) {
-      out.replaceChildren();
-      err.show(e.fa || e.message);
-    }
-  });
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    run();
+    const [r, m, k] = await Promise.all([
+      api('GET', '/reports' + qs({ ...params, by: 'child' })),
+      api('GET', '/reports' + qs({ ...params, by: 'month' })),
+      api('GET', '/reports' + qs({ ...params, by: 'category' })),
+    ]);
+    const charts = [monthChart(m, params), childChart(r, params), categoryChart(k, params)];
+    mount(box, h('section', { class: 'card report-head' },
+      h('h2', {}, r.unit_name || r.unit, ' — ', picker.describe()),
+      h('p', { class: 'muted small' },
+        faDigits((r.period_first || '').replace(/-/g, '/')), ' تا ', faDigits((r.period_last || '').replace(/-/g, '/')),
+        r.previous_period ? [' در برابر ', faDigits((r.previous_period_first || '').replace(/-/g, '/')), ' تا ',
+          faDigits((r.previous_period_last || '').replace(/-/g, '/'))] : null,
+        ' · وضعیت تا ', faDate(r.as_of),
+        ' · معوق همین حالا: ', h('strong', { class: 'overdue-now' }, faNumber(r.overdue_now)), ' (', faDate(r.overdue_now_at), ')'),
+      h('div', { class: 'toolbar no-print' },
+        downloads('/reports', { ...params, by: 'child' }, 'این گزارش'),
+        ' ', h('button', { type: 'button', class: 'small', onclick: () => window.print() }, 'چاپ')),
+      figures(r), rankLine(r)),
+    charts.map((c) => c.el));
+    for (const c of charts) await c.draw();
   });
   mount(el, h('h1', {}, 'داشبورد رسیدگی'), form, out);
   // the current year to date, or the latest year that has messages

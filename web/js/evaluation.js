@@ -7,9 +7,9 @@
 
 import { api, qs } from './api.js';
 import { faDigits, faNumber, faPercent } from './fa.js';
-import { h, mount, errorBox, busy, loading } from './ui.js';
+import { h, mount } from './ui.js';
 import { units } from './state.js';
-import { periodPicker, latestYearWithMessages } from './period.js';
+import { periodPicker, latestYearWithMessages, reportForm } from './period.js';
 import { chartBlock } from './charts.js';
 import { DEFS, downloads } from './dashboard.js';
 
@@ -40,42 +40,20 @@ export async function evaluationPage(el) {
   const all = await units();
   const root = all.find((u) => !u.parent_id);
   const picker = periodPicker({ kind: 'half', kinds: ['half', 'year', 'season', 'month', 'first', 'range'] });
-  const err = errorBox();
-  const out = h('div', { class: 'report-out', 'aria-live': 'polite' });
-  const btn = h('button', { type: 'submit', class: 'primary' }, 'نمایش');
-  const form = h('form', { class: 'card filters report-filters', novalidate: true }, picker.el, err, btn);
-  const run = () => busy(btn, async () => {
-    err.show('');
-    let period;
-    try {
-      period = picker.code();
-    } catch (e) {
-      err.show(e.message);
-      return;
-    }
-    out.replaceChildren(loading());
+  const { form, out, run } = reportForm(picker, null, async (period, box) => {
     const params = { period, ...(picker.compare.checked ? { compare: 'previous-year' } : {}) };
-    try {
-      const r = await api('GET', '/reports/evaluation' + qs(params));
-      const chart = ranking(r, params);
-      mount(out, h('section', { class: 'card report-head' },
-        h('h2', {}, 'ارزیابی شش‌ماهه مناطق — ', picker.describe()),
-        formula(r.weights || { quantity: 0.4, quality: 0.4, timeliness: 0.2 }),
-        h('details', { class: 'def' }, h('summary', {}, 'تعریف بخش‌ها'),
-          h('p', {}, 'رسیدگی کمّی: ', DEFS.quantitative_rate), h('p', {}, 'رسیدگی کیفی: ', DEFS.qualitative_rate),
-          h('p', {}, 'رضایت شهروندان: ', DEFS.acceptance_rate), h('p', {}, 'تأیید بازرسان: ', DEFS.inspector_rate),
-          h('p', {}, 'پاسخ به‌موقع: ', DEFS.on_time_rate)),
-        h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'small', onclick: () => window.print() }, 'چاپ'))),
-      chart.el);
-      await chart.draw();
-    } catch (e) {
-      out.replaceChildren();
-      err.show(e.fa || e.message);
-    }
-  });
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    run();
+    const r = await api('GET', '/reports/evaluation' + qs(params));
+    const chart = ranking(r, params);
+    mount(box, h('section', { class: 'card report-head' },
+      h('h2', {}, 'ارزیابی شش‌ماهه مناطق — ', picker.describe()),
+      formula(r.weights || { quantity: 0.4, quality: 0.4, timeliness: 0.2 }),
+      h('details', { class: 'def' }, h('summary', {}, 'تعریف بخش‌ها'),
+        h('p', {}, 'رسیدگی کمّی: ', DEFS.quantitative_rate), h('p', {}, 'رسیدگی کیفی: ', DEFS.qualitative_rate),
+        h('p', {}, 'رضایت شهروندان: ', DEFS.acceptance_rate), h('p', {}, 'تأیید بازرسان: ', DEFS.inspector_rate),
+        h('p', {}, 'پاسخ به‌موقع: ', DEFS.on_time_rate)),
+      h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'small', onclick: () => window.print() }, 'چاپ'))),
+    chart.el);
+    await chart.draw();
   });
   mount(el, h('h1', {}, 'ارزیابی شش‌ماهه'), form, out);
   try {

@@ -6,7 +6,7 @@
 
 import { api, qs } from './api.js';
 import { MONTHS, asciiDigits, faDigits, jalaliOf, jalaliMonthLength } from './fa.js';
-import { h, field, select } from './ui.js';
+import { h, field, select, errorBox, busy, loading } from './ui.js';
 
 const KINDS = [
   ['ytd', 'از آغاز سال تا امروز'],
@@ -126,4 +126,39 @@ export async function latestYearWithMessages(unit) {
     if (r.referred > 0) return y;
   }
   return null;
+}
+
+/**
+ * The form around a picker and what it shows: reportForm(picker, controls,
+ * show) -> {form, out, run}.  run() checks the period, shows the loading
+ * state, awaits show(period, out) and turns a failure into the form's
+ * Persian error.
+ */
+export function reportForm(picker, controls, show) {
+  const err = errorBox();
+  const out = h('div', { class: 'report-out', 'aria-live': 'polite' });
+  const btn = h('button', { type: 'submit', class: 'primary' }, 'نمایش');
+  const form = h('form', { class: 'card filters report-filters', novalidate: true }, controls, picker.el, err, btn);
+  const run = () => busy(btn, async () => {
+    err.show('');
+    let period;
+    try {
+      period = picker.code();
+    } catch (e) {
+      err.show(e.message);
+      return;
+    }
+    out.replaceChildren(loading());
+    try {
+      await show(period, out);
+    } catch (e) {
+      out.replaceChildren();
+      err.show(e.fa || e.message);
+    }
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    run();
+  });
+  return { form, out, run };
 }
