@@ -35,9 +35,11 @@ const char cmd_report_usage[] =
 	"  --format FMT             table (Persian, default), csv (UTF-8 with BOM),\n"
 	"                           json (docs/reports.md), xlsx (needs --output)\n"
 	"  --output FILE            write there instead of standard output\n"
-	"  --evaluation PERIOD      every region scored on quantity and quality, ranked\n"
-	"  --verify                 recount every aggregate from the messages and show\n"
-	"                           any difference (exit 1 when there is one)\n"
+	"  --evaluation PERIOD      every region scored on quantity, quality and\n"
+	"                           timeliness, ranked\n"
+	"  --verify                 recount every aggregate from the messages'\n"
+	"                           histories and show any difference (exit 1 when\n"
+	"                           there is one)\n"
 	"  --rebuild                replace the aggregates by the recount\n";
 
 static void print_line(const char *line, void *arg)

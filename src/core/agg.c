@@ -1,11 +1,11 @@
 /*
  * agg.c - report aggregates kept in step with the messages (core/agg.h).
  *
- * Everything rests on agg_contrib(): what one message adds to the tables.
- * The transition hook applies the difference between a message's
- * contribution after and before the change; the recount (--verify,
- * --rebuild) sums contributions over every message with the same function,
- * so the two can only disagree if a change bypassed the hook.
+ * Everything rests on the replay of a message's history (agg_tally_add):
+ * what one message adds to the tables.  The transition hook applies the
+ * difference between the replay with and without the new step; the recount
+ * (--verify, --rebuild) sums the replays of every message with the same
+ * function, so the two can only disagree if a change bypassed the hook.
  */
 #include <limits.h>
 #include <math.h>
@@ -33,56 +33,40 @@
 #define LIN_WIDTH 360
 #define LOG_BASE 36000.0
 
-/* Bin b >= LIN_BINS starts at floor(36000 * 1.01^(b - LIN_BINS)): each
- * boundary is computed once into a table so that agg_bin_of and agg_bin_lo
- * agree exactly. */
-static int64_t bin_lo_tab[AGG_BINS];
-
-static void bins_init(void)
+/* Bin b >= LIN_BINS starts at floor(36000 * 1.01^(b - LIN_BINS)); a pure
+ * function, so agg_bin_of (a binary search over it) and agg_bin_lo agree
+ * exactly, with no table to share between threads. */
+int64_t agg_bin_lo(int bin)
 {
-	int b;
-
-	if (bin_lo_tab[1])
-		return;
-	for (b = 0; b < AGG_BINS; b++) {
-		if (b < LIN_BINS)
-			bin_lo_tab[b] = (int64_t)b * LIN_WIDTH;
-		else
-			bin_lo_tab[b] = (int64_t)floor(LOG_BASE * pow(1.01, b - LIN_BINS));
-	}
+	if (bin <= 0)
+		return 0;
+	if (bin >= AGG_BINS)
+		bin = AGG_BINS - 1;
+	if (bin < LIN_BINS)
+		return (int64_t)bin * LIN_WIDTH;
+	return (int64_t)floor(LOG_BASE * pow(1.01, bin - LIN_BINS));
 }
 
 int agg_bin_of(int64_t s)
 {
 	int lo, hi, mid;
 
-	bins_init();
 	if (s < 0)
 		s = 0;
 	if (s < (int64_t)LIN_BINS * LIN_WIDTH)
 		return (int)(s / LIN_WIDTH);
-	if (s >= bin_lo_tab[AGG_BINS - 1])
+	if (s >= agg_bin_lo(AGG_BINS - 1))
 		return AGG_BINS - 1;
 	lo = LIN_BINS;
-	hi = AGG_BINS - 1;	/* bin_lo_tab[lo] <= s < bin_lo_tab[hi] */
+	hi = AGG_BINS - 1;	/* agg_bin_lo(lo) <= s < agg_bin_lo(hi) */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
-		if (bin_lo_tab[mid] <= s)
+		if (agg_bin_lo(mid) <= s)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return lo;
-}
-
-int64_t agg_bin_lo(int bin)
-{
-	bins_init();
-	if (bin <= 0)
-		return 0;
-	if (bin >= AGG_BINS)
-		bin = AGG_BINS - 1;
-	return bin_lo_tab[bin];
 }
 
 int64_t agg_bin_hi(int bin)
