@@ -287,7 +287,7 @@ static void ev_push(struct agg_event **v, size_t *n, size_t *cap, const struct a
 }
 
 int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t *n,
-		struct err *err)
+		size_t *nsteps, struct err *err)
 {
 	struct audit_step *steps = NULL;
 	struct referral *refs = NULL;
@@ -298,6 +298,8 @@ int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t
 
 	*out = NULL;
 	*n = 0;
+	if (nsteps)
+		*nsteps = 0;
 	rc = st->ops->audit_steps(st, msg_id, &steps, &ns, err);
 	if (rc == 0)
 		rc = st->ops->referral_list(st, msg_id, &refs, &nr, err);
@@ -316,6 +318,7 @@ int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t
 
 		memset(&e, 0, sizeof(e));
 		e.at = s->at;
+		e.step = i;
 		if (str_eq(s->action, "msg.answer")) {
 			e.ev = AGG_EV_ANSWER;
 			ev_push(&v, &nv, &cap, &e);
@@ -341,6 +344,7 @@ int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t
 		}
 		memset(&e, 0, sizeof(e));
 		e.ev = AGG_EV_HOP;
+		e.step = i;
 		e.hop = kind;
 		e.unit = kind == HOP_RETURN ? 0 : refs[j].to_unit;
 		e.deadline = refs[j].deadline;
@@ -350,6 +354,8 @@ int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t
 	}
 	*out = v;
 	*n = nv;
+	if (nsteps)
+		*nsteps = ns;
 	v = NULL;
 out:
 	free(v);
@@ -890,7 +896,7 @@ int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m
 
 	if (!m->first_referred_at)
 		return 0;	/* never referred: no history to count */
-	rc = agg_history(st, m->id, &ev, &n, err);
+	rc = agg_history(st, m->id, &ev, &n, NULL, err);
 	if (rc == 0)
 		rc = agg_tally_add(t, st, m, ev, n, sign, err);
 	free(ev);
@@ -989,23 +995,13 @@ static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
 	return rc;
 }
 
-/* How many of ev the message had before this transition: every event but
- * the last transition's (its audit step, and its hop when it made one). */
-static size_t events_before(const struct msg *before, const struct msg *after,
-			    const struct agg_event *ev, size_t n)
+/* How many of ev the message had before this transition: the events of
+ * the earlier transitions (this one wrote the last audit step). */
+static size_t events_before(const struct agg_event *ev, size_t n, size_t nsteps)
 {
-	int hops_b = before->referral_count + before->return_count + before->reopen_count;
-	int hops_a = after->referral_count + after->return_count + after->reopen_count;
-	size_t k = n;
-
-	if (hops_a > hops_b && k && ev[k - 1].ev == AGG_EV_HOP)
-		k--;
-	/* the verdict or grade that reopened it comes before its hop */
-	if (k && ev[k - 1].ev != AGG_EV_HOP &&
-	    (after->answered_at != before->answered_at || after->accepts != before->accepts ||
-	     after->objections != before->objections || after->graded_at != before->graded_at))
-		k--;
-	return k;
+	while (n && nsteps && ev[n - 1].step == nsteps - 1)
+		n--;
+	return n;
 }
 
 int agg_on_change(struct store *st, const struct msg *before, const struct msg *after,
@@ -1013,16 +1009,16 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 {
 	struct agg_tally *t;
 	struct agg_event *ev = NULL;
-	size_t n = 0, nb, i;
+	size_t n = 0, nb, nsteps = 0, i;
 	int rc = 0;
 
 	(void)now;
 	if (!after || !after->first_referred_at)
 		return 0;	/* not referred yet: counts nowhere */
-	rc = agg_history(st, after->id, &ev, &n, err);
+	rc = agg_history(st, after->id, &ev, &n, &nsteps, err);
 	if (rc < 0)
 		return rc;
-	nb = before && before->first_referred_at ? events_before(before, after, ev, n) : 0;
+	nb = before && before->first_referred_at ? events_before(ev, n, nsteps) : 0;
 	t = tally_new(64);
 	if (nb)
 		rc = agg_tally_add(t, st, before, ev, nb, -1, err);

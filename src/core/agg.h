@@ -171,12 +171,15 @@ struct agg_event {
 	int hop;		/* enum hop_kind, for AGG_EV_HOP */
 	int64_t unit, deadline, at;
 	bool positive;
+	size_t step;		/* the transition (0, 1, ...) that made it */
 };
 /* Read m's history from the store (referral chain merged with the audit
- * entries of its transitions).  *out malloc'd.  ERR_TOOBIG past
- * CAP_AGG_STEPS, ERR_STORE when the chain and the audit disagree. */
+ * entries of its transitions).  *out malloc'd; *nsteps (may be NULL) the
+ * number of transitions, including those that made no event (start, close,
+ * reject).  ERR_TOOBIG past CAP_AGG_STEPS, ERR_STORE when the chain and the
+ * audit disagree. */
 int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t *n,
-		struct err *err);
+		size_t *nsteps, struct err *err);
 
 /*
  * An in-memory sum of contributions (the recount of --verify and --rebuild,

@@ -301,8 +301,9 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT action,"
 			" coalesce(json_extract(payload, '$.verdict'), json_extract(payload, '$.grade'), ''),"
 			" json_extract(payload, '$.to_state') = 'reopened', at FROM audit"
-			" WHERE msg_id = ?1 AND action IN ('msg.refer', 'msg.transfer', 'msg.return',"
-			" 'msg.answer', 'msg.verdict', 'msg.grade') ORDER BY seq", err);
+			" WHERE msg_id = ?1 AND action IN ('msg.refer', 'msg.start', 'msg.transfer',"
+			" 'msg.return', 'msg.answer', 'msg.close', 'msg.reject', 'msg.verdict',"
+			" 'msg.grade') ORDER BY seq", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);

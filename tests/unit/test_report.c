@@ -353,6 +353,13 @@ static void definitions_at_their_edges(void **state)
 	core_set_now(&f->c, t + 3 * H);
 	assert_int_equal(msg_refer(&f->c, &f->op, b, 0, f->r01, 0, 0, NULL, NULL, &err), 0);
 	answer_at(f, &f->s01, b, t + 13 * H);
+	/* two grades in the same second: both count, and the hook keeps up
+	 * (it tells the transitions apart by their audit entries) */
+	core_set_now(&f->c, t + 14 * H);
+	assert_int_equal(msg_grade(&f->c, &f->insp, b, 0, GRADE_ACCEPTABLE, "خوب", false, NULL,
+				   &err), 0);
+	assert_int_equal(msg_grade(&f->c, &f->insp, b, 0, GRADE_UNACCEPTABLE, "نه", false, NULL,
+				   &err), 0);
 	/* c: never answered, its 48 h deadline long past: late and overdue */
 	c = new_referred(f, t + 4 * H, f->r12, f->cat_roads, KIND_CRITICISM);
 	/* d: rejected at the centre, never referred: counts nowhere */
@@ -391,6 +398,8 @@ static void definitions_at_their_edges(void **state)
 	assert_int_equal(r.total.cur.referred, 1);
 	assert_int_equal(r.total.cur.answered, 1);
 	assert_near(r.total.cur.mean_hours, 10.0);	/* from its arrival at region 1 */
+	assert_int_equal(r.total.cur.grades, 2);
+	assert_near(r.total.cur.inspector_rate, 0.5);
 	report_release(&r);
 	/* the city: b once, with one internal transfer; d nowhere */
 	run(f, &f->insp, "tehran", "1399-04", REPORT_BY_CHILD, false, &r);
