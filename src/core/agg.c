@@ -903,24 +903,6 @@ int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m
 	return rc;
 }
 
-void agg_tally_sum(const struct agg_tally *t, int dim, int64_t unit, int64_t d0, int64_t d1,
-		   int64_t *c)
-{
-	size_t i;
-	int j;
-
-	memset(c, 0, AGG_NCOUNTERS * sizeof(*c));
-	for (i = 0; i < t->capcells; i++) {
-		const struct tcell *x = &t->cells[i];
-
-		if (!x->used || x->k.dim != dim || x->k.unit != unit || x->k.day < d0 ||
-		    x->k.day > d1)
-			continue;
-		for (j = 0; j < AGG_NCOUNTERS; j++)
-			c[j] += x->c[j];
-	}
-}
-
 static bool cell_zero(const struct tcell *c)
 {
 	int i;

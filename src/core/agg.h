@@ -197,10 +197,6 @@ int agg_tally_add(struct agg_tally *t, struct store *st, const struct msg *m,
 int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m, int sign,
 		      struct err *err);
 size_t agg_tally_cells(const struct agg_tally *t);
-/* The counters summed over the tally's cells of dim, scope unit and days
- * [d0, d1] (tests). */
-void agg_tally_sum(const struct agg_tally *t, int dim, int64_t unit, int64_t d0, int64_t d1,
-		   int64_t *c);
 /* Write every cell and pair count into the store (which should hold no
  * aggregates: use agg_clear first); the caller holds the transaction. */
 int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err);
