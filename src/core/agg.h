@@ -174,9 +174,10 @@ struct agg_event {
 	size_t step;		/* the transition (0, 1, ...) that made it */
 };
 /* Read m's history from the store (referral chain merged with the audit
- * entries of its transitions).  *out malloc'd; *nsteps (may be NULL) the
- * number of transitions, including those that made no event (start, close,
- * reject).  ERR_TOOBIG past CAP_AGG_STEPS, ERR_STORE when the chain and the
+ * entries of its changes).  *out malloc'd; *nsteps (may be NULL) the number
+ * of changes, including those that made no event (registration, start,
+ * close, reject); the hook relies on the transition's own audit entry being
+ * the last.  ERR_TOOBIG past CAP_AGG_STEPS, ERR_STORE when the chain and the
  * audit disagree. */
 int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t *n,
 		size_t *nsteps, struct err *err);

@@ -297,13 +297,14 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 
 	*out = NULL;
 	*n = 0;
-	/* the payloads are written by core/audit.c's payload_* (JSON objects) */
+	/* every change written about the message (its registration and its
+	 * transitions, and whatever a later release adds), not the reads; the
+	 * payloads are core/audit.c's payload_* JSON objects */
 	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT action,"
 			" coalesce(json_extract(payload, '$.verdict'), json_extract(payload, '$.grade'), ''),"
 			" json_extract(payload, '$.to_state') = 'reopened', at FROM audit"
-			" WHERE msg_id = ?1 AND action IN ('msg.refer', 'msg.start', 'msg.transfer',"
-			" 'msg.return', 'msg.answer', 'msg.close', 'msg.reject', 'msg.verdict',"
-			" 'msg.grade') ORDER BY seq", err);
+			" WHERE msg_id = ?1 AND action LIKE 'msg.%' AND action <> 'msg.identity_read'"
+			" ORDER BY seq", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);

@@ -190,8 +190,9 @@ struct store_ops {
 	 * row reaching 0 goes); agg_pair_scan visits the pair rows of dimension
 	 * dim, unit (0: all) and kind with day in [day_from, day_to].  agg_clear
 	 * deletes every aggregate row.  audit_steps lists the audit entries of
-	 * the message's transitions (msg.refer ... msg.grade: one per
-	 * transition), oldest first (*out malloc'd).
+	 * the changes to the message ("msg.*" but the reads, msg.identity_read:
+	 * its registration and one per transition), oldest first (*out
+	 * malloc'd).
 	 * msg_scan reads messages with id > after_id in id order, at most max,
 	 * as msg_get does (*out malloc'd).
 	 */
