@@ -170,13 +170,14 @@ export async function dashboardPage(el) {
     charts.map((c) => c.el));
     for (const c of charts) await c.draw();
   });
-  mount(el, h('h1', {}, 'داشبورد رسیدگی'), form, out);
-  // the current year to date, or the latest year that has messages
+  // the current year to date, or the latest year that has messages (known
+  // before the form shows, so nothing changes under the reader's hand)
   try {
     const y = await latestYearWithMessages(unit.value);
     if (y !== null && y !== picker.today.y) picker.set({ kind: 'year', year: y });
   } catch {
     // the report below shows the error
   }
+  mount(el, h('h1', {}, 'داشبورد رسیدگی'), form, out);
   await run();
 }

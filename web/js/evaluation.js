@@ -55,12 +55,12 @@ export async function evaluationPage(el) {
     chart.el);
     await chart.draw();
   });
-  mount(el, h('h1', {}, 'ارزیابی شش‌ماهه'), form, out);
   try {
     const y = root ? await latestYearWithMessages(root.code) : null;
     if (y !== null && y !== picker.today.y) picker.set({ kind: 'half', year: y, half: 1 });
   } catch {
-    // a manager below the city cannot read the city's report: keep the default
+    // keep the default; the evaluation below shows any error
   }
+  mount(el, h('h1', {}, 'ارزیابی شش‌ماهه'), form, out);
   await run();
 }
