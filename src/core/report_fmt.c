@@ -354,6 +354,9 @@ static void cell(struct buf *b, const char *s, size_t w)
 	buf_release(&t);
 }
 
+/* How the table marks a unit's own row (--by child). */
+#define SELF_FA " (خود واحد)"
+
 static const enum report_field table_fields[] = {
 	RF_REFERRED, RF_ANSWERED, RF_QUANTITATIVE, RF_QUALITATIVE, RF_ON_TIME, RF_MEAN,
 	RF_MEDIAN, RF_P90, RF_OVERDUE,
@@ -423,9 +426,12 @@ static void write_table(const struct report *r, struct buf *b)
 	}
 	if (r->by == REPORT_BY_NONE)
 		return;
-	for (i = 0; i < r->nrows; i++)
-		if (width(r->rows[i].name) > namew)
-			namew = width(r->rows[i].name);
+	for (i = 0; i < r->nrows; i++) {
+		size_t w = width(r->rows[i].name) + (r->rows[i].self ? width(SELF_FA) : 0);
+
+		if (w > namew)
+			namew = w;
+	}
 	buf_adds(b, "\n");
 	cell(b, "رتبه", 5);
 	cell(b, r->by == REPORT_BY_MONTH || r->by == REPORT_BY_WEEK ? "دوره" : "عنوان", namew);
@@ -451,7 +457,7 @@ static void write_table(const struct report *r, struct buf *b)
 		if (row->self) {
 			char own[CAP_NAME + 32];
 
-			snprintf(own, sizeof(own), "%s (خود واحد)", row->name);
+			snprintf(own, sizeof(own), "%s%s", row->name, SELF_FA);
 			cell(b, own, namew);
 		} else {
 			cell(b, row->name, namew);
