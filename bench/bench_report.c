@@ -6,7 +6,7 @@
  * with the organisation of Tehran (22 regions of 5 districts each) and the
  * aggregates of that many synthetic messages referred over 1398-1400, made
  * by the same contribution function and store path the transitions use
- * (agg_tally_add_msg, agg_tally_write) one month per transaction; the
+ * (agg_tally_add with a synthetic history, agg_tally_write) one month per transaction; the
  * message rows themselves are not written (reports never read them).  Then
  * it times each report RUNS times and prints the medians and their ratio to
  * the first size.
@@ -124,8 +124,10 @@ static void make_units(struct core *c)
 	}
 }
 
-/* One synthetic message referred on Tehran day `day` (a day number). */
-static void synth(struct msg *m, int64_t day_start, int64_t last_start, int64_t id)
+/* One synthetic message referred on Tehran day `day` (a day number), and
+ * its history as the aggregates replay it (ev, *nev). */
+static void synth(struct msg *m, int64_t day_start, int64_t last_start, int64_t id,
+		  struct agg_event ev[4], size_t *nev)
 {
 	double h;
 
@@ -140,6 +142,13 @@ static void synth(struct msg *m, int64_t day_start, int64_t last_start, int64_t 
 	m->due_at = m->first_referred_at + 72 * 3600;
 	m->referral_count = rnd() % 20 == 0 ? 2 : 1;
 	m->return_count = m->referral_count - 1;
+	memset(ev, 0, 4 * sizeof(ev[0]));
+	ev[0].ev = AGG_EV_HOP;
+	ev[0].hop = HOP_REFER;
+	ev[0].unit = m->unit_id;
+	ev[0].deadline = m->due_at;
+	ev[0].at = m->first_referred_at;
+	*nev = 1;
 	h = exp(log(30.0) + 0.9 * nrand());	/* handling time, hours */
 	if (m->first_referred_at + (int64_t)(h * 3600) > last_start || rnd() % 50 == 0) {
 		m->state = STATE_IN_PROGRESS;	/* still open at the end */
@@ -147,10 +156,20 @@ static void synth(struct msg *m, int64_t day_start, int64_t last_start, int64_t 
 	}
 	m->state = rnd() % 3 ? STATE_CLOSED : STATE_ANSWERED;
 	m->answered_at = m->first_referred_at + (int64_t)(h * 3600);
-	if (rnd() % 10 < 6)
+	ev[*nev].ev = AGG_EV_ANSWER;
+	ev[(*nev)++].at = m->answered_at;
+	if (rnd() % 10 < 6) {
 		m->verdict = rnd() % 100 < 88 ? VERDICT_ACCEPT : VERDICT_OBJECT;
-	if (rnd() % 10 == 0)
+		ev[*nev].ev = AGG_EV_VERDICT;
+		ev[*nev].positive = m->verdict == VERDICT_ACCEPT;
+		ev[(*nev)++].at = m->answered_at + 3600;
+	}
+	if (rnd() % 10 == 0) {
 		m->grade = rnd() % 100 < 90 ? GRADE_ACCEPTABLE : GRADE_UNACCEPTABLE;
+		ev[*nev].ev = AGG_EV_GRADE;
+		ev[*nev].positive = m->grade == GRADE_ACCEPTABLE;
+		ev[(*nev)++].at = m->answered_at + 7200;
+	}
 }
 
 static void generate(struct core *c, long long n)
@@ -159,6 +178,8 @@ static void generate(struct core *c, long long n)
 	int64_t d0 = jalali_to_days(&first), d1 = jalali_to_days(&last), day, last_start;
 	int64_t ndays = d1 - d0 + 1, id = 0, made = 0;
 	struct agg_tally *t = NULL;
+	struct agg_event ev[4];
+	size_t nev;
 	struct jdate jd;
 	struct msg m;
 	struct err err;
@@ -176,8 +197,8 @@ static void generate(struct core *c, long long n)
 		/* spread n evenly over the days */
 		want = (long long)((double)n * (double)(day - d0 + 1) / (double)ndays) - made;
 		for (k = 0; k < want; k++) {
-			synth(&m, start, last_start, ++id);
-			if (agg_tally_add_msg(t, &m, 1, &err) < 0)
+			synth(&m, start, last_start, ++id, ev, &nev);
+			if (agg_tally_add(t, c->st, &m, ev, nev, 1, &err) < 0)
 				die("contribution", &err);
 		}
 		made += want;

@@ -10,6 +10,7 @@ import { deskPage } from './js/desk.js';
 import { listPage, inboxPage, messagePage } from './js/messages.js';
 import { adminPage, passwordPage } from './js/admin.js';
 import { dashboardPage } from './js/dashboard.js';
+import { evaluationPage } from './js/evaluation.js';
 import { livePage } from './js/live.js';
 
 const main = () => document.getElementById('main');
@@ -26,6 +27,7 @@ const NAV = [
   ['#/messages', 'پیام‌ها', ['operator', 'staff', 'manager', 'inspector', 'admin']],
   ['#/live', 'ارتباط مستقیم', ['manager']],
   ['#/dashboard', 'داشبورد', REPORTERS, () => session.reports],
+  ['#/evaluation', 'ارزیابی شش‌ماهه', REPORTERS, () => session.reports && (role() !== 'manager' || session.cityManager)],
   ['#/admin', 'مدیریت', ['admin']],
   ['#/submit', 'ثبت پیام', ['citizen']],
   ['#/track', 'پیگیری پیام', null],
@@ -102,6 +104,8 @@ async function probeReports(user) {
     const all = await units();
     const u = user.role === 'manager' ? all.find((x) => x.id === user.unit_id) : all.find((x) => !x.parent_id);
     unit = u ? u.code : '';
+    // the managers of the city (the mayor) see the evaluation of the regions
+    session.cityManager = user.role === 'manager' && Boolean(u) && !u.parent_id;
   } catch {
     return false;
   }
@@ -176,6 +180,7 @@ const ROUTES = [
   [/^#\/m\/([0-9۰-۹]{10})$/, messagePage, ['operator', 'staff', 'manager', 'inspector', 'admin']],
   [/^#\/admin$/, adminPage, ['admin']],
   [/^#\/dashboard$/, dashboardPage, REPORTERS],
+  [/^#\/evaluation$/, evaluationPage, REPORTERS],
   [/^#\/live$/, livePage, ['manager']],
   [/^#\/password$/, (el) => passwordPage(el, {
     onChanged: (r) => {

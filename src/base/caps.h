@@ -144,6 +144,10 @@
 /* Rows of a monthly or weekly report series: 600 weeks is more than eleven
  * years; a longer series is asked for by mistake and would only burn time. */
 #define CAP_REPORT_SERIES 600
+/* Steps of one message's history the aggregates replay (hops, answers,
+ * verdicts, grades): a message bounced and reopened hundreds of times is
+ * abuse; past this the transition is refused rather than miscounted. */
+#define CAP_AGG_STEPS 4096
 /* A report's text output (table, CSV, JSON): a few hundred rows of a few
  * hundred bytes; 16 MiB is far above any real one. */
 #define CAP_REPORT_OUT (16 * 1024 * 1024)

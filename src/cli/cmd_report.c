@@ -35,9 +35,11 @@ const char cmd_report_usage[] =
 	"  --format FMT             table (Persian, default), csv (UTF-8 with BOM),\n"
 	"                           json (docs/reports.md), xlsx (needs --output)\n"
 	"  --output FILE            write there instead of standard output\n"
-	"  --evaluation PERIOD      every region scored on quantity and quality, ranked\n"
-	"  --verify                 recount every aggregate from the messages and show\n"
-	"                           any difference (exit 1 when there is one)\n"
+	"  --evaluation PERIOD      every region scored on quantity, quality and\n"
+	"                           timeliness, ranked\n"
+	"  --verify                 recount every aggregate from the messages'\n"
+	"                           histories and show any difference (exit 1 when\n"
+	"                           there is one)\n"
 	"  --rebuild                replace the aggregates by the recount\n";
 
 static void print_line(const char *line, void *arg)
@@ -57,15 +59,15 @@ static int run_verify(struct core *c, bool rebuild)
 		rc = agg_rebuild(c->st, &res, &err);
 		if (rc < 0)
 			return cli_fail("cannot rebuild the aggregates: %s", err.msg);
-		printf("rebuilt from %zu messages: %zu cells, %zu backlog rows\n", res.messages,
-		       res.cells, res.backlog);
+		printf("rebuilt from %zu messages: %zu cells, %zu pair rows\n", res.messages,
+		       res.cells, res.pairs);
 		return EXIT_OK;
 	}
 	rc = agg_verify(c->st, &res, print_line, NULL, &err);
 	if (rc < 0)
 		return cli_fail("cannot verify the aggregates: %s", err.msg);
-	printf("recounted %zu messages: %zu cells, %zu backlog rows, %zu differences\n",
-	       res.messages, res.cells, res.backlog, res.differences);
+	printf("recounted %zu messages: %zu cells, %zu pair rows, %zu differences\n",
+	       res.messages, res.cells, res.pairs, res.differences);
 	return res.differences ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -1,21 +1,26 @@
 /*
  * agg.c - report aggregates kept in step with the messages (core/agg.h).
  *
- * Everything rests on agg_contrib(): what one message adds to the tables.
- * The transition hook applies the difference between a message's
- * contribution after and before the change; the recount (--verify,
- * --rebuild) sums contributions over every message with the same function,
- * so the two can only disagree if a change bypassed the hook.
+ * Everything rests on the replay of a message's history (agg_tally_add):
+ * what one message adds to the tables.  The transition hook applies the
+ * difference between the replay with and without the new step; the recount
+ * (--verify, --rebuild) sums the replays of every message with the same
+ * function, so the two can only disagree if a change bypassed the hook.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/caps.h"
 #include "base/mem.h"
+#include "base/str.h"
 #include "core/agg.h"
+#include "core/audit.h"
 #include "core/msg.h"
+#include "core/unit.h"
 #include "fa/jalali.h"
 #include "fa/tehran.h"
 #include "store/store.h"
@@ -24,25 +29,44 @@
 
 #define HOUR 3600
 #define DAY 86400
+#define LIN_BINS 100		/* 6-minute bins below 10 hours */
+#define LIN_WIDTH 360
+#define LOG_BASE 36000.0
+
+/* Bin b >= LIN_BINS starts at floor(36000 * 1.01^(b - LIN_BINS)); a pure
+ * function, so agg_bin_of (a binary search over it) and agg_bin_lo agree
+ * exactly, with no table to share between threads. */
+int64_t agg_bin_lo(int bin)
+{
+	if (bin <= 0)
+		return 0;
+	if (bin >= AGG_BINS)
+		bin = AGG_BINS - 1;
+	if (bin < LIN_BINS)
+		return (int64_t)bin * LIN_WIDTH;
+	return (int64_t)floor(LOG_BASE * pow(1.01, bin - LIN_BINS));
+}
 
 int agg_bin_of(int64_t s)
 {
+	int lo, hi, mid;
+
 	if (s < 0)
 		s = 0;
-	if (s < 168 * HOUR)
-		return (int)(s / HOUR);
-	if (s < 365 * (int64_t)DAY)
-		return (int)(161 + s / DAY);
-	return AGG_BINS - 1;
-}
-
-int64_t agg_bin_lo(int bin)
-{
-	if (bin < 168)
-		return (int64_t)bin * HOUR;
-	if (bin < AGG_BINS - 1)
-		return (int64_t)(bin - 161) * DAY;
-	return 365 * (int64_t)DAY;
+	if (s < (int64_t)LIN_BINS * LIN_WIDTH)
+		return (int)(s / LIN_WIDTH);
+	if (s >= agg_bin_lo(AGG_BINS - 1))
+		return AGG_BINS - 1;
+	lo = LIN_BINS;
+	hi = AGG_BINS - 1;	/* agg_bin_lo(lo) <= s < agg_bin_lo(hi) */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (agg_bin_lo(mid) <= s)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 int64_t agg_bin_hi(int bin)
@@ -189,7 +213,33 @@ int agg_hist_decode_dense(const unsigned char *p, size_t len, int64_t *count, in
 	return 0;
 }
 
-/* ---- contribution ---- */
+size_t agg_counters_encode(const int64_t *c, unsigned char *buf)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < AGG_NCOUNTERS; i++)
+		n += put_uvarint(buf + n, zz(c[i]));
+	return n;
+}
+
+int agg_counters_decode(const unsigned char *p, size_t len, int64_t *c)
+{
+	size_t pos = 0;
+	uint64_t v;
+	int i;
+
+	/* a shorter blob (written before a counter was added) reads as 0s */
+	memset(c, 0, AGG_NCOUNTERS * sizeof(*c));
+	for (i = 0; i < AGG_NCOUNTERS && pos < len; i++) {
+		if (get_uvarint(p, len, &pos, &v) < 0)
+			return ERR_INVALID;
+		c[i] = unzz(v);
+	}
+	return pos == len ? 0 : ERR_INVALID;
+}
+
+/* ---- days ---- */
 
 int agg_day_of(int64_t t, int64_t *day, struct err *err)
 {
@@ -212,195 +262,109 @@ int64_t agg_month_start(int64_t day)
 	return day - (d.d - 1);
 }
 
-int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err)
+/* ---- a message's history ---- */
+
+static int step_hop(const struct audit_step *s, enum hop_kind *kind)
 {
-	bool answered, has_answer;
+	if (str_eq(s->action, "msg.refer"))
+		*kind = HOP_REFER;
+	else if (str_eq(s->action, "msg.transfer"))
+		*kind = HOP_TRANSFER;
+	else if (str_eq(s->action, "msg.return"))
+		*kind = HOP_RETURN;
+	else
+		return 0;
+	return 1;
+}
+
+static void ev_push(struct agg_event **v, size_t *n, size_t *cap, const struct agg_event *e)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = *e;
+}
+
+int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t *n,
+		size_t *nsteps, struct err *err)
+{
+	struct audit_step *steps = NULL;
+	struct referral *refs = NULL;
+	struct agg_event *v = NULL, e;
+	size_t ns = 0, nr = 0, i, j = 0, cap = 0, nv = 0;
+	enum hop_kind kind;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->bin = -1;
-	out->category_id = m->category_id;
-	out->channel = m->channel;
-	if (m->first_referred_at > 0 && m->first_referred_unit > 0) {
-		out->referred = true;
-		out->unit = m->first_referred_unit;
-		rc = agg_day_of(m->first_referred_at, &out->day, err);
-		if (rc < 0)
-			return rc;
-		out->month_day = agg_month_start(out->day);
-		out->c[AGG_REFERRED] = 1;
-		/* answered: the answer stands now (a reopened message owes one) */
-		answered = (m->state == STATE_ANSWERED || m->state == STATE_CLOSED) &&
-			   m->answered_at > 0;
-		has_answer = m->answered_at > 0;
-		if (answered) {
-			out->c[AGG_ANSWERED] = 1;
-			if (m->due_at <= 0 || m->answered_at <= m->due_at)
-				out->c[AGG_ON_TIME] = 1;
-			out->handling = m->answered_at - m->first_referred_at;
-			if (out->handling < 0)
-				out->handling = 0;
-			out->c[AGG_HANDLING_SUM] = out->handling;
-			out->bin = agg_bin_of(out->handling);
+	*out = NULL;
+	*n = 0;
+	if (nsteps)
+		*nsteps = 0;
+	rc = st->ops->audit_steps(st, msg_id, &steps, &ns, err);
+	if (rc == 0)
+		rc = st->ops->referral_list(st, msg_id, &refs, &nr, err);
+	if (rc < 0)
+		goto out;
+	if (ns + nr > CAP_AGG_STEPS) {
+		rc = err_set(err, ERR_TOOBIG, "", "message %lld has more than %d steps",
+			     (long long)msg_id, CAP_AGG_STEPS);
+		goto out;
+	}
+	/* each hop row was written by one transition: refer, transfer and
+	 * return, and a verdict or grade that reopened the message */
+	for (i = 0; i < ns; i++) {
+		const struct audit_step *s = &steps[i];
+		bool hop = step_hop(s, &kind) != 0;
+
+		memset(&e, 0, sizeof(e));
+		e.at = s->at;
+		e.step = i;
+		if (str_eq(s->action, "msg.answer")) {
+			e.ev = AGG_EV_ANSWER;
+			ev_push(&v, &nv, &cap, &e);
+		} else if (str_eq(s->action, "msg.verdict")) {
+			e.ev = AGG_EV_VERDICT;
+			e.positive = str_eq(s->value, "accept");
+			ev_push(&v, &nv, &cap, &e);
+		} else if (str_eq(s->action, "msg.grade")) {
+			e.ev = AGG_EV_GRADE;
+			e.positive = str_eq(s->value, "acceptable");
+			ev_push(&v, &nv, &cap, &e);
 		}
-		/* the latest evaluation of the latest answer, also when it reopened
-		 * the message: the grade wins over the citizen's verdict */
-		if (has_answer && m->grade != GRADE_NONE) {
-			out->c[AGG_EVALUATED] = 1;
-			out->c[AGG_ACCEPTABLE] = m->grade == GRADE_ACCEPTABLE;
-		} else if (has_answer && m->verdict != VERDICT_NONE) {
-			out->c[AGG_EVALUATED] = 1;
-			out->c[AGG_ACCEPTABLE] = m->verdict == VERDICT_ACCEPT;
+		if (s->reopened) {
+			hop = true;
+			kind = HOP_REOPEN;
 		}
-		/* every verdict the citizen gave, not only the standing one: an
-		 * objection that reopened the message stays counted after the
-		 * next answer clears the verdict */
-		out->c[AGG_VERDICT_ACCEPT] = m->accepts;
-		out->c[AGG_VERDICT_OBJECT] = m->objections;
-		out->c[AGG_RETURNS] = m->return_count;
-		out->c[AGG_REREFERRALS] = m->referral_count > 1 ? m->referral_count - 1 : 0;
-		out->c[AGG_REOPENS] = m->reopen_count;
+		if (!hop)
+			continue;
+		if (j >= nr || refs[j].kind != kind) {
+			rc = err_set(err, ERR_STORE, "", "message %lld: referral chain and audit "
+				     "log disagree at step %zu", (long long)msg_id, i + 1);
+			goto out;
+		}
+		memset(&e, 0, sizeof(e));
+		e.ev = AGG_EV_HOP;
+		e.step = i;
+		e.hop = kind;
+		e.unit = kind == HOP_RETURN ? 0 : refs[j].to_unit;
+		e.deadline = refs[j].deadline;
+		e.at = refs[j].at;
+		ev_push(&v, &nv, &cap, &e);
+		j++;
 	}
-	/* the backlog mirrors msg_is_overdue: open = not answered, closed or
-	 * rejected, with a deadline, wherever it is now */
-	if (m->due_at > 0 && m->state != STATE_ANSWERED && m->state != STATE_CLOSED &&
-	    m->state != STATE_REJECTED && m->unit_id > 0) {
-		out->open = true;
-		out->open_unit = m->unit_id;
-		rc = agg_day_of(m->due_at, &out->due_day, err);
-		if (rc < 0)
-			return rc;
-		out->due_month = agg_month_start(out->due_day);
-	}
-	return 0;
-}
-
-static struct agg_key contrib_key(const struct agg_contrib *ct, int dim)
-{
-	struct agg_key k = { dim, ct->unit, dim >= AGG_DIM_MONTH ? ct->month_day : ct->day, 0 };
-
-	if (dim % AGG_DIM_MONTH == AGG_DIM_CATEGORY)
-		k.key = ct->category_id;
-	else if (dim % AGG_DIM_MONTH == AGG_DIM_CHANNEL)
-		k.key = ct->channel;
-	return k;
-}
-
-static bool key_eq(const struct agg_key *a, const struct agg_key *b)
-{
-	return a->dim == b->dim && a->unit == b->unit && a->day == b->day && a->key == b->key;
-}
-
-static struct agg_open open_key(const struct agg_contrib *ct, int dim, int64_t n)
-{
-	struct agg_open o = { dim, ct->open_unit, dim >= AGG_DIM_MONTH ? ct->due_month :
-			      ct->due_day, 0, n };
-
-	if (dim % AGG_DIM_MONTH == AGG_DIM_CATEGORY)
-		o.key = ct->category_id;
-	else if (dim % AGG_DIM_MONTH == AGG_DIM_CHANNEL)
-		o.key = ct->channel;
-	return o;
-}
-
-static bool open_eq(const struct agg_open *a, const struct agg_open *b)
-{
-	return a->dim == b->dim && a->unit == b->unit && a->due_day == b->due_day &&
-	       a->key == b->key;
-}
-
-static bool contrib_same(const struct agg_contrib *a, const struct agg_contrib *b)
-{
-	return memcmp(a->c, b->c, sizeof(a->c)) == 0 && a->bin == b->bin &&
-	       a->handling == b->handling;
-}
-
-/* ---- the transition hook ---- */
-
-/* Add sign_a * a (and sign_b * b when b) to the stored cell k. */
-static int cell_apply(struct store *st, const struct agg_key *k, const struct agg_contrib *a,
-		      int sign_a, const struct agg_contrib *b, int sign_b, struct err *err)
-{
-	struct agg_row row;
-	struct agg_hist h = { 0 };
-	int rc, i;
-
-	rc = st->ops->agg_cell_get(st, k, &row, err);
-	if (rc == ERR_NOTFOUND) {
-		memset(&row, 0, sizeof(row));
-		row.k = *k;
-	} else if (rc < 0) {
-		return rc;
-	}
-	if (row.hist_len && agg_hist_decode_add(&h, row.hist, row.hist_len, 1) < 0) {
-		free(row.hist);
-		agg_hist_release(&h);
-		return err_set(err, ERR_STORE, "", "aggregate histogram is damaged "
-			       "(run 'hamgan report --rebuild')");
-	}
-	free(row.hist);
-	row.hist = NULL;
-	for (i = 0; i < AGG_NCOUNTERS; i++) {
-		row.c[i] += sign_a * a->c[i];
-		if (b)
-			row.c[i] += sign_b * b->c[i];
-	}
-	if (a->bin >= 0)
-		agg_hist_add(&h, a->bin, sign_a, sign_a * a->handling);
-	if (b && b->bin >= 0)
-		agg_hist_add(&h, b->bin, sign_b, sign_b * b->handling);
-	row.hist = agg_hist_encode(&h, &row.hist_len);
-	rc = st->ops->agg_cell_put(st, &row, err);
-	free(row.hist);
-	agg_hist_release(&h);
+	*out = v;
+	*n = nv;
+	if (nsteps)
+		*nsteps = ns;
+	v = NULL;
+out:
+	free(v);
+	free(steps);
+	free(refs);
 	return rc;
 }
 
-int agg_on_change(struct store *st, const struct msg *before, const struct msg *after,
-		  int64_t now, struct err *err)
-{
-	struct agg_contrib b, a;
-	struct agg_key kb, ka;
-	int rc, dim;
-
-	(void)now;
-	memset(&b, 0, sizeof(b));
-	memset(&a, 0, sizeof(a));
-	if (before && (rc = agg_contrib(before, &b, err)) < 0)
-		return rc;
-	if (after && (rc = agg_contrib(after, &a, err)) < 0)
-		return rc;
-	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
-		kb = contrib_key(&b, dim);
-		ka = contrib_key(&a, dim);
-		if (b.referred && a.referred && key_eq(&kb, &ka)) {
-			if (contrib_same(&a, &b))
-				continue;
-			rc = cell_apply(st, &ka, &a, 1, &b, -1, err);
-		} else {
-			rc = 0;
-			if (b.referred)
-				rc = cell_apply(st, &kb, &b, -1, NULL, 0, err);
-			if (rc == 0 && a.referred)
-				rc = cell_apply(st, &ka, &a, 1, NULL, 0, err);
-		}
-		if (rc < 0)
-			return rc;
-	}
-	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
-		struct agg_open ob = open_key(&b, dim, -1), oa = open_key(&a, dim, 1);
-
-		if (b.open && a.open && open_eq(&ob, &oa))
-			continue;
-		if (b.open && (rc = st->ops->agg_open_add(st, &ob, err)) < 0)
-			return rc;
-		if (a.open && (rc = st->ops->agg_open_add(st, &oa, err)) < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* ---- the in-memory tally ---- */
+/* ---- the tally: cells and pairs in hashes ---- */
 
 struct tcell {
 	bool used, seen;
@@ -409,16 +373,23 @@ struct tcell {
 	struct agg_hist h;
 };
 
-struct topen {
+struct tpair {
 	bool used, seen;
-	struct agg_open o;
+	struct agg_pair p;
+};
+
+struct ucache {
+	int64_t id, parent;
+	bool holder;		/* not the centre: a unit that can hold a message */
 };
 
 struct agg_tally {
 	struct tcell *cells;
 	size_t ncells, capcells;	/* capacity a power of two */
-	struct topen *opens;
-	size_t nopens, capopens;
+	struct tpair *pairs;
+	size_t npairs, cappairs;
+	struct ucache *units;
+	size_t nunits, capunits;
 };
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -434,21 +405,38 @@ static uint64_t key_hash(const struct agg_key *k)
 		   (uint64_t)k->key);
 }
 
-static uint64_t open_hash(const struct agg_open *o)
+static bool key_eq(const struct agg_key *a, const struct agg_key *b)
 {
-	return mix(mix(mix(mix(2, (uint64_t)o->dim), (uint64_t)o->unit), (uint64_t)o->due_day),
-		   (uint64_t)o->key);
+	return a->dim == b->dim && a->unit == b->unit && a->day == b->day && a->key == b->key;
+}
+
+static uint64_t pair_hash(const struct agg_pair *p)
+{
+	return mix(mix(mix(mix(mix(mix(2, (uint64_t)p->dim), (uint64_t)p->unit),
+			       (uint64_t)p->kind), (uint64_t)p->day), (uint64_t)p->day2),
+		   (uint64_t)p->key);
+}
+
+static bool pair_eq(const struct agg_pair *a, const struct agg_pair *b)
+{
+	return a->dim == b->dim && a->unit == b->unit && a->kind == b->kind &&
+	       a->day == b->day && a->day2 == b->day2 && a->key == b->key;
+}
+
+static struct agg_tally *tally_new(size_t cells)
+{
+	struct agg_tally *t = xcalloc(1, sizeof(*t));
+
+	t->capcells = cells;
+	t->cells = xcalloc(t->capcells, sizeof(*t->cells));
+	t->cappairs = cells / 2;
+	t->pairs = xcalloc(t->cappairs, sizeof(*t->pairs));
+	return t;
 }
 
 struct agg_tally *agg_tally_new(void)
 {
-	struct agg_tally *t = xcalloc(1, sizeof(*t));
-
-	t->capcells = 1024;
-	t->cells = xcalloc(t->capcells, sizeof(*t->cells));
-	t->capopens = 256;
-	t->opens = xcalloc(t->capopens, sizeof(*t->opens));
-	return t;
+	return tally_new(1024);
 }
 
 void agg_tally_free(struct agg_tally *t)
@@ -460,7 +448,8 @@ void agg_tally_free(struct agg_tally *t)
 	for (i = 0; i < t->capcells; i++)
 		agg_hist_release(&t->cells[i].h);
 	free(t->cells);
-	free(t->opens);
+	free(t->pairs);
+	free(t->units);
 	free(t);
 }
 
@@ -505,77 +494,413 @@ static struct tcell *cell_find(struct agg_tally *t, const struct agg_key *k, boo
 	return &t->cells[i];
 }
 
-static struct topen *open_find(struct agg_tally *t, const struct agg_open *o, bool create)
+static struct tpair *pair_find(struct agg_tally *t, const struct agg_pair *p, bool create)
 {
 	size_t mask, i;
 
-	if (create && (t->nopens + 1) * 2 > t->capopens) {
-		struct topen *old = t->opens;
-		size_t oldcap = t->capopens, j;
+	if (create && (t->npairs + 1) * 2 > t->cappairs) {
+		struct tpair *old = t->pairs;
+		size_t oldcap = t->cappairs, j;
 
-		t->capopens *= 2;
-		t->opens = xcalloc(t->capopens, sizeof(*t->opens));
-		mask = t->capopens - 1;
+		t->cappairs *= 2;
+		t->pairs = xcalloc(t->cappairs, sizeof(*t->pairs));
+		mask = t->cappairs - 1;
 		for (j = 0; j < oldcap; j++) {
 			if (!old[j].used)
 				continue;
-			i = open_hash(&old[j].o) & mask;
-			while (t->opens[i].used)
+			i = pair_hash(&old[j].p) & mask;
+			while (t->pairs[i].used)
 				i = (i + 1) & mask;
-			t->opens[i] = old[j];
+			t->pairs[i] = old[j];
 		}
 		free(old);
 	}
-	mask = t->capopens - 1;
-	i = open_hash(o) & mask;
-	while (t->opens[i].used) {
-		if (open_eq(&t->opens[i].o, o))
-			return &t->opens[i];
+	mask = t->cappairs - 1;
+	i = pair_hash(p) & mask;
+	while (t->pairs[i].used) {
+		if (pair_eq(&t->pairs[i].p, p))
+			return &t->pairs[i];
 		i = (i + 1) & mask;
 	}
 	if (!create)
 		return NULL;
-	t->opens[i].used = true;
-	t->opens[i].o = *o;
-	t->opens[i].o.n = 0;
-	t->nopens++;
-	return &t->opens[i];
+	t->pairs[i].used = true;
+	t->pairs[i].p = *p;
+	t->pairs[i].p.n = 0;
+	t->npairs++;
+	return &t->pairs[i];
 }
 
-void agg_tally_add_contrib(struct agg_tally *t, const struct agg_contrib *ct, int sign)
+/* The unit's parent and whether it can hold a message, cached in t. */
+static int unit_of(struct agg_tally *t, struct store *st, int64_t id, struct ucache **out,
+		   struct err *err)
 {
-	struct agg_key k;
-	struct tcell *c;
-	struct topen *o;
-	int dim, i;
+	struct unit u;
+	size_t i;
+	int rc;
 
-	if (ct->referred) {
-		for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
-			k = contrib_key(ct, dim);
-			c = cell_find(t, &k, true);
-			for (i = 0; i < AGG_NCOUNTERS; i++)
-				c->c[i] += sign * ct->c[i];
-			if (ct->bin >= 0)
-				agg_hist_add(&c->h, ct->bin, sign, sign * ct->handling);
+	for (i = 0; i < t->nunits; i++) {
+		if (t->units[i].id == id) {
+			*out = &t->units[i];
+			return 0;
 		}
 	}
-	for (dim = 0; ct->open && dim < AGG_DIM_COUNT; dim++) {
-		struct agg_open ok = open_key(ct, dim, 0);
-
-		o = open_find(t, &ok, true);
-		o->o.n += sign;
+	rc = st->ops->unit_get(st, id, &u, err);
+	if (rc == ERR_NOTFOUND)
+		return err_set(err, ERR_STORE, "", "a message's history names unit %lld, which "
+			       "does not exist", (long long)id);
+	if (rc < 0)
+		return rc;
+	if (t->nunits == t->capunits) {
+		t->capunits = t->capunits ? t->capunits * 2 : 32;
+		t->units = xrealloc(t->units, t->capunits * sizeof(*t->units));
 	}
+	t->units[t->nunits].id = id;
+	t->units[t->nunits].parent = u.parent_id;
+	t->units[t->nunits].holder = u.kind != UNIT_CENTRE;
+	*out = &t->units[t->nunits++];
+	return 0;
 }
 
-int agg_tally_add_msg(struct agg_tally *t, const struct msg *m, int sign, struct err *err)
+/* ---- a message's contribution: replaying its history ---- */
+
+/* A scope's state during the replay. */
+struct sstate {
+	int64_t scope;		/* unit id (subtree) or -unit id (alone) */
+	bool entered;		/* ever */
+	int64_t first_day;	/* day of the first entry */
+	bool answered_once;	/* the ANSWERED pair is written */
+	bool holding;
+	int64_t arrival;	/* of the current hop */
+	bool ob;		/* an obligation is running */
+	int64_t dl;		/* its deadline */
+	bool objected;
+	int64_t *rows;		/* rows (children, -self) entered, subtree scopes */
+	size_t nrows, caprows;
+};
+
+struct replay {
+	struct agg_tally *t;
+	struct store *st;
+	const struct msg *m;
+	int sign;
+	struct err *err;
+	struct sstate *s;
+	size_t ns, caps;
+	/* the holder's scopes: chain[0] = holder ... root, then -holder */
+	int64_t chain[CAP_TREE_DEPTH + 1];
+	size_t nchain;
+	int64_t answerer;	/* holder when the latest answer was given */
+};
+
+static struct sstate *scope_get(struct replay *r, int64_t scope)
 {
-	struct agg_contrib ct;
-	int rc = agg_contrib(m, &ct, err);
+	size_t i;
+
+	for (i = 0; i < r->ns; i++)
+		if (r->s[i].scope == scope)
+			return &r->s[i];
+	if (r->ns == r->caps) {
+		r->caps = r->caps ? r->caps * 2 : 16;
+		r->s = xrealloc(r->s, r->caps * sizeof(*r->s));
+	}
+	memset(&r->s[r->ns], 0, sizeof(r->s[0]));
+	r->s[r->ns].scope = scope;
+	return &r->s[r->ns++];
+}
+
+/* The scopes holding a message at unit h: h, its ancestors, then -h; none
+ * when h is 0 or the centre. */
+static int scopes_of(struct replay *r, int64_t h, int64_t *out, size_t *n)
+{
+	struct ucache *u;
+	int64_t id = h;
+	int rc;
+
+	*n = 0;
+	if (!h)
+		return 0;
+	rc = unit_of(r->t, r->st, h, &u, r->err);
+	if (rc < 0)
+		return rc;
+	if (!u->holder)
+		return 0;
+	while (id && *n < CAP_TREE_DEPTH) {
+		rc = unit_of(r->t, r->st, id, &u, r->err);
+		if (rc < 0)
+			return rc;
+		out[(*n)++] = id;
+		id = u->parent;
+	}
+	out[(*n)++] = -h;
+	return 0;
+}
+
+static bool in_list(const int64_t *v, size_t n, int64_t x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* Add v to counter c of scope's cell of the day of instant at, in the six
+ * groupings. */
+static int fact(struct replay *r, int64_t scope, int64_t at, int c, int64_t v, int bin)
+{
+	int64_t day = 0, month;
+	int rc = agg_day_of(at, &day, r->err), dim;
 
 	if (rc < 0)
 		return rc;
-	agg_tally_add_contrib(t, &ct, sign);
+	month = agg_month_start(day);
+	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
+		struct agg_key k = { dim, scope, dim >= AGG_DIM_MONTH ? month : day, 0 };
+		struct tcell *cell;
+
+		if (dim % AGG_DIM_MONTH == AGG_DIM_CATEGORY)
+			k.key = r->m->category_id;
+		else if (dim % AGG_DIM_MONTH == AGG_DIM_CHANNEL)
+			k.key = r->m->channel;
+		cell = cell_find(r->t, &k, true);
+		cell->c[c] += r->sign * v;
+		if (bin >= 0)
+			agg_hist_add(&cell->h, bin, r->sign, r->sign * v);
+	}
 	return 0;
+}
+
+/* One pair count (days already Tehran day numbers). */
+static void pair(struct replay *r, int64_t scope, int kind, int64_t day, int64_t day2)
+{
+	int64_t month = agg_month_start(day);
+	int dim;
+
+	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
+		struct agg_pair p = { dim, scope, kind, dim >= AGG_DIM_MONTH ? month : day, day2,
+				      0, 0 };
+
+		if (dim % AGG_DIM_MONTH == AGG_DIM_CATEGORY)
+			p.key = r->m->category_id;
+		else if (dim % AGG_DIM_MONTH == AGG_DIM_CHANNEL)
+			p.key = r->m->channel;
+		pair_find(r->t, &p, true)->p.n += r->sign;
+	}
+}
+
+/* The obligation of s ends at `at` (0: still running) by an answer or not:
+ * counted by its deadline's day, late unless answered by the deadline; a
+ * hop handed on before its deadline was no obligation. */
+static int ob_end(struct replay *r, struct sstate *s, int64_t at, bool answered)
+{
+	int64_t dday = 0, rday = AGG_OPEN;
+	bool late;
+	int rc;
+
+	if (!s->ob)
+		return 0;
+	s->ob = false;
+	if (at && !answered && at <= s->dl)
+		return 0;
+	late = !(answered && at <= s->dl);
+	rc = fact(r, s->scope, s->dl, AGG_OBLIGATIONS, 1, -1);
+	if (rc == 0 && late)
+		rc = fact(r, s->scope, s->dl, AGG_LATE, 1, -1);
+	if (rc == 0)
+		rc = agg_day_of(s->dl, &dday, r->err);
+	if (rc == 0 && at)
+		rc = agg_day_of(at, &rday, r->err);
+	if (rc == 0 && rday >= dday)
+		pair(r, s->scope, AGG_PAIR_DUE, dday, rday);
+	return rc;
+}
+
+/* The row of subtree scope p where a message at holder h (chain[0]) sits:
+ * the child of p on the way to h, or -p when h is p. */
+static int64_t row_of(const int64_t *chain, size_t n, int64_t p)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (chain[i] == p)
+			return i == 0 ? -p : chain[i - 1];
+	}
+	return 0;
+}
+
+static int on_hop(struct replay *r, const struct agg_event *e)
+{
+	int64_t nchain[CAP_TREE_DEPTH + 1];
+	size_t nn = 0, i;
+	int64_t h2 = e->hop == HOP_RETURN ? 0 : e->unit;
+	int rc = scopes_of(r, h2, nchain, &nn);
+
+	if (rc < 0)
+		return rc;
+	/* scopes left: the message was handed on */
+	for (i = 0; i < r->nchain && rc == 0; i++) {
+		struct sstate *s;
+
+		if (in_list(nchain, nn, r->chain[i]))
+			continue;
+		s = scope_get(r, r->chain[i]);
+		rc = fact(r, s->scope, e->at, e->hop == HOP_RETURN ? AGG_RETURNS :
+			  AGG_TRANSFERRED_OUT, 1, -1);
+		if (rc == 0)
+			rc = fact(r, s->scope, e->at, AGG_HANDOFF_SUM, e->at - s->arrival, -1);
+		if (rc == 0)
+			rc = ob_end(r, s, e->at, false);
+		s->holding = false;
+	}
+	/* scopes entered, or held on: a reopen or a new referral there is a
+	 * new arrival with its own obligation */
+	for (i = 0; i < nn && rc == 0; i++) {
+		struct sstate *s = scope_get(r, nchain[i]);
+		bool stays = in_list(r->chain, r->nchain, nchain[i]);
+
+		if (stays && e->hop == HOP_TRANSFER)
+			continue;
+		if (stays) {
+			rc = ob_end(r, s, e->at, false);
+			if (rc == 0 && e->hop == HOP_REOPEN)
+				rc = fact(r, s->scope, e->at, AGG_REOPENS, 1, -1);
+		} else if (!s->entered) {
+			s->entered = true;
+			rc = fact(r, s->scope, e->at, AGG_REFERRED, 1, -1);
+			if (rc == 0)
+				rc = agg_day_of(e->at, &s->first_day, r->err);
+		} else {
+			rc = fact(r, s->scope, e->at, AGG_REENTRIES, 1, -1);
+		}
+		s->holding = true;
+		s->arrival = e->at;
+		if (e->deadline > 0) {
+			s->ob = true;
+			s->dl = e->deadline;
+		}
+	}
+	/* rows of each subtree scope: a row entered for the first time after
+	 * the scope's first row is an internal transfer */
+	for (i = 0; i + 1 < nn && rc == 0; i++) {
+		struct sstate *s = scope_get(r, nchain[i]);
+		int64_t row = row_of(nchain, nn, nchain[i]);
+
+		if (in_list(s->rows, s->nrows, row))
+			continue;
+		if (s->nrows && (rc = fact(r, s->scope, e->at, AGG_INTERNAL, 1, -1)) < 0)
+			break;
+		if (s->nrows == s->caprows) {
+			s->caprows = s->caprows ? s->caprows * 2 : 4;
+			s->rows = xrealloc(s->rows, s->caprows * sizeof(*s->rows));
+		}
+		s->rows[s->nrows++] = row;
+	}
+	memcpy(r->chain, nchain, nn * sizeof(nchain[0]));
+	r->nchain = nn;
+	return rc;
+}
+
+static int on_answer(struct replay *r, const struct agg_event *e)
+{
+	size_t i;
+	int rc = 0;
+
+	r->answerer = r->nchain ? -r->chain[r->nchain - 1] : 0;
+	for (i = 0; i < r->nchain && rc == 0; i++) {
+		struct sstate *s = scope_get(r, r->chain[i]);
+		int64_t secs = e->at - s->arrival, aday = 0;
+
+		if (secs < 0)
+			secs = 0;
+		rc = fact(r, s->scope, e->at, AGG_ANSWERS, 1, -1);
+		if (rc == 0)
+			rc = fact(r, s->scope, e->at, AGG_HANDLING_SUM, secs, agg_bin_of(secs));
+		if (rc == 0 && s->entered && !s->answered_once) {
+			s->answered_once = true;
+			rc = agg_day_of(e->at, &aday, r->err);
+			if (rc == 0)
+				pair(r, s->scope, AGG_PAIR_ANSWERED, s->first_day, aday);
+		}
+		if (rc == 0)
+			rc = ob_end(r, s, e->at, true);
+	}
+	return rc;
+}
+
+static int on_judgement(struct replay *r, const struct agg_event *e)
+{
+	int64_t chain[CAP_TREE_DEPTH + 1];
+	size_t n = 0, i;
+	int c, rc = scopes_of(r, r->answerer, chain, &n);
+
+	if (e->ev == AGG_EV_VERDICT)
+		c = e->positive ? AGG_VERDICT_ACCEPT : AGG_VERDICT_OBJECT;
+	else
+		c = e->positive ? AGG_GRADE_OK : AGG_GRADE_BAD;
+	for (i = 0; i < n && rc == 0; i++) {
+		struct sstate *s = scope_get(r, chain[i]);
+
+		rc = fact(r, chain[i], e->at, c, 1, -1);
+		if (rc == 0 && c == AGG_VERDICT_OBJECT && !s->objected) {
+			s->objected = true;
+			rc = fact(r, chain[i], e->at, AGG_OBJECTED, 1, -1);
+		}
+	}
+	return rc;
+}
+
+int agg_tally_add(struct agg_tally *t, struct store *st, const struct msg *m,
+		  const struct agg_event *ev, size_t nev, int sign, struct err *err)
+{
+	struct replay r;
+	size_t i;
+	int rc = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.t = t;
+	r.st = st;
+	r.m = m;
+	r.sign = sign;
+	r.err = err;
+	for (i = 0; i < nev && rc == 0; i++) {
+		switch (ev[i].ev) {
+		case AGG_EV_HOP:
+			rc = on_hop(&r, &ev[i]);
+			break;
+		case AGG_EV_ANSWER:
+			rc = on_answer(&r, &ev[i]);
+			break;
+		case AGG_EV_VERDICT:
+		case AGG_EV_GRADE:
+			rc = on_judgement(&r, &ev[i]);
+			break;
+		}
+	}
+	/* obligations still running: late once their deadline passes */
+	for (i = 0; i < r.ns && rc == 0; i++)
+		rc = ob_end(&r, &r.s[i], 0, false);
+	for (i = 0; i < r.ns; i++)
+		free(r.s[i].rows);
+	free(r.s);
+	return rc;
+}
+
+int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m, int sign,
+		      struct err *err)
+{
+	struct agg_event *ev = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!m->first_referred_at)
+		return 0;	/* never referred: no history to count */
+	rc = agg_history(st, m->id, &ev, &n, NULL, err);
+	if (rc == 0)
+		rc = agg_tally_add(t, st, m, ev, n, sign, err);
+	free(ev);
+	return rc;
 }
 
 static bool cell_zero(const struct tcell *c)
@@ -607,14 +932,91 @@ int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
 		if (rc < 0)
 			return rc;
 	}
-	for (i = 0; i < t->capopens; i++) {
-		if (!t->opens[i].used || t->opens[i].o.n == 0)
+	for (i = 0; i < t->cappairs; i++) {
+		if (!t->pairs[i].used || t->pairs[i].p.n == 0)
 			continue;
-		rc = st->ops->agg_open_add(st, &t->opens[i].o, err);
+		rc = st->ops->agg_pair_add(st, &t->pairs[i].p, err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- the transition hook ---- */
+
+/* Add the tally cell's difference to the stored cell. */
+static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
+{
+	struct agg_row row;
+	struct agg_hist h = { 0 };
+	size_t i;
+	int rc, j;
+
+	rc = st->ops->agg_cell_get(st, &d->k, &row, err);
+	if (rc == ERR_NOTFOUND) {
+		memset(&row, 0, sizeof(row));
+		row.k = d->k;
+	} else if (rc < 0) {
+		return rc;
+	}
+	if (row.hist_len && agg_hist_decode_add(&h, row.hist, row.hist_len, 1) < 0) {
+		free(row.hist);
+		agg_hist_release(&h);
+		return err_set(err, ERR_STORE, "", "aggregate histogram is damaged "
+			       "(run 'hamgan report --rebuild')");
+	}
+	free(row.hist);
+	for (j = 0; j < AGG_NCOUNTERS; j++)
+		row.c[j] += d->c[j];
+	for (i = 0; i < d->h.n; i++)
+		agg_hist_add(&h, d->h.v[i].bin, d->h.v[i].count, d->h.v[i].sum);
+	row.hist = agg_hist_encode(&h, &row.hist_len);
+	rc = st->ops->agg_cell_put(st, &row, err);
+	free(row.hist);
+	agg_hist_release(&h);
+	return rc;
+}
+
+/* How many of ev the message had before this transition: the events of
+ * the earlier transitions (this one wrote the last audit step). */
+static size_t events_before(const struct agg_event *ev, size_t n, size_t nsteps)
+{
+	while (n && nsteps && ev[n - 1].step == nsteps - 1)
+		n--;
+	return n;
+}
+
+int agg_on_change(struct store *st, const struct msg *before, const struct msg *after,
+		  int64_t now, struct err *err)
+{
+	struct agg_tally *t;
+	struct agg_event *ev = NULL;
+	size_t n = 0, nb, nsteps = 0, i;
+	int rc = 0;
+
+	(void)now;
+	if (!after || !after->first_referred_at)
+		return 0;	/* not referred yet: counts nowhere */
+	rc = agg_history(st, after->id, &ev, &n, &nsteps, err);
+	if (rc < 0)
+		return rc;
+	nb = before && before->first_referred_at ? events_before(ev, n, nsteps) : 0;
+	t = tally_new(64);
+	if (nb)
+		rc = agg_tally_add(t, st, before, ev, nb, -1, err);
+	if (rc == 0)
+		rc = agg_tally_add(t, st, after, ev, n, 1, err);
+	for (i = 0; rc == 0 && i < t->capcells; i++) {
+		if (t->cells[i].used && !cell_zero(&t->cells[i]))
+			rc = cell_apply(st, &t->cells[i], err);
+	}
+	for (i = 0; rc == 0 && i < t->cappairs; i++) {
+		if (t->pairs[i].used && t->pairs[i].p.n != 0)
+			rc = st->ops->agg_pair_add(st, &t->pairs[i].p, err);
+	}
+	agg_tally_free(t);
+	free(ev);
+	return rc;
 }
 
 /* ---- verify and rebuild ---- */
@@ -647,8 +1049,9 @@ static void differ(struct verify_ctx *v, const char *fmt, ...)
 }
 
 static const char *const counter_names[AGG_NCOUNTERS] = {
-	"referred", "answered", "on_time", "handling_sum", "evaluated", "acceptable",
-	"verdict_accept", "verdict_object", "returns", "rereferrals", "reopens",
+	"referred", "reentries", "internal", "answers", "handling_sum", "transferred_out",
+	"returns", "handoff_sum", "reopens", "obligations", "late", "verdict_accept",
+	"verdict_object", "grade_ok", "grade_bad", "objected",
 };
 
 static int verify_cell(const struct agg_row *r, void *arg)
@@ -693,17 +1096,18 @@ static int verify_cell(const struct agg_row *r, void *arg)
 	return 0;
 }
 
-static int verify_open(const struct agg_open *o, void *arg)
+static int verify_pair(const struct agg_pair *p, void *arg)
 {
 	struct verify_ctx *v = arg;
-	struct topen *t = open_find(v->t, o, false);
+	struct tpair *t = pair_find(v->t, p, false);
 
 	if (t)
 		t->seen = true;
-	if (!t || t->o.n != o->n)
-		differ(v, "backlog dim %d unit %lld due day %lld key %lld: stored %lld, "
-		       "recount %lld", o->dim, (long long)o->unit, (long long)o->due_day,
-		       (long long)o->key, (long long)o->n, (long long)(t ? t->o.n : 0));
+	if (!t || t->p.n != p->n)
+		differ(v, "pair dim %d unit %lld kind %d day %lld day2 %lld key %lld: stored "
+		       "%lld, recount %lld", p->dim, (long long)p->unit, p->kind,
+		       (long long)p->day, (long long)p->day2, (long long)p->key,
+		       (long long)p->n, (long long)(t ? t->p.n : 0));
 	return 0;
 }
 
@@ -719,7 +1123,7 @@ static int recount(struct store *st, struct agg_tally *t, size_t *messages, stru
 		if (rc < 0)
 			return rc;
 		for (i = 0; i < n && rc == 0; i++)
-			rc = agg_tally_add_msg(t, &list[i], 1, err);
+			rc = agg_tally_add_msg(t, st, &list[i], 1, err);
 		if (n)
 			after = list[n - 1].id;
 		free(list);
@@ -736,7 +1140,7 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 {
 	struct verify_ctx v;
 	size_t i;
-	int rc, dim;
+	int rc, dim, kind;
 
 	memset(res, 0, sizeof(*res));
 	v.t = agg_tally_new();
@@ -751,7 +1155,9 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
 		rc = st->ops->agg_cell_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_cell, &v, err);
 	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
-		rc = st->ops->agg_open_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_open, &v, err);
+		for (kind = 0; rc == 0 && kind < AGG_PAIR_KINDS; kind++)
+			rc = st->ops->agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
+						    verify_pair, &v, err);
 	st->ops->rollback(st);
 	if (rc < 0)
 		goto out;
@@ -766,16 +1172,17 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 			       "referred %lld)", c->k.dim, (long long)c->k.unit, (long long)c->k.day,
 			       (long long)c->k.key, (long long)c->c[AGG_REFERRED]);
 	}
-	for (i = 0; i < v.t->capopens; i++) {
-		struct topen *o = &v.t->opens[i];
+	for (i = 0; i < v.t->cappairs; i++) {
+		struct tpair *p = &v.t->pairs[i];
 
-		if (!o->used || o->o.n == 0)
+		if (!p->used || p->p.n == 0)
 			continue;
-		res->backlog++;
-		if (!o->seen)
-			differ(&v, "backlog dim %d unit %lld due day %lld key %lld: missing "
-			       "(recount %lld)", o->o.dim, (long long)o->o.unit,
-			       (long long)o->o.due_day, (long long)o->o.key, (long long)o->o.n);
+		res->pairs++;
+		if (!p->seen)
+			differ(&v, "pair dim %d unit %lld kind %d day %lld day2 %lld key %lld: "
+			       "missing (recount %lld)", p->p.dim, (long long)p->p.unit, p->p.kind,
+			       (long long)p->p.day, (long long)p->p.day2, (long long)p->p.key,
+			       (long long)p->p.n);
 	}
 out:
 	agg_tally_free(v.t);
@@ -801,8 +1208,19 @@ int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err
 	if (rc < 0)
 		st->ops->rollback(st);
 	res->cells = t->ncells;
-	res->backlog = t->nopens;
+	res->pairs = t->npairs;
 out:
 	agg_tally_free(t);
 	return rc;
+}
+
+int agg_rebuild_if_stale(struct store *st, struct err *err)
+{
+	struct agg_verify_result res;
+	bool stale = false;
+	int rc = st->ops->agg_stale(st, &stale, err);
+
+	if (rc < 0 || !stale)
+		return rc;
+	return agg_rebuild(st, &res, err);
 }

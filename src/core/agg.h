@@ -2,9 +2,10 @@
  * agg.h - the hook that keeps report aggregates up to date.
  *
  * Every message change calls agg_on_change inside its store transaction,
- * after the message row is written: before is the message as it was (NULL on
- * registration), after as it is now, now the transition's time.  A non-zero
- * return rolls the whole change back.  The reports module owns agg.c.
+ * after the message row, its referral hop and its audit entry are written:
+ * before is the message as it was (NULL on registration), after as it is
+ * now, now the transition's time.  A non-zero return rolls the whole change
+ * back.  The reports module owns agg.c.
  */
 #ifndef HAMGAN_CORE_AGG_H
 #define HAMGAN_CORE_AGG_H
@@ -22,27 +23,33 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 		  int64_t now, struct err *err);
 
 /*
- * ---- The aggregates (issue 5; docs/reports.md "How the figures are kept") ----
+ * ---- The aggregates (issue 8; docs/reports.md "How the figures are kept") ----
  *
- * A message contributes to report figures only once it has been referred.
- * Its contribution is a function of the message alone (agg_contrib): one
- * increment of the cell keyed (unit = first_referred_unit, day = Tehran day
- * of first_referred_at) in each of three dimensions (all / its category / its
- * channel), plus, while it is open with a deadline, one count in the backlog
- * keyed by (current unit, Tehran day of due_at, category, channel).
- * agg_on_change applies contribution(after) - contribution(before), so the
- * stored tables always equal the sum of contributions over all messages;
- * agg_verify recounts that sum from the messages and compares.
+ * A message's contribution is a function of the message and its history:
+ * the hops of its referral chain (refer, transfer, return, reopen) merged in
+ * audit order with its answers, citizen verdicts and inspector grades
+ * (agg_history).  Replaying that history gives facts about each *scope* that
+ * held the message: a unit with its subtree (scope = unit id) and the unit
+ * alone (scope = -unit id, the "self" row of --by child).  Each fact lands
+ * in the cell of its own day: an entry on the day of the hop, an answer on
+ * the day of the answer, an obligation on the day of its deadline, a
+ * judgement on the day it was given.  agg_on_change applies
+ * contribution(after) - contribution(before); agg_verify recounts the sum
+ * of contributions over every message and compares.
+ *
+ * Two quantities need two days and live in pair rows: a message's first
+ * entry into a scope with the day of the scope's first answer after it
+ * (answered by as_of), and an obligation's deadline day with the day it
+ * ended (overdue at as_of).
  */
 
 /* Day numbers are days since 1970-01-01 of the Tehran local date
  * (jalali_to_days of tehran_day_of). */
 
-/* Each message counts in a day cell and a month cell of each of the three
+/* Each fact counts in a day cell and a month cell of each of the three
  * groupings; a month cell's day is the day number of the Jalali month's
  * first day.  Reports read month cells for the whole months of a period and
- * day cells for the ragged ends, so their cost does not grow with the
- * number of messages per day. */
+ * day cells for the ragged ends. */
 enum agg_dim {
 	AGG_DIM_ALL = 0,	/* key 0 */
 	AGG_DIM_CATEGORY,	/* key category_id */
@@ -52,34 +59,53 @@ enum agg_dim {
 };
 
 enum agg_counter {
-	AGG_REFERRED = 0,	/* first referred on that day */
-	AGG_ANSWERED,		/* now answered or closed */
-	AGG_ON_TIME,		/* answered with answered_at <= due_at (or no deadline) */
-	AGG_HANDLING_SUM,	/* seconds, answered_at - first_referred_at, over answered */
-	AGG_EVALUATED,		/* answered with an inspector grade or a citizen verdict */
-	AGG_ACCEPTABLE,		/* of those, the grade (else the verdict) says acceptable */
-	AGG_VERDICT_ACCEPT,	/* citizen accepted (31) */
-	AGG_VERDICT_OBJECT,	/* citizen objected (33) */
-	AGG_RETURNS,		/* sum of return_count ("not ours") */
-	AGG_REREFERRALS,	/* sum of referral_count - 1 (hops after the first) */
-	AGG_REOPENS,		/* sum of reopen_count */
+	AGG_REFERRED = 0,	/* first entry of the message into the scope */
+	AGG_REENTRIES,		/* later entries from outside (rereferrals) */
+	AGG_INTERNAL,		/* first entry into another row (child or self) of the
+				 * scope after the first (internal_transfers) */
+	AGG_ANSWERS,		/* answers given while the scope held the message */
+	AGG_HANDLING_SUM,	/* seconds, the hop's arrival to the answer */
+	AGG_TRANSFERRED_OUT,	/* transfers out of the scope */
+	AGG_RETURNS,		/* returns to the centre ("not ours") */
+	AGG_HANDOFF_SUM,	/* seconds, arrival to the transfer or return */
+	AGG_REOPENS,		/* reopens while the scope held it */
+	AGG_OBLIGATIONS,	/* hops with a deadline (day: the deadline's) */
+	AGG_LATE,		/* of those, not answered within the hop by the deadline */
+	AGG_VERDICT_ACCEPT,	/* citizen verdicts on the scope's answers */
+	AGG_VERDICT_OBJECT,
+	AGG_GRADE_OK,		/* inspector grades on the scope's answers */
+	AGG_GRADE_BAD,
+	AGG_OBJECTED,		/* messages with an objection to the scope's answer
+				 * (day of the first) */
 	AGG_NCOUNTERS
 };
 
-/* Handling-time histogram: 1-hour bins below 7 days (0..167), 1-day bins
- * below 365 days (168..525), one bin for a year or more (526).  Each bin
- * keeps its count and the sum of its seconds, so a percentile is the mean of
- * its bin: exact when the values in that bin are equal, always within it. */
-#define AGG_BINS 527
+/* The kinds of pair rows. */
+enum agg_pair_kind {
+	AGG_PAIR_ANSWERED = 0,	/* day: first entry; day2: first answer after it */
+	AGG_PAIR_DUE,		/* day: deadline; day2: answer or hand-off, AGG_OPEN
+				 * while neither (only obligations not over before
+				 * their deadline's day) */
+	AGG_PAIR_KINDS
+};
+#define AGG_OPEN INT64_C(99999999)
+
+/*
+ * Handling-time histogram: 6-minute bins below 10 hours (0..99), then bins
+ * 1% wide (bin b >= 100 starts at 36000 * 1.01^(b-100) seconds, rounded
+ * down) up to ten years, one bin beyond.  Each bin keeps its count and the
+ * sum of its seconds, so a percentile read as the mean of its bin is within
+ * max(1%, 6 minutes) of the exact nearest-rank value.
+ */
+#define AGG_BINS 1013
 int agg_bin_of(int64_t seconds);
 int64_t agg_bin_lo(int bin);	/* first second of the bin */
 int64_t agg_bin_hi(int bin);	/* first second after it (INT64_MAX for the last) */
 
 struct agg_key {
 	int dim;		/* enum agg_dim */
-	int64_t unit;		/* first_referred_unit */
-	int64_t day;		/* Tehran day of first_referred_at (month dims: its
-				 * month's first day) */
+	int64_t unit;		/* scope: unit id (with subtree) or -unit id (alone) */
+	int64_t day;		/* day of the fact (month dims: its month's first day) */
 	int64_t key;		/* category id, channel, or 0 for AGG_DIM_ALL */
 };
 
@@ -93,13 +119,13 @@ struct agg_row {
 	size_t hist_len;
 };
 
-/* One backlog count: open messages with a deadline, keyed like the cells
- * (dim, unit = current unit, due_day = Tehran day of due_at or, in month
- * dims, its month's first day, key = category / channel / 0). */
-struct agg_open {
+/* One pair count. */
+struct agg_pair {
 	int dim;		/* enum agg_dim */
-	int64_t unit;
-	int64_t due_day;
+	int64_t unit;		/* scope */
+	int kind;		/* enum agg_pair_kind */
+	int64_t day;		/* first day (month dims: its month's first day) */
+	int64_t day2;		/* second day, exact */
 	int64_t key;
 	int64_t n;
 };
@@ -124,53 +150,76 @@ unsigned char *agg_hist_encode(const struct agg_hist *h, size_t *len);
 /* Decode a blob adding into dense arrays count[AGG_BINS], sum[AGG_BINS]
  * (the report's accumulators).  0 or ERR_INVALID. */
 int agg_hist_decode_dense(const unsigned char *p, size_t len, int64_t *count, int64_t *sum);
-
-/* A message's contribution. */
-struct agg_contrib {
-	bool referred;		/* false: contributes no cell */
-	int64_t unit, day, month_day, category_id, channel;
-	int64_t c[AGG_NCOUNTERS];
-	int bin;		/* -1 unless answered */
-	int64_t handling;	/* seconds, when answered */
-	bool open;		/* contributes a backlog count in each dim */
-	int64_t open_unit, due_day, due_month;
-};
+/* The counters' blob (zigzag varints): encode into buf (at least
+ * AGG_NCOUNTERS * 10 bytes), returning its length; decode 0 or ERR_INVALID. */
+size_t agg_counters_encode(const int64_t *c, unsigned char *buf);
+int agg_counters_decode(const unsigned char *p, size_t len, int64_t *c);
 
 /* Tehran day number of instant t: 0 or ERR_IO / ERR_INVALID. */
 int agg_day_of(int64_t t, int64_t *day, struct err *err);
 /* The day number of the first day of the Jalali month holding day. */
 int64_t agg_month_start(int64_t day);
-int agg_contrib(const struct msg *m, struct agg_contrib *out, struct err *err);
+
+/*
+ * A message's history as the aggregates read it, oldest first.  Hops carry
+ * the unit they went to (0 for the centre or a return) and the deadline they
+ * set; verdicts and grades whether they were positive.
+ */
+enum agg_ev { AGG_EV_HOP = 0, AGG_EV_ANSWER, AGG_EV_VERDICT, AGG_EV_GRADE };
+struct agg_event {
+	enum agg_ev ev;
+	int hop;		/* enum hop_kind, for AGG_EV_HOP */
+	int64_t unit, deadline, at;
+	bool positive;
+	size_t step;		/* the transition (0, 1, ...) that made it */
+};
+/* Read m's history from the store (referral chain merged with the audit
+ * entries of its changes).  *out malloc'd; *nsteps (may be NULL) the number
+ * of changes, including those that made no event (registration, start,
+ * close, reject); the hook relies on the transition's own audit entry being
+ * the last.  ERR_TOOBIG past CAP_AGG_STEPS, ERR_STORE when the chain and the
+ * audit disagree. */
+int agg_history(struct store *st, int64_t msg_id, struct agg_event **out, size_t *n,
+		size_t *nsteps, struct err *err);
 
 /*
  * An in-memory sum of contributions (the recount of --verify and --rebuild,
- * the benchmark generator): a hash of cells and of backlog counts.
+ * the hook's difference, the benchmark generator): a hash of cells and of
+ * pair counts.
  */
 struct agg_tally;
 struct agg_tally *agg_tally_new(void);
 void agg_tally_free(struct agg_tally *t);
-/* Add sign * contribution of m. */
-int agg_tally_add_msg(struct agg_tally *t, const struct msg *m, int sign, struct err *err);
-void agg_tally_add_contrib(struct agg_tally *t, const struct agg_contrib *ct, int sign);
+/* Add sign * contribution of m with its first nev events of ev (a unit
+ * cache lives in the tally: units must not move meanwhile). */
+int agg_tally_add(struct agg_tally *t, struct store *st, const struct msg *m,
+		  const struct agg_event *ev, size_t nev, int sign, struct err *err);
+/* The same reading m's history from the store. */
+int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m, int sign,
+		      struct err *err);
 size_t agg_tally_cells(const struct agg_tally *t);
-/* Write every cell and backlog count into the store (which should hold no
+/* Write every cell and pair count into the store (which should hold no
  * aggregates: use agg_clear first); the caller holds the transaction. */
 int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err);
 
 /* What agg_verify found. */
 struct agg_verify_result {
 	size_t messages;	/* messages recounted */
-	size_t cells, backlog;	/* rows in the recount */
-	size_t differences;	/* cells or backlog rows that differ */
+	size_t cells, pairs;	/* rows in the recount */
+	size_t differences;	/* cells or pair rows that differ */
 };
 /*
- * Recount every aggregate from the messages and compare with the stored
- * tables.  Each difference is described to report(line, arg) when given (at
- * most the first 100).  0 even when there are differences (see result).
+ * Recount every aggregate from the messages and their histories and compare
+ * with the stored tables.  Each difference is described to report(line,
+ * arg) when given (at most the first 100).  0 even when there are
+ * differences (see result).
  */
 int agg_verify(struct store *st, struct agg_verify_result *res,
 	       void (*report)(const char *line, void *arg), void *arg, struct err *err);
 /* Throw the stored aggregates away and write the recount, in one transaction. */
 int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err);
+/* agg_rebuild when a schema migration left the aggregates stale (called
+ * when the core opens a database). */
+int agg_rebuild_if_stale(struct store *st, struct err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #ifndef HAMGAN_CORE_AUDIT_H
 #define HAMGAN_CORE_AUDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,16 @@ struct audit_entry {
 	int64_t at;
 	char prev_hash[AUDIT_HASH_HEX + 1];
 	char hash[AUDIT_HASH_HEX + 1];
+};
+
+/* A message's transition as the report aggregates read it (store op
+ * audit_steps): the action ("msg.answer", ...), the verdict or grade it gave
+ * ("" otherwise), whether it reopened the message, and when. */
+struct audit_step {
+	char action[CAP_CODE];
+	char value[CAP_CODE];
+	bool reopened;
+	int64_t at;
 };
 
 /*

@@ -2,6 +2,7 @@
  * batch.c - core_batch_*: an outer store transaction around many core
  * writes (see batch.h); the store turns the inner ones into savepoints.
  */
+#include "core/agg.h"
 #include "core/batch.h"
 #include "core/core.h"
 #include "store/store.h"
@@ -23,7 +24,20 @@ void core_batch_rollback(struct core *c)
 
 int core_batch_bulk(struct core *c, bool on, struct err *err)
 {
+	struct agg_verify_result res;
+	bool was = c->agg_deferred;
+	int rc = 0;
+
+	/* replaying each message's history at every step is most of a bulk
+	 * load's time: the recount at the end gives the same tables */
+	c->agg_deferred = on;
+	if (was && !on && err)
+		rc = agg_rebuild(c->st, &res, err);
 	if (!c->st->ops->bulk)
-		return 0;
-	return c->st->ops->bulk(c->st, on, err);
+		return rc;
+	if (rc == 0)
+		rc = c->st->ops->bulk(c->st, on, err);
+	else
+		c->st->ops->bulk(c->st, on, NULL);
+	return rc;
 }

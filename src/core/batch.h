@@ -29,7 +29,11 @@ void core_batch_rollback(struct core *c);
 /*
  * Bulk-loading mode for a database nobody else uses yet (the demo): the
  * store may skip fsync and use more memory until switched off, so a crash
- * meanwhile can lose or corrupt the database.  A no-op on stores without it.
+ * meanwhile can lose or corrupt the database.  Transitions meanwhile leave
+ * the report aggregates alone; switching bulk mode off with err non-NULL
+ * rebuilds them (agg_rebuild, the recount `report --verify` compares with),
+ * with err NULL (giving up) it does not.  The store part is a no-op on
+ * stores without it.
  */
 int core_batch_bulk(struct core *c, bool on, struct err *err);
 

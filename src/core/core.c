@@ -46,7 +46,10 @@ int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err 
 		return rc;
 	}
 	c->scratch = xcalloc(1, sizeof(*c->scratch));
-	return 0;
+	rc = agg_rebuild_if_stale(c->st, err);
+	if (rc < 0)
+		core_close(c);
+	return rc;
 }
 
 int core_open(struct core *c, const char *dsn, struct err *err)

@@ -56,6 +56,9 @@ struct core {
 	int (*code_new)(void *ctx, char out[11]);
 	void *code_ctx;
 	struct geo_cache *geo;	/* built on the first look-up by place */
+	/* bulk mode (core_batch_bulk): transitions leave the aggregates alone,
+	 * which are rebuilt when bulk mode ends */
+	bool agg_deferred;
 };
 
 enum core_open_flags {

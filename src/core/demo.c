@@ -1198,13 +1198,17 @@ static void plan_region12_counts(struct gen *g, long target[3])
 	}
 }
 
-/* The rates each window is shaped to (docs/demo.md). */
+/* The rates each window is shaped to (docs/demo.md).  acceptable is the
+ * positive share of the window's own messages' judgements, set 0.7 points
+ * above the figure wanted: the report counts every judgement given in the
+ * window, also those on messages referred before it (judged more harshly),
+ * and loses those given after it. */
 static const struct {
 	double answered, acceptable, evaluated, graded, speed;
 } shape[3] = {
 	{ 0, 0, 0, 0, 1 },
-	{ 0.85, 0.88, 0.62, 0.3, 1.0 },		/* 1398-01..1398-09 */
-	{ 0.90, 0.93, 0.62, 0.3, 0.7 },		/* 1399-01..1399-09 */
+	{ 0.85, 0.887, 0.62, 0.3, 1.0 },	/* 1398-01..1398-09 */
+	{ 0.90, 0.937, 0.62, 0.3, 0.7 },	/* 1399-01..1399-09 */
 };
 
 static long round_l(double x)
@@ -1216,7 +1220,7 @@ static long round_l(double x)
 static void plan_region12_paths(struct gen *g, int w)
 {
 	int32_t *set = xcalloc(g->n, sizeof(int32_t)), *ident, *anon;
-	size_t n = 0, i, a, e_ans, r, e, bad, bad_ans, graded, voted, ni = 0, nz = 0, k;
+	size_t n = 0, i, a, e_ans, r, o, e, bad, bad_ans, graded, voted, ni = 0, nz = 0, k;
 	uint64_t rs = rnd_stream(g->seed, 4, (uint64_t)w);
 
 	for (i = 0; i < g->n; i++)
@@ -1224,13 +1228,15 @@ static void plan_region12_paths(struct gen *g, int w)
 			set[n++] = (int32_t)i;
 	shuffle(&rs, set, n);
 	a = (size_t)round_l(shape[w].answered * (double)n);
-	/* Quotas (docs/demo.md): e evaluated = e_ans among the answered plus
-	 * r unanswered ones whose answer the citizen objected to (reopened,
-	 * never answered again: evaluated, not acceptable); bad = e -
-	 * round(acceptable * e), of which r are those objections and the rest
-	 * inspector grades. */
+	/* Quotas (docs/demo.md): e judged messages = e_ans among the answered
+	 * plus r unanswered ones whose answer the citizen objected to
+	 * (reopened, never answered again); o of the judged answers are
+	 * objected to, answered again and accepted (two judgements).  Of the
+	 * e + o judgements, neg = (e + o) - round(acceptable * (e + o)) are
+	 * negative: the r and o objections, the rest inspector grades. */
 	e_ans = (size_t)round_l(shape[w].evaluated * (double)a);
 	r = (size_t)round_l(0.3 * (1.0 - shape[w].acceptable) * (double)e_ans);
+	o = (size_t)round_l(0.05 * (double)e_ans);
 	for (;;) {
 		size_t idents = 0;
 
@@ -1239,12 +1245,15 @@ static void plan_region12_paths(struct gen *g, int w)
 		if (r > idents)
 			r = idents;
 		e = e_ans + r;
-		bad = e - (size_t)round_l(shape[w].acceptable * (double)e);
-		if (r <= bad)
+		bad = (e + o) - (size_t)round_l(shape[w].acceptable * (double)(e + o));
+		if (r + o <= bad)
 			break;
-		r = bad;
+		if (o)
+			o--;
+		else
+			r = bad;
 	}
-	bad_ans = bad - r;
+	bad_ans = bad - r - o;
 	for (i = a, k = 0; i < n; i++) {
 		struct dm *m = &g->m[set[i]];
 
@@ -1269,8 +1278,12 @@ static void plan_region12_paths(struct gen *g, int w)
 	}
 	/* verdicts from identified citizens; grades from the rest, the
 	 * anonymous first; the others are answered and never evaluated */
+	if (o > voted) {	/* too few identified citizens: grades instead */
+		bad_ans += o - voted;
+		o = voted;
+	}
 	for (k = 0; k < voted; k++)
-		g->m[ident[k]].qpath = rnd_chance(&rs, 0.2) ? QP_V_OBJ_OK : QP_V_OK;
+		g->m[ident[k]].qpath = k < o ? QP_V_OBJ_OK : QP_V_OK;
 	for (k = 0; k < graded; k++) {
 		int32_t idx = k < nz ? anon[k] : ident[voted + (k - nz)];
 

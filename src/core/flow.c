@@ -405,7 +405,7 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 		else
 			rc = err_set(err, rc, "", "cannot make the SMS text");
 	}
-	if (rc == 0)
+	if (rc == 0 && !c->agg_deferred)
 		rc = agg_on_change(c->st, before, after, after->updated_at, err);
 	if (rc < 0)
 		goto fail;

@@ -54,6 +54,20 @@ static void add_num(struct buf *b, double v, const char *undef)
 		buf_addf(b, "%.6f", v);
 }
 
+/* The evaluation score's parts and total of a row, with their names. */
+#define NSCORES 4
+static const char *const score_names[NSCORES] = {
+	"quantity_score", "quality_score", "timeliness_score", "score",
+};
+
+static void row_scores(const struct report_row *row, double v[NSCORES])
+{
+	v[0] = row->quantity_score;
+	v[1] = row->quality_score;
+	v[2] = row->timeliness_score;
+	v[3] = row->score;
+}
+
 /* ---- JSON ---- */
 
 static void json_str(struct buf *b, const char *s)
@@ -80,9 +94,21 @@ static void json_fields(struct buf *b, const struct report_figures *f)
 		buf_addf(b, "%s\"%s\":", i ? "," : "", report_field_name((enum report_field)i));
 		add_num(b, report_field_value(f, (enum report_field)i), "null");
 	}
-	buf_addf(b, ",\"on_time\":%lld,\"acceptable\":%lld,\"verdict_accept\":%lld,"
-		 "\"verdict_object\":%lld", (long long)f->on_time, (long long)f->acceptable,
-		 (long long)f->verdict_accept, (long long)f->verdict_object);
+}
+
+/* "change_pct" (counts and times) or "change_pp" (rates) of a row. */
+static void json_changes(struct buf *b, const struct report_row *row, bool rates)
+{
+	int i, n = 0;
+
+	buf_addf(b, ",\"%s\":{", rates ? "change_pp" : "change_pct");
+	for (i = 0; i < RF_COUNT; i++) {
+		if (report_field_is_rate((enum report_field)i) != rates)
+			continue;
+		buf_addf(b, "%s\"%s\":", n++ ? "," : "", report_field_name((enum report_field)i));
+		add_num(b, row->change[i], "null");
+	}
+	buf_adds(b, "}");
 }
 
 static void json_period(struct buf *b, const char *name, const struct jperiod *p)
@@ -102,6 +128,7 @@ static void json_period(struct buf *b, const char *name, const struct jperiod *p
 static void json_row(struct buf *b, const struct report *r, const struct report_row *row,
 		     bool is_total)
 {
+	double sc[NSCORES];
 	int i;
 
 	if (is_total) {
@@ -123,36 +150,40 @@ static void json_row(struct buf *b, const struct report *r, const struct report_
 	json_fields(b, &row->cur);
 	if (row->rank)
 		buf_addf(b, ",\"rank\":%d,\"rank_of\":%d", row->rank, row->rank_of);
-	if (r->by == REPORT_BY_REGION && !is_total) {
-		buf_adds(b, ",\"quantity_score\":");
-		add_num(b, row->quantity_score, "null");
-		buf_adds(b, ",\"quality_score\":");
-		add_num(b, row->quality_score, "null");
-		buf_adds(b, ",\"score\":");
-		add_num(b, row->score, "null");
+	else
+		buf_adds(b, ",\"rank\":null,\"rank_of\":null");
+	if (row->self)
+		buf_adds(b, ",\"self\":true");
+	row_scores(row, sc);
+	for (i = 0; i < NSCORES; i++) {
+		buf_addf(b, ",\"%s\":", score_names[i]);
+		add_num(b, sc[i], "null");
 	}
 	if (r->compare) {
 		buf_adds(b, ",\"previous\":{");
 		json_fields(b, &row->prev);
-		buf_adds(b, "},\"change_pct\":{");
-		for (i = 0; i < RF_COUNT; i++) {
-			buf_addf(b, "%s\"%s\":", i ? "," : "",
-				 report_field_name((enum report_field)i));
-			add_num(b, row->change_pct[i], "null");
-		}
 		buf_adds(b, "}");
+		json_changes(b, row, false);
+		json_changes(b, row, true);
 	}
 }
 
 static void write_json(const struct report *r, struct buf *b)
 {
-	char gen[40];
+	char gen[40], asof[40];
 	size_t i;
 
 	iso_utc(r->generated_at, gen, sizeof(gen));
+	iso_utc(r->as_of, asof, sizeof(asof));
 	buf_adds(b, "{");
 	json_row(b, r, &r->total, true);
-	buf_addf(b, ",\"by\":\"%s\",\"generated_at\":\"%s\"", report_by_name(r->by), gen);
+	buf_addf(b, ",\"by\":\"%s\",\"generated_at\":\"%s\",\"as_of\":\"%s\"",
+		 report_by_name(r->by), gen, asof);
+	if (r->has_overdue_now)
+		buf_addf(b, ",\"overdue_now\":%lld,\"overdue_now_at\":\"%s\"",
+			 (long long)r->overdue_now, gen);
+	buf_addf(b, ",\"weights\":{\"quantity\":%.2f,\"quality\":%.2f,\"timeliness\":%.2f}",
+		 REPORT_W_QUANTITY, REPORT_W_QUALITY, REPORT_W_TIMELINESS);
 	if (r->compare) {
 		buf_adds(b, ",");
 		json_period(b, "previous_period", &r->previous);
@@ -173,6 +204,7 @@ static void write_json(const struct report *r, struct buf *b)
 
 static void csv_row(struct buf *b, const struct report *r, const struct report_row *row)
 {
+	double sc[NSCORES];
 	int i;
 
 	csv_add_cell(b, row->key);
@@ -189,14 +221,12 @@ static void csv_row(struct buf *b, const struct report *r, const struct report_r
 		buf_addf(b, "%d,%d", row->rank, row->rank_of);
 	else
 		buf_addc(b, ',');
-	if (r->by == REPORT_BY_REGION) {
+	row_scores(row, sc);
+	for (i = 0; i < NSCORES; i++) {
 		buf_addc(b, ',');
-		add_num(b, row->quantity_score, "");
-		buf_addc(b, ',');
-		add_num(b, row->quality_score, "");
-		buf_addc(b, ',');
-		add_num(b, row->score, "");
+		add_num(b, sc[i], "");
 	}
+	buf_adds(b, row->self ? ",1" : ",0");
 	if (r->compare) {
 		for (i = 0; i < RF_COUNT; i++) {
 			buf_addc(b, ',');
@@ -204,7 +234,7 @@ static void csv_row(struct buf *b, const struct report *r, const struct report_r
 		}
 		for (i = 0; i < RF_COUNT; i++) {
 			buf_addc(b, ',');
-			add_num(b, row->change_pct[i], "");
+			add_num(b, row->change[i], "");
 		}
 	}
 	buf_adds(b, "\r\n");
@@ -219,13 +249,15 @@ static void write_csv(const struct report *r, struct buf *b)
 	for (f = 0; f < RF_COUNT; f++)
 		buf_addf(b, ",%s", report_field_name((enum report_field)f));
 	buf_adds(b, ",rank,rank_of");
-	if (r->by == REPORT_BY_REGION)
-		buf_adds(b, ",quantity_score,quality_score,score");
+	for (f = 0; f < NSCORES; f++)
+		buf_addf(b, ",%s", score_names[f]);
+	buf_adds(b, ",self");
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++)
 			buf_addf(b, ",previous_%s", report_field_name((enum report_field)f));
 		for (f = 0; f < RF_COUNT; f++)
-			buf_addf(b, ",change_pct_%s", report_field_name((enum report_field)f));
+			buf_addf(b, ",%s_%s", report_field_is_rate((enum report_field)f) ?
+				 "change_pp" : "change_pct", report_field_name((enum report_field)f));
 	}
 	buf_adds(b, "\r\n");
 	if (r->by != REPORT_BY_REGION)
@@ -264,18 +296,21 @@ static void fa_value(char *out, size_t outsz, enum report_field f, double v)
 		str_copy(out, outsz, "—");
 	else if (report_field_is_rate(f))
 		snprintf(out, outsz, "%.1f٪", v * 100.0);
-	else if (f == RF_MEAN || f == RF_MEDIAN || f == RF_P90)
+	else if (f == RF_MEAN || f == RF_MEDIAN || f == RF_P90 || f == RF_HANDOFF)
 		snprintf(out, outsz, "%.1f", v);
 	else
 		snprintf(out, outsz, "%.0f", v);
 }
 
-static void fa_change(char *out, size_t outsz, double pct)
+/* A change: percent, or percentage points («واحد درصد») for a rate. */
+static void fa_change(char *out, size_t outsz, enum report_field f, double ch)
 {
-	if (isnan(pct))
+	if (isnan(ch))
 		str_copy(out, outsz, "—");
+	else if (report_field_is_rate(f))
+		snprintf(out, outsz, "%+.1f واحد درصد", ch);
 	else
-		snprintf(out, outsz, "%+.1f٪", pct);
+		snprintf(out, outsz, "%+.1f٪", ch);
 }
 
 /* Display width: code points, without zero-width joiners and marks. */
@@ -309,6 +344,9 @@ static void cell(struct buf *b, const char *s, size_t w)
 	buf_release(&t);
 }
 
+/* How the table marks a unit's own row (--by child). */
+#define SELF_FA " (خود واحد)"
+
 static const enum report_field table_fields[] = {
 	RF_REFERRED, RF_ANSWERED, RF_QUANTITATIVE, RF_QUALITATIVE, RF_ON_TIME, RF_MEAN,
 	RF_MEDIAN, RF_P90, RF_OVERDUE,
@@ -317,7 +355,7 @@ static const enum report_field table_fields[] = {
 
 static void write_table(const struct report *r, struct buf *b)
 {
-	char v[64], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX], name[96];
+	char v[160], pv[64], ch[64], fd[JALALI_FMT_MAX], ld[JALALI_FMT_MAX], name[96];
 	size_t i, k, namew = 8;
 	int f;
 
@@ -346,10 +384,10 @@ static void write_table(const struct report *r, struct buf *b)
 		fa_value(v, sizeof(v), (enum report_field)f, cur);
 		buf_addf(b, "%s: ", report_field_title_fa((enum report_field)f));
 		fa_add(b, v);
-		if (r->compare && f != RF_OVERDUE) {
+		if (r->compare) {
 			fa_value(pv, sizeof(pv), (enum report_field)f,
 				 report_field_value(&r->total.prev, (enum report_field)f));
-			fa_change(ch, sizeof(ch), r->total.change_pct[f]);
+			fa_change(ch, sizeof(ch), (enum report_field)f, r->total.change[f]);
 			buf_adds(b, "   (سال قبل: ");
 			fa_add(b, pv);
 			buf_adds(b, "، تغییر: ");
@@ -358,17 +396,32 @@ static void write_table(const struct report *r, struct buf *b)
 		}
 		buf_adds(b, "\n");
 	}
-	if (r->total.rank && r->by != REPORT_BY_REGION) {
-		snprintf(v, sizeof(v), "%d از %d", r->total.rank, r->total.rank_of);
-		buf_adds(b, "رتبه میان واحدهای هم‌سطح: ");
+	if (r->by != REPORT_BY_REGION) {
+		if (r->total.rank)
+			snprintf(v, sizeof(v), "%d از %d", r->total.rank, r->total.rank_of);
+		else
+			str_copy(v, sizeof(v), "—");
+		buf_adds(b, "رتبه میان واحدهای هم‌سطحِ پیام‌گرفته: ");
 		fa_add(b, v);
-		buf_adds(b, "\n");
+		snprintf(v, sizeof(v), " (امتیاز %.1f = %.0f٪ کمّی + %.0f٪ کیفی + %.0f٪ به‌موقع)\n",
+			 r->total.score, REPORT_W_QUANTITY * 100, REPORT_W_QUALITY * 100,
+			 REPORT_W_TIMELINESS * 100);
+		fa_add(b, v);
+		if (r->has_overdue_now) {
+			snprintf(v, sizeof(v), "%lld", (long long)r->overdue_now);
+			buf_adds(b, "معوق همین حالا: ");
+			fa_add(b, v);
+			buf_adds(b, "\n");
+		}
 	}
 	if (r->by == REPORT_BY_NONE)
 		return;
-	for (i = 0; i < r->nrows; i++)
-		if (width(r->rows[i].name) > namew)
-			namew = width(r->rows[i].name);
+	for (i = 0; i < r->nrows; i++) {
+		size_t w = width(r->rows[i].name) + (r->rows[i].self ? width(SELF_FA) : 0);
+
+		if (w > namew)
+			namew = w;
+	}
 	buf_adds(b, "\n");
 	cell(b, "رتبه", 5);
 	cell(b, r->by == REPORT_BY_MONTH || r->by == REPORT_BY_WEEK ? "دوره" : "عنوان", namew);
@@ -377,6 +430,7 @@ static void write_table(const struct report *r, struct buf *b)
 	if (r->by == REPORT_BY_REGION) {
 		cell(b, "امتیاز کمّی", 10);
 		cell(b, "امتیاز کیفی", 10);
+		cell(b, "امتیاز به‌موقع", 10);
 		cell(b, "امتیاز", 10);
 	}
 	if (r->compare)
@@ -390,7 +444,14 @@ static void write_table(const struct report *r, struct buf *b)
 		else
 			str_copy(v, sizeof(v), "");
 		cell(b, v, 5);
-		cell(b, row->name, namew);
+		if (row->self) {
+			char own[CAP_NAME + 32];
+
+			snprintf(own, sizeof(own), "%s%s", row->name, SELF_FA);
+			cell(b, own, namew);
+		} else {
+			cell(b, row->name, namew);
+		}
 		for (k = 0; k < NTABLE; k++) {
 			fa_value(v, sizeof(v), table_fields[k],
 				 report_field_value(&row->cur, table_fields[k]));
@@ -401,11 +462,13 @@ static void write_table(const struct report *r, struct buf *b)
 			cell(b, v, 10);
 			snprintf(v, sizeof(v), "%.1f", row->quality_score);
 			cell(b, v, 10);
+			snprintf(v, sizeof(v), "%.1f", row->timeliness_score);
+			cell(b, v, 10);
 			snprintf(v, sizeof(v), "%.1f", row->score);
 			cell(b, v, 10);
 		}
 		if (r->compare) {
-			fa_change(v, sizeof(v), row->change_pct[RF_REFERRED]);
+			fa_change(v, sizeof(v), RF_REFERRED, row->change[RF_REFERRED]);
 			cell(b, v, 10);
 		}
 		buf_adds(b, "\n");
@@ -456,6 +519,7 @@ static void xl_text(lxw_worksheet *ws, int row, int col, const char *s, lxw_form
 static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
 		   const struct report_row *rr, lxw_format *fmts[3])
 {
+	double sc[NSCORES];
 	int col = 0, f;
 
 	xl_text(ws, row, col++, rr->key, NULL);
@@ -464,27 +528,26 @@ static void xl_row(lxw_worksheet *ws, int row, const struct report *r,
 	for (f = 0; f < RF_COUNT; f++) {
 		enum report_field fld = (enum report_field)f;
 		lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
-			(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90) ? fmts[1] : fmts[2];
+			(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90 || fld == RF_HANDOFF) ?
+			fmts[1] : fmts[2];
 
 		xl_num(ws, row, col++, report_field_value(&rr->cur, fld), fm);
 	}
 	xl_num(ws, row, col++, rr->rank ? rr->rank : NAN, fmts[2]);
-	if (r->by == REPORT_BY_REGION) {
-		xl_num(ws, row, col++, rr->quantity_score, fmts[1]);
-		xl_num(ws, row, col++, rr->quality_score, fmts[1]);
-		xl_num(ws, row, col++, rr->score, fmts[1]);
-	}
+	row_scores(rr, sc);
+	for (f = 0; f < NSCORES; f++)
+		xl_num(ws, row, col++, sc[f], fmts[1]);
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++) {
 			enum report_field fld = (enum report_field)f;
 			lxw_format *fm = report_field_is_rate(fld) ? fmts[0] :
-				(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90) ?
-				fmts[1] : fmts[2];
+				(fld == RF_MEAN || fld == RF_MEDIAN || fld == RF_P90 ||
+				 fld == RF_HANDOFF) ? fmts[1] : fmts[2];
 
 			xl_num(ws, row, col++, report_field_value(&rr->prev, fld), fm);
 		}
 		for (f = 0; f < RF_COUNT; f++)
-			xl_num(ws, row, col++, rr->change_pct[f], fmts[1]);
+			xl_num(ws, row, col++, rr->change[f], fmts[1]);
 	}
 }
 
@@ -521,11 +584,10 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 	for (f = 0; f < RF_COUNT; f++)
 		xl_text(ws, 0, col++, report_field_title_fa((enum report_field)f), head);
 	xl_text(ws, 0, col++, "رتبه", head);
-	if (r->by == REPORT_BY_REGION) {
-		xl_text(ws, 0, col++, "امتیاز کمّی", head);
-		xl_text(ws, 0, col++, "امتیاز کیفی", head);
-		xl_text(ws, 0, col++, "امتیاز", head);
-	}
+	xl_text(ws, 0, col++, "امتیاز کمّی", head);
+	xl_text(ws, 0, col++, "امتیاز کیفی", head);
+	xl_text(ws, 0, col++, "امتیاز به‌موقع", head);
+	xl_text(ws, 0, col++, "امتیاز", head);
 	if (r->compare) {
 		for (f = 0; f < RF_COUNT; f++) {
 			snprintf(name, sizeof(name), "%s (سال قبل)",
@@ -533,8 +595,9 @@ int report_write_xlsx(const struct report *r, const char *path, struct err *err)
 			xl_text(ws, 0, col++, name, head);
 		}
 		for (f = 0; f < RF_COUNT; f++) {
-			snprintf(name, sizeof(name), "%s (تغییر ٪)",
-				 report_field_title_fa((enum report_field)f));
+			snprintf(name, sizeof(name), "%s (تغییر %s)",
+				 report_field_title_fa((enum report_field)f),
+				 report_field_is_rate((enum report_field)f) ? "واحد درصد" : "٪");
 			xl_text(ws, 0, col++, name, head);
 		}
 	}

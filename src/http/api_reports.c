@@ -6,8 +6,9 @@
  *	GET /api/v1/reports/evaluation?period=P[&compare=previous-year][&format=...]
  *
  * The same figures and JSON as `hamgan report --format json`.  Scope is the
- * core's: a manager gets the units of their subtree (403 otherwise),
- * operators, inspectors and admins every unit; other roles 403.
+ * core's: a manager gets the units of their subtree (403 otherwise; the
+ * evaluation only a manager of the root unit), operators, inspectors and
+ * admins every unit; other roles 403.
  */
 #include <fcntl.h>
 #include <stdio.h>

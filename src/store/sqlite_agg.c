@@ -3,12 +3,11 @@
  * two tables keyed for range scans, and a message scan for the
  * recount.
  *
- *	agg_cells (dim, unit, day, key) -> eleven counters + histogram blob
- *	agg_backlog (dim, unit, due_day, key) -> n
+ *	agg_cells (dim, unit, day, key) -> counters blob + histogram blob
+ *	agg_pairs (dim, unit, kind, day, key, day2) -> n
  *
- * The tables are made by schema migration 3 (sqlite_schema.c); a database
- * migrated from version 2 with messages in it gets its aggregates from
- * `hamgan report --rebuild`.  Statements live in the
+ * The tables are made by the schema migrations (sqlite_schema.c); `hamgan
+ * init --db` on an older database rebuilds them.  Statements live in the
  * backend's statement cache (the SQ_AGG_* ids of sqlite_int.h).
  */
 #include <stdlib.h>
@@ -18,31 +17,38 @@
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
-#define CELL_COLS "dim, unit, day, key, referred, answered, on_time, handling_sum," \
-	" evaluated, acceptable, verdict_accept, verdict_object, returns, rereferrals," \
-	" reopens, hist"
+#define CELL_COLS "dim, unit, day, key, c, hist"
 
-/* The cached statement (the tables come with schema migration 3). */
+/* The cached statement (the tables come with the schema migrations). */
 static sqlite3_stmt *agg_stmt(struct sqlite_store *s, enum sq_stmt_id id, const char *sql,
 			      struct err *err)
 {
 	return sq_stmt(s, id, sql, err);
 }
 
-static void row_from_stmt(sqlite3_stmt *stmt, struct agg_row *r)
+/* 0, or ERR_STORE when the counters' blob is damaged. */
+static int row_from_stmt(sqlite3_stmt *stmt, struct agg_row *r)
 {
-	int i;
+	const unsigned char *c;
 
 	r->k.dim = sqlite3_column_int(stmt, 0);
 	r->k.unit = sqlite3_column_int64(stmt, 1);
 	r->k.day = sqlite3_column_int64(stmt, 2);
 	r->k.key = sqlite3_column_int64(stmt, 3);
-	for (i = 0; i < AGG_NCOUNTERS; i++)
-		r->c[i] = sqlite3_column_int64(stmt, 4 + i);
-	r->hist = (unsigned char *)sqlite3_column_blob(stmt, 4 + AGG_NCOUNTERS);
-	r->hist_len = (size_t)sqlite3_column_bytes(stmt, 4 + AGG_NCOUNTERS);
+	c = sqlite3_column_blob(stmt, 4);
+	if (agg_counters_decode(c, c ? (size_t)sqlite3_column_bytes(stmt, 4) : 0, r->c) < 0)
+		return ERR_STORE;
+	r->hist = (unsigned char *)sqlite3_column_blob(stmt, 5);
+	r->hist_len = (size_t)sqlite3_column_bytes(stmt, 5);
 	if (!r->hist)
 		r->hist_len = 0;
+	return 0;
+}
+
+static int damaged(struct err *err)
+{
+	return err_set(err, ERR_STORE, "", "aggregate cell is damaged (run 'hamgan report "
+		       "--rebuild')");
 }
 
 int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *out,
@@ -66,7 +72,10 @@ int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *o
 		sqlite3_reset(stmt);
 		return rc;
 	}
-	row_from_stmt(stmt, &r);
+	if (row_from_stmt(stmt, &r) < 0) {
+		sqlite3_reset(stmt);
+		return damaged(err);
+	}
 	*out = r;
 	out->hist = NULL;
 	if (r.hist_len) {
@@ -81,6 +90,8 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
+	unsigned char cb[AGG_NCOUNTERS * 10];
+	size_t clen = agg_counters_encode(r->c, cb);
 	bool zero = r->hist_len == 0;
 	int i, pass, rc = 0;
 
@@ -93,10 +104,7 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 		stmt = agg_stmt(s, SQ_AGG_DEL, "DELETE FROM agg_cells"
 				   " WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
 	else
-		stmt = agg_stmt(s, SQ_AGG_PUT, "UPDATE agg_cells SET referred = ?5, answered = ?6,"
-				" on_time = ?7, handling_sum = ?8, evaluated = ?9, acceptable = ?10,"
-				" verdict_accept = ?11, verdict_object = ?12, returns = ?13,"
-				" rereferrals = ?14, reopens = ?15, hist = ?16"
+		stmt = agg_stmt(s, SQ_AGG_PUT, "UPDATE agg_cells SET c = ?5, hist = ?6"
 				" WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
 	for (pass = 0; pass < 2; pass++) {
 		if (!stmt)
@@ -106,17 +114,14 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 		sqlite3_bind_int64(stmt, 3, r->k.day);
 		sqlite3_bind_int64(stmt, 4, r->k.key);
 		if (!zero) {
-			for (i = 0; i < AGG_NCOUNTERS; i++)
-				sqlite3_bind_int64(stmt, 5 + i, r->c[i]);
-			sqlite3_bind_blob(stmt, 5 + AGG_NCOUNTERS, r->hist, (int)r->hist_len,
-					  SQLITE_STATIC);
+			sqlite3_bind_blob(stmt, 5, cb, (int)clen, SQLITE_STATIC);
+			sqlite3_bind_blob(stmt, 6, r->hist, (int)r->hist_len, SQLITE_STATIC);
 		}
 		rc = sq_exec_stmt(s, stmt, "aggregate cell", err);
 		if (rc < 0 || zero || sqlite3_changes(s->db) > 0)
 			return rc;
 		stmt = agg_stmt(s, SQ_AGG_INSERT, "INSERT INTO agg_cells (" CELL_COLS ")"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-				" ?15, ?16)", err);
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
 	}
 	return rc;
 }
@@ -145,7 +150,10 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 	sqlite3_bind_int64(stmt, 3, day_from);
 	sqlite3_bind_int64(stmt, 4, day_to);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		row_from_stmt(stmt, &r);
+		if (row_from_stmt(stmt, &r) < 0) {
+			ret = damaged(err);
+			break;
+		}
 		ret = fn(&r, arg);
 		if (ret)
 			break;
@@ -156,74 +164,81 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 	return ret;
 }
 
-int sq_agg_open_add(struct store *st, const struct agg_open *o, struct err *err)
+static void bind_pair_key(sqlite3_stmt *stmt, const struct agg_pair *p)
+{
+	sqlite3_bind_int(stmt, 1, p->dim);
+	sqlite3_bind_int64(stmt, 2, p->unit);
+	sqlite3_bind_int(stmt, 3, p->kind);
+	sqlite3_bind_int64(stmt, 4, p->day);
+	sqlite3_bind_int64(stmt, 5, p->day2);
+	sqlite3_bind_int64(stmt, 6, p->key);
+}
+
+int sq_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = agg_stmt(s, SQ_AGG_OPEN_ADD, "INSERT INTO agg_backlog (dim, unit, due_day, key, n)"
-			" VALUES (?1, ?2, ?3, ?4, ?5)"
-			" ON CONFLICT (dim, unit, due_day, key) DO UPDATE SET n = n + excluded.n",
-			err);
+	stmt = agg_stmt(s, SQ_AGG_PAIR_ADD, "INSERT INTO agg_pairs (dim, unit, kind, day, day2,"
+			" key, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (dim, unit, kind,"
+			" day, key, day2) DO UPDATE SET n = n + excluded.n", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int(stmt, 1, o->dim);
-	sqlite3_bind_int64(stmt, 2, o->unit);
-	sqlite3_bind_int64(stmt, 3, o->due_day);
-	sqlite3_bind_int64(stmt, 4, o->key);
-	sqlite3_bind_int64(stmt, 5, o->n);
-	rc = sq_exec_stmt(s, stmt, "backlog count", err);
-	if (rc < 0 || o->n > 0)
+	bind_pair_key(stmt, p);
+	sqlite3_bind_int64(stmt, 7, p->n);
+	rc = sq_exec_stmt(s, stmt, "aggregate pair", err);
+	if (rc < 0 || p->n > 0)
 		return rc;
 	/* only a decrement can bring a row to 0 */
-	stmt = agg_stmt(s, SQ_AGG_OPEN_DEL, "DELETE FROM agg_backlog WHERE dim = ?1 AND unit = ?2"
-			" AND due_day = ?3 AND key = ?4 AND n = 0", err);
+	stmt = agg_stmt(s, SQ_AGG_PAIR_DEL, "DELETE FROM agg_pairs WHERE dim = ?1 AND unit = ?2"
+			" AND kind = ?3 AND day = ?4 AND day2 = ?5 AND key = ?6 AND n = 0", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int(stmt, 1, o->dim);
-	sqlite3_bind_int64(stmt, 2, o->unit);
-	sqlite3_bind_int64(stmt, 3, o->due_day);
-	sqlite3_bind_int64(stmt, 4, o->key);
-	return sq_exec_stmt(s, stmt, "backlog count", err);
+	bind_pair_key(stmt, p);
+	return sq_exec_stmt(s, stmt, "aggregate pair", err);
 }
 
-int sq_agg_open_scan(struct store *st, int dim, int64_t unit, int64_t due_from,
-		     int64_t due_before, int (*fn)(const struct agg_open *o, void *arg), void *arg,
+int sq_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
+		     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg), void *arg,
 		     struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	struct agg_open o;
+	struct agg_pair p;
 	int rc, ret = 0;
 
 	if (unit)
-		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_UNIT, "SELECT dim, unit, due_day, key, n"
-				" FROM agg_backlog WHERE dim = ?1 AND unit = ?2 AND due_day >= ?3"
-				" AND due_day < ?4 ORDER BY dim, unit, due_day, key", err);
+		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_UNIT, "SELECT dim, unit, kind, day, day2, key, n"
+				" FROM agg_pairs WHERE dim = ?1 AND unit = ?2 AND kind = ?3"
+				" AND day BETWEEN ?4 AND ?5 ORDER BY dim, unit, kind, day, key, day2",
+				err);
 	else
-		stmt = agg_stmt(s, SQ_AGG_OPEN_SCAN_ALL, "SELECT dim, unit, due_day, key, n"
-				" FROM agg_backlog WHERE dim = ?1 AND due_day >= ?3 AND due_day < ?4"
-				" ORDER BY dim, unit, due_day, key", err);
+		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_ALL, "SELECT dim, unit, kind, day, day2, key, n"
+				" FROM agg_pairs WHERE dim = ?1 AND kind = ?3 AND day BETWEEN ?4 AND ?5"
+				" ORDER BY dim, unit, kind, day, key, day2", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int(stmt, 1, dim);
 	if (unit)
 		sqlite3_bind_int64(stmt, 2, unit);
-	sqlite3_bind_int64(stmt, 3, due_from);
-	sqlite3_bind_int64(stmt, 4, due_before);
+	sqlite3_bind_int(stmt, 3, kind);
+	sqlite3_bind_int64(stmt, 4, day_from);
+	sqlite3_bind_int64(stmt, 5, day_to);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		o.dim = sqlite3_column_int(stmt, 0);
-		o.unit = sqlite3_column_int64(stmt, 1);
-		o.due_day = sqlite3_column_int64(stmt, 2);
-		o.key = sqlite3_column_int64(stmt, 3);
-		o.n = sqlite3_column_int64(stmt, 4);
-		ret = fn(&o, arg);
+		p.dim = sqlite3_column_int(stmt, 0);
+		p.unit = sqlite3_column_int64(stmt, 1);
+		p.kind = sqlite3_column_int(stmt, 2);
+		p.day = sqlite3_column_int64(stmt, 3);
+		p.day2 = sqlite3_column_int64(stmt, 4);
+		p.key = sqlite3_column_int64(stmt, 5);
+		p.n = sqlite3_column_int64(stmt, 6);
+		ret = fn(&p, arg);
 		if (ret)
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
-		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "backlog scan", err);
+		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate pair scan", err);
 	sqlite3_reset(stmt);
 	return ret;
 }
@@ -241,12 +256,74 @@ int sq_agg_clear(struct store *st, struct err *err)
 	sqlite3_reset(stmt);
 	if (rc < 0)
 		return rc;
-	stmt = agg_stmt(s, SQ_AGG_CLEAR_OPEN, "DELETE FROM agg_backlog", err);
+	stmt = agg_stmt(s, SQ_AGG_CLEAR_PAIRS, "DELETE FROM agg_pairs", err);
+	if (!stmt)
+		return err ? err->code : ERR_STORE;
+	rc = sq_exec_stmt(s, stmt, "clear aggregates", err);
+	sqlite3_reset(stmt);
+	if (rc < 0)
+		return rc;
+	stmt = agg_stmt(s, SQ_AGG_CLEAR_META, "DELETE FROM agg_meta WHERE k = 'stale'", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "clear aggregates", err);
 	sqlite3_reset(stmt);
 	return rc;
+}
+
+int sq_agg_stale(struct store *st, bool *stale, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = agg_stmt(s, SQ_AGG_STALE, "SELECT count(*) FROM agg_meta"
+				      " WHERE k = 'stale' AND v <> 0", err);
+	int rc;
+
+	if (!stmt)
+		return err ? err->code : ERR_STORE;
+	rc = sq_step_row(s, stmt, "aggregate state", err);
+	if (rc == 0)
+		*stale = sqlite3_column_int(stmt, 0) > 0;
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
+		   struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* every change written about the message (its registration and its
+	 * transitions, and whatever a later release adds), not the reads; the
+	 * payloads are core/audit.c's payload_* JSON objects */
+	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT action,"
+			" coalesce(json_extract(payload, '$.verdict'), json_extract(payload, '$.grade'), ''),"
+			" json_extract(payload, '$.to_state') = 'reopened', at FROM audit"
+			" WHERE msg_id = ?1 AND action LIKE 'msg.%' AND action <> 'msg.identity_read'"
+			" ORDER BY seq", err);
+	if (!stmt)
+		return err ? err->code : ERR_STORE;
+	sqlite3_bind_int64(stmt, 1, msg_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct audit_step *a = sq_list_push((void **)out, n, &cap, sizeof(**out));
+
+		sq_col_text(stmt, 0, a->action, sizeof(a->action));
+		sq_col_text(stmt, 1, a->value, sizeof(a->value));
+		a->reopened = sqlite3_column_int(stmt, 2) != 0;
+		a->at = sqlite3_column_int64(stmt, 3);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return sq_fail(s, rc, "audit steps", err);
+	}
+	return 0;
 }
 
 int sq_msg_scan(struct store *st, int64_t after_id, size_t max, struct msg **out,

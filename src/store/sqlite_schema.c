@@ -243,6 +243,24 @@ static const char *const migrations[] = {
 	" thumb BLOB"
 	");"
 	"CREATE INDEX attachments_msg ON attachments(msg_id, id);",
+	/* 8 (issue 8): report figures by the unit that held the message, over
+	 * every hop, judgement and obligation (core/agg.h).  The cells keep
+	 * their counters in a blob; pairs hold the two-day figures (answered
+	 * by as_of, overdue at as_of) and replace the backlog.  The tables
+	 * start empty and agg_meta marks them stale: opening the database
+	 * (`hamgan init --db`, `hamgan serve`) rebuilds them from the messages. */
+	"DROP TABLE IF EXISTS agg_backlog;"
+	"DROP TABLE IF EXISTS agg_cells;"
+	"CREATE TABLE agg_cells (id INTEGER PRIMARY KEY, dim INTEGER NOT NULL,"
+	" unit INTEGER NOT NULL, day INTEGER NOT NULL, key INTEGER NOT NULL,"
+	" c BLOB NOT NULL, hist BLOB);"
+	"CREATE UNIQUE INDEX agg_cells_key ON agg_cells (dim, unit, day, key);"
+	"CREATE TABLE agg_pairs (dim INTEGER NOT NULL, unit INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, day INTEGER NOT NULL, key INTEGER NOT NULL,"
+	" day2 INTEGER NOT NULL, n INTEGER NOT NULL,"
+	" PRIMARY KEY (dim, unit, kind, day, key, day2)) WITHOUT ROWID;"
+	"CREATE TABLE agg_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
+	"INSERT INTO agg_meta (k, v) VALUES ('stale', 1);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -216,9 +216,13 @@ struct store_ops {
 	 * agg_cell_scan calls fn for each cell of dimension dim and unit (0:
 	 * every unit) with day in [day_from, day_to], ordered by unit, day, key;
 	 * the row is valid during the call only; a non-zero return from fn stops
-	 * the scan and is returned.  agg_open_add adds o->n to the backlog row
-	 * (a row reaching 0 goes); agg_open_scan visits the rows of dimension
-	 * dim and unit (0: all) with due_from <= due_day < due_before.  agg_clear deletes every aggregate row.
+	 * the scan and is returned.  agg_pair_add adds p->n to the pair row (a
+	 * row reaching 0 goes); agg_pair_scan visits the pair rows of dimension
+	 * dim, unit (0: all) and kind with day in [day_from, day_to].  agg_clear
+	 * deletes every aggregate row.  audit_steps lists the audit entries of
+	 * the changes to the message ("msg.*" but the reads, msg.identity_read:
+	 * its registration and one per transition), oldest first (*out
+	 * malloc'd).
 	 * msg_scan reads messages with id > after_id in id order, at most max,
 	 * as msg_get does (*out malloc'd).
 	 */
@@ -228,11 +232,16 @@ struct store_ops {
 	int (*agg_cell_scan)(struct store *st, int dim, int64_t unit, int64_t day_from,
 			     int64_t day_to, int (*fn)(const struct agg_row *r, void *arg),
 			     void *arg, struct err *err);
-	int (*agg_open_add)(struct store *st, const struct agg_open *o, struct err *err);
-	int (*agg_open_scan)(struct store *st, int dim, int64_t unit, int64_t due_from,
-			     int64_t due_before, int (*fn)(const struct agg_open *o, void *arg),
+	int (*agg_pair_add)(struct store *st, const struct agg_pair *p, struct err *err);
+	int (*agg_pair_scan)(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
+			     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg),
 			     void *arg, struct err *err);
+	int (*audit_steps)(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
+			   struct err *err);
 	int (*agg_clear)(struct store *st, struct err *err);
+	/* *stale: a migration left the aggregates to be rebuilt (agg_clear
+	 * clears the mark) */
+	int (*agg_stale)(struct store *st, bool *stale, struct err *err);
 	int (*msg_scan)(struct store *st, int64_t after_id, size_t max, struct msg **out,
 			size_t *n, struct err *err);
 

@@ -27,10 +27,18 @@ t_eq "json is valid and names the unit" "$(jq -r .unit "$T_TMP/r.json")" "region
 t_eq "json period label" "$(jq -r .period "$T_TMP/r.json")" "1399-F9"
 t_eq "json previous period" "$(jq -r .previous_period "$T_TMP/r.json")" "1398-F9"
 t_eq "json has every documented field" \
-	"$(jq -r '[.referred,.answered,.quantitative_rate,.qualitative_rate,.on_time_rate,.mean_handling_hours,.median_handling_hours,.p90_handling_hours,.overdue,.previous.referred,.change_pct.referred] | map(tostring) | join(",")' "$T_TMP/r.json")" \
-	"0,0,null,null,null,null,null,null,0,0,null"
+	"$(jq -r '[.referred,.answered,.answers,.quantitative_rate,.judgements,.objections,.messages_with_objection,.qualitative_rate,.obligations,.late,.on_time_rate,.mean_handling_hours,.median_handling_hours,.p90_handling_hours,.mean_handoff_hours,.overdue,.overdue_now,.transferred_out,.returns,.internal_transfers,.rank,.previous.referred,.previous.overdue,.change_pct.referred,.change_pp.quantitative_rate] | map(tostring) | join(",")' "$T_TMP/r.json")" \
+	"0,0,0,null,0,0,0,null,0,0,null,null,null,null,null,0,0,0,0,0,null,0,0,null,null"
+t_eq "json: as_of is the period's end for a past period" "$(jq -r .as_of "$T_TMP/r.json")" "2020-12-20T20:30:00Z"
+t_eq "json: rates change in points, never in percent" \
+	"$(jq -r '[(.change_pct | has("quantitative_rate")), (.change_pp | has("quantitative_rate")), (.change_pp | has("referred"))] | map(tostring) | join(",")' "$T_TMP/r.json")" \
+	"false,true,false"
+t_eq "json: every field of previous has its change" \
+	"$(jq -r '(.previous | keys) - ((.change_pct | keys) + (.change_pp | keys)) | length' "$T_TMP/r.json")" "0"
 "$HAMGAN" report --db "$DB" --unit tehran --period ۱۳۹۹-H1 --by child --format json >"$T_TMP/c.json"
-t_eq "by child lists the regions (Persian digits accepted)" "$(jq -r '[.rows[].key] | join(" ")' "$T_TMP/c.json")" "region-01 region-12"
+t_eq "by child lists the regions and the unit's own row (Persian digits accepted)" \
+	"$(jq -r '[.rows[] | "\(.key)\(if .self then "*" else "" end)"] | join(" ")' "$T_TMP/c.json")" \
+	"region-01 region-12 tehran*"
 "$HAMGAN" report --db "$DB" --unit region-12 --period 1399 --by month --format csv --output "$T_TMP/r.csv"
 t_eq "csv starts with a byte-order mark" "$(head -c 3 "$T_TMP/r.csv" | od -An -tx1 | tr -d ' ')" "efbbbf"
 t_eq "csv has a header, the unit and 12 months" "$(wc -l <"$T_TMP/r.csv" | tr -d ' ')" "14"
@@ -39,12 +47,26 @@ t_grep "the table is Persian with Persian digits" "دوره: سال ۱۳۹۹ \(�
 t_exit "xlsx is written" 0 "$HAMGAN" report --db "$DB" --evaluation 1399-H1 --format xlsx --output "$T_TMP/e.xlsx"
 t_eq "xlsx is a zip" "$(head -c 2 "$T_TMP/e.xlsx")" "PK"
 "$HAMGAN" report --db "$DB" --evaluation 1399-H1 --format json >"$T_TMP/e.json"
-t_eq "evaluation ranks every region" "$(jq -r '[.rows[].rank] | sort | map(tostring) | join(",")' "$T_TMP/e.json")" "1,2"
+t_eq "evaluation lists every region, ranking none without messages" \
+	"$(jq -r '[.rows[] | "\(.key):\(.rank)"] | join(",")' "$T_TMP/e.json")" "region-01:null,region-12:null"
+t_eq "evaluation states its weights" "$(jq -c .weights "$T_TMP/e.json")" \
+	'{"quantity":0.4,"quality":0.4,"timeliness":0.2}'
 t_exit "evaluation takes no --unit" 2 "$HAMGAN" report --db "$DB" --evaluation 1399-H1 --unit region-12
-t_run "verify an empty database" 0 "recounted 0 messages: 0 cells, 0 backlog rows, 0 differences" \
+t_run "verify an empty database" 0 "recounted 0 messages: 0 cells, 0 pair rows, 0 differences" \
 	"$HAMGAN" report --db "$DB" --verify
-sqlite3 "$DB" "INSERT INTO agg_cells (dim, unit, day, key, referred, answered, on_time, handling_sum, evaluated, acceptable, verdict_accept, verdict_object, returns, rereferrals, reopens) VALUES (0, 5, 18000, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)"
+sqlite3 "$DB" "INSERT INTO agg_cells (dim, unit, day, key, c) VALUES (0, 5, 18000, 0, x'02')"
 t_exit "verify finds a stray aggregate" 1 "$HAMGAN" report --db "$DB" --verify
 t_exit "rebuild" 0 "$HAMGAN" report --db "$DB" --rebuild
 t_exit "verify after rebuild" 0 "$HAMGAN" report --db "$DB" --verify
+
+# a migration leaves the aggregates stale: the next open (hamgan init)
+# rebuilds them from the messages
+"$HAMGAN" demo --db "$T_TMP/d.db" --messages 1000 --seed 5 >/dev/null 2>&1
+sqlite3 "$T_TMP/d.db" "DELETE FROM agg_cells; DELETE FROM agg_pairs"
+t_exit "emptied aggregates differ from a recount" 1 "$HAMGAN" report --db "$T_TMP/d.db" --verify
+sqlite3 "$T_TMP/d.db" "INSERT INTO agg_meta VALUES ('stale', 1)"
+t_exit "init on a stale database" 0 "$HAMGAN" init --db "$T_TMP/d.db"
+t_eq "the mark is gone" "$(sqlite3 "$T_TMP/d.db" "SELECT count(*) FROM agg_meta WHERE k = 'stale'")" "0"
+t_exit "and the aggregates equal a recount" 0 "$HAMGAN" report --db "$T_TMP/d.db" --verify
+t_exit "the audit chain still holds" 0 "$HAMGAN" audit verify --db "$T_TMP/d.db"
 t_done

@@ -5,10 +5,12 @@
 # callers nothing), bad arguments, CSV and xlsx downloads.
 . "$(dirname "$0")/lib.sh"
 h_seed
+echo "$H_PW" | "$HAMGAN" user add mayor --role manager --unit tehran --name "شهردار" \
+	--password-stdin --db "$H_DB" >/dev/null || t_fail "seed the mayor"
 h_start
 
 declare -A TOK
-for u in op st12 mg12 insp adm; do TOK[$u]=$(h_token "$u"); done
+for u in op st12 mg12 mayor insp adm; do TOK[$u]=$(h_token "$u"); done
 TOK[anon]=
 
 # three messages referred now to region-12 (one via its district), one
@@ -31,16 +33,23 @@ h_api "inspector: region-12 report" GET "/api/v1/reports?unit=region-12&$Q" 200 
 h_jq "referred counts the subtree" .referred 3
 h_jq "answered" .answered 1
 h_jq "quantitative rate" '.quantitative_rate * 3 | round' 1
-h_jq "rank among tehran's children" '"\(.rank)/\(.rank_of)"' "1/3"
+h_jq "rank among tehran's children that received messages" '"\(.rank)/\(.rank_of)"' "1/2"
+h_jq "as_of is now for the current month" '.as_of == .generated_at' true
+h_jq "overdue now is stamped" '.overdue_now_at == .generated_at' true
 h_api "manager: own region by child" GET "/api/v1/reports?unit=region-12&$Q&by=child&compare=previous-year" 200 "${TOK[mg12]}"
 h_jq "by child: district row" '.rows[0].key' district-12-1
 h_jq "by child: district referred" '.rows[0].referred' 1
 h_jq "compare: previous is there" '.previous.referred' 0
 h_jq "compare: change is null against 0" '.change_pct.referred' null
+h_jq "compare: a rate changes in points" '.change_pp | has("quantitative_rate")' true
+h_jq "by child: the unit's own row last" '.rows[-1] | "\(.key) \(.self) \(.referred)"' "region-12 true 2"
 h_api "manager: own district" GET "/api/v1/reports?unit=district-12-1&$Q" 200 "${TOK[mg12]}"
 h_api "manager: another region is refused" GET "/api/v1/reports?unit=region-03&$Q" 403 "${TOK[mg12]}"
 h_api "manager: the whole city is refused" GET "/api/v1/reports?unit=tehran&$Q" 403 "${TOK[mg12]}"
 h_api "manager: the evaluation is refused" GET "/api/v1/reports/evaluation?$Q" 403 "${TOK[mg12]}"
+h_api "the mayor (manager of the city): the evaluation" GET "/api/v1/reports/evaluation?$Q" 200 "${TOK[mayor]}"
+h_jq "the evaluation says its weights" '.weights.quantity + .weights.quality + .weights.timeliness' 1
+h_api "the mayor: the city by region" GET "/api/v1/reports?unit=tehran&$Q&by=child" 200 "${TOK[mayor]}"
 h_api "staff: refused" GET "/api/v1/reports?unit=region-12&$Q" 403 "${TOK[st12]}"
 h_api "anonymous: sign in first" GET "/api/v1/reports?unit=region-12&$Q" 401 ""
 h_api "operator: the city" GET "/api/v1/reports?unit=tehran&$Q&by=child" 200 "${TOK[op]}"

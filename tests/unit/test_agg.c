@@ -1,5 +1,6 @@
 /* test_agg.c - src/core/agg.c without a store: histogram bins and blob,
- * a message's contribution, the tally, Tehran day edges. */
+ * the counters' blob, Tehran day edges.  Contributions are replayed from
+ * real histories in test_report.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,20 +17,20 @@
 
 static void bins_cover_every_second_once(void **state)
 {
-	int64_t s;
+	int64_t s, lo, hi;
 	int b;
 
 	(void)state;
 	assert_int_equal(agg_bin_of(-5), 0);
 	assert_int_equal(agg_bin_of(0), 0);
-	assert_int_equal(agg_bin_of(3599), 0);
-	assert_int_equal(agg_bin_of(3600), 1);
-	assert_int_equal(agg_bin_of(168 * 3600 - 1), 167);
-	assert_int_equal(agg_bin_of(168 * 3600), 168);
-	assert_int_equal(agg_bin_of(8 * 86400), 169);
-	assert_int_equal(agg_bin_of(365 * 86400 - 1), 525);
-	assert_int_equal(agg_bin_of(365 * 86400), AGG_BINS - 1);
+	assert_int_equal(agg_bin_of(359), 0);
+	assert_int_equal(agg_bin_of(360), 1);
+	assert_int_equal(agg_bin_of(36000 - 1), 99);
+	assert_int_equal(agg_bin_of(36000), 100);
+	assert_int_equal(agg_bin_of(36360), 101);
 	assert_int_equal(agg_bin_of(INT64_MAX / 2), AGG_BINS - 1);
+	/* ten years still have bins of their own */
+	assert_true(agg_bin_of(9LL * 365 * 86400) < AGG_BINS - 1);
 	/* the bins tile [0, inf): each one's lo is the previous one's hi */
 	assert_int_equal(agg_bin_lo(0), 0);
 	for (b = 1; b < AGG_BINS; b++) {
@@ -38,8 +39,39 @@ static void bins_cover_every_second_once(void **state)
 		assert_int_equal(agg_bin_of(agg_bin_lo(b)), b);
 		assert_int_equal(agg_bin_of(agg_bin_lo(b) - 1), b - 1);
 	}
+	/* every bin is at most 6 minutes or 1% (+1 s of rounding) wide, so the
+	 * bin mean is within max(1%, 6 min) of any value in it */
+	for (b = 0; b < AGG_BINS - 1; b++) {
+		lo = agg_bin_lo(b);
+		hi = agg_bin_hi(b);
+		assert_true(hi - lo <= 360 || (double)(hi - lo) <= (double)lo * 0.01 + 1);
+	}
 	for (s = 0; s < 400LL * 86400; s += 997)
 		assert_true(agg_bin_lo(agg_bin_of(s)) <= s && s < agg_bin_hi(agg_bin_of(s)));
+}
+
+static void counters_blob_round_trips(void **state)
+{
+	int64_t c[AGG_NCOUNTERS], back[AGG_NCOUNTERS];
+	unsigned char buf[AGG_NCOUNTERS * 10];
+	size_t n;
+	int i;
+
+	(void)state;
+	for (i = 0; i < AGG_NCOUNTERS; i++)
+		c[i] = (i % 2 ? -1 : 1) * ((int64_t)i << (i * 3 % 60));
+	n = agg_counters_encode(c, buf);
+	assert_int_equal(agg_counters_decode(buf, n, back), 0);
+	assert_memory_equal(c, back, sizeof(c));
+	/* a shorter blob (fewer counters) reads as zeros; trailing bytes or a
+	 * cut varint are damage */
+	assert_int_equal(agg_counters_decode(buf, 1, back), 0);
+	assert_int_equal(back[0], c[0]);
+	assert_int_equal(back[AGG_NCOUNTERS - 1], 0);
+	buf[n] = 0;
+	assert_int_equal(agg_counters_decode(buf, n + 1, back), ERR_INVALID);
+	buf[0] = 0x80;
+	assert_int_equal(agg_counters_decode(buf, 1, back), ERR_INVALID);
 }
 
 static void hist_blob_round_trips(void **state)
@@ -49,7 +81,7 @@ static void hist_blob_round_trips(void **state)
 	unsigned char *blob;
 	size_t len, i;
 	static const unsigned char bad[] = { 0x80, 0x80 };
-	static const unsigned char far[] = { 0x90, 0x04, 0x02, 0x02 };	/* bin 528 */
+	static const unsigned char far[] = { 0xf6, 0x07, 0x02, 0x02 };	/* bin 1014 */
 
 	(void)state;
 	agg_hist_add(&h, 500, 2, 2 * 300LL * 86400);
@@ -99,135 +131,6 @@ static int64_t dayno(int y, int m, int d)
 	return jalali_to_days(&j);
 }
 
-static void base_msg(struct msg *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = 1;
-	m->channel = CHANNEL_WEB;
-	m->category_id = 7;
-	m->state = STATE_REFERRED;
-	m->unit_id = 12;
-	m->first_referred_unit = 12;
-	m->first_referred_at = day_start(1399, 3, 10) + 10 * 3600;
-	m->referred_at = m->first_referred_at;
-	m->due_at = m->first_referred_at + 72 * 3600;
-	m->referral_count = 1;
-}
-
-static void contribution_follows_the_rules(void **state)
-{
-	struct msg m;
-	struct agg_contrib ct;
-
-	(void)state;
-	/* registered, never referred: nothing at all */
-	base_msg(&m);
-	m.state = STATE_REGISTERED;
-	m.first_referred_at = m.first_referred_unit = 0;
-	m.due_at = 0;
-	m.unit_id = 1;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_false(ct.referred);
-	assert_false(ct.open);
-
-	/* referred and open with a deadline */
-	base_msg(&m);
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_true(ct.referred);
-	assert_int_equal(ct.day, dayno(1399, 3, 10));
-	assert_int_equal(ct.c[AGG_REFERRED], 1);
-	assert_int_equal(ct.c[AGG_ANSWERED], 0);
-	assert_int_equal(ct.bin, -1);
-	assert_true(ct.open);
-	assert_int_equal(ct.open_unit, 12);
-	assert_int_equal(ct.due_day, dayno(1399, 3, 13));
-
-	/* answered late after 80 hours, graded unacceptable, citizen accepted */
-	m.state = STATE_ANSWERED;
-	m.answered_at = m.first_referred_at + 80 * 3600;
-	m.grade = GRADE_UNACCEPTABLE;
-	m.verdict = VERDICT_ACCEPT;
-	m.accepts = 1;
-	m.return_count = 1;
-	m.referral_count = 3;
-	m.reopen_count = 2;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_false(ct.open);
-	assert_int_equal(ct.c[AGG_ANSWERED], 1);
-	assert_int_equal(ct.c[AGG_ON_TIME], 0);
-	assert_int_equal(ct.c[AGG_HANDLING_SUM], 80 * 3600);
-	assert_int_equal(ct.bin, 80);
-	assert_int_equal(ct.c[AGG_EVALUATED], 1);
-	assert_int_equal(ct.c[AGG_ACCEPTABLE], 0);	/* the grade wins */
-	assert_int_equal(ct.c[AGG_VERDICT_ACCEPT], 1);
-	assert_int_equal(ct.c[AGG_RETURNS], 1);
-	assert_int_equal(ct.c[AGG_REREFERRALS], 2);
-	assert_int_equal(ct.c[AGG_REOPENS], 2);
-
-	/* answered exactly at the deadline is on time */
-	m.answered_at = m.due_at;
-	m.grade = GRADE_NONE;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_int_equal(ct.c[AGG_ON_TIME], 1);
-	assert_int_equal(ct.c[AGG_ACCEPTABLE], 1);	/* the verdict, no grade */
-
-	/* objected: reopened, owes a new answer, still evaluated unacceptable */
-	m.state = STATE_REOPENED;
-	m.verdict = VERDICT_OBJECT;
-	m.objections = 1;	/* the accept above stays counted */
-	m.due_at = m.answered_at + 48 * 3600;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_int_equal(ct.c[AGG_ANSWERED], 0);
-	assert_int_equal(ct.c[AGG_EVALUATED], 1);
-	assert_int_equal(ct.c[AGG_ACCEPTABLE], 0);
-	assert_int_equal(ct.c[AGG_VERDICT_OBJECT], 1);
-	assert_int_equal(ct.c[AGG_VERDICT_ACCEPT], 1);
-	assert_true(ct.open);
-
-	/* answered again: the verdict is cleared, the objection still counts */
-	m.state = STATE_ANSWERED;
-	m.verdict = VERDICT_NONE;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_int_equal(ct.c[AGG_VERDICT_OBJECT], 1);
-	assert_int_equal(ct.c[AGG_EVALUATED], 0);
-
-	/* returned to the centre: still referred (first referral), backlog at the centre */
-	base_msg(&m);
-	m.state = STATE_RETURNED;
-	m.unit_id = 2;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_true(ct.referred);
-	assert_int_equal(ct.unit, 12);
-	assert_int_equal(ct.open_unit, 2);
-	m.state = STATE_REJECTED;
-	assert_int_equal(agg_contrib(&m, &ct, NULL), 0);
-	assert_false(ct.open);
-}
-
-static void tally_sums_and_cancels(void **state)
-{
-	struct agg_tally *t = agg_tally_new();
-	struct msg m;
-	int i;
-
-	(void)state;
-	base_msg(&m);
-	for (i = 0; i < 5000; i++) {
-		m.id = i + 1;
-		m.first_referred_unit = 10 + i % 37;
-		m.first_referred_at = day_start(1399, 1 + i % 12, 1 + i % 28) + i;
-		assert_int_equal(agg_tally_add_msg(t, &m, 1, NULL), 0);
-	}
-	assert_true(agg_tally_cells(t) > 1000);
-	for (i = 0; i < 5000; i++) {
-		m.id = i + 1;
-		m.first_referred_unit = 10 + i % 37;
-		m.first_referred_at = day_start(1399, 1 + i % 12, 1 + i % 28) + i;
-		assert_int_equal(agg_tally_add_msg(t, &m, -1, NULL), 0);
-	}
-	agg_tally_free(t);
-}
-
 /* The day a message is counted on is the Tehran day its instant falls in,
  * and agrees with jperiod_contains, across Nowruz, Esfand 30 of the leap
  * year 1399 and the two daylight-saving changes of 1399. */
@@ -270,8 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bins_cover_every_second_once),
 		cmocka_unit_test(hist_blob_round_trips),
-		cmocka_unit_test(contribution_follows_the_rules),
-		cmocka_unit_test(tally_sums_and_cancels),
+		cmocka_unit_test(counters_blob_round_trips),
 		cmocka_unit_test(days_follow_tehran_edges),
 	};
 

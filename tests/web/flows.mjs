@@ -202,7 +202,9 @@ try {
     await dashLink.click();
     await page.waitForSelector('form select[name=unit]');
     await page.selectOption('form select[name=unit]', env('STAFF_UNIT'));
-    await page.fill('form input[name=period]', '۱۳۹۹-۰۱..۱۳۹۹-۰۹'); // Persian digits on input
+    await page.selectOption('form select[name=period-kind]', 'first'); // the picker (tests/web/figures.mjs)
+    await page.selectOption('form select[name=period-year]', '1399');
+    await page.selectOption('form select[name=period-first]', '9');
     await page.click('form button[type=submit]');
     await page.waitForSelector('.report-out .figure-value');
     const figs = await page.$$eval('.report-out .figure-value', (els) => els.map((e) => e.textContent));

@@ -6,6 +6,7 @@ import { api } from './api.js';
 export const session = {
   user: null, // {id, username, name, role, unit_id, ...} or null for a citizen
   reports: false, // the server has /api/v1/reports
+  cityManager: false, // a manager of the root unit (the mayor): the evaluation
 };
 
 let unitsP = null;
