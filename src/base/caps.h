@@ -106,6 +106,20 @@
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)
 
+/* --- daily work in the browser (issue 14) --- */
+
+/* A citizen's reason for objecting: a few sentences, kept on the reopen hop
+ * (whose reason holds "objection: " before it, within CAP_NOTE). */
+#define CAP_OBJECTION 900
+/* Events on one message's timeline (audit entries and SMS): a message that
+ * bounced, was reopened and graded many times has a few dozen; past this
+ * the oldest are shown and the list says it was cut. */
+#define CAP_TIMELINE 500
+/* Search and list totals are counted exactly up to this many, then shown as
+ * "more than": counting further would cost work in proportion to every
+ * match, and no one pages through a thousand. */
+#define CAP_SEARCH_COUNT 1000
+
 /* --- reports (issue 5) --- */
 
 /* Rows of a monthly or weekly report series: 600 weeks is more than eleven

@@ -83,6 +83,11 @@ struct cJSON *api_category_json(const struct category *c);
 struct cJSON *api_user_json(const struct user *u);
 struct cJSON *api_session_json(const struct live_session *s);
 struct cJSON *api_referral_json(const struct referral *h);
+/* A message's timeline (api_timeline.c): every event for staff, with its
+ * details, hop and SMS; the public steps for the citizen's tracking view. */
+struct msg_event;
+struct cJSON *api_timeline_json(const struct msg_event *ev, size_t n);
+struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
 
 /* A query argument as a boolean ("true"/"1"/"false"/"0"); false and 422 on
  * anything else (*present tells whether it was given). */

@@ -13,6 +13,7 @@
 #include "core/flow.h"
 #include "core/msg.h"
 #include "core/search.h"
+#include "core/timeline.h"
 #include "http/api.h"
 #include "http/http.h"
 #include "http/server_int.h"
@@ -172,7 +173,9 @@ static void get_one(struct http_req *r)
 	struct core *c = api_core(r);
 	struct msg *m;
 	struct referral *hops = NULL;
+	struct msg_event *ev = NULL;
 	size_t n = 0, i;
+	bool cut = false;
 	struct err e;
 	cJSON *o, *arr;
 
@@ -189,6 +192,12 @@ static void get_one(struct http_req *r)
 			cJSON_AddItemToArray(arr, api_referral_json(&hops[i]));
 	}
 	free(hops);
+	err_clear(&e);
+	if (msg_timeline(c, &r->auth.actor, m->id, &ev, &n, &cut, &e) == 0) {
+		cJSON_AddItemToObject(o, "timeline", api_timeline_json(ev, n));
+		cJSON_AddBoolToObject(o, "timeline_cut", cut);
+	}
+	free(ev);
 	http_reply_json(r, 200, o);
 out:
 	free(m);
@@ -464,19 +473,17 @@ static void transition(struct http_req *r)
 			}
 		}
 		rc = msg_reject(c, a, m->id, ver, why, dup, in.note, out, &e);
-	} else if (str_eq(action, "grade") || str_eq(action, "reopen")) {
-		enum grade g = GRADE_UNACCEPTABLE;
-		bool reopen = true;
+	} else if (str_eq(action, "grade")) {
+		enum grade g;
 
-		if (str_eq(action, "grade")) {
-			if (grade_parse(in.grade, &g)) {
-				http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'",
-						 in.grade);
-				goto out;
-			}
-			reopen = in.reopen.v;
+		if (grade_parse(in.grade, &g)) {
+			http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'", in.grade);
+			goto out;
 		}
-		rc = msg_grade(c, a, m->id, ver, g, in.note, reopen, out, &e);
+		rc = msg_grade(c, a, m->id, ver, g, in.note, in.reopen.v, out, &e);
+	} else if (str_eq(action, "reopen")) {
+		/* the note is the reason for reopening, not a grade */
+		rc = msg_reopen(c, a, m->id, ver, in.note, out, &e);
 	} else {
 		enum verdict v;
 

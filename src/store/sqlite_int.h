@@ -32,6 +32,7 @@ enum sq_stmt_id {
 	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_INSERT, SQ_AGG_DEL, SQ_AGG_SCAN_UNIT, SQ_AGG_SCAN_ALL,
 	SQ_AGG_OPEN_ADD, SQ_AGG_OPEN_DEL, SQ_AGG_OPEN_SCAN_UNIT, SQ_AGG_OPEN_SCAN_ALL,
 	SQ_AGG_CLEAR_CELLS, SQ_AGG_CLEAR_OPEN, SQ_AGG_MSG_SCAN,
+	SQ_AUDIT_LIST_MSG, SQ_SMS_LIST_MSG,	/* the timeline (issue 14) */
 	SQ_STMT_COUNT
 };
 
@@ -102,5 +103,9 @@ int sq_sms_insert(struct store *st, struct sms *s, struct err *err);
 int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err);
 int sq_sms_update(struct store *st, const struct sms *s, enum sms_state from, struct err *err);
 int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
+		      size_t *n, struct err *err);
+int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,
+		    struct err *err);
 
 #endif

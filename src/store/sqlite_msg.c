@@ -433,42 +433,48 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	return sq_exec_stmt(s, stmt, "audit", err);
 }
 
+static void read_audit(sqlite3_stmt *stmt, void *rec)
+{
+	struct audit_entry *e = rec;
+
+	e->seq = sqlite3_column_int64(stmt, 0);
+	sq_col_text(stmt, 1, e->actor, sizeof(e->actor));
+	sq_col_text(stmt, 2, e->action, sizeof(e->action));
+	e->msg_id = sqlite3_column_int64(stmt, 3);
+	sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
+	e->at = sqlite3_column_int64(stmt, 5);
+	sq_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
+	sq_col_text(stmt, 7, e->hash, sizeof(e->hash));
+}
+
+#define AUDIT_COLS "seq, actor, action, msg_id, payload, at, prev_hash, hash"
+
 int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT seq, actor, action, msg_id, payload,"
-				     " at, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq"
-				     " LIMIT ?", err);
-	size_t cap = 0;
-	int rc;
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit"
+				     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	sq_bind_int(stmt, 1, after);
-	sq_bind_int(stmt, 2, (int64_t)max);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
-		struct audit_entry *e = sq_list_push((void **)out, n, &cap, sizeof(**out));
+	if (stmt) {
+		sq_bind_int(stmt, 1, after);
+		sq_bind_int(stmt, 2, (int64_t)max);
+	}
+	return sq_list_rows(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit", err);
+}
 
-		e->seq = sqlite3_column_int64(stmt, 0);
-		sq_col_text(stmt, 1, e->actor, sizeof(e->actor));
-		sq_col_text(stmt, 2, e->action, sizeof(e->action));
-		e->msg_id = sqlite3_column_int64(stmt, 3);
-		sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
-		e->at = sqlite3_column_int64(stmt, 5);
-		sq_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
-		sq_col_text(stmt, 7, e->hash, sizeof(e->hash));
+int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
+		      size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit"
+				     " WHERE msg_id = ? ORDER BY seq LIMIT ?", err);
+
+	if (stmt) {
+		sq_bind_int(stmt, 1, msg_id);
+		sq_bind_int(stmt, 2, (int64_t)max);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "audit", err);
-	}
-	return 0;
+	return sq_list_rows(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit", err);
 }
 
 /* ---- SMS outbox ---- */
@@ -567,6 +573,20 @@ int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struc
 
 	if (stmt) {
 		sq_bind_int(stmt, 1, (int64_t)max);
+	}
+	return sq_list_rows(s, stmt, read_sms, sizeof(**out), (void **)out, n, "sms", err);
+}
+
+int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,
+		    struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_LIST_MSG, "SELECT " SMS_COLS " FROM sms_outbox"
+				     " WHERE msg_id = ? ORDER BY id LIMIT ?", err);
+
+	if (stmt) {
+		sq_bind_int(stmt, 1, msg_id);
+		sq_bind_int(stmt, 2, (int64_t)max);
 	}
 	return sq_list_rows(s, stmt, read_sms, sizeof(**out), (void **)out, n, "sms", err);
 }

@@ -171,6 +171,11 @@ struct store_ops {
 	int (*sms_update)(struct store *st, const struct sms *s, enum sms_state from,
 			  struct err *err);
 	int (*sms_list)(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+	/* one message's audit entries (by seq) and SMS rows (by id), at most max */
+	int (*audit_list_msg)(struct store *st, int64_t msg_id, size_t max,
+			      struct audit_entry **out, size_t *n, struct err *err);
+	int (*sms_list_msg)(struct store *st, int64_t msg_id, size_t max, struct sms **out,
+			    size_t *n, struct err *err);
 
 	/* direct-connection sessions */
 	int (*live_insert)(struct store *st, struct live_session *s, struct err *err);
