@@ -2,7 +2,7 @@
 // unit's inbox (overdue first) and one message: its facts, the referral
 // timeline, and the actions the reader's role may take in its state.
 
-import { api, qs } from './api.js';
+import { api, qs, ApiError } from './api.js';
 import {
   KINDS, STATES, CHANNELS, PRIORITIES, HOPS, REJECT_REASONS, RETURN_REASONS, GRADES, VERDICTS,
   faDigits, faCode, asciiDigits,
@@ -171,34 +171,75 @@ function facts(m, umap, cats) {
     m.return_reason ? dd('دلیل برگشت', RETURN_REASONS[m.return_reason] || m.return_reason) : null);
 }
 
-// A hop's reason as the core writes it: "objection", "inspector", or
-// "<return reason>[: note]".
+// A hop's reason as the core writes it: "objection[: why]",
+// "inspector[: note]", or "<return reason>[: note]", or free text.
 function reasonText(r) {
-  if (r === 'objection') return 'اعتراض شهروند به پاسخ';
-  if (r === 'inspector') return 'ارزیابی بازرس: پاسخ غیرقابل قبول';
   const m = r.match(/^([a-z_]+)(?:: ([\s\S]*))?$/);
-  if (m && RETURN_REASONS[m[1]]) return RETURN_REASONS[m[1]] + (m[2] ? ': ' + m[2] : '');
+  if (!m) return r;
+  const rest = m[2] ? ': ' + m[2] : '';
+  if (m[1] === 'objection') return 'اعتراض شهروند به پاسخ' + (m[2] ? ' — «' + m[2] + '»' : '');
+  if (m[1] === 'inspector') return (m[2] ? 'بازرس: ' + m[2] : 'ارزیابی بازرس: پاسخ غیرقابل قبول');
+  if (RETURN_REASONS[m[1]]) return RETURN_REASONS[m[1]] + rest;
   return r;
+}
+
+const SMS_STATES = { pending: 'در صف', sending: 'در حال فرستادن', sent: 'فرستاده شد', failed: 'فرستاده نشد' };
+
+// One event of the message's timeline (GET /messages/{code} "timeline").
+function eventText(ev, u) {
+  const d = ev.details || {};
+  const hop = ev.hop;
+  switch (ev.event) {
+    case 'register': return 'ثبت پیام' + (d.channel && CHANNELS[d.channel] ? ' (' + CHANNELS[d.channel] + ')' : '');
+    case 'refer': return `ارجاع به ${u(hop ? hop.to_unit : null)}`;
+    case 'transfer': return `انتقال از ${u(hop ? hop.from_unit : null)} به ${u(hop ? hop.to_unit : null)}`;
+    case 'return': return `${HOPS.return}: از ${u(hop ? hop.from_unit : null)}`;
+    case 'start': return 'شروع رسیدگی';
+    case 'answer': return 'پاسخ داده شد';
+    case 'close': return 'بسته شد';
+    case 'reject': return 'رد شد' + (d.reason && REJECT_REASONS[d.reason] ? ': ' + REJECT_REASONS[d.reason] : '');
+    case 'verdict':
+      return (d.verdict === 'accept' ? 'شهروند پاسخ را پذیرفت' : 'شهروند به پاسخ اعتراض کرد')
+        + (d.rating ? ` (امتیاز ${faDigits(d.rating)} از ۵)` : '')
+        + (hop ? ' — دوباره به جریان افتاد' : '');
+    case 'grade': return 'ارزیابی بازرس: ' + (GRADES[d.grade] || d.grade) + (hop ? ' — بازگشایی' : '');
+    case 'reopen': return 'بازگشایی به دست بازرس';
+    case 'sms': return 'پیامک به شهروند: ' + (SMS_STATES[ev.sms.state] || ev.sms.state);
+    default: return ev.event;
+  }
+}
+
+function smsDetail(sms) {
+  if (sms.hidden) return h('div', { class: 'small muted sms-hidden' }, 'پیام محرمانه است: شماره و متن پیامک برای واحد پنهان است.');
+  return h('div', { class: 'sms-text' }, h('bdi', { dir: 'ltr', class: 'small muted' }, faDigits(sms.to || '')), ' ', sms.text);
 }
 
 function timeline(m, umap) {
   const u = (id) => (id && umap.get(id) ? umap.get(id).name : 'مرکز');
-  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' ', when(m.created_at))];
-  for (const r of m.referrals || []) {
-    let what;
-    if (r.kind === 'return') what = `${HOPS.return}: از ${u(r.from_unit)}`;
-    else if (r.kind === 'reopen') what = `${HOPS.reopen}: به ${u(r.to_unit)}`;
-    else what = `${HOPS[r.kind] || r.kind}${r.from_unit ? ' از ' + u(r.from_unit) : ''} به ${u(r.to_unit)}`;
-    items.push(h('li', { class: 'hop hop-' + r.kind },
-      h('span', { class: 'tl-what' }, what), ' ', when(r.at),
+  const items = (m.timeline || []).map((ev) => {
+    const d = ev.details || {};
+    const hop = ev.hop;
+    const note = ev.event === 'grade' ? d.note : ev.event === 'answer' ? d.answer : null;
+    return h('li', { class: 'ev ev-' + ev.event + (hop ? ' hop hop-' + hop.kind : '') },
+      h('span', { class: 'tl-what' }, eventText(ev, u)), ' ', when(ev.at),
       h('div', { class: 'small muted' },
-        r.actor ? ['به دست ', h('bdi', {}, r.actor)] : null,
-        r.deadline ? [' · مهلت ', when(r.deadline)] : null,
-        r.reason ? [' · ', reasonText(r.reason)] : null)));
-  }
-  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' ', when(m.answered_at)));
-  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' ', when(m.closed_at)));
+        ev.actor && ev.event !== 'sms' ? ['به دست ', h('bdi', {}, ev.actor)] : null,
+        hop && hop.deadline && hop.kind !== 'return' ? [' · مهلت ', when(hop.deadline)] : null,
+        hop && hop.reason ? [' · ', h('span', { class: 'tl-reason' }, reasonText(hop.reason))] : null),
+      note ? h('div', { class: 'tl-note' }, note) : null,
+      ev.event === 'sms' ? smsDetail(ev.sms) : null);
+  });
   return h('ol', { class: 'timeline' }, items);
+}
+
+function smsCard(m) {
+  const list = (m.timeline || []).filter((ev) => ev.event === 'sms');
+  return h('section', { class: 'card sms-card', 'aria-labelledby': 'sms-title' },
+    h('h2', { id: 'sms-title' }, 'پیامک‌های فرستاده به شهروند'),
+    list.length
+      ? h('ul', { class: 'sms-list' }, list.map((ev) => h('li', {},
+        h('span', { class: 'badge' }, SMS_STATES[ev.sms.state] || ev.sms.state), ' ', when(ev.at), smsDetail(ev.sms))))
+      : h('p', { class: 'muted' }, 'پیامکی برای این پیام فرستاده نشده است.'));
 }
 
 // The actions of docs/core.md's table, by role and state.
@@ -304,9 +345,8 @@ async function actionForm(action, m, all, cats, done) {
     }
     return busy(btn, async () => {
       try {
-        await api('POST', `/messages/${m.code}/${action}`, body);
-        flash(`«${ACTION_LABELS[action]}» انجام شد.`);
-        done();
+        const after = await api('POST', `/messages/${m.code}/${action}`, body);
+        done(after, `«${ACTION_LABELS[action]}» انجام شد.`);
       } catch (e) {
         err.show(e.fa);
       }
@@ -315,13 +355,55 @@ async function actionForm(action, m, all, cats, done) {
   return form;
 }
 
+/** The queue the reader works from. */
+function queueHash() {
+  if (role() === 'operator') return '#/desk';
+  if (['staff', 'manager'].includes(role())) return '#/inbox';
+  return '#/messages';
+}
+
+// Back to the queue with a notice (the message left the reader's scope).
+function backToQueue(text, kind = 'ok') {
+  location.hash = queueHash();
+  flash(text, kind);
+}
+
 export async function messagePage(el, { params }) {
   const code = params[0];
-  const [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
+  let m;
+  let all;
+  let cats;
+  try {
+    [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
+      mount(el, h('section', { class: 'card narrow' },
+        h('h1', {}, e.status === 403 ? 'این پیام در کارتابل شما نیست' : 'پیام پیدا نشد'),
+        h('p', {}, e.status === 403 ? 'این پیام اکنون در حوزهٔ واحد دیگری است.' : 'پیامی با این کد رهگیری نیست.'),
+        h('p', {}, h('a', { href: queueHash() }, 'بازگشت به کارتابل'))));
+      return;
+    }
+    throw e;
+  }
   const umap = new Map(all.map((u) => [u.id, u]));
+  // After an action: stay when the message is still ours, else back to the
+  // queue with the notice (no stale page, no 403 on reload).
+  const reload = async (after, notice) => {
+    const mine = ['staff', 'manager'].includes(role())
+      ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
+    if (mine && after && !mine.has(after.unit_id)) {
+      backToQueue(notice);
+      return;
+    }
+    try {
+      await messagePage(el, { params });
+      flash(notice);
+    } catch (e) {
+      backToQueue(notice);
+    }
+  };
   const acts = allowed(m);
   const panel = h('div', { class: 'action-panel' });
-  const reload = () => messagePage(el, { params });
   const buttons = acts.map((a) => {
     const b = h('button', { type: 'button', class: 'secondary', 'data-action': a, 'aria-expanded': 'false' }, ACTION_LABELS[a]);
     b.addEventListener('click', async () => {
@@ -333,13 +415,14 @@ export async function messagePage(el, { params }) {
     return b;
   });
   mount(el,
-    h('p', { class: 'crumbs' }, h('a', { href: role() === 'operator' ? '#/desk' : (['staff', 'manager'].includes(role()) ? '#/inbox' : '#/messages') }, '→ بازگشت')),
+    h('p', { class: 'crumbs' }, h('a', { href: queueHash() }, '→ بازگشت')),
     h('article', { class: 'card message' },
       h('div', { class: 'msg-head' }, h('h1', {}, m.subject), stateBadge(m.state)),
       h('p', { class: 'msg-body' }, m.body),
       facts(m, umap, cats),
       m.answer ? h('section', { class: 'answer' }, h('h2', {}, 'پاسخ'), h('p', { class: 'answer-text' }, m.answer)) : null),
     h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
+    smsCard(m),
     acts.length
       ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
         h('h2', { id: 'act-title' }, 'اقدام'), h('div', { class: 'action-buttons' }, buttons), panel)
