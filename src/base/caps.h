@@ -119,6 +119,10 @@
  * "more than": counting further would cost work in proportion to every
  * match, and no one pages through a thousand. */
 #define CAP_SEARCH_COUNT 1000
+/* A message's search index text: the stems of its subject's and body's
+ * words and of each pair of neighbours joined (fa/terms.h), at most about
+ * three times the normalised text, which is at most twice the input. */
+#define CAP_INDEX_TEXT (8 * (CAP_MSG_SUBJECT + CAP_MSG_BODY) + 64)
 
 /* --- reports (issue 5) --- */
 

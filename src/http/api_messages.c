@@ -273,7 +273,7 @@ static void list(struct http_req *r)
 	struct search_result res;
 	struct err e;
 	const char *v;
-	bool ok = true, present;
+	bool ok = true, present, overdue = false;
 	int64_t n;
 	size_t i;
 	cJSON *o, *arr;
@@ -281,13 +281,38 @@ static void list(struct http_req *r)
 	if (!c)
 		return;
 	search_query_init(&q);
+	q.count = true;
 	q.text = api_query_text(r, "q", CAP_SEARCH_TEXT, &ok);
 	if (!ok || !enum_query(r, "state", parse_state, &q.state) ||
 	    !enum_query(r, "kind", parse_kind, &q.kind) ||
 	    !enum_query(r, "channel", parse_channel, &q.channel) ||
 	    !time_query(r, "from", &q.from) || !time_query(r, "to", &q.to) ||
-	    !api_query_bool(r, "overdue", &q.overdue, &present))
+	    !api_query_bool(r, "overdue", &overdue, &present))
 		return;
+	/* overdue=true: only overdue; overdue=false: only the others */
+	q.overdue = present && overdue;
+	q.not_overdue = present && !overdue;
+	v = api_query_text(r, "sort", 16, &ok);
+	if (!ok)
+		return;
+	if (v && *v) {
+		if (str_eq(v, "due")) {
+			q.by_due = true;
+		} else if (!str_eq(v, "new")) {
+			http_reply_error(r, ERR_INVALID, "sort", "sort is new or due");
+			return;
+		}
+	}
+	v = api_query_text(r, "assigned", 8, &ok);
+	if (!ok)
+		return;
+	if (v && *v) {
+		if (!str_eq(v, "me") || !r->auth.actor.user_id) {
+			http_reply_error(r, ERR_INVALID, "assigned", "assigned is 'me'");
+			return;
+		}
+		q.assigned_to = r->auth.actor.user_id;
+	}
 	v = api_query_text(r, "unit", CAP_CODE - 1, &ok);
 	if (!ok || (v && *v && !api_unit_ref(r, c, "unit", v, &q.unit_id)))
 		return;
@@ -324,6 +349,20 @@ static void list(struct http_req *r)
 		cJSON_AddStringToObject(o, "next_cursor", res.next_cursor);
 	else
 		cJSON_AddNullToObject(o, "next_cursor");
+	/* exact up to CAP_SEARCH_COUNT, then "more than" */
+	cJSON_AddNumberToObject(o, "total", (double)res.total);
+	cJSON_AddBoolToObject(o, "total_capped", res.total_capped);
+	arr = cJSON_AddArrayToObject(o, "terms");
+	for (v = res.terms; *v;) {
+		size_t k = strcspn(v, " ");
+		char *t = strndup(v, k);
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(t));
+		free(t);
+		v += k;
+		while (*v == ' ')
+			v++;
+	}
 	search_result_release(&res);
 	http_reply_json(r, 200, o);
 }

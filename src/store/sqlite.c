@@ -1002,6 +1002,7 @@ const struct store_ops store_sqlite_ops = {
 	.msg_get_by_code = sq_msg_get_by_code,
 	.msg_latest_answered = sq_msg_latest_answered,
 	.msg_search = sq_msg_search,
+	.msg_count = sq_msg_count,
 	.referral_insert = sq_referral_insert,
 	.referral_list = sq_referral_list,
 	.audit_tail = sq_audit_tail,

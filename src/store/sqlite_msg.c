@@ -233,58 +233,51 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 	return msg_one(s, stmt, out, err);
 }
 
-/* Searches are built per call (the filter set varies); every value is bound. */
-int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
-		  struct err *err)
+/* Searches are built per call (the filter set varies); every value is bound.
+ * With text, the full-text table drives the query in its own order (rowid,
+ * newest first), so a page costs the rows it reads, never a sort of every
+ * match; without text, the order is created_at (or due_at for a queue). */
+static void search_where(const struct store_search *q, struct buf *sql)
 {
-	struct sqlite_store *s = sq(st);
-	struct buf sql = BUF_INIT(8192);
-	sqlite3_stmt *stmt = NULL;
-	size_t cap = 0;
-	int rc, i = 0;
-
-	*out = NULL;
-	*n = 0;
-	buf_adds(&sql, "SELECT " MSG_COLS MSG_FROM " WHERE 1");
 	if (q->fts)
-		buf_adds(&sql, " AND m.id IN (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1)");
+		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
+			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE msg_fts MATCH ?1");
+	else
+		buf_adds(sql, MSG_FROM " WHERE 1");
 	if (q->state >= 0)
-		buf_adds(&sql, " AND m.state = ?2");
+		buf_adds(sql, " AND m.state = ?2");
 	if (q->kind >= 0)
-		buf_adds(&sql, " AND m.kind = ?3");
+		buf_adds(sql, " AND m.kind = ?3");
 	if (q->channel >= 0)
-		buf_adds(&sql, " AND m.channel = ?4");
+		buf_adds(sql, " AND m.channel = ?4");
 	if (q->scope_unit)
-		buf_adds(&sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
+		buf_adds(sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
 			 " (SELECT path FROM units WHERE id = ?5) || '*')");
 	if (q->unit_id)
-		buf_adds(&sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
+		buf_adds(sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
 			 " (SELECT path FROM units WHERE id = ?6) || '*')");
 	if (q->category_id)
-		buf_adds(&sql, " AND m.category_id = ?7");
+		buf_adds(sql, " AND m.category_id = ?7");
 	if (q->citizen_id)
-		buf_adds(&sql, " AND m.citizen_id = ?8");
+		buf_adds(sql, " AND m.citizen_id = ?8");
 	if (q->live_session_id)
-		buf_adds(&sql, " AND m.live_session_id = ?9");
+		buf_adds(sql, " AND m.live_session_id = ?9");
 	if (q->from)
-		buf_adds(&sql, " AND m.created_at >= ?10");
+		buf_adds(sql, " AND m.created_at >= ?10");
 	if (q->to)
-		buf_adds(&sql, " AND m.created_at < ?11");
+		buf_adds(sql, " AND m.created_at < ?11");
 	if (q->overdue)
-		buf_adds(&sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12");
-	if (q->has_cursor)
-		buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
-	buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
-	if (buf_error(&sql)) {
-		buf_release(&sql);
-		return err_set(err, ERR_TOOBIG, "", "search too complex");
-	}
-	rc = sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL);
-	buf_release(&sql);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(stmt);
-		return sq_fail(s, sqlite3_extended_errcode(s->db), "search", err);
-	}
+		buf_adds(sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12");
+	if (q->not_overdue)
+		buf_adds(sql, " AND NOT (m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12)");
+	if (q->sort == STORE_SORT_DUE)
+		buf_adds(sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0");
+	if (q->assigned_to)
+		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
+}
+
+static void search_bind(sqlite3_stmt *stmt, const struct store_search *q)
+{
 	/* binding a parameter the text does not use is a harmless SQLITE_RANGE */
 	if (q->fts)
 		sq_bind_text(stmt, 1, q->fts);
@@ -302,25 +295,109 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	sq_bind_int(stmt, 13, q->cursor_at);
 	sq_bind_int(stmt, 14, q->cursor_id);
 	sq_bind_int(stmt, 15, (int64_t)q->limit);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
-		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-		i++;
+	sq_bind_int(stmt, 16, q->assigned_to);
+}
+
+static int search_prepare(struct sqlite_store *s, struct buf *sql, sqlite3_stmt **stmt,
+			  struct err *err)
+{
+	int rc;
+
+	*stmt = NULL;
+	if (buf_error(sql)) {
+		buf_release(sql);
+		return err_set(err, ERR_TOOBIG, "", "search too complex");
 	}
+	rc = sqlite3_prepare_v2(s->db, sql->data, -1, stmt, NULL);
+	buf_release(sql);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return sq_fail(s, sqlite3_extended_errcode(s->db), "search", err);
+	}
+	return 0;
+}
+
+/* A failed step: a bad full-text query is the user's (ERR_INVALID). */
+static int search_fail(struct sqlite_store *s, const struct store_search *q, int rc,
+		       struct err *err)
+{
+	if ((rc & 0xff) == SQLITE_ERROR && q->fts)
+		return err_set(err, ERR_INVALID, "q", "cannot search for that text");
+	return sq_fail(s, rc, "search", err);
+}
+
+int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
+		  struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	struct buf sql = BUF_INIT(8192);
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	buf_adds(&sql, "SELECT " MSG_COLS);
+	search_where(q, &sql);
+	if (q->fts) {
+		if (q->has_cursor)
+			buf_adds(&sql, " AND f.rowid < ?14");
+		buf_adds(&sql, " ORDER BY f.rowid DESC LIMIT ?15");
+	} else if (q->sort == STORE_SORT_DUE) {
+		if (q->has_cursor)
+			buf_adds(&sql, " AND (m.due_at > ?13 OR (m.due_at = ?13 AND m.id > ?14))");
+		buf_adds(&sql, " ORDER BY m.due_at, m.id LIMIT ?15");
+	} else {
+		if (q->has_cursor)
+			buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
+		buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
+	}
+	rc = search_prepare(s, &sql, &stmt, err);
+	if (rc < 0)
+		return rc;
+	search_bind(stmt, q);
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
+		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
+		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		if ((rc & 0xff) == SQLITE_ERROR && q->fts) {
-			sqlite3_finalize(stmt);
-			return err_set(err, ERR_INVALID, "q", "cannot search for that text");
-		}
-		rc = sq_fail(s, rc, "search", err);
 		sqlite3_finalize(stmt);
 		return rc;
 	}
 	sqlite3_finalize(stmt);
 	return 0;
+}
+
+int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t *count,
+		 struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	struct buf sql = BUF_INIT(8192);
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	*count = 0;
+	/* stop after max rows: a count never reads every match */
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
+	search_where(q, &sql);
+	buf_adds(&sql, " LIMIT ?17)");
+	rc = search_prepare(s, &sql, &stmt, err);
+	if (rc < 0)
+		return rc;
+	search_bind(stmt, q);
+	sq_bind_int(stmt, 17, max);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(stmt, 0);
+		rc = 0;
+	} else {
+		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
 }
 
 /* ---- referrals ---- */

@@ -66,11 +66,19 @@ struct store_search {
 	int64_t category_id, citizen_id, live_session_id;
 	int64_t from, to;
 	bool overdue;
+	bool not_overdue;	/* only messages that are not overdue */
 	int64_t now;		/* for overdue */
+	int64_t assigned_to;	/* assigned to this user; 0 any */
+	/* Order: with fts, by id newest first (the index's own order; cursor_id
+	 * only); else STORE_SORT_NEW by created_at newest first, or
+	 * STORE_SORT_DUE (open messages only) by due_at, the earliest first. */
+	int sort;
 	bool has_cursor;
-	int64_t cursor_at, cursor_id;	/* rows strictly before (created_at, id) */
+	int64_t cursor_at, cursor_id;	/* rows strictly after (cursor_at, cursor_id) in that order */
 	size_t limit;
 };
+
+enum { STORE_SORT_NEW = 0, STORE_SORT_DUE };
 
 struct store_ops {
 	const char *name;	/* "sqlite" */
@@ -150,6 +158,9 @@ struct store_ops {
 				   struct err *err);
 	int (*msg_search)(struct store *st, const struct store_search *q, struct msg **out,
 			  size_t *n, struct err *err);
+	/* how many match q (cursor and limit ignored), counting at most max */
+	int (*msg_count)(struct store *st, const struct store_search *q, int64_t max,
+			 int64_t *count, struct err *err);
 
 	int (*referral_insert)(struct store *st, struct referral *r, struct err *err);
 	int (*referral_list)(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
