@@ -15,6 +15,7 @@
 #include "core/batch.h"
 #include "core/search.h"
 #include "fa/terms.h"
+#include "store/sqlite_int.h"
 
 static char *index_of(const char *s)
 {
@@ -203,6 +204,50 @@ static void capped_total_and_pages(void **state)
 	assert_int_equal(msg_search(&f->c, &f->op, &q, &r, &err), ERR_INVALID);
 }
 
+/* A database of the previous release (schema version 3, the index holding
+ * the plain normalised text) is upgraded in place: the index is rebuilt
+ * with the search terms, so old messages are found by their plural. */
+static void upgrade_rebuilds_the_index(void **state)
+{
+	char dir[] = "/tmp/hamgan-terms-XXXXXX", path[600];
+	struct store *st = NULL;
+	struct search_query q;
+	struct search_result r;
+	struct core c;
+	struct err err;
+	sqlite3 *db;
+	struct actor sys = actor_system("test");
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sq_schema_migrate(db, 3, &err), 0);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO units (id, code, name, kind, path) VALUES (1, 'c', 'مرکز', 1, '/1/');"
+		"INSERT INTO messages (id, code, channel, kind, subject, body, state, unit_id,"
+		" created_at) VALUES (7, '1234567890', 0, 1, 'چاله‌ها', 'در کوچه', 0, 1, 1);"
+		"INSERT INTO msg_fts (rowid, text) VALUES (7, 'چالهها در کوچه');",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_sqlite_ops.open(&st, path, 0, &err), 0);
+	store_sqlite_ops.close(st);
+	assert_int_equal(core_open(&c, path, &err), 0);
+	search_query_init(&q);
+	q.text = "چاله";
+	assert_int_equal(msg_search(&c, &sys, &q, &r, &err), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.items[0].id, 7);
+	search_result_release(&r);
+	core_close(&c);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/old.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/old.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +256,7 @@ int main(void)
 		cmocka_unit_test(query_words),
 		cmocka_unit_test_setup_teardown(persian_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(capped_total_and_pages, setup, teardown),
+		cmocka_unit_test(upgrade_rebuilds_the_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
