@@ -9,29 +9,37 @@ import {
 } from './fa.js';
 import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
 import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
+import { trackingCodeIn, jalaliToInstant, daysLate, totalText, marked } from './search.js';
 
 // ---- lists ----
 
-function row(m, umap) {
+function row(m, umap, terms) {
   const u = m.unit_id && umap.get(m.unit_id);
-  return h('li', { class: 'msg-row' + (m.overdue ? ' is-overdue' : '') },
+  const late = m.overdue ? daysLate(m.due_at) : 0;
+  return h('li', { class: 'msg-row' + (m.overdue ? ' is-overdue' : '') + (m.priority === 'urgent' ? ' is-urgent' : ''), 'data-code': m.code },
     h('a', { href: '#/m/' + m.code, class: 'msg-link' },
-      h('span', { class: 'msg-subject' }, m.subject),
+      h('span', { class: 'msg-subject' }, marked(m.subject, terms)),
       h('span', { class: 'msg-meta' },
         h('span', { class: 'code-inline', dir: 'ltr' }, faDigits(m.code)), ' · ',
         KINDS[m.kind] || m.kind, ' · ', CHANNELS[m.channel] || m.channel,
-        u ? [' · ', u.name] : null)),
+        u ? [' · ', u.name] : null,
+        m.assignee ? [' · ', h('span', { class: 'assignee' }, 'با ', h('bdi', {}, m.assignee.name || m.assignee.username))] : null),
+      terms && terms.length ? h('span', { class: 'msg-snippet small' }, marked(m.body.slice(0, 160), terms)) : null),
     h('span', { class: 'msg-side' },
+      m.priority === 'urgent' ? h('span', { class: 'badge urgent' }, 'فوری') : m.priority === 'high' ? h('span', { class: 'badge high' }, 'اولویت بالا') : null,
       stateBadge(m.state),
-      m.overdue ? h('span', { class: 'badge overdue' }, 'دیرکرد') : null,
+      m.overdue ? h('span', { class: 'badge overdue' }, late ? `${faDigits(late)} روز تأخیر` : 'دیرکرد') : null,
+      m.due_at && ['referred', 'in_progress', 'reopened', 'registered', 'returned'].includes(m.state)
+        ? h('span', { class: 'small muted due' }, 'مهلت ', when(m.due_at, false)) : null,
       h('span', { class: 'small muted' }, when(m.created_at, false))));
 }
 
 /**
  * A paged list under el for the query; returns {reload(query)}.  The "more"
- * button fetches the next page with the cursor the server gave.
+ * button fetches the next page with the cursor the server gave; the total
+ * (exact up to 1,000) is shown above, and in onTotal(r) when given.
  */
-export function pagedList(el, emptyText, pageSize = 25) {
+export function pagedList(el, emptyText, pageSize = 25, onTotal = null) {
   const ul = h('ul', { class: 'msg-list', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'پیام‌های بیشتر');
   const status = h('p', { class: 'list-status', role: 'status' });
@@ -42,6 +50,7 @@ export function pagedList(el, emptyText, pageSize = 25) {
   let umap = new Map();
   let seq = 0;
   let count = 0;
+  let terms = [];
   const page = async (first) => {
     const my = ++seq;
     err.show('');
@@ -55,11 +64,15 @@ export function pagedList(el, emptyText, pageSize = 25) {
     try {
       const r = await api('GET', '/messages' + qs({ ...query, cursor, limit: pageSize }));
       if (my !== seq) return;
-      for (const m of r.items) ul.append(row(m, umap));
+      if (first) terms = r.terms || [];
+      for (const m of r.items) ul.append(row(m, umap, terms));
       count += r.items.length;
       cursor = r.next_cursor;
       more.hidden = !cursor;
-      status.replaceChildren(count ? h('span', { class: 'muted small' }, `${faDigits(count)} پیام${cursor ? ' (بیشتر هم هست)' : ''}`) : empty(emptyText));
+      if (first && onTotal) onTotal(r);
+      status.replaceChildren(count
+        ? h('span', { class: 'muted small list-total' }, totalText(r), count < r.total || r.total_capped ? ` (${faDigits(count)} نمایش داده شده)` : '')
+        : empty(emptyText));
     } catch (e) {
       if (my !== seq) return;
       status.replaceChildren();
@@ -76,69 +89,97 @@ export function pagedList(el, emptyText, pageSize = 25) {
   };
 }
 
-function filterForm(onChange, all, opts = {}) {
-  const q = h('input', { name: 'q', type: 'search', placeholder: 'واژه‌های عنوان یا متن' });
+function filterForm(onChange, all, cats, opts = {}) {
+  const err = errorBox();
+  const q = h('input', { name: 'q', type: 'search', placeholder: 'واژه‌های عنوان یا متن، یا کد رهگیری' });
   const state = select('state', mapOptions(STATES), { empty: 'همه' });
   const kind = select('kind', mapOptions(KINDS), { empty: 'همه' });
   const channel = select('channel', mapOptions(CHANNELS), { empty: 'همه' });
   const unit = select('unit', unitOptions(all, opts.unitFilter || (() => true)), { empty: 'همه' });
+  const category = select('category', []);
+  fillGrouped(category, 'همه', categoryGroups(cats));
+  const from = h('input', { name: 'from', inputmode: 'numeric', dir: 'ltr', placeholder: '۱۴۰۳/۰۱/۰۱' });
+  const to = h('input', { name: 'to', inputmode: 'numeric', dir: 'ltr', placeholder: '۱۴۰۳/۱۲/۲۹' });
   const overdue = h('input', { type: 'checkbox', name: 'overdue' });
+  const mine = h('input', { type: 'checkbox', name: 'assigned' });
   const form = h('form', { class: 'filters card', role: 'search', novalidate: true },
     field('جست‌وجو', q),
-    field('وضعیت', state), field('نوع', kind), field('راه دریافت', channel), field('واحد', unit),
+    field('وضعیت', state), field('نوع', kind), field('موضوع', category), field('راه دریافت', channel), field('واحد', unit),
+    field('از تاریخ', from), field('تا تاریخ (با خود روز)', to),
     h('label', { class: 'check' }, overdue, ' فقط دیرکردها'),
-    h('button', { type: 'submit', class: 'primary' }, 'جست‌وجو'));
+    opts.mine ? h('label', { class: 'check' }, mine, ' فقط پیام‌های من') : null,
+    h('button', { type: 'submit', class: 'primary' }, 'جست‌وجو'),
+    err);
   const fire = () => {
+    err.show('');
     const v = formValues(form);
+    const code = trackingCodeIn(v.q);
+    if (code) {
+      location.hash = '#/m/' + code;
+      return;
+    }
+    const f = jalaliToInstant(v.from);
+    const t = jalaliToInstant(v.to, true);
+    if (f === null || t === null) {
+      (f === null ? from : to).focus();
+      err.show('تاریخ را به شکل ۱۴۰۳/۰۱/۱۵ وارد کنید.');
+      return;
+    }
     onChange({
       q: asciiDigits(v.q), state: v.state, kind: v.kind, channel: v.channel, unit: v.unit,
-      overdue: v.overdue ? 'true' : '',
+      category: v.category, from: f, to: t,
+      overdue: v.overdue ? 'true' : '', assigned: v.assigned ? 'me' : '',
     });
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     fire();
   });
-  for (const s of [state, kind, channel, unit, overdue]) s.addEventListener('change', fire);
+  for (const s of [state, kind, channel, unit, category, overdue, mine]) s.addEventListener('change', fire);
   return form;
 }
 
 export async function listPage(el) {
-  const all = await units();
+  const [all, cats] = await Promise.all([units(), categories().catch(() => [])]);
   const box = h('div', {});
   const list = pagedList(box, 'پیامی با این شرط‌ها پیدا نشد.');
-  const mine = session.user.unit_id && ['staff', 'manager'].includes(role())
-    ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
+  const staff = session.user.unit_id && ['staff', 'manager'].includes(role());
+  const mine = staff ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
   mount(el, h('h1', {}, 'پیام‌ها'),
-    filterForm((q) => list.reload(q), all, { unitFilter: mine ? (u) => mine.has(u.id) : undefined }),
+    filterForm((q) => list.reload(q), all, cats, { unitFilter: mine ? (u) => mine.has(u.id) : undefined, mine: staff }),
     box);
   await list.reload({});
 }
 
+// The unit's queue: every open message once, in the first section it fits
+// (overdue, then by state), each section by deadline, the most overdue first.
 export async function inboxPage(el) {
   const all = await units();
   const unit = all.find((u) => u.id === session.user.unit_id);
-  const overdueBox = h('div', {});
-  const activeBox = h('div', {});
-  const od = pagedList(overdueBox, 'پیام دیرکردی ندارید.');
-  const referred = pagedList(activeBox, 'پیام تازه‌ای ارجاع نشده است.');
-  const progress = h('div', {});
-  const inprog = pagedList(progress, 'پیامی در دست رسیدگی نیست.');
-  const reopenedBox = h('div', {});
-  const reop = pagedList(reopenedBox, 'پیام بازگشایی‌شده‌ای نیست.');
+  const SECTIONS = [
+    ['overdue', 'دیرکرد', { overdue: 'true' }, 'پیام دیرکردی ندارید.'],
+    ['referred', 'ارجاع‌شده، در انتظار رسیدگی', { state: 'referred', overdue: 'false' }, 'پیام تازه‌ای ارجاع نشده است.'],
+    ['reopened', 'بازگشایی‌شده', { state: 'reopened', overdue: 'false' }, 'پیام بازگشایی‌شده‌ای نیست.'],
+    ['in_progress', 'در دست رسیدگی', { state: 'in_progress', overdue: 'false' }, 'پیامی در دست رسیدگی نیست.'],
+  ];
+  const onlyMine = h('input', { type: 'checkbox', name: 'mine' });
+  const lists = SECTIONS.map(([key, title, query, emptyText]) => {
+    const count = h('span', { class: 'sec-total' });
+    const box = h('div', {});
+    const list = pagedList(box, emptyText, 25, (r) => count.replaceChildren(' (', totalText(r), ')'));
+    const sec = h('section', { class: 'inbox-sec' + (key === 'overdue' ? ' overdue-sec' : ''), 'data-section': key },
+      h('h2', {}, title, count), box);
+    return { sec, list, query };
+  });
+  const load = () => Promise.all(lists.map(({ list, query }) =>
+    list.reload({ ...query, sort: 'due', assigned: onlyMine.checked ? 'me' : '' })));
+  onlyMine.addEventListener('change', load);
   mount(el,
     h('h1', {}, 'کارتابل', unit ? ' — ' + unit.name : ''),
-    h('p', { class: 'muted' }, 'پیام‌هایی که به واحد شما و زیرمجموعه‌هایش ارجاع شده است؛ دیرکردها نخست. همهٔ پیام‌ها در ', h('a', { href: '#/messages' }, 'فهرست پیام‌ها'), '.'),
-    h('section', { class: 'inbox-sec overdue-sec' }, h('h2', {}, 'دیرکرد'), overdueBox),
-    h('section', { class: 'inbox-sec' }, h('h2', {}, 'ارجاع‌شده، در انتظار رسیدگی'), activeBox),
-    h('section', { class: 'inbox-sec' }, h('h2', {}, 'بازگشایی‌شده'), reopenedBox),
-    h('section', { class: 'inbox-sec' }, h('h2', {}, 'در دست رسیدگی'), progress));
-  await Promise.all([
-    od.reload({ overdue: 'true' }),
-    referred.reload({ state: 'referred' }),
-    reop.reload({ state: 'reopened' }),
-    inprog.reload({ state: 'in_progress' }),
-  ]);
+    h('p', { class: 'muted' }, 'پیام‌هایی که به واحد شما و زیرمجموعه‌هایش ارجاع شده است؛ دیرکردها نخست و در هر بخش نزدیک‌ترین مهلت بالاتر. همهٔ پیام‌ها در ', h('a', { href: '#/messages' }, 'فهرست پیام‌ها'), '.'),
+    h('p', {}, h('label', { class: 'check' }, onlyMine, ' فقط پیام‌های سپرده به من')),
+    lists.map((x) => x.sec));
+  await load();
 }
 
 // ---- one message ----
