@@ -119,6 +119,13 @@
  * "more than": counting further would cost work in proportion to every
  * match, and no one pages through a thousand. */
 #define CAP_SEARCH_COUNT 1000
+/* Notes on one message shown at once: a message worked on for weeks has a
+ * few dozen. */
+#define CAP_NOTES 200
+/* Canned answers: a title to pick it by, and how many a list holds (a
+ * category has a handful; every category together a few hundred). */
+#define CAP_CANNED_TITLE 200
+#define CAP_CANNED 500
 /* A message's search index text: the stems of its subject's and body's
  * words and of each pair of neighbours joined (fa/terms.h), at most about
  * three times the normalised text, which is at most twice the input. */

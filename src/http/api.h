@@ -26,6 +26,7 @@ struct core;
 extern const struct http_route api_system_routes[];
 extern const struct http_route api_auth_routes[];
 extern const struct http_route api_messages_routes[];
+extern const struct http_route api_notes_routes[];
 extern const struct http_route api_callers_routes[];
 extern const struct http_route api_track_routes[];
 extern const struct http_route api_sms_routes[];
@@ -38,7 +39,7 @@ extern const struct http_route api_reports_routes[];
 extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
-	api_auth_routes, api_messages_routes, api_callers_routes, api_track_routes, \
+	api_auth_routes, api_notes_routes, api_messages_routes, api_callers_routes, api_track_routes, \
 	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
 	api_sessions_routes, api_audit_routes, api_reports_routes, static_routes,
 
@@ -88,6 +89,10 @@ struct cJSON *api_referral_json(const struct referral *h);
 struct msg_event;
 struct cJSON *api_timeline_json(const struct msg_event *ev, size_t n);
 struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
+/* {username, name} of the message's assignee, or null (api_notes.c). */
+struct core;
+struct actor;
+struct cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id);
 
 /* A query argument as a boolean ("true"/"1"/"false"/"0"); false and 422 on
  * anything else (*present tells whether it was given). */

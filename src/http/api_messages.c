@@ -185,6 +185,7 @@ static void get_one(struct http_req *r)
 	if (!load(r, c, m))
 		goto out;
 	o = api_msg_json(m, core_now(c));
+	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
 	err_clear(&e);
 	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
 		arr = cJSON_AddArrayToObject(o, "referrals");
@@ -343,8 +344,13 @@ static void list(struct http_req *r)
 	}
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
-	for (i = 0; i < res.n; i++)
-		cJSON_AddItemToArray(arr, api_msg_json(&res.items[i], core_now(c)));
+	for (i = 0; i < res.n; i++) {
+		cJSON *m = api_msg_json(&res.items[i], core_now(c));
+
+		cJSON_AddItemToObject(m, "assignee",
+				      api_assignee_json(c, &r->auth.actor, res.items[i].id));
+		cJSON_AddItemToArray(arr, m);
+	}
 	if (res.next_cursor[0])
 		cJSON_AddStringToObject(o, "next_cursor", res.next_cursor);
 	else

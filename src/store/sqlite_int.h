@@ -33,6 +33,8 @@ enum sq_stmt_id {
 	SQ_AGG_OPEN_ADD, SQ_AGG_OPEN_DEL, SQ_AGG_OPEN_SCAN_UNIT, SQ_AGG_OPEN_SCAN_ALL,
 	SQ_AGG_CLEAR_CELLS, SQ_AGG_CLEAR_OPEN, SQ_AGG_MSG_SCAN,
 	SQ_AUDIT_LIST_MSG, SQ_SMS_LIST_MSG,	/* the timeline (issue 14) */
+	SQ_ASSIGN_GET, SQ_ASSIGN_SET, SQ_ASSIGN_DEL, SQ_NOTE_INSERT, SQ_NOTE_LIST,
+	SQ_CANNED_INSERT, SQ_CANNED_UPDATE, SQ_CANNED_GET, SQ_CANNED_LIST,
 	SQ_STMT_COUNT
 };
 
@@ -105,6 +107,18 @@ int sq_sms_insert(struct store *st, struct sms *s, struct err *err);
 int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err);
 int sq_sms_update(struct store *st, const struct sms *s, enum sms_state from, struct err *err);
 int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+/* Daily work: assignee, notes, canned answers (sqlite_daily.c). */
+int sq_assign_get(struct store *st, int64_t msg_id, int64_t *user_id, struct err *err);
+int sq_assign_set(struct store *st, int64_t msg_id, int64_t user_id, int64_t at,
+		  struct err *err);
+int sq_note_insert(struct store *st, struct msg_note *nt, struct err *err);
+int sq_note_list(struct store *st, int64_t msg_id, size_t max, struct msg_note **out,
+		 size_t *n, struct err *err);
+int sq_canned_insert(struct store *st, struct canned *ca, struct err *err);
+int sq_canned_update(struct store *st, const struct canned *ca, struct err *err);
+int sq_canned_get(struct store *st, int64_t id, struct canned *out, struct err *err);
+int sq_canned_list(struct store *st, int64_t category_id, bool all, size_t max,
+		   struct canned **out, size_t *n, struct err *err);
 int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
 		      size_t *n, struct err *err);
 int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,

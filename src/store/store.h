@@ -26,7 +26,9 @@
 
 #include "base/err.h"
 #include "core/agg.h"
+#include "core/assign.h"
 #include "core/audit.h"
+#include "core/canned.h"
 #include "core/category.h"
 #include "core/citizen.h"
 #include "core/live.h"
@@ -187,6 +189,22 @@ struct store_ops {
 			      struct audit_entry **out, size_t *n, struct err *err);
 	int (*sms_list_msg)(struct store *st, int64_t msg_id, size_t max, struct sms **out,
 			    size_t *n, struct err *err);
+
+	/* daily work (issue 14; core/assign.h, core/canned.h): assign_get
+	 * ERR_NOTFOUND when unassigned, assign_set with user 0 unassigns;
+	 * notes oldest first; canned_list by title, category 0 for every one,
+	 * inactive ones only with all; canned_update ERR_NOTFOUND when absent */
+	int (*assign_get)(struct store *st, int64_t msg_id, int64_t *user_id, struct err *err);
+	int (*assign_set)(struct store *st, int64_t msg_id, int64_t user_id, int64_t at,
+			  struct err *err);
+	int (*note_insert)(struct store *st, struct msg_note *nt, struct err *err);
+	int (*note_list)(struct store *st, int64_t msg_id, size_t max, struct msg_note **out,
+			 size_t *n, struct err *err);
+	int (*canned_insert)(struct store *st, struct canned *ca, struct err *err);
+	int (*canned_update)(struct store *st, const struct canned *ca, struct err *err);
+	int (*canned_get)(struct store *st, int64_t id, struct canned *out, struct err *err);
+	int (*canned_list)(struct store *st, int64_t category_id, bool all, size_t max,
+			   struct canned **out, size_t *n, struct err *err);
 
 	/* direct-connection sessions */
 	int (*live_insert)(struct store *st, struct live_session *s, struct err *err);
