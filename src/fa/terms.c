@@ -9,15 +9,17 @@
 #include "fa/terms.h"
 #include "fa/text.h"
 
-/* Endings dropped from a word, longest first, with the fewest letters
- * (code points) that must remain: «ان» and «ات» only from longer words,
- * so «نان» and «مات» stay whole. */
-static const struct {
+/* Endings dropped from a word: first one of the plural «ها» family, then
+ * one of «ان», «ات» (so «خیابان‌ها» -> «خیابان» -> «خیاب», the stem of
+ * «خیابان» too), each only when enough letters (code points) remain:
+ * «ان» and «ات» only from longer words, so «نان» and «مات» stay whole. */
+struct ending {
 	const char *end;
 	size_t keep;
-} endings[] = {
-	{ "هایی", 2 }, { "های", 2 }, { "ها", 2 }, { "ان", 3 }, { "ات", 3 },
 };
+
+static const struct ending plural[] = { { "هایی", 2 }, { "های", 2 }, { "ها", 2 } };
+static const struct ending other[] = { { "ان", 3 }, { "ات", 3 } };
 
 static size_t cps(const char *s, size_t len)
 {
@@ -29,18 +31,24 @@ static size_t cps(const char *s, size_t len)
 	return n;
 }
 
-size_t fa_stem_len(const char *w, size_t len)
+static size_t drop(const char *w, size_t len, const struct ending *e, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
-		size_t el = strlen(endings[i].end);
+	for (i = 0; i < n; i++) {
+		size_t el = strlen(e[i].end);
 
-		if (len > el && memcmp(w + len - el, endings[i].end, el) == 0 &&
-		    cps(w, len - el) >= endings[i].keep)
+		if (len > el && memcmp(w + len - el, e[i].end, el) == 0 &&
+		    cps(w, len - el) >= e[i].keep)
 			return len - el;
 	}
 	return len;
+}
+
+size_t fa_stem_len(const char *w, size_t len)
+{
+	len = drop(w, len, plural, sizeof(plural) / sizeof(plural[0]));
+	return drop(w, len, other, sizeof(other) / sizeof(other[0]));
 }
 
 /* A word character: ASCII letters and digits, and every code point from

@@ -4,8 +4,9 @@
  * (docs/fa.md, "Search terms"):
  *
  *  - plural and similar endings: «چاله‌ها», «چاله ها», «چالههای» and
- *    «چاله» share the term «چاله» (the stem drops one ending: هایی, های,
- *    ها, and ان, ات on longer words);
+ *    «چاله» share the term «چاله» (the stem drops one ending of هایی, های,
+ *    ها, then one of ان, ات on longer words: «خیابان‌ها» and «خیابان»
+ *    share «خیاب»);
  *  - joined and split forms: «ناصر خسرو» and «ناصرخسرو» meet because the
  *    index also holds each pair of neighbouring words written together,
  *    and a query word may match its neighbour joined to it.
