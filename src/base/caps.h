@@ -122,6 +122,9 @@
 /* Notes on one message shown at once: a message worked on for weeks has a
  * few dozen. */
 #define CAP_NOTES 200
+/* People offered when assigning a message: a region with its districts has
+ * a few dozen staff. */
+#define CAP_ASSIGNABLE 500
 /* Canned answers: a title to pick it by, and how many a list holds (a
  * category has a handful; every category together a few hundred). */
 #define CAP_CANNED_TITLE 200

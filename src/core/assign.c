@@ -82,3 +82,41 @@ int msg_assignee(struct core *c, const struct actor *a, int64_t msg_id, struct u
 	free(m);
 	return rc;
 }
+
+int msg_assignable(struct core *c, const struct actor *a, int64_t msg_id, struct user **out,
+		   size_t *n, struct err *err)
+{
+	struct msg *m = xmalloc(sizeof(*m));
+	struct user *all = NULL;
+	size_t na = 0, i;
+	bool yes = false;
+	int rc = OPS(c)->msg_get(c->st, msg_id, m, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0)
+		rc = actor_unit_scope(c, a, m->unit_id, &yes, err);
+	if (rc == 0 && !yes)
+		rc = err_set(err, ERR_DENIED, "", "message %s is not in your unit", m->code);
+	if (rc == 0)
+		rc = OPS(c)->user_list(c->st, &all, &na, err);
+	for (i = 0; rc == 0 && i < na && *n < CAP_ASSIGNABLE; i++) {
+		struct user *u = &all[i];
+
+		if (!u->active || (u->role != ROLE_STAFF && u->role != ROLE_MANAGER))
+			continue;
+		rc = OPS(c)->unit_within(c->st, m->unit_id, u->unit_id, &yes, err);
+		if (rc == 0 && yes) {
+			memset(u->pwhash, 0, sizeof(u->pwhash));
+			all[(*n)++] = *u;
+		}
+	}
+	if (rc < 0) {
+		free(all);
+		*n = 0;
+	} else {
+		*out = all;
+	}
+	free(m);
+	return rc;
+}

@@ -31,6 +31,11 @@ struct actor;
  * inactive, not staff/manager), ERR_NOTFOUND. */
 int msg_assign(struct core *c, const struct actor *a, int64_t msg_id, int64_t user_id,
 	       struct err *err);
+/* Who msg_id may be assigned to: the active staff and managers of its
+ * current unit's subtree, by name (at most CAP_ASSIGNABLE); the same rights
+ * as msg_assign.  *out malloc'd. */
+int msg_assignable(struct core *c, const struct actor *a, int64_t msg_id, struct user **out,
+		   size_t *n, struct err *err);
 /* The assignee of msg_id (ERR_NOTFOUND when none); same rights as msg_get. */
 int msg_assignee(struct core *c, const struct actor *a, int64_t msg_id, struct user *out,
 		 struct err *err);

@@ -96,6 +96,40 @@ out:
 	free(m);
 }
 
+static void assignable(struct http_req *r)
+{
+	struct core *c = api_core(r);
+	struct user *users = NULL;
+	struct msg *m;
+	size_t n = 0, i;
+	struct err e;
+	cJSON *o, *arr;
+
+	if (!c)
+		return;
+	m = calloc(1, sizeof(*m));
+	if (!load(r, c, m))
+		goto out;
+	err_clear(&e);
+	if (msg_assignable(c, &r->auth.actor, m->id, &users, &n, &e)) {
+		http_reply_err(r, &e);
+		goto out;
+	}
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "items");
+	for (i = 0; i < n; i++) {
+		cJSON *u = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(u, "username", users[i].username);
+		cJSON_AddStringToObject(u, "name", users[i].name);
+		cJSON_AddItemToArray(arr, u);
+	}
+	http_reply_json(r, 200, o);
+out:
+	free(users);
+	free(m);
+}
+
 /* ---- notes ---- */
 
 static cJSON *note_json(const struct msg_note *nt)
@@ -292,6 +326,7 @@ static void canned_update(struct http_req *r)
 
 const struct http_route api_notes_routes[] = {
 	{ HTTP_PUT, "/api/v1/messages/{code}/assignee", assign, ROUTE_AUTH | ROUTE_JSON },
+	{ HTTP_GET, "/api/v1/messages/{code}/assignable", assignable, ROUTE_AUTH },
 	{ HTTP_GET, "/api/v1/messages/{code}/notes", notes_list, ROUTE_AUTH },
 	{ HTTP_POST, "/api/v1/messages/{code}/notes", notes_add, ROUTE_AUTH | ROUTE_JSON },
 	{ HTTP_GET, "/api/v1/canned", canned_get_list, ROUTE_AUTH },

@@ -42,6 +42,11 @@ h_api "an unknown sort is 422" GET "/api/v1/messages?sort=random" 422 "$ST"
 h_api "text and deadline order together is 422" GET "/api/v1/messages?sort=due&q=x" 422 "$ST"
 
 # assignment
+h_api "who may take it" GET /api/v1/messages/$FRESH/assignable 200 "$ST"
+h_jq "the district's staff only (the message is in the district)" '[.items[].username] | join(",")' "st121"
+h_api "who may take a region's message" GET /api/v1/messages/$LATE1/assignable 200 "$ST"
+h_jq "the region's and its district's staff and managers" '[.items[].username] | sort | join(",")' "mg12,st12,st121"
+h_api "not for another region" GET /api/v1/messages/$LATE1/assignable 403 "$ST03"
 h_api "staff of region 12 assigns to the district's staff" PUT /api/v1/messages/$FRESH/assignee 200 "$ST" '{"user":"st121"}'
 h_jq "assigned" .assignee.username st121
 h_api "shown on the message" GET /api/v1/messages/$FRESH 200 "$ST"
