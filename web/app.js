@@ -11,6 +11,7 @@ import { listPage, inboxPage, messagePage } from './js/messages.js';
 import { adminPage } from './js/admin.js';
 import { dashboardPage } from './js/dashboard.js';
 import { livePage } from './js/live.js';
+import { cannedPage } from './js/daily.js';
 
 const main = () => document.getElementById('main');
 const HINT = 'hamgan.signed-in'; // set while a session cookie is believed to exist
@@ -26,6 +27,7 @@ const NAV = [
   ['#/live', 'ارتباط مستقیم', ['manager']],
   ['#/dashboard', 'داشبورد', REPORTERS, () => session.reports],
   ['#/admin', 'مدیریت', ['admin']],
+  ['#/canned', 'پاسخ‌های آماده', ['admin', 'manager']],
   ['#/submit', 'ثبت پیام', ['citizen']],
   ['#/track', 'پیگیری پیام', null],
 ];
@@ -173,6 +175,7 @@ const ROUTES = [
   [/^#\/messages$/, listPage, ['operator', 'staff', 'manager', 'inspector', 'admin']],
   [/^#\/m\/([0-9۰-۹]{10})$/, messagePage, ['operator', 'staff', 'manager', 'inspector', 'admin']],
   [/^#\/admin$/, adminPage, ['admin']],
+  [/^#\/canned$/, cannedPage, ['admin', 'manager']],
   [/^#\/dashboard$/, dashboardPage, REPORTERS],
   [/^#\/live$/, livePage, ['manager']],
 ];

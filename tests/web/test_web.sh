@@ -3,7 +3,8 @@
 # against a real `hamgan serve` on a loopback port and a real database:
 # tests/web/flows.mjs prints the TAP.  Needs scripts/bootstrap's chromium,
 # node and node_modules (make test runs it first).  Saves the operator
-# desk's screenshot as build/web-desk.png.
+# desk's screenshot as build/web-desk.png.  WEB_FLOWS names another script
+# of tests/web to run the same way (tests/web/test_daily.sh).
 set -u
 : "${HAMGAN:?HAMGAN must name the hamgan binary}"
 ROOT=${HAMGAN_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -81,7 +82,7 @@ BASE_URL="$URL" OPERATOR="$OPERATOR" OPERATOR_PASSWORD="$OP_PASS" STAFF="$STAFF"
 	STAFF_PASSWORD="$ST_PASS" STAFF_UNIT=region-12 INSPECTOR="$INSPECTOR" \
 	INSPECTOR_PASSWORD="$IN_PASS" ADMIN="$ADMIN" ADMIN_PASSWORD="$AD_PASS" \
 	MANAGER="$MANAGER" MANAGER_PASSWORD="$MG_PASS" SHOT="$ROOT/build/web-desk.png" \
-	timeout 180 node "$ROOT/tests/web/flows.mjs"
+	timeout 180 node "$ROOT/tests/web/${WEB_FLOWS:-flows.mjs}"
 rc=$?
 
 kill -TERM "$PID" 2>/dev/null

@@ -10,6 +10,7 @@ import {
 import { h, mount, field, select, mapOptions, fillGrouped, errorBox, busy, when, stateBadge, formValues, loading, empty, flash } from './ui.js';
 import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
 import { trackingCodeIn, jalaliToInstant, daysLate, totalText, marked } from './search.js';
+import { assigneeCard, notesCard, mayNote, cannedPicker } from './daily.js';
 
 // ---- lists ----
 
@@ -139,8 +140,9 @@ function filterForm(onChange, all, cats, opts = {}) {
   return form;
 }
 
-export async function listPage(el) {
+export async function listPage(el, { isCurrent = () => true } = {}) {
   const [all, cats] = await Promise.all([units(), categories().catch(() => [])]);
+  if (!isCurrent()) return;
   const box = h('div', {});
   const list = pagedList(box, 'پیامی با این شرط‌ها پیدا نشد.');
   const staff = session.user.unit_id && ['staff', 'manager'].includes(role());
@@ -153,8 +155,9 @@ export async function listPage(el) {
 
 // The unit's queue: every open message once, in the first section it fits
 // (overdue, then by state), each section by deadline, the most overdue first.
-export async function inboxPage(el) {
+export async function inboxPage(el, { isCurrent = () => true } = {}) {
   const all = await units();
+  if (!isCurrent()) return;
   const unit = all.find((u) => u.id === session.user.unit_id);
   const SECTIONS = [
     ['overdue', 'دیرکرد', { overdue: 'true' }, 'پیام دیرکردی ندارید.'],
@@ -334,9 +337,12 @@ async function actionForm(action, m, all, cats, done) {
         field('کد پیام اصلی (برای تکراری)', h('input', { name: 'duplicate_of', inputmode: 'numeric', dir: 'ltr' }))),
       note());
       break;
-    case 'answer':
-      parts.push(field('متن پاسخ به شهروند', h('textarea', { name: 'answer', rows: 5, required: true }), { required: true, hint: 'این پاسخ برای شهروند پیامک می‌شود.' }));
+    case 'answer': {
+      const text = h('textarea', { name: 'answer', rows: 5, required: true });
+      parts.push(cannedPicker(m, cats, text),
+        field('متن پاسخ به شهروند', text, { required: true, hint: 'این پاسخ برای شهروند پیامک می‌شود.' }));
       break;
+    }
     case 'return':
       parts.push(field('دلیل', select('reason', mapOptions(RETURN_REASONS), { required: true, value: 'not_ours' }), { required: true }), note());
       break;
@@ -369,7 +375,7 @@ async function actionForm(action, m, all, cats, done) {
     const v = formValues(form);
     const body = { version: m.version };
     for (const [k, val] of Object.entries(v)) {
-      if (val === '' || val === false) continue;
+      if (val === '' || val === false || k === 'canned') continue;
       if (k === 'deadline_hours' || k === 'rating') {
         const n = Number(asciiDigits(val));
         if (!Number.isInteger(n) || n < 1) return err.show('عدد درستی وارد کنید.');
@@ -409,7 +415,7 @@ function backToQueue(text, kind = 'ok') {
   flash(text, kind);
 }
 
-export async function messagePage(el, { params }) {
+export async function messagePage(el, { params, isCurrent = () => true }) {
   const code = params[0];
   let m;
   let all;
@@ -426,6 +432,8 @@ export async function messagePage(el, { params }) {
     }
     throw e;
   }
+  // the reader moved on while this loaded: do not paint over the new page
+  if (!isCurrent()) return;
   const umap = new Map(all.map((u) => [u.id, u]));
   // After an action: stay when the message is still ours, else back to the
   // queue with the notice (no stale page, no 403 on reload).
@@ -444,6 +452,8 @@ export async function messagePage(el, { params }) {
     }
   };
   const acts = allowed(m);
+  const inScope = ['staff', 'manager'].includes(role()) &&
+    new Set(subtree(all, session.user.unit_id).map((u) => u.id)).has(m.unit_id);
   const panel = h('div', { class: 'action-panel' });
   const buttons = acts.map((a) => {
     const b = h('button', { type: 'button', class: 'secondary', 'data-action': a, 'aria-expanded': 'false' }, ACTION_LABELS[a]);
@@ -463,6 +473,8 @@ export async function messagePage(el, { params }) {
       facts(m, umap, cats),
       m.answer ? h('section', { class: 'answer' }, h('h2', {}, 'پاسخ'), h('p', { class: 'answer-text' }, m.answer)) : null),
     h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
+    ['referred', 'in_progress', 'reopened'].includes(m.state) || m.assignee ? assigneeCard(m, inScope) : null,
+    mayNote(inScope) ? notesCard(m) : null,
     smsCard(m),
     acts.length
       ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
