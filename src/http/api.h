@@ -89,8 +89,12 @@ struct cJSON *api_referral_json(const struct referral *h);
 struct msg_event;
 struct cJSON *api_timeline_json(const struct msg_event *ev, size_t n);
 struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
+/* The message named by the path's {code} as the actor may see it; on
+ * failure answers (404, 403, ...) and returns false (api_messages.c). */
+struct http_req;
+struct msg;
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m);
 /* {username, name} of the message's assignee, or null (api_notes.c). */
-struct core;
 struct actor;
 struct cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id);
 

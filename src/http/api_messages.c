@@ -149,7 +149,7 @@ static void create(struct http_req *r)
 /* ---- read ---- */
 
 /* Load the message named by the path's {code} as the actor may see it. */
-static bool load(struct http_req *r, struct core *c, struct msg *m)
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
 {
 	const char *code = http_param(r, "code");
 	struct err e;
@@ -182,7 +182,7 @@ static void get_one(struct http_req *r)
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	o = api_msg_json(m, core_now(c));
 	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
@@ -470,7 +470,7 @@ static void transition(struct http_req *r)
 		return;
 	m = calloc(1, sizeof(*m));
 	out = calloc(1, sizeof(*out));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	ver = in.version.set ? in.version.v : 0;
 	err_clear(&e);

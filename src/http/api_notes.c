@@ -21,22 +21,6 @@
 #include "http/http.h"
 #include "http/server_int.h"
 
-/* The message named by {code} as the actor may see it (answers on failure). */
-static bool load(struct http_req *r, struct core *c, struct msg *m)
-{
-	const char *code = http_param(r, "code");
-	struct err e;
-
-	err_clear(&e);
-	if (strlen(code) != TRACKING_CODE_LEN || strspn(code, "0123456789") != TRACKING_CODE_LEN) {
-		http_reply_error(r, ERR_NOTFOUND, "code", "no message '%s'", code);
-		return false;
-	}
-	if (msg_get_by_code(c, &r->auth.actor, code, m, &e))
-		return api_fail(r, &e);
-	return true;
-}
-
 cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id)
 {
 	struct user u;
@@ -75,7 +59,7 @@ static void assign(struct http_req *r)
 	if (!c || !api_body(r, assign_fields, &in))
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
 	u.id = 0;
@@ -108,7 +92,7 @@ static void assignable(struct http_req *r)
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
 	if (msg_assignable(c, &r->auth.actor, m->id, &users, &n, &e)) {
@@ -155,7 +139,7 @@ static void notes_list(struct http_req *r)
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
 	if (note_list(c, &r->auth.actor, m->id, &notes, &n, &e)) {
@@ -192,7 +176,7 @@ static void notes_add(struct http_req *r)
 	if (!c || !api_body(r, note_fields, &in))
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
 	if (note_add(c, &r->auth.actor, m->id, in.body, &nt, &e))

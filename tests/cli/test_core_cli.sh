@@ -12,8 +12,8 @@ t_exit "a command on a missing database fails" 1 "$HAMGAN" unit list --db "$T_TM
 t_grep "and says how to make one" "hamgan init" "$T_TMP/stderr"
 t_eq "and creates no file" "$(ls "$T_TMP")" "stderr
 stdout"
-t_run "init creates" 0 "database '$DB' is at schema version 3" "$HAMGAN" init --db "$DB"
-t_run "init again is harmless" 0 "database '$DB' is at schema version 3" "$HAMGAN" init --db "$DB"
+t_run "init creates" 0 "database '$DB' is at schema version 4" "$HAMGAN" init --db "$DB"
+t_run "init again is harmless" 0 "database '$DB' is at schema version 4" "$HAMGAN" init --db "$DB"
 t_eq "WAL mode" "$(sqlite3 "$DB" 'PRAGMA journal_mode')" "wal"
 cp "$DB" "$T_TMP/future.db"
 sqlite3 "$T_TMP/future.db" "PRAGMA user_version = 99"
