@@ -119,6 +119,11 @@
  * "more than": counting further would cost work in proportion to every
  * match, and no one pages through a thousand. */
 #define CAP_SEARCH_COUNT 1000
+/* ... and with words and a filter, the count reads at most this many of the
+ * words' matches (newest first): a common word with a rare filter would
+ * otherwise read every match to count a few.  Past it the total is shown
+ * as "more than" what was found (total_capped). */
+#define CAP_SEARCH_SCAN 20000
 /* Notes on one message shown at once: a message worked on for weeks has a
  * few dozen. */
 #define CAP_NOTES 200

@@ -234,12 +234,14 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 	}
 	if (q->count) {
 		int64_t total = 0;
+		bool partial = false;
 
-		rc = OPS(c)->msg_count(c->st, &s, CAP_SEARCH_COUNT + 1, &total, err);
+		rc = OPS(c)->msg_count(c->st, &s, CAP_SEARCH_COUNT + 1, CAP_SEARCH_SCAN, &total,
+				       &partial, err);
 		if (rc < 0)
 			goto out;
-		out->total_capped = total > CAP_SEARCH_COUNT;
-		out->total = (size_t)(out->total_capped ? CAP_SEARCH_COUNT : total);
+		out->total_capped = total > CAP_SEARCH_COUNT || partial;
+		out->total = (size_t)(total > CAP_SEARCH_COUNT ? CAP_SEARCH_COUNT : total);
 	}
 	s.limit++;	/* one more tells whether there is a next page */
 	rc = OPS(c)->msg_search(c->st, &s, &out->items, &out->n, err);

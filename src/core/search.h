@@ -47,7 +47,9 @@ struct search_result {
 	size_t n;
 	char next_cursor[SEARCH_CURSOR_MAX];	/* "" when this is the last page */
 	size_t total;		/* with count: matches, at most CAP_SEARCH_COUNT ... */
-	bool total_capped;	/* ... and true when there are more than that */
+	bool total_capped;	/* ... and true when there may be more than that (the
+				 * count stopped at CAP_SEARCH_COUNT, or read
+				 * CAP_SEARCH_SCAN of the words' matches) */
 	/* the stems the text matched on, space-separated, for highlighting */
 	char terms[4 * CAP_SEARCH_TEXT + 1];
 };

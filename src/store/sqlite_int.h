@@ -94,8 +94,8 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 			   struct err *err);
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
 		  struct err *err);
-int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t *count,
-		 struct err *err);
+int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
+		 int64_t *count, bool *partial, struct err *err);
 int sq_referral_insert(struct store *st, struct referral *r, struct err *err);
 int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
 		     struct err *err);

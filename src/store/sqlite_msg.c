@@ -237,9 +237,13 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
  * With text, the full-text table drives the query in its own order (rowid,
  * newest first), so a page costs the rows it reads, never a sort of every
  * match; without text, the order is created_at (or due_at for a queue). */
-static void search_where(const struct store_search *q, struct buf *sql)
+static void search_where(const struct store_search *q, struct buf *sql, bool scan)
 {
-	if (q->fts)
+	if (q->fts && scan)
+		buf_adds(sql, " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
+			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1");
+	else if (q->fts)
 		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
 			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE msg_fts MATCH ?1");
 	else
@@ -339,7 +343,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	*out = NULL;
 	*n = 0;
 	buf_adds(&sql, "SELECT " MSG_COLS);
-	search_where(q, &sql);
+	search_where(q, &sql, false);
 	if (q->fts) {
 		if (q->has_cursor)
 			buf_adds(&sql, " AND f.rowid < ?14");
@@ -371,32 +375,52 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	return 0;
 }
 
-int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t *count,
-		 struct err *err)
+/* One number from a bound search statement. */
+static int search_number(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+			 int64_t max, int64_t scan, int64_t *out, struct err *err)
 {
-	struct sqlite_store *s = sq(st);
-	struct buf sql = BUF_INIT(8192);
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	int rc = search_prepare(s, sql, &stmt, err);
 
-	*count = 0;
-	/* stop after max rows: a count never reads every match */
-	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
-	search_where(q, &sql);
-	buf_adds(&sql, " LIMIT ?17)");
-	rc = search_prepare(s, &sql, &stmt, err);
 	if (rc < 0)
 		return rc;
 	search_bind(stmt, q);
 	sq_bind_int(stmt, 17, max);
+	sq_bind_int(stmt, 18, scan);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		*count = sqlite3_column_int64(stmt, 0);
+		*out = sqlite3_column_int64(stmt, 0);
 		rc = 0;
 	} else {
 		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
 	}
 	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
+		 int64_t *count, bool *partial, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	struct buf sql = BUF_INIT(8192);
+	int64_t read = 0;
+	int rc;
+
+	*count = 0;
+	*partial = false;
+	/* stop after max rows: a count never reads every match; with words,
+	 * read at most `scan` of their matches */
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
+	search_where(q, &sql, q->fts != NULL);
+	buf_adds(&sql, " LIMIT ?17)");
+	rc = search_number(s, q, &sql, max, scan, count, err);
+	if (rc < 0 || !q->fts || *count >= max)
+		return rc;
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+		 " LIMIT ?18)");
+	rc = search_number(s, q, &sql, max, scan, &read, err);
+	if (rc == 0)
+		*partial = read >= scan;
 	return rc;
 }
 

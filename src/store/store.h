@@ -160,9 +160,11 @@ struct store_ops {
 				   struct err *err);
 	int (*msg_search)(struct store *st, const struct store_search *q, struct msg **out,
 			  size_t *n, struct err *err);
-	/* how many match q (cursor and limit ignored), counting at most max */
+	/* how many match q (cursor and limit ignored), counting at most max;
+	 * with fts, reading at most scan of its matches (newest first):
+	 * *partial says the scan stopped there, so there may be more */
 	int (*msg_count)(struct store *st, const struct store_search *q, int64_t max,
-			 int64_t *count, struct err *err);
+			 int64_t scan, int64_t *count, bool *partial, struct err *err);
 
 	int (*referral_insert)(struct store *st, struct referral *r, struct err *err);
 	int (*referral_list)(struct store *st, int64_t msg_id, struct referral **out, size_t *n,

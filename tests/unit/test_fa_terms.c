@@ -209,6 +209,31 @@ static void capped_total_and_pages(void **state)
 	/* a cursor of another order is refused */
 	q.cursor = "k1.1";
 	assert_int_equal(msg_search(&f->c, &f->op, &q, &r, &err), ERR_INVALID);
+	/* with a filter, the count reads a bounded number of the matches and
+	 * says when it stopped there */
+	{
+		struct store_search ss;
+		int64_t count = 0;
+		bool partial = false;
+
+		memset(&ss, 0, sizeof(ss));
+		ss.fts = "\"ابگرفتگی\"";
+		ss.state = STATE_REGISTERED;
+		ss.kind = ss.channel = -1;
+		assert_int_equal(f->c.st->ops->msg_count(f->c.st, &ss, 1001, 10, &count, &partial,
+							  &err), 0);
+		assert_int_equal(count, 10);
+		assert_true(partial);
+		assert_int_equal(f->c.st->ops->msg_count(f->c.st, &ss, 1001, 5000, &count, &partial,
+							  &err), 0);
+		assert_int_equal(count, 1001);
+		assert_false(partial);
+		ss.state = STATE_CLOSED;
+		assert_int_equal(f->c.st->ops->msg_count(f->c.st, &ss, 1001, 10, &count, &partial,
+							  &err), 0);
+		assert_int_equal(count, 0);
+		assert_true(partial);
+	}
 }
 
 /* A database of the previous release (schema version 3, the index holding
