@@ -386,6 +386,12 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	rc = OPS(c)->msg_update(c->st, after, err);
 	if (rc < 0)
 		goto fail;
+	/* a message handed on (transfer, return) leaves its assignee behind */
+	if (t == TR_TRANSFER || t == TR_RETURN) {
+		rc = OPS(c)->assign_set(c->st, after->id, 0, after->updated_at, err);
+		if (rc < 0)
+			goto fail;
+	}
 	snprintf(action, sizeof(action), "msg.%s", tr_names[t]);
 	rc = audit_append(c, a, action, after->id, p.data, err);
 	if (rc == 0 && t == TR_ANSWER && after->citizen_id && after->citizen_mobile[0]) {

@@ -538,10 +538,14 @@ static void transition(struct http_req *r)
 		}
 		rc = msg_verdict(c, a, m->id, ver, v, (int)in.rating.v, out, &e);
 	}
-	if (rc)
+	if (rc) {
 		http_reply_err(r, &e);
-	else
-		http_reply_json(r, 200, api_msg_json(out, core_now(c)));
+	} else {
+		cJSON *o = api_msg_json(out, core_now(c));
+
+		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, a, out->id));
+		http_reply_json(r, 200, o);
+	}
 out:
 	free(m);
 	free(out);

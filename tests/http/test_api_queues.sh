@@ -67,6 +67,10 @@ h_api "to oneself" PUT /api/v1/messages/$LATE1/assignee 200 "$ST" '{"user":"st12
 h_api "taken back" PUT /api/v1/messages/$LATE1/assignee 200 "$MG" '{}'
 h_jq "nobody" .assignee null
 h_api "an unknown user is 422" PUT /api/v1/messages/$LATE1/assignee 422 "$ST" '{"user":"nobody"}'
+h_api "assign before a transfer" PUT /api/v1/messages/$FRESH2/assignee 200 "$ST" '{"user":"st12"}'
+h_jq "assigned" .assignee.username st12
+h_api "transfer to the district" POST /api/v1/messages/$FRESH2/transfer 200 "$ST" '{"unit":"district-12-1"}'
+h_jq "a transfer leaves the assignee behind" '.assignee == null and has("assignee")' true
 
 # internal notes
 h_api "staff leaves a note" POST /api/v1/messages/$LATE1/notes 201 "$ST" '{"body":"با پیمانکار هماهنگ شد"}'

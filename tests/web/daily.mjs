@@ -201,6 +201,8 @@ try {
   ok(['ev-register', 'ev-refer', 'ev-assign', 'ev-note', 'ev-start', 'ev-answer'].every((c) => evs.some((e) => e.includes(c))),
     'the timeline has every step (registration, referral, assignment, note, start, answer)', evs.join(' '));
   ok(await page.$('.sms-card .sms-list li') !== null, 'the SMS sent to the citizen are on the message page');
+  const tlText = await page.textContent('.timeline');
+  ok(!/\b(assign|note|start|answer|refer|register|sms)\b/.test(tlText), 'every event is named in Persian', tlText.slice(0, 300));
   await shot('message');
 
   // a return takes the message away: back to the queue with the notice

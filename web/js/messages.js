@@ -248,6 +248,8 @@ function eventText(ev, u) {
         + (hop ? ' — دوباره به جریان افتاد' : '');
     case 'grade': return 'ارزیابی بازرس: ' + (GRADES[d.grade] || d.grade) + (hop ? ' — بازگشایی' : '');
     case 'reopen': return 'بازگشایی به دست بازرس';
+    case 'assign': return d.user ? `سپرده به ${d.user}` : 'پس گرفته شد (به کسی سپرده نیست)';
+    case 'note': return 'یادداشت داخلی افزوده شد';
     case 'sms': return 'پیامک به شهروند: ' + (SMS_STATES[ev.sms.state] || ev.sms.state);
     default: return ev.event;
   }
