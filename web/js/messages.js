@@ -31,8 +31,8 @@ function row(m, umap, terms) {
       stateBadge(m.state),
       m.overdue ? h('span', { class: 'badge overdue' }, late ? `${faDigits(late)} روز تأخیر` : 'دیرکرد') : null,
       m.due_at && ['referred', 'in_progress', 'reopened', 'registered', 'returned'].includes(m.state)
-        ? h('span', { class: 'small muted due' }, 'مهلت ', when(m.due_at, false)) : null,
-      h('span', { class: 'small muted' }, when(m.created_at, false))));
+        ? h('span', { class: 'small muted due' }, 'مهلت ', when(m.due_at, false), '؛') : null,
+      h('span', { class: 'small muted' }, 'ثبت ', when(m.created_at, false))));
 }
 
 /**
@@ -71,8 +71,9 @@ export function pagedList(el, emptyText, pageSize = 25, onTotal = null) {
       cursor = r.next_cursor;
       more.hidden = !cursor;
       if (first && onTotal) onTotal(r);
+      // a section that shows its total in its heading (onTotal) says it once
       status.replaceChildren(count
-        ? h('span', { class: 'muted small list-total' }, totalText(r), count < r.total || r.total_capped ? ` (${faDigits(count)} نمایش داده شده)` : '')
+        ? (onTotal ? '' : h('span', { class: 'muted small list-total' }, totalText(r), count < r.total || r.total_capped ? ` (${faDigits(count)} نمایش داده شده)` : ''))
         : empty(emptyText));
     } catch (e) {
       if (my !== seq) return;
