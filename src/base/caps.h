@@ -119,10 +119,11 @@
  * "more than": counting further would cost work in proportion to every
  * match, and no one pages through a thousand. */
 #define CAP_SEARCH_COUNT 1000
-/* ... and with words and a filter, the count reads at most this many of the
+/* ... and with words, a page and the count read at most this many of the
  * words' matches (newest first): a common word with a rare filter would
- * otherwise read every match to count a few.  Past it the total is shown
- * as "more than" what was found (total_capped). */
+ * otherwise read every match to fill a page or count a few.  Past it the
+ * page may be short, with a cursor to read on, and the total is shown as
+ * "more than" what was found (total_capped). */
 #define CAP_SEARCH_SCAN 20000
 /* Notes on one message shown at once: a message worked on for weeks has a
  * few dozen. */

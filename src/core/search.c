@@ -145,6 +145,7 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 {
 	struct buf fts = BUF_INIT(64 * CAP_SEARCH_TEXT);
 	struct store_search s;
+	int64_t scan_end = 0;
 	char letter;
 	bool yes;
 	size_t i;
@@ -244,10 +245,18 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		out->total = (size_t)(total > CAP_SEARCH_COUNT ? CAP_SEARCH_COUNT : total);
 	}
 	s.limit++;	/* one more tells whether there is a next page */
+	if (s.fts) {
+		/* a page reads a bounded share of the words' matches: a rare
+		 * filter gives a short page with a cursor to read on */
+		s.scan = CAP_SEARCH_SCAN;
+		s.scan_end = &scan_end;
+	}
 	rc = OPS(c)->msg_search(c->st, &s, &out->items, &out->n, err);
 	if (rc < 0)
 		goto out;
-	if (out->n == s.limit) {
+	if (out->n < s.limit && scan_end) {
+		snprintf(out->next_cursor, sizeof(out->next_cursor), "i%lld", (long long)scan_end);
+	} else if (out->n == s.limit) {
 		const struct msg *last;
 
 		out->n--;

@@ -240,7 +240,11 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 static void search_where(const struct store_search *q, struct buf *sql, bool scan)
 {
 	if (q->fts && scan)
-		buf_adds(sql, " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+		buf_adds(sql, q->has_cursor && q->scan ?
+			 " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1 AND rowid < ?14"
+			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
+			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1" :
+			 " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
 			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
 			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1");
 	else if (q->fts)
@@ -331,6 +335,36 @@ static int search_fail(struct sqlite_store *s, const struct store_search *q, int
 	return sq_fail(s, rc, "search", err);
 }
 
+/* A short page of a bounded text search: did the scan stop it, and where? */
+static int scan_end(struct sqlite_store *s, const struct store_search *q, struct err *err)
+{
+	struct buf sql = BUF_INIT(512);
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	buf_adds(&sql, q->has_cursor ?
+		 "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+		 " AND rowid < ?14 ORDER BY rowid DESC LIMIT ?18)" :
+		 "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+		 " ORDER BY rowid DESC LIMIT ?18)");
+	rc = search_prepare(s, &sql, &stmt, err);
+	if (rc < 0)
+		return rc;
+	sq_bind_text(stmt, 1, q->fts);
+	sq_bind_int(stmt, 14, q->cursor_id);
+	sq_bind_int(stmt, 18, q->scan);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int64(stmt, 0) >= q->scan)
+			*q->scan_end = sqlite3_column_int64(stmt, 1);
+		rc = 0;
+	} else {
+		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
 		  struct err *err)
 {
@@ -342,10 +376,12 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 
 	*out = NULL;
 	*n = 0;
+	if (q->scan_end)
+		*q->scan_end = 0;
 	buf_adds(&sql, "SELECT " MSG_COLS);
-	search_where(q, &sql, false);
+	search_where(q, &sql, q->fts && q->scan);
 	if (q->fts) {
-		if (q->has_cursor)
+		if (q->has_cursor && !q->scan)
 			buf_adds(&sql, " AND f.rowid < ?14");
 		buf_adds(&sql, " ORDER BY f.rowid DESC LIMIT ?15");
 	} else if (q->sort == STORE_SORT_DUE) {
@@ -361,6 +397,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	if (rc < 0)
 		return rc;
 	search_bind(stmt, q);
+	sq_bind_int(stmt, 18, q->scan);
 	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
 		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
 	if (rc != SQLITE_DONE) {
@@ -372,6 +409,8 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 		return rc;
 	}
 	sqlite3_finalize(stmt);
+	if (q->fts && q->scan && q->scan_end && *n < q->limit)
+		return scan_end(s, q, err);
 	return 0;
 }
 

@@ -75,6 +75,12 @@ struct store_search {
 	 * only); else STORE_SORT_NEW by created_at newest first, or
 	 * STORE_SORT_DUE (open messages only) by due_at, the earliest first. */
 	int sort;
+	/* With fts and scan > 0: a page reads at most scan of the text's
+	 * matches; when that stops it before the page is full, *scan_end (when
+	 * not NULL) gets the last id read (the next page starts below it),
+	 * else 0. */
+	int64_t scan;
+	int64_t *scan_end;
 	bool has_cursor;
 	int64_t cursor_at, cursor_id;	/* rows strictly after (cursor_at, cursor_id) in that order */
 	size_t limit;

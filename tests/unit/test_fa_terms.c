@@ -233,6 +233,32 @@ static void capped_total_and_pages(void **state)
 							  &err), 0);
 		assert_int_equal(count, 0);
 		assert_true(partial);
+		/* a page reads a bounded share too: nothing matches the filter,
+		 * so the page is empty and says where to read on */
+		{
+			struct msg *items = NULL;
+			size_t n = 0;
+			int64_t end = -1, first;
+
+			ss.scan = 10;
+			ss.scan_end = &end;
+			ss.limit = 5;
+			assert_int_equal(f->c.st->ops->msg_search(f->c.st, &ss, &items, &n, &err), 0);
+			assert_int_equal(n, 0);
+			assert_true(end > 0);
+			first = end;
+			ss.has_cursor = true;
+			ss.cursor_id = end;
+			assert_int_equal(f->c.st->ops->msg_search(f->c.st, &ss, &items, &n, &err), 0);
+			assert_true(end > 0 && end < first);
+			/* the matching rows come, newest first, ten read at a time */
+			ss.state = STATE_REGISTERED;
+			ss.has_cursor = false;
+			assert_int_equal(f->c.st->ops->msg_search(f->c.st, &ss, &items, &n, &err), 0);
+			assert_int_equal(n, 5);
+			assert_int_equal(end, 0);
+			free(items);
+		}
 	}
 }
 
