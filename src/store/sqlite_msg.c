@@ -240,11 +240,7 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 static void search_where(const struct store_search *q, struct buf *sql, bool scan)
 {
 	if (q->fts && scan)
-		buf_adds(sql, q->has_cursor && q->scan ?
-			 " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1 AND rowid < ?14"
-			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
-			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1" :
-			 " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+		buf_adds(sql, " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
 			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
 			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1");
 	else if (q->fts)
@@ -335,28 +331,49 @@ static int search_fail(struct sqlite_store *s, const struct store_search *q, int
 	return sq_fail(s, rc, "search", err);
 }
 
-/* A short page of a bounded text search: did the scan stop it, and where? */
-static int scan_end(struct sqlite_store *s, const struct store_search *q, struct err *err)
+/* Run one page query (bound, plus ?19/?20 for a rowid window), appending
+ * its rows to *out. */
+static int search_rows(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+		       int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
+		       size_t *cap, struct err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = search_prepare(s, sql, &stmt, err);
+
+	if (rc < 0)
+		return rc;
+	search_bind(stmt, q);
+	sq_bind_int(stmt, 15, limit);
+	sq_bind_int(stmt, 19, hi);
+	sq_bind_int(stmt, 20, lo);
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
+		read_msg(stmt, sq_list_push((void **)out, n, cap, sizeof(**out)));
+	rc = rc == SQLITE_DONE ? 0 : search_fail(s, q, sqlite3_extended_errcode(s->db), err);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The next window of a text's matches below hi: how many (at most chunk)
+ * and the lowest rowid among them. */
+static int fts_window(struct sqlite_store *s, const struct store_search *q, int64_t hi,
+		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
 {
 	struct buf sql = BUF_INIT(512);
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	buf_adds(&sql, q->has_cursor ?
-		 "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
-		 " AND rowid < ?14 ORDER BY rowid DESC LIMIT ?18)" :
-		 "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
-		 " ORDER BY rowid DESC LIMIT ?18)");
+	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
+		 " WHERE msg_fts MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3)");
 	rc = search_prepare(s, &sql, &stmt, err);
 	if (rc < 0)
 		return rc;
 	sq_bind_text(stmt, 1, q->fts);
-	sq_bind_int(stmt, 14, q->cursor_id);
-	sq_bind_int(stmt, 18, q->scan);
+	sq_bind_int(stmt, 2, hi);
+	sq_bind_int(stmt, 3, chunk);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_int64(stmt, 0) >= q->scan)
-			*q->scan_end = sqlite3_column_int64(stmt, 1);
+		*count = sqlite3_column_int64(stmt, 0);
+		*lo = sqlite3_column_int64(stmt, 1);
 		rc = 0;
 	} else {
 		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
@@ -365,12 +382,51 @@ static int scan_end(struct sqlite_store *s, const struct store_search *q, struct
 	return rc;
 }
 
+/*
+ * A text search that reads at most q->scan of the text's matches: windows
+ * of matches (newest first, each four times the last, the first one page),
+ * each filtered with one query on its rowid range, until the page is full,
+ * the matches end or the scan is spent (then *q->scan_end says where).
+ */
+static int search_text_bounded(struct sqlite_store *s, const struct store_search *q,
+			       struct msg **out, size_t *n, struct err *err)
+{
+	int64_t hi = q->has_cursor ? q->cursor_id : INT64_MAX, lo = 0, got = 0;
+	int64_t want = (int64_t)q->limit, chunk = want, read = 0;
+	size_t cap = 0;
+	int rc = 0;
+
+	while ((int64_t)*n < want && read < q->scan) {
+		struct buf sql = BUF_INIT(8192);
+
+		if (chunk > q->scan - read)
+			chunk = q->scan - read;
+		rc = fts_window(s, q, hi, chunk, &got, &lo, err);
+		if (rc < 0 || got == 0)
+			break;
+		read += got;
+		buf_adds(&sql, "SELECT " MSG_COLS);
+		search_where(q, &sql, false);
+		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 ORDER BY f.rowid DESC"
+			 " LIMIT ?15");
+		rc = search_rows(s, q, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
+		if (rc < 0)
+			break;
+		hi = lo;
+		if (got < chunk)
+			break;	/* the matches ended */
+		chunk *= 4;
+	}
+	if (rc == 0 && (int64_t)*n < want && read >= q->scan && q->scan_end)
+		*q->scan_end = hi;
+	return rc;
+}
+
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
 		  struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
-	sqlite3_stmt *stmt = NULL;
 	size_t cap = 0;
 	int rc;
 
@@ -378,10 +434,14 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	*n = 0;
 	if (q->scan_end)
 		*q->scan_end = 0;
+	if (q->fts && q->scan > 0) {
+		rc = search_text_bounded(s, q, out, n, err);
+		goto done;
+	}
 	buf_adds(&sql, "SELECT " MSG_COLS);
-	search_where(q, &sql, q->fts && q->scan);
+	search_where(q, &sql, false);
 	if (q->fts) {
-		if (q->has_cursor && !q->scan)
+		if (q->has_cursor)
 			buf_adds(&sql, " AND f.rowid < ?14");
 		buf_adds(&sql, " ORDER BY f.rowid DESC LIMIT ?15");
 	} else if (q->sort == STORE_SORT_DUE) {
@@ -393,25 +453,14 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 			buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
 		buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
 	}
-	rc = search_prepare(s, &sql, &stmt, err);
-	if (rc < 0)
-		return rc;
-	search_bind(stmt, q);
-	sq_bind_int(stmt, 18, q->scan);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-	if (rc != SQLITE_DONE) {
-		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
+	rc = search_rows(s, q, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
+done:
+	if (rc < 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		sqlite3_finalize(stmt);
-		return rc;
 	}
-	sqlite3_finalize(stmt);
-	if (q->fts && q->scan && q->scan_end && *n < q->limit)
-		return scan_end(s, q, err);
-	return 0;
+	return rc;
 }
 
 /* One number from a bound search statement. */

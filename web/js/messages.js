@@ -72,9 +72,12 @@ export function pagedList(el, emptyText, pageSize = 25, onTotal = null) {
       more.hidden = !cursor;
       if (first && onTotal) onTotal(r);
       // a section that shows its total in its heading (onTotal) says it once
+      // a text search reads a bounded share of its matches per page: an
+      // empty page with a cursor means "nothing yet, read on"
       status.replaceChildren(count
         ? (onTotal ? '' : h('span', { class: 'muted small list-total' }, totalText(r), count < r.total || r.total_capped ? ` (${faDigits(count)} نمایش داده شده)` : ''))
-        : empty(emptyText));
+        : cursor ? h('span', { class: 'muted small list-total' }, 'در پیام‌های تازه‌تر چیزی پیدا نشد؛ برای جست‌وجو در پیام‌های قدیمی‌تر «پیام‌های بیشتر» را بزنید.')
+          : empty(emptyText));
     } catch (e) {
       if (my !== seq) return;
       status.replaceChildren();

@@ -42,6 +42,7 @@ export function daysLate(due, now = Date.now()) {
 /** «۱۲ پیام» or «بیش از ۱٬۰۰۰ پیام». */
 export function totalText(r) {
   const n = Number(r.total || 0).toLocaleString('fa-IR');
+  if (r.total_capped && !r.total) return 'پیامی هنوز پیدا نشده';
   return r.total_capped ? `بیش از ${n} پیام` : `${faDigits(n)} پیام`;
 }
 
