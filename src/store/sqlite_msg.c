@@ -353,33 +353,45 @@ static int search_rows(struct sqlite_store *s, const struct store_search *q, str
 	return rc;
 }
 
-/* The next window of a text's matches below hi: how many (at most chunk)
- * and the lowest rowid among them. */
-static int fts_window(struct sqlite_store *s, const struct store_search *q, int64_t hi,
-		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
+/* One row of numbers from a bound search statement (?17 max, ?18 scan,
+ * ?19 hi besides the filters): its first column in *a, its second (when b
+ * is not NULL) in *b. */
+static int search_numbers(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+			  int64_t max, int64_t scan, int64_t hi, int64_t *a, int64_t *b,
+			  struct err *err)
 {
-	struct buf sql = BUF_INIT(512);
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	int rc = search_prepare(s, sql, &stmt, err);
 
-	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
-		 " WHERE msg_fts MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3)");
-	rc = search_prepare(s, &sql, &stmt, err);
 	if (rc < 0)
 		return rc;
-	sq_bind_text(stmt, 1, q->fts);
-	sq_bind_int(stmt, 2, hi);
-	sq_bind_int(stmt, 3, chunk);
+	search_bind(stmt, q);
+	sq_bind_int(stmt, 17, max);
+	sq_bind_int(stmt, 18, scan);
+	sq_bind_int(stmt, 19, hi);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		*count = sqlite3_column_int64(stmt, 0);
-		*lo = sqlite3_column_int64(stmt, 1);
+		*a = sqlite3_column_int64(stmt, 0);
+		if (b)
+			*b = sqlite3_column_int64(stmt, 1);
 		rc = 0;
 	} else {
 		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
 	}
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+/* The next window of a text's matches below hi: how many (at most chunk)
+ * and the lowest rowid among them. */
+static int fts_window(struct sqlite_store *s, const struct store_search *q, int64_t hi,
+		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
+{
+	struct buf sql = BUF_INIT(512);
+
+	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
+		 " WHERE msg_fts MATCH ?1 AND rowid < ?19 ORDER BY rowid DESC LIMIT ?18)");
+	return search_numbers(s, q, &sql, 0, chunk, hi, count, lo, err);
 }
 
 /*
@@ -463,29 +475,6 @@ done:
 	return rc;
 }
 
-/* One number from a bound search statement. */
-static int search_number(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
-			 int64_t max, int64_t scan, int64_t *out, struct err *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc = search_prepare(s, sql, &stmt, err);
-
-	if (rc < 0)
-		return rc;
-	search_bind(stmt, q);
-	sq_bind_int(stmt, 17, max);
-	sq_bind_int(stmt, 18, scan);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(stmt, 0);
-		rc = 0;
-	} else {
-		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
-	}
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
 		 int64_t *count, bool *partial, struct err *err)
 {
@@ -501,12 +490,12 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
 	search_where(q, &sql, q->fts != NULL);
 	buf_adds(&sql, " LIMIT ?17)");
-	rc = search_number(s, q, &sql, max, scan, count, err);
+	rc = search_numbers(s, q, &sql, max, scan, 0, count, NULL, err);
 	if (rc < 0 || !q->fts || *count >= max)
 		return rc;
 	buf_adds(&sql, "SELECT count(*) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
 		 " LIMIT ?18)");
-	rc = search_number(s, q, &sql, max, scan, &read, err);
+	rc = search_numbers(s, q, &sql, max, scan, 0, &read, NULL, err);
 	if (rc == 0)
 		*partial = read >= scan;
 	return rc;
