@@ -12,6 +12,7 @@ import { adminPage, passwordPage } from './js/admin.js';
 import { dashboardPage } from './js/dashboard.js';
 import { evaluationPage } from './js/evaluation.js';
 import { livePage } from './js/live.js';
+import { cannedPage } from './js/daily.js';
 
 const main = () => document.getElementById('main');
 const HINT = 'hamgan.signed-in'; // set while a session cookie is believed to exist
@@ -29,6 +30,7 @@ const NAV = [
   ['#/dashboard', 'داشبورد', REPORTERS, () => session.reports],
   ['#/evaluation', 'ارزیابی شش‌ماهه', REPORTERS, () => session.reports && (role() !== 'manager' || session.cityManager)],
   ['#/admin', 'مدیریت', ['admin']],
+  ['#/canned', 'پاسخ‌های آماده', ['admin', 'manager']],
   ['#/submit', 'ثبت پیام', ['citizen']],
   ['#/track', 'پیگیری پیام', null],
 ];
@@ -179,6 +181,7 @@ const ROUTES = [
   [/^#\/messages$/, listPage, ['operator', 'staff', 'manager', 'inspector', 'admin']],
   [/^#\/m\/([0-9۰-۹]{10})$/, messagePage, ['operator', 'staff', 'manager', 'inspector', 'admin']],
   [/^#\/admin$/, adminPage, ['admin']],
+  [/^#\/canned$/, cannedPage, ['admin', 'manager']],
   [/^#\/dashboard$/, dashboardPage, REPORTERS],
   [/^#\/evaluation$/, evaluationPage, REPORTERS],
   [/^#\/live$/, livePage, ['manager']],

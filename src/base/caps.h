@@ -138,6 +138,39 @@
 #define CAP_THUMB_SIDE 320
 /* A preview's bytes (a 320-pixel JPEG is 10-40 KB). */
 #define CAP_THUMB_BYTES (512 * 1024)
+/* --- daily work in the browser (issue 14) --- */
+
+/* A citizen's reason for objecting: a few sentences, kept on the reopen hop
+ * (whose reason holds "objection: " before it, within CAP_NOTE). */
+#define CAP_OBJECTION 900
+/* Events on one message's timeline (audit entries and SMS): a message that
+ * bounced, was reopened and graded many times has a few dozen; past this
+ * the oldest are shown and the list says it was cut. */
+#define CAP_TIMELINE 500
+/* Search and list totals are counted exactly up to this many, then shown as
+ * "more than": counting further would cost work in proportion to every
+ * match, and no one pages through a thousand. */
+#define CAP_SEARCH_COUNT 1000
+/* ... and with words, a page and the count read at most this many of the
+ * words' matches (newest first): a common word with a rare filter would
+ * otherwise read every match to fill a page or count a few.  Past it the
+ * page may be short, with a cursor to read on, and the total is shown as
+ * "more than" what was found (total_capped). */
+#define CAP_SEARCH_SCAN 20000
+/* Notes on one message shown at once: a message worked on for weeks has a
+ * few dozen. */
+#define CAP_NOTES 200
+/* People offered when assigning a message: a region with its districts has
+ * a few dozen staff. */
+#define CAP_ASSIGNABLE 500
+/* Canned answers: a title to pick it by, and how many a list holds (a
+ * category has a handful; every category together a few hundred). */
+#define CAP_CANNED_TITLE 200
+#define CAP_CANNED 500
+/* A message's search index text: the stems of its subject's and body's
+ * words and of each pair of neighbours joined (fa/terms.h), at most about
+ * three times the normalised text, which is at most twice the input. */
+#define CAP_INDEX_TEXT (8 * (CAP_MSG_SUBJECT + CAP_MSG_BODY) + 64)
 
 /* --- reports (issue 5) --- */
 

@@ -201,6 +201,12 @@ static int redact(struct core *c, struct audit_entry *e, struct err *err)
 	return 0;
 }
 
+int audit_redact(struct core *c, const struct actor *a, struct audit_entry *e,
+		 struct err *err)
+{
+	return role_sees_identity(a->role) ? 0 : redact(c, e, err);
+}
+
 int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	       struct audit_entry **out, size_t *n, struct err *err)
 {

@@ -75,6 +75,11 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
 int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	       struct audit_entry **out, size_t *n, struct err *err);
 
+/* The same hiding for one entry read some other way (a message's timeline,
+ * core/timeline.h): nothing changes for a role that sees identities. */
+int audit_redact(struct core *c, const struct actor *a, struct audit_entry *e,
+		 struct err *err);
+
 /* Tiny JSON object writer for payloads (strings escaped). */
 void payload_begin(struct buf *b);
 void payload_str(struct buf *b, const char *key, const char *value);

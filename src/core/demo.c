@@ -1804,6 +1804,10 @@ static int step(struct gen *g, struct dm *m)
 		if (m->phase == PH_REFER && (m->flags & F_BOUNCE)) {
 			m->phase = PH_RETURN;
 			m->at = t + rnd_delay(rs, DAY, 1.0, HOUR, 6 * DAY);
+			/* a wrong referral is always sent back before the data ends:
+			 * no unit's inbox keeps another region's message */
+			if (m->at >= g->end)
+				m->at = t + (g->end - t) / 2;
 		} else {
 			schedule_work(g, m, t);
 		}

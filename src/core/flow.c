@@ -21,6 +21,7 @@
 
 static const char *const tr_names[TR_COUNT] = {
 	"refer", "start", "transfer", "return", "answer", "close", "reject", "verdict", "grade",
+	"reopen",
 };
 
 const char *transition_name(enum transition t)
@@ -53,6 +54,7 @@ static const struct {
 	[TR_VERDICT] = { R(ROLE_CITIZEN) | R(ROLE_OPERATOR) | R(ROLE_SYSTEM),
 			 S(STATE_ANSWERED) | S(STATE_CLOSED) },
 	[TR_GRADE] = { R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
+	[TR_REOPEN] = { R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
 };
 
 /* A unit marks a message it holds a duplicate of another (issue 14): from
@@ -164,21 +166,25 @@ static int reclassify(struct core *c, struct msg *m, int64_t id, struct err *err
 	return 0;
 }
 
-/* Send m back to its unit with a fresh deadline (objection or grade). */
+/* Send m back to its unit with a fresh deadline (objection, grade or the
+ * inspector's reopen); the hop's reason is "why" or "why: text". */
 static int reopen(struct core *c, const struct actor *a, struct msg *m, const char *why,
-		  struct err *err)
+		  const char *text, struct err *err)
 {
+	char reason[CAP_NOTE + 1];
 	int64_t now = core_now(c);
 	int hours, rc = deadline_hours(c, m, &hours, err);
 
 	if (rc < 0)
 		return rc;
+	snprintf(reason, sizeof(reason), "%s%s%s", why, text && *text ? ": " : "",
+		 text ? text : "");
 	m->state = STATE_REOPENED;
 	m->referred_at = now;
 	m->due_at = now + (int64_t)hours * 3600;
 	m->closed_at = 0;
 	m->reopen_count++;
-	return hop(c, a, m, HOP_REOPEN, 0, why, err);
+	return hop(c, a, m, HOP_REOPEN, 0, reason, err);
 }
 
 /* The per-transition part: validate the arguments against the store and
@@ -322,6 +328,8 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 		m->verdict_at = now;
 		payload_str(p, "verdict", verdict_name(x->verdict));
 		payload_int(p, "rating", x->rating);
+		if (x->text && *x->text)
+			payload_str(p, "why", x->text);
 		if (x->verdict == VERDICT_ACCEPT) {
 			if (m->state != STATE_CLOSED) {
 				m->state = STATE_CLOSED;
@@ -329,7 +337,7 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 			}
 			return 0;
 		}
-		return reopen(c, a, m, "objection", err);
+		return reopen(c, a, m, "objection", x->text, err);
 	case TR_GRADE:
 		m->grade = x->grade;
 		str_copy(m->grade_note, sizeof(m->grade_note), x->text ? x->text : "");
@@ -338,8 +346,11 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 		payload_str(p, "grade", grade_name(x->grade));
 		payload_str(p, "note", x->text);
 		if (x->reopen)
-			return reopen(c, a, m, "inspector", err);
+			return reopen(c, a, m, "inspector", NULL, err);
 		return 0;
+	case TR_REOPEN:
+		payload_str(p, "note", x->text);
+		return reopen(c, a, m, "inspector", x->text, err);
 	case TR_COUNT:
 		break;
 	}
@@ -394,6 +405,12 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	rc = OPS(c)->msg_update(c->st, after, err);
 	if (rc < 0)
 		goto fail;
+	/* a message handed on (transfer, return) leaves its assignee behind */
+	if (t == TR_TRANSFER || t == TR_RETURN) {
+		rc = OPS(c)->assign_set(c->st, after->id, 0, after->updated_at, err);
+		if (rc < 0)
+			goto fail;
+	}
 	snprintf(action, sizeof(action), "msg.%s", tr_names[t]);
 	rc = audit_append(c, a, action, after->id, p.data, err);
 	if (rc == 0 && t == TR_ANSWER && after->citizen_id && after->citizen_mobile[0]) {
@@ -517,12 +534,25 @@ int msg_reject(struct core *c, const struct actor *a, int64_t id, int64_t expect
 int msg_verdict(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
 		enum verdict v, int rating, struct msg *out, struct err *err)
 {
-	struct tr_args x = { .verdict = v, .rating = rating };
+	return msg_verdict_why(c, a, id, expected_version, v, rating, NULL, out, err);
+}
+
+int msg_verdict_why(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
+		    enum verdict v, int rating, const char *why, struct msg *out,
+		    struct err *err)
+{
+	struct tr_args x = { .verdict = v, .rating = rating, .text = why };
+	int rc;
 
 	if (v != VERDICT_ACCEPT && v != VERDICT_OBJECT)
 		return err_set(err, ERR_INVALID, "verdict", "the verdict is accept or object");
 	if (rating < 0 || rating > 5)
 		return err_set(err, ERR_INVALID, "rating", "the rating is 1..5");
+	if (why && *why && v != VERDICT_OBJECT)
+		return err_set(err, ERR_INVALID, "reason", "only an objection says why");
+	rc = note_check("reason", why, CAP_OBJECTION, false, err);
+	if (rc < 0)
+		return rc;
 	return transition(c, a, TR_VERDICT, id, expected_version, &x, out, err);
 }
 
@@ -541,4 +571,15 @@ int msg_grade(struct core *c, const struct actor *a, int64_t id, int64_t expecte
 	if (rc < 0)
 		return rc;
 	return transition(c, a, TR_GRADE, id, expected_version, &x, out, err);
+}
+
+int msg_reopen(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
+	       const char *note, struct msg *out, struct err *err)
+{
+	struct tr_args x = { .text = note };
+	int rc = note_check("note", note, CAP_NOTE - 16, false, err);
+
+	if (rc < 0)
+		return rc;
+	return transition(c, a, TR_REOPEN, id, expected_version, &x, out, err);
 }

@@ -36,6 +36,7 @@ enum transition {
 			 * only): referred/in_progress/reopened -> rejected */
 	TR_VERDICT,	/* citizen/operator/system: answered/closed (no verdict yet) -> closed or reopened */
 	TR_GRADE,	/* inspector: answered/closed -> same, or reopened */
+	TR_REOPEN,	/* inspector: answered/closed -> reopened (no grade) */
 	TR_COUNT
 };
 
@@ -78,9 +79,20 @@ int msg_reject(struct core *c, const struct actor *a, int64_t id, int64_t expect
  * deadline.  rating 0 (none) or 1..5.  A citizen actor must own the message. */
 int msg_verdict(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
 		enum verdict v, int rating, struct msg *out, struct err *err);
+/* The same with the citizen's own words on why they object (why may be NULL;
+ * only with VERDICT_OBJECT; <= CAP_OBJECTION bytes): kept on the reopen hop
+ * ("objection: why") and in the audit entry, shown to the unit. */
+int msg_verdict_why(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
+		    enum verdict v, int rating, const char *why, struct msg *out,
+		    struct err *err);
 /* The inspector's grade with a note; reopen (only with GRADE_UNACCEPTABLE)
  * sends it back to the unit with a new deadline. */
 int msg_grade(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
 	      enum grade g, const char *note, bool reopen, struct msg *out, struct err *err);
+/* The inspector sends an answered or closed message back to its unit with a
+ * new deadline, without grading it: the note is the reopen hop's reason
+ * ("inspector: note"), never a grade. */
+int msg_reopen(struct core *c, const struct actor *a, int64_t id, int64_t expected_version,
+	       const char *note, struct msg *out, struct err *err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "core/sms.h"
 #include "core/unit.h"
 #include "fa/ids.h"
+#include "fa/terms.h"
 #include "fa/text.h"
 
 #define CODE_TRIES 8
@@ -298,15 +299,13 @@ int msg_referrals(struct core *c, const struct actor *a, int64_t msg_id, struct 
 
 int msg_search_text(const char *subject, const char *body, char **out, struct err *err)
 {
-	struct buf b = BUF_INIT(2 * (CAP_MSG_SUBJECT + CAP_MSG_BODY) + 16);
+	struct buf b = BUF_INIT(CAP_INDEX_TEXT);
 	int rc;
 
 	*out = NULL;
-	rc = fa_normalize(subject, strlen(subject), &b);
+	rc = fa_index_text(subject, strlen(subject), &b);
 	if (rc == 0)
-		rc = buf_addc(&b, ' ');
-	if (rc == 0)
-		rc = fa_normalize(body, strlen(body), &b);
+		rc = fa_index_text(body, strlen(body), &b);
 	if (rc < 0) {
 		buf_release(&b);
 		return err_set(err, rc, "body", "cannot index the text");

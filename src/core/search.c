@@ -1,8 +1,8 @@
 /*
  * search.c - full-text search with filters, rights and keyset pagination.
  *
- * The query text is normalised by src/fa exactly as the indexed text was,
- * split on white space, and each word becomes a double-quoted FTS5 string
+ * The query text is made into src/fa's search terms exactly as the indexed
+ * text was (fa/terms.h), and each term becomes a double-quoted FTS5 string
  * (quotes doubled), so no user text is ever read as FTS5 syntax.
  */
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "base/str.h"
 #include "core/core_int.h"
 #include "core/search.h"
-#include "fa/text.h"
+#include "fa/terms.h"
 
 #define SEARCH_WORDS_MAX 16
 
@@ -35,13 +35,18 @@ void search_result_release(struct search_result *r)
 	r->next_cursor[0] = '\0';
 }
 
-/* "k<created_at>.<id>" */
-static int cursor_parse(const char *s, int64_t *at, int64_t *id)
+/* "k<created_at>.<id>" (newest first), "d<due_at>.<id>" (by deadline) or
+ * "i<id>" (text search, by id); the letter must match the query's order. */
+static int cursor_parse(const char *s, char want, int64_t *at, int64_t *id)
 {
 	const char *dot;
 
-	if (!s || s[0] != 'k' || strlen(s) >= SEARCH_CURSOR_MAX)
+	if (!s || s[0] != want || strlen(s) >= SEARCH_CURSOR_MAX)
 		return ERR_INVALID;
+	if (want == 'i') {
+		*at = 0;
+		return num_parse(s + 1, 1, INT64_MAX, id) < 0 ? ERR_INVALID : 0;
+	}
 	dot = strchr(s, '.');
 	if (!dot)
 		return ERR_INVALID;
@@ -51,51 +56,97 @@ static int cursor_parse(const char *s, int64_t *at, int64_t *id)
 	return 0;
 }
 
-/* The FTS5 query for text, or "" when it has no words. */
-static int fts_query(const char *text, struct buf *out, struct err *err)
+static void add_term(struct buf *out, const char *t, size_t n)
 {
-	struct buf norm = BUF_INIT(4 * CAP_SEARCH_TEXT);
-	const char *p;
-	int rc, words = 0;
-
-	rc = fa_normalize(text, strlen(text), &norm);
-	if (rc < 0) {
-		buf_release(&norm);
-		return err_set(err, ERR_INVALID, "q", "the search text is not valid text");
+	buf_addc(out, '"');
+	for (; n; n--, t++) {
+		if (*t == '"')
+			buf_addc(out, '"');
+		buf_addc(out, *t);
 	}
-	for (p = norm.data; *p;) {
-		size_t n;
+	buf_addc(out, '"');
+}
 
+/*
+ * The FTS5 query for text ("" when it has no words): word i matches its
+ * stem, or its stem joined with a neighbour (fa/terms.h), all words must
+ * match.  Every term is a double-quoted string (quotes doubled), so no user
+ * text is ever read as FTS5 syntax.  terms gets the stems for highlighting.
+ */
+static int fts_query(const char *text, struct buf *out, char *terms, size_t termsz,
+		     struct err *err)
+{
+	struct buf words = BUF_INIT(4 * CAP_SEARCH_TEXT);
+	struct buf j = BUF_INIT(8 * CAP_SEARCH_TEXT);
+	struct buf hl = BUF_INIT(termsz - 1);
+	const char *w[SEARCH_WORDS_MAX];
+	size_t len[SEARCH_WORDS_MAX], n = 0, i;
+	const char *p;
+	int rc;
+
+	rc = fa_query_words(text, strlen(text), SEARCH_WORDS_MAX, &words);
+	if (rc == ERR_TOOBIG) {
+		rc = err_set(err, ERR_INVALID, "q", "at most %d words", SEARCH_WORDS_MAX);
+		goto out;
+	}
+	if (rc < 0) {
+		rc = err_set(err, ERR_INVALID, "q", "the search text is not valid text");
+		goto out;
+	}
+	for (p = words.data; *p && n < SEARCH_WORDS_MAX;) {
+		size_t k = strcspn(p, " ");
+
+		w[n] = p;
+		len[n++] = k;
+		p += k;
 		while (*p == ' ')
 			p++;
-		n = strcspn(p, " ");
-		if (n == 0)
-			break;
-		if (++words > SEARCH_WORDS_MAX) {
-			buf_release(&norm);
-			return err_set(err, ERR_INVALID, "q", "at most %d words", SEARCH_WORDS_MAX);
-		}
-		if (out->len)
-			buf_addc(out, ' ');
-		buf_addc(out, '"');
-		for (; n; n--, p++) {
-			if (*p == '"')
-				buf_addc(out, '"');
-			buf_addc(out, *p);
-		}
-		buf_addc(out, '"');
 	}
-	buf_release(&norm);
-	if (buf_error(out))
-		return err_set(err, ERR_TOOBIG, "q", "the search text is too long");
-	return 0;
+	for (i = 0; i < n; i++) {
+		size_t stem = fa_stem_len(w[i], len[i]);
+
+		if (i)
+			buf_adds(out, " AND ");
+		buf_addc(out, '(');
+		add_term(out, w[i], stem);
+		if (hl.len)
+			buf_addc(&hl, ' ');
+		buf_add(&hl, w[i], stem);
+		if (i > 0) {
+			buf_reset(&j);
+			fa_join_stem(w[i - 1], len[i - 1], w[i], len[i], &j);
+			buf_adds(out, " OR ");
+			add_term(out, j.data, j.len);
+		}
+		if (i + 1 < n) {
+			buf_reset(&j);
+			fa_join_stem(w[i], len[i], w[i + 1], len[i + 1], &j);
+			buf_adds(out, " OR ");
+			add_term(out, j.data, j.len);
+		}
+		buf_addc(out, ')');
+	}
+	if (buf_error(out) || buf_error(&j)) {
+		rc = err_set(err, ERR_TOOBIG, "q", "the search text is too long");
+		goto out;
+	}
+	if (!buf_error(&hl))
+		str_copy(terms, termsz, hl.data);
+	rc = 0;
+out:
+	buf_release(&words);
+	buf_release(&j);
+	buf_release(&hl);
+	return rc;
 }
 
 int msg_search(struct core *c, const struct actor *a, const struct search_query *q,
 	       struct search_result *out, struct err *err)
 {
-	struct buf fts = BUF_INIT(8 * CAP_SEARCH_TEXT);
+	struct buf fts = BUF_INIT(64 * CAP_SEARCH_TEXT);
 	struct store_search s;
+	int64_t scan_end = 0;
+	char letter;
 	bool yes;
 	size_t i;
 	int rc;
@@ -112,6 +163,9 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 	s.from = q->from;
 	s.to = q->to;
 	s.overdue = q->overdue;
+	s.not_overdue = q->not_overdue;
+	s.sort = q->by_due ? STORE_SORT_DUE : STORE_SORT_NEW;
+	s.assigned_to = q->assigned_to;
 	s.now = core_now(c);
 	s.limit = q->limit ? q->limit : 20;
 	if (q->state < -1 || q->state >= STATE_COUNT)
@@ -124,11 +178,8 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		return err_set(err, ERR_INVALID, "limit", "at most %d a page", CAP_SEARCH_LIMIT);
 	if (q->from < 0 || q->to < 0 || (q->from && q->to && q->from >= q->to))
 		return err_set(err, ERR_INVALID, "from", "the date range is empty");
-	if (q->cursor && *q->cursor) {
-		if (cursor_parse(q->cursor, &s.cursor_at, &s.cursor_id) < 0)
-			return err_set(err, ERR_INVALID, "cursor", "invalid cursor");
-		s.has_cursor = true;
-	}
+	if (q->overdue && q->not_overdue)
+		return err_set(err, ERR_INVALID, "overdue", "overdue and not overdue at once");
 	if (q->text && *q->text) {
 		rc = text_check("q", q->text, CAP_SEARCH_TEXT, false, false, err);
 		if (rc < 0)
@@ -168,23 +219,59 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		return err_set(err, ERR_DENIED, "", "you may not search");
 	}
 	if (q->text && *q->text) {
-		rc = fts_query(q->text, &fts, err);
+		rc = fts_query(q->text, &fts, out->terms, sizeof(out->terms), err);
 		if (rc < 0)
 			goto out;
 		if (fts.len)
 			s.fts = fts.data;
 	}
+	if (s.fts && q->by_due) {
+		rc = err_set(err, ERR_INVALID, "sort", "a text search is ordered by its matches");
+		goto out;
+	}
+	letter = s.fts ? 'i' : q->by_due ? 'd' : 'k';
+	if (q->cursor && *q->cursor) {
+		if (cursor_parse(q->cursor, letter, &s.cursor_at, &s.cursor_id) < 0) {
+			rc = err_set(err, ERR_INVALID, "cursor", "invalid cursor");
+			goto out;
+		}
+		s.has_cursor = true;
+	}
+	if (q->count) {
+		int64_t total = 0;
+		bool partial = false;
+
+		rc = OPS(c)->msg_count(c->st, &s, CAP_SEARCH_COUNT + 1, CAP_SEARCH_SCAN, &total,
+				       &partial, err);
+		if (rc < 0)
+			goto out;
+		out->total_capped = total > CAP_SEARCH_COUNT || partial;
+		out->total = (size_t)(total > CAP_SEARCH_COUNT ? CAP_SEARCH_COUNT : total);
+	}
 	s.limit++;	/* one more tells whether there is a next page */
+	if (s.fts) {
+		/* a page reads a bounded share of the words' matches: a rare
+		 * filter gives a short page with a cursor to read on */
+		s.scan = CAP_SEARCH_SCAN;
+		s.scan_end = &scan_end;
+	}
 	rc = OPS(c)->msg_search(c->st, &s, &out->items, &out->n, err);
 	if (rc < 0)
 		goto out;
-	if (out->n == s.limit) {
+	if (out->n < s.limit && scan_end) {
+		snprintf(out->next_cursor, sizeof(out->next_cursor), "i%lld", (long long)scan_end);
+	} else if (out->n == s.limit) {
 		const struct msg *last;
 
 		out->n--;
 		last = &out->items[out->n - 1];
-		snprintf(out->next_cursor, sizeof(out->next_cursor), "k%lld.%lld",
-			 (long long)last->created_at, (long long)last->id);
+		if (letter == 'i')
+			snprintf(out->next_cursor, sizeof(out->next_cursor), "i%lld",
+				 (long long)last->id);
+		else
+			snprintf(out->next_cursor, sizeof(out->next_cursor), "%c%lld.%lld", letter,
+				 (long long)(letter == 'd' ? last->due_at : last->created_at),
+				 (long long)last->id);
 	}
 	for (i = 0; i < out->n && rc == 0; i++) {
 		if (a->role == ROLE_CITIZEN)

@@ -32,6 +32,10 @@ struct search_query {
 	int channel;		/* enum msg_channel or -1 */
 	int64_t from, to;	/* created_at in [from, to); 0 open */
 	bool overdue;		/* only overdue messages */
+	bool not_overdue;	/* only messages that are not overdue */
+	bool by_due;		/* open messages only, by deadline, the earliest first */
+	int64_t assigned_to;	/* assigned to this user (msg_assign); 0 any */
+	bool count;		/* fill total / total_capped */
 	int64_t citizen_id;	/* 0 any */
 	int64_t live_session_id;	/* 0 any */
 	const char *cursor;	/* from the previous page's next_cursor, or NULL */
@@ -42,6 +46,12 @@ struct search_result {
 	struct msg *items;	/* malloc'd */
 	size_t n;
 	char next_cursor[SEARCH_CURSOR_MAX];	/* "" when this is the last page */
+	size_t total;		/* with count: matches, at most CAP_SEARCH_COUNT ... */
+	bool total_capped;	/* ... and true when there may be more than that (the
+				 * count stopped at CAP_SEARCH_COUNT, or read
+				 * CAP_SEARCH_SCAN of the words' matches) */
+	/* the stems the text matched on, space-separated, for highlighting */
+	char terms[4 * CAP_SEARCH_TEXT + 1];
 };
 
 void search_query_init(struct search_query *q);

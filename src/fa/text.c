@@ -6,7 +6,7 @@
  * and alef variants to the bare letter, diacritics, tatweel and invisible
  * controls removed, digits made ASCII, ASCII lower-cased, white space
  * collapsed and trimmed, and the space after the verbal prefixes می/نمی and
- * before the plural/comparative suffixes ها/های/هایی/تر/ترین joined, so that
+ * before the plural suffixes ها/های/هایی joined, so that
  * «می‌کند», «می کند» and «میکند» all become «میکند».
  */
 #include <string.h>
@@ -168,7 +168,12 @@ static bool is_arabic_letter(unsigned cp)
 }
 
 static const char *const prefixes[] = { "می", "نمی" };
-static const char *const suffixes[] = { "ها", "های", "هایی", "تر", "ترین" };
+/* «تر» and «ترین» are not joined across a space: «تر» is also a word
+ * ("wet"), and gluing it to the word before made «خیابان تر» one word.
+ * Written with a ZWNJ («بزرگ‌تر») they join anyway (the ZWNJ is dropped);
+ * a search for «بزرگ تر» still finds «بزرگتر» through the joined forms in
+ * the search index (fa/terms.h). */
+static const char *const suffixes[] = { "ها", "های", "هایی" };
 
 static bool word_in(const char *w, size_t len, const char *const *list, size_t n)
 {
@@ -204,7 +209,8 @@ static bool joins(const char *a, size_t alen, const char *b, size_t blen)
 {
 	if (word_in(a, alen, prefixes, 2) && is_arabic_letter(first_cp(b, blen)))
 		return true;
-	return word_in(b, blen, suffixes, 5) && is_arabic_letter(last_cp(a, alen));
+	return word_in(b, blen, suffixes, sizeof(suffixes) / sizeof(suffixes[0])) &&
+	       is_arabic_letter(last_cp(a, alen));
 }
 
 int fa_normalize(const char *in, size_t len, struct buf *out)

@@ -27,6 +27,7 @@ extern const struct http_route api_system_routes[];
 extern const struct http_route api_auth_routes[];
 extern const struct http_route api_attach_routes[];
 extern const struct http_route api_messages_routes[];
+extern const struct http_route api_notes_routes[];
 extern const struct http_route api_callers_routes[];
 extern const struct http_route api_track_routes[];
 extern const struct http_route api_sms_routes[];
@@ -42,8 +43,8 @@ extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
 	api_places_routes, \
-	api_auth_routes, api_attach_routes, api_messages_routes, api_callers_routes, \
-	api_track_routes, \
+	api_auth_routes, api_attach_routes, api_notes_routes, api_messages_routes, \
+	api_callers_routes, api_track_routes, \
 	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
 	api_sessions_routes, api_audit_routes, api_reports_routes, api_verify_routes, \
 	static_routes,
@@ -90,6 +91,19 @@ struct cJSON *api_user_json(const struct user *u);
 struct cJSON *api_session_json(const struct live_session *s);
 /* A hop, with actor_name: the person's name when the actor is a user. */
 struct cJSON *api_referral_json(struct core *c, const struct referral *h);
+/* A message's timeline (api_timeline.c): every event for staff, with its
+ * details, hop and SMS; the public steps for the citizen's tracking view. */
+struct msg_event;
+struct cJSON *api_timeline_json(struct core *c, const struct msg_event *ev, size_t n);
+struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
+/* The message named by the path's {code} as the actor may see it; on
+ * failure answers (404, 403, ...) and returns false (api_messages.c). */
+struct http_req;
+struct msg;
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m);
+/* {username, name} of the message's assignee, or null (api_notes.c). */
+struct actor;
+struct cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id);
 
 /* A query argument as a boolean ("true"/"1"/"false"/"0"); false and 422 on
  * anything else (*present tells whether it was given). */

@@ -14,6 +14,7 @@
 #include "core/msg.h"
 #include "core/search.h"
 #include "core/verify.h"
+#include "core/timeline.h"
 #include "http/api.h"
 #include "http/http.h"
 #include "http/server_int.h"
@@ -161,7 +162,7 @@ static void create(struct http_req *r)
 /* ---- read ---- */
 
 /* Load the message named by the path's {code} as the actor may see it. */
-static bool load(struct http_req *r, struct core *c, struct msg *m)
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
 {
 	const char *code = http_param(r, "code");
 	struct err e;
@@ -185,16 +186,19 @@ static void get_one(struct http_req *r)
 	struct core *c = api_core(r);
 	struct msg *m;
 	struct referral *hops = NULL;
+	struct msg_event *ev = NULL;
 	size_t n = 0, i;
+	bool cut = false;
 	struct err e;
 	cJSON *o, *arr;
 
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	o = api_msg_json(m, core_now(c));
+	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
 	err_clear(&e);
 	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
 		arr = cJSON_AddArrayToObject(o, "referrals");
@@ -202,6 +206,12 @@ static void get_one(struct http_req *r)
 			cJSON_AddItemToArray(arr, api_referral_json(c, &hops[i]));
 	}
 	free(hops);
+	err_clear(&e);
+	if (msg_timeline(c, &r->auth.actor, m->id, &ev, &n, &cut, &e) == 0) {
+		cJSON_AddItemToObject(o, "timeline", api_timeline_json(c, ev, n));
+		cJSON_AddBoolToObject(o, "timeline_cut", cut);
+	}
+	free(ev);
 	http_reply_json(r, 200, o);
 out:
 	free(m);
@@ -277,7 +287,7 @@ static void list(struct http_req *r)
 	struct search_result res;
 	struct err e;
 	const char *v;
-	bool ok = true, present;
+	bool ok = true, present, overdue = false;
 	int64_t n;
 	size_t i;
 	cJSON *o, *arr;
@@ -285,13 +295,38 @@ static void list(struct http_req *r)
 	if (!c)
 		return;
 	search_query_init(&q);
+	q.count = true;
 	q.text = api_query_text(r, "q", CAP_SEARCH_TEXT, &ok);
 	if (!ok || !enum_query(r, "state", parse_state, &q.state) ||
 	    !enum_query(r, "kind", parse_kind, &q.kind) ||
 	    !enum_query(r, "channel", parse_channel, &q.channel) ||
 	    !time_query(r, "from", &q.from) || !time_query(r, "to", &q.to) ||
-	    !api_query_bool(r, "overdue", &q.overdue, &present))
+	    !api_query_bool(r, "overdue", &overdue, &present))
 		return;
+	/* overdue=true: only overdue; overdue=false: only the others */
+	q.overdue = present && overdue;
+	q.not_overdue = present && !overdue;
+	v = api_query_text(r, "sort", 16, &ok);
+	if (!ok)
+		return;
+	if (v && *v) {
+		if (str_eq(v, "due")) {
+			q.by_due = true;
+		} else if (!str_eq(v, "new")) {
+			http_reply_error(r, ERR_INVALID, "sort", "sort is new or due");
+			return;
+		}
+	}
+	v = api_query_text(r, "assigned", 8, &ok);
+	if (!ok)
+		return;
+	if (v && *v) {
+		if (!str_eq(v, "me") || !r->auth.actor.user_id) {
+			http_reply_error(r, ERR_INVALID, "assigned", "assigned is 'me'");
+			return;
+		}
+		q.assigned_to = r->auth.actor.user_id;
+	}
 	v = api_query_text(r, "unit", CAP_CODE - 1, &ok);
 	if (!ok || (v && *v && !api_unit_ref(r, c, "unit", v, &q.unit_id)))
 		return;
@@ -322,12 +357,31 @@ static void list(struct http_req *r)
 	}
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
-	for (i = 0; i < res.n; i++)
-		cJSON_AddItemToArray(arr, api_msg_json(&res.items[i], core_now(c)));
+	for (i = 0; i < res.n; i++) {
+		cJSON *m = api_msg_json(&res.items[i], core_now(c));
+
+		cJSON_AddItemToObject(m, "assignee",
+				      api_assignee_json(c, &r->auth.actor, res.items[i].id));
+		cJSON_AddItemToArray(arr, m);
+	}
 	if (res.next_cursor[0])
 		cJSON_AddStringToObject(o, "next_cursor", res.next_cursor);
 	else
 		cJSON_AddNullToObject(o, "next_cursor");
+	/* exact up to CAP_SEARCH_COUNT, then "more than" */
+	cJSON_AddNumberToObject(o, "total", (double)res.total);
+	cJSON_AddBoolToObject(o, "total_capped", res.total_capped);
+	arr = cJSON_AddArrayToObject(o, "terms");
+	for (v = res.terms; *v;) {
+		size_t k = strcspn(v, " ");
+		char *t = strndup(v, k);
+
+		cJSON_AddItemToArray(arr, cJSON_CreateString(t));
+		free(t);
+		v += k;
+		while (*v == ' ')
+			v++;
+	}
 	search_result_release(&res);
 	http_reply_json(r, 200, o);
 }
@@ -429,7 +483,7 @@ static void transition(struct http_req *r)
 		return;
 	m = calloc(1, sizeof(*m));
 	out = calloc(1, sizeof(*out));
-	if (!load(r, c, m))
+	if (!api_msg_load(r, c, m))
 		goto out;
 	ver = in.version.set ? in.version.v : 0;
 	err_clear(&e);
@@ -477,19 +531,17 @@ static void transition(struct http_req *r)
 			}
 		}
 		rc = msg_reject(c, a, m->id, ver, why, dup, in.note, out, &e);
-	} else if (str_eq(action, "grade") || str_eq(action, "reopen")) {
-		enum grade g = GRADE_UNACCEPTABLE;
-		bool reopen = true;
+	} else if (str_eq(action, "grade")) {
+		enum grade g;
 
-		if (str_eq(action, "grade")) {
-			if (grade_parse(in.grade, &g)) {
-				http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'",
-						 in.grade);
-				goto out;
-			}
-			reopen = in.reopen.v;
+		if (grade_parse(in.grade, &g)) {
+			http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'", in.grade);
+			goto out;
 		}
-		rc = msg_grade(c, a, m->id, ver, g, in.note, reopen, out, &e);
+		rc = msg_grade(c, a, m->id, ver, g, in.note, in.reopen.v, out, &e);
+	} else if (str_eq(action, "reopen")) {
+		/* the note is the reason for reopening, not a grade */
+		rc = msg_reopen(c, a, m->id, ver, in.note, out, &e);
 	} else {
 		enum verdict v;
 
@@ -499,10 +551,14 @@ static void transition(struct http_req *r)
 		}
 		rc = msg_verdict(c, a, m->id, ver, v, (int)in.rating.v, out, &e);
 	}
-	if (rc)
+	if (rc) {
 		http_reply_err(r, &e);
-	else
-		http_reply_json(r, 200, api_msg_json(out, core_now(c)));
+	} else {
+		cJSON *o = api_msg_json(out, core_now(c));
+
+		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, a, out->id));
+		http_reply_json(r, 200, o);
+	}
 out:
 	free(m);
 	free(out);

@@ -2,8 +2,11 @@
  * api_track.c - the citizen's side, no account: follow a message with its
  * tracking code and mobile number, and accept or object to the answer.
  *
- * The answer holds the state, a public timeline (what happened and when,
- * never who inside or why) and the answer text; nothing about anyone else.
+ * The answer holds the state, the citizen's own text, the category, the
+ * region (or top-level office) handling it, a public timeline in time order
+ * (what happened and when, the texts sent to them; never who inside or
+ * why), the answer, and a rejection's reason; nothing about anyone else.
+ * An objection may say why (kept for the unit).
  * A wrong code and a wrong mobile get the same 404.  Both endpoints are rate
  * limited per client address (track_rate a minute), so codes cannot be
  * guessed at speed.
@@ -12,9 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/category.h"
 #include "core/core.h"
 #include "core/flow.h"
 #include "core/msg.h"
+#include "core/timeline.h"
+#include "core/track.h"
 #include "http/api.h"
 #include "http/http.h"
 #include "http/server_int.h"
@@ -22,58 +28,51 @@
 static cJSON *public_view(struct core *c, const struct msg *m)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *tl;
-	struct referral *hops = NULL;
+	struct msg_event *ev = NULL;
 	struct actor a = actor_citizen(m->citizen_id);
-	size_t n = 0, i;
+	struct category cat;
+	struct unit u;
+	size_t n = 0;
+	bool cut;
 	struct err e;
 
 	cJSON_AddStringToObject(o, "code", m->code);
 	cJSON_AddStringToObject(o, "state", msg_state_name(m->state));
 	cJSON_AddStringToObject(o, "kind", msg_kind_name(m->kind));
 	cJSON_AddStringToObject(o, "subject", m->subject);
+	/* the citizen's own words, the category and the region handling it */
+	cJSON_AddStringToObject(o, "body", m->body);
+	err_clear(&e);
+	if (m->category_id && category_get(c, m->category_id, &cat, &e) == 0)
+		cJSON_AddStringToObject(o, "category", cat.name);
+	else
+		cJSON_AddNullToObject(o, "category");
+	err_clear(&e);
+	if (track_handler(c, m->unit_id, &u, &e) == 0 && m->state != STATE_REJECTED) {
+		cJSON *h = cJSON_AddObjectToObject(o, "handled_by");
+
+		cJSON_AddStringToObject(h, "code", u.code);
+		cJSON_AddStringToObject(h, "name", u.name);
+	} else {
+		cJSON_AddNullToObject(o, "handled_by");
+	}
 	api_add_time(o, "created_at", m->created_at);
 	api_add_time(o, "due_at", m->due_at);
-	tl = cJSON_AddArrayToObject(o, "timeline");
-	{
-		cJSON *ev = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ev, "event", "registered");
-		api_add_time(ev, "at", m->created_at);
-		cJSON_AddItemToArray(tl, ev);
-	}
 	err_clear(&e);
-	if (msg_referrals(c, &a, m->id, &hops, &n, &e) == 0) {
-		for (i = 0; i < n; i++) {
-			cJSON *ev = cJSON_CreateObject();
-			const char *what = hops[i].kind == HOP_RETURN ? "under_review" :
-					   hops[i].kind == HOP_REOPEN ? "reopened" : "referred";
-
-			cJSON_AddStringToObject(ev, "event", what);
-			api_add_time(ev, "at", hops[i].at);
-			cJSON_AddItemToArray(tl, ev);
-		}
-	}
-	free(hops);
-	if (m->answered_at) {
-		cJSON *ev = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ev, "event", "answered");
-		api_add_time(ev, "at", m->answered_at);
-		cJSON_AddItemToArray(tl, ev);
-	}
-	if (m->closed_at) {
-		cJSON *ev = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ev, "event", m->state == STATE_REJECTED ? "rejected" : "closed");
-		api_add_time(ev, "at", m->closed_at);
-		cJSON_AddItemToArray(tl, ev);
-	}
+	if (msg_timeline(c, &a, m->id, &ev, &n, &cut, &e) == 0)
+		cJSON_AddItemToObject(o, "timeline", api_public_timeline_json(ev, n));
+	else
+		cJSON_AddArrayToObject(o, "timeline");
+	free(ev);
 	if (m->answer[0])
 		cJSON_AddStringToObject(o, "answer", m->answer);
 	else
 		cJSON_AddNullToObject(o, "answer");
 	api_add_time(o, "answered_at", m->answered_at);
+	if (m->state == STATE_REJECTED)
+		cJSON_AddStringToObject(o, "reject_reason", reject_reason_name(m->reject_reason));
+	else
+		cJSON_AddNullToObject(o, "reject_reason");
 	if (m->verdict)
 		cJSON_AddStringToObject(o, "verdict", verdict_name(m->verdict));
 	else
@@ -119,7 +118,7 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 }
 
 struct track_in {
-	const char *code, *mobile, *verdict;
+	const char *code, *mobile, *verdict, *reason;
 	struct jv_int rating;
 };
 
@@ -164,6 +163,7 @@ static const struct jval_field verdict_fields[] = {
 	JV_STR(struct track_in, mobile, true, 64, 0),
 	JV_STR(struct track_in, verdict, true, 16, 0),
 	JV_INT(struct track_in, rating, false, 1, 5),
+	JV_STR(struct track_in, reason, false, CAP_OBJECTION, 0),
 	JV_END,
 };
 
@@ -194,7 +194,7 @@ static void verdict(struct http_req *r)
 		goto out;
 	}
 	a = actor_citizen(m->citizen_id);
-	if (msg_verdict(c, &a, m->id, 0, v, (int)in.rating.v, out, &e)) {
+	if (msg_verdict_why(c, &a, m->id, 0, v, (int)in.rating.v, in.reason, out, &e)) {
 		http_reply_err(r, &e);
 		goto out;
 	}

@@ -40,6 +40,9 @@ enum sq_stmt_id {
 	/* place (sqlite_geo.c, sq_msg_near) */
 	SQ_GEO_PUT, SQ_GEO_SCAN, SQ_GEO_STAMP, SQ_MSG_NEAR_PLACE, SQ_MSG_NEAR_CITIZEN,
 	SQ_CAT_ROUTE_GET, SQ_CAT_ROUTE_SET,
+	SQ_AUDIT_LIST_MSG, SQ_SMS_LIST_MSG,	/* the timeline (issue 14) */
+	SQ_ASSIGN_GET, SQ_ASSIGN_SET, SQ_ASSIGN_DEL, SQ_NOTE_INSERT, SQ_NOTE_LIST,
+	SQ_CANNED_INSERT, SQ_CANNED_UPDATE, SQ_CANNED_GET, SQ_CANNED_LIST,
 	SQ_STMT_COUNT
 };
 
@@ -99,6 +102,8 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 			   struct err *err);
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
 		  struct err *err);
+int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
+		 int64_t *count, bool *partial, struct err *err);
 int sq_referral_insert(struct store *st, struct referral *r, struct err *err);
 int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
 		     struct err *err);
@@ -110,6 +115,22 @@ int sq_sms_insert(struct store *st, struct sms *s, struct err *err);
 int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err);
 int sq_sms_update(struct store *st, const struct sms *s, enum sms_state from, struct err *err);
 int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+/* Daily work: assignee, notes, canned answers (sqlite_daily.c). */
+int sq_assign_get(struct store *st, int64_t msg_id, int64_t *user_id, struct err *err);
+int sq_assign_set(struct store *st, int64_t msg_id, int64_t user_id, int64_t at,
+		  struct err *err);
+int sq_note_insert(struct store *st, struct msg_note *nt, struct err *err);
+int sq_note_list(struct store *st, int64_t msg_id, size_t max, struct msg_note **out,
+		 size_t *n, struct err *err);
+int sq_canned_insert(struct store *st, struct canned *ca, struct err *err);
+int sq_canned_update(struct store *st, const struct canned *ca, struct err *err);
+int sq_canned_get(struct store *st, int64_t id, struct canned *out, struct err *err);
+int sq_canned_list(struct store *st, int64_t category_id, bool all, size_t max,
+		   struct canned **out, size_t *n, struct err *err);
+int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
+		      size_t *n, struct err *err);
+int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,
+		    struct err *err);
 
 /* Place ops (sqlite_geo.c; sq_msg_near in sqlite_msg.c). */
 int sq_boundary_put(struct store *st, const struct store_boundary *b, struct err *err);

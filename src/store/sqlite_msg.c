@@ -233,58 +233,55 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 	return msg_one(s, stmt, out, err);
 }
 
-/* Searches are built per call (the filter set varies); every value is bound. */
-int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
-		  struct err *err)
+/* Searches are built per call (the filter set varies); every value is bound.
+ * With text, the full-text table drives the query in its own order (rowid,
+ * newest first), so a page costs the rows it reads, never a sort of every
+ * match; without text, the order is created_at (or due_at for a queue). */
+static void search_where(const struct store_search *q, struct buf *sql, bool scan)
 {
-	struct sqlite_store *s = sq(st);
-	struct buf sql = BUF_INIT(8192);
-	sqlite3_stmt *stmt = NULL;
-	size_t cap = 0;
-	int rc, i = 0;
-
-	*out = NULL;
-	*n = 0;
-	buf_adds(&sql, "SELECT " MSG_COLS MSG_FROM " WHERE 1");
-	if (q->fts)
-		buf_adds(&sql, " AND m.id IN (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1)");
+	if (q->fts && scan)
+		buf_adds(sql, " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
+			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1");
+	else if (q->fts)
+		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
+			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE msg_fts MATCH ?1");
+	else
+		buf_adds(sql, MSG_FROM " WHERE 1");
 	if (q->state >= 0)
-		buf_adds(&sql, " AND m.state = ?2");
+		buf_adds(sql, " AND m.state = ?2");
 	if (q->kind >= 0)
-		buf_adds(&sql, " AND m.kind = ?3");
+		buf_adds(sql, " AND m.kind = ?3");
 	if (q->channel >= 0)
-		buf_adds(&sql, " AND m.channel = ?4");
+		buf_adds(sql, " AND m.channel = ?4");
 	if (q->scope_unit)
-		buf_adds(&sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
+		buf_adds(sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
 			 " (SELECT path FROM units WHERE id = ?5) || '*')");
 	if (q->unit_id)
-		buf_adds(&sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
+		buf_adds(sql, " AND m.unit_id IN (SELECT id FROM units WHERE path GLOB"
 			 " (SELECT path FROM units WHERE id = ?6) || '*')");
 	if (q->category_id)
-		buf_adds(&sql, " AND m.category_id = ?7");
+		buf_adds(sql, " AND m.category_id = ?7");
 	if (q->citizen_id)
-		buf_adds(&sql, " AND m.citizen_id = ?8");
+		buf_adds(sql, " AND m.citizen_id = ?8");
 	if (q->live_session_id)
-		buf_adds(&sql, " AND m.live_session_id = ?9");
+		buf_adds(sql, " AND m.live_session_id = ?9");
 	if (q->from)
-		buf_adds(&sql, " AND m.created_at >= ?10");
+		buf_adds(sql, " AND m.created_at >= ?10");
 	if (q->to)
-		buf_adds(&sql, " AND m.created_at < ?11");
+		buf_adds(sql, " AND m.created_at < ?11");
 	if (q->overdue)
-		buf_adds(&sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12");
-	if (q->has_cursor)
-		buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
-	buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
-	if (buf_error(&sql)) {
-		buf_release(&sql);
-		return err_set(err, ERR_TOOBIG, "", "search too complex");
-	}
-	rc = sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL);
-	buf_release(&sql);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(stmt);
-		return sq_fail(s, sqlite3_extended_errcode(s->db), "search", err);
-	}
+		buf_adds(sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12");
+	if (q->not_overdue)
+		buf_adds(sql, " AND NOT (m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12)");
+	if (q->sort == STORE_SORT_DUE)
+		buf_adds(sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0");
+	if (q->assigned_to)
+		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
+}
+
+static void search_bind(sqlite3_stmt *stmt, const struct store_search *q)
+{
 	/* binding a parameter the text does not use is a harmless SQLITE_RANGE */
 	if (q->fts)
 		sq_bind_text(stmt, 1, q->fts);
@@ -302,25 +299,206 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	sq_bind_int(stmt, 13, q->cursor_at);
 	sq_bind_int(stmt, 14, q->cursor_id);
 	sq_bind_int(stmt, 15, (int64_t)q->limit);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
-		read_msg(stmt, sq_list_push((void **)out, n, &cap, sizeof(**out)));
-		i++;
+	sq_bind_int(stmt, 16, q->assigned_to);
+}
+
+static int search_prepare(struct sqlite_store *s, struct buf *sql, sqlite3_stmt **stmt,
+			  struct err *err)
+{
+	int rc;
+
+	*stmt = NULL;
+	if (buf_error(sql)) {
+		buf_release(sql);
+		return err_set(err, ERR_TOOBIG, "", "search too complex");
 	}
-	if (rc != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(s->db);
+	rc = sqlite3_prepare_v2(s->db, sql->data, -1, stmt, NULL);
+	buf_release(sql);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return sq_fail(s, sqlite3_extended_errcode(s->db), "search", err);
+	}
+	return 0;
+}
+
+/* A failed step: a bad full-text query is the user's (ERR_INVALID). */
+static int search_fail(struct sqlite_store *s, const struct store_search *q, int rc,
+		       struct err *err)
+{
+	if ((rc & 0xff) == SQLITE_ERROR && q->fts)
+		return err_set(err, ERR_INVALID, "q", "cannot search for that text");
+	return sq_fail(s, rc, "search", err);
+}
+
+/* Run one page query (bound, plus ?19/?20 for a rowid window), appending
+ * its rows to *out. */
+static int search_rows(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+		       int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
+		       size_t *cap, struct err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = search_prepare(s, sql, &stmt, err);
+
+	if (rc < 0)
+		return rc;
+	search_bind(stmt, q);
+	sq_bind_int(stmt, 15, limit);
+	sq_bind_int(stmt, 19, hi);
+	sq_bind_int(stmt, 20, lo);
+	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
+		read_msg(stmt, sq_list_push((void **)out, n, cap, sizeof(**out)));
+	rc = rc == SQLITE_DONE ? 0 : search_fail(s, q, sqlite3_extended_errcode(s->db), err);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* One row of numbers from a bound search statement (?17 max, ?18 scan,
+ * ?19 hi besides the filters): its first column in *a, its second (when b
+ * is not NULL) in *b. */
+static int search_numbers(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+			  int64_t max, int64_t scan, int64_t hi, int64_t *a, int64_t *b,
+			  struct err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = search_prepare(s, sql, &stmt, err);
+
+	if (rc < 0)
+		return rc;
+	search_bind(stmt, q);
+	sq_bind_int(stmt, 17, max);
+	sq_bind_int(stmt, 18, scan);
+	sq_bind_int(stmt, 19, hi);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*a = sqlite3_column_int64(stmt, 0);
+		if (b)
+			*b = sqlite3_column_int64(stmt, 1);
+		rc = 0;
+	} else {
+		rc = search_fail(s, q, sqlite3_extended_errcode(s->db), err);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The next window of a text's matches below hi: how many (at most chunk)
+ * and the lowest rowid among them. */
+static int fts_window(struct sqlite_store *s, const struct store_search *q, int64_t hi,
+		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
+{
+	struct buf sql = BUF_INIT(512);
+
+	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
+		 " WHERE msg_fts MATCH ?1 AND rowid < ?19 ORDER BY rowid DESC LIMIT ?18)");
+	return search_numbers(s, q, &sql, 0, chunk, hi, count, lo, err);
+}
+
+/*
+ * A text search that reads at most q->scan of the text's matches: windows
+ * of matches (newest first, each four times the last, the first one page),
+ * each filtered with one query on its rowid range, until the page is full,
+ * the matches end or the scan is spent (then *q->scan_end says where).
+ */
+static int search_text_bounded(struct sqlite_store *s, const struct store_search *q,
+			       struct msg **out, size_t *n, struct err *err)
+{
+	int64_t hi = q->has_cursor ? q->cursor_id : INT64_MAX, lo = 0, got = 0;
+	int64_t want = (int64_t)q->limit, chunk = want, read = 0;
+	size_t cap = 0;
+	int rc = 0;
+
+	while ((int64_t)*n < want && read < q->scan) {
+		struct buf sql = BUF_INIT(8192);
+
+		if (chunk > q->scan - read)
+			chunk = q->scan - read;
+		rc = fts_window(s, q, hi, chunk, &got, &lo, err);
+		if (rc < 0 || got == 0)
+			break;
+		read += got;
+		buf_adds(&sql, "SELECT " MSG_COLS);
+		search_where(q, &sql, false);
+		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 ORDER BY f.rowid DESC"
+			 " LIMIT ?15");
+		rc = search_rows(s, q, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
+		if (rc < 0)
+			break;
+		hi = lo;
+		if (got < chunk)
+			break;	/* the matches ended */
+		chunk *= 4;
+	}
+	if (rc == 0 && (int64_t)*n < want && read >= q->scan && q->scan_end)
+		*q->scan_end = hi;
+	return rc;
+}
+
+int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
+		  struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	struct buf sql = BUF_INIT(8192);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (q->scan_end)
+		*q->scan_end = 0;
+	if (q->fts && q->scan > 0) {
+		rc = search_text_bounded(s, q, out, n, err);
+		goto done;
+	}
+	buf_adds(&sql, "SELECT " MSG_COLS);
+	search_where(q, &sql, false);
+	if (q->fts) {
+		if (q->has_cursor)
+			buf_adds(&sql, " AND f.rowid < ?14");
+		buf_adds(&sql, " ORDER BY f.rowid DESC LIMIT ?15");
+	} else if (q->sort == STORE_SORT_DUE) {
+		if (q->has_cursor)
+			buf_adds(&sql, " AND (m.due_at > ?13 OR (m.due_at = ?13 AND m.id > ?14))");
+		buf_adds(&sql, " ORDER BY m.due_at, m.id LIMIT ?15");
+	} else {
+		if (q->has_cursor)
+			buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
+		buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
+	}
+	rc = search_rows(s, q, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
+done:
+	if (rc < 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		if ((rc & 0xff) == SQLITE_ERROR && q->fts) {
-			sqlite3_finalize(stmt);
-			return err_set(err, ERR_INVALID, "q", "cannot search for that text");
-		}
-		rc = sq_fail(s, rc, "search", err);
-		sqlite3_finalize(stmt);
-		return rc;
 	}
-	sqlite3_finalize(stmt);
-	return 0;
+	return rc;
+}
+
+int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
+		 int64_t *count, bool *partial, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	struct buf sql = BUF_INIT(8192);
+	int64_t read = 0;
+	int rc;
+
+	*count = 0;
+	*partial = false;
+	/* stop after max rows: a count never reads every match; with words,
+	 * read at most `scan` of their matches */
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
+	search_where(q, &sql, q->fts != NULL);
+	buf_adds(&sql, " LIMIT ?17)");
+	rc = search_numbers(s, q, &sql, max, scan, 0, count, NULL, err);
+	if (rc < 0 || !q->fts || *count >= max)
+		return rc;
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
+		 " LIMIT ?18)");
+	rc = search_numbers(s, q, &sql, max, scan, 0, &read, NULL, err);
+	if (rc == 0)
+		*partial = read >= scan;
+	return rc;
 }
 
 /* ---- referrals ---- */
@@ -433,42 +611,48 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	return sq_exec_stmt(s, stmt, "audit", err);
 }
 
+static void read_audit(sqlite3_stmt *stmt, void *rec)
+{
+	struct audit_entry *e = rec;
+
+	e->seq = sqlite3_column_int64(stmt, 0);
+	sq_col_text(stmt, 1, e->actor, sizeof(e->actor));
+	sq_col_text(stmt, 2, e->action, sizeof(e->action));
+	e->msg_id = sqlite3_column_int64(stmt, 3);
+	sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
+	e->at = sqlite3_column_int64(stmt, 5);
+	sq_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
+	sq_col_text(stmt, 7, e->hash, sizeof(e->hash));
+}
+
+#define AUDIT_COLS "seq, actor, action, msg_id, payload, at, prev_hash, hash"
+
 int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT seq, actor, action, msg_id, payload,"
-				     " at, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq"
-				     " LIMIT ?", err);
-	size_t cap = 0;
-	int rc;
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit"
+				     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
 
-	*out = NULL;
-	*n = 0;
-	if (!stmt)
-		return ERR_STORE;
-	sq_bind_int(stmt, 1, after);
-	sq_bind_int(stmt, 2, (int64_t)max);
-	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
-		struct audit_entry *e = sq_list_push((void **)out, n, &cap, sizeof(**out));
+	if (stmt) {
+		sq_bind_int(stmt, 1, after);
+		sq_bind_int(stmt, 2, (int64_t)max);
+	}
+	return sq_list_rows(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit", err);
+}
 
-		e->seq = sqlite3_column_int64(stmt, 0);
-		sq_col_text(stmt, 1, e->actor, sizeof(e->actor));
-		sq_col_text(stmt, 2, e->action, sizeof(e->action));
-		e->msg_id = sqlite3_column_int64(stmt, 3);
-		sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
-		e->at = sqlite3_column_int64(stmt, 5);
-		sq_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
-		sq_col_text(stmt, 7, e->hash, sizeof(e->hash));
+int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
+		      size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit"
+				     " WHERE msg_id = ? ORDER BY seq LIMIT ?", err);
+
+	if (stmt) {
+		sq_bind_int(stmt, 1, msg_id);
+		sq_bind_int(stmt, 2, (int64_t)max);
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return sq_fail(s, rc, "audit", err);
-	}
-	return 0;
+	return sq_list_rows(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit", err);
 }
 
 /* ---- SMS outbox ---- */
@@ -610,4 +794,18 @@ int sq_msg_near(struct store *st, const struct store_near *q, struct msg **out, 
 	sq_bind_int(stmt, 9, q->public_only);
 	sq_bind_int(stmt, 10, (int64_t)q->max);
 	return sq_list_rows(s, stmt, read_msg_rec, sizeof(**out), (void **)out, n, "nearby", err);
+}
+
+int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,
+		    struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_LIST_MSG, "SELECT " SMS_COLS " FROM sms_outbox"
+				     " WHERE msg_id = ? ORDER BY id LIMIT ?", err);
+
+	if (stmt) {
+		sq_bind_int(stmt, 1, msg_id);
+		sq_bind_int(stmt, 2, (int64_t)max);
+	}
+	return sq_list_rows(s, stmt, read_sms, sizeof(**out), (void **)out, n, "sms", err);
 }

@@ -8,7 +8,30 @@
  */
 #include <stdio.h>
 
+#include "base/caps.h"
+#include "fa/terms.h"
 #include "store/sqlite_int.h"
+
+/* hamgan_index_text(subject, body): the search index text of a message, as
+ * the core makes it on registration (fa_index_text of each), for the
+ * migration that rebuilds the index. */
+static void index_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct buf b = BUF_INIT(CAP_INDEX_TEXT);
+	int i, rc = 0;
+
+	for (i = 0; i < argc && rc == 0; i++) {
+		const char *t = (const char *)sqlite3_value_text(argv[i]);
+
+		if (t)
+			rc = fa_index_text(t, (size_t)sqlite3_value_bytes(argv[i]), &b);
+	}
+	if (rc < 0)
+		sqlite3_result_error(ctx, "cannot index the text", -1);
+	else
+		sqlite3_result_text(ctx, b.data, (int)b.len, SQLITE_TRANSIENT);
+	buf_release(&b);
+}
 
 static const char *const migrations[] = {
 	/* 1: the domain tables */
@@ -261,6 +284,36 @@ static const char *const migrations[] = {
 	" PRIMARY KEY (dim, unit, kind, day, key, day2)) WITHOUT ROWID;"
 	"CREATE TABLE agg_meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
 	"INSERT INTO agg_meta (k, v) VALUES ('stale', 1);",
+	/* 9 (issue 14), daily work: a message assigned to a person of its unit,
+	 * internal notes, canned answers per category, the SMS of a message
+	 * found by its id (the timeline), and the search index rebuilt with
+	 * the stems and joined neighbours of fa/terms.h (hamgan_index_text,
+	 * registered on every connection). */
+	"CREATE TABLE msg_assign ("
+	" msg_id INTEGER PRIMARY KEY REFERENCES messages(id),"
+	" user_id INTEGER NOT NULL REFERENCES users(id),"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX msg_assign_user ON msg_assign(user_id);"
+	"CREATE TABLE msg_notes ("
+	" id INTEGER PRIMARY KEY,"
+	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
+	" user_id INTEGER REFERENCES users(id),"
+	" author TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX msg_notes_msg ON msg_notes(msg_id, id);"
+	"CREATE TABLE canned_answers ("
+	" id INTEGER PRIMARY KEY,"
+	" category_id INTEGER NOT NULL REFERENCES categories(id),"
+	" title TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE INDEX canned_answers_category ON canned_answers(category_id);"
+	"CREATE INDEX sms_outbox_msg ON sms_outbox(msg_id) WHERE msg_id IS NOT NULL;"
+	"DELETE FROM msg_fts;"
+	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body)"
+	" FROM messages;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -301,6 +354,9 @@ int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
 	rc = sq_schema_version(db, &have, err);
 	if (rc < 0)
 		return rc;
+	if (sqlite3_create_function(db, "hamgan_index_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				    NULL, index_text_fn, NULL, NULL) != SQLITE_OK)
+		return err_set(err, ERR_STORE, "", "cannot register hamgan_index_text");
 	if (have > MIGRATION_COUNT)
 		return err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
 			       "program knows (%d): use a newer hamgan", have, MIGRATION_COUNT);

@@ -27,7 +27,9 @@
 #include "base/err.h"
 #include "core/agg.h"
 #include "core/attach.h"
+#include "core/assign.h"
 #include "core/audit.h"
+#include "core/canned.h"
 #include "core/category.h"
 #include "core/citizen.h"
 #include "core/live.h"
@@ -68,9 +70,21 @@ struct store_search {
 	int64_t category_id, citizen_id, live_session_id;
 	int64_t from, to;
 	bool overdue;
+	bool not_overdue;	/* only messages that are not overdue */
 	int64_t now;		/* for overdue */
+	int64_t assigned_to;	/* assigned to this user; 0 any */
+	/* Order: with fts, by id newest first (the index's own order; cursor_id
+	 * only); else STORE_SORT_NEW by created_at newest first, or
+	 * STORE_SORT_DUE (open messages only) by due_at, the earliest first. */
+	int sort;
+	/* With fts and scan > 0: a page reads at most scan of the text's
+	 * matches; when that stops it before the page is full, *scan_end (when
+	 * not NULL) gets the last id read (the next page starts below it),
+	 * else 0. */
+	int64_t scan;
+	int64_t *scan_end;
 	bool has_cursor;
-	int64_t cursor_at, cursor_id;	/* rows strictly before (created_at, id) */
+	int64_t cursor_at, cursor_id;	/* rows strictly after (cursor_at, cursor_id) in that order */
 	size_t limit;
 };
 
@@ -99,6 +113,7 @@ struct store_near {
 	bool open_only, public_only;
 	size_t max;
 };
+enum { STORE_SORT_NEW = 0, STORE_SORT_DUE };
 
 struct store_ops {
 	const char *name;	/* "sqlite" */
@@ -180,6 +195,11 @@ struct store_ops {
 				   struct err *err);
 	int (*msg_search)(struct store *st, const struct store_search *q, struct msg **out,
 			  size_t *n, struct err *err);
+	/* how many match q (cursor and limit ignored), counting at most max;
+	 * with fts, reading at most scan of its matches (newest first):
+	 * *partial says the scan stopped there, so there may be more */
+	int (*msg_count)(struct store *st, const struct store_search *q, int64_t max,
+			 int64_t scan, int64_t *count, bool *partial, struct err *err);
 
 	int (*referral_insert)(struct store *st, struct referral *r, struct err *err);
 	int (*referral_list)(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
@@ -201,6 +221,27 @@ struct store_ops {
 	int (*sms_update)(struct store *st, const struct sms *s, enum sms_state from,
 			  struct err *err);
 	int (*sms_list)(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
+	/* one message's audit entries (by seq) and SMS rows (by id), at most max */
+	int (*audit_list_msg)(struct store *st, int64_t msg_id, size_t max,
+			      struct audit_entry **out, size_t *n, struct err *err);
+	int (*sms_list_msg)(struct store *st, int64_t msg_id, size_t max, struct sms **out,
+			    size_t *n, struct err *err);
+
+	/* daily work (issue 14; core/assign.h, core/canned.h): assign_get
+	 * ERR_NOTFOUND when unassigned, assign_set with user 0 unassigns;
+	 * notes oldest first; canned_list by title, category 0 for every one,
+	 * inactive ones only with all; canned_update ERR_NOTFOUND when absent */
+	int (*assign_get)(struct store *st, int64_t msg_id, int64_t *user_id, struct err *err);
+	int (*assign_set)(struct store *st, int64_t msg_id, int64_t user_id, int64_t at,
+			  struct err *err);
+	int (*note_insert)(struct store *st, struct msg_note *nt, struct err *err);
+	int (*note_list)(struct store *st, int64_t msg_id, size_t max, struct msg_note **out,
+			 size_t *n, struct err *err);
+	int (*canned_insert)(struct store *st, struct canned *ca, struct err *err);
+	int (*canned_update)(struct store *st, const struct canned *ca, struct err *err);
+	int (*canned_get)(struct store *st, int64_t id, struct canned *out, struct err *err);
+	int (*canned_list)(struct store *st, int64_t category_id, bool all, size_t max,
+			   struct canned **out, size_t *n, struct err *err);
 
 	/* direct-connection sessions */
 	int (*live_insert)(struct store *st, struct live_session *s, struct err *err);

@@ -47,11 +47,14 @@ h_api "answering twice is 409" POST /api/v1/messages/$CODE/answer 409 "$ST" '{"a
 h_req "citizen tracks (GET)" GET "/api/v1/track?code=$CODE&mobile=0912%20123%204567" 200
 h_jq "track: state" .state answered
 h_jq "track: answer" .answer "چاله ترمیم شد."
-h_jq "track: timeline" '[.timeline[].event] | join(",")' "registered,referred,answered"
+h_jq "track: timeline, every step in time order" '[.timeline[].event | select(. != "sms")] | join(",")' \
+	"registered,referred,in_progress,answered"
+h_jq "track: the texts sent to the citizen" '[.timeline[] | select(.event == "sms")] | length' 2
 h_jq "track: may give a verdict" .can_give_verdict true
 h_body_lacks "track shows no name" "مریم"
 h_body_lacks "track shows no staff user" "st12"
-h_body_lacks "track shows no unit" "region-12"
+h_jq "track names the region handling it (issue 14)" .handled_by.code region-12
+h_body_lacks "track names no district office" "district"
 h_req "citizen tracks (POST)" POST /api/v1/track 200 -H 'Content-Type: application/json' \
 	-d "{\"code\":\"$CODE\",\"mobile\":\"$MOB\"}"
 h_req "wrong mobile is 404" GET "/api/v1/track?code=$CODE&mobile=09120000000" 404

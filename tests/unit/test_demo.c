@@ -246,6 +246,12 @@ static void city_and_region12(void **state)
 	/* recent messages still open, and overdue now */
 	assert_true(sql_int(d.path, "SELECT count(*) FROM messages WHERE state NOT IN (3, 4, 6)"
 			    " AND created_at > 1644000000") > 0);
+	/* regression (issue 14): no open message sits in a region (or one of
+	 * its districts) other than the one its place is in */
+	assert_int_equal(sql_int(d.path, "SELECT count(*) FROM messages m"
+				 " JOIN units u ON u.id = m.unit_id"
+				 " JOIN units r ON r.kind = 2 AND u.path GLOB r.path || '*'"
+				 " WHERE m.state IN (1, 2, 7) AND m.region_id <> r.id"), 0);
 	/* fewer on Fridays than on Saturdays (Tehran days) */
 	assert_true(sql_int(d.path, "SELECT sum(strftime('%w', created_at + 12600, 'unixepoch')"
 			    " = '5') * 2 < sum(strftime('%w', created_at + 12600, 'unixepoch') = '6')"

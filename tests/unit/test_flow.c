@@ -99,6 +99,7 @@ static const struct {
 	[TR_REJECT] = { "osmy", "registered returned" },	/* units: see expected() */
 	[TR_VERDICT] = { "coy", "answered closed" },
 	[TR_GRADE] = { "i", "answered closed" },
+	[TR_REOPEN] = { "i", "answered closed" },
 };
 
 static char role_letter(int a)
@@ -216,6 +217,7 @@ static int attempt(struct fx *f, enum transition t, const struct actor *a, struc
 	case TR_REJECT: return msg_reject(&f->c, a, m->id, 0, REJECT_ABUSIVE, 0, NULL, NULL, err);
 	case TR_VERDICT: return msg_verdict(&f->c, a, m->id, 0, VERDICT_ACCEPT, 5, NULL, err);
 	case TR_GRADE: return msg_grade(&f->c, a, m->id, 0, GRADE_ACCEPTABLE, "خوب", false, NULL, err);
+	case TR_REOPEN: return msg_reopen(&f->c, a, m->id, 0, "دوباره ببینید", NULL, err);
 	default: return ERR_INVALID;
 	}
 }

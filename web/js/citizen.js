@@ -5,7 +5,7 @@
 // goes with the message as verification_code.
 
 import { api } from './api.js';
-import { KINDS, EVENTS, VERDICTS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
+import { KINDS, EVENTS, VERDICTS, REJECT_REASONS, asciiDigits, faCode, faDigits, normalizeMobile } from './fa.js';
 import { h, mount, field, select, mapOptions, fillGrouped, faOnBlur, errorBox, formError, busy, when, stateBadge, formValues } from './ui.js';
 import { categories, categoryGroups } from './state.js';
 import { pinPicker, showNearby } from './map.js';
@@ -184,8 +184,9 @@ function codeError(e) {
 }
 
 function timeline(events) {
-  return h('ol', { class: 'timeline' }, events.map((ev) => h('li', {},
-    h('span', { class: 'tl-what' }, EVENTS[ev.event] || ev.event), ' ', when(ev.at))));
+  return h('ol', { class: 'timeline' }, events.map((ev) => h('li', { class: 'tl-' + ev.event },
+    h('span', { class: 'tl-what' }, ev.event === 'sms' && !ev.sent ? 'پیامک در صف فرستادن' : (EVENTS[ev.event] || ev.event)), ' ', when(ev.at),
+    ev.event === 'sms' && ev.text ? h('div', { class: 'small muted sms-text' }, ev.text) : null)));
 }
 
 function publicView(m, mobile, onChange) {
@@ -196,8 +197,12 @@ function publicView(m, mobile, onChange) {
     h('dl', { class: 'facts' },
       h('dt', {}, 'کد رهگیری'), h('dd', {}, h('span', { dir: 'ltr', class: 'code-inline' }, faCode(m.code))),
       h('dt', {}, 'نوع'), h('dd', {}, KINDS[m.kind] || m.kind),
+      m.category ? [h('dt', {}, 'موضوع'), h('dd', { class: 'track-category' }, m.category)] : null,
+      m.handled_by ? [h('dt', {}, 'رسیدگی در'), h('dd', { class: 'track-handler' }, m.handled_by.name)] : null,
       h('dt', {}, 'ثبت'), h('dd', {}, when(m.created_at)),
-      m.due_at ? [h('dt', {}, 'مهلت پاسخ'), h('dd', {}, when(m.due_at))] : null),
+      m.due_at && !['closed', 'rejected'].includes(m.state) ? [h('dt', {}, 'مهلت پاسخ'), h('dd', {}, when(m.due_at))] : null,
+      m.reject_reason ? [h('dt', {}, 'دلیل رد'), h('dd', { class: 'track-reject' }, REJECT_REASONS[m.reject_reason] || m.reject_reason)] : null),
+    m.body ? h('section', { class: 'own-text' }, h('h3', {}, 'متن پیام شما'), h('p', { class: 'msg-body' }, m.body)) : null,
     h('h3', {}, 'روند رسیدگی'),
     timeline(m.timeline || []),
   ];
@@ -223,15 +228,19 @@ function verdictForm(m, mobile, onChange) {
       h('input', { type: 'radio', name: 'rating', value: String(n) }), ' ', faDigits(n))));
   const accept = h('button', { type: 'button', class: 'primary', 'data-verdict': 'accept' }, 'پاسخ را می‌پذیرم');
   const object = h('button', { type: 'button', class: 'danger', 'data-verdict': 'object' }, 'به پاسخ اعتراض دارم');
+  const why = h('textarea', { name: 'reason', rows: 3, maxlength: 300 });
   const form = h('form', { class: 'verdict', novalidate: true },
     h('h3', {}, 'نظر شما دربارهٔ پاسخ'),
     h('p', { class: 'muted' }, 'اگر اعتراض کنید، پیام دوباره برای رسیدگی به واحد مسئول بازمی‌گردد.'),
-    stars, err, h('p', { class: 'actions' }, accept, object));
+    stars,
+    field('اگر اعتراض دارید، چرا؟ (اختیاری)', why, { hint: 'این توضیح برای واحد رسیدگی‌کننده فرستاده می‌شود.' }),
+    err, h('p', { class: 'actions' }, accept, object));
   const send = (btn) => busy(btn, async () => {
     err.show('');
     const v = formValues(form);
     const body = { code: m.code, mobile, verdict: btn.dataset.verdict };
     if (v.rating) body.rating = Number(v.rating);
+    if (btn.dataset.verdict === 'object' && v.reason && v.reason.trim()) body.reason = v.reason.trim();
     try {
       onChange(await api('POST', '/track/verdict', body));
     } catch (e) {

@@ -185,5 +185,5 @@ export const HOPS = {
 export const EVENTS = {
   registered: 'ثبت شد', referred: 'به واحد مسئول ارجاع شد', under_review: 'در حال بررسی دوباره در مرکز',
   reopened: 'دوباره به جریان افتاد', answered: 'پاسخ داده شد', closed: 'بسته شد',
-  rejected: 'رد شد',
+  rejected: 'رد شد', in_progress: 'رسیدگی آغاز شد', sms: 'پیامک برای شما فرستاده شد',
 };

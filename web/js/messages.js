@@ -2,7 +2,7 @@
 // unit's inbox (overdue first) and one message: its facts, the referral
 // timeline, and the actions the reader's role may take in its state.
 
-import { api, qs } from './api.js';
+import { api, qs, ApiError } from './api.js';
 import {
   KINDS, STATES, CHANNELS, PRIORITIES, HOPS, REJECT_REASONS, RETURN_REASONS, GRADES, VERDICTS,
   faDigits, faCode, asciiDigits,
@@ -11,6 +11,8 @@ import { h, mount, field, select, mapOptions, fillGrouped, errorBox, formError, 
 import { session, role, units, unitMap, unitOptions, subtree, categories, categoryGroups } from './state.js';
 import { pinView, messagesMap } from './map.js';
 import { attachSection } from './attach.js';
+import { trackingCodeIn, jalaliToInstant, daysLate, totalText, marked } from './search.js';
+import { assigneeCard, notesCard, mayNote, cannedPicker } from './daily.js';
 
 // ---- likely duplicates (the same mobile, or the same category nearby) ----
 
@@ -32,26 +34,34 @@ async function flagRow(li, m) {
 
 // ---- lists ----
 
-function row(m, umap) {
+function row(m, umap, terms) {
   const u = m.unit_id && umap.get(m.unit_id);
-  return h('li', { class: 'msg-row' + (m.overdue ? ' is-overdue' : '') },
+  const late = m.overdue ? daysLate(m.due_at) : 0;
+  return h('li', { class: 'msg-row' + (m.overdue ? ' is-overdue' : '') + (m.priority === 'urgent' ? ' is-urgent' : ''), 'data-code': m.code },
     h('a', { href: '#/m/' + m.code, class: 'msg-link' },
-      h('span', { class: 'msg-subject' }, m.subject),
+      h('span', { class: 'msg-subject' }, marked(m.subject, terms)),
       h('span', { class: 'msg-meta' },
         h('span', { class: 'code-inline', dir: 'ltr' }, faDigits(m.code)), ' · ',
         KINDS[m.kind] || m.kind, ' · ', CHANNELS[m.channel] || m.channel,
-        u ? [' · ', u.name] : null)),
+        u ? [' · ', u.name] : null,
+        m.assignee ? [' · ', h('span', { class: 'assignee' }, 'با ', h('bdi', {}, m.assignee.name || m.assignee.username))] : null),
+      terms && terms.length ? h('span', { class: 'msg-snippet small' }, marked(m.body.slice(0, 160), terms)) : null),
     h('span', { class: 'msg-side' },
+      m.priority === 'urgent' ? h('span', { class: 'badge urgent' }, 'فوری') : m.priority === 'high' ? h('span', { class: 'badge high' }, 'اولویت بالا') : null,
       stateBadge(m.state),
-      m.overdue ? h('span', { class: 'badge overdue' }, 'دیرکرد') : null,
-      h('span', { class: 'small muted' }, when(m.created_at, false))));
+      m.overdue ? h('span', { class: 'badge overdue' }, late ? `${faDigits(late)} روز تأخیر` : 'دیرکرد') : null,
+      m.due_at && ['referred', 'in_progress', 'reopened', 'registered', 'returned'].includes(m.state)
+        ? h('span', { class: 'small muted due' }, 'مهلت ', when(m.due_at, false), '؛') : null,
+      h('span', { class: 'small muted' }, 'ثبت ', when(m.created_at, false))));
 }
 
 /**
  * A paged list under el for the query; returns {reload(query)}.  The "more"
- * button fetches the next page with the cursor the server gave.
+ * button fetches the next page with the cursor the server gave; the total
+ * (exact up to 1,000) is shown above, and in onTotal(r) when given.
  */
 export function pagedList(el, emptyText, pageSize = 25, opts = {}) {
+  const onTotal = opts.onTotal || null;
   const ul = h('ul', { class: 'msg-list', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'پیام‌های بیشتر');
   const status = h('p', { class: 'list-status', role: 'status' });
@@ -63,6 +73,7 @@ export function pagedList(el, emptyText, pageSize = 25, opts = {}) {
   let seq = 0;
   let count = 0;
   let loaded = [];
+  let terms = [];
   const page = async (first) => {
     const my = ++seq;
     err.show('');
@@ -77,8 +88,9 @@ export function pagedList(el, emptyText, pageSize = 25, opts = {}) {
     try {
       const r = await api('GET', '/messages' + qs({ ...query, cursor, limit: pageSize }));
       if (my !== seq) return;
+      if (first) terms = r.terms || [];
       for (const m of r.items) {
-        const li = row(m, umap);
+        const li = row(m, umap, terms);
         ul.append(li);
         if (opts.flagDuplicates) flagRow(li, m);
       }
@@ -87,7 +99,14 @@ export function pagedList(el, emptyText, pageSize = 25, opts = {}) {
       if (opts.onPage) opts.onPage(loaded);
       cursor = r.next_cursor;
       more.hidden = !cursor;
-      status.replaceChildren(count ? h('span', { class: 'muted small' }, `${faDigits(count)} پیام${cursor ? ' (بیشتر هم هست)' : ''}`) : empty(emptyText));
+      if (first && onTotal) onTotal(r);
+      // a section that shows its total in its heading (onTotal) says it once
+      // a text search reads a bounded share of its matches per page: an
+      // empty page with a cursor means "nothing yet, read on"
+      status.replaceChildren(count
+        ? (onTotal ? '' : h('span', { class: 'muted small list-total' }, totalText(r), count < r.total || r.total_capped ? ` (${faDigits(count)} نمایش داده شده)` : ''))
+        : cursor ? h('span', { class: 'muted small list-total' }, 'در پیام‌های تازه‌تر چیزی پیدا نشد؛ برای جست‌وجو در پیام‌های قدیمی‌تر «پیام‌های بیشتر» را بزنید.')
+          : empty(emptyText));
     } catch (e) {
       if (my !== seq) return;
       status.replaceChildren();
@@ -105,30 +124,53 @@ export function pagedList(el, emptyText, pageSize = 25, opts = {}) {
   };
 }
 
-function filterForm(onChange, all, opts = {}) {
-  const q = h('input', { name: 'q', type: 'search', placeholder: 'واژه‌های عنوان یا متن' });
+function filterForm(onChange, all, cats, opts = {}) {
+  const err = errorBox();
+  const q = h('input', { name: 'q', type: 'search', placeholder: 'واژه‌های عنوان یا متن، یا کد رهگیری' });
   const state = select('state', mapOptions(STATES), { empty: 'همه' });
   const kind = select('kind', mapOptions(KINDS), { empty: 'همه' });
   const channel = select('channel', mapOptions(CHANNELS), { empty: 'همه' });
   const unit = select('unit', unitOptions(all, opts.unitFilter || (() => true)), { empty: 'همه' });
+  const category = select('category', []);
+  fillGrouped(category, 'همه', categoryGroups(cats));
+  const from = h('input', { name: 'from', inputmode: 'numeric', dir: 'ltr', placeholder: '۱۴۰۳/۰۱/۰۱' });
+  const to = h('input', { name: 'to', inputmode: 'numeric', dir: 'ltr', placeholder: '۱۴۰۳/۱۲/۲۹' });
   const overdue = h('input', { type: 'checkbox', name: 'overdue' });
+  const mine = h('input', { type: 'checkbox', name: 'assigned' });
   const form = h('form', { class: 'filters card', role: 'search', novalidate: true },
     field('جست‌وجو', q),
-    field('وضعیت', state), field('نوع', kind), field('راه دریافت', channel), field('واحد', unit),
+    field('وضعیت', state), field('نوع', kind), field('موضوع', category), field('راه دریافت', channel), field('واحد', unit),
+    field('از تاریخ', from), field('تا تاریخ (با خود روز)', to),
     h('label', { class: 'check' }, overdue, ' فقط دیرکردها'),
-    h('button', { type: 'submit', class: 'primary' }, 'جست‌وجو'));
+    opts.mine ? h('label', { class: 'check' }, mine, ' فقط پیام‌های من') : null,
+    h('button', { type: 'submit', class: 'primary' }, 'جست‌وجو'),
+    err);
   const fire = () => {
+    err.show('');
     const v = formValues(form);
+    const code = trackingCodeIn(v.q);
+    if (code) {
+      location.hash = '#/m/' + code;
+      return;
+    }
+    const f = jalaliToInstant(v.from);
+    const t = jalaliToInstant(v.to, true);
+    if (f === null || t === null) {
+      (f === null ? from : to).focus();
+      err.show('تاریخ را به شکل ۱۴۰۳/۰۱/۱۵ وارد کنید.');
+      return;
+    }
     onChange({
       q: asciiDigits(v.q), state: v.state, kind: v.kind, channel: v.channel, unit: v.unit,
-      overdue: v.overdue ? 'true' : '',
+      category: v.category, from: f, to: t,
+      overdue: v.overdue ? 'true' : '', assigned: v.assigned ? 'me' : '',
     });
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     fire();
   });
-  for (const s of [state, kind, channel, unit, overdue]) s.addEventListener('change', fire);
+  for (const s of [state, kind, channel, unit, category, overdue, mine]) s.addEventListener('change', fire);
   return form;
 }
 
@@ -147,47 +189,56 @@ function mapToggle(list) {
   return { el: h('div', { class: 'map-toggle' }, btn, area), refresh: () => { if (btn.getAttribute('aria-expanded') === 'true') show(); } };
 }
 
-export async function listPage(el) {
-  const all = await units();
+export async function listPage(el, { isCurrent = () => true } = {}) {
+  const [all, cats] = await Promise.all([units(), categories().catch(() => [])]);
+  if (!isCurrent()) return;
   const box = h('div', {});
   let toggle = null;
   const list = pagedList(box, 'پیامی با این شرط‌ها پیدا نشد.', 25, { onPage: () => toggle && toggle.refresh() });
   toggle = mapToggle(list);
-  const mine = session.user.unit_id && ['staff', 'manager'].includes(role())
-    ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
+  const staff = session.user.unit_id && ['staff', 'manager'].includes(role());
+  const mine = staff ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
   mount(el, h('h1', {}, 'پیام‌ها'),
-    filterForm((q) => list.reload(q), all, { unitFilter: mine ? (u) => mine.has(u.id) : undefined }),
+    filterForm((q) => list.reload(q), all, cats, { unitFilter: mine ? (u) => mine.has(u.id) : undefined, mine: staff }),
     toggle.el, box);
   await list.reload({});
 }
 
-export async function inboxPage(el) {
+// The unit's queue: every open message once, in the first section it fits
+// (overdue, then by state), each section by deadline, the most overdue first.
+export async function inboxPage(el, { isCurrent = () => true } = {}) {
   const all = await units();
+  if (!isCurrent()) return;
   const unit = all.find((u) => u.id === session.user.unit_id);
-  const overdueBox = h('div', {});
-  const activeBox = h('div', {});
-  const flag = { flagDuplicates: true };
-  const od = pagedList(overdueBox, 'پیام دیرکردی ندارید.', 25, flag);
-  const referred = pagedList(activeBox, 'پیام تازه‌ای ارجاع نشده است.', 25, flag);
-  const progress = h('div', {});
-  const inprog = pagedList(progress, 'پیامی در دست رسیدگی نیست.', 25, flag);
-  const reopenedBox = h('div', {});
-  const reop = pagedList(reopenedBox, 'پیام بازگشایی‌شده‌ای نیست.', 25, flag);
-  const toggle = mapToggle({ items: () => [od, referred, reop, inprog].flatMap((l) => l.items()) });
+  const SECTIONS = [
+    ['overdue', 'دیرکرد', { overdue: 'true' }, 'پیام دیرکردی ندارید.'],
+    ['referred', 'ارجاع‌شده، در انتظار رسیدگی', { state: 'referred', overdue: 'false' }, 'پیام تازه‌ای ارجاع نشده است.'],
+    ['reopened', 'بازگشایی‌شده', { state: 'reopened', overdue: 'false' }, 'پیام بازگشایی‌شده‌ای نیست.'],
+    ['in_progress', 'در دست رسیدگی', { state: 'in_progress', overdue: 'false' }, 'پیامی در دست رسیدگی نیست.'],
+  ];
+  const onlyMine = h('input', { type: 'checkbox', name: 'mine' });
+  const lists = SECTIONS.map(([key, title, query, emptyText]) => {
+    const count = h('span', { class: 'sec-total' });
+    const box = h('div', {});
+    const list = pagedList(box, emptyText, 25, {
+      onTotal: (r) => count.replaceChildren(' (', totalText(r), ')'),
+      flagDuplicates: true,
+    });
+    const sec = h('section', { class: 'inbox-sec' + (key === 'overdue' ? ' overdue-sec' : ''), 'data-section': key },
+      h('h2', {}, title, count), box);
+    return { sec, list, query };
+  });
+  const toggle = mapToggle({ items: () => lists.flatMap((x) => x.list.items()) });
+  const load = () => Promise.all(lists.map(({ list, query }) =>
+    list.reload({ ...query, sort: 'due', assigned: onlyMine.checked ? 'me' : '' })));
+  onlyMine.addEventListener('change', load);
   mount(el,
     h('h1', {}, 'کارتابل', unit ? ' — ' + unit.name : ''),
     toggle.el,
-    h('p', { class: 'muted' }, 'پیام‌هایی که به واحد شما و زیرمجموعه‌هایش ارجاع شده است؛ دیرکردها نخست. همهٔ پیام‌ها در ', h('a', { href: '#/messages' }, 'فهرست پیام‌ها'), '.'),
-    h('section', { class: 'inbox-sec overdue-sec' }, h('h2', {}, 'دیرکرد'), overdueBox),
-    h('section', { class: 'inbox-sec' }, h('h2', {}, 'ارجاع‌شده، در انتظار رسیدگی'), activeBox),
-    h('section', { class: 'inbox-sec' }, h('h2', {}, 'بازگشایی‌شده'), reopenedBox),
-    h('section', { class: 'inbox-sec' }, h('h2', {}, 'در دست رسیدگی'), progress));
-  await Promise.all([
-    od.reload({ overdue: 'true' }),
-    referred.reload({ state: 'referred' }),
-    reop.reload({ state: 'reopened' }),
-    inprog.reload({ state: 'in_progress' }),
-  ]);
+    h('p', { class: 'muted' }, 'پیام‌هایی که به واحد شما و زیرمجموعه‌هایش ارجاع شده است؛ دیرکردها نخست و در هر بخش نزدیک‌ترین مهلت بالاتر. همهٔ پیام‌ها در ', h('a', { href: '#/messages' }, 'فهرست پیام‌ها'), '.'),
+    h('p', {}, h('label', { class: 'check' }, onlyMine, ' فقط پیام‌های سپرده به من')),
+    lists.map((x) => x.sec));
+  await load();
 }
 
 // ---- one message ----
@@ -220,38 +271,80 @@ function facts(m, umap, cats) {
     m.return_reason ? dd('دلیل برگشت', RETURN_REASONS[m.return_reason] || m.return_reason) : null);
 }
 
-// A hop's reason as the core writes it: "objection", "inspector", or
-// "<return reason>[: note]".
+// A hop's reason as the core writes it: "objection[: why]",
+// "inspector[: note]", or "<return reason>[: note]", or free text.
 function reasonText(r) {
-  if (r === 'objection') return 'اعتراض شهروند به پاسخ';
-  if (r === 'inspector') return 'ارزیابی بازرس: پاسخ غیرقابل قبول';
   const m = r.match(/^([a-z_]+)(?:: ([\s\S]*))?$/);
-  if (m && RETURN_REASONS[m[1]]) return RETURN_REASONS[m[1]] + (m[2] ? ': ' + m[2] : '');
+  if (!m) return r;
+  const rest = m[2] ? ': ' + m[2] : '';
+  if (m[1] === 'objection') return 'اعتراض شهروند به پاسخ' + (m[2] ? ' — «' + m[2] + '»' : '');
+  if (m[1] === 'inspector') return (m[2] ? 'بازرس: ' + m[2] : 'ارزیابی بازرس: پاسخ غیرقابل قبول');
+  if (RETURN_REASONS[m[1]]) return RETURN_REASONS[m[1]] + rest;
   return r;
+}
+
+const SMS_STATES = { pending: 'در صف', sending: 'در حال فرستادن', sent: 'فرستاده شد', failed: 'فرستاده نشد' };
+
+// One event of the message's timeline (GET /messages/{code} "timeline").
+function eventText(ev, u) {
+  const d = ev.details || {};
+  const hop = ev.hop;
+  switch (ev.event) {
+    case 'register': return 'ثبت پیام' + (d.channel && CHANNELS[d.channel] ? ' (' + CHANNELS[d.channel] + ')' : '');
+    case 'refer': return `ارجاع به ${u(hop ? hop.to_unit : null)}`;
+    case 'transfer': return `انتقال از ${u(hop ? hop.from_unit : null)} به ${u(hop ? hop.to_unit : null)}`;
+    case 'return': return `${HOPS.return}: از ${u(hop ? hop.from_unit : null)}`;
+    case 'start': return 'شروع رسیدگی';
+    case 'answer': return 'پاسخ داده شد';
+    case 'close': return 'بسته شد';
+    case 'reject': return 'رد شد' + (d.reason && REJECT_REASONS[d.reason] ? ': ' + REJECT_REASONS[d.reason] : '');
+    case 'verdict':
+      return (d.verdict === 'accept' ? 'شهروند پاسخ را پذیرفت' : 'شهروند به پاسخ اعتراض کرد')
+        + (d.rating ? ` (امتیاز ${faDigits(d.rating)} از ۵)` : '')
+        + (hop ? ' — دوباره به جریان افتاد' : '');
+    case 'grade': return 'ارزیابی بازرس: ' + (GRADES[d.grade] || d.grade) + (hop ? ' — بازگشایی' : '');
+    case 'reopen': return 'بازگشایی به دست بازرس';
+    case 'assign': return d.user ? `سپرده به ${d.user}` : 'پس گرفته شد (به کسی سپرده نیست)';
+    case 'note': return 'یادداشت داخلی افزوده شد';
+    case 'sms': return 'پیامک به شهروند: ' + (SMS_STATES[ev.sms.state] || ev.sms.state);
+    default: return ev.event;
+  }
+}
+
+function smsDetail(sms) {
+  if (sms.hidden) return h('div', { class: 'small muted sms-hidden' }, 'پیام محرمانه است: شماره و متن پیامک برای واحد پنهان است.');
+  return h('div', { class: 'sms-text' }, h('bdi', { dir: 'ltr', class: 'small muted' }, faDigits(sms.to || '')), ' ', sms.text);
 }
 
 function timeline(m, umap) {
   const u = (id) => (id && umap.get(id) ? umap.get(id).name : 'مرکز');
-  // a separator between a name or number and a date, so they never run together
-  const items = [h('li', {}, h('span', { class: 'tl-what' }, 'ثبت پیام'), ' · ', when(m.created_at))];
-  for (const r of m.referrals || []) {
-    let what;
-    if (r.kind === 'return') what = `${HOPS.return}: از ${u(r.from_unit)}`;
-    else if (r.kind === 'reopen') what = `${HOPS.reopen}: به ${u(r.to_unit)}`;
-    else what = `${HOPS[r.kind] || r.kind}${r.from_unit ? ' از ' + u(r.from_unit) : ''} به ${u(r.to_unit)}`;
-    items.push(h('li', { class: 'hop hop-' + r.kind },
-      h('span', { class: 'tl-what' }, what), ' · ', when(r.at),
+  const items = (m.timeline || []).map((ev) => {
+    const d = ev.details || {};
+    const hop = ev.hop;
+    const note = ev.event === 'grade' ? d.note : ev.event === 'answer' ? d.answer : null;
+    return h('li', { class: 'ev ev-' + ev.event + (hop ? ' hop hop-' + hop.kind : '') },
+      h('span', { class: 'tl-what' }, eventText(ev, u)), ' · ', when(ev.at),
       h('div', { class: 'small muted' },
-        r.actor ? ['به دست ', h('bdi', {}, r.actor_name || r.actor)] : null,
-        r.deadline ? [' · مهلت ', when(r.deadline)] : null,
-        r.reason ? [' · ', reasonText(r.reason)] : null)));
-  }
-  if (m.answered_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, 'پاسخ داده شد'), ' · ', when(m.answered_at)));
-  if (m.closed_at) items.push(h('li', {}, h('span', { class: 'tl-what' }, m.state === 'rejected' ? 'رد شد' : 'بسته شد'), ' · ', when(m.closed_at)));
+        ev.actor && ev.event !== 'sms' ? ['به دست ', h('bdi', {}, ev.actor_name || ev.actor)] : null,
+        hop && hop.deadline && hop.kind !== 'return' ? [' · مهلت ', when(hop.deadline)] : null,
+        hop && hop.reason ? [' · ', h('span', { class: 'tl-reason' }, reasonText(hop.reason))] : null),
+      note ? h('div', { class: 'tl-note' }, note) : null,
+      ev.event === 'sms' ? smsDetail(ev.sms) : null);
+  });
   return h('ol', { class: 'timeline' }, items);
 }
 
 const umapOf = (all) => new Map(all.map((u) => [u.id, u]));
+
+function smsCard(m) {
+  const list = (m.timeline || []).filter((ev) => ev.event === 'sms');
+  return h('section', { class: 'card sms-card', 'aria-labelledby': 'sms-title' },
+    h('h2', { id: 'sms-title' }, 'پیامک‌های فرستاده به شهروند'),
+    list.length
+      ? h('ul', { class: 'sms-list' }, list.map((ev) => h('li', {},
+        h('span', { class: 'badge' }, SMS_STATES[ev.sms.state] || ev.sms.state), ' ', when(ev.at), smsDetail(ev.sms))))
+      : h('p', { class: 'muted' }, 'پیامکی برای این پیام فرستاده نشده است.'));
+}
 
 // The actions of docs/core.md's table, by role and state.
 function allowed(m) {
@@ -307,9 +400,12 @@ async function actionForm(action, m, all, cats, done) {
         field('کد پیام اصلی (برای تکراری)', h('input', { name: 'duplicate_of', inputmode: 'numeric', dir: 'ltr' }))),
       note());
       break;
-    case 'answer':
-      parts.push(field('متن پاسخ به شهروند', h('textarea', { name: 'answer', rows: 5, required: true }), { required: true, hint: 'این پاسخ برای شهروند پیامک می‌شود.' }));
+    case 'answer': {
+      const text = h('textarea', { name: 'answer', rows: 5, required: true });
+      parts.push(cannedPicker(m, cats, text),
+        field('متن پاسخ به شهروند', text, { required: true, hint: 'این پاسخ برای شهروند پیامک می‌شود.' }));
       break;
+    }
     case 'return':
       parts.push(field('دلیل', select('reason', mapOptions(RETURN_REASONS), { required: true, value: 'not_ours' }), { required: true }), note());
       break;
@@ -342,7 +438,7 @@ async function actionForm(action, m, all, cats, done) {
     const v = formValues(form);
     const body = { version: m.version };
     for (const [k, val] of Object.entries(v)) {
-      if (val === '' || val === false) continue;
+      if (val === '' || val === false || k === 'canned') continue;
       if (k === 'deadline_hours' || k === 'rating') {
         const n = Number(asciiDigits(val));
         if (!Number.isInteger(n) || n < 1) return err.show('عدد درستی وارد کنید.');
@@ -359,9 +455,8 @@ async function actionForm(action, m, all, cats, done) {
     }
     return busy(btn, async () => {
       try {
-        await api('POST', `/messages/${m.code}/${action}`, body);
-        flash(`«${ACTION_LABELS[action]}» انجام شد.`);
-        done();
+        const after = await api('POST', `/messages/${m.code}/${action}`, body);
+        done(after, `«${ACTION_LABELS[action]}» انجام شد.`);
       } catch (e) {
         formError(form, err, e);
       }
@@ -423,13 +518,59 @@ function similarCard(m, done) {
   return card;
 }
 
-export async function messagePage(el, { params }) {
+/** The queue the reader works from. */
+function queueHash() {
+  if (role() === 'operator') return '#/desk';
+  if (['staff', 'manager'].includes(role())) return '#/inbox';
+  return '#/messages';
+}
+
+// Back to the queue with a notice (the message left the reader's scope).
+function backToQueue(text, kind = 'ok') {
+  location.hash = queueHash();
+  flash(text, kind);
+}
+
+export async function messagePage(el, { params, isCurrent = () => true }) {
   const code = params[0];
-  const [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
+  let m;
+  let all;
+  let cats;
+  try {
+    [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
+      mount(el, h('section', { class: 'card narrow' },
+        h('h1', {}, e.status === 403 ? 'این پیام در کارتابل شما نیست' : 'پیام پیدا نشد'),
+        h('p', {}, e.status === 403 ? 'این پیام اکنون در حوزهٔ واحد دیگری است.' : 'پیامی با این کد رهگیری نیست.'),
+        h('p', {}, h('a', { href: queueHash() }, 'بازگشت به کارتابل'))));
+      return;
+    }
+    throw e;
+  }
+  // the reader moved on while this loaded: do not paint over the new page
+  if (!isCurrent()) return;
   const umap = new Map(all.map((u) => [u.id, u]));
+  // After an action: stay when the message is still ours, else back to the
+  // queue with the notice (no stale page, no 403 on reload).
+  const reload = async (after, notice) => {
+    const mine = ['staff', 'manager'].includes(role())
+      ? new Set(subtree(all, session.user.unit_id).map((u) => u.id)) : null;
+    if (mine && after && !mine.has(after.unit_id)) {
+      backToQueue(notice);
+      return;
+    }
+    try {
+      await messagePage(el, { params });
+      flash(notice);
+    } catch (e) {
+      backToQueue(notice);
+    }
+  };
   const acts = allowed(m);
+  const inScope = ['staff', 'manager'].includes(role()) &&
+    new Set(subtree(all, session.user.unit_id).map((u) => u.id)).has(m.unit_id);
   const panel = h('div', { class: 'action-panel' });
-  const reload = () => messagePage(el, { params });
   const buttons = acts.map((a) => {
     const b = h('button', { type: 'button', class: 'secondary', 'data-action': a, 'aria-expanded': 'false' }, ACTION_LABELS[a]);
     b.addEventListener('click', async () => {
@@ -444,7 +585,7 @@ export async function messagePage(el, { params }) {
   const files = attachSection(m.code, ['operator', 'staff', 'manager'].includes(role()) &&
     !['closed', 'rejected'].includes(m.state));
   mount(el,
-    h('p', { class: 'crumbs' }, h('a', { href: role() === 'operator' ? '#/desk' : (['staff', 'manager'].includes(role()) ? '#/inbox' : '#/messages') }, '→ بازگشت')),
+    h('p', { class: 'crumbs' }, h('a', { href: queueHash() }, '→ بازگشت')),
     h('article', { class: 'card message' },
       h('div', { class: 'msg-head' }, h('h1', {}, m.subject), stateBadge(m.state)),
       h('p', { class: 'msg-body' }, m.body),
@@ -454,6 +595,9 @@ export async function messagePage(el, { params }) {
     ['operator', 'inspector', 'admin', 'staff', 'manager'].includes(role()) ? similarCard(m, reload) : null,
     files,
     h('section', { class: 'card' }, h('h2', {}, 'روند و ارجاع‌ها'), timeline(m, umap)),
+    ['referred', 'in_progress', 'reopened'].includes(m.state) || m.assignee ? assigneeCard(m, inScope) : null,
+    mayNote(inScope) ? notesCard(m) : null,
+    smsCard(m),
     acts.length
       ? h('section', { class: 'card actions-card', 'aria-labelledby': 'act-title' },
         h('h2', { id: 'act-title' }, 'اقدام'), h('div', { class: 'action-buttons' }, buttons), panel)

@@ -1,0 +1,110 @@
+/*
+ * timeline.c - a message's events from its audit entries and SMS rows,
+ * merged in time order (timeline.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/str.h"
+#include "core/core_int.h"
+#include "core/timeline.h"
+
+static int by_time(const void *pa, const void *pb)
+{
+	const struct msg_event *a = pa, *b = pb;
+
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return 0;
+}
+
+int msg_timeline(struct core *c, const struct actor *a, int64_t id, struct msg_event **out,
+		 size_t *n, bool *cut, struct err *err)
+{
+	struct msg *m = xmalloc(sizeof(*m));
+	struct audit_entry *au = NULL;
+	struct sms *sm = NULL;
+	struct referral *hops = NULL;
+	struct msg_event *ev = NULL;
+	size_t na = 0, ns = 0, nh = 0, h = 0, i, k = 0;
+	bool hide;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*cut = false;
+	rc = OPS(c)->msg_get(c->st, id, m, err);
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)id);
+	if (rc == 0)
+		rc = msg_may_read(c, a, m, err);
+	if (rc == 0)
+		rc = OPS(c)->audit_list_msg(c->st, id, CAP_TIMELINE + 1, &au, &na, err);
+	if (rc == 0)
+		rc = OPS(c)->referral_list(c->st, id, &hops, &nh, err);
+	if (rc == 0)
+		rc = OPS(c)->sms_list_msg(c->st, id, CAP_TIMELINE + 1, &sm, &ns, err);
+	if (rc < 0)
+		goto out;
+	hide = m->confidential && a->role != ROLE_CITIZEN && !role_sees_identity(a->role);
+	ev = xcalloc(na + ns + 1, sizeof(*ev));
+	for (i = 0; i < na; i++) {
+		struct msg_event *e = &ev[k];
+
+		if (!str_starts(au[i].action, "msg.") || str_eq(au[i].action, "msg.identity_read"))
+			continue;
+		/* what the reader may see of the entry: no citizen id, no link
+		 * from a confidential message to another (audit_list's rule) */
+		rc = audit_redact(c, a, &au[i], err);
+		if (rc < 0)
+			goto out;
+		e->at = au[i].at;
+		e->order = au[i].seq * 2;
+		str_copy(e->event, sizeof(e->event), au[i].action + 4);
+		str_copy(e->actor, sizeof(e->actor), au[i].actor);
+		str_copy(e->payload, sizeof(e->payload), au[i].payload);
+		/* every transition that moves the message writes one hop, in the
+		 * same order as its audit entry */
+		if (h < nh && (str_eq(e->event, "refer") || str_eq(e->event, "transfer") ||
+			       str_eq(e->event, "return") || str_eq(e->event, "reopen") ||
+			       strstr(e->payload, "\"to_state\":\"reopened\""))) {
+			e->has_hop = true;
+			e->hop = hops[h++];
+		}
+		k++;
+	}
+	for (i = 0; i < ns; i++) {
+		struct msg_event *e = &ev[k++];
+
+		/* a sent text at its sending time, else when it was queued */
+		e->at = sm[i].state == SMS_SENT && sm[i].sent_at ? sm[i].sent_at : sm[i].created_at;
+		/* after the audit entries of the same second */
+		e->order = INT64_MAX / 2 + sm[i].id;
+		str_copy(e->event, sizeof(e->event), "sms");
+		str_copy(e->payload, sizeof(e->payload), "{}");
+		e->sms_state = sm[i].state;
+		e->sms_hidden = hide;
+		if (!hide) {
+			str_copy(e->sms_to, sizeof(e->sms_to), sm[i].to);
+			str_copy(e->sms_text, sizeof(e->sms_text), sm[i].body);
+		}
+	}
+	qsort(ev, k, sizeof(*ev), by_time);
+	if (k > CAP_TIMELINE) {
+		k = CAP_TIMELINE;
+		*cut = true;
+	}
+	*out = ev;
+	*n = k;
+	ev = NULL;
+out:
+	free(ev);
+	free(au);
+	free(sm);
+	free(hops);
+	free(m);
+	return rc;
+}

@@ -1,0 +1,199 @@
+/*
+ * test_timeline.c - a message's timeline (core/timeline.h) in time order
+ * with every step, the inspector's reopen that is not a grade, the
+ * objection's reason, SMS hidden from a unit on a confidential message, and
+ * the public handler of a unit (core/track.h).  Issue 14.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core_fixture.h"
+#include "core/timeline.h"
+#include "core/track.h"
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	fx_setup(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+static size_t find(const struct msg_event *ev, size_t n, const char *what, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < n; i++)
+		if (str_eq(ev[i].event, what))
+			return i;
+	return n;
+}
+
+/* regression: after an objection the reopen came before the first answer,
+ * and start, grades and SMS were missing */
+static void every_step_in_time_order(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_event *ev = NULL;
+	struct actor cit;
+	struct err err;
+	size_t n = 0, i, a1, a2, ro;
+	bool cut;
+
+	core_set_now(&f->c, FX_T0);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_roads, m), 0);
+	core_set_now(&f->c, FX_T0 + 60);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, "حوزهٔ ۱۲", m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 120);
+	assert_int_equal(msg_start(&f->c, &f->s12, m->id, 0, m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 180);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "ترمیم شد", m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 240);
+	cit = actor_citizen(m->citizen_id);
+	assert_int_equal(msg_verdict_why(&f->c, &cit, m->id, 0, VERDICT_OBJECT, 2,
+					 "چاله هنوز هست", m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 300);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "این بار کامل", m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 360);
+	assert_int_equal(msg_grade(&f->c, &f->insp, m->id, 0, GRADE_ACCEPTABLE, "خوب", false, m,
+				   &err), 0);
+
+	assert_int_equal(msg_timeline(&f->c, &f->s12, m->id, &ev, &n, &cut, &err), 0);
+	assert_false(cut);
+	for (i = 1; i < n; i++)
+		assert_true(ev[i - 1].at <= ev[i].at);
+	assert_int_equal(find(ev, n, "register", 0), 0);
+	assert_true(find(ev, n, "start", 0) < n);
+	assert_true(find(ev, n, "grade", 0) < n);
+	assert_true(find(ev, n, "sms", 0) < n);
+	a1 = find(ev, n, "answer", 0);
+	ro = find(ev, n, "verdict", 0);
+	a2 = find(ev, n, "answer", a1 + 1);
+	assert_true(a1 < ro && ro < a2 && a2 < n);
+	/* the objection's hop carries the citizen's words */
+	assert_true(ev[ro].has_hop);
+	assert_int_equal(ev[ro].hop.kind, HOP_REOPEN);
+	assert_string_equal(ev[ro].hop.reason, "objection: چاله هنوز هست");
+	assert_non_null(strstr(ev[ro].payload, "\"why\":\"چاله هنوز هست\""));
+	/* the refer event has its hop with the reason */
+	i = find(ev, n, "refer", 0);
+	assert_true(ev[i].has_hop);
+	assert_string_equal(ev[i].hop.reason, "حوزهٔ ۱۲");
+	/* the unit sees the SMS of a message that is not confidential */
+	i = find(ev, n, "sms", 0);
+	assert_false(ev[i].sms_hidden);
+	assert_string_equal(ev[i].sms_to, FX_MOBILE);
+	free(ev);
+
+	/* a reason only goes with an objection, and is bounded */
+	assert_int_equal(msg_verdict_why(&f->c, &cit, m->id, 0, VERDICT_ACCEPT, 0, "خوب", NULL,
+					 &err), ERR_INVALID);
+	free(m);
+}
+
+/* regression: the inspector's reopen note was filed as a grade «غیرقابل قبول» */
+static void reopen_is_not_a_grade(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_event *ev = NULL;
+	struct referral *hops = NULL;
+	struct err err;
+	size_t n = 0, i;
+	bool cut;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_roads, m), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "انجام شد", m, &err), 0);
+	assert_int_equal(msg_reopen(&f->c, &f->s12, m->id, 0, "x", NULL, &err), ERR_DENIED);
+	assert_int_equal(msg_reopen(&f->c, &f->insp, m->id, 0, "عکس پیوست نشده", m, &err), 0);
+	assert_int_equal(m->state, STATE_REOPENED);
+	assert_int_equal(m->grade, GRADE_NONE);
+	assert_string_equal(m->grade_note, "");
+	assert_int_equal(m->reopen_count, 1);
+	assert_int_equal(msg_referrals(&f->c, &f->insp, m->id, &hops, &n, &err), 0);
+	assert_int_equal(hops[n - 1].kind, HOP_REOPEN);
+	assert_string_equal(hops[n - 1].reason, "inspector: عکس پیوست نشده");
+	free(hops);
+	assert_int_equal(msg_timeline(&f->c, &f->insp, m->id, &ev, &n, &cut, &err), 0);
+	i = find(ev, n, "reopen", 0);
+	assert_true(i < n && ev[i].has_hop);
+	assert_int_equal(find(ev, n, "grade", 0), n);
+	free(ev);
+	/* reopened, it cannot be reopened again */
+	assert_int_equal(msg_reopen(&f->c, &f->insp, m->id, 0, NULL, NULL, &err), ERR_CONFLICT);
+	free(m);
+}
+
+static void confidential_sms_hidden_from_the_unit(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_event *ev = NULL;
+	struct err err;
+	size_t n = 0, i;
+	bool cut;
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_conduct, m), 0);
+	assert_true(m->confidential);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "رسیدگی شد", m, &err), 0);
+	assert_int_equal(msg_timeline(&f->c, &f->s12, m->id, &ev, &n, &cut, &err), 0);
+	for (i = 0; i < n; i++) {
+		if (!str_eq(ev[i].event, "sms"))
+			continue;
+		assert_true(ev[i].sms_hidden);
+		assert_string_equal(ev[i].sms_to, "");
+		assert_string_equal(ev[i].sms_text, "");
+	}
+	assert_true(find(ev, n, "sms", 0) < n);
+	free(ev);
+	assert_int_equal(msg_timeline(&f->c, &f->insp, m->id, &ev, &n, &cut, &err), 0);
+	i = find(ev, n, "sms", 0);
+	assert_true(i < n);
+	assert_false(ev[i].sms_hidden);
+	assert_string_equal(ev[i].sms_to, FX_MOBILE);
+	free(ev);
+	/* out of scope: denied */
+	assert_int_equal(msg_timeline(&f->c, &f->s01, m->id, &ev, &n, &cut, &err), ERR_DENIED);
+	free(m);
+}
+
+static void handler_is_the_region(void **state)
+{
+	struct fx *f = *state;
+	struct unit u;
+	struct err err;
+
+	assert_int_equal(track_handler(&f->c, f->d12, &u, &err), 0);
+	assert_string_equal(u.code, "region-12");
+	assert_int_equal(track_handler(&f->c, f->r12, &u, &err), 0);
+	assert_string_equal(u.code, "region-12");
+	assert_int_equal(track_handler(&f->c, f->centre, &u, &err), ERR_NOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(every_step_in_time_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(reopen_is_not_a_grade, setup, teardown),
+		cmocka_unit_test_setup_teardown(confidential_sms_hidden_from_the_unit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(handler_is_the_region, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
