@@ -11,6 +11,23 @@ T_FAILED=0
 T_TMP=$(mktemp -d "${TMPROOT:-/tmp}/t.XXXXXX")
 trap 'rm -rf "$T_TMP"' EXIT
 
+# t_release3_db PATH: a database written by the previous release (schema
+# 3, commit 10d016f; tests/fixtures/release-3.sql, made by
+# tests/fixtures/make-release-3.sh): 5 messages, a confidential one among
+# them objected to on the web, another by SMS 33, a duplicate, a return.
+t_release3_db() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	sqlite3 "$1" <"$HAMGAN_ROOT/tests/fixtures/release-3.sql"
+}
+
+# t_schema_latest: the schema version this build writes.
+t_schema_latest() {
+	local d
+	d=$(mktemp -d "$T_TMP/schema.XXXXXX")
+	"$HAMGAN" init --db "$d/x.db" | sed -n 's/.* at schema version //p'
+	rm -rf "$d"
+}
+
 t_pass() { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
 t_fail() {
 	T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1))

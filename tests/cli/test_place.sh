@@ -22,12 +22,11 @@ printf '\xff\xfe' >"$T_TMP/bin.geojson"
 t_exit "bytes that are not UTF-8 are refused" 1 "$HAMGAN" unit boundaries import --db "$DB" "$T_TMP/bin.geojson"
 t_eq "nothing was written" "$(sqlite3 "$DB" 'SELECT count(*) FROM unit_boundaries')" 0
 
-# the previous release's schema (3): no boundaries, no routing rules, no place index
-cp "$DB" "$T_TMP/old.db"
-sqlite3 "$T_TMP/old.db" "DROP TABLE unit_boundaries; DROP INDEX messages_place;
-	ALTER TABLE categories DROP COLUMN route; PRAGMA user_version = 3"
+# a database of the previous release (schema 3): no boundaries, no routing
+# rules, no place index
+t_release3_db "$T_TMP/old.db"
 t_run "init upgrades a database of the previous release in place" 0 \
-	"database '$T_TMP/old.db' is at schema version 7" "$HAMGAN" init --db "$T_TMP/old.db"
+	"database '$T_TMP/old.db' is at schema version $(t_schema_latest)" "$HAMGAN" init --db "$T_TMP/old.db"
 t_run "and its boundaries import" 0 "imported 22 boundaries" \
 	"$HAMGAN" unit boundaries import --db "$T_TMP/old.db" "$GEO"
 t_run "a second import replaces them" 0 "imported 22 boundaries" \
