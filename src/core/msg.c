@@ -578,24 +578,17 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
 	if (rc == 0) {
 		search_query_init(&q);
 		q.citizen_id = ci.id;
+		/* A manager taking calls live sees the caller's messages in the
+		 * unit's subtree (msg_search scopes them), never a confidential
+		 * one: it would link the citizen to a complaint the unit must not
+		 * tie to them. */
+		q.public_only = !role_sees_identity(a->role);
 		q.limit = (max == 0 || max > CAP_HISTORY) ? CAP_HISTORY : max;
 		if (q.limit > CAP_SEARCH_LIMIT)
 			q.limit = CAP_SEARCH_LIMIT;
 		rc = msg_search(c, a, &q, &res, err);
 		if (rc < 0)
 			return rc;
-		/* A manager taking calls live sees the caller's messages in the
-		 * unit's subtree (msg_search scoped them), never a confidential
-		 * one: it would link the citizen to a complaint the unit must not
-		 * tie to them. */
-		if (!role_sees_identity(a->role)) {
-			size_t kept = 0;
-
-			for (i = 0; i < res.n; i++)
-				if (!res.items[i].confidential)
-					res.items[kept++] = res.items[i];
-			res.n = kept;
-		}
 		for (i = 0; i < res.n; i++) {
 			/* the caller is on the line: their own identity is shown */
 			str_copy(res.items[i].citizen_name, sizeof(res.items[i].citizen_name),

@@ -159,6 +159,7 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 	s.unit_id = q->unit_id;
 	s.category_id = q->category_id;
 	s.citizen_id = q->citizen_id;
+	s.public_only = q->public_only;
 	s.live_session_id = q->live_session_id;
 	s.from = q->from;
 	s.to = q->to;
@@ -186,8 +187,10 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 			return rc;
 	}
 	/* "every message of this citizen" ties confidential messages to the
-	 * citizen's others: only for the roles that see identities */
-	if (q->citizen_id && !role_sees_identity(a->role) && a->role != ROLE_CITIZEN)
+	 * citizen's others: only for the roles that see identities, or with the
+	 * confidential ones left out */
+	if (q->citizen_id && !q->public_only && !role_sees_identity(a->role) &&
+	    a->role != ROLE_CITIZEN)
 		return err_set(err, ERR_DENIED, "citizen", "you may not search by citizen");
 	switch (a->role) {
 	case ROLE_OPERATOR:

@@ -36,7 +36,8 @@ struct search_query {
 	bool by_due;		/* open messages only, by deadline, the earliest first */
 	int64_t assigned_to;	/* assigned to this user (msg_assign); 0 any */
 	bool count;		/* fill total / total_capped */
-	int64_t citizen_id;	/* 0 any */
+	int64_t citizen_id;	/* 0 any; roles that do not see identities only with public_only */
+	bool public_only;	/* confidential messages left out */
 	int64_t live_session_id;	/* 0 any */
 	const char *cursor;	/* from the previous page's next_cursor, or NULL */
 	size_t limit;		/* 1..CAP_SEARCH_LIMIT; 0 means 20 */

@@ -266,6 +266,8 @@ static void search_where(const struct store_search *q, struct buf *sql, bool sca
 		buf_adds(sql, " AND m.citizen_id = ?8");
 	if (q->live_session_id)
 		buf_adds(sql, " AND m.live_session_id = ?9");
+	if (q->public_only)
+		buf_adds(sql, " AND m.confidential = 0");
 	if (q->from)
 		buf_adds(sql, " AND m.created_at >= ?10");
 	if (q->to)

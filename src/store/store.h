@@ -68,6 +68,7 @@ struct store_search {
 	int64_t scope_unit;	/* current unit in this subtree; 0 any */
 	int64_t unit_id;	/* and in this subtree; 0 any */
 	int64_t category_id, citizen_id, live_session_id;
+	bool public_only;	/* confidential messages left out */
 	int64_t from, to;
 	bool overdue;
 	bool not_overdue;	/* only messages that are not overdue */

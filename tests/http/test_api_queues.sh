@@ -46,7 +46,7 @@ h_api "who may take it" GET /api/v1/messages/$FRESH/assignable 200 "$ST"
 h_jq "the district's staff only (the message is in the district)" '[.items[].username] | join(",")' "st121"
 h_api "who may take a region's message" GET /api/v1/messages/$LATE1/assignable 200 "$ST"
 h_jq "the region's and its district's staff and managers" '[.items[].username] | sort | join(",")' "mg12,st12,st121"
-h_api "not for another region" GET /api/v1/messages/$LATE1/assignable 403 "$ST03"
+h_api "not for another region" GET /api/v1/messages/$LATE1/assignable 404 "$ST03"
 h_api "staff of region 12 assigns to the district's staff" PUT /api/v1/messages/$FRESH/assignee 200 "$ST" '{"user":"st121"}'
 h_jq "assigned" .assignee.username st121
 h_api "shown on the message" GET /api/v1/messages/$FRESH 200 "$ST"
@@ -59,9 +59,9 @@ h_api "mine, for st12" GET "/api/v1/messages?assigned=me" 200 "$ST"
 h_jq "nothing" .total 0
 h_api "assigned=someone-else is 422" GET "/api/v1/messages?assigned=st121" 422 "$ST"
 h_api "not to a user outside the message's unit" PUT /api/v1/messages/$LATE1/assignee 422 "$ST" '{"user":"st03"}'
-h_api "nor from a district to its region's message" PUT /api/v1/messages/$LATE1/assignee 403 "$ST121" '{"user":"st121"}'
+h_api "nor from a district to its region's message" PUT /api/v1/messages/$LATE1/assignee 404 "$ST121" '{"user":"st121"}'
 h_api "not to an operator" PUT /api/v1/messages/$LATE1/assignee 422 "$ST" '{"user":"op"}'
-h_api "not by staff of another region" PUT /api/v1/messages/$LATE1/assignee 403 "$ST03" '{"user":"st03"}'
+h_api "not by staff of another region" PUT /api/v1/messages/$LATE1/assignee 404 "$ST03" '{"user":"st03"}'
 h_api "not by an operator" PUT /api/v1/messages/$LATE1/assignee 403 "$OP" '{"user":"st12"}'
 h_api "to oneself" PUT /api/v1/messages/$LATE1/assignee 200 "$ST" '{"user":"st12"}'
 h_api "taken back" PUT /api/v1/messages/$LATE1/assignee 200 "$MG" '{}'
@@ -78,7 +78,7 @@ h_jq "signed with the name" .author "کاربر st12"
 h_api "the operator adds one" POST /api/v1/messages/$LATE1/notes 201 "$OP" '{"body":"شهروند دوباره تماس گرفت"}'
 h_api "the inspector reads them" GET /api/v1/messages/$LATE1/notes 200 "$INSP"
 h_jq "both, oldest first" '[.items[].body] | join("|")' "با پیمانکار هماهنگ شد|شهروند دوباره تماس گرفت"
-h_api "staff of another region may not" GET /api/v1/messages/$LATE1/notes 403 "$ST03"
+h_api "staff of another region may not" GET /api/v1/messages/$LATE1/notes 404 "$ST03"
 h_api "an admin may not" GET /api/v1/messages/$LATE1/notes 403 "$ADM"
 h_api "an empty note is 422" POST /api/v1/messages/$LATE1/notes 422 "$ST" '{"body":""}'
 h_api "notes are audited" GET /api/v1/messages/$LATE1 200 "$ST"
