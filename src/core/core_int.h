@@ -60,10 +60,18 @@ int actor_unit_scope(struct core *c, const struct actor *a, int64_t unit, bool *
 int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, struct err *err);
 /* Blank the citizen's identity when m is confidential (whoever reads). */
 void msg_hide_identity(struct msg *m);
+/* Blank it whatever m is (public views: Open311, open data). */
+void msg_hide_identity_all(struct msg *m);
 /* Does this role see a confidential identity (operator, inspector, system)? */
 bool role_sees_identity(enum role r);
 
 /* The normalised subject+body for the search index, malloc'd. */
 int msg_search_text(const char *subject, const char *body, char **out, struct err *err);
+
+/* Secrets handed out once (session tokens, API keys): 32 random bytes in
+ * hex; only the hex BLAKE2b-256 of the raw bytes is stored.
+ * core_token_to_hash: ERR_INVALID unless token is 64 hex digits. */
+void core_token_hash(const unsigned char raw[32], char out[65]);
+int core_token_to_hash(const char *token, char hash[65]);
 
 #endif

@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "store/sqlite_agg.h"
+#include "store/sqlite_open311.h"
 #include "store/sqlite_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -1016,6 +1017,7 @@ const struct store_ops store_sqlite_ops = {
 	.live_list = sq_live_list,
 	.bulk = sq_bulk,
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
+	SQ_OPEN311_OPS	/* Open311 and open data: sqlite_open311.c */
 };
 
 const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };

@@ -1,0 +1,554 @@
+/*
+ * open311.c - the core's side of Open311 GeoReport v2: service extras and
+ * their attribute definitions, intake on the open311 channel, the public
+ * list and read, the public timeline.  See open311.h.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/mem.h"
+#include "base/num.h"
+#include "base/str.h"
+#include "core/batch.h"
+#include "core/category.h"
+#include "core/core_int.h"
+#include "core/open311.h"
+#include "fa/ids.h"
+#include "fa/text.h"
+
+static const char *const datatype_names[O311_DATATYPE_COUNT] = {
+	"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist",
+};
+
+const char *o311_datatype_name(enum o311_datatype t)
+{
+	return (int)t >= 0 && t < O311_DATATYPE_COUNT ? datatype_names[t] : "string";
+}
+
+bool open311_closed(enum msg_state s)
+{
+	return s == STATE_ANSWERED || s == STATE_CLOSED || s == STATE_REJECTED;
+}
+
+/* ---- attribute definitions ---- */
+
+/* A string member into dst (<= max bytes, one line); absent is "" unless
+ * required. */
+static int attr_str(const cJSON *o, const char *name, char *dst, size_t dstsz, bool required,
+		    size_t i, struct err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	struct err e;
+
+	dst[0] = '\0';
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return err_set(err, ERR_INVALID, "attributes", "attribute %zu: '%s' is "
+				       "required", i + 1, name);
+		return 0;
+	}
+	err_clear(&e);
+	if (!cJSON_IsString(v) || text_check(name, v->valuestring, dstsz - 1, required, false, &e))
+		return err_set(err, ERR_INVALID, "attributes", "attribute %zu: '%s' must be "
+			       "one line of text up to %zu bytes", i + 1, name, dstsz - 1);
+	str_copy(dst, dstsz, v->valuestring);
+	return 0;
+}
+
+static int attr_bool(const cJSON *o, const char *name, bool dflt, bool *out, size_t i,
+		     struct err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	*out = dflt;
+	if (!v)
+		return 0;
+	if (!cJSON_IsBool(v))
+		return err_set(err, ERR_INVALID, "attributes", "attribute %zu: '%s' must be "
+			       "true or false", i + 1, name);
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static int attr_one(const cJSON *o, struct o311_attr *a, size_t i, struct err *err)
+{
+	char dt[32];
+	const cJSON *v, *vals;
+	size_t j;
+	int rc, k;
+
+	memset(a, 0, sizeof(*a));
+	if (!cJSON_IsObject(o))
+		return err_set(err, ERR_INVALID, "attributes", "attribute %zu is not an object",
+			       i + 1);
+	rc = attr_str(o, "code", a->code, sizeof(a->code), true, i, err);
+	if (rc == 0)
+		rc = code_check("attributes", a->code, err);
+	if (rc == 0)
+		rc = attr_str(o, "datatype", dt, sizeof(dt), true, i, err);
+	if (rc == 0)
+		rc = attr_str(o, "description", a->description, sizeof(a->description), false, i,
+			      err);
+	if (rc == 0)
+		rc = attr_str(o, "datatype_description", a->datatype_description,
+			      sizeof(a->datatype_description), false, i, err);
+	if (rc == 0)
+		rc = attr_bool(o, "variable", true, &a->variable, i, err);
+	if (rc == 0)
+		rc = attr_bool(o, "required", false, &a->required, i, err);
+	if (rc < 0)
+		return rc;
+	for (k = 0; k < O311_DATATYPE_COUNT && !str_eq(dt, datatype_names[k]); k++)
+		;
+	if (k == O311_DATATYPE_COUNT)
+		return err_set(err, ERR_INVALID, "attributes", "attribute '%s': unknown datatype "
+			       "'%s'", a->code, dt);
+	a->datatype = (enum o311_datatype)k;
+	v = cJSON_GetObjectItemCaseSensitive(o, "order");
+	a->order = (int)i + 1;
+	if (v && !cJSON_IsNull(v)) {
+		if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 1000 ||
+		    v->valuedouble != (double)(int)v->valuedouble)
+			return err_set(err, ERR_INVALID, "attributes", "attribute '%s': order "
+				       "is a whole number 1..1000", a->code);
+		a->order = (int)v->valuedouble;
+	}
+	vals = cJSON_GetObjectItemCaseSensitive(o, "values");
+	if (a->datatype == O311_SINGLE || a->datatype == O311_MULTI) {
+		if (!cJSON_IsArray(vals) || cJSON_GetArraySize(vals) < 1)
+			return err_set(err, ERR_INVALID, "attributes", "attribute '%s': a list "
+				       "needs values", a->code);
+	} else if (vals) {
+		return err_set(err, ERR_INVALID, "attributes", "attribute '%s': only lists have "
+			       "values", a->code);
+	}
+	if (!vals)
+		return 0;
+	if (cJSON_GetArraySize(vals) > CAP_OPEN311_VALUES)
+		return err_set(err, ERR_TOOBIG, "attributes", "attribute '%s': more than %d "
+			       "values", a->code, CAP_OPEN311_VALUES);
+	for (v = vals->child; v; v = v->next) {
+		struct o311_value *ov = &a->values[a->nvalues];
+
+		rc = attr_str(v, "key", ov->key, sizeof(ov->key), true, i, err);
+		if (rc == 0)
+			rc = attr_str(v, "name", ov->name, sizeof(ov->name), true, i, err);
+		if (rc < 0)
+			return rc;
+		for (j = 0; j < a->nvalues; j++)
+			if (str_eq(a->values[j].key, ov->key))
+				return err_set(err, ERR_INVALID, "attributes", "attribute '%s': "
+					       "value key '%s' twice", a->code, ov->key);
+		a->nvalues++;
+	}
+	return 0;
+}
+
+int o311_attrs_parse(const char *json, struct o311_attr **out, size_t *n, struct err *err)
+{
+	cJSON *root;
+	const cJSON *it;
+	size_t i = 0, j;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!json || !*json)
+		return 0;
+	if (strlen(json) > CAP_OPEN311_ATTR_JSON)
+		return err_set(err, ERR_TOOBIG, "attributes", "attribute definitions longer than "
+			       "%d bytes", CAP_OPEN311_ATTR_JSON);
+	root = cJSON_Parse(json);
+	if (!cJSON_IsArray(root)) {
+		cJSON_Delete(root);
+		return err_set(err, ERR_INVALID, "attributes", "attribute definitions must be a "
+			       "JSON array");
+	}
+	if (cJSON_GetArraySize(root) > CAP_OPEN311_ATTRS) {
+		cJSON_Delete(root);
+		return err_set(err, ERR_TOOBIG, "attributes", "more than %d attributes",
+			       CAP_OPEN311_ATTRS);
+	}
+	if (cJSON_GetArraySize(root) > 0)
+		*out = xcalloc((size_t)cJSON_GetArraySize(root), sizeof(**out));
+	for (it = root->child; it && rc == 0; it = it->next, i++) {
+		rc = attr_one(it, &(*out)[i], i, err);
+		for (j = 0; rc == 0 && j < i; j++)
+			if (str_eq((*out)[j].code, (*out)[i].code))
+				rc = err_set(err, ERR_INVALID, "attributes", "attribute '%s' twice",
+					     (*out)[i].code);
+	}
+	cJSON_Delete(root);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	*n = i;
+	return 0;
+}
+
+/* ---- service extras ---- */
+
+int open311_service_get(struct core *c, int64_t category_id, struct service_meta *out,
+			struct err *err)
+{
+	int rc = OPS(c)->service_get(c->st, category_id, out, err);
+
+	if (rc == ERR_NOTFOUND) {
+		memset(out, 0, sizeof(*out));
+		out->category_id = category_id;
+		return 0;
+	}
+	return rc;
+}
+
+int open311_service_set(struct core *c, const struct actor *a, const struct service_meta *m,
+			struct err *err)
+{
+	struct o311_attr *attrs = NULL;
+	size_t n;
+	int rc;
+
+	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
+		return err_set(err, ERR_DENIED, "", "only an admin may change services");
+	rc = text_check("keywords", m->keywords, CAP_OPEN311_KEYWORDS, false, false, err);
+	if (rc == 0)
+		rc = o311_attrs_parse(m->attributes, &attrs, &n, err);
+	free(attrs);
+	if (rc < 0)
+		return rc;
+	rc = core_begin(c, err);
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->service_put(c->st, m, err);
+	if (rc == 0)
+		rc = core_commit(c, err);
+	else
+		core_rollback(c);
+	return rc;
+}
+
+/* ---- intake ---- */
+
+/* http:// or https://, a host, printable ASCII without spaces or quotes. */
+static int media_url_check(const char *u, struct err *err)
+{
+	size_t i, len = strlen(u), start;
+
+	if (len > CAP_MEDIA_URL)
+		return err_set(err, ERR_INVALID, "media_url", "media_url is longer than %d bytes",
+			       CAP_MEDIA_URL);
+	if (str_starts(u, "https://"))
+		start = 8;
+	else if (str_starts(u, "http://"))
+		start = 7;
+	else
+		return err_set(err, ERR_INVALID, "media_url", "media_url must be an http or "
+			       "https URL");
+	if (start >= len || u[start] == '/')
+		return err_set(err, ERR_INVALID, "media_url", "media_url has no host");
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)u[i];
+
+		if (ch <= 0x20 || ch >= 0x7f || ch == '"' || ch == '<' || ch == '>' ||
+		    ch == '\\' || ch == '^' || ch == '`' || ch == '{' || ch == '}' || ch == '|')
+			return err_set(err, ERR_INVALID, "media_url", "media_url holds a character "
+				       "a URL may not (encode it)");
+	}
+	return 0;
+}
+
+static const struct o311_value *value_of(const struct o311_attr *a, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < a->nvalues; i++)
+		if (str_eq(a->values[i].key, key))
+			return &a->values[i];
+	return NULL;
+}
+
+/* "YYYY-MM-DD" optionally followed by "THH:MM" and more: a date-time as a
+ * client's date picker sends it; kept as text. */
+static bool datetime_ok(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len < 10 || len > 40)
+		return false;
+	for (i = 0; i < 10; i++)
+		if ((i == 4 || i == 7) ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	return len == 10 || s[10] == 'T' || s[10] == ' ';
+}
+
+/*
+ * Check the submitted values against the definitions and write them to b as
+ * "label: value" lines.  Unknown codes and values for information-only
+ * attributes are refused, so nothing a client sends is silently dropped.
+ */
+static int attrs_to_text(const struct o311_attr *defs, size_t ndefs,
+			 const struct o311_attr_in *in, size_t nin, struct buf *b,
+			 struct err *err)
+{
+	size_t i, j;
+	int rc;
+
+	for (j = 0; j < nin; j++) {
+		for (i = 0; i < ndefs && !str_eq(defs[i].code, in[j].code); i++)
+			;
+		if (i == ndefs || !defs[i].variable)
+			return err_set(err, ERR_INVALID, "attribute", "the service has no attribute "
+				       "'%.64s'", in[j].code);
+	}
+	for (i = 0; i < ndefs; i++) {
+		const struct o311_attr *d = &defs[i];
+		size_t seen = 0;
+
+		if (!d->variable)
+			continue;
+		for (j = 0; j < nin; j++) {
+			const char *v = in[j].value;
+			const struct o311_value *ov = NULL;
+			double x;
+
+			if (!str_eq(in[j].code, d->code))
+				continue;
+			if (!*v)
+				continue;
+			rc = text_check("attribute", v, CAP_OPEN311_ATTR_VALUE, false,
+					d->datatype == O311_TEXT, err);
+			if (rc < 0)
+				return rc;
+			switch (d->datatype) {
+			case O311_NUMBER:
+				if (num_parse_decimal(v, -1e15, 1e15, &x) < 0)
+					return err_set(err, ERR_INVALID, "attribute", "attribute '%s' "
+						       "is a number", d->code);
+				break;
+			case O311_DATETIME:
+				if (!datetime_ok(v))
+					return err_set(err, ERR_INVALID, "attribute", "attribute '%s' "
+						       "is a date-time (YYYY-MM-DDTHH:MM)", d->code);
+				break;
+			case O311_SINGLE:
+			case O311_MULTI:
+				ov = value_of(d, v);
+				if (!ov)
+					return err_set(err, ERR_INVALID, "attribute", "attribute '%s' "
+						       "has no value '%.64s'", d->code, v);
+				if (d->datatype == O311_SINGLE && seen)
+					return err_set(err, ERR_INVALID, "attribute", "attribute '%s' "
+						       "takes one value", d->code);
+				break;
+			default:
+				if (seen)
+					return err_set(err, ERR_INVALID, "attribute", "attribute '%s' "
+						       "takes one value", d->code);
+				break;
+			}
+			buf_addf(b, "%s%s: %s", b->len ? "\n" : "",
+				 d->description[0] ? d->description : d->code, ov ? ov->name : v);
+			seen++;
+		}
+		if (d->required && !seen)
+			return err_set(err, ERR_INVALID, "attribute", "attribute '%s' is required",
+				       d->code);
+	}
+	return 0;
+}
+
+int open311_submit(struct core *c, const struct o311_submit *in, struct msg *out,
+		   struct err *err)
+{
+	struct buf body = BUF_INIT(CAP_MSG_BODY + 1);
+	struct buf extra = BUF_INIT(CAP_MSG_BODY + 1);
+	struct o311_attr *defs = NULL;
+	struct service_meta *sm = xmalloc(sizeof(*sm));
+	struct category cat;
+	struct msg_new m = in->m;
+	struct o311_meta meta;
+	struct actor a = actor_citizen(0);
+	size_t ndefs = 0;
+	int rc, k;
+
+	memset(&meta, 0, sizeof(meta));
+	rc = category_get(c, in->category_id, &cat, err);
+	if (rc == 0)
+		rc = open311_service_get(c, cat.id, sm, err);
+	if (rc == 0)
+		rc = o311_attrs_parse(sm->attributes, &defs, &ndefs, err);
+	if (rc == 0 && in->media_url && *in->media_url)
+		rc = media_url_check(in->media_url, err);
+	if (rc == 0)
+		rc = text_check("address_id", in->address_id, CAP_OPEN311_ID, false, false, err);
+	if (rc == 0)
+		rc = attrs_to_text(defs, ndefs, in->attrs, in->nattrs, &extra, err);
+	if (rc < 0)
+		goto out;
+	m.channel = CHANNEL_OPEN311;
+	m.category_id = cat.id;
+	m.kind = KIND_REQUEST;
+	if (!(cat.kinds & (1u << KIND_REQUEST))) {
+		for (k = 0; k < KIND_COUNT && !(cat.kinds & (1u << k)); k++)
+			;
+		m.kind = (enum msg_kind)(k < KIND_COUNT ? k : KIND_REQUEST);
+	}
+	if (!m.subject || !*m.subject)
+		m.subject = cat.name;
+	buf_adds(&body, m.body && *m.body ? m.body : cat.name);
+	if (extra.len)
+		buf_addf(&body, "\n\n%s\n%s", "اطلاعات تکمیلی:", extra.data);
+	if (buf_error(&body) || buf_error(&extra)) {
+		rc = err_set(err, ERR_INVALID, "description", "the description and attributes are "
+			     "longer than %d bytes", CAP_MSG_BODY);
+		goto out;
+	}
+	m.body = body.data;
+	rc = core_batch_begin(c, err);
+	if (rc < 0)
+		goto out;
+	rc = msg_register(c, &a, &m, out, err);
+	if (rc == 0) {
+		meta.msg_id = out->id;
+		meta.api_key_id = in->api_key_id;
+		str_copy(meta.media_url, sizeof(meta.media_url), in->media_url ? in->media_url : "");
+		str_copy(meta.address_id, sizeof(meta.address_id),
+			 in->address_id ? in->address_id : "");
+		rc = OPS(c)->o311_meta_put(c->st, &meta, err);
+	}
+	if (rc == 0)
+		rc = core_batch_commit(c, err);
+	else
+		core_batch_rollback(c);
+	if (rc == 0)
+		msg_hide_identity_all(out);
+out:
+	free(defs);
+	free(sm);
+	buf_release(&body);
+	buf_release(&extra);
+	return rc;
+}
+
+/* ---- reads ---- */
+
+int open311_list(struct core *c, const struct o311_query *q, struct msg **out, size_t *n,
+		 struct err *err)
+{
+	struct store_msg_ids iq;
+	int64_t *ids = NULL;
+	size_t nids = 0, i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memset(&iq, 0, sizeof(iq));
+	iq.from = q->from;
+	iq.to = q->to;
+	iq.category_id = q->category_id;
+	iq.public_only = true;
+	iq.newest_first = true;
+	iq.offset = q->offset;
+	iq.limit = q->limit;
+	if (q->status == 0 || q->status == 1) {
+		for (i = 0; i < STATE_COUNT; i++)
+			if (open311_closed((enum msg_state)i) == (q->status == 1))
+				iq.states |= 1u << i;
+	}
+	rc = OPS(c)->msg_ids(c->st, &iq, &ids, &nids, err);
+	if (rc < 0)
+		return rc;
+	if (nids)
+		*out = xcalloc(nids, sizeof(**out));
+	for (i = 0; i < nids && rc == 0; i++) {
+		rc = OPS(c)->msg_get(c->st, ids[i], &(*out)[i], err);
+		msg_hide_identity_all(&(*out)[i]);
+	}
+	free(ids);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	*n = nids;
+	return 0;
+}
+
+int open311_meta_get(struct core *c, int64_t msg_id, struct o311_meta *out, struct err *err)
+{
+	int rc = OPS(c)->o311_meta_get(c->st, msg_id, out, err);
+
+	if (rc == ERR_NOTFOUND) {
+		memset(out, 0, sizeof(*out));
+		out->msg_id = msg_id;
+		return 0;
+	}
+	return rc;
+}
+
+int open311_get(struct core *c, const char *code, struct msg *out, struct o311_meta *meta,
+		struct err *err)
+{
+	char ascii[TRACKING_CODE_LEN + 1];
+	int rc;
+
+	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
+	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
+		return err_set(err, ERR_NOTFOUND, "service_request_id", "no such request");
+	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
+	if (rc == 0 && out->confidential)
+		rc = ERR_NOTFOUND;
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(err, ERR_NOTFOUND, "service_request_id", "no such request");
+	if (rc == 0 && meta)
+		rc = open311_meta_get(c, out->id, meta, err);
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
+	else
+		msg_hide_identity_all(out);
+	return rc;
+}
+
+/* ---- public timeline ---- */
+
+static void ev_push(struct msg_event **list, size_t *n, size_t *cap, const char *what, int64_t at)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	(*list)[*n].event = what;
+	(*list)[*n].at = at;
+	(*n)++;
+}
+
+int msg_public_timeline(struct core *c, const struct msg *m, struct msg_event **out, size_t *n,
+			struct err *err)
+{
+	struct referral *hops = NULL;
+	size_t nh = 0, i, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = OPS(c)->referral_list(c->st, m->id, &hops, &nh, err);
+	if (rc < 0)
+		return rc;
+	ev_push(out, n, &cap, "registered", m->created_at);
+	for (i = 0; i < nh; i++)
+		ev_push(out, n, &cap, hops[i].kind == HOP_RETURN ? "under_review" :
+				      hops[i].kind == HOP_REOPEN ? "reopened" : "referred",
+			hops[i].at);
+	free(hops);
+	if (m->answered_at)
+		ev_push(out, n, &cap, "answered", m->answered_at);
+	if (m->closed_at)
+		ev_push(out, n, &cap, m->state == STATE_REJECTED ? "rejected" : "closed",
+			m->closed_at);
+	return 0;
+}
