@@ -35,12 +35,13 @@ extern const struct http_route api_users_routes[];
 extern const struct http_route api_sessions_routes[];
 extern const struct http_route api_audit_routes[];
 extern const struct http_route api_reports_routes[];
+extern const struct http_route open311_routes[];
 extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
 	api_auth_routes, api_messages_routes, api_callers_routes, api_track_routes, \
 	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
-	api_sessions_routes, api_audit_routes, api_reports_routes, static_routes,
+	api_sessions_routes, api_audit_routes, api_reports_routes, open311_routes, static_routes,
 
 /*
  * The core of the calling thread (one per worker thread: a struct core is

@@ -49,6 +49,9 @@ enum route_flags {
 	ROUTE_STATIC = 1 << 2,	/* the pattern is a prefix: static files */
 	ROUTE_NOCSRF = 1 << 3,	/* a state change that needs no session (login,
 				 * citizen forms, webhooks): Origin still checked */
+	ROUTE_OPEN311 = 1 << 4,	/* Open311 (/open311/v2): no session is read and
+				 * neither Origin nor CSRF checked (the api_key
+				 * authenticates); the handler reads the raw body */
 };
 
 struct http_req;

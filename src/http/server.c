@@ -465,6 +465,11 @@ static void dispatch(struct http_req *r)
 		buf_release(&allow);
 		return;
 	}
+	if (r->route->flags & ROUTE_OPEN311) {
+		/* another site's app posting with its api_key is the point */
+		r->route->fn(r);
+		return;
+	}
 	if (is_state_changing(r->method) && !same_origin(r)) {
 		http_reply_error(r, ERR_DENIED, NULL, "cross-site request refused");
 		return;

@@ -39,6 +39,7 @@ struct http_config {
 	long secure_cookies;	/* 0 or 1 */
 	long login_rate;	/* login attempts per minute per address */
 	long track_rate;	/* tracking look-ups per minute per address */
+	long apikey_rate;	/* Open311 POSTs per minute per API key */
 };
 
 /* Fill cfg with the defaults. */
