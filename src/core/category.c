@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/category.h"
 #include "core/core_int.h"
 #include "core/csv.h"
+#include "core/open311.h"
 #include "core/unit.h"
 
 int category_kinds_parse(const char *s, unsigned *out)
@@ -235,15 +237,58 @@ static int cat_import_row(struct core *c, const struct csv *r, struct err *e)
 	return OPS(c)->category_update(c->st, &cat, e);
 }
 
+/* The same with the Open311 columns keywords and attributes (open311.h). */
+static int cat_import_row_open311(struct core *c, const struct csv *r, struct err *e)
+{
+	struct service_meta *sm;
+	struct category cat;
+	int rc = cat_import_row(c, r, e);
+
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->category_get_by_code(c->st, r->fields[0], &cat, e);
+	if (rc < 0)
+		return rc;
+	if (strlen(r->fields[7]) > CAP_OPEN311_KEYWORDS ||
+	    strlen(r->fields[8]) > CAP_OPEN311_ATTR_JSON)
+		return err_set(e, ERR_INVALID, "attributes", "keywords or attributes too long");
+	sm = xcalloc(1, sizeof(*sm));
+	sm->category_id = cat.id;
+	str_copy(sm->keywords, sizeof(sm->keywords), r->fields[7]);
+	str_copy(sm->attributes, sizeof(sm->attributes), r->fields[8]);
+	rc = open311_service_check(sm, e);
+	if (rc == 0)
+		rc = OPS(c)->service_put(c->st, sm, e);
+	free(sm);
+	return rc;
+}
+
+/* Does the file's first line end with the Open311 columns? */
+static bool has_open311_columns(const char *data, size_t len)
+{
+	struct csv r;
+	struct err e;
+	bool yes;
+
+	yes = csv_init(&r, data, len, &e) == 0 && csv_next(&r, &e) == 1 && r.nfields == 9 &&
+	      str_eq(r.fields[7], "keywords") && str_eq(r.fields[8], "attributes");
+	csv_release(&r);
+	return yes;
+}
+
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 			size_t *count, struct err *err)
 {
 	static const char *const header[] = { "code", "name", "parent_code", "deadline_hours",
-					      "kinds", "confidential", "service_code" };
+					      "kinds", "confidential", "service_code", "keywords",
+					      "attributes" };
 
 	*count = 0;
 	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
 		return err_set(err, ERR_DENIED, "", "only an admin may import categories");
+	if (has_open311_columns(data, len))
+		return csv_import(c, a, data, len, header, 9, "category.import",
+				  cat_import_row_open311, count, err);
 	return csv_import(c, a, data, len, header, 7, "category.import", cat_import_row, count,
 			  err);
 }

@@ -206,29 +206,16 @@ int open311_service_get(struct core *c, int64_t category_id, struct service_meta
 	return rc;
 }
 
-int open311_service_set(struct core *c, const struct actor *a, const struct service_meta *m,
-			struct err *err)
+int open311_service_check(const struct service_meta *m, struct err *err)
 {
 	struct o311_attr *attrs = NULL;
 	size_t n;
 	int rc;
 
-	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
-		return err_set(err, ERR_DENIED, "", "only an admin may change services");
 	rc = text_check("keywords", m->keywords, CAP_OPEN311_KEYWORDS, false, false, err);
 	if (rc == 0)
 		rc = o311_attrs_parse(m->attributes, &attrs, &n, err);
 	free(attrs);
-	if (rc < 0)
-		return rc;
-	rc = core_begin(c, err);
-	if (rc < 0)
-		return rc;
-	rc = OPS(c)->service_put(c->st, m, err);
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
 	return rc;
 }
 

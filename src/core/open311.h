@@ -68,10 +68,9 @@ int o311_attrs_parse(const char *json, struct o311_attr **out, size_t *n, struct
 /* A category's extras; an empty record (not an error) when it has none. */
 int open311_service_get(struct core *c, int64_t category_id, struct service_meta *out,
 			struct err *err);
-/* Set them (keywords checked as text, attributes parsed); inside the
- * caller's transaction when there is one.  Admin/system only. */
-int open311_service_set(struct core *c, const struct actor *a, const struct service_meta *m,
-			struct err *err);
+/* Check them: keywords one line of text, attributes parseable.  0 or
+ * ERR_INVALID / ERR_TOOBIG. */
+int open311_service_check(const struct service_meta *m, struct err *err);
 
 /* What an Open311 client sent beside the message. */
 struct o311_meta {
