@@ -124,9 +124,9 @@
  * the options of a list attribute: real services have a handful. */
 #define CAP_OPEN311_ATTRS 32
 #define CAP_OPEN311_VALUES 64
-/* The stored JSON text of a service's attribute definitions, and its
- * keywords line. */
-#define CAP_OPEN311_ATTR_JSON (16 * 1024)
+/* The stored text of a service's attribute definitions (a line each), and
+ * its keywords line. */
+#define CAP_OPEN311_ATTR_TEXT (8 * 1024)
 #define CAP_OPEN311_KEYWORDS 512
 /* One submitted attribute value (a line of text, or a list of keys). */
 #define CAP_OPEN311_ATTR_VALUE 1024

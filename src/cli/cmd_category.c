@@ -17,7 +17,8 @@ const char cmd_category_usage[] =
 	"                kinds: 'all' or kinds joined by '|' (criticism, complaint,\n"
 	"                suggestion, appreciation, request); confidential 0 or 1.\n"
 	"                Two more columns may follow for Open311: keywords (a line)\n"
-	"                and attributes (a JSON array of attribute definitions,\n"
+	"                and attributes (one attribute a line:\n"
+	"                code|datatype|required|description[|key=name;...],\n"
 	"                docs/open311.md).  All rows or none.\n"
 	"  list          code, parent, deadline hours, kinds, confidential, service, name\n";
 

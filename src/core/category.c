@@ -250,7 +250,7 @@ static int cat_import_row_open311(struct core *c, const struct csv *r, struct er
 	if (rc < 0)
 		return rc;
 	if (strlen(r->fields[7]) > CAP_OPEN311_KEYWORDS ||
-	    strlen(r->fields[8]) > CAP_OPEN311_ATTR_JSON)
+	    strlen(r->fields[8]) > CAP_OPEN311_ATTR_TEXT)
 		return err_set(e, ERR_INVALID, "attributes", "keywords or attributes too long");
 	sm = xcalloc(1, sizeof(*sm));
 	sm->category_id = cat.id;

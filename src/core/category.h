@@ -51,7 +51,7 @@ void category_kinds_format(unsigned kinds, char *out, size_t outsz);
  *	code,name,parent_code,deadline_hours,kinds,confidential,service_code
  * (kinds "a|b" or "all"; confidential 0/1), optionally followed by the
  * Open311 columns keywords,attributes (a comma-separated keyword line and
- * the attribute definitions as a JSON array, core/open311.h; both may be
+ * the attribute definitions, one a line, core/open311.h; both may be
  * empty).  All or nothing, like units.
  */
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,

@@ -3,7 +3,6 @@
  * their attribute definitions, intake on the open311 channel, the public
  * list and read, the public timeline.  See open311.h.
  */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,160 +34,190 @@ bool open311_closed(enum msg_state s)
 
 /* ---- attribute definitions ---- */
 
-/* A string member into dst (<= max bytes, one line); absent is "" unless
- * required. */
-static int attr_str(const cJSON *o, const char *name, char *dst, size_t dstsz, bool required,
-		    size_t i, struct err *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	struct err e;
+/*
+ * The definitions are text a city types into its category CSV, one
+ * attribute a line:
+ *	code|datatype|required|description[|key=name;key=name...]
+ * required is "required", "optional" or "info" (shown, never asked: the
+ * spec's variable=false); the values part is for the two list datatypes
+ * only.  The line order is the spec's order.
+ */
 
-	dst[0] = '\0';
-	if (!v || cJSON_IsNull(v)) {
-		if (required)
-			return err_set(err, ERR_INVALID, "attributes", "attribute %zu: '%s' is "
-				       "required", i + 1, name);
-		return 0;
-	}
-	err_clear(&e);
-	if (!cJSON_IsString(v) || text_check(name, v->valuestring, dstsz - 1, required, false, &e))
-		return err_set(err, ERR_INVALID, "attributes", "attribute %zu: '%s' must be "
-			       "one line of text up to %zu bytes", i + 1, name, dstsz - 1);
-	str_copy(dst, dstsz, v->valuestring);
+/* Copy the next '|' field of line (len bytes at *p) into dst. */
+static int next_field(const char **p, const char *end, char *dst, size_t dstsz, bool *more)
+{
+	const char *q = *p;
+	size_t len;
+
+	while (q < end && *q != '|')
+		q++;
+	len = (size_t)(q - *p);
+	if (len >= dstsz)
+		return ERR_TOOBIG;
+	memcpy(dst, *p, len);
+	dst[len] = '\0';
+	*more = q < end;
+	*p = q < end ? q + 1 : q;
 	return 0;
 }
 
-static int attr_bool(const cJSON *o, const char *name, bool dflt, bool *out, size_t i,
-		     struct err *err)
+/* Trim spaces at both ends, in place. */
+static void trim(char *s)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	size_t len = strlen(s), i = 0;
 
-	*out = dflt;
-	if (!v)
-		return 0;
-	if (!cJSON_IsBool(v))
-		return err_set(err, ERR_INVALID, "attributes", "attribute %zu: '%s' must be "
-			       "true or false", i + 1, name);
-	*out = cJSON_IsTrue(v);
-	return 0;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+		s[--len] = '\0';
+	while (s[i] == ' ')
+		i++;
+	memmove(s, s + i, len - i + 1);
 }
 
-static int attr_one(const cJSON *o, struct o311_attr *a, size_t i, struct err *err)
+static int parse_values(struct o311_attr *a, const char *s, size_t lineno, struct err *err)
 {
-	char dt[32];
-	const cJSON *v, *vals;
+	const char *p = s;
 	size_t j;
-	int rc, k;
 
-	memset(a, 0, sizeof(*a));
-	if (!cJSON_IsObject(o))
-		return err_set(err, ERR_INVALID, "attributes", "attribute %zu is not an object",
-			       i + 1);
-	rc = attr_str(o, "code", a->code, sizeof(a->code), true, i, err);
-	if (rc == 0)
-		rc = code_check("attributes", a->code, err);
-	if (rc == 0)
-		rc = attr_str(o, "datatype", dt, sizeof(dt), true, i, err);
-	if (rc == 0)
-		rc = attr_str(o, "description", a->description, sizeof(a->description), false, i,
-			      err);
-	if (rc == 0)
-		rc = attr_str(o, "datatype_description", a->datatype_description,
-			      sizeof(a->datatype_description), false, i, err);
-	if (rc == 0)
-		rc = attr_bool(o, "variable", true, &a->variable, i, err);
-	if (rc == 0)
-		rc = attr_bool(o, "required", false, &a->required, i, err);
-	if (rc < 0)
-		return rc;
-	for (k = 0; k < O311_DATATYPE_COUNT && !str_eq(dt, datatype_names[k]); k++)
-		;
-	if (k == O311_DATATYPE_COUNT)
-		return err_set(err, ERR_INVALID, "attributes", "attribute '%s': unknown datatype "
-			       "'%s'", a->code, dt);
-	a->datatype = (enum o311_datatype)k;
-	v = cJSON_GetObjectItemCaseSensitive(o, "order");
-	a->order = (int)i + 1;
-	if (v && !cJSON_IsNull(v)) {
-		if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 1000 ||
-		    v->valuedouble != (double)(int)v->valuedouble)
-			return err_set(err, ERR_INVALID, "attributes", "attribute '%s': order "
-				       "is a whole number 1..1000", a->code);
-		a->order = (int)v->valuedouble;
-	}
-	vals = cJSON_GetObjectItemCaseSensitive(o, "values");
-	if (a->datatype == O311_SINGLE || a->datatype == O311_MULTI) {
-		if (!cJSON_IsArray(vals) || cJSON_GetArraySize(vals) < 1)
-			return err_set(err, ERR_INVALID, "attributes", "attribute '%s': a list "
-				       "needs values", a->code);
-	} else if (vals) {
-		return err_set(err, ERR_INVALID, "attributes", "attribute '%s': only lists have "
-			       "values", a->code);
-	}
-	if (!vals)
-		return 0;
-	if (cJSON_GetArraySize(vals) > CAP_OPEN311_VALUES)
-		return err_set(err, ERR_TOOBIG, "attributes", "attribute '%s': more than %d "
-			       "values", a->code, CAP_OPEN311_VALUES);
-	for (v = vals->child; v; v = v->next) {
-		struct o311_value *ov = &a->values[a->nvalues];
+	while (*p) {
+		struct o311_value *v = &a->values[a->nvalues];
+		size_t len = strcspn(p, ";"), eq;
+		char item[CAP_CODE + CAP_NAME];
 
-		rc = attr_str(v, "key", ov->key, sizeof(ov->key), true, i, err);
-		if (rc == 0)
-			rc = attr_str(v, "name", ov->name, sizeof(ov->name), true, i, err);
-		if (rc < 0)
-			return rc;
+		if (a->nvalues == CAP_OPEN311_VALUES)
+			return err_set(err, ERR_TOOBIG, "attributes", "attribute line %zu: more than "
+				       "%d values", lineno, CAP_OPEN311_VALUES);
+		if (len >= sizeof(item))
+			return err_set(err, ERR_TOOBIG, "attributes", "attribute line %zu: a value "
+				       "is too long", lineno);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		p += len + (p[len] == ';');
+		eq = strcspn(item, "=");
+		if (!item[eq] || eq >= sizeof(v->key))
+			return err_set(err, ERR_INVALID, "attributes", "attribute line %zu: values "
+				       "are key=name separated by ';'", lineno);
+		item[eq] = '\0';
+		str_copy(v->key, sizeof(v->key), item);
+		str_copy(v->name, sizeof(v->name), item + eq + 1);
+		trim(v->key);
+		trim(v->name);
+		if (!v->key[0] || !v->name[0] || strlen(item + eq + 1) >= sizeof(v->name))
+			return err_set(err, ERR_INVALID, "attributes", "attribute line %zu: a value "
+				       "needs a key and a name", lineno);
 		for (j = 0; j < a->nvalues; j++)
-			if (str_eq(a->values[j].key, ov->key))
-				return err_set(err, ERR_INVALID, "attributes", "attribute '%s': "
-					       "value key '%s' twice", a->code, ov->key);
+			if (str_eq(a->values[j].key, v->key))
+				return err_set(err, ERR_INVALID, "attributes", "attribute line %zu: "
+					       "value key '%s' twice", lineno, v->key);
 		a->nvalues++;
 	}
 	return 0;
 }
 
-int o311_attrs_parse(const char *json, struct o311_attr **out, size_t *n, struct err *err)
+static int parse_attr(const char *line, size_t len, size_t lineno, struct o311_attr *a,
+		      struct err *err)
 {
-	cJSON *root;
-	const cJSON *it;
-	size_t i = 0, j;
+	const char *p = line, *end = line + len;
+	char dt[32], req[16], *values = xmalloc(len + 1);
+	bool more = true;
+	int rc, k, nf = 0;
+
+	memset(a, 0, sizeof(*a));
+	values[0] = '\0';
+	dt[0] = req[0] = '\0';
+	rc = next_field(&p, end, a->code, sizeof(a->code), &more);
+	if (rc == 0 && more && ++nf)
+		rc = next_field(&p, end, dt, sizeof(dt), &more);
+	if (rc == 0 && more && ++nf)
+		rc = next_field(&p, end, req, sizeof(req), &more);
+	if (rc == 0 && more && ++nf)
+		rc = next_field(&p, end, a->description, sizeof(a->description), &more);
+	if (rc == 0 && more && ++nf)
+		rc = next_field(&p, end, values, len + 1, &more);
+	if (rc < 0 || more || nf < 3) {
+		free(values);
+		return err_set(err, ERR_INVALID, "attributes", "attribute line %zu: write "
+			       "code|datatype|required|description[|key=name;...]", lineno);
+	}
+	trim(a->code);
+	trim(dt);
+	trim(req);
+	trim(a->description);
+	trim(values);
+	rc = code_check("attributes", a->code, err);
+	for (k = 0; rc == 0 && k < O311_DATATYPE_COUNT && !str_eq(dt, datatype_names[k]); k++)
+		;
+	if (rc == 0 && k == O311_DATATYPE_COUNT)
+		rc = err_set(err, ERR_INVALID, "attributes", "attribute line %zu: unknown datatype "
+			     "'%s' (string, number, datetime, text, singlevaluelist, "
+			     "multivaluelist)", lineno, dt);
+	if (rc == 0) {
+		a->datatype = (enum o311_datatype)k;
+		a->variable = !str_eq(req, "info");
+		a->required = str_eq(req, "required");
+		if (!str_eq(req, "required") && !str_eq(req, "optional") && !str_eq(req, "info"))
+			rc = err_set(err, ERR_INVALID, "attributes", "attribute line %zu: the third "
+				     "field is required, optional or info", lineno);
+	}
+	if (rc == 0)
+		rc = text_check("attributes", a->description, CAP_NOTE, true, false, err);
+	if (rc == 0) {
+		bool list = a->datatype == O311_SINGLE || a->datatype == O311_MULTI;
+
+		if (list != (values[0] != '\0'))
+			rc = err_set(err, ERR_INVALID, "attributes", "attribute line %zu: %s",
+				     lineno, list ? "a list needs its values (key=name;...)"
+					  : "only lists have values");
+		else if (list)
+			rc = parse_values(a, values, lineno, err);
+	}
+	free(values);
+	return rc;
+}
+
+int o311_attrs_parse(const char *text, struct o311_attr **out, size_t *n, struct err *err)
+{
+	const char *p = text;
+	size_t lineno = 0, i;
 	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (!json || !*json)
+	if (!text || !*text)
 		return 0;
-	if (strlen(json) > CAP_OPEN311_ATTR_JSON)
+	if (strlen(text) > CAP_OPEN311_ATTR_TEXT)
 		return err_set(err, ERR_TOOBIG, "attributes", "attribute definitions longer than "
-			       "%d bytes", CAP_OPEN311_ATTR_JSON);
-	root = cJSON_Parse(json);
-	if (!cJSON_IsArray(root)) {
-		cJSON_Delete(root);
-		return err_set(err, ERR_INVALID, "attributes", "attribute definitions must be a "
-			       "JSON array");
+			       "%d bytes", CAP_OPEN311_ATTR_TEXT);
+	if (!str_utf8_valid(text, strlen(text)))
+		return err_set(err, ERR_INVALID, "attributes", "attribute definitions are not "
+			       "UTF-8");
+	*out = xcalloc(CAP_OPEN311_ATTRS, sizeof(**out));
+	while (*p && rc == 0) {
+		size_t len = strcspn(p, "\n");
+
+		lineno++;
+		if (len && !(len == 1 && p[0] == '\r')) {
+			if (*n == CAP_OPEN311_ATTRS)
+				rc = err_set(err, ERR_TOOBIG, "attributes", "more than %d attributes",
+					     CAP_OPEN311_ATTRS);
+			else
+				rc = parse_attr(p, len, lineno, &(*out)[*n], err);
+			for (i = 0; rc == 0 && i < *n; i++)
+				if (str_eq((*out)[i].code, (*out)[*n].code))
+					rc = err_set(err, ERR_INVALID, "attributes", "attribute '%s' "
+						     "twice", (*out)[i].code);
+			if (rc == 0) {
+				(*out)[*n].order = (int)(*n + 1);
+				(*n)++;
+			}
+		}
+		p += len + (p[len] == '\n');
 	}
-	if (cJSON_GetArraySize(root) > CAP_OPEN311_ATTRS) {
-		cJSON_Delete(root);
-		return err_set(err, ERR_TOOBIG, "attributes", "more than %d attributes",
-			       CAP_OPEN311_ATTRS);
-	}
-	if (cJSON_GetArraySize(root) > 0)
-		*out = xcalloc((size_t)cJSON_GetArraySize(root), sizeof(**out));
-	for (it = root->child; it && rc == 0; it = it->next, i++) {
-		rc = attr_one(it, &(*out)[i], i, err);
-		for (j = 0; rc == 0 && j < i; j++)
-			if (str_eq((*out)[j].code, (*out)[i].code))
-				rc = err_set(err, ERR_INVALID, "attributes", "attribute '%s' twice",
-					     (*out)[i].code);
-	}
-	cJSON_Delete(root);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
-		return rc;
+		*n = 0;
 	}
-	*n = i;
-	return 0;
+	return rc;
 }
 
 /* ---- service extras ---- */

@@ -24,11 +24,11 @@ struct core;
 struct actor;
 
 /* A category's Open311 extras (table category_open311): keywords and the
- * attribute definitions as JSON text (an array in the spec's shape). */
+ * attribute definitions as text, one attribute a line (o311_attrs_parse). */
 struct service_meta {
 	int64_t category_id;
 	char keywords[CAP_OPEN311_KEYWORDS + 1];
-	char attributes[CAP_OPEN311_ATTR_JSON + 1];	/* "" or a JSON array */
+	char attributes[CAP_OPEN311_ATTR_TEXT + 1];
 };
 
 enum o311_datatype {
@@ -57,13 +57,16 @@ struct o311_attr {
 const char *o311_datatype_name(enum o311_datatype t);
 
 /*
- * Parse attribute definitions (JSON text: an array of objects with code,
- * datatype, required, and optionally variable (default true), order,
- * description, datatype_description, values [{key, name}]; list types need
- * values).  "" is no attributes.  *out malloc'd (free()).  ERR_INVALID
- * naming what is wrong, ERR_TOOBIG past the caps.
+ * Parse attribute definitions: one attribute a line,
+ *	code|datatype|required|description[|key=name;key=name...]
+ * datatype one of the spec's (string, number, datetime, text,
+ * singlevaluelist, multivaluelist); required is "required", "optional" or
+ * "info" (information only: the spec's variable=false); the values only for
+ * the two list types.  Blank lines are skipped; the line order is the
+ * order.  "" is no attributes.  *out malloc'd (free()).  ERR_INVALID naming
+ * the line, ERR_TOOBIG past the caps.
  */
-int o311_attrs_parse(const char *json, struct o311_attr **out, size_t *n, struct err *err);
+int o311_attrs_parse(const char *text, struct o311_attr **out, size_t *n, struct err *err);
 
 /* A category's extras; an empty record (not an error) when it has none. */
 int open311_service_get(struct core *c, int64_t category_id, struct service_meta *out,

@@ -15,12 +15,18 @@ h_seed
 cat >"$T_TMP/cats311.csv" <<'CSV'
 code,name,parent_code,deadline_hours,kinds,confidential,service_code,keywords,attributes
 streets,معابر,,72,all,0,,,
-potholes,چاله و ترک آسفالت,streets,48,request|complaint,0,pothole,"چاله,آسفالت","[{""code"":""depth"",""datatype"":""number"",""required"":true,""description"":""عمق (سانتی‌متر)""},{""code"":""lane"",""datatype"":""singlevaluelist"",""required"":false,""description"":""خط"",""values"":[{""key"":""left"",""name"":""چپ""},{""key"":""right"",""name"":""راست""}]},{""code"":""note"",""datatype"":""string"",""variable"":false,""required"":false,""description"":""عکس را با media_url بفرستید""}]"
+potholes,چاله و ترک آسفالت,streets,48,request|complaint,0,pothole,"چاله,آسفالت","depth|number|required|عمق (سانتی‌متر)
+lane|singlevaluelist|optional|خط|left=چپ;right=راست
+note|string|info|عکس را با media_url بفرستید"
 CSV
 t_exit "category import with Open311 columns" 0 "$HAMGAN" category import "$T_TMP/cats311.csv" --db "$H_DB"
-printf 'code,name,parent_code,deadline_hours,kinds,confidential,service_code,keywords,attributes\nbad,بد,,72,all,0,,,"[{""code"":""x"",""datatype"":""colour"",""required"":true}]"\n' >"$T_TMP/bad.csv"
+printf 'code,name,parent_code,deadline_hours,kinds,confidential,service_code,keywords,attributes\nok,خوب,,72,all,0,,,\nbad,بد,,72,all,0,,,"x|number|required|عدد\ny|colour|optional|رنگ"\n' >"$T_TMP/bad.csv"
 t_exit "a bad attribute definition is refused" 1 "$HAMGAN" category import "$T_TMP/bad.csv" --db "$H_DB"
-t_grep "the refusal names the line and the datatype" "line 2: .*colour" "$T_TMP/stderr"
+t_grep "the refusal names the line, the attribute line and the datatype" "line 3: attribute line 2: unknown datatype 'colour'" "$T_TMP/stderr"
+printf 'code,name,parent_code,deadline_hours,kinds,confidential,service_code,keywords,attributes\nbad,بد,,72,all,0,,,"l|singlevaluelist|required|فهرست"\n' >"$T_TMP/bad2.csv"
+t_exit "a list without values is refused" 1 "$HAMGAN" category import "$T_TMP/bad2.csv" --db "$H_DB"
+t_grep "the refusal says a list needs values" "a list needs its values" "$T_TMP/stderr"
+t_exit "nothing of a refused file is written" 1 sh -c "'$HAMGAN' category list --db '$H_DB' | grep -q '^ok'"
 
 # API keys: printed once, alone on the last line; only a hash is stored.
 "$HAMGAN" apikey add fixmystreet --db "$H_DB" >"$T_TMP/key.out" 2>&1
