@@ -11,47 +11,19 @@
 #include "base/str.h"
 #include "http/form.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode in[0..len) onto out (room for len + 1); the decoded length or -1. */
+/* Decode in[0..len) onto out (room for len + 1) and refuse control
+ * characters other than tab, CR and LF; the decoded length or -1. */
 static long decode(const char *in, size_t len, char *out)
 {
-	size_t i, o = 0;
+	long n = str_pct_decode(in, len, true, out, len + 1), i;
 
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)out[i];
 
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			int h, l;
-
-			if (i + 2 >= len)
-				return -1;
-			h = hexval(in[i + 1]);
-			l = h < 0 ? -1 : hexval(in[i + 2]);
-			if (h < 0 || l < 0)
-				return -1;
-			c = (unsigned char)(h * 16 + l);
-			i += 2;
-		}
-		if (c == 0 || c == 0x7f || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+		if (c == 0x7f || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
 			return -1;
-		out[o++] = (char)c;
 	}
-	out[o] = '\0';
-	if (!str_utf8_valid(out, o))
-		return -1;
-	return (long)o;
+	return n;
 }
 
 int form_parse(struct form *f, const char *body, size_t len, struct err *err)
