@@ -434,8 +434,13 @@ int od_import_311(struct core *c, const struct actor *a, const char *data, size_
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			/* the reader cannot find where the next record starts */
-			rc = err_set(err, rc, "file", "%s (import stopped there)", e2.msg);
+			/* the reader cannot find where the next record starts: keep
+			 * the rows before it, stop */
+			if (batch && core_batch_commit(c, NULL) < 0)
+				core_batch_rollback(c);
+			batch = false;
+			rc = err_set(err, rc, "file", "%s (import stopped there; the rows before it "
+				     "are imported)", e2.msg);
 			break;
 		}
 		st->rows++;

@@ -116,6 +116,12 @@ t_eq "DSNY: three referred" "$(jq .referred "$T_TMP/r.json")" 3
 t_eq "portal and ISO times: mean (1.5 h + 2.5 h) / 2" "$(jq .mean_handling_hours "$T_TMP/r.json")" 2
 t_eq "the dropped close leaves its row unanswered" "$(jq .answered "$T_TMP/r.json")" 2
 
+# a broken quote stops the import there; the rows before it stay
+printf 'unique_key,created_date,agency,complaint_type\nQ1,2024-03-20T12:00:00,dsny,Noise\nQ2,"2024-03-20T12:00:00,dsny,Noise\n' >"$T_TMP/broken.csv"
+t_exit "a broken quote stops the import (exit 1)" 1 "$HAMGAN" import 311-csv "$T_TMP/broken.csv" --db "$DB2"
+t_grep "the stop names the line" "line 3: a quoted field is not closed" "$T_TMP/stderr"
+t_eq "the row before it is imported" "$("$HAMGAN" report --db "$DB2" --unit dsny --period 1403 --format json | jq .referred)" 1
+
 # --tz: the default is Asia/Tehran; a bad zone is a usage error
 printf 'unique_key,created_date,agency,complaint_type\nT1,2024-03-20T12:00:00,region-x,آسفالت\n' >"$T_TMP/teh.csv"
 DB3=$T_TMP/teh.db
