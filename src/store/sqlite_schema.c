@@ -190,7 +190,7 @@ static const char *const migrations[] = {
 	" key INTEGER NOT NULL, n INTEGER NOT NULL,"
 	" PRIMARY KEY (dim, unit, due_day, key)) WITHOUT ROWID;",
 
-	/* Open311 and open data (issue 10): API keys (only a hash of the key),
+	/* 4: Open311 and open data (issue 10): API keys (only a hash of the key),
 	 * what an Open311 client sent beside the message, a service's keywords
 	 * and attribute definitions, and the rows other systems' files were
 	 * imported from (so a second import adds nothing). */

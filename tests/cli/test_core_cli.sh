@@ -12,8 +12,13 @@ t_exit "a command on a missing database fails" 1 "$HAMGAN" unit list --db "$T_TM
 t_grep "and says how to make one" "hamgan init" "$T_TMP/stderr"
 t_eq "and creates no file" "$(ls "$T_TMP")" "stderr
 stdout"
-t_run "init creates" 0 "database '$DB' is at schema version 3" "$HAMGAN" init --db "$DB"
-t_run "init again is harmless" 0 "database '$DB' is at schema version 3" "$HAMGAN" init --db "$DB"
+# the version is however many migrations there are: what SQLite records
+"$HAMGAN" init --db "$DB" >"$T_TMP/init.out"
+SCHEMA_V=$(sqlite3 "$DB" 'PRAGMA user_version')
+[ "$SCHEMA_V" -ge 4 ] && t_pass "init creates a database with every migration" ||
+	t_fail "init creates a database with every migration" "user_version $SCHEMA_V"
+t_eq "init creates" "$(cat "$T_TMP/init.out")" "database '$DB' is at schema version $SCHEMA_V"
+t_run "init again is harmless" 0 "database '$DB' is at schema version $SCHEMA_V" "$HAMGAN" init --db "$DB"
 t_eq "WAL mode" "$(sqlite3 "$DB" 'PRAGMA journal_mode')" "wal"
 cp "$DB" "$T_TMP/future.db"
 sqlite3 "$T_TMP/future.db" "PRAGMA user_version = 99"
