@@ -638,3 +638,42 @@ int msg_overdue(struct core *c, const struct actor *a, size_t max, struct msg **
 		qsort(*out, *n, sizeof(**out), overdue_cmp);
 	return 0;
 }
+
+/* ---- public timeline ---- */
+
+static void ev_push(struct msg_event **list, size_t *n, size_t *cap, const char *what, int64_t at)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*list = xrealloc(*list, *cap * sizeof(**list));
+	}
+	(*list)[*n].event = what;
+	(*list)[*n].at = at;
+	(*n)++;
+}
+
+int msg_public_timeline(struct core *c, const struct msg *m, struct msg_event **out, size_t *n,
+			struct err *err)
+{
+	struct referral *hops = NULL;
+	size_t nh = 0, i, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = OPS(c)->referral_list(c->st, m->id, &hops, &nh, err);
+	if (rc < 0)
+		return rc;
+	ev_push(out, n, &cap, "registered", m->created_at);
+	for (i = 0; i < nh; i++)
+		ev_push(out, n, &cap, hops[i].kind == HOP_RETURN ? "under_review" :
+				      hops[i].kind == HOP_REOPEN ? "reopened" : "referred",
+			hops[i].at);
+	free(hops);
+	if (m->answered_at)
+		ev_push(out, n, &cap, "answered", m->answered_at);
+	if (m->closed_at)
+		ev_push(out, n, &cap, m->state == STATE_REJECTED ? "rejected" : "closed",
+			m->closed_at);
+	return 0;
+}

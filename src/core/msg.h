@@ -246,6 +246,16 @@ int msg_overdue(struct core *c, const struct actor *a, size_t max, struct msg **
  * there is a mobile, and never for the open311 channel (docs/open311.md). */
 bool msg_texts_citizen(const struct msg *m);
 
+/* The public timeline of a message: what happened and when, never who or
+ * why ("registered", "referred", "under_review", "reopened", "answered",
+ * "closed", "rejected"), oldest first.  *out malloc'd. */
+struct msg_event {
+	const char *event;	/* static string */
+	int64_t at;
+};
+int msg_public_timeline(struct core *c, const struct msg *m, struct msg_event **out, size_t *n,
+			struct err *err);
+
 /* True when m is overdue at now. */
 bool msg_is_overdue(const struct msg *m, int64_t now);
 

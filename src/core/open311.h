@@ -131,14 +131,4 @@ int open311_meta_get(struct core *c, int64_t msg_id, struct o311_meta *out, stru
 /* Open311's status of a state: answered, closed and rejected are closed. */
 bool open311_closed(enum msg_state s);
 
-/* The public timeline of a message: what happened and when, never who or
- * why ("registered", "referred", "under_review", "reopened", "answered",
- * "closed", "rejected"), oldest first.  *out malloc'd. */
-struct msg_event {
-	const char *event;	/* static string */
-	int64_t at;
-};
-int msg_public_timeline(struct core *c, const struct msg *m, struct msg_event **out, size_t *n,
-			struct err *err);
-
 #endif

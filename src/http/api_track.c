@@ -23,8 +23,7 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *tl;
-	struct referral *hops = NULL;
-	struct actor a = actor_citizen(m->citizen_id);
+	struct msg_event *ev = NULL;
 	size_t n = 0, i;
 	struct err e;
 
@@ -35,40 +34,17 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 	api_add_time(o, "created_at", m->created_at);
 	api_add_time(o, "due_at", m->due_at);
 	tl = cJSON_AddArrayToObject(o, "timeline");
-	{
-		cJSON *ev = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ev, "event", "registered");
-		api_add_time(ev, "at", m->created_at);
-		cJSON_AddItemToArray(tl, ev);
-	}
 	err_clear(&e);
-	if (msg_referrals(c, &a, m->id, &hops, &n, &e) == 0) {
+	if (msg_public_timeline(c, m, &ev, &n, &e) == 0) {
 		for (i = 0; i < n; i++) {
-			cJSON *ev = cJSON_CreateObject();
-			const char *what = hops[i].kind == HOP_RETURN ? "under_review" :
-					   hops[i].kind == HOP_REOPEN ? "reopened" : "referred";
+			cJSON *it = cJSON_CreateObject();
 
-			cJSON_AddStringToObject(ev, "event", what);
-			api_add_time(ev, "at", hops[i].at);
-			cJSON_AddItemToArray(tl, ev);
+			cJSON_AddStringToObject(it, "event", ev[i].event);
+			api_add_time(it, "at", ev[i].at);
+			cJSON_AddItemToArray(tl, it);
 		}
 	}
-	free(hops);
-	if (m->answered_at) {
-		cJSON *ev = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ev, "event", "answered");
-		api_add_time(ev, "at", m->answered_at);
-		cJSON_AddItemToArray(tl, ev);
-	}
-	if (m->closed_at) {
-		cJSON *ev = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(ev, "event", m->state == STATE_REJECTED ? "rejected" : "closed");
-		api_add_time(ev, "at", m->closed_at);
-		cJSON_AddItemToArray(tl, ev);
-	}
+	free(ev);
 	if (m->answer[0])
 		cJSON_AddStringToObject(o, "answer", m->answer);
 	else
