@@ -256,6 +256,19 @@ static void discovery(struct o311_req *q)
 	answer(q, 200, "discovery", d);
 }
 
+/* Does the service ask for anything (a definition that parses to one or
+ * more attributes; definitions were checked when imported)? */
+static bool has_attributes(const struct service_meta *sm)
+{
+	struct o311_attr *attrs = NULL;
+	size_t n = 0;
+
+	if (!sm->attributes[0] || o311_attrs_parse(sm->attributes, &attrs, &n, NULL) < 0)
+		n = 0;
+	free(attrs);
+	return n > 0;
+}
+
 static void services(struct o311_req *q)
 {
 	struct category *cats = NULL;
@@ -290,8 +303,7 @@ static void services(struct o311_req *q)
 		cJSON_AddStringToObject(s, "service_name", cat->name);
 		snprintf(desc, sizeof(desc), "مهلت رسیدگی: %d ساعت", cat->deadline_hours);
 		cJSON_AddStringToObject(s, "description", desc);
-		cJSON_AddBoolToObject(s, "metadata", sm->attributes[0] && !str_eq(sm->attributes,
-										  "[]"));
+		cJSON_AddBoolToObject(s, "metadata", has_attributes(sm));
 		cJSON_AddStringToObject(s, "type", "realtime");
 		add_str_or_null(s, "keywords", sm->keywords);
 		add_str_or_null(s, "group", group ? group : cat->name);
