@@ -417,6 +417,10 @@ int open311_submit(struct core *c, const struct o311_submit *in, struct msg *out
 	if (!m.subject || !*m.subject)
 		m.subject = cat.name;
 	buf_adds(&body, m.body && *m.body ? m.body : cat.name);
+	/* the unit reads the photo's link with the text (the Open311 answer
+	 * carries it as media_url) */
+	if (in->media_url && *in->media_url)
+		buf_addf(&extra, "%s%s: %s", extra.len ? "\n" : "", "پیوند تصویر", in->media_url);
 	if (extra.len)
 		buf_addf(&body, "\n\n%s\n%s", "اطلاعات تکمیلی:", extra.data);
 	if (buf_error(&body) || buf_error(&extra)) {

@@ -95,7 +95,8 @@ struct o311_attr_in {
  * here: request when the category takes it, else the first kind it takes);
  * the values are checked against the service's definitions (required ones
  * present, list keys known, numbers numeric) and appended to the body as
- * "name: value" lines under a heading; media_url must be an http(s) URL.
+ * "name: value" lines under a heading, with the media_url (an http(s) URL)
+ * as a last line, so the unit reads them with the text.
  * In one transaction: msg_register as a citizen, then the meta row.  The
  * citizen is never sent an SMS for an open311 message (msg.h).
  */

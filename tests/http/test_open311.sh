@@ -179,7 +179,8 @@ h_jq "one request: id, status, service" '.[0] | [.service_request_id, .status, .
 h_jq "status_notes says registered" '.[0].status_notes' "ثبت شده"
 h_jq "point, address_id and media_url kept" '.[0] | [.lat, .long, .address_id, .media_url] | map(tostring) | join("|")' \
 	"35.6745|51.4221|TEH-12-884|https://img.example.org/p/1.jpg?size=large"
-h_jq "attributes appended to the description" '.[0].description' "$(printf 'چاله‌ای بزرگ جلوی بازار\n\nاطلاعات تکمیلی:\nعمق (سانتی‌متر): 12.5\nخط: راست')"
+h_jq "attributes and the media link appended to the description" '.[0].description' \
+	"$(printf 'چاله‌ای بزرگ جلوی بازار\n\nاطلاعات تکمیلی:\nعمق (سانتی‌متر): 12.5\nخط: راست\nپیوند تصویر: https://img.example.org/p/1.jpg?size=large')"
 h_jq "agency_responsible is the unit holding it" '.[0].agency_responsible' "مرکز ۱۸۸۸"
 h_jq "requested_datetime with Tehran's offset" '.[0].requested_datetime | test("^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+03:30$")' true
 h_jq "no deadline before referral" '.[0].expected_datetime' null

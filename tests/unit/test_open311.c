@@ -282,7 +282,8 @@ static void intake_and_reads(void **state)
 	in.media_url = "https://img.example.org/a.jpg";
 	assert_int_equal(open311_submit(&f->c, &in, m, &e), 0);
 	assert_int_equal(m->channel, CHANNEL_OPEN311);
-	assert_string_equal(m->body, "چاله\n\nاطلاعات تکمیلی:\nعمق: 12\nخط: چپ\nخط: راست");
+	assert_string_equal(m->body, "چاله\n\nاطلاعات تکمیلی:\nعمق: 12\nخط: چپ\nخط: راست\n"
+			    "پیوند تصویر: https://img.example.org/a.jpg");
 	assert_string_equal(m->citizen_mobile, "");
 	assert_int_equal(sms_count(f), before);	/* open311: never texted */
 	assert_int_equal(open311_meta_get(&f->c, m->id, &meta, &e), 0);
