@@ -977,6 +977,16 @@ static void handle(struct http_req *r)
 	size_t ns = 0;
 	bool get = (r->method & (HTTP_GET | HTTP_HEAD)) != 0, post = r->method == HTTP_POST;
 
+	if (str_eq(r->method_name, "OPTIONS")) {
+		/* a CORS preflight (a browser client sending a header of its
+		 * own): GETs may be read from anywhere, nothing else */
+		http_reply_bytes(r, 204, NULL, "", 0);
+		http_reply_header(r, "Access-Control-Allow-Origin", "*");
+		http_reply_header(r, "Access-Control-Allow-Methods", "GET, HEAD");
+		http_reply_header(r, "Access-Control-Allow-Headers", "Accept, Accept-Language");
+		http_reply_header(r, "Access-Control-Max-Age", "86400");
+		return;
+	}
 	str_copy(path, sizeof(path), r->path + strlen("/open311/"));
 	for (p = path; ns < 4 && p; ns++) {
 		segs[ns] = p;

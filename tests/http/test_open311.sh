@@ -274,6 +274,12 @@ check "405: valid errors" errors json
 h_req "PUT on services is 405 (xml)" PUT "$O/services.xml" 405
 h_header "405 (xml) names the allowed methods" '^allow: GET, HEAD'
 check "405: valid errors (xml)" errors xml
+h_req "a CORS preflight (OPTIONS) is 204" OPTIONS "$O/requests.json" 204 -H 'Origin: https://app.example.org' \
+	-H 'Access-Control-Request-Method: GET' -H 'Access-Control-Request-Headers: accept-language'
+h_header "preflight: any origin" '^access-control-allow-origin: \*'
+h_header "preflight: GET and HEAD only" '^access-control-allow-methods: GET, HEAD$'
+h_header "preflight: the headers a reader sends" '^access-control-allow-headers: Accept, Accept-Language$'
+h_req "OPTIONS on /api/v1 is no preflight" OPTIONS /api/v1/categories 405 -H 'Origin: https://app.example.org'
 h_req "HEAD services.xml" HEAD "$O/services.xml" 200 -I
 ctype "HEAD: text/xml" text/xml
 
