@@ -218,6 +218,10 @@ get "page_size and page" "$O/requests?page_size=2&page=2" 200 requests
 h_jq "the second page of two" 'length' 2
 get "several ids at once" "$O/requests?service_request_id=$CODE,$CODE3" 200 requests
 h_jq "both, in the order asked" '[.[].service_request_id] | join(",")' "$CODE,$CODE3"
+MANY=$(for i in $(seq 1 51); do printf '%s,' "$CODE"; done)
+get "more than 50 ids at once is 400" "$O/requests?service_request_id=${MANY%,}" 400 errors
+get "an empty id in the list is 400" "$O/requests?service_request_id=$CODE,,$CODE3" 400 errors
+get "jurisdiction_id is accepted and ignored" "$O/requests/$CODE?jurisdiction_id=tehran" 200 requests
 get "a window over 90 days is 400" "$O/requests?start_date=2026-01-01T00:00:00Z&end_date=2026-04-02T00:00:00Z" 400 errors
 h_jq "the 90-day rule is named" '.[0].description | test("90 days")' true
 get "exactly 90 days is fine" "$O/requests?start_date=2026-01-01T00:00:00%2B03:30&end_date=2026-04-01T00:00:00%2B03:30" 200 requests
