@@ -215,7 +215,9 @@ static int service_find(struct core *c, const char *code, struct category *out, 
 	}
 	if (rc == 0)
 		rc = category_has_children(c, out->id, &kids, err);
-	if (rc == ERR_NOTFOUND || (rc == 0 && (kids || !out->active)))
+	/* confidential categories (complaints about staff) are no public
+	 * service: their requests could never be followed here */
+	if (rc == ERR_NOTFOUND || (rc == 0 && (kids || !out->active || out->confidential)))
 		return err_set(err, ERR_NOTFOUND, "service_code", "no such service_code '%s'", code);
 	return rc;
 }
@@ -293,7 +295,7 @@ static void services(struct o311_req *q)
 			if (cats[j].id == cat->parent_id)
 				group = cats[j].name;
 		}
-		if (!leaf || !cat->active)
+		if (!leaf || !cat->active || cat->confidential)
 			continue;
 		rc = open311_service_get(q->c, cat->id, sm, &e);
 		if (rc < 0)

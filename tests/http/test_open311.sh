@@ -102,7 +102,7 @@ get "discovery" "$O/discovery" 200 discovery
 h_jq "discovery names the spec" '.endpoints[0].specification' "http://wiki.open311.org/GeoReport_v2"
 h_jq "discovery gives this server's URL" '.endpoints[0].url' "$H_URL/open311/v2"
 get "services" "$O/services" 200 services
-h_jq "services: every active leaf, codes" '[.[].service_code] | sort | join(",")' "conduct,pothole,roads"
+h_jq "services: every active, non-confidential leaf" '[.[].service_code] | sort | join(",")' "pothole,roads"
 h_jq "services: name, group, keywords" '.[] | select(.service_code == "pothole") | [.service_name, .group, .keywords, .metadata, .type] | join("|")' \
 	"چاله و ترک آسفالت|معابر|چاله,آسفالت|true|realtime"
 h_jq "services: no attributes, no metadata" '.[] | select(.service_code == "roads") | .metadata' false
@@ -117,6 +117,8 @@ get "unknown service is 404" "$O/services/nothing" 404 errors
 h_jq "404 error: code and description" '.[0].code' 404
 t_grep "404 error (xml): <errors><error><code>404</code>" "<errors><error><code>404</code><description>" "$T_TMP/last.xml"
 get "a category that is not a leaf is no service" "$O/services/streets" 404 errors
+get "a confidential category is no service" "$O/services/conduct" 404 errors
+post "POST to a confidential category is 404" both 404 errors api_key=$KEY service_code=conduct address_id=X
 
 # ---- POST requests ----
 post "POST without api_key is 403" both 403 errors service_code=pothole lat=35.6745 long=51.4221 attribute[depth]=5
