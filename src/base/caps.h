@@ -95,7 +95,7 @@
 #define CAP_CSV_FILE (4 * 1024 * 1024)
 /* One CSV record and its fields. */
 #define CAP_CSV_RECORD (16 * 1024)
-#define CAP_CSV_FIELDS 32
+#define CAP_CSV_FIELDS 64	/* NYC's full 311 layout has 41 columns */
 /* Depth of the unit and category trees: city, region, district, office... */
 #define CAP_TREE_DEPTH 16
 /* One audit entry's JSON payload (holds at most an answer or a note). */
@@ -241,5 +241,41 @@
  * a citizen calling again about the same pothole. */
 #define CAP_SIMILAR_SHOWN 20
 #define CAP_SIMILAR_DAYS 7
+
+/* --- Open311 and open data (issue 10) --- */
+
+/* Fields of one form-encoded Open311 POST: the spec names about 15, plus
+ * one per attribute; 64 covers a service with 40 attributes. */
+#define CAP_FORM_FIELDS 64
+/* A service's attribute definitions (GeoReport "service definition") and
+ * the options of a list attribute: real services have a handful. */
+#define CAP_OPEN311_ATTRS 32
+#define CAP_OPEN311_VALUES 64
+/* The stored text of a service's attribute definitions (a line each), and
+ * its keywords line. */
+#define CAP_OPEN311_ATTR_TEXT (8 * 1024)
+#define CAP_OPEN311_KEYWORDS 512
+/* One submitted attribute value (a line of text, or a list of keys). */
+#define CAP_OPEN311_ATTR_VALUE 1024
+/* media_url: a URL, not a document; browsers cap theirs near 2-8 KiB. */
+#define CAP_MEDIA_URL 2048
+/* address_id (an id in the city's address register) and device/account ids. */
+#define CAP_OPEN311_ID 128
+/* GET requests: the spec's window is 90 days; page_size at most 100 (the
+ * spec's own default answer is 1000 rows; 100 keeps one page cheap), ids
+ * asked for at once, and how deep page may go (page * page_size). */
+#define CAP_OPEN311_DAYS 90
+#define CAP_OPEN311_PAGE_SIZE 100
+#define CAP_OPEN311_IDS 50
+#define CAP_OPEN311_OFFSET 100000
+/* Open311 POSTs per minute per API key when serve's apikey_rate is not set:
+ * one integration filing for a whole city's app stays under one a second. */
+#define CAP_APIKEY_RATE_DEFAULT 60
+/* API keys: a key's display name is a code (CAP_CODE). */
+
+/* `hamgan import 311-csv`: a whole history file is read into memory; NYC's
+ * yearly exports are a few GiB, so a city imports a year at a time or
+ * splits the file.  1 GiB keeps one mistaken file from taking the machine. */
+#define CAP_311_CSV_FILE (1024L * 1024 * 1024)
 
 #endif

@@ -1,4 +1,5 @@
 /* num.c - bounded integer parsing; see num.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -40,4 +41,33 @@ int num_parsen(const char *s, size_t len, int64_t min, int64_t max, int64_t *out
 int num_parse(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	return num_parsen(s, strlen(s), min, max, out);
+}
+
+int num_parse_decimal(const char *s, double min, double max, double *out)
+{
+	size_t i = 0, len, digits = 0;
+	char *end = NULL;
+	double v;
+
+	if (!s)
+		return ERR_INVALID;
+	len = strlen(s);
+	if (len == 0 || len > 32)
+		return ERR_INVALID;
+	if (s[i] == '-')
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	}
+	if (i != len || digits == 0)
+		return ERR_INVALID;
+	/* the text is now a plain decimal, which strtod reads exactly so */
+	v = strtod(s, &end);
+	if (end != s + len || !(v >= min && v <= max))
+		return ERR_INVALID;
+	*out = v;
+	return 0;
 }

@@ -126,3 +126,49 @@ bool str_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long str_pct_decode(const char *in, size_t len, bool plus_space, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (o + 1 >= outsz)
+			return -1;
+		if (c == '%') {
+			int h, l;
+
+			if (i + 2 >= len)
+				return -1;
+			h = hexval(in[i + 1]);
+			l = h < 0 ? -1 : hexval(in[i + 2]);
+			if (h < 0 || l < 0)
+				return -1;
+			c = (unsigned char)(h * 16 + l);
+			if (c == 0)
+				return -1;
+			i += 2;
+		} else if (c == '+' && plus_space) {
+			c = ' ';
+		} else if (c == 0) {
+			return -1;
+		}
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	if (!str_utf8_valid(out, o))
+		return -1;
+	return (long)o;
+}

@@ -32,6 +32,14 @@ size_t str_utf8_len(const char *s, size_t len);
 /* Cut a truncated multi-byte sequence off the end of a NUL-terminated string. */
 void str_utf8_trim_partial(char *s);
 
+/*
+ * Percent-decode len bytes of in into out (size outsz); with plus_space a
+ * '+' is a space (form encoding).  Refuses a bad escape, an encoded NUL,
+ * output that does not fit and output that is not UTF-8.  Returns the
+ * decoded length or -1.
+ */
+long str_pct_decode(const char *in, size_t len, bool plus_space, char *out, size_t outsz);
+
 bool str_eq(const char *a, const char *b);
 bool str_starts(const char *s, const char *prefix);
 

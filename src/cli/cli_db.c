@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -144,24 +145,34 @@ int cli_read_password(bool from_stdin, bool confirm, char *out, size_t outsz)
 int cli_read_file(const char *path, size_t cap, char **data, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
+	struct stat sb;
+	size_t want = cap, n;
 	char *buf;
-	size_t n;
 
 	*data = NULL;
 	*len = 0;
 	if (!fp)
 		return cli_fail("cannot open '%s': %s", path, strerror(errno));
-	buf = xmalloc(cap + 2);
-	n = fread(buf, 1, cap + 1, fp);
+	/* allocate what the file holds, not the cap (a cap may be a GiB) */
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if ((uint64_t)sb.st_size > cap) {
+			fclose(fp);
+			return cli_fail("'%s' is larger than %zu bytes", path, cap);
+		}
+		want = (size_t)sb.st_size;
+	}
+	buf = xmalloc(want + 2);
+	n = fread(buf, 1, want + 1, fp);
 	if (ferror(fp)) {
 		fclose(fp);
 		free(buf);
 		return cli_fail("cannot read '%s'", path);
 	}
 	fclose(fp);
-	if (n > cap) {
+	if (n > want) {
 		free(buf);
-		return cli_fail("'%s' is larger than %zu bytes", path, cap);
+		return want < cap ? cli_fail("'%s' changed while being read", path)
+				  : cli_fail("'%s' is larger than %zu bytes", path, cap);
 	}
 	buf[n] = '\0';
 	*data = buf;

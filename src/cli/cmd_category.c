@@ -16,7 +16,10 @@ const char cmd_category_usage[] =
 	"                code,name,parent_code,deadline_hours,kinds,confidential,service_code\n"
 	"                kinds: 'all' or kinds joined by '|' (criticism, complaint,\n"
 	"                suggestion, appreciation, request); confidential 0 or 1.\n"
-	"                All rows or none.\n"
+	"                Two more columns may follow for Open311: keywords (a line)\n"
+	"                and attributes (one attribute a line:\n"
+	"                code|datatype|required|description[|key=name;...],\n"
+	"                docs/open311.md).  All rows or none.\n"
 	"  list          code, parent, deadline hours, kinds, confidential, service, name\n";
 
 static const char import_usage[] = "usage: hamgan category import FILE [--db PATH]\n";

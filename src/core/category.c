@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/category.h"
 #include "core/core_int.h"
 #include "core/csv.h"
+#include "core/open311.h"
 #include "core/unit.h"
 
 int category_kinds_parse(const char *s, unsigned *out)
@@ -255,8 +257,10 @@ static int cat_import_row(struct core *c, const struct csv *r, struct err *e)
 	struct category cat, old;
 	int rc;
 
+	bool route = r->nfields == 8 || r->nfields == 10;
+
 	rc = cat_from_row(c, r, &cat, e);
-	if (rc == 0 && r->nfields > 7)
+	if (rc == 0 && route)
 		rc = route_check(c, r->fields[7], e);
 	if (rc < 0)
 		return rc;
@@ -270,35 +274,83 @@ static int cat_import_row(struct core *c, const struct csv *r, struct err *e)
 		cat.id = old.id;
 		rc = OPS(c)->category_update(c->st, &cat, e);
 	}
-	if (rc == 0 && r->nfields > 7)
+	if (rc == 0 && route)
 		rc = OPS(c)->category_route_set(c->st, cat.id, r->fields[7], e);
 	return rc;
 }
 
-/* Does the file's header carry the routing column (an eighth, "route")? */
-static bool has_route_column(const char *data, size_t len)
+/* The same with the Open311 columns keywords and attributes (open311.h). */
+static int cat_import_row_open311(struct core *c, const struct csv *r, struct err *e)
 {
-	static const char h8[] = "code,name,parent_code,deadline_hours,kinds,confidential,"
-		"service_code,route";
-	size_t n = strlen(h8);
+	struct service_meta *sm;
+	struct category cat;
+	const char *kw, *attrs;
+	int rc = cat_import_row(c, r, e);
 
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		data += 3, len -= 3;
-	return len >= n && memcmp(data, h8, n) == 0 &&
-	       (len == n || data[n] == '\n' || data[n] == '\r');
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->category_get_by_code(c->st, r->fields[0], &cat, e);
+	if (rc < 0)
+		return rc;
+	/* the last two columns, after "route" when the file has it */
+	kw = r->fields[r->nfields - 2];
+	attrs = r->fields[r->nfields - 1];
+	if (strlen(kw) > CAP_OPEN311_KEYWORDS || strlen(attrs) > CAP_OPEN311_ATTR_TEXT)
+		return err_set(e, ERR_INVALID, "attributes", "keywords or attributes too long");
+	sm = xcalloc(1, sizeof(*sm));
+	sm->category_id = cat.id;
+	str_copy(sm->keywords, sizeof(sm->keywords), kw);
+	str_copy(sm->attributes, sizeof(sm->attributes), attrs);
+	rc = open311_service_check(sm, e);
+	if (rc == 0)
+		rc = OPS(c)->service_put(c->st, sm, e);
+	free(sm);
+	return rc;
+}
+
+/* The file's columns: the seven of every category file, then optionally
+ * "route" (docs/routing.md), then optionally the Open311 pair "keywords",
+ * "attributes" (open311.h): 7, 8, 9 or 10.  A header that is none of these
+ * is read as 7, and the import says what it expected. */
+static size_t header_columns(const char *data, size_t len)
+{
+	struct csv r;
+	struct err e;
+	size_t n = 7;
+
+	if (csv_init(&r, data, len, &e) == 0 && csv_next(&r, &e) == 1) {
+		bool route = r.nfields > 7 && str_eq(r.fields[7], "route");
+		size_t k = route ? 8 : 7;
+
+		if (r.nfields == k + 2 && str_eq(r.fields[k], "keywords") &&
+		    str_eq(r.fields[k + 1], "attributes"))
+			n = k + 2;
+		else if (r.nfields == 8 && route)
+			n = 8;
+	}
+	csv_release(&r);
+	return n;
 }
 
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 			size_t *count, struct err *err)
 {
 	static const char *const header[] = { "code", "name", "parent_code", "deadline_hours",
-					      "kinds", "confidential", "service_code", "route" };
+					      "kinds", "confidential", "service_code", "route",
+					      "keywords", "attributes" };
+	static const char *const header_311[] = { "code", "name", "parent_code",
+						  "deadline_hours", "kinds", "confidential",
+						  "service_code", "keywords", "attributes" };
+	size_t ncols = header_columns(data, len);
 
 	*count = 0;
 	if (a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
 		return err_set(err, ERR_DENIED, "", "only an admin may import categories");
-	return csv_import(c, a, data, len, header, has_route_column(data, len) ? 8 : 7,
-			  "category.import", cat_import_row, count, err);
+	if (ncols >= 9)
+		return csv_import(c, a, data, len, ncols == 9 ? header_311 : header, ncols,
+				  "category.import", cat_import_row_open311, count, err);
+	return csv_import(c, a, data, len, header, ncols, "category.import", cat_import_row,
+			  count, err);
 }
 
 int category_edit(struct core *c, const struct actor *a, struct category *cat, struct err *err)

@@ -54,10 +54,13 @@ void category_kinds_format(unsigned kinds, char *out, size_t outsz);
 /*
  * Import from CSV, header
  *	code,name,parent_code,deadline_hours,kinds,confidential,service_code
- * (kinds "a|b" or "all"; confidential 0/1), optionally with an eighth
+ * (kinds "a|b" or "all"; confidential 0/1), optionally followed by a
  * column "route", the category's routing rule (docs/routing.md: empty, a
  * unit's code, or a code with "{region}"; without the column the rules
- * stay as they are).  All or nothing, like units.
+ * stay as they are), and optionally then by the Open311 columns
+ * keywords,attributes (a comma-separated keyword line and the attribute
+ * definitions, one a line, core/open311.h; both may be empty).  All or
+ * nothing, like units.
  */
 int category_import_csv(struct core *c, const struct actor *a, const char *data, size_t len,
 			size_t *count, struct err *err);

@@ -63,6 +63,8 @@ int actor_unit_scope(struct core *c, const struct actor *a, int64_t unit, bool *
 int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, struct err *err);
 /* Blank the citizen's identity when m is confidential (whoever reads). */
 void msg_hide_identity(struct msg *m);
+/* Blank it whatever m is (public views: Open311, open data). */
+void msg_hide_identity_all(struct msg *m);
 /* Does this role see a confidential identity (operator, inspector, system)? */
 bool role_sees_identity(enum role r);
 /* For a reader who does not see identities: clear m's duplicate link when m
@@ -83,5 +85,10 @@ int msg_search_text(const char *subject, const char *body, char **out, struct er
 struct place;
 bool route_channel(enum msg_channel ch);
 int route_refer(struct core *c, struct msg *m, const struct place *pl, struct err *err);
+/* Secrets handed out once (session tokens, API keys): 32 random bytes in
+ * hex; only the hex BLAKE2b-256 of the raw bytes is stored.
+ * core_token_to_hash: ERR_INVALID unless token is 64 hex digits. */
+void core_token_hash(const unsigned char raw[32], char out[65]);
+int core_token_to_hash(const char *token, char hash[65]);
 
 #endif

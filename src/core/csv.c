@@ -12,11 +12,15 @@
 
 int csv_init(struct csv *r, const char *data, size_t len, struct err *err)
 {
+	return csv_init_cap(r, data, len, CAP_CSV_FILE, err);
+}
+
+int csv_init_cap(struct csv *r, const char *data, size_t len, size_t cap, struct err *err)
+{
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->rec, CAP_CSV_RECORD);
-	if (len > CAP_CSV_FILE)
-		return err_set(err, ERR_TOOBIG, "file", "the file is larger than %d bytes",
-			       CAP_CSV_FILE);
+	if (len > cap)
+		return err_set(err, ERR_TOOBIG, "file", "the file is larger than %zu bytes", cap);
 	if (!str_utf8_valid(data, len))
 		return err_set(err, ERR_INVALID, "file", "the file is not valid UTF-8 text");
 	r->p = data;

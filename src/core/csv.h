@@ -31,6 +31,8 @@ struct csv {
 
 /* ERR_TOOBIG when len exceeds CAP_CSV_FILE; ERR_INVALID on invalid UTF-8. */
 int csv_init(struct csv *r, const char *data, size_t len, struct err *err);
+/* The same with another cap on the whole input (history files are larger). */
+int csv_init_cap(struct csv *r, const char *data, size_t len, size_t cap, struct err *err);
 /* Next record into r->fields / r->nfields: 1 read, 0 end of input, or an
  * error (ERR_INVALID, ERR_TOOBIG) naming the line.  Blank lines are skipped. */
 int csv_next(struct csv *r, struct err *err);

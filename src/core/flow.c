@@ -413,7 +413,7 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	}
 	snprintf(action, sizeof(action), "msg.%s", tr_names[t]);
 	rc = audit_append(c, a, action, after->id, p.data, err);
-	if (rc == 0 && t == TR_ANSWER && after->citizen_id && after->citizen_mobile[0]) {
+	if (rc == 0 && t == TR_ANSWER && msg_texts_citizen(after)) {
 		char text[CAP_SMS_TEXT + 1];
 
 		rc = sms_text_answered(after, text, sizeof(text));

@@ -114,10 +114,8 @@ bool role_sees_identity(enum role r)
 	return r == ROLE_OPERATOR || r == ROLE_INSPECTOR || r == ROLE_SYSTEM;
 }
 
-void msg_hide_identity(struct msg *m)
+void msg_hide_identity_all(struct msg *m)
 {
-	if (!m->confidential)
-		return;
 	m->citizen_name[0] = '\0';
 	m->citizen_mobile[0] = '\0';
 	m->citizen_national_id[0] = '\0';
@@ -154,6 +152,12 @@ int msg_hide_links(struct core *c, const struct actor *a, struct msg *m, struct 
 	if (rc == 0 && conf)
 		m->duplicate_of = 0;
 	return rc;
+}
+
+void msg_hide_identity(struct msg *m)
+{
+	if (m->confidential)
+		msg_hide_identity_all(m);
 }
 
 int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, struct err *err)
@@ -419,14 +423,22 @@ static int msg_new_check(struct core *c, const struct msg_new *in, struct catego
 	return 0;
 }
 
-/* Queue the SMS for m with the text maker, when the citizen has a mobile. */
+bool msg_texts_citizen(const struct msg *m)
+{
+	/* An Open311 client follows the request itself (GET requests/{id}) and
+	 * tells its user; a text from us would be a second, unasked-for
+	 * channel to a number the citizen gave an app, not us. */
+	return m->citizen_id && m->citizen_mobile[0] && m->channel != CHANNEL_OPEN311;
+}
+
+/* Queue the SMS for m with the text maker, when the citizen is texted. */
 static int queue_text(struct core *c, const struct msg *m,
 		      int (*make)(const struct msg *, char *, size_t), struct err *err)
 {
 	char text[CAP_SMS_TEXT + 1];
 	int rc;
 
-	if (!m->citizen_id || !m->citizen_mobile[0])
+	if (!msg_texts_citizen(m))
 		return 0;
 	rc = make(m, text, sizeof(text));
 	if (rc < 0)
@@ -686,3 +698,4 @@ int msg_overdue(struct core *c, const struct actor *a, size_t max, struct msg **
 		qsort(*out, *n, sizeof(**out), overdue_cmp);
 	return 0;
 }
+

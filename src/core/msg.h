@@ -200,7 +200,8 @@ int priority_parse(const char *s, enum msg_priority *out);
 /*
  * Register a new message (state registered, current unit the centre) with a
  * fresh tracking code, and in the same transaction: the citizen, the audit
- * entry, the SMS with the tracking code, agg_on_change(NULL, m).  Who may:
+ * entry, the SMS with the tracking code (when msg_texts_citizen),
+ * agg_on_change(NULL, m).  Who may:
  * operator (phone, live), manager (live, in their sessions), citizen (web,
  * open311), system (sms, and any channel for imports).  *out (may be NULL)
  * gets the message as the actor may see it.
@@ -253,6 +254,10 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
  */
 int msg_overdue(struct core *c, const struct actor *a, size_t max, struct msg **out, size_t *n,
 		struct err *err);
+
+/* Whether the citizen of m gets SMS (tracking code, answer): only when
+ * there is a mobile, and never for the open311 channel (docs/open311.md). */
+bool msg_texts_citizen(const struct msg *m);
 
 /* True when m is overdue at now. */
 bool msg_is_overdue(const struct msg *m, int64_t now);

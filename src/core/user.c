@@ -296,7 +296,7 @@ struct actor user_actor(const struct user *u)
 
 /* ---- sessions ---- */
 
-static void token_hash(const unsigned char raw[32], char out[65])
+void core_token_hash(const unsigned char raw[32], char out[65])
 {
 	unsigned char h[32];
 
@@ -314,7 +314,7 @@ static int session_create_tx(struct core *c, int64_t user_id, char token[SESSION
 	memset(&s, 0, sizeof(s));
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(token, SESSION_TOKEN_HEX + 1, raw, sizeof(raw));
-	token_hash(raw, s.token_hash);
+	core_token_hash(raw, s.token_hash);
 	sodium_memzero(raw, sizeof(raw));
 	s.user_id = user_id;
 	s.created_at = core_now(c);
@@ -345,8 +345,7 @@ int session_create(struct core *c, int64_t user_id, char token[SESSION_TOKEN_HEX
 	return rc;
 }
 
-/* Decode and hash a presented token; ERR_AUTH when it is not 64 hex digits. */
-static int token_to_hash(const char *token, char hash[65], struct err *err)
+int core_token_to_hash(const char *token, char hash[65])
 {
 	unsigned char raw[32];
 	size_t len = 0;
@@ -354,8 +353,16 @@ static int token_to_hash(const char *token, char hash[65], struct err *err)
 	if (!token || strlen(token) != SESSION_TOKEN_HEX ||
 	    sodium_hex2bin(raw, sizeof(raw), token, SESSION_TOKEN_HEX, NULL, &len, NULL) != 0 ||
 	    len != sizeof(raw))
+		return ERR_INVALID;
+	core_token_hash(raw, hash);
+	return 0;
+}
+
+/* Decode and hash a presented token; ERR_AUTH when it is not 64 hex digits. */
+static int token_to_hash(const char *token, char hash[65], struct err *err)
+{
+	if (core_token_to_hash(token, hash) < 0)
 		return err_set(err, ERR_AUTH, "token", "invalid session");
-	token_hash(raw, hash);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "base/mem.h"
+#include "base/num.h"
 #include "base/str.h"
 #include "fa/tehran.h"
 
@@ -283,23 +284,18 @@ static int64_t local_at(const struct zone *z, int64_t utc)
 	return utc + offset_at(z, utc);
 }
 
-int tehran_local_midnight(int64_t days, int64_t *utc)
+/*
+ * The first instant whose wall clock reads l or later while the instant
+ * before read earlier: l minus one of the zone's offsets near l, or (when a
+ * change skipped l) a transition close to l.  So a wall time that happens
+ * twice (clocks set back) is its first occurrence, and one that never
+ * happens (clocks set forward) is the instant of the change.
+ */
+static int zone_from_local(const struct zone *z, int64_t l, int64_t *utc)
 {
-	const struct zone *z;
-	int64_t l = days * 86400, best = INT64_MAX, u;
+	int64_t best = INT64_MAX, u;
 	size_t i;
-	int rc = zone_get(&z);
 
-	if (rc != 0)
-		return rc;
-	if (days < -(INT64_C(1) << 30) || days > (INT64_C(1) << 30))
-		return ERR_INVALID;
-	/*
-	 * The day starts at the first instant whose wall clock reads l or
-	 * later while the instant before read earlier: either l minus one of
-	 * the zone's offsets, or (when a change skipped midnight) a transition
-	 * close to l.
-	 */
 	for (i = 0; i <= z->ntrans + 2; i++) {
 		if (i < z->ntrans) {
 			if (z->at[i] < l - 2 * 86400 || z->at[i] > l + 2 * 86400)
@@ -323,9 +319,184 @@ int tehran_local_midnight(int64_t days, int64_t *utc)
 	return 0;
 }
 
+int tehran_local_midnight(int64_t days, int64_t *utc)
+{
+	const struct zone *z;
+	int rc = zone_get(&z);
+
+	if (rc != 0)
+		return rc;
+	if (days < -(INT64_C(1) << 30) || days > (INT64_C(1) << 30))
+		return ERR_INVALID;
+	return zone_from_local(z, days * 86400, utc);
+}
+
 int tehran_day_start(const struct jdate *d, int64_t *utc)
 {
 	if (!jalali_valid(d))
 		return ERR_INVALID;
 	return tehran_local_midnight(jalali_to_days(d), utc);
+}
+
+/* ---- any zone of the system's tz database ---- */
+
+struct tz {
+	struct zone z;
+};
+
+/* A zone name is path segments of [A-Za-z0-9_+-] (no "..", no absolute
+ * path): it names a file under the tz directory and nothing else. */
+static bool tz_name_ok(const char *name)
+{
+	size_t i, seg = 0, len = strlen(name);
+
+	if (len == 0 || len > 128)
+		return false;
+	for (i = 0; i < len; i++) {
+		char ch = name[i];
+
+		if (ch == '/') {
+			if (seg == 0)
+				return false;
+			seg = 0;
+			continue;
+		}
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		      ch == '_' || ch == '+' || ch == '-'))
+			return false;
+		seg++;
+	}
+	return seg > 0;
+}
+
+int tz_load(const char *name, struct tz **out)
+{
+	const char *dir = getenv("TZDIR");
+	char path[TZ_PATH_MAX];
+	unsigned char *f = NULL;
+	struct tz *t = NULL;
+	FILE *fp;
+	size_t len;
+	int rc = ERR_IO;
+
+	*out = NULL;
+	if (!name || !tz_name_ok(name))
+		return ERR_INVALID;
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return ERR_INVALID;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return ERR_NOTFOUND;
+	f = xmalloc(TZ_FILE_MAX);
+	t = xcalloc(1, sizeof(*t));
+	len = fread(f, 1, TZ_FILE_MAX, fp);
+	if (!ferror(fp) && len < TZ_FILE_MAX)
+		rc = parse_tzif(f, len, &t->z) == 0 ? 0 : ERR_INVALID;
+	fclose(fp);
+	free(f);
+	if (rc < 0) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void tz_free(struct tz *t)
+{
+	free(t);
+}
+
+int tz_offset(const struct tz *t, int64_t utc)
+{
+	return offset_at(&t->z, utc);
+}
+
+int tz_local_to_utc(const struct tz *t, int64_t local, int64_t *utc)
+{
+	if (local < -(INT64_C(1) << 40) || local > (INT64_C(1) << 40))
+		return ERR_INVALID;
+	return zone_from_local(&t->z, local, utc);
+}
+
+/* ---- ISO 8601 text ---- */
+
+static int two(const char *s, int64_t max, int64_t *out)
+{
+	return num_parsen(s, 2, 0, max, out);
+}
+
+int iso_time_parse(const char *s, int64_t *local, bool *has_offset, int *offset_sec)
+{
+	char date[11];
+	struct gdate g;
+	int64_t h = 0, mi = 0, se = 0, oh = 0, om = 0;
+	size_t len = strlen(s), i = 10;
+	int sign;
+
+	*has_offset = false;
+	*offset_sec = 0;
+	if (len < 10 || len > 40)
+		return ERR_INVALID;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (date[4] != '-' || date[7] != '-' || gregorian_parse(date, &g) < 0)
+		return ERR_INVALID;
+	if (len > 10) {
+		if ((s[10] != 'T' && s[10] != ' ') || len < 16 || two(s + 11, 23, &h) ||
+		    s[13] != ':' || two(s + 14, 59, &mi))
+			return ERR_INVALID;
+		i = 16;
+		if (i < len && s[i] == ':') {
+			if (len < 19 || two(s + 17, 59, &se))
+				return ERR_INVALID;
+			i = 19;
+			if (i < len && (s[i] == '.' || s[i] == ',')) {
+				for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+					;
+				if (s[i - 1] == '.' || s[i - 1] == ',')
+					return ERR_INVALID;
+			}
+		}
+	}
+	if (i < len) {
+		if (s[i] == 'Z' && i + 1 == len) {
+			*has_offset = true;
+		} else if (s[i] == '+' || s[i] == '-') {
+			sign = s[i] == '-' ? -1 : 1;
+			i++;
+			if (len - i == 2 && !two(s + i, 23, &oh))
+				om = 0;
+			else if (len - i == 4 && !two(s + i, 23, &oh) && !two(s + i + 2, 59, &om))
+				;
+			else if (len - i == 5 && s[i + 2] == ':' && !two(s + i, 23, &oh) &&
+				 !two(s + i + 3, 59, &om))
+				;
+			else
+				return ERR_INVALID;
+			*has_offset = true;
+			*offset_sec = sign * (int)(oh * 3600 + om * 60);
+		} else {
+			return ERR_INVALID;
+		}
+	}
+	*local = gregorian_to_days(&g) * 86400 + h * 3600 + mi * 60 + se;
+	return 0;
+}
+
+void iso_time_format(int64_t utc, int offset_sec, bool with_offset, char *out, size_t outsz)
+{
+	int64_t l = utc + offset_sec, days = floor_div(l, 86400), secs = l - days * 86400;
+	int a = offset_sec < 0 ? -offset_sec : offset_sec;
+	struct gdate g;
+	int n;
+
+	gregorian_from_days(days, &g);
+	n = snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02d", g.y, g.m, g.d,
+		     (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	if (with_offset && n > 0 && (size_t)n < outsz)
+		snprintf(out + n, outsz - (size_t)n, "%c%02d:%02d", offset_sec < 0 ? '-' : '+',
+			 a / 3600, a / 60 % 60);
 }

@@ -1,5 +1,6 @@
 /*
- * tehran.h - Asia/Tehran local time, read from the system tz database.
+ * tehran.h - Asia/Tehran local time (and any other zone), read from the
+ * system tz database.
  *
  * The zone file (default /usr/share/zoneinfo/Asia/Tehran, TZif version 2 or
  * later; the 64-bit section is used) is parsed once by a small bounded parser
@@ -12,6 +13,7 @@
 #ifndef HAMGAN_FA_TEHRAN_H
 #define HAMGAN_FA_TEHRAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,5 +46,41 @@ int tehran_local_midnight(int64_t days, int64_t *utc);
 /* Parse a TZif image with the same reader (for tests and fuzzing) and give
  * the offset at t: 0, or ERR_INVALID.  The loaded zone is not touched. */
 int tehran_tzif_offset(const void *data, size_t len, int64_t t, int *offset_sec);
+
+/*
+ * Any zone of the system's tz database, read by the same bounded reader (for
+ * importing other cities' files).  name is a zone name such as
+ * "America/New_York": segments of [A-Za-z0-9_+-] under $TZDIR (default
+ * /usr/share/zoneinfo), never a path of its own.  tz_load: 0, ERR_INVALID
+ * (bad name or file), ERR_NOTFOUND (no such zone), ERR_IO.  Past the file's
+ * last transition a zone keeps its last offset unless the footer is a plain
+ * standard-time rule (Debian's files list transitions up to 2037).
+ */
+struct tz;
+int tz_load(const char *name, struct tz **out);
+void tz_free(struct tz *t);
+/* The UTC offset in seconds at the UTC instant utc. */
+int tz_offset(const struct tz *t, int64_t utc);
+/*
+ * The UTC instant of a local wall-clock time (seconds since 1970-01-01
+ * 00:00 of the local calendar).  A time that occurs twice (clocks set back)
+ * is its first occurrence; one that never occurs (clocks set forward) is the
+ * instant of the change.  0 or ERR_INVALID (far out of range).
+ */
+int tz_local_to_utc(const struct tz *t, int64_t local, int64_t *utc);
+
+/*
+ * ISO 8601 date-times as 311 systems write them: "YYYY-MM-DD",
+ * "YYYY-MM-DDTHH:MM[:SS[.fff]]" (a space may stand for the T), optionally
+ * followed by "Z" or an offset "+HH:MM" / "+HHMM" / "+HH".  *local gets the
+ * wall-clock seconds (since 1970-01-01 of that calendar), *has_offset whether
+ * a zone was written and *offset_sec the offset east of UTC.  At most 40
+ * bytes.  0 or ERR_INVALID.
+ */
+int iso_time_parse(const char *s, int64_t *local, bool *has_offset, int *offset_sec);
+/* Write the instant utc as local time at offset_sec: "2024-03-20T12:30:00"
+ * followed by "+03:30" when with_offset ("Z" for offset 0 is not used: the
+ * offset is always written).  out needs 26 bytes. */
+void iso_time_format(int64_t utc, int offset_sec, bool with_offset, char *out, size_t outsz);
 
 #endif

@@ -39,6 +39,7 @@ extern const struct http_route api_audit_routes[];
 extern const struct http_route api_reports_routes[];
 extern const struct http_route api_verify_routes[];
 extern const struct http_route api_places_routes[];
+extern const struct http_route open311_routes[];
 extern const struct http_route static_routes[];
 
 #define API_ROUTE_TABLES \
@@ -47,7 +48,7 @@ extern const struct http_route static_routes[];
 	api_callers_routes, api_track_routes, \
 	api_sms_routes, api_units_routes, api_categories_routes, api_users_routes, \
 	api_sessions_routes, api_audit_routes, api_reports_routes, api_verify_routes, \
-	static_routes,
+	open311_routes, static_routes,
 
 /*
  * The core of the calling thread (one per worker thread: a struct core is
@@ -96,6 +97,9 @@ struct cJSON *api_referral_json(struct core *c, const struct referral *h);
 struct msg_event;
 struct cJSON *api_timeline_json(struct core *c, const struct msg_event *ev, size_t n);
 struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
+/* The public name of a timeline event ("registered", "referred", ...,
+ * "sms"), or NULL when the citizen is not told of it. */
+const char *api_public_event(const struct msg_event *e);
 /* The message named by the path's {code} as the actor may see it; on
  * failure answers (404, 403, ...) and returns false (api_messages.c). */
 struct http_req;

@@ -87,7 +87,7 @@ cJSON *api_timeline_json(struct core *c, const struct msg_event *ev, size_t n)
 
 /* The public name of event e, or NULL when the citizen is not told of it
  * (grades without a reopen are the inspectors' business). */
-static const char *public_event(const struct msg_event *e)
+const char *api_public_event(const struct msg_event *e)
 {
 	bool reopened = strstr(e->payload, "\"to_state\":\"reopened\"") != NULL;
 	static const struct {
@@ -117,7 +117,7 @@ cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *what = public_event(&ev[i]);
+		const char *what = api_public_event(&ev[i]);
 		cJSON *o;
 
 		if (!what)

@@ -45,12 +45,13 @@ static const struct setting settings[] = {
 	LONG("track_rate", "HAMGAN_TRACK_RATE", track_rate, 1, 100000),
 	STR("map_tiles", "HAMGAN_MAP_TILES", map_tiles),
 	STR("map_tiles_attribution", "HAMGAN_MAP_TILES_ATTRIBUTION", map_tiles_attribution),
+	LONG("apikey_rate", "HAMGAN_APIKEY_RATE", apikey_rate, 1, 100000),
 };
 
 const char *const http_config_keys[] = {
 	"listen", "db", "web_root", "sms_secret", "trusted_proxy", "threads", "max_connections",
 	"max_per_ip", "max_body", "idle_timeout", "secure_cookies", "login_rate",
-	"track_rate", "map_tiles", "map_tiles_attribution", NULL,
+	"track_rate", "map_tiles", "map_tiles_attribution", "apikey_rate", NULL,
 };
 
 void http_config_defaults(struct http_config *cfg)
@@ -67,6 +68,7 @@ void http_config_defaults(struct http_config *cfg)
 	cfg->secure_cookies = 0;
 	cfg->login_rate = 10;
 	cfg->track_rate = 30;
+	cfg->apikey_rate = CAP_APIKEY_RATE_DEFAULT;
 }
 
 static int apply(struct http_config *cfg, const struct setting *s, const char *value,

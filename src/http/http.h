@@ -52,6 +52,9 @@ enum route_flags {
 				 * citizen forms, webhooks): Origin still checked */
 	ROUTE_UPLOAD = 1 << 4,	/* the body is a file's raw bytes, up to
 				 * CAP_ATTACH_BYTES instead of max_body */
+	ROUTE_OPEN311 = 1 << 5,	/* Open311 (/open311/v2): no session is read and
+				 * neither Origin nor CSRF checked (the api_key
+				 * authenticates); the handler reads the raw body */
 };
 
 struct http_req;

@@ -2,7 +2,8 @@
  * router.c - match a request's method and decoded path against the route
  * tables of every API area.  Patterns are literal segments and {name}
  * segments; a {name} matches one non-empty segment of at most 255 bytes.
- * Static files take whatever no API route claimed, outside /api/.
+ * Static files take whatever no API route claimed, outside /api/ and
+ * /open311/.
  */
 #include <string.h>
 
@@ -64,7 +65,8 @@ int router_match(struct http_req *r, unsigned *allowed)
 	for (t = tables; *t; t++) {
 		for (rt = *t; rt->pattern; rt++) {
 			if (rt->flags & ROUTE_STATIC) {
-				if (str_starts(r->path, "/api/") || str_eq(r->path, "/api"))
+				if (str_starts(r->path, "/api/") || str_eq(r->path, "/api") ||
+				    str_starts(r->path, "/open311/"))
 					continue;
 			} else if (!match(r, rt->pattern, r->path)) {
 				continue;

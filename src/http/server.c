@@ -82,53 +82,10 @@ void *http_server_app(const struct http_server *srv)
 
 /* ---- decoding ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Percent-decode len bytes of in into out (size outsz).  Refuses a bad
- * escape, an encoded NUL, output that does not fit and output that is not
- * UTF-8.  Returns the decoded length or -1.
- */
+/* A path or query value: percent-decoded, no NUL, UTF-8 (base/str.h). */
 static long pct_decode(const char *in, size_t len, char *out, size_t outsz)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (o + 1 >= outsz)
-			return -1;
-		if (c == '%') {
-			int h, l;
-
-			if (i + 2 >= len)
-				return -1;
-			h = hexval(in[i + 1]);
-			l = h < 0 ? -1 : hexval(in[i + 2]);
-			if (h < 0 || l < 0)
-				return -1;
-			c = (unsigned char)(h * 16 + l);
-			if (c == 0)
-				return -1;
-			i += 2;
-		} else if (c == 0) {
-			return -1;
-		}
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	if (!str_utf8_valid(out, o))
-		return -1;
-	return (long)o;
+	return str_pct_decode(in, len, false, out, outsz);
 }
 
 /* Copy s into dst for the log, escaping bytes that could forge a line. */
@@ -518,6 +475,11 @@ static void dispatch(struct http_req *r)
 		http_reply_status_error(r, 405, "method_not_allowed", "method not allowed");
 		http_reply_header(r, "Allow", allow.data);
 		buf_release(&allow);
+		return;
+	}
+	if (r->route->flags & ROUTE_OPEN311) {
+		/* another site's app posting with its api_key is the point */
+		r->route->fn(r);
 		return;
 	}
 	if (is_state_changing(r->method) && !same_origin(r)) {

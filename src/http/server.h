@@ -41,6 +41,7 @@ struct http_config {
 	long track_rate;	/* tracking look-ups per minute per address */
 	char map_tiles[512];	/* tile server URL with {z}/{x}/{y}, or "" (no tiles) */
 	char map_tiles_attribution[256];	/* credit shown on the map for the tiles */
+	long apikey_rate;	/* Open311 POSTs per minute per API key */
 };
 
 /* Fill cfg with the defaults. */

@@ -74,6 +74,8 @@ int server_parts_init(struct http_server *srv, struct err *err)
 				      (unsigned)srv->cfg.login_rate);
 	srv->rl_track = ratelimit_new((unsigned)srv->cfg.track_rate,
 				      (unsigned)srv->cfg.track_rate);
+	srv->rl_apikey = ratelimit_new((unsigned)srv->cfg.apikey_rate,
+				       (unsigned)srv->cfg.apikey_rate);
 	srv->cache = xcalloc(1, sizeof(*srv->cache));
 	pthread_mutex_init(&srv->cache->mu, NULL);
 	if (!realpath(srv->cfg.web_root, srv->web_root)) {
@@ -92,6 +94,8 @@ void server_parts_release(struct http_server *srv)
 	api_core_key_release(srv);
 	ratelimit_free(srv->rl_login);
 	ratelimit_free(srv->rl_track);
+	ratelimit_free(srv->rl_apikey);
+	srv->rl_apikey = NULL;
 	srv->rl_login = srv->rl_track = NULL;
 	for (i = 0; i < CAP_STATIC_CACHE; i++)
 		free(srv->cache->e[i].gz);

@@ -12,6 +12,7 @@
 #include "store/sqlite_agg.h"
 #include "store/sqlite_verify.h"
 #include "store/sqlite_attach.h"
+#include "store/sqlite_open311.h"
 #include "store/sqlite_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -1091,6 +1092,7 @@ const struct store_ops store_sqlite_ops = {
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 	SQ_VERIFY_OPS	/* verification codes: sqlite_verify.c */
 	SQ_ATTACH_OPS	/* attachments: sqlite_attach.c */
+	SQ_OPEN311_OPS	/* Open311 and open data: sqlite_open311.c */
 };
 
 const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };

@@ -314,6 +314,33 @@ static const char *const migrations[] = {
 	"DELETE FROM msg_fts;"
 	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body)"
 	" FROM messages;",
+	/* 10: Open311 and open data (issue 10): API keys (only a hash of the key),
+	 * what an Open311 client sent beside the message, a service's keywords
+	 * and attribute definitions, and the rows other systems' files were
+	 * imported from (so a second import adds nothing). */
+	"CREATE TABLE api_keys ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" key_hash TEXT NOT NULL UNIQUE,"
+	" created_at INTEGER NOT NULL,"
+	" revoked_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE open311_requests ("
+	" msg_id INTEGER PRIMARY KEY REFERENCES messages(id),"
+	" api_key_id INTEGER NOT NULL REFERENCES api_keys(id),"
+	" media_url TEXT NOT NULL DEFAULT '',"
+	" address_id TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE category_open311 ("
+	" category_id INTEGER PRIMARY KEY REFERENCES categories(id),"
+	" keywords TEXT NOT NULL DEFAULT '',"
+	" attributes TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE import_keys ("
+	" source TEXT NOT NULL,"
+	" key TEXT NOT NULL,"
+	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
+	" PRIMARY KEY (source, key)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

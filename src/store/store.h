@@ -28,12 +28,14 @@
 #include "core/agg.h"
 #include "core/attach.h"
 #include "core/assign.h"
+#include "core/apikey.h"
 #include "core/audit.h"
 #include "core/canned.h"
 #include "core/category.h"
 #include "core/citizen.h"
 #include "core/live.h"
 #include "core/msg.h"
+#include "core/open311.h"
 #include "core/search.h"
 #include "core/sms.h"
 #include "core/unit.h"
@@ -115,6 +117,18 @@ struct store_near {
 	size_t max;
 };
 enum { STORE_SORT_NEW = 0, STORE_SORT_DUE };
+
+/* A list of message ids (Open311 lists, open-data export). */
+struct store_msg_ids {
+	int64_t from, to;	/* created_at in [from, to); 0: open */
+	int64_t category_id;	/* 0 any */
+	unsigned states;	/* bit (1u << state) per state taken; 0 any */
+	bool public_only;	/* leave out confidential messages */
+	bool newest_first;
+	bool has_after;		/* oldest first only: rows after (after_at, after_id) */
+	int64_t after_at, after_id;
+	size_t offset, limit;
+};
 
 struct store_ops {
 	const char *name;	/* "sqlite" */
@@ -339,6 +353,35 @@ struct store_ops {
 			   size_t *n, struct err *err);
 	int (*attach_get)(struct store *st, int64_t id, int thumb, struct attachment *out,
 			  void **data, size_t *len, struct err *err);
+	/*
+	 * Open311 and open data (issue 10; sqlite_open311.c).  apikey_*: rows
+	 * of api_keys (get_by_hash: ERR_NOTFOUND; revoke sets revoked_at).
+	 * service_get: ERR_NOTFOUND when a category has no extras;
+	 * service_put inserts or replaces.  o311_meta_*: the open311 row of a
+	 * message.  msg_ids lists message ids by the filter (newest first when
+	 * q->newest_first, else oldest first; *out malloc'd).  import_key_get:
+	 * the message a source's key made, ERR_NOTFOUND when none;
+	 * import_key_put: ERR_CONFLICT when the key is known.
+	 */
+	int (*apikey_insert)(struct store *st, struct apikey *k, struct err *err);
+	int (*apikey_get_by_hash)(struct store *st, const char *hash, struct apikey *out,
+				  struct err *err);
+	int (*apikey_get_by_name)(struct store *st, const char *name, struct apikey *out,
+				  struct err *err);
+	int (*apikey_list)(struct store *st, struct apikey **out, size_t *n, struct err *err);
+	int (*apikey_revoke)(struct store *st, int64_t id, int64_t at, struct err *err);
+	int (*service_get)(struct store *st, int64_t category_id, struct service_meta *out,
+			   struct err *err);
+	int (*service_put)(struct store *st, const struct service_meta *m, struct err *err);
+	int (*o311_meta_put)(struct store *st, const struct o311_meta *m, struct err *err);
+	int (*o311_meta_get)(struct store *st, int64_t msg_id, struct o311_meta *out,
+			     struct err *err);
+	int (*msg_ids)(struct store *st, const struct store_msg_ids *q, int64_t **out, size_t *n,
+		       struct err *err);
+	int (*import_key_get)(struct store *st, const char *source, const char *key,
+			      int64_t *msg_id, struct err *err);
+	int (*import_key_put)(struct store *st, const char *source, const char *key,
+			      int64_t msg_id, struct err *err);
 
 	/* Optional (may be NULL): bulk-loading mode on/off for the demo
 	 * generator - faster, not durable until switched off.  Never on in
