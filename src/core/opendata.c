@@ -330,6 +330,9 @@ static int import_row(struct importer *im, const struct csv *r, struct err *err)
 							   : fld(im, r, C_TYPE));
 	clip(addr, sizeof(addr), fld(im, r, C_ADDRESS));
 	in.channel = channel_of(fld(im, r, C_CHANNEL));
+	/* the row is referred to its agency right after, as the other system did:
+	 * never routed by rule or place (docs/routing.md) */
+	in.no_route = true;
 	in.kind = KIND_REQUEST;
 	in.category_id = cat.id;
 	in.subject = subject;
