@@ -48,6 +48,9 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
 FONT := web/fonts/Vazirmatn-wght.woff2
+LEAFLET := web/vendor/leaflet/leaflet.js
+CHARTJS := web/vendor/chartjs/chart.umd.min.js
+WEB_ASSETS := $(FONT) $(LEAFLET) $(CHARTJS)
 LIB := $(BUILD)/libhamgan.a
 HTTPLIB := $(BUILD)/libhamgan-http.a
 
@@ -61,7 +64,7 @@ endif
 .PHONY: all bootstrap test tests run fuzz bench clean screenshots
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/hamgan $(FONT)
+all: $(BUILD)/hamgan $(WEB_ASSETS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -86,15 +89,29 @@ $(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
-tests: $(BUILD)/hamgan $(TEST_BIN) $(FONT)
+tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS)
 
-# The web app's font, from the npm package package-lock.json pins, where the
-# server serves it (web/fonts, not committed): plain `make` puts it there.
+# What the web app takes from npm packages package-lock.json pins, where the
+# server serves it (web/fonts, web/vendor; not committed, never a CDN):
+# the Vazirmatn font, Leaflet for the maps (script, stylesheet, marker
+# images), Chart.js for the dashboard.  Plain `make` puts them there.
+NPM_CI = @[ -f node_modules/$(1) ] || npm ci --no-audit --no-fund --loglevel=error
 $(FONT): package-lock.json
-	@[ -f node_modules/vazirmatn/OFL.txt ] || npm ci --no-audit --no-fund --loglevel=error
+	$(call NPM_CI,vazirmatn/OFL.txt)
 	@mkdir -p web/fonts
 	cp 'node_modules/vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2' $@
 	cp node_modules/vazirmatn/OFL.txt web/fonts/OFL.txt
+$(LEAFLET): package-lock.json
+	$(call NPM_CI,leaflet/dist/leaflet.js)
+	@mkdir -p web/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css web/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png web/vendor/leaflet/images/
+	cp node_modules/leaflet/LICENSE web/vendor/leaflet/LICENSE
+$(CHARTJS): package-lock.json
+	$(call NPM_CI,chart.js/dist/chart.umd.min.js)
+	@mkdir -p web/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
+	cp node_modules/chart.js/LICENSE.md web/vendor/chartjs/LICENSE.md
 
 bootstrap:
 	@scripts/bootstrap
