@@ -225,7 +225,7 @@ static int64_t sms_count(struct fx *f)
 	struct sms *list = NULL;
 	size_t n = 0;
 
-	assert_int_equal(sms_list(&f->c, 1000, &list, &n, NULL), 0);
+	assert_int_equal(sms_list(&f->c, &f->sys, 1000, &list, &n, NULL), 0);
 	free(list);
 	return (int64_t)n;
 }
