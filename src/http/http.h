@@ -109,6 +109,7 @@ struct http_req {
 	struct http_reply reply;
 	bool replied;
 	bool queued;
+	bool must_close;		/* answer with Connection: close */
 	uint64_t t0_us;
 	unsigned log_status;
 	uint64_t log_bytes;

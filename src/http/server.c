@@ -325,7 +325,7 @@ static void add_common_headers(struct http_req *r, struct MHD_Response *resp)
 				r->reply.no_store ? "no-store" : "no-cache");
 	for (i = 0; i < r->reply.nheaders; i++)
 		MHD_add_response_header(resp, r->reply.hname[i], r->reply.hvalue[i]);
-	if (atomic_load(&srv->draining))
+	if (r->must_close || atomic_load(&srv->draining))
 		MHD_add_response_header(resp, "Connection", "close");
 }
 
@@ -490,6 +490,61 @@ static void dispatch(struct http_req *r)
 	r->route->fn(r);
 }
 
+/* ---- strict framing ---- */
+
+struct head_count {
+	unsigned content_length, transfer_encoding, host;
+	const char *te;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct head_count *h = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "Content-Length") == 0) {
+		h->content_length++;
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		h->transfer_encoding++;
+		h->te = value;
+	} else if (strcasecmp(key, "Host") == 0) {
+		h->host++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Refuse a request head whose framing two parsers could read differently
+ * (request smuggling behind a lenient proxy): more than one Content-Length
+ * (libmicrohttpd would take the first), Content-Length beside
+ * Transfer-Encoding, a Transfer-Encoding other than a single "chunked",
+ * and HTTP/1.1 without exactly one Host.  The answer is 400 and the
+ * connection is closed: after such a head nobody knows where the next
+ * request would begin.  Returns true when it answered.
+ */
+static bool refuse_ambiguous(struct http_req *r, struct MHD_Connection *c,
+			     const char *version)
+{
+	struct head_count h = { 0, 0, 0, NULL };
+	const char *why = NULL;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	if (h.content_length > 1)
+		why = "more than one Content-Length header";
+	else if (h.transfer_encoding && h.content_length)
+		why = "Content-Length and Transfer-Encoding together";
+	else if (h.transfer_encoding > 1 || (h.te && strcasecmp(h.te, "chunked") != 0))
+		why = "the only Transfer-Encoding accepted is a single 'chunked'";
+	else if (str_eq(version, MHD_HTTP_VERSION_1_1) && h.host != 1)
+		why = "an HTTP/1.1 request needs exactly one Host header";
+	if (!why)
+		return false;
+	r->must_close = true;
+	http_reply_status_error(r, 400, "bad_request", why);
+	return true;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -498,13 +553,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct http_server *srv = cls;
 	struct http_req *r = *con_cls;
 
-	(void)version;
 	if (!r) {
 		const char *cl;
 		int64_t n;
 
 		r = req_new(srv, c, url, method);
 		*con_cls = r;
+		if (refuse_ambiguous(r, c, version))
+			return queue(r, c);
 		/*
 		 * Refuse a declared oversize body before reading any of it; the
 		 * declared length is never used to allocate.  Every other answer
