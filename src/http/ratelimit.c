@@ -1,6 +1,8 @@
 /* ratelimit.c - token buckets per client address; see ratelimit.h. */
+#include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,26 @@ struct ratelimit {
 	double burst;
 	struct slot slots[CAP_RATE_CLIENTS];
 };
+
+void ratelimit_key(const char *addr, char *out, size_t outsz)
+{
+	static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+
+	if (!addr || inet_pton(AF_INET6, addr, a) != 1) {
+		str_copy(out, outsz, addr ? addr : "");
+		return;
+	}
+	if (memcmp(a, v4mapped, sizeof(v4mapped)) == 0) {
+		inet_ntop(AF_INET, a + 12, text, sizeof(text));
+		str_copy(out, outsz, text);
+		return;
+	}
+	memset(a + 8, 0, 8);
+	inet_ntop(AF_INET6, a, text, sizeof(text));
+	snprintf(out, outsz, "%s/64", text);
+}
 
 struct ratelimit *ratelimit_new(unsigned per_minute, unsigned burst)
 {

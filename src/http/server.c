@@ -263,6 +263,7 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 	}
 	client_address(r, c);
 	forwarded_for(r, c);
+	ratelimit_key(r->client, r->client_key, sizeof(r->client_key));
 	atomic_fetch_add(&srv->inflight, 1);
 	return r;
 }

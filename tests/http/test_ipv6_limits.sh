@@ -1,0 +1,31 @@
+# Per-address limits count an IPv6 client by its /64 (issue 9, point 6): one
+# subscriber or host holds a whole /64, so full addresses would hand it 2^64
+# fresh buckets.  Over real IPv6 loopback when ::1 works, and through
+# trusted_proxy (X-Forwarded-For) for addresses of one /64.
+. "$(dirname "$0")/lib.sh"
+q="/api/v1/track?code=1000000000&mobile=09121234567"
+
+if python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null; then
+	h_start --listen '[::1]:0' --set track_rate=2
+	for i in 1 2; do h_req "IPv6 loopback look-up $i" GET "$q" 404 -g; done
+	h_req "IPv6 loopback client limited" GET "$q" 429 -g
+	h_header "429 says when to retry" '^Retry-After: [0-9]+'
+	h_stop
+	t_grep "access log shows the IPv6 client" '^hamgan: access: ::1 "GET /api/v1/track"' "$T_TMP/serve.err"
+else
+	t_pass "# SKIP no IPv6 loopback here"
+fi
+
+h_start --set track_rate=2 --set trusted_proxy=127.0.0.1
+for a in 2001:db8:1:2::a 2001:db8:1:2:ffff:ffff:ffff:1; do
+	h_req "look-up from $a" GET "$q" 404 -H "X-Forwarded-For: $a"
+done
+h_req "a third address of the same /64 is limited" GET "$q" 429 \
+	-H 'X-Forwarded-For: 2001:db8:1:2:1234::99'
+h_req "the neighbouring /64 has its own bucket" GET "$q" 404 -H 'X-Forwarded-For: 2001:db8:1:3::a'
+h_req "an IPv4 client has its own bucket" GET "$q" 404 -H 'X-Forwarded-For: 192.0.2.1'
+h_req "IPv4-mapped form of that client shares it" GET "$q" 404 -H 'X-Forwarded-For: ::ffff:192.0.2.1'
+h_req "and is limited with it" GET "$q" 429 -H 'X-Forwarded-For: 192.0.2.1'
+h_stop
+t_grep "access log keeps the full address" '^hamgan: access: 2001:db8:1:2:1234::99 ' "$T_TMP/serve.err"
+t_done
