@@ -70,6 +70,17 @@
 /* Clients tracked by each rate limiter; the oldest are forgotten first,
  * which at worst gives a forgotten client a fresh bucket. */
 #define CAP_RATE_CLIENTS 4096
+/* The SMS webhook's shared secret (sms_secret), at least this many
+ * characters: it is the only thing standing between the internet and
+ * messages filed or verdicts given in citizens' names.  32 random
+ * characters are beyond any guessing even without the throttle below;
+ * `hamgan serve` refuses a shorter one. */
+#define CAP_SMS_SECRET_MIN 32
+/* Wrong SMS webhook secrets per minute from one address (the burst is the
+ * same): the gateway never sends a wrong one, so 10 is room for an operator
+ * setting it up, and a brute force gets 10 guesses a minute.  Past it the
+ * address gets 429, even with the right secret, until a token returns. */
+#define CAP_SMS_SECRET_FAILS 10
 /* The config file: settings are short lines; a huge file is a mistake. */
 #define CAP_CONFIG_VALUE 1024
 

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,9 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
-unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
+/* Find key's bucket (or make it), refill it to now_us; take a token when
+ * take is set.  Returns the wait as ratelimit_take does. */
+static unsigned bucket(struct ratelimit *rl, const char *key, uint64_t now_us, bool take)
 {
 	uint32_t h = hash(key);
 	struct slot *s = NULL, *oldest = NULL, *p;
@@ -107,7 +110,8 @@ unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
 	}
 	s->last_us = now_us;
 	if (s->tokens >= 1.0) {
-		s->tokens -= 1.0;
+		if (take)
+			s->tokens -= 1.0;
 	} else {
 		double need = (1.0 - s->tokens) / rl->per_us / 1e6;
 
@@ -117,4 +121,14 @@ unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
 	}
 	pthread_mutex_unlock(&rl->mu);
 	return wait;
+}
+
+unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
+{
+	return bucket(rl, key, now_us, true);
+}
+
+unsigned ratelimit_peek(struct ratelimit *rl, const char *key, uint64_t now_us)
+{
+	return bucket(rl, key, now_us, false);
 }

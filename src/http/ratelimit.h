@@ -33,5 +33,11 @@ void ratelimit_free(struct ratelimit *rl);
  * allowed, else the seconds to wait before the next token (>= 1).
  */
 unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us);
+/*
+ * The same question without taking the token: 0 when a take would be
+ * allowed now, else the seconds to wait.  For limits that count failures
+ * only: peek before trying, take when the try failed.
+ */
+unsigned ratelimit_peek(struct ratelimit *rl, const char *key, uint64_t now_us);
 
 #endif

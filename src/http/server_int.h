@@ -25,6 +25,7 @@ struct http_server {
 	char web_root[PATH_MAX];	/* realpath of cfg.web_root, or "" */
 	struct ratelimit *rl_login;
 	struct ratelimit *rl_track;
+	struct ratelimit *rl_sms_fail;	/* wrong SMS webhook secrets */
 	struct static_cache *cache;
 	pthread_key_t core_key;		/* each worker thread's struct core */
 };

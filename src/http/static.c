@@ -74,6 +74,7 @@ int server_parts_init(struct http_server *srv, struct err *err)
 				      (unsigned)srv->cfg.login_rate);
 	srv->rl_track = ratelimit_new((unsigned)srv->cfg.track_rate,
 				      (unsigned)srv->cfg.track_rate);
+	srv->rl_sms_fail = ratelimit_new(CAP_SMS_SECRET_FAILS, CAP_SMS_SECRET_FAILS);
 	srv->cache = xcalloc(1, sizeof(*srv->cache));
 	pthread_mutex_init(&srv->cache->mu, NULL);
 	if (!realpath(srv->cfg.web_root, srv->web_root)) {
@@ -92,7 +93,8 @@ void server_parts_release(struct http_server *srv)
 	api_core_key_release(srv);
 	ratelimit_free(srv->rl_login);
 	ratelimit_free(srv->rl_track);
-	srv->rl_login = srv->rl_track = NULL;
+	ratelimit_free(srv->rl_sms_fail);
+	srv->rl_login = srv->rl_track = srv->rl_sms_fail = NULL;
 	for (i = 0; i < CAP_STATIC_CACHE; i++)
 		free(srv->cache->e[i].gz);
 	pthread_mutex_destroy(&srv->cache->mu);
