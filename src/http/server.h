@@ -36,6 +36,8 @@ struct http_config {
 	long max_per_ip;
 	long max_body;
 	long idle_timeout;
+	long header_timeout;	/* seconds for a request's line and headers */
+	long body_timeout;	/* seconds for a body, plus its size's share */
 	long secure_cookies;	/* 0 or 1 */
 	long login_rate;	/* login attempts per minute per address */
 	long track_rate;	/* tracking look-ups per minute per address */

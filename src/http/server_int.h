@@ -14,10 +14,13 @@
 #include "http/ratelimit.h"
 #include "http/server.h"
 
+struct conns;
 struct static_cache;
 
 struct http_server {
 	struct MHD_Daemon *d;
+	int listen_fd;			/* ours: see acceptor() in server.c */
+	pthread_t acceptor;
 	struct http_config cfg;
 	void *app;			/* the open core (struct hamgan_app) */
 	atomic_int inflight;		/* requests begun and not yet completed */
@@ -27,6 +30,7 @@ struct http_server {
 	struct ratelimit *rl_track;
 	struct ratelimit *rl_sms_fail;	/* wrong SMS webhook secrets */
 	struct static_cache *cache;
+	struct conns *conns;		/* open connections and their deadlines */
 	pthread_key_t core_key;		/* each worker thread's struct core */
 };
 
