@@ -119,6 +119,15 @@
  * setting it up, and a brute force gets 10 guesses a minute.  Past it the
  * address gets 429, even with the right secret, until a token returns. */
 #define CAP_SMS_SECRET_FAILS 10
+/* A full disk: a refused write answers 503 with Retry-After this many
+ * seconds (an operator has to free space: a client should not come back
+ * within the second), and /healthz says "degraded" for this many seconds
+ * after the last refused write, or until a write succeeds. */
+#define CAP_STORE_FULL_RETRY_SECONDS 60
+/* /healthz also says "degraded" while the database's filesystem has less
+ * than this many MiB free: a submission writes about 19 pages (76 KiB), so
+ * 64 MiB is several hundred more before writes fail: time to act. */
+#define CAP_STORE_LOW_MIB 64
 /* A condition that may repeat thousands of times a second (slow clients
  * closed, a full disk refusing writes) is logged as one summary line at most
  * this often, with a count: the log must not grow with an attack or an

@@ -353,6 +353,40 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- answering ---- */
 
+static bool is_state_changing(unsigned method)
+{
+	return method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
+}
+
+void server_note_full(struct http_server *srv, const char *detail)
+{
+	uint64_t now = http_now_us(), last = atomic_load(&srv->full_logged_us);
+
+	atomic_store(&srv->full_at_us, now);
+	atomic_fetch_add(&srv->full_unlogged, 1);
+	if (last && now - last < CAP_LOG_SUMMARY_SECONDS * 1000000ull)
+		return;
+	/* One thread wins the right to log this period's line. */
+	if (!atomic_compare_exchange_strong(&srv->full_logged_us, &last, now))
+		return;
+	log_error("storage full: %u write(s) refused (503) since the last such line; "
+		  "free disk space (%s)", atomic_exchange(&srv->full_unlogged, 0), detail);
+}
+
+bool server_storage_full(struct http_server *srv)
+{
+	uint64_t at = atomic_load(&srv->full_at_us);
+
+	return at && http_now_us() - at < CAP_STORE_FULL_RETRY_SECONDS * 1000000ull;
+}
+
+/* A write went through: whatever was full has room again. */
+static void note_write_ok(struct http_server *srv)
+{
+	if (atomic_exchange(&srv->full_at_us, 0))
+		log_info("storage: writes succeed again");
+}
+
 static void add_common_headers(struct http_req *r, struct MHD_Response *resp)
 {
 	struct http_server *srv = r->srv;
@@ -402,16 +436,14 @@ static enum MHD_Result queue(struct http_req *r, struct MHD_Connection *c)
 		return MHD_NO;
 	add_common_headers(r, resp);
 	r->log_status = r->reply.status;
+	if (is_state_changing(r->method) && r->reply.status < 300 && r->route)
+		note_write_ok(r->srv);
 	ret = MHD_queue_response(c, r->reply.status, resp);
 	MHD_destroy_response(resp);
 	r->queued = ret == MHD_YES;
 	return ret;
 }
 
-static bool is_state_changing(unsigned method)
-{
-	return method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
-}
 
 /*
  * A browser's cross-site request never changes state: when the browser says

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "http/http.h"
 #include "http/ratelimit.h"
@@ -32,7 +33,23 @@ struct http_server {
 	struct static_cache *cache;
 	struct conns *conns;		/* open connections and their deadlines */
 	pthread_key_t core_key;		/* each worker thread's struct core */
+	/* storage full (server.c): when a write was last refused for lack of
+	 * space (0: none since the last successful write), refusals not yet
+	 * logged, when the last log line was written */
+	_Atomic uint64_t full_at_us;
+	atomic_uint full_unlogged;
+	_Atomic uint64_t full_logged_us;
 };
+
+/*
+ * Storage full (server.c).  server_note_full records a write refused for
+ * lack of space (logged at most every CAP_LOG_SUMMARY_SECONDS, with a
+ * count); a successful write clears it.  server_storage_full says whether
+ * /healthz should report it: a refusal within CAP_STORE_FULL_RETRY_SECONDS
+ * and no successful write since.
+ */
+void server_note_full(struct http_server *srv, const char *detail);
+bool server_storage_full(struct http_server *srv);
 
 /* The per-thread core's key (api_common.c). */
 int api_core_key_init(struct http_server *srv);
