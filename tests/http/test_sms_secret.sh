@@ -8,11 +8,11 @@ S31=0123456789abcdef0123456789abcde
 S32=${S31}f
 secret=gateway-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-t_exit "one-character sms_secret: serve exits 1" 1 "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0 --set sms_secret=x
+t_exit "one-character sms_secret: serve exits 1" 1 timeout 10 "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0 --set sms_secret=x
 t_grep "the message names the setting and the minimum" "sms_secret.*at least 32" "$T_TMP/stderr"
-t_exit "31 characters: exits 1" 1 "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0 --set sms_secret=$S31
-t_exit "short secret from the environment: exits 1" 1 env HAMGAN_SMS_SECRET=short "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0
-t_exit "short secret from a config file: exits 1" 1 "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0 \
+t_exit "31 characters: exits 1" 1 timeout 10 "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0 --set sms_secret=$S31
+t_exit "short secret from the environment: exits 1" 1 timeout 10 env HAMGAN_SMS_SECRET=short "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0
+t_exit "short secret from a config file: exits 1" 1 timeout 10 "$HAMGAN" serve --db "$H_DB" --listen 127.0.0.1:0 \
 	--config <(printf '[server]\nsms_secret = s3cret\n')
 t_exit "--print-config refuses it too" 1 "$HAMGAN" serve --print-config --set sms_secret=x
 t_exit "32 characters are enough" 0 "$HAMGAN" serve --print-config --set sms_secret=$S32
