@@ -147,8 +147,8 @@ static void *sweeper(void *arg)
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += CAP_HTTP_SWEEP_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_nsec += (long)cs->lim.sweep_ms * 1000000L;
+		while (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
@@ -174,7 +174,7 @@ struct conns *conns_new(const struct conns_limits *lim)
 	cs->v = xcalloc(cs->nslots, sizeof(*cs->v));
 	pthread_mutex_init(&cs->mu, NULL);
 	pthread_cond_init(&cs->cv, NULL);
-	if (pthread_create(&cs->sweeper, NULL, sweeper, cs) != 0)
+	if (cs->lim.sweep_ms && pthread_create(&cs->sweeper, NULL, sweeper, cs) != 0)
 		abort();	/* like running out of memory */
 	return cs;
 }
@@ -187,7 +187,8 @@ void conns_free(struct conns *cs)
 	cs->stop = true;
 	pthread_cond_signal(&cs->cv);
 	pthread_mutex_unlock(&cs->mu);
-	pthread_join(cs->sweeper, NULL);
+	if (cs->lim.sweep_ms)
+		pthread_join(cs->sweeper, NULL);
 	pthread_cond_destroy(&cs->cv);
 	pthread_mutex_destroy(&cs->mu);
 	free(cs->v);

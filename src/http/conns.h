@@ -16,10 +16,12 @@
  *	      timeout still applies while an answer is sent).
  *
  * A thread sweeps the table a few times a second and closes connections
- * past their deadline.  When fewer than `reserve` slots are free, a newly
- * accepted connection closes the one that has waited longest for its head
- * (an idle keep-alive or a trickling client), so a prompt client always
- * finds room.  Closing is shutdown(2) on the socket, which libmicrohttpd's
+ * past their deadline.  When fewer than `reserve` slots are free, the one
+ * that has waited longest for its head (an idle keep-alive or a trickling
+ * client) is closed, if it has waited CAP_HTTP_EVICT_GRACE_MS; when none is
+ * free, the longest-waiting head goes however young.  Under that pressure
+ * an address with CAP_HTTP_BUSY_HEADS heads outstanding is refused more.
+ * So a prompt client always finds room.  Closing is shutdown(2) on the socket, which libmicrohttpd's
  * own thread notices and finishes; the socket stays open (and the slot taken)
  * until libmicrohttpd reports the connection closed, so a descriptor is never
  * touched after it was reused.
@@ -45,9 +47,11 @@ struct conns_limits {
 	uint64_t body_us;	/* BODY deadline, fixed part */
 	uint64_t body_rate;	/* BODY deadline: + 1 s per this many bytes */
 	uint64_t max_body;	/* the length assumed for a chunked body */
+	unsigned sweep_ms;	/* the sweeper's period; 0: no sweeper thread
+				 * (tests call conns_sweep themselves) */
 };
 
-/* A table for lim (copied) with its sweeping thread running. */
+/* A table for lim (copied) with its sweeping thread running (if any). */
 struct conns *conns_new(const struct conns_limits *lim);
 /* Stop the sweeper and free the table (after the connections are gone). */
 void conns_free(struct conns *cs);
@@ -77,7 +81,7 @@ void conns_request_done(struct conns *cs, struct conn *c, uint64_t now_us);
 
 /* Close every connection past its deadline, then the longest-waiting heads
  * while fewer than reserve slots are free; returns how many.  The sweeper
- * thread calls it every CAP_HTTP_SWEEP_MS. */
+ * thread calls it every sweep_ms. */
 unsigned conns_sweep(struct conns *cs, uint64_t now_us);
 
 #endif

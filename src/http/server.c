@@ -5,6 +5,10 @@
  *
  * Poll mode with internal threads, never epoll: in 0.9.75 a single epoll
  * thread stalls once 128+ connections are ready at once (docs/deployment.md).
+ * The listening socket is ours: one thread accepts, admits each connection
+ * to the connection table (conns.h: per-address limit, deadlines for slow
+ * clients, room for prompt ones) and hands it to libmicrohttpd.  Request
+ * heads with ambiguous framing are refused before routing (smuggling).
  * libmicrohttpd's own URL unescaping is replaced by a no-op so this file
  * decodes the path and every query argument itself, refusing %00, bad escapes
  * and invalid UTF-8 instead of silently cutting the string at a NUL.
@@ -865,6 +869,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 			.body_us = (uint64_t)cfg->body_timeout * 1000000u,
 			.body_rate = CAP_HTTP_BODY_MIN_RATE,
 			.max_body = (uint64_t)cfg->max_body,
+			.sweep_ms = CAP_HTTP_SWEEP_MS,
 		};
 
 		srv->conns = conns_new(&lim);
