@@ -448,7 +448,6 @@ static enum MHD_Result queue(struct http_req *r, struct MHD_Connection *c)
 	return ret;
 }
 
-
 /*
  * A browser's cross-site request never changes state: when the browser says
  * where the request comes from (Sec-Fetch-Site, Origin), it must be this
