@@ -6,7 +6,7 @@
       Opens M connections from each of N loopback addresses (127.0.0.2 and
       up, the client socket bound to each), sends a request head one byte
       every S seconds and never finishes it.  A connection the server closes
-      is opened again (an attacker would).  Every 0.2 s FILE gets one line:
+      is opened again R seconds later (--retry; an attacker would).  Every 0.2 s FILE gets one line:
       "open=<connected now> opened=<connects> closed=<closed by the server>".
       Runs until killed.
 
@@ -57,7 +57,7 @@ def flood(a):
         slot = owner.pop(s)
         conns.pop(s)
         stats["closed"] += 1
-        retry_at[slot] = time.monotonic() + 0.2
+        retry_at[slot] = time.monotonic() + a.retry
         pending.append(slot)
 
     last_status = last_trickle = 0.0
@@ -152,6 +152,7 @@ def main():
     p.add_argument("--addresses", type=int, default=20)
     p.add_argument("--per-address", type=int, default=60)
     p.add_argument("--interval", type=float, default=1.0)
+    p.add_argument("--retry", type=float, default=0.5)
     p.add_argument("--status", default="/dev/null")
     p.add_argument("--what", choices=["head", "body"], default="head")
     p.add_argument("--limit", type=float, default=20.0)
