@@ -49,6 +49,44 @@
 #define CAP_HTTP_DISCARD (1024 * 1024)
 /* Seconds a connection may sit idle (slowloris, forgotten keep-alives). */
 #define CAP_HTTP_IDLE_SECONDS 30
+/* Slow clients (src/http/conns.h).  The idle timeout never fires for a
+ * client that sends a byte every few seconds, so a request's head and body
+ * each get a total deadline as well.
+ * Seconds for the request line and all headers, counted from the accept or
+ * from the previous answer on a kept-alive connection (so it is also how
+ * long an idle keep-alive lasts).  A browser sends its head in one packet:
+ * even a poor mobile link delivers it in well under 2 s; Apache's
+ * mod_reqtimeout allows 20-40 s, nginx's client_header_timeout 60 s, both
+ * far more than a head needs.  10 s leaves 5x room for the slowest real
+ * client and makes a trickling connection cost an attacker a reconnect
+ * every 10 s.  The setting header_timeout can lower it or raise it to 300. */
+#define CAP_HTTP_HEAD_SECONDS 10
+/* The body's deadline: this many seconds plus one second per
+ * CAP_HTTP_BODY_MIN_RATE bytes of its declared length (of max_body when it
+ * is chunked).  1 KiB/s is below a 2G (EDGE) phone's real rate of several
+ * KiB/s, so only a deliberately slow client is cut: the largest body
+ * (64 KiB) gets 10 + 64 = 74 s.  The setting body_timeout sets the fixed
+ * part. */
+#define CAP_HTTP_BODY_SECONDS 10
+#define CAP_HTTP_BODY_MIN_RATE 1024
+/* How often the sweeper looks for connections past their deadline: a
+ * deadline is kept to within this; a scan of 1024 slots costs microseconds. */
+#define CAP_HTTP_SWEEP_MS 200
+/* When fewer than max_connections / CAP_HTTP_RESERVE_DIV slots are free, a
+ * new connection closes the one that has waited longest for its request
+ * head (an idle keep-alive or a trickling client), so a prompt client
+ * always finds room even while slow ones hold every other slot.  1/8 (128
+ * of 1024) absorbs a burst of honest newcomers between sweeps. */
+#define CAP_HTTP_RESERVE_DIV 8
+/* ... but only one that has waited at least this long: a head on its way
+ * over a slow link takes well under a second, so an honest newcomer is never
+ * the one closed. */
+#define CAP_HTTP_EVICT_GRACE_MS 1000
+/* Under that pressure, an address (an IPv6 /64) that already has this many
+ * connections waiting for their request heads is refused more: a browser
+ * opens about 6 at once; a slow client's reconnections are refused at the
+ * cost of an accept instead of pushing prompt clients out. */
+#define CAP_HTTP_BUSY_HEADS 8
 /* Seconds a graceful shutdown waits for requests in flight to finish. */
 #define CAP_HTTP_DRAIN_SECONDS 10
 /* Worker threads: more than the cores buys nothing for a CPU-bound server;
@@ -73,6 +111,31 @@
 /* Clients tracked by each rate limiter; the oldest are forgotten first,
  * which at worst gives a forgotten client a fresh bucket. */
 #define CAP_RATE_CLIENTS 4096
+/* The SMS webhook's shared secret (sms_secret), at least this many
+ * characters: it is the only thing standing between the internet and
+ * messages filed or verdicts given in citizens' names.  32 random
+ * characters are beyond any guessing even without the throttle below;
+ * `hamgan serve` refuses a shorter one. */
+#define CAP_SMS_SECRET_MIN 32
+/* Wrong SMS webhook secrets per minute from one address (the burst is the
+ * same): the gateway never sends a wrong one, so 10 is room for an operator
+ * setting it up, and a brute force gets 10 guesses a minute.  Past it the
+ * address gets 429, even with the right secret, until a token returns. */
+#define CAP_SMS_SECRET_FAILS 10
+/* A full disk: a refused write answers 503 with Retry-After this many
+ * seconds (an operator has to free space: a client should not come back
+ * within the second), and /healthz says "degraded" for this many seconds
+ * after the last refused write, or until a write succeeds. */
+#define CAP_STORE_FULL_RETRY_SECONDS 60
+/* /healthz also says "degraded" while the database's filesystem has less
+ * than this many MiB free: a submission writes about 19 pages (76 KiB), so
+ * 64 MiB is several hundred more before writes fail: time to act. */
+#define CAP_STORE_LOW_MIB 64
+/* A condition that may repeat thousands of times a second (slow clients
+ * closed, a full disk refusing writes) is logged as one summary line at most
+ * this often, with a count: the log must not grow with an attack or an
+ * outage (a full disk would be filled by its own error log). */
+#define CAP_LOG_SUMMARY_SECONDS 10
 /* The config file: settings are short lines; a huge file is a mistake. */
 #define CAP_CONFIG_VALUE 1024
 

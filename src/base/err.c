@@ -44,6 +44,7 @@ const char *err_name(int code)
 	case ERR_LIMITED: return "rate_limited";
 	case ERR_IO: return "io";
 	case ERR_UNAVAILABLE: return "unavailable";
+	case ERR_FULL: return "storage_full";
 	}
 	return "internal";
 }

@@ -25,6 +25,7 @@ enum err_code {
 	ERR_LIMITED = -8,	/* rate limited; try later */
 	ERR_IO = -9,		/* file or network I/O failed */
 	ERR_UNAVAILABLE = -10,	/* temporarily unable (busy, shutting down) */
+	ERR_FULL = -11,		/* the storage is full: nothing was written */
 };
 
 #define ERR_FIELD_MAX 64

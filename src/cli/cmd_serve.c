@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/caps.h"
 #include "base/str.h"
 #include "cli/cli.h"
 #include "cli/cmds.h"
@@ -27,11 +28,13 @@ const char cmd_serve_usage[] =
 	"Settings, each overriding the one before: defaults, the [server] section\n"
 	"of --config FILE, HAMGAN_* environment variables, flags.  --set takes any\n"
 	"setting by name (listen, db, web_root, sms_secret, trusted_proxy, threads,\n"
-	"max_connections, max_per_ip, max_body, idle_timeout, secure_cookies,\n"
-	"login_rate, track_rate, apikey_rate); see docs/config.md.  Port 0 picks a free port.\n"
+	"max_connections, max_per_ip, max_body, idle_timeout, header_timeout,\n"
+	"body_timeout, secure_cookies, login_rate, track_rate, apikey_rate, map_tiles,\n"
+	"map_tiles_attribution); see docs/config.md.  Port 0 picks a free port.\n"
 	"Prints \"listening on http://ADDR:PORT\" once ready; SIGTERM or SIGINT\n"
 	"stops accepting, finishes requests in flight and exits 0.\n"
-	"--print-config prints the settings in effect (secrets masked) and exits.\n";
+	"--print-config prints the settings in effect (secrets masked) and exits.\n"
+	"A non-empty sms_secret shorter than 32 characters is refused (exit 1).\n";
 
 struct flag {
 	const char *opt;
@@ -129,6 +132,10 @@ int cmd_serve(int argc, char **argv)
 		if (flagv[k] && http_config_set(&cfg, flags[k].key, flagv[k], &err))
 			return cli_usage_error("hamgan serve", "%s", err.msg);
 
+	if (cfg.sms_secret[0] && strlen(cfg.sms_secret) < CAP_SMS_SECRET_MIN)
+		return cli_fail("'sms_secret' has %zu characters: it must have at least %d "
+				"(e.g. the output of 'openssl rand -hex 32'), or be empty to turn "
+				"the SMS webhook off", strlen(cfg.sms_secret), CAP_SMS_SECRET_MIN);
 	if (print_config) {
 		http_config_print(&cfg, stdout);
 		return EXIT_OK;

@@ -216,7 +216,7 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 	struct core *c;
 	const char *code = http_header(r, "X-Hamgan-Code");
 	const char *mobile = http_header(r, "X-Hamgan-Mobile");
-	unsigned wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+	unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
 	struct msg *m;
 	struct actor a;
 	struct err e;

@@ -151,7 +151,7 @@ static void login(struct http_req *r)
 	unsigned wait;
 	cJSON *o;
 
-	wait = ratelimit_take(r->srv->rl_login, r->client, http_now_us());
+	wait = ratelimit_take(r->srv->rl_login, r->client_key, http_now_us());
 	if (wait) {
 		http_reply_limited(r, wait);
 		return;
@@ -162,7 +162,7 @@ static void login(struct http_req *r)
 	if (!c)
 		return;
 	err_clear(&e);
-	if (user_login(c, in.username, in.password, r->client, token, &who, &retry, &e)) {
+	if (user_login(c, in.username, in.password, r->client_key, token, &who, &retry, &e)) {
 		if (e.code == ERR_LIMITED) {
 			http_reply_limited(r, retry > 0 ? (unsigned)retry : 60);
 		} else if (e.code == ERR_AUTH || e.code == ERR_INVALID || e.code == ERR_NOTFOUND) {

@@ -65,7 +65,7 @@ static void create(struct http_req *r)
 
 	if (!r->auth.signed_in) {
 		/* a citizen's web form: limited like tracking look-ups */
-		unsigned wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+		unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
 
 		if (wait) {
 			http_reply_limited(r, wait);

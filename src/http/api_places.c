@@ -237,7 +237,7 @@ static void nearby(struct http_req *r)
 	if (!c)
 		return;
 	if (!r->auth.signed_in) {
-		unsigned wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+		unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
 
 		if (wait) {
 			http_reply_limited(r, wait);

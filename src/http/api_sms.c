@@ -3,6 +3,9 @@
  * gateway proves itself with the shared secret (setting sms_secret) in the
  * header X-Hamgan-SMS-Secret, compared in constant time (both sides hashed
  * first, so not even the length leaks).  An empty secret disables the hook.
+ * Wrong secrets are throttled per client address (CAP_SMS_SECRET_FAILS a
+ * minute): past that the address gets 429 before its secret is looked at,
+ * while the gateway, which never fails, is not slowed at all.
  */
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -44,13 +47,20 @@ static void inbound(struct http_req *r)
 	struct msg *m;
 	struct err e;
 	int what = 0;
+	unsigned wait;
 	cJSON *o;
 
 	if (!secret[0]) {
 		http_reply_error(r, ERR_UNAVAILABLE, NULL, "the SMS webhook is not configured");
 		return;
 	}
+	wait = ratelimit_peek(r->srv->rl_sms_fail, r->client_key, http_now_us());
+	if (wait) {
+		http_reply_limited(r, wait);
+		return;
+	}
 	if (!secret_ok(http_header(r, "X-Hamgan-SMS-Secret"), secret)) {
+		ratelimit_take(r->srv->rl_sms_fail, r->client_key, http_now_us());
 		http_reply_error(r, ERR_AUTH, "X-Hamgan-SMS-Secret", "wrong or missing secret");
 		return;
 	}

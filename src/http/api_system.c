@@ -1,12 +1,38 @@
 /* api_system.c - GET /healthz: the process answers and the database is
  * reachable (load balancers and the test harness poll it).  The database is
  * asked at most once a second per worker thread, so a storm of probes costs
- * no more than a constant answer. */
+ * no more than a constant answer.  It says "degraded" (still 200: reads
+ * work) when writes were refused for lack of space lately or the database's
+ * filesystem is nearly full. */
 #include <cjson/cJSON.h>
+#include <sys/statvfs.h>
 
+#include "base/caps.h"
+#include "base/str.h"
 #include "core/core.h"
 #include "http/api.h"
 #include "http/http.h"
+#include "http/server_int.h"
+
+/* Whether the database's filesystem has less than CAP_STORE_LOW_MIB free
+ * (asked at most once a second per thread, like the database). */
+static bool disk_low(struct http_req *r)
+{
+	static _Thread_local uint64_t asked_us;
+	static _Thread_local bool low;
+	const char *db = r->srv->cfg.db;
+	uint64_t now = http_now_us();
+	struct statvfs sv;
+
+	if (asked_us && now - asked_us < 1000000u)
+		return low;
+	asked_us = now;
+	if (str_starts(db, "sqlite:"))
+		db += 7;
+	low = statvfs(db, &sv) == 0 &&
+	      (uint64_t)sv.f_bavail * sv.f_frsize < (uint64_t)CAP_STORE_LOW_MIB * 1024 * 1024;
+	return low;
+}
 
 static void healthz(struct http_req *r)
 {
@@ -30,7 +56,15 @@ static void healthz(struct http_req *r)
 		checked_us = now;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "status", "ok");
+	if (server_storage_full(r->srv)) {
+		cJSON_AddStringToObject(o, "status", "degraded");
+		cJSON_AddStringToObject(o, "storage", "full");
+	} else if (disk_low(r)) {
+		cJSON_AddStringToObject(o, "status", "degraded");
+		cJSON_AddStringToObject(o, "storage", "low");
+	} else {
+		cJSON_AddStringToObject(o, "status", "ok");
+	}
 	http_reply_json(r, 200, o);
 }
 

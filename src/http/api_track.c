@@ -88,7 +88,7 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 
 static bool limited(struct http_req *r)
 {
-	unsigned wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+	unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
 
 	if (wait)
 		http_reply_limited(r, wait);

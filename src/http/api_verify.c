@@ -33,7 +33,7 @@ static void verify(struct http_req *r)
 	unsigned wait;
 	cJSON *o;
 
-	wait = ratelimit_take(r->srv->rl_track, r->client, http_now_us());
+	wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
 	if (wait) {
 		http_reply_limited(r, wait);
 		return;
@@ -44,7 +44,7 @@ static void verify(struct http_req *r)
 	if (!c)
 		return;
 	err_clear(&e);
-	if (verify_request(c, in.mobile, r->client, &retry, &e)) {
+	if (verify_request(c, in.mobile, r->client_key, &retry, &e)) {
 		if (e.code == ERR_LIMITED)
 			http_reply_limited(r, retry > 0 ? (unsigned)retry : 60);
 		else

@@ -40,6 +40,8 @@ static const struct setting settings[] = {
 	LONG("max_per_ip", "HAMGAN_MAX_PER_IP", max_per_ip, 0, CAP_HTTP_CONNECTIONS),
 	LONG("max_body", "HAMGAN_MAX_BODY", max_body, 256, CAP_HTTP_BODY),
 	LONG("idle_timeout", "HAMGAN_IDLE_TIMEOUT", idle_timeout, 1, 3600),
+	LONG("header_timeout", "HAMGAN_HEADER_TIMEOUT", header_timeout, 1, 300),
+	LONG("body_timeout", "HAMGAN_BODY_TIMEOUT", body_timeout, 1, 3600),
 	LONG("secure_cookies", "HAMGAN_SECURE_COOKIES", secure_cookies, 0, 1),
 	LONG("login_rate", "HAMGAN_LOGIN_RATE", login_rate, 1, 100000),
 	LONG("track_rate", "HAMGAN_TRACK_RATE", track_rate, 1, 100000),
@@ -50,8 +52,9 @@ static const struct setting settings[] = {
 
 const char *const http_config_keys[] = {
 	"listen", "db", "web_root", "sms_secret", "trusted_proxy", "threads", "max_connections",
-	"max_per_ip", "max_body", "idle_timeout", "secure_cookies", "login_rate",
-	"track_rate", "map_tiles", "map_tiles_attribution", "apikey_rate", NULL,
+	"max_per_ip", "max_body", "idle_timeout", "header_timeout", "body_timeout",
+	"secure_cookies", "login_rate", "track_rate", "map_tiles", "map_tiles_attribution",
+	"apikey_rate", NULL,
 };
 
 void http_config_defaults(struct http_config *cfg)
@@ -65,6 +68,8 @@ void http_config_defaults(struct http_config *cfg)
 	cfg->max_per_ip = CAP_HTTP_PER_IP;
 	cfg->max_body = CAP_HTTP_BODY;
 	cfg->idle_timeout = CAP_HTTP_IDLE_SECONDS;
+	cfg->header_timeout = CAP_HTTP_HEAD_SECONDS;
+	cfg->body_timeout = CAP_HTTP_BODY_SECONDS;
 	cfg->secure_cookies = 0;
 	cfg->login_rate = 10;
 	cfg->track_rate = 30;

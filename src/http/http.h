@@ -114,10 +114,14 @@ struct http_req {
 	uint64_t body_seen;		/* bytes received, kept or not */
 	struct cJSON *json;		/* parsed body for ROUTE_JSON routes */
 	char client[64];		/* the peer's address as text */
+	char client_key[64];		/* what every per-address limit counts:
+					 * the address, an IPv6 one's /64
+					 * (ratelimit_key) */
 	struct http_auth auth;
 	struct http_reply reply;
 	bool replied;
 	bool queued;
+	bool must_close;		/* answer with Connection: close */
 	uint64_t t0_us;
 	unsigned log_status;
 	uint64_t log_bytes;

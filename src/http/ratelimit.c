@@ -1,6 +1,9 @@
 /* ratelimit.c - token buckets per client address; see ratelimit.h. */
+#include <arpa/inet.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,26 @@ struct ratelimit {
 	double burst;
 	struct slot slots[CAP_RATE_CLIENTS];
 };
+
+void ratelimit_key(const char *addr, char *out, size_t outsz)
+{
+	static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+
+	if (!addr || inet_pton(AF_INET6, addr, a) != 1) {
+		str_copy(out, outsz, addr ? addr : "");
+		return;
+	}
+	if (memcmp(a, v4mapped, sizeof(v4mapped)) == 0) {
+		inet_ntop(AF_INET, a + 12, text, sizeof(text));
+		str_copy(out, outsz, text);
+		return;
+	}
+	memset(a + 8, 0, 8);
+	inet_ntop(AF_INET6, a, text, sizeof(text));
+	snprintf(out, outsz, "%s/64", text);
+}
 
 struct ratelimit *ratelimit_new(unsigned per_minute, unsigned burst)
 {
@@ -52,7 +75,9 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
-unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
+/* Find key's bucket (or make it), refill it to now_us; take a token when
+ * take is set.  Returns the wait as ratelimit_take does. */
+static unsigned bucket(struct ratelimit *rl, const char *key, uint64_t now_us, bool take)
 {
 	uint32_t h = hash(key);
 	struct slot *s = NULL, *oldest = NULL, *p;
@@ -85,7 +110,8 @@ unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
 	}
 	s->last_us = now_us;
 	if (s->tokens >= 1.0) {
-		s->tokens -= 1.0;
+		if (take)
+			s->tokens -= 1.0;
 	} else {
 		double need = (1.0 - s->tokens) / rl->per_us / 1e6;
 
@@ -95,4 +121,14 @@ unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
 	}
 	pthread_mutex_unlock(&rl->mu);
 	return wait;
+}
+
+unsigned ratelimit_take(struct ratelimit *rl, const char *key, uint64_t now_us)
+{
+	return bucket(rl, key, now_us, true);
+}
+
+unsigned ratelimit_peek(struct ratelimit *rl, const char *key, uint64_t now_us)
+{
+	return bucket(rl, key, now_us, false);
 }

@@ -11,11 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/caps.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "http/fielderr.h"
 #include "http/http.h"
+#include "http/server_int.h"
 
 /*
  * ERR_INVALID is 422: the request was well-formed JSON (or a well-formed
@@ -38,6 +40,7 @@ static const struct {
 	{ ERR_LIMITED, 429 },
 	{ ERR_IO, 500 },
 	{ ERR_UNAVAILABLE, 503 },
+	{ ERR_FULL, 503 },
 };
 
 unsigned http_status_of(int code)
@@ -162,6 +165,20 @@ void http_reply_err_fields(struct http_req *r, const struct err *err,
 	const char *msg = err->msg[0] ? err->msg : err_name(err->code);
 	struct field_errs one;
 
+	/* A full disk: nothing was written, and a client can only wait.  The
+	 * log gets one summary line per period, not one per request (a full
+	 * disk must not be filled further by its own error log). */
+	if (err->code == ERR_FULL) {
+		char v[24];
+
+		server_note_full(r->srv, msg);
+		reply_error_body(r, 503, err_name(ERR_FULL), NULL,
+				 "فضای ذخیره‌سازی سامانه پر است و درخواست شما ثبت نشد. "
+				 "لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید.", NULL);
+		snprintf(v, sizeof(v), "%d", CAP_STORE_FULL_RETRY_SECONDS);
+		http_reply_header(r, "Retry-After", v);
+		return;
+	}
 	/* Storage and I/O failures say nothing about the inside to the client;
 	 * the operator finds the reason in the log. */
 	if (status == 500) {

@@ -5,6 +5,10 @@
  *
  * Poll mode with internal threads, never epoll: in 0.9.75 a single epoll
  * thread stalls once 128+ connections are ready at once (docs/deployment.md).
+ * The listening socket is ours: one thread accepts, admits each connection
+ * to the connection table (conns.h: per-address limit, deadlines for slow
+ * clients, room for prompt ones) and hands it to libmicrohttpd.  Request
+ * heads with ambiguous framing are refused before routing (smuggling).
  * libmicrohttpd's own URL unescaping is replaced by a no-op so this file
  * decodes the path and every query argument itself, refusing %00, bad escapes
  * and invalid UTF-8 instead of silently cutting the string at a NUL.
@@ -12,6 +16,7 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -32,8 +37,10 @@
 #include "base/num.h"
 #include "base/str.h"
 #include "http/api.h"
+#include "http/conns.h"
 #include "http/http.h"
 #include "http/jval.h"
+#include "http/ratelimit.h"
 #include "http/server.h"
 #include "http/server_int.h"
 
@@ -156,21 +163,26 @@ const char *http_query(struct http_req *r, const char *name, bool *bad)
 
 /* ---- request lifecycle ---- */
 
-static void client_address(struct http_req *r, struct MHD_Connection *c)
+/* A socket address as text ("-" when there is none or it is not IP). */
+static void addr_text(const struct sockaddr *sa, char *out, size_t outsz)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
-	str_copy(r->client, sizeof(r->client), "-");
+	str_copy(out, outsz, "-");
 	if (!sa)
 		return;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			  r->client, sizeof(r->client));
+			  out, (socklen_t)outsz);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  r->client, sizeof(r->client));
+			  out, (socklen_t)outsz);
+}
+
+static void client_address(struct http_req *r, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	addr_text(ci ? ci->client_addr : NULL, r->client, sizeof(r->client));
 }
 
 /*
@@ -273,6 +285,7 @@ static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *
 	buf_init(&r->body, r->body_cap);
 	client_address(r, c);
 	forwarded_for(r, c);
+	ratelimit_key(r->client, r->client_key, sizeof(r->client_key));
 	atomic_fetch_add(&srv->inflight, 1);
 	return r;
 }
@@ -294,6 +307,45 @@ static void req_free(struct http_req *r)
 	free(r);
 }
 
+/* ---- connections: per-address counts and deadlines (conns.h) ---- */
+
+static struct conn *conn_slot(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = fd ? conns_find(srv->conns, fd->connect_fd) : NULL;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_closed(srv->conns, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* The declared body of a complete head: its length, -1 chunked, 0 none. */
+static int64_t declared_body(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	int64_t n;
+
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
+		return -1;
+	if (cl && num_parse(cl, 0, INT64_MAX, &n) == 0)
+		return n;
+	return 0;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -301,10 +353,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_req *r = *con_cls;
 	uint64_t us;
 
-	(void)c;
 	if (!r)
 		return;
 	*con_cls = NULL;
+	conns_request_done(srv->conns, conn_slot(c), http_now_us());
 	us = http_now_us() - r->t0_us;
 	/* One write per line so concurrent threads do not interleave. */
 	fprintf(stderr, "hamgan: access: %s \"%s %s\" %u %llu %lluus%s\n", r->client,
@@ -316,6 +368,40 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- answering ---- */
+
+static bool is_state_changing(unsigned method)
+{
+	return method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
+}
+
+void server_note_full(struct http_server *srv, const char *detail)
+{
+	uint64_t now = http_now_us(), last = atomic_load(&srv->full_logged_us);
+
+	atomic_store(&srv->full_at_us, now);
+	atomic_fetch_add(&srv->full_unlogged, 1);
+	if (last && now - last < CAP_LOG_SUMMARY_SECONDS * 1000000ull)
+		return;
+	/* One thread wins the right to log this period's line. */
+	if (!atomic_compare_exchange_strong(&srv->full_logged_us, &last, now))
+		return;
+	log_error("storage full: %u write(s) refused (503) since the last such line; "
+		  "free disk space (%s)", atomic_exchange(&srv->full_unlogged, 0), detail);
+}
+
+bool server_storage_full(struct http_server *srv)
+{
+	uint64_t at = atomic_load(&srv->full_at_us);
+
+	return at && http_now_us() - at < CAP_STORE_FULL_RETRY_SECONDS * 1000000ull;
+}
+
+/* A write went through: whatever was full has room again. */
+static void note_write_ok(struct http_server *srv)
+{
+	if (atomic_exchange(&srv->full_at_us, 0))
+		log_info("storage: writes succeed again");
+}
 
 static void add_common_headers(struct http_req *r, struct MHD_Response *resp)
 {
@@ -337,7 +423,7 @@ static void add_common_headers(struct http_req *r, struct MHD_Response *resp)
 				r->reply.no_store ? "no-store" : "no-cache");
 	for (i = 0; i < r->reply.nheaders; i++)
 		MHD_add_response_header(resp, r->reply.hname[i], r->reply.hvalue[i]);
-	if (atomic_load(&srv->draining))
+	if (r->must_close || atomic_load(&srv->draining))
 		MHD_add_response_header(resp, "Connection", "close");
 }
 
@@ -366,15 +452,12 @@ static enum MHD_Result queue(struct http_req *r, struct MHD_Connection *c)
 		return MHD_NO;
 	add_common_headers(r, resp);
 	r->log_status = r->reply.status;
+	if (is_state_changing(r->method) && r->reply.status < 300 && r->route)
+		note_write_ok(r->srv);
 	ret = MHD_queue_response(c, r->reply.status, resp);
 	MHD_destroy_response(resp);
 	r->queued = ret == MHD_YES;
 	return ret;
-}
-
-static bool is_state_changing(unsigned method)
-{
-	return method & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
 }
 
 /*
@@ -507,6 +590,61 @@ static void dispatch(struct http_req *r)
 	r->route->fn(r);
 }
 
+/* ---- strict framing ---- */
+
+struct head_count {
+	unsigned content_length, transfer_encoding, host;
+	const char *te;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct head_count *h = cls;
+
+	(void)kind;
+	if (strcasecmp(key, "Content-Length") == 0) {
+		h->content_length++;
+	} else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		h->transfer_encoding++;
+		h->te = value;
+	} else if (strcasecmp(key, "Host") == 0) {
+		h->host++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Refuse a request head whose framing two parsers could read differently
+ * (request smuggling behind a lenient proxy): more than one Content-Length
+ * (libmicrohttpd would take the first), Content-Length beside
+ * Transfer-Encoding, a Transfer-Encoding other than a single "chunked",
+ * and HTTP/1.1 without exactly one Host.  The answer is 400 and the
+ * connection is closed: after such a head nobody knows where the next
+ * request would begin.  Returns true when it answered.
+ */
+static bool refuse_ambiguous(struct http_req *r, struct MHD_Connection *c,
+			     const char *version)
+{
+	struct head_count h = { 0, 0, 0, NULL };
+	const char *why = NULL;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	if (h.content_length > 1)
+		why = "more than one Content-Length header";
+	else if (h.transfer_encoding && h.content_length)
+		why = "Content-Length and Transfer-Encoding together";
+	else if (h.transfer_encoding > 1 || (h.te && strcasecmp(h.te, "chunked") != 0))
+		why = "the only Transfer-Encoding accepted is a single 'chunked'";
+	else if (str_eq(version, MHD_HTTP_VERSION_1_1) && h.host != 1)
+		why = "an HTTP/1.1 request needs exactly one Host header";
+	if (!why)
+		return false;
+	r->must_close = true;
+	http_reply_status_error(r, 400, "bad_request", why);
+	return true;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -515,13 +653,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct http_server *srv = cls;
 	struct http_req *r = *con_cls;
 
-	(void)version;
 	if (!r) {
 		const char *cl;
 		int64_t n;
 
 		r = req_new(srv, c, url, method);
 		*con_cls = r;
+		if (refuse_ambiguous(r, c, version))
+			return queue(r, c);
+		conns_head_done(srv->conns, conn_slot(c), declared_body(c), http_now_us());
 		/*
 		 * Refuse a declared oversize body before reading any of it; the
 		 * declared length is never used to allocate.  Every other answer
@@ -566,6 +706,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 */
 		return r->body_seen - r->body_cap > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
 	}
+	conns_body_done(srv->conns, conn_slot(c));
 	dispatch(r);
 	return queue(r, c);
 }
@@ -581,6 +722,84 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* ---- start and stop ---- */
+
+/*
+ * The listening socket is ours, not libmicrohttpd's: its poll loop accepts
+ * one connection per turn, about a thousand a second once hundreds are open
+ * (fewer under load), and while slow clients reconnect as fast as they are
+ * closed, a prompt client would wait behind them in the kernel's queue.
+ * This thread accepts as fast as the kernel hands connections over, admits
+ * each to the connection table (the per-address and total limits, conns.h)
+ * and passes it to libmicrohttpd (MHD_add_connection).  libmicrohttpd's own
+ * limit is set above ours, never reached: in 0.9.75 an added connection that
+ * hits it leaves a mutex locked and the server hangs at shutdown.
+ */
+static void *acceptor(void *arg)
+{
+	struct http_server *srv = arg;
+
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char text[64], key[64];
+		struct conn *slot;
+		int fd = accept(srv->listen_fd, (struct sockaddr *)&ss, &len);
+
+		if (fd < 0) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			if (atomic_load(&srv->draining))
+				break;
+			/* Out of descriptors: let some connections close. */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				nanosleep(&ts, NULL);
+			continue;
+		}
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		addr_text((struct sockaddr *)&ss, text, sizeof(text));
+		ratelimit_key(text, key, sizeof(key));
+		slot = conns_admit(srv->conns, fd, key, http_now_us());
+		if (!slot) {
+			close(fd);
+			continue;
+		}
+		/* libmicrohttpd closes the socket when it refuses it. */
+		if (MHD_add_connection(srv->d, fd, (struct sockaddr *)&ss, len) != MHD_YES)
+			conns_closed(srv->conns, slot);
+	}
+	return NULL;
+}
+
+static int listen_on(struct http_server *srv, const struct sockaddr_storage *ss,
+		     socklen_t sslen, unsigned *port, struct err *err)
+{
+	int one = 1;
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+
+	srv->listen_fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (srv->listen_fd < 0)
+		goto fail;
+	setsockopt(srv->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(srv->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(srv->listen_fd, (const struct sockaddr *)ss, sslen) < 0 ||
+	    listen(srv->listen_fd, 511) < 0 ||
+	    getsockname(srv->listen_fd, (struct sockaddr *)&bound, &blen) < 0)
+		goto fail;
+	*port = ntohs(bound.ss_family == AF_INET6 ?
+		      ((struct sockaddr_in6 *)&bound)->sin6_port :
+		      ((struct sockaddr_in *)&bound)->sin_port);
+	return 0;
+fail:
+	err_set(err, ERR_IO, "listen", "cannot listen on '%s': %s", srv->cfg.listen,
+		strerror(errno));
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	srv->listen_fd = -1;
+	return ERR_IO;
+}
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sslen,
 			bool *v6, struct err *err)
@@ -643,8 +862,8 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	bool v6 = false;
-	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+		MHD_USE_NO_LISTEN_SOCKET;
 	int rc;
 
 	*out = NULL;
@@ -656,6 +875,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	srv = xcalloc(1, sizeof(*srv));
+	srv->listen_fd = -1;
 	srv->cfg = *cfg;
 	srv->app = app;
 	atomic_init(&srv->inflight, 0);
@@ -669,28 +889,52 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	rc = server_parts_init(srv, err);
 	if (rc)
 		goto fail;
+	{
+		struct conns_limits lim = {
+			.max = (size_t)cfg->max_connections,
+			.per_key = (unsigned)cfg->max_per_ip,
+			.reserve = (unsigned)(cfg->max_connections / CAP_HTTP_RESERVE_DIV),
+			.head_us = (uint64_t)cfg->header_timeout * 1000000u,
+			.body_us = (uint64_t)cfg->body_timeout * 1000000u,
+			.body_rate = CAP_HTTP_BODY_MIN_RATE,
+			.max_body = (uint64_t)cfg->max_body,
+			.sweep_ms = CAP_HTTP_SWEEP_MS,
+		};
+
+		srv->conns = conns_new(&lim);
+	}
 	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)((2 * cfg->max_connections + 64) *
+			       (cfg->threads > 1 ? cfg->threads : 1)),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CAP_HTTP_CONN_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)511,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),
 		MHD_OPTION_END);
 	if (!srv->d) {
-		rc = err_set(err, ERR_IO, "listen", "cannot listen on '%s': %s", cfg->listen,
+		rc = err_set(err, ERR_IO, NULL, "cannot start the HTTP server: %s",
 			     strerror(errno));
 		goto fail;
 	}
-	di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
-	*port = di ? di->port : 0;
+	rc = listen_on(srv, &ss, sslen, port, err);
+	if (rc)
+		goto fail;
+	if (pthread_create(&srv->acceptor, NULL, acceptor, srv) != 0) {
+		rc = err_set(err, ERR_IO, NULL, "cannot start the accepting thread");
+		goto fail;
+	}
 	*out = srv;
 	return 0;
 fail:
+	if (srv->d)
+		MHD_stop_daemon(srv->d);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	conns_free(srv->conns);
 	server_parts_release(srv);
 	free(srv);
 	return rc;
@@ -698,15 +942,15 @@ fail:
 
 void http_server_stop(struct http_server *srv)
 {
-	MHD_socket fd;
 	uint64_t deadline;
 
 	if (!srv)
 		return;
+	/* Stop accepting: shutdown wakes the thread blocked in accept. */
 	atomic_store(&srv->draining, true);
-	fd = MHD_quiesce_daemon(srv->d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	shutdown(srv->listen_fd, SHUT_RDWR);
+	pthread_join(srv->acceptor, NULL);
+	close(srv->listen_fd);
 	deadline = http_now_us() + (uint64_t)CAP_HTTP_DRAIN_SECONDS * 1000000u;
 	while (atomic_load(&srv->inflight) > 0 && http_now_us() < deadline) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -714,6 +958,7 @@ void http_server_stop(struct http_server *srv)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(srv->d);
+	conns_free(srv->conns);
 	server_parts_release(srv);
 	free(srv);
 }

@@ -7,7 +7,8 @@
  * from each; cmd_serve.c applies them in that order.  See docs/config.md.
  *
  * The server runs libmicrohttpd in poll mode with its own threads (never
- * epoll: see docs/deployment.md).  http_server_start returns once it is
+ * epoll: see docs/deployment.md), fed by an accepting thread of its own
+ * (slow clients: docs/security.md).  http_server_start returns once it is
  * listening; http_server_stop stops accepting, lets requests in flight finish
  * (up to CAP_HTTP_DRAIN_SECONDS) and frees everything.
  */
@@ -36,6 +37,8 @@ struct http_config {
 	long max_per_ip;
 	long max_body;
 	long idle_timeout;
+	long header_timeout;	/* seconds for a request's line and headers */
+	long body_timeout;	/* seconds for a body, plus its size's share */
 	long secure_cookies;	/* 0 or 1 */
 	long login_rate;	/* login attempts per minute per address */
 	long track_rate;	/* tracking look-ups per minute per address */

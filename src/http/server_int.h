@@ -9,15 +9,19 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
 
+struct conns;
 struct static_cache;
 
 struct http_server {
 	struct MHD_Daemon *d;
+	int listen_fd;			/* ours: see acceptor() in server.c */
+	pthread_t acceptor;
 	struct http_config cfg;
 	void *app;			/* the open core (struct hamgan_app) */
 	atomic_int inflight;		/* requests begun and not yet completed */
@@ -27,10 +31,28 @@ struct http_server {
 	struct ratelimit *rl_login;
 	struct ratelimit *rl_track;
 	struct ratelimit *rl_apikey;	/* Open311 POSTs, per API key */
+	struct ratelimit *rl_sms_fail;	/* wrong SMS webhook secrets */
 	struct static_cache *cache;
+	struct conns *conns;		/* open connections and their deadlines */
 	pthread_key_t core_key;		/* each worker thread's struct core */
 	char csp[1024];			/* Content-Security-Policy (tile origin added) */
+	/* storage full (server.c): when a write was last refused for lack of
+	 * space (0: none since the last successful write), refusals not yet
+	 * logged, when the last log line was written */
+	_Atomic uint64_t full_at_us;
+	atomic_uint full_unlogged;
+	_Atomic uint64_t full_logged_us;
 };
+
+/*
+ * Storage full (server.c).  server_note_full records a write refused for
+ * lack of space (logged at most every CAP_LOG_SUMMARY_SECONDS, with a
+ * count); a successful write clears it.  server_storage_full says whether
+ * /healthz should report it: a refusal within CAP_STORE_FULL_RETRY_SECONDS
+ * and no successful write since.
+ */
+void server_note_full(struct http_server *srv, const char *detail);
+bool server_storage_full(struct http_server *srv);
 
 /* The per-thread core's key (api_common.c). */
 int api_core_key_init(struct http_server *srv);

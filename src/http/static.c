@@ -76,6 +76,7 @@ int server_parts_init(struct http_server *srv, struct err *err)
 				      (unsigned)srv->cfg.track_rate);
 	srv->rl_apikey = ratelimit_new((unsigned)srv->cfg.apikey_rate,
 				       (unsigned)srv->cfg.apikey_rate);
+	srv->rl_sms_fail = ratelimit_new(CAP_SMS_SECRET_FAILS, CAP_SMS_SECRET_FAILS);
 	srv->cache = xcalloc(1, sizeof(*srv->cache));
 	pthread_mutex_init(&srv->cache->mu, NULL);
 	if (!realpath(srv->cfg.web_root, srv->web_root)) {
@@ -95,8 +96,9 @@ void server_parts_release(struct http_server *srv)
 	ratelimit_free(srv->rl_login);
 	ratelimit_free(srv->rl_track);
 	ratelimit_free(srv->rl_apikey);
+	ratelimit_free(srv->rl_sms_fail);
 	srv->rl_apikey = NULL;
-	srv->rl_login = srv->rl_track = NULL;
+	srv->rl_login = srv->rl_track = srv->rl_sms_fail = NULL;
 	for (i = 0; i < CAP_STATIC_CACHE; i++)
 		free(srv->cache->e[i].gz);
 	pthread_mutex_destroy(&srv->cache->mu);

@@ -4,10 +4,13 @@
  * units, categories, users, sessions, failed logins, citizens and live
  * sessions.  Messages, referrals, audit, SMS and search are sqlite_msg.c.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/num.h"
 #include "base/str.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_verify.h"
@@ -46,6 +49,9 @@ int sq_fail(struct sqlite_store *s, int rc, const char *what, struct err *err)
 
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return err_set(err, ERR_UNAVAILABLE, "", "%s: the database is busy", what);
+	/* The disk (or max_page_count) is full; SQLite has rolled back. */
+	if (prim == SQLITE_FULL)
+		return err_set(err, ERR_FULL, "", "%s: %s", what, sqlite3_errmsg(s->db));
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return err_set(err, ERR_CONFLICT, "", "%s: already exists", what);
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -167,6 +173,27 @@ static int exec_sql(sqlite3 *db, const char *sql, struct err *err)
 	return 0;
 }
 
+/*
+ * Testing only: HAMGAN_TEST_MAX_PAGES=N caps the database at N pages
+ * (PRAGMA max_page_count) on every connection, so a test can fill "the
+ * disk" without a small filesystem.  Never set in production: see
+ * docs/config.md.
+ */
+static int max_pages_knob(sqlite3 *db, struct err *err)
+{
+	const char *v = getenv("HAMGAN_TEST_MAX_PAGES");
+	char sql[64];
+	int64_t n;
+
+	if (!v || !*v)
+		return 0;
+	if (num_parse(v, 1, INT32_MAX, &n))
+		return err_set(err, ERR_INVALID, "HAMGAN_TEST_MAX_PAGES",
+			       "HAMGAN_TEST_MAX_PAGES must be a page count, not '%s'", v);
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", (long long)n);
+	return exec_sql(db, sql, err);
+}
+
 static void sq_close(struct store *st)
 {
 	struct sqlite_store *s = sq(st);
@@ -216,6 +243,9 @@ static int sq_open(struct store **out, const char *dsn, unsigned flags, struct e
 		goto fail;
 	}
 	rc = sq_schema_migrate(s->db, 0, err);
+	if (rc < 0)
+		goto fail;
+	rc = max_pages_knob(s->db, err);
 	if (rc < 0)
 		goto fail;
 	*out = &s->base;

@@ -3,7 +3,7 @@
 # stale versions; search with filters and cursor; caller history; SMS.
 . "$(dirname "$0")/lib.sh"
 h_seed
-h_start --set track_rate=1000 --set sms_secret=gateway-secret-1
+h_start --set track_rate=1000 --set sms_secret=gateway-secret-1-0123456789abcdef0123
 
 OP=$(h_token op); ST=$(h_token st12); ST121=$(h_token st121); INSP=$(h_token insp)
 MOB=09121234567
@@ -162,11 +162,11 @@ S=(-H 'Content-Type: application/json')
 h_req "SMS without the secret is 401" POST /api/v1/sms/inbound 401 "${S[@]}" -d '{"from":"09121234567","text":"31"}'
 h_req "SMS with a wrong secret is 401" POST /api/v1/sms/inbound 401 "${S[@]}" -H 'X-Hamgan-SMS-Secret: nope' \
 	-d '{"from":"09121234567","text":"31"}'
-h_req "SMS text registers a message" POST /api/v1/sms/inbound 201 "${S[@]}" -H 'X-Hamgan-SMS-Secret: gateway-secret-1' \
+h_req "SMS text registers a message" POST /api/v1/sms/inbound 201 "${S[@]}" -H 'X-Hamgan-SMS-Secret: gateway-secret-1-0123456789abcdef0123' \
 	-d '{"from":"09131112222","text":"آب‌گرفتگی در کوچهٔ ما"}'
 h_jq "SMS result new" .result new
 h_api "answer something for the SMS verdict" POST /api/v1/messages/$CODE/answer 200 "$ST" '{"answer":"پاسخ سوم"}'
-h_req "SMS 31 accepts" POST /api/v1/sms/inbound 200 "${S[@]}" -H 'X-Hamgan-SMS-Secret: gateway-secret-1' \
+h_req "SMS 31 accepts" POST /api/v1/sms/inbound 200 "${S[@]}" -H 'X-Hamgan-SMS-Secret: gateway-secret-1-0123456789abcdef0123' \
 	-d '{"from":"09121234567","text":"۳۱"}'
 h_jq "SMS result verdict" .result verdict
 h_jq "SMS verdict closes" .state closed

@@ -19,7 +19,7 @@ db = /srv/file.db
 threads = 3
 max_body = 8192
 secure_cookies = true
-sms_secret = s3cret
+sms_secret = s3cret-s3cret-s3cret-s3cret-s3cret-s3cret
 INI
 t_eq "file sets listen" "$(pc --config "$T_TMP/h.ini" | key listen)" "127.0.0.1:9001"
 t_eq "file sets threads" "$(pc --config "$T_TMP/h.ini" | key threads)" 3
