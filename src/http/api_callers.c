@@ -64,17 +64,16 @@ static void history(struct http_req *r, const char *raw)
 	}
 	/*
 	 * A manager (a live session's host) learns of a mobile only what the
-	 * unit's own messages already show: no citizen block unless the caller
-	 * has one there, never the national id, no echo of the number.
+	 * unit's own open (not confidential) messages already show: never the
+	 * citizen's record (its id ties it to every message of the citizen,
+	 * the confidential ones too), no echo of the number.
 	 */
 	manager = r->auth.actor.role == ROLE_MANAGER;
 	o = cJSON_CreateObject();
 	if (!manager)
 		cJSON_AddStringToObject(o, "mobile", mobile);
 	err_clear(&e);
-	if ((!manager || n > 0) && citizen_get_by_mobile(c, mobile, &cit, &e) == 0) {
-		if (manager)
-			cit.national_id[0] = '\0';
+	if (!manager && citizen_get_by_mobile(c, mobile, &cit, &e) == 0) {
 		cJSON_AddItemToObject(o, "citizen", citizen_json(&cit));
 	} else {
 		cJSON_AddNullToObject(o, "citizen");

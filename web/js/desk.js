@@ -31,10 +31,14 @@ export function historyPanel() {
       // POST: the number stays out of the URL (and so out of every log)
       const r = await api('POST', '/callers', { mobile });
       if (my !== seq) return;
+      // a manager gets no citizen record, only the unit's open messages
+      // with the name they carry
+      const named = r.citizen || (r.messages.find((m) => m.citizen && m.citizen.name) || {}).citizen;
       const who = r.citizen
         ? h('p', { class: 'caller' }, h('strong', {}, r.citizen.name || 'بی‌نام'),
           ' — شهروند از ', when(r.citizen.since, false))
-        : h('p', { class: 'caller' }, 'تماس‌گیرندهٔ تازه: پیامی از این شماره ثبت نشده است.');
+        : named ? h('p', { class: 'caller' }, h('strong', {}, named.name))
+          : h('p', { class: 'caller' }, 'تماس‌گیرندهٔ تازه: پیامی از این شماره ثبت نشده است.');
       const list = r.messages.length
         ? h('ul', { class: 'hist-list' }, r.messages.map((m) => h('li', {},
           h('a', { href: '#/m/' + m.code, target: '_blank', rel: 'noopener', title: 'در برگهٔ تازه (فرم ثبت بسته نمی‌شود)' }, m.subject), ' ', stateBadge(m.state),
@@ -42,7 +46,7 @@ export function historyPanel() {
             m.overdue ? h('span', { class: 'badge overdue' }, 'دیرکرد') : null))))
         : null;
       mount(body, who, list, r.messages.length ? h('p', { class: 'muted small' }, `${faDigits(r.messages.length)} پیام پیشین`) : null);
-      if (r.citizen) onCitizen(r.citizen);
+      if (named) onCitizen(named);
     } catch (e) {
       if (my === seq) mount(body, h('p', { class: 'error-box' }, e.fa));
     }
