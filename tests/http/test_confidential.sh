@@ -140,7 +140,14 @@ for who in st12 mg12 st121 st03 adm; do
 		"/api/v1/reports/evaluation?period=$MONTH&format=csv" \
 		"/api/v1/track?code=$CONF1&mobile=09120000000" \
 		/api/v1/messages/$OPEN1 /api/v1/messages/$OPEN2 /api/v1/messages/$CONF1 \
-		/api/v1/messages/$CONF2 /api/v1/messages/$DUP; do
+		/api/v1/messages/$CONF2 /api/v1/messages/$DUP \
+		/api/v1/messages/$CONF1/similar /api/v1/messages/$OPEN1/similar \
+		/api/v1/messages/$OPEN2/similar /api/v1/messages/$CONF1/notes \
+		/api/v1/messages/$CONF1/attachments /api/v1/messages/$CONF1/assignable \
+		'/api/v1/canned?category=roads' \
+		"/open311/v2/requests.json?start_date=$(date -u -d '-30 days' +%FT%TZ)" \
+		"/open311/v2/requests/$CONF1.json?extensions=true" \
+		"/open311/v2/requests/$OPEN1.json?extensions=true"; do
 		walk "$who GET $path" "$tok" GET "$path"
 	done
 	walk "$who POST /api/v1/callers" "$tok" POST /api/v1/callers "{\"mobile\":\"$MOB\"}"
