@@ -224,8 +224,9 @@ static int64_t sms_count(struct fx *f)
 {
 	struct sms *list = NULL;
 	size_t n = 0;
+	struct actor sys = actor_system("test");
 
-	assert_int_equal(sms_list(&f->c, 1000, &list, &n, NULL), 0);
+	assert_int_equal(sms_list(&f->c, &sys, 1000, &list, &n, NULL), 0);
 	free(list);
 	return (int64_t)n;
 }
