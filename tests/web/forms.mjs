@@ -158,7 +158,7 @@ try {
     'each marked field names its rule in Persian under it', sentences.join(' | '));
   const described = await page.$eval('input[name=subject]', (el) => document.getElementById(el.getAttribute('aria-describedby').split(' ').pop())?.textContent);
   ok(described === 'عنوان را پر کنید', 'the sentence is tied to the field (aria-describedby)', described);
-  const box = await page.textContent('.error-box');
+  const box = await page.textContent('form > .error-box');
   ok(!/پذیرفته نیست/.test(box) && /عنوان را پر کنید/.test(box), 'the error box says the rules, not «… پذیرفته نیست»', box);
 
   // categories in Persian alphabetical order (the API and the form)
