@@ -301,8 +301,8 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 			other = &c->scratch->other;
 			rc = OPS(c)->msg_get(c->st, x->duplicate_of, other, err);
 			/* a unit names only a message it may read */
-			if (rc == 0 && msg_may_read(c, a, other, NULL) == ERR_DENIED)
-				rc = ERR_NOTFOUND;
+			if (rc == 0)
+				rc = msg_may_read(c, a, other, NULL);
 			if (rc == ERR_NOTFOUND)
 				return err_set(err, ERR_INVALID, "duplicate_of", "no such message");
 			if (rc < 0)

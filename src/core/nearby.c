@@ -119,8 +119,9 @@ static int merge(struct core *c, const struct actor *a, const struct msg *self,
 		/* a unit never links a confidential message to the citizen's others */
 		if (why == NEAR_MOBILE && unit_reader && m->confidential)
 			continue;
+		/* out of the reader's scope: not found for it, so left out */
 		rc = msg_may_read(c, a, m, NULL);
-		if (rc == ERR_DENIED)
+		if (rc == ERR_NOTFOUND)
 			continue;
 		if (rc < 0)
 			return err_set(err, rc, "", "cannot check the rights on a message");

@@ -273,7 +273,6 @@ static void nearby(struct http_req *r)
 static void similar(struct http_req *r)
 {
 	struct core *c = api_core(r);
-	const char *code = http_param(r, "code");
 	struct near_msg *list = NULL;
 	struct msg *m;
 	size_t n = 0, i;
@@ -285,13 +284,10 @@ static void similar(struct http_req *r)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		abort();
-	err_clear(&e);
-	if (strspn(code, "0123456789") != strlen(code) || strlen(code) != TRACKING_CODE_LEN) {
-		http_reply_error(r, ERR_NOTFOUND, "code", "no message '%s'", code);
+	if (!api_msg_load(r, c, m))
 		goto out;
-	}
-	if (msg_get_by_code(c, &r->auth.actor, code, m, &e) ||
-	    msg_similar(c, &r->auth.actor, m->id, &list, &n, &e)) {
+	err_clear(&e);
+	if (msg_similar(c, &r->auth.actor, m->id, &list, &n, &e)) {
 		http_reply_err(r, &e);
 		goto out;
 	}

@@ -19,8 +19,9 @@ GEO=$HAMGAN_ROOT/data/tehran-regions.geojson
 
 # no boundary data yet: a citizen's message with a point waits for an operator
 h_start --set track_rate=1000
+vcode=$(h_code 09125550009)
 h_req "no boundaries: a citizen sends with a point" POST /api/v1/messages 201 -H 'Content-Type: application/json' \
-	--data-binary '{"kind":"request","category":"roads","subject":"بی‌مرز","body":"متن","mobile":"09125550009","lat":35.6745,"lon":51.4221}'
+	--data-binary '{"kind":"request","category":"roads","subject":"بی‌مرز","body":"متن","mobile":"09125550009","verification_code":"'"$vcode"'","lat":35.6745,"lon":51.4221}'
 h_jq "it stays in the operator's queue" .state registered
 CNB=$(jq -r .code "$T_TMP/body")
 h_req "no boundaries: no region for a point" GET "/api/v1/places/region?lat=35.6745&lon=51.4221" 200
@@ -90,10 +91,20 @@ h_req "a latitude out of range is 422" GET "/api/v1/places/region?lat=95&lon=51"
 h_req "a latitude that is not a number is 422" GET "/api/v1/places/region?lat=1e400&lon=51" 422
 h_req "lon is required" GET "/api/v1/places/region?lat=35.6" 422
 
+# A citizen on the web proves the mobile with a texted code (h_code).  One
+# number here sends more messages than it may ask codes for in 15 minutes
+# (CAP_VERIFY_PER_NUMBER): its earlier codes are moved back past the window,
+# as if the citizen wrote again later.
+vcode_later() { # vcode_later MOBILE
+	sqlite3 "$H_DB" "UPDATE verify_codes SET created_at = created_at - 900 WHERE mobile = '$1'"
+	h_code "$1"
+}
 # A citizen's web message at the bazaar: referred by the system at once.
 web() { # web SUBJECT LAT LON [extra json]
+	local vc
+	vc=$(vcode_later 09125550000)
 	h_req "citizen sends '$1'" POST /api/v1/messages 201 -H 'Content-Type: application/json' \
-		--data-binary "{\"kind\":\"request\",\"category\":\"roads\",\"subject\":\"$1\",\"body\":\"متن $1\",\"mobile\":\"09125550000\",\"lat\":$2,\"lon\":$3${4:-}}"
+		--data-binary "{\"kind\":\"request\",\"category\":\"roads\",\"subject\":\"$1\",\"body\":\"متن $1\",\"mobile\":\"09125550000\",\"verification_code\":\"$vc\",\"lat\":$2,\"lon\":$3${4:-}}"
 }
 web "چاله در بازار" 35.6745 51.4221
 h_jq "the citizen sees it referred" .state referred
@@ -118,8 +129,10 @@ CP=$(jq -r .code "$T_TMP/body")
 
 # category rules: the rule decides first, then the place
 rule() { # rule CATEGORY LAT LON
+	local vc
+	vc=$(vcode_later 09125550002)
 	h_req "citizen sends under '$1'" POST /api/v1/messages 201 -H 'Content-Type: application/json' \
-		--data-binary "{\"kind\":\"request\",\"category\":\"$1\",\"subject\":\"$1\",\"body\":\"متن\",\"mobile\":\"09125550002\"${2:+,\"lat\":$2,\"lon\":$3}}"
+		--data-binary "{\"kind\":\"request\",\"category\":\"$1\",\"subject\":\"$1\",\"body\":\"متن\",\"mobile\":\"09125550002\",\"verification_code\":\"$vc\"${2:+,\"lat\":$2,\"lon\":$3}}"
 	h_api "operator reads it" GET /api/v1/messages/$(jq -r .code "$T_TMP/body") 200 "$OP"
 }
 uid() { sqlite3 "$H_DB" "SELECT id FROM units WHERE code = '$1'"; }
@@ -175,9 +188,9 @@ h_jq "a unit never links the confidential message by mobile" "[.items[] | select
 h_jq "nor sees the one it cannot read" "[.items[].code] | index(\"$C0\")" null
 h_api "staff of region 12: similar to the confidential one" GET /api/v1/messages/$C3/similar 200 "$ST"
 h_jq "no mobile link from a confidential message" '[.items[].why[]] | index("mobile")' null
-# 403 or 404 (a code outside the reader's scope may be answered as unknown)
-st=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ST03" "$H_URL/api/v1/messages/$C2/similar")
-case $st in 403|404) t_pass "staff of another region cannot ask" ;; *) t_fail "staff of another region cannot ask" "status $st" ;; esac
+# a code outside the reader's scope is answered as unknown
+h_api "staff of another region cannot ask (404)" GET /api/v1/messages/$C2/similar 404 "$ST03"
+h_jq "not_found" .error.code not_found
 h_api "a unit marks only as a duplicate" POST /api/v1/messages/$C2/reject 403 "$ST" '{"reason":"abusive"}'
 h_api "a unit names only a message it may read" POST /api/v1/messages/$C2/reject 422 "$ST" "{\"reason\":\"duplicate\",\"duplicate_of\":\"$C0\"}"
 h_api "Region 12 marks the second a duplicate of the first" POST /api/v1/messages/$C2/reject 200 "$ST" "{\"reason\":\"duplicate\",\"duplicate_of\":\"$C1\"}"

@@ -44,7 +44,7 @@ done
 
 mkdir -p "$ROOT/build"
 export HOME=${HOME:-$TMP} XDG_CONFIG_HOME="$TMP/xdg-config" XDG_CACHE_HOME="$TMP/xdg-cache"
-BASE_URL="$URL" OPERATOR=operator OPERATOR_PASSWORD="$OP_PASS" STAFF=staff12 \
+BASE_URL="$URL" DB="$DB" OPERATOR=operator OPERATOR_PASSWORD="$OP_PASS" STAFF=staff12 \
 	STAFF_PASSWORD="$ST_PASS" SHOT="$ROOT/build/web-place.png" \
 	timeout 180 node "$ROOT/tests/web/place.mjs"
 rc=$?

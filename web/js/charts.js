@@ -4,7 +4,7 @@
 // table is what a screen reader or the keyboard reads, and what prints when
 // a canvas would not.
 
-import { h, uid } from './ui.js';
+import { h, uid, tableWrap } from './ui.js';
 import { faNumber } from './fa.js';
 
 let loading = null;
@@ -45,7 +45,7 @@ export function chartBlock(o) {
   const el = h('figure', { class: 'chart card' },
     h('figcaption', {}, h('h3', {}, o.title), o.actions || null),
     h('div', { class: 'chart-box' }, canvas),
-    h('div', { class: 'table-wrap' }, table));
+    tableWrap(o.title, table));
   let chart = null;
   async function draw() {
     let Chart;

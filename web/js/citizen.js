@@ -79,15 +79,17 @@ export async function submitPage(el) {
     const p = pin.point();
     if (p) Object.assign(body, p);
     let mob = null;
+    let code = {};
     if (v.anonymous) {
       body.anonymous = true;
     } else {
       mob = normalizeMobile(v.mobile) || asciiDigits(v.mobile);
       body.mobile = mob;
       if (v.name) body.name = v.name;
-      const code = verify.code(mob);
-      if (code.error) return err.show(code.error);
-      body.verification_code = code.value;
+      // without a code the server still names every other wrong field first;
+      // its verification_code refusal then gets the step's own sentence
+      code = verify.code(mob);
+      if (code.value) body.verification_code = code.value;
     }
     return busy(btn, async () => {
       try {
@@ -105,7 +107,7 @@ export async function submitPage(el) {
             h('a', { class: 'button', href: '#/welcome' }, 'بازگشت'))));
         out.querySelector('.tracking-code').focus?.();
       } catch (e) {
-        if (e.field === 'verification_code') err.show(codeError(e));
+        if (e.field === 'verification_code') err.show(code.error || codeError(e));
         else formError(form, err, e);
       }
     });

@@ -539,10 +539,12 @@ export async function messagePage(el, { params, isCurrent = () => true }) {
   try {
     [m, all, cats] = await Promise.all([api('GET', '/messages/' + code), units(), categories().catch(() => [])]);
   } catch (e) {
+    // out of the reader's scope answers 404 like a code that does not exist:
+    // one page for both, so a unit does not learn the code exists
     if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
       mount(el, h('section', { class: 'card narrow' },
-        h('h1', {}, e.status === 403 ? 'این پیام در کارتابل شما نیست' : 'پیام پیدا نشد'),
-        h('p', {}, e.status === 403 ? 'این پیام اکنون در حوزهٔ واحد دیگری است.' : 'پیامی با این کد رهگیری نیست.'),
+        h('h1', {}, 'پیام پیدا نشد'),
+        h('p', {}, 'پیامی با این کد رهگیری نیست، یا در کارتابل شما نیست (مثلاً به واحد دیگری رفته است).'),
         h('p', {}, h('a', { href: queueHash() }, 'بازگشت به کارتابل'))));
       return;
     }
