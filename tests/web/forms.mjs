@@ -408,11 +408,13 @@ try {
   await audit('manager', 'live', '#/live');
   await audit('manager', 'dashboard', '#/dashboard');
   await audit('manager', 'messages', '#/messages');
+  await audit('manager', 'canned', '#/canned');
 
   await login(env('INSPECTOR'), env('INSPECTOR_PASSWORD'));
   await audit('inspector', 'messages', '#/messages');
   await audit('inspector', 'message', `#/m/${code1}`);
   await audit('inspector', 'dashboard', '#/dashboard');
+  await audit('inspector', 'evaluation', '#/evaluation');
 
   await login(env('ADMIN'), env('ADMIN_PASSWORD'));
   await audit('admin', 'users', '#/admin');
