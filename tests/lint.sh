@@ -18,4 +18,12 @@ if grep -rnE '#include [<"](core/|store/|http/|cli/)' src/fa src/base >"$T_TMP/l
 else
 	t_pass "fa and base depend on base only"
 fi
+# The demo generator (src/demo) sits above the core like a front end: the
+# library and the server never include it nor call it.
+if grep -rnE '#include [<"]demo/|\bdemo_(generate|span)\s*\(' src/core src/http src/store src/fa src/base \
+	>"$T_TMP/demo"; then
+	t_fail "core, store and http never include or call the demo generator" "$(head -5 "$T_TMP/demo")"
+else
+	t_pass "core, store and http never include or call the demo generator"
+fi
 t_done
