@@ -26,4 +26,11 @@ if grep -rnE '#include [<"]demo/|\bdemo_(generate|span)\s*\(' src/core src/http 
 else
 	t_pass "core, store and http never include or call the demo generator"
 fi
+# The outbox sits below the state machine; inbound SMS (sms_inbound.c) above it.
+if grep -nE '#include "core/(flow|citizen|sms_inbound)\.h"|\bmsg_(register|verdict)\s*\(' src/core/sms.c \
+	>"$T_TMP/sms"; then
+	t_fail "the SMS outbox calls neither the state machine nor registration" "$(head -5 "$T_TMP/sms")"
+else
+	t_pass "the SMS outbox calls neither the state machine nor registration"
+fi
 t_done
