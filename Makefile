@@ -36,12 +36,16 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
 
 LIB_SRC := $(wildcard src/base/*.c src/fa/*.c src/core/*.c src/store/*.c)
+# The demo generator is no part of the library: its own archive, linked into
+# the hamgan binary (hamgan demo), the unit tests and bench/, never the server.
+DEMO_SRC := $(wildcard src/demo/*.c)
 HTTP_SRC := $(wildcard src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/%.o)
 HTTP_OBJ := $(HTTP_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -53,6 +57,7 @@ CHARTJS := web/vendor/chartjs/chart.umd.min.js
 WEB_ASSETS := $(FONT) $(LEAFLET) $(CHARTJS)
 LIB := $(BUILD)/libhamgan.a
 HTTPLIB := $(BUILD)/libhamgan-http.a
+DEMOLIB := $(BUILD)/libhamgan-demo.a
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -79,14 +84,18 @@ $(HTTPLIB): $(HTTP_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/hamgan: $(CLI_OBJ) $(HTTP_OBJ) $(LIB)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(MODELDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(HTTP_OBJ) $(LIB) $(LDLIBS_ALL)
+$(DEMOLIB): $(DEMO_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 
-$(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(LIB)
+$(BUILD)/hamgan: $(CLI_OBJ) $(HTTP_OBJ) $(DEMOLIB) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(MODELDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(HTTP_OBJ) $(DEMOLIB) $(LIB) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(DEMOLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(LIB) \
+	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(DEMOLIB) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
 tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS)
@@ -150,9 +159,9 @@ fuzz-bins: $(FUZZ_BIN)
 # Report time over 1, 5 and 10 million messages (docs/performance.md); not
 # part of `make test`.  BENCH_ARGS="--runs 9 2000000" to change it.
 BENCH_SRC := $(wildcard bench/bench_*.c)
-$(BUILD)/bench/%: bench/%.c $(HTTPLIB) $(LIB)
+$(BUILD)/bench/%: bench/%.c $(HTTPLIB) $(DEMOLIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(HTTPLIB) $(LIB) $(MODELDFLAGS) $(LDFLAGS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(HTTPLIB) $(DEMOLIB) $(LIB) $(MODELDFLAGS) $(LDFLAGS) $(LDLIBS_ALL)
 
 bench: bootstrap
 	@$(MAKE) --no-print-directory $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)

@@ -18,4 +18,19 @@ if grep -rnE '#include [<"](core/|store/|http/|cli/)' src/fa src/base >"$T_TMP/l
 else
 	t_pass "fa and base depend on base only"
 fi
+# The demo generator (src/demo) sits above the core like a front end: the
+# library and the server never include it nor call it.
+if grep -rnE '#include [<"]demo/|\bdemo_(generate|span)\s*\(' src/core src/http src/store src/fa src/base \
+	>"$T_TMP/demo"; then
+	t_fail "core, store and http never include or call the demo generator" "$(head -5 "$T_TMP/demo")"
+else
+	t_pass "core, store and http never include or call the demo generator"
+fi
+# The outbox sits below the state machine; inbound SMS (sms_inbound.c) above it.
+if grep -nE '#include "core/(flow|citizen|sms_inbound)\.h"|\bmsg_(register|verdict)\s*\(' src/core/sms.c \
+	>"$T_TMP/sms"; then
+	t_fail "the SMS outbox calls neither the state machine nor registration" "$(head -5 "$T_TMP/sms")"
+else
+	t_pass "the SMS outbox calls neither the state machine nor registration"
+fi
 t_done

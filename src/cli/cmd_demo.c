@@ -1,5 +1,5 @@
 /*
- * cmd_demo.c - `hamgan demo`: make a realistic demo database (src/core/demo.h)
+ * cmd_demo.c - `hamgan demo`: make a realistic demo database (src/demo/demo.h)
  * and print the logins it made.  Progress goes to standard error; the summary
  * and the logins to standard output.
  */
@@ -20,7 +20,7 @@
 #include "cli/cmds.h"
 #include "core/actor.h"
 #include "core/core.h"
-#include "core/demo.h"
+#include "demo/demo.h"
 #include "core/geo.h"
 #include "http/geojson.h"
 #include "cli/cli_db.h"

@@ -9,6 +9,7 @@
 #include "core/actor.h"
 #include "core/msg.h"
 #include "core/sms.h"
+#include "core/sms_inbound.h"
 #include "cli/cli.h"
 #include "cli/cli_db.h"
 #include "cli/cmds.h"

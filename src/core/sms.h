@@ -1,5 +1,5 @@
 /*
- * sms.h - the SMS outbox, the sender and inbound SMS.
+ * sms.h - the SMS outbox and the sender (inbound SMS: sms_inbound.h).
  *
  * Outbox rows are written by the transition that causes them (tracking code
  * on registration, the answer when answered), in its transaction.  A sender
@@ -69,17 +69,5 @@ int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, 
  * malloc'd. */
 int sms_list(struct core *c, const struct actor *a, size_t max, struct sms **out, size_t *n,
 	     struct err *err);
-
-enum sms_inbound_result { SMS_IN_VERDICT = 1, SMS_IN_NEW };
-
-/*
- * An SMS from `from` (any mobile spelling) with text: "31" or "33" (ASCII,
- * Persian or Arabic-Indic digits, surrounding space ignored) is the verdict
- * (accept, object) on the sender's latest answered message (ERR_NOTFOUND when
- * there is none); any other text registers a new message on the SMS channel.
- * *what says which; *out (may be NULL) the message.
- */
-int sms_inbound(struct core *c, const char *from, const char *text, int *what, struct msg *out,
-		struct err *err);
 
 #endif

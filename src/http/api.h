@@ -67,6 +67,15 @@ bool api_fail(struct http_req *r, const struct err *e);
 /* True when the signed-in actor has one of the roles (bits 1 << ROLE_X);
  * else answers 403 and returns false. */
 bool api_require_role(struct http_req *r, unsigned roles);
+
+/*
+ * The one rate limit of the handlers: take a token of rl (a bucket table of
+ * struct server) for key, or for r->client_key (the address, an IPv6
+ * client's /64) when key is NULL.  True: go on.  Past the limit: answers 429
+ * with Retry-After (the seconds until the next token) and returns false.
+ */
+struct ratelimit;
+bool api_limit(struct http_req *r, struct ratelimit *rl, const char *key);
 #define ROLEBIT(x) (1u << (x))
 
 /* ISO 8601 UTC text of t ("2026-03-20T08:30:00Z") into out (>= 21 bytes). */

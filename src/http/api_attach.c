@@ -216,15 +216,12 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 	struct core *c;
 	const char *code = http_header(r, "X-Hamgan-Code");
 	const char *mobile = http_header(r, "X-Hamgan-Mobile");
-	unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
 	struct msg *m;
 	struct actor a;
 	struct err e;
 
-	if (wait) {
-		http_reply_limited(r, wait);
+	if (!api_limit(r, r->srv->rl_track, NULL))
 		return;
-	}
 	if (!code || !mobile) {
 		http_reply_error(r, ERR_INVALID, code ? "mobile" : "code",
 				 "give the headers X-Hamgan-Code and X-Hamgan-Mobile");

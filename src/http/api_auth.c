@@ -148,14 +148,10 @@ static void login(struct http_req *r)
 	struct err e;
 	char token[SESSION_TOKEN_HEX + 1];
 	int64_t retry = 0;
-	unsigned wait;
 	cJSON *o;
 
-	wait = ratelimit_take(r->srv->rl_login, r->client_key, http_now_us());
-	if (wait) {
-		http_reply_limited(r, wait);
+	if (!api_limit(r, r->srv->rl_login, NULL))
 		return;
-	}
 	if (!api_body(r, login_fields, &in))
 		return;
 	c = api_core(r);

@@ -92,6 +92,15 @@ bool api_require_role(struct http_req *r, unsigned roles)
 	return false;
 }
 
+bool api_limit(struct http_req *r, struct ratelimit *rl, const char *key)
+{
+	unsigned wait = ratelimit_take(rl, key ? key : r->client_key, http_now_us());
+
+	if (wait)
+		http_reply_limited(r, wait);
+	return wait == 0;
+}
+
 const char *api_query_text(struct http_req *r, const char *name, size_t max, bool *ok)
 {
 	bool bad = false;

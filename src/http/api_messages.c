@@ -63,15 +63,9 @@ static void create(struct http_req *r)
 	enum msg_kind k;
 	enum msg_priority p;
 
-	if (!r->auth.signed_in) {
-		/* a citizen's web form: limited like tracking look-ups */
-		unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
-
-		if (wait) {
-			http_reply_limited(r, wait);
-			return;
-		}
-	}
+	/* a citizen's web form: limited like tracking look-ups */
+	if (!r->auth.signed_in && !api_limit(r, r->srv->rl_track, NULL))
+		return;
 	if (!api_body(r, create_fields, &in))
 		return;
 	/* the urgency and the region are the centre's to judge, not the

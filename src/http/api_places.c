@@ -236,14 +236,8 @@ static void nearby(struct http_req *r)
 
 	if (!c)
 		return;
-	if (!r->auth.signed_in) {
-		unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
-
-		if (wait) {
-			http_reply_limited(r, wait);
-			return;
-		}
-	}
+	if (!r->auth.signed_in && !api_limit(r, r->srv->rl_track, NULL))
+		return;
 	if (!query_point(r, &lat, &lon))
 		return;
 	cat = api_query_text(r, "category", CAP_CODE - 1, &ok);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "core/core.h"
-#include "core/sms.h"
+#include "core/sms_inbound.h"
 #include "http/api.h"
 #include "http/http.h"
 #include "http/server_int.h"

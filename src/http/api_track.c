@@ -86,15 +86,6 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 	return o;
 }
 
-static bool limited(struct http_req *r)
-{
-	unsigned wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
-
-	if (wait)
-		http_reply_limited(r, wait);
-	return wait != 0;
-}
-
 static void lookup(struct http_req *r, const char *code, const char *mobile)
 {
 	struct core *c = api_core(r);
@@ -133,7 +124,7 @@ static void track_get(struct http_req *r)
 	bool ok = true;
 	const char *code, *mobile;
 
-	if (limited(r))
+	if (!api_limit(r, r->srv->rl_track, NULL))
 		return;
 	code = api_query_text(r, "code", 64, &ok);
 	if (!ok)
@@ -153,7 +144,7 @@ static void track_post(struct http_req *r)
 {
 	struct track_in in;
 
-	if (limited(r) || !api_body(r, track_fields, &in))
+	if (!api_limit(r, r->srv->rl_track, NULL) || !api_body(r, track_fields, &in))
 		return;
 	lookup(r, in.code, in.mobile);
 }
@@ -176,7 +167,7 @@ static void verdict(struct http_req *r)
 	enum verdict v;
 	struct err e;
 
-	if (limited(r) || !api_body(r, verdict_fields, &in))
+	if (!api_limit(r, r->srv->rl_track, NULL) || !api_body(r, verdict_fields, &in))
 		return;
 	if (verdict_parse(in.verdict, &v) || v == VERDICT_NONE) {
 		http_reply_error(r, ERR_INVALID, "verdict", "verdict is accept or object");

@@ -30,14 +30,10 @@ static void verify(struct http_req *r)
 	struct core *c;
 	struct err e;
 	int64_t retry = 0;
-	unsigned wait;
 	cJSON *o;
 
-	wait = ratelimit_take(r->srv->rl_track, r->client_key, http_now_us());
-	if (wait) {
-		http_reply_limited(r, wait);
+	if (!api_limit(r, r->srv->rl_track, NULL))
 		return;
-	}
 	if (!api_body(r, verify_fields, &in))
 		return;
 	c = api_core(r);

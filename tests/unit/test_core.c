@@ -17,6 +17,7 @@
 #include "core/live.h"
 #include "core/search.h"
 #include "core/sms.h"
+#include "core/sms_inbound.h"
 #include "fa/text.h"
 
 static int setup(void **state)

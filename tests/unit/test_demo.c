@@ -1,5 +1,5 @@
 /*
- * test_demo.c - the demo generator (core/demo.h) on real SQLite files:
+ * test_demo.c - the demo generator (demo/demo.h) on real SQLite files:
  * the same seed gives the same messages, another seed other ones; every
  * region gets messages; the states are spread like a city's; the audit
  * chain verifies; the printed logins log in; and Region 12's first nine
@@ -22,7 +22,7 @@
 
 #include "core/audit.h"
 #include "core/core.h"
-#include "core/demo.h"
+#include "demo/demo.h"
 #include "core/report.h"
 #include "fa/period.h"
 #include "core/user.h"

@@ -10,8 +10,8 @@
  * The content is a function of (seed, messages) only.  Region 12 is shaped
  * by construction, whatever the seed: docs/demo.md says how.
  */
-#ifndef HAMGAN_CORE_DEMO_H
-#define HAMGAN_CORE_DEMO_H
+#ifndef HAMGAN_DEMO_DEMO_H
+#define HAMGAN_DEMO_DEMO_H
 
 #include <stdint.h>
 

@@ -1,9 +1,9 @@
 /*
  * demo_int.h - tables shared by the demo generator's files (demo.c and the
- * generated demo_points.c).  Nothing outside src/core/demo*.c includes it.
+ * generated demo_points.c).  Nothing outside src/demo/ includes it.
  */
-#ifndef HAMGAN_CORE_DEMO_INT_H
-#define HAMGAN_CORE_DEMO_INT_H
+#ifndef HAMGAN_DEMO_DEMO_INT_H
+#define HAMGAN_DEMO_DEMO_INT_H
 
 #define DEMO_REGIONS 22
 #define DEMO_POINTS 32

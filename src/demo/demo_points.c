@@ -3,7 +3,7 @@
  * shared/data/tehran-regions.geojson (OpenStreetMap contributors, ODbL 1.0):
  * 32 points inside each region's polygon, as {lat, lon}.  Do not edit.
  */
-#include "core/demo_int.h"
+#include "demo/demo_int.h"
 
 const double demo_points[DEMO_REGIONS][DEMO_POINTS][2] = {
 	{ /* region 1 */
