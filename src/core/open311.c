@@ -15,6 +15,7 @@
 #include "core/category.h"
 #include "core/core_int.h"
 #include "core/open311.h"
+#include "core/unit.h"
 #include "fa/ids.h"
 #include "fa/text.h"
 
