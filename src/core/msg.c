@@ -28,8 +28,7 @@
 
 bool msg_is_overdue(const struct msg *m, int64_t now)
 {
-	return m->due_at > 0 && m->due_at < now && m->state != STATE_ANSWERED &&
-	       m->state != STATE_CLOSED && m->state != STATE_REJECTED;
+	return m->due_at > 0 && m->due_at < now && !msg_state_done(m->state);
 }
 
 /* ---- confidentiality and read rights ---- */

@@ -30,7 +30,7 @@ const char *o311_datatype_name(enum o311_datatype t)
 
 bool open311_closed(enum msg_state s)
 {
-	return s == STATE_ANSWERED || s == STATE_CLOSED || s == STATE_REJECTED;
+	return msg_state_done(s);
 }
 
 /* ---- attribute definitions ---- */

@@ -11,17 +11,53 @@
 
 #include "base/caps.h"
 
+/* The numbers of the states that SQL statements name (MSG_SQL below); the
+ * enum takes its values from them, so the two cannot drift apart. */
+#define MSG_STATE_NUM_ANSWERED 3
+#define MSG_STATE_NUM_CLOSED 4
+#define MSG_STATE_NUM_REJECTED 6
+
 enum msg_state {
 	STATE_REGISTERED = 0,
 	STATE_REFERRED,
 	STATE_IN_PROGRESS,
-	STATE_ANSWERED,
-	STATE_CLOSED,
+	STATE_ANSWERED = MSG_STATE_NUM_ANSWERED,
+	STATE_CLOSED = MSG_STATE_NUM_CLOSED,
 	STATE_RETURNED,
-	STATE_REJECTED,
+	STATE_REJECTED = MSG_STATE_NUM_REJECTED,
 	STATE_REOPENED,
 	STATE_COUNT
 };
+
+/*
+ * Named state sets, the one definition core and every store backend share.
+ * A message is *done* once answered, closed or rejected: no deadline runs on
+ * it (never overdue), Open311 calls it closed, a by-deadline queue and a
+ * "still open" map leave it out.  Every other state is *open*.
+ *
+ * For C: MSG_STATES_DONE (a mask of MSG_STATE_BIT(state)) and
+ * msg_state_done().  For SQL text: MSG_STATES_DONE_SQL ("3, 4, 6") and the
+ * single states, expanded from the same numbers.  Statements use text, not
+ * bound parameters, so that SQLite matches them to the partial index on
+ * due_at made with this list (schema version 1: a change of the set needs a
+ * migration that remakes that index).
+ */
+#define MSG_STATE_BIT(s) (1u << (unsigned)(s))
+#define MSG_STATES_DONE \
+	(MSG_STATE_BIT(STATE_ANSWERED) | MSG_STATE_BIT(STATE_CLOSED) | MSG_STATE_BIT(STATE_REJECTED))
+#define MSG_SQL_STR_(x) #x
+#define MSG_SQL(x) MSG_SQL_STR_(x)
+#define MSG_STATES_DONE_SQL \
+	MSG_SQL(MSG_STATE_NUM_ANSWERED) ", " MSG_SQL(MSG_STATE_NUM_CLOSED) ", " \
+	MSG_SQL(MSG_STATE_NUM_REJECTED)
+#define MSG_STATE_ANSWERED_SQL MSG_SQL(MSG_STATE_NUM_ANSWERED)
+#define MSG_STATE_REJECTED_SQL MSG_SQL(MSG_STATE_NUM_REJECTED)
+
+/* Answered, closed or rejected: no longer open. */
+static inline bool msg_state_done(enum msg_state s)
+{
+	return (unsigned)s < STATE_COUNT && (MSG_STATES_DONE & MSG_STATE_BIT(s)) != 0;
+}
 
 enum msg_channel {
 	CHANNEL_PHONE = 0,

@@ -8,7 +8,16 @@
 
 #include "base/caps.h"
 
-enum sms_state { SMS_PENDING = 0, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT };
+/* The pending state's number, and the same as SQL text for the store's
+ * statements (the sender's queue). */
+#define SMS_STATE_NUM_PENDING 0
+#define SMS_SQL_STR_(x) #x
+#define SMS_SQL(x) SMS_SQL_STR_(x)
+#define SMS_STATE_PENDING_SQL SMS_SQL(SMS_STATE_NUM_PENDING)
+
+enum sms_state {
+	SMS_PENDING = SMS_STATE_NUM_PENDING, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT
+};
 
 struct sms {
 	int64_t id;
