@@ -17,6 +17,7 @@
 #include "base/caps.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/units.h"
 #include "base/varint.h"
 #include "core/agg.h"
 #include "core/audit.h"
@@ -28,8 +29,6 @@
 
 /* ---- histogram bins ---- */
 
-#define HOUR 3600
-#define DAY 86400
 #define LIN_BINS 100		/* 6-minute bins below 10 hours */
 #define LIN_WIDTH 360
 #define LOG_BASE 36000.0

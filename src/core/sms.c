@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/str.h"
+#include "base/units.h"
 #include "core/citizen.h"
 #include "core/core_int.h"
 #include "core/flow.h"
@@ -26,7 +27,7 @@
 
 extern char **environ;
 
-#define SMS_BACKOFF_MAX (24 * 3600)
+#define SMS_BACKOFF_MAX DAY
 #define ANSWER_IN_SMS 600	/* bytes of the answer quoted in the SMS */
 
 /* The tracking code in Persian digits. */

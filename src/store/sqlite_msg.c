@@ -9,7 +9,9 @@
 #include "base/mem.h"
 #include "store/sqlite_int.h"
 
-/* Column i of MSG_COLS is parameter ?i of the insert and the update. */
+/* Column i (1..43) of MSG_COLS is parameter ?i of the insert and the update;
+ * column 0 is the id (?44 in the update) and 44..46 are the citizen's fields
+ * from the join, read only. */
 #define MSG_COLS "m.id, m.code, m.channel, m.kind, m.category_id, m.subject, m.body," \
 	" m.address, m.has_point, m.lat, m.lon, m.region_id, m.citizen_id, m.confidential," \
 	" m.state, m.unit_id, m.priority, m.live_session_id, m.registered_by, m.created_at," \
@@ -72,8 +74,8 @@ static void read_msg(sqlite3_stmt *st, struct msg *m)
 	sq_col_text(st, 46, m->citizen_national_id, sizeof(m->citizen_national_id));
 }
 
-/* Bind ?1..?41 (the columns after id, in MSG_COLS order); the update
- * statement uses a subset plus ?42 = id. */
+/* Bind ?1..?43 (the columns after id, in MSG_COLS order); the update
+ * statement uses a subset plus ?44 = id. */
 static void bind_msg(sqlite3_stmt *st, const struct msg *m)
 {
 	sq_bind_text(st, 1, m->code);
