@@ -92,22 +92,17 @@ static const char *const role_names[ROLE_COUNT] = {
 
 const char *role_name(enum role r)
 {
-	if ((int)r < 0 || r >= ROLE_COUNT)
-		return "none";
-	return role_names[r];
+	return (int)r < 0 || r >= ROLE_COUNT ? "none" : role_names[r];
 }
 
+/* only the five account roles, operator .. admin */
 int role_parse(const char *s, enum role *out)
 {
-	int r;
+	int v, rc = parse_of(role_names, ROLE_ADMIN + 1, ROLE_OPERATOR, s, &v);
 
-	for (r = ROLE_OPERATOR; r <= ROLE_ADMIN; r++) {
-		if (s && str_eq(s, role_names[r])) {
-			*out = (enum role)r;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
+	if (rc == 0)
+		*out = (enum role)v;
+	return rc;
 }
 
 /* ---- SMS outbox ---- */
@@ -117,9 +112,7 @@ static const char *const sms_state_names[SMS_STATE_COUNT] = { "pending", "sendin
 
 const char *sms_state_name(enum sms_state s)
 {
-	if ((int)s < 0 || s >= SMS_STATE_COUNT)
-		return "?";
-	return sms_state_names[s];
+	return name_of(sms_state_names, SMS_STATE_COUNT, (int)s);
 }
 
 /* ---- units ---- */
@@ -128,22 +121,4 @@ static const char *const unit_kind_names[UNIT_KIND_COUNT] = {
 	"organisation", "centre", "region", "district", "department",
 };
 
-const char *unit_kind_name(enum unit_kind k)
-{
-	if ((int)k < 0 || k >= UNIT_KIND_COUNT)
-		return "?";
-	return unit_kind_names[k];
-}
-
-int unit_kind_parse(const char *s, enum unit_kind *out)
-{
-	int i;
-
-	for (i = 0; i < UNIT_KIND_COUNT; i++) {
-		if (s && str_eq(s, unit_kind_names[i])) {
-			*out = (enum unit_kind)i;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
-}
+NAMES(unit_kind_name, unit_kind_parse, enum unit_kind, unit_kind_names, UNIT_KIND_COUNT, 0)
