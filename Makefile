@@ -35,7 +35,7 @@ CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
 	$(MODEFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
 
-LIB_SRC := $(wildcard src/base/*.c src/fa/*.c src/core/*.c src/store/*.c)
+LIB_SRC := $(wildcard src/base/*.c src/fa/*.c src/model/*.c src/core/*.c src/store/*.c)
 # The demo generator is no part of the library: its own archive, linked into
 # the hamgan binary (hamgan demo), the unit tests and bench/, never the server.
 DEMO_SRC := $(wildcard src/demo/*.c)

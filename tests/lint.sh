@@ -1,4 +1,5 @@
-# Source hygiene: no banned functions (STYLE.md), layering (DESIGN.md).
+# Source hygiene: no banned functions (STYLE.md), layering (DESIGN.md,
+# docs/architecture.md).
 . "$(dirname "$0")/lib.sh"
 cd "$HAMGAN_ROOT"
 
@@ -8,16 +9,46 @@ if grep -rnE "$banned" src fuzz tests/unit >"$T_TMP/banned"; then
 else
 	t_pass "no banned functions in src"
 fi
-if grep -rnE '#include [<"](sqlite3|microhttpd|cjson/|libpq|http/|cli/)' src/core src/fa src/base >"$T_TMP/layer"; then
-	t_fail "core, fa and base include no front-end or backend header" "$(head -5 "$T_TMP/layer")"
-else
-	t_pass "core, fa and base include no front-end or backend header"
-fi
-if grep -rnE '#include [<"](core/|store/|http/|cli/)' src/fa src/base >"$T_TMP/layer2"; then
-	t_fail "fa and base depend on base only" "$(head -5 "$T_TMP/layer2")"
-else
-	t_pass "fa and base depend on base only"
-fi
+
+# layer NAME ALLOWED FILES...: every quoted #include in FILES names a header
+# under one of the folders (or the files) ALLOWED, an extended regex such
+# as 'base/|model/'.
+layer() {
+	local name=$1 allowed=$2
+	shift 2
+	if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$@" |
+		grep -vE "#[[:space:]]*include[[:space:]]*\"($allowed)" >"$T_TMP/layer"; then
+		t_fail "$name" "$(head -5 "$T_TMP/layer")"
+	else
+		t_pass "$name"
+	fi
+}
+
+# never NAME PATTERN FILES...: no #include in FILES matches PATTERN.
+never() {
+	local name=$1 pattern=$2
+	shift 2
+	if grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($pattern)" "$@" >"$T_TMP/never"; then
+		t_fail "$name" "$(head -5 "$T_TMP/never")"
+	else
+		t_pass "$name"
+	fi
+}
+
+layer "base includes only base" 'base/' src/base/*.[ch]
+layer "fa includes only base and fa" 'base/|fa/' src/fa/*.[ch]
+layer "the model includes only base" 'base/|model/' src/model/*.[ch]
+layer "store backends include model, base and fa, never core" \
+	'base/|fa/|model/|store/' src/store/*.[ch]
+layer "core includes model, store.h, fa and base" \
+	'base/|fa/|model/|core/|store/store\.h"' src/core/*.[ch]
+layer "the demo generator uses the core's API, never the store" \
+	'base/|fa/|model/|core/|demo/' src/demo/*.[ch]
+never "model, core, fa and base include no library of a front end or backend" \
+	'sqlite3|microhttpd|cjson/|libpq' src/model/*.[ch] src/core/*.[ch] src/fa/*.[ch] src/base/*.[ch]
+never "front ends include no store backend" \
+	'store/sqlite|sqlite3|libpq' src/http/*.[ch] src/cli/*.[ch]
+
 # The demo generator (src/demo) sits above the core like a front end: the
 # library and the server never include it nor call it.
 if grep -rnE '#include [<"]demo/|\bdemo_(generate|span)\s*\(' src/core src/http src/store src/fa src/base \

@@ -15,18 +15,7 @@
 #include <stdint.h>
 
 #include "base/caps.h"
-
-enum role {
-	ROLE_NONE = 0,
-	ROLE_CITIZEN,
-	ROLE_OPERATOR,
-	ROLE_STAFF,
-	ROLE_MANAGER,
-	ROLE_INSPECTOR,
-	ROLE_ADMIN,
-	ROLE_SYSTEM,
-	ROLE_COUNT
-};
+#include "model/role.h"
 
 struct actor {
 	int64_t user_id;	/* users.id; 0 for citizens and the system */
@@ -35,12 +24,6 @@ struct actor {
 	int64_t citizen_id;	/* ROLE_CITIZEN: the citizen; 0 = a new/anonymous one */
 	char name[CAP_CODE];	/* username, "system:WHAT", or "citizen" */
 };
-
-/* "operator", "staff", ...; "none" for ROLE_NONE. */
-const char *role_name(enum role r);
-/* Parse a role name (only the five account roles: operator, staff, manager,
- * inspector, admin).  0 or ERR_INVALID. */
-int role_parse(const char *s, enum role *out);
 
 /* A system actor named "system:WHAT" (WHAT truncated to fit). */
 struct actor actor_system(const char *what);

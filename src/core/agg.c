@@ -17,6 +17,8 @@
 #include "base/caps.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/units.h"
+#include "base/varint.h"
 #include "core/agg.h"
 #include "core/audit.h"
 #include "core/msg.h"
@@ -27,8 +29,6 @@
 
 /* ---- histogram bins ---- */
 
-#define HOUR 3600
-#define DAY 86400
 #define LIN_BINS 100		/* 6-minute bins below 10 hours */
 #define LIN_WIDTH 360
 #define LOG_BASE 36000.0
@@ -118,46 +118,6 @@ void agg_hist_add(struct agg_hist *h, int bin, int64_t count, int64_t sum)
 	h->n++;
 }
 
-static size_t put_uvarint(unsigned char *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (unsigned char)v;
-	return n;
-}
-
-static int get_uvarint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
-{
-	uint64_t r = 0;
-	unsigned shift = 0;
-
-	while (*pos < len && shift < 64) {
-		unsigned char b = p[(*pos)++];
-
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return 0;
-		}
-		shift += 7;
-	}
-	return ERR_INVALID;
-}
-
-static uint64_t zz(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static int64_t unzz(uint64_t v)
-{
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
 /* Blob: per bin, in increasing order, varint(bin - previous bin) then the
  * zigzag varints of count and sum. */
 unsigned char *agg_hist_encode(const struct agg_hist *h, size_t *len)
@@ -167,9 +127,9 @@ unsigned char *agg_hist_encode(const struct agg_hist *h, size_t *len)
 	int prev = 0;
 
 	for (i = 0; i < h->n; i++) {
-		n += put_uvarint(p + n, (uint64_t)(h->v[i].bin - prev));
-		n += put_uvarint(p + n, zz(h->v[i].count));
-		n += put_uvarint(p + n, zz(h->v[i].sum));
+		n += varint_put(p + n, (uint64_t)(h->v[i].bin - prev));
+		n += varint_put(p + n, varint_zigzag(h->v[i].count));
+		n += varint_put(p + n, varint_zigzag(h->v[i].sum));
 		prev = h->v[i].bin;
 	}
 	*len = n;
@@ -183,13 +143,13 @@ int agg_hist_decode_add(struct agg_hist *h, const unsigned char *p, size_t len, 
 	int64_t bin = 0;
 
 	while (pos < len) {
-		if (get_uvarint(p, len, &pos, &d) < 0 || get_uvarint(p, len, &pos, &c) < 0 ||
-		    get_uvarint(p, len, &pos, &s) < 0)
+		if (varint_get(p, len, &pos, &d) < 0 || varint_get(p, len, &pos, &c) < 0 ||
+		    varint_get(p, len, &pos, &s) < 0)
 			return ERR_INVALID;
 		if (d >= AGG_BINS || bin + (int64_t)d >= AGG_BINS)
 			return ERR_INVALID;
 		bin += (int64_t)d;
-		agg_hist_add(h, (int)bin, sign * unzz(c), sign * unzz(s));
+		agg_hist_add(h, (int)bin, sign * varint_unzigzag(c), sign * varint_unzigzag(s));
 	}
 	return 0;
 }
@@ -201,42 +161,16 @@ int agg_hist_decode_dense(const unsigned char *p, size_t len, int64_t *count, in
 	int64_t bin = 0;
 
 	while (pos < len) {
-		if (get_uvarint(p, len, &pos, &d) < 0 || get_uvarint(p, len, &pos, &c) < 0 ||
-		    get_uvarint(p, len, &pos, &s) < 0)
+		if (varint_get(p, len, &pos, &d) < 0 || varint_get(p, len, &pos, &c) < 0 ||
+		    varint_get(p, len, &pos, &s) < 0)
 			return ERR_INVALID;
 		if (d >= AGG_BINS || bin + (int64_t)d >= AGG_BINS)
 			return ERR_INVALID;
 		bin += (int64_t)d;
-		count[bin] += unzz(c);
-		sum[bin] += unzz(s);
+		count[bin] += varint_unzigzag(c);
+		sum[bin] += varint_unzigzag(s);
 	}
 	return 0;
-}
-
-size_t agg_counters_encode(const int64_t *c, unsigned char *buf)
-{
-	size_t n = 0;
-	int i;
-
-	for (i = 0; i < AGG_NCOUNTERS; i++)
-		n += put_uvarint(buf + n, zz(c[i]));
-	return n;
-}
-
-int agg_counters_decode(const unsigned char *p, size_t len, int64_t *c)
-{
-	size_t pos = 0;
-	uint64_t v;
-	int i;
-
-	/* a shorter blob (written before a counter was added) reads as 0s */
-	memset(c, 0, AGG_NCOUNTERS * sizeof(*c));
-	for (i = 0; i < AGG_NCOUNTERS && pos < len; i++) {
-		if (get_uvarint(p, len, &pos, &v) < 0)
-			return ERR_INVALID;
-		c[i] = unzz(v);
-	}
-	return pos == len ? 0 : ERR_INVALID;
 }
 
 /* ---- days ---- */

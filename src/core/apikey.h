@@ -15,19 +15,10 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/apikey.h"
 
 struct core;
 struct actor;
-
-#define APIKEY_HEX 64	/* 32 random bytes in hex */
-
-struct apikey {
-	int64_t id;
-	char name[CAP_CODE];	/* who it was given to: a code ([a-z0-9._-]) */
-	char key_hash[APIKEY_HEX + 1];	/* hex BLAKE2b-256 of the key */
-	int64_t created_at;
-	int64_t revoked_at;	/* 0 while it works */
-};
 
 /* Make a key named name: key gets the key itself (the only time it exists
  * outside the client), *out (may be NULL) the stored row.  ERR_CONFLICT for

@@ -22,6 +22,7 @@
 #include "base/caps.h"
 #include "base/err.h"
 #include "core/user.h"
+#include "model/note.h"
 
 struct core;
 struct actor;
@@ -39,15 +40,6 @@ int msg_assignable(struct core *c, const struct actor *a, int64_t msg_id, struct
 /* The assignee of msg_id (ERR_NOTFOUND when none); same rights as msg_get. */
 int msg_assignee(struct core *c, const struct actor *a, int64_t msg_id, struct user *out,
 		 struct err *err);
-
-struct msg_note {
-	int64_t id;
-	int64_t msg_id;
-	int64_t user_id;
-	char author[CAP_NAME];		/* the writer's name (username when none) */
-	char body[CAP_NOTE + 1];
-	int64_t at;
-};
 
 /* Add a note (1..CAP_NOTE bytes of text); sets out (may be NULL). */
 int note_add(struct core *c, const struct actor *a, int64_t msg_id, const char *body,

@@ -21,20 +21,9 @@
 #include "base/caps.h"
 #include "base/err.h"
 #include "core/actor.h"
+#include "model/attach.h"
 
 struct core;
-
-struct attachment {
-	int64_t id;
-	int64_t msg_id;
-	char name[CAP_ATTACH_NAME];	/* as given, without any directory */
-	char mime[32];			/* from the bytes: image/jpeg, ... */
-	char by[CAP_CODE];		/* actor label: username or "citizen:ID" */
-	int by_role;			/* enum role of who attached it */
-	int64_t size;			/* bytes stored (after stripping) */
-	int64_t thumb_size;		/* 0: no preview (a PDF) */
-	int64_t created_at;
-};
 
 /*
  * Messages are named by tracking code (any digit script); a code the actor

@@ -18,32 +18,10 @@
 #include "base/buf.h"
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/audit.h"
 
 struct core;
 struct actor;
-
-#define AUDIT_HASH_HEX 64
-
-struct audit_entry {
-	int64_t seq;
-	char actor[CAP_CODE];
-	char action[CAP_CODE];
-	int64_t msg_id;		/* 0: not about a message */
-	char payload[CAP_AUDIT_PAYLOAD + 1];	/* JSON object text */
-	int64_t at;
-	char prev_hash[AUDIT_HASH_HEX + 1];
-	char hash[AUDIT_HASH_HEX + 1];
-};
-
-/* A message's transition as the report aggregates read it (store op
- * audit_steps): the action ("msg.answer", ...), the verdict or grade it gave
- * ("" otherwise), whether it reopened the message, and when. */
-struct audit_step {
-	char action[CAP_CODE];
-	char value[CAP_CODE];
-	bool reopened;
-	int64_t at;
-};
 
 /*
  * Append an entry.  Must be called inside a core write transaction (the

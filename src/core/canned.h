@@ -13,18 +13,10 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/canned.h"
 
 struct core;
 struct actor;
-
-struct canned {
-	int64_t id;
-	int64_t category_id;
-	char title[CAP_CANNED_TITLE + 1];
-	char body[CAP_MSG_ANSWER + 1];
-	bool active;
-	int64_t created_at;
-};
 
 /* Add (sets ca->id, created_at) or edit (title, body, active of ca->id).
  * ERR_DENIED, ERR_INVALID (empty or long text, no such category),

@@ -10,17 +10,10 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/citizen.h"
 
 struct core;
 struct actor;
-
-struct citizen {
-	int64_t id;
-	char mobile[12];	/* 09xxxxxxxxx */
-	char name[CAP_NAME];	/* may be empty */
-	char national_id[11];	/* may be empty */
-	int64_t created_at;
-};
 
 /*
  * Find the citizen with this mobile (any common spelling) or add one with

@@ -12,6 +12,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "core/core_int.h"
+#include "core/agg.h"
 #include "core/geo.h"
 
 void core_config_init(struct core_config *cfg)
@@ -151,30 +152,6 @@ int actor_unit_scope(struct core *c, const struct actor *a, int64_t unit, bool *
 }
 
 /* ---- actors ---- */
-
-static const char *const role_names[ROLE_COUNT] = {
-	"none", "citizen", "operator", "staff", "manager", "inspector", "admin", "system",
-};
-
-const char *role_name(enum role r)
-{
-	if ((int)r < 0 || r >= ROLE_COUNT)
-		return "none";
-	return role_names[r];
-}
-
-int role_parse(const char *s, enum role *out)
-{
-	int r;
-
-	for (r = ROLE_OPERATOR; r <= ROLE_ADMIN; r++) {
-		if (s && str_eq(s, role_names[r])) {
-			*out = (enum role)r;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
-}
 
 struct actor actor_system(const char *what)
 {

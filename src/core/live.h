@@ -13,18 +13,10 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/live.h"
 
 struct core;
 struct actor;
-
-struct live_session {
-	int64_t id;
-	int64_t unit_id;
-	int64_t host_user_id;	/* a manager of the unit (or above it) */
-	char title[CAP_NAME];
-	int64_t starts_at, ends_at;
-	int64_t created_at;
-};
 
 /* Admin/system, or a manager for a session in their subtree that they host. */
 int live_create(struct core *c, const struct actor *a, struct live_session *s, struct err *err);

@@ -15,6 +15,7 @@
 #include "core/category.h"
 #include "core/core_int.h"
 #include "core/open311.h"
+#include "core/unit.h"
 #include "fa/ids.h"
 #include "fa/text.h"
 
@@ -29,7 +30,7 @@ const char *o311_datatype_name(enum o311_datatype t)
 
 bool open311_closed(enum msg_state s)
 {
-	return s == STATE_ANSWERED || s == STATE_CLOSED || s == STATE_REJECTED;
+	return msg_state_done(s);
 }
 
 /* ---- attribute definitions ---- */

@@ -19,17 +19,10 @@
 #include "base/caps.h"
 #include "base/err.h"
 #include "core/msg.h"
+#include "model/open311.h"
 
 struct core;
 struct actor;
-
-/* A category's Open311 extras (table category_open311): keywords and the
- * attribute definitions as text, one attribute a line (o311_attrs_parse). */
-struct service_meta {
-	int64_t category_id;
-	char keywords[CAP_OPEN311_KEYWORDS + 1];
-	char attributes[CAP_OPEN311_ATTR_TEXT + 1];
-};
 
 enum o311_datatype {
 	O311_STRING = 0, O311_NUMBER, O311_DATETIME, O311_TEXT, O311_SINGLE, O311_MULTI,
@@ -74,14 +67,6 @@ int open311_service_get(struct core *c, int64_t category_id, struct service_meta
 /* Check them: keywords one line of text, attributes parseable.  0 or
  * ERR_INVALID / ERR_TOOBIG. */
 int open311_service_check(const struct service_meta *m, struct err *err);
-
-/* What an Open311 client sent beside the message. */
-struct o311_meta {
-	int64_t msg_id;
-	int64_t api_key_id;
-	char media_url[CAP_MEDIA_URL + 1];
-	char address_id[CAP_OPEN311_ID + 1];
-};
 
 /* One submitted attribute: attribute[code]=value (a multivaluelist sends
  * one pair per chosen key). */

@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/str.h"
+#include "base/units.h"
 #include "core/core_int.h"
 #include "core/msg.h"
 #include "core/sms.h"
@@ -24,18 +25,8 @@
 
 extern char **environ;
 
-#define SMS_BACKOFF_MAX (24 * 3600)
+#define SMS_BACKOFF_MAX DAY
 #define ANSWER_IN_SMS 600	/* bytes of the answer quoted in the SMS */
-
-static const char *const state_names[SMS_STATE_COUNT] = { "pending", "sending", "sent",
-							   "failed" };
-
-const char *sms_state_name(enum sms_state s)
-{
-	if ((int)s < 0 || s >= SMS_STATE_COUNT)
-		return "?";
-	return state_names[s];
-}
 
 /* The tracking code in Persian digits. */
 static void code_fa(const struct msg *m, struct buf *b)

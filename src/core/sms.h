@@ -21,27 +21,11 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/sms.h"
 
 struct core;
 struct actor;
 struct msg;
-
-enum sms_state { SMS_PENDING = 0, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT };
-
-struct sms {
-	int64_t id;
-	char to[12];			/* 09xxxxxxxxx */
-	char body[CAP_SMS_TEXT + 1];
-	int64_t msg_id;			/* 0 when not about a message */
-	enum sms_state state;
-	int attempts;
-	int64_t created_at;
-	int64_t next_at;		/* not before */
-	int64_t sent_at;
-	char last_error[CAP_NOTE + 1];
-};
-
-const char *sms_state_name(enum sms_state s);
 
 /* The Persian texts (docs/core.md, "SMS texts"), into out (<= CAP_SMS_TEXT). */
 int sms_text_registered(const struct msg *m, char *out, size_t outsz);

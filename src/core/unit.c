@@ -11,30 +11,6 @@
 #include "core/csv.h"
 #include "core/unit.h"
 
-static const char *const kind_names[UNIT_KIND_COUNT] = {
-	"organisation", "centre", "region", "district", "department",
-};
-
-const char *unit_kind_name(enum unit_kind k)
-{
-	if ((int)k < 0 || k >= UNIT_KIND_COUNT)
-		return "?";
-	return kind_names[k];
-}
-
-int unit_kind_parse(const char *s, enum unit_kind *out)
-{
-	int i;
-
-	for (i = 0; i < UNIT_KIND_COUNT; i++) {
-		if (s && str_eq(s, kind_names[i])) {
-			*out = (enum unit_kind)i;
-			return 0;
-		}
-	}
-	return ERR_INVALID;
-}
-
 int code_check(const char *what, const char *code, struct err *err)
 {
 	size_t i, len = code ? strlen(code) : 0;

@@ -15,30 +15,10 @@
 
 #include "base/caps.h"
 #include "base/err.h"
+#include "model/unit.h"
 
 struct core;
 struct actor;
-
-enum unit_kind {
-	UNIT_ORGANISATION = 0,
-	UNIT_CENTRE,		/* the centre that registers and refers (1888/137) */
-	UNIT_REGION,
-	UNIT_DISTRICT,
-	UNIT_DEPARTMENT,
-	UNIT_KIND_COUNT
-};
-
-struct unit {
-	int64_t id;
-	char code[CAP_CODE];	/* [a-z0-9._-], unique */
-	char name[CAP_NAME];	/* Persian display name */
-	enum unit_kind kind;
-	int64_t parent_id;	/* 0 for a root */
-	bool active;
-};
-
-const char *unit_kind_name(enum unit_kind k);	/* "organisation", "centre", ... */
-int unit_kind_parse(const char *s, enum unit_kind *out);
 
 /* Check a code: 1..CAP_CODE-1 bytes of [a-z0-9._-].  0 or ERR_INVALID. */
 int code_check(const char *what, const char *code, struct err *err);

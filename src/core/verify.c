@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/str.h"
+#include "base/units.h"
 #include "core/core_int.h"
 #include "core/msg.h"
 #include "core/sms.h"
@@ -16,7 +17,6 @@
 #include "fa/ids.h"
 #include "fa/text.h"
 
-#define DAY (24 * 3600)
 
 int verify_text(const char *code, char *out, size_t outsz)
 {

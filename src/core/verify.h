@@ -29,21 +29,11 @@
 #include "base/caps.h"
 #include "base/err.h"
 #include "core/actor.h"
+#include "model/verify.h"
 
 struct core;
 struct msg;
 struct msg_new;
-
-struct verify_code {
-	int64_t id;
-	char mobile[12];	/* 09xxxxxxxxx */
-	char addr[64];		/* the client address that asked */
-	char salt[33];		/* 16 random bytes, hex */
-	char hash[65];		/* BLAKE2b-256 keyed by salt of "mobile:code", hex */
-	int64_t created_at, expires_at;
-	int tries;		/* wrong tries so far */
-	bool used;		/* proved a submission */
-};
 
 /*
  * Text a new code to mobile (any common spelling), asked from addr (may be

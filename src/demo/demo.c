@@ -27,6 +27,7 @@
 #include "core/batch.h"
 #include "core/category.h"
 #include "core/core.h"
+#include "base/units.h"
 #include "demo/demo.h"
 #include "demo/demo_int.h"
 #include "core/flow.h"
@@ -39,8 +40,6 @@
 #include "fa/tehran.h"
 
 #define DEMO_BATCH 20000		/* core calls per store transaction */
-#define HOUR 3600
-#define DAY (24 * HOUR)
 
 /* ---- random numbers: splitmix64 streams ---- */
 
@@ -2059,8 +2058,7 @@ static int play(struct gen *g)
 	for (i = 0; i < g->n; i++) {
 		uint8_t st = g->m[i].state;
 
-		if (g->m[i].id && st != STATE_ANSWERED && st != STATE_CLOSED &&
-		    st != STATE_REJECTED)
+		if (g->m[i].id && !msg_state_done((enum msg_state)st))
 			g->res->open_at_end++;
 	}
 	return 0;

@@ -3,10 +3,11 @@
  * table and the helpers that read input and write answers.
  *
  * The server (server.c) owns libmicrohttpd; handlers never include its
- * header.  A request arrives, the server matches a route (router.c), reads
- * the body up to its cap, parses a JSON body when the route asks for one,
- * authenticates and checks CSRF (auth_http.c), then calls the route's
- * handler exactly once.  The handler answers by calling one http_reply_*
+ * header.  A request arrives, the server reads the body up to its cap,
+ * matches a route (router.c), refuses a cross-site state change,
+ * authenticates and checks CSRF (auth_identify and auth_csrf_ok in
+ * api_auth.c), parses a JSON body when the route asks for one, then calls
+ * the route's handler exactly once (dispatch in server.c).  The handler answers by calling one http_reply_*
  * function (the last call wins); the server adds the security headers,
  * queues the answer and writes one access-log line when it is sent.
  *

@@ -23,7 +23,9 @@ struct http_server {
 	int listen_fd;			/* ours: see acceptor() in server.c */
 	pthread_t acceptor;
 	struct http_config cfg;
-	void *app;			/* the open core (struct hamgan_app) */
+	void *app;			/* the caller's context (http_server_app); hamgan
+				 * serve passes NULL: each worker thread opens its
+				 * own core (api_core) */
 	atomic_int inflight;		/* requests begun and not yet completed */
 	atomic_int uploads;		/* upload bodies in memory (CAP_HTTP_UPLOADS) */
 	atomic_bool draining;		/* stopping: answers say Connection: close */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/varint.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
@@ -36,7 +37,7 @@ static int row_from_stmt(sqlite3_stmt *stmt, struct agg_row *r)
 	r->k.day = sqlite3_column_int64(stmt, 2);
 	r->k.key = sqlite3_column_int64(stmt, 3);
 	c = sqlite3_column_blob(stmt, 4);
-	if (agg_counters_decode(c, c ? (size_t)sqlite3_column_bytes(stmt, 4) : 0, r->c) < 0)
+	if (varint_decode_i64s(c, c ? (size_t)sqlite3_column_bytes(stmt, 4) : 0, r->c, AGG_NCOUNTERS) < 0)
 		return ERR_STORE;
 	r->hist = (unsigned char *)sqlite3_column_blob(stmt, 5);
 	r->hist_len = (size_t)sqlite3_column_bytes(stmt, 5);
@@ -91,7 +92,7 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
 	unsigned char cb[AGG_NCOUNTERS * 10];
-	size_t clen = agg_counters_encode(r->c, cb);
+	size_t clen = varint_encode_i64s(r->c, AGG_NCOUNTERS, cb);
 	bool zero = r->hist_len == 0;
 	int i, pass, rc = 0;
 

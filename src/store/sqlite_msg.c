@@ -9,7 +9,9 @@
 #include "base/mem.h"
 #include "store/sqlite_int.h"
 
-/* Column i of MSG_COLS is parameter ?i of the insert and the update. */
+/* Column i (1..43) of MSG_COLS is parameter ?i of the insert and the update;
+ * column 0 is the id (?44 in the update) and 44..46 are the citizen's fields
+ * from the join, read only. */
 #define MSG_COLS "m.id, m.code, m.channel, m.kind, m.category_id, m.subject, m.body," \
 	" m.address, m.has_point, m.lat, m.lon, m.region_id, m.citizen_id, m.confidential," \
 	" m.state, m.unit_id, m.priority, m.live_session_id, m.registered_by, m.created_at," \
@@ -72,8 +74,8 @@ static void read_msg(sqlite3_stmt *st, struct msg *m)
 	sq_col_text(st, 46, m->citizen_national_id, sizeof(m->citizen_national_id));
 }
 
-/* Bind ?1..?41 (the columns after id, in MSG_COLS order); the update
- * statement uses a subset plus ?42 = id. */
+/* Bind ?1..?43 (the columns after id, in MSG_COLS order); the update
+ * statement uses a subset plus ?44 = id. */
 static void bind_msg(sqlite3_stmt *st, const struct msg *m)
 {
 	sq_bind_text(st, 1, m->code);
@@ -225,7 +227,7 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_LATEST_ANSWERED, "SELECT " MSG_COLS MSG_FROM
-				     " WHERE m.citizen_id = ? AND m.state = 3"
+				     " WHERE m.citizen_id = ? AND m.state = " MSG_STATE_ANSWERED_SQL
 				     " ORDER BY m.answered_at DESC, m.id DESC LIMIT 1", err);
 
 	if (stmt)
@@ -273,11 +275,12 @@ static void search_where(const struct store_search *q, struct buf *sql, bool sca
 	if (q->to)
 		buf_adds(sql, " AND m.created_at < ?11");
 	if (q->overdue)
-		buf_adds(sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12");
+		buf_adds(sql, " AND m.state NOT IN (" MSG_STATES_DONE_SQL ") AND m.due_at > 0 AND m.due_at < ?12");
 	if (q->not_overdue)
-		buf_adds(sql, " AND NOT (m.state NOT IN (3, 4, 6) AND m.due_at > 0 AND m.due_at < ?12)");
+		buf_adds(sql, " AND NOT (m.state NOT IN (" MSG_STATES_DONE_SQL ")"
+			     " AND m.due_at > 0 AND m.due_at < ?12)");
 	if (q->sort == STORE_SORT_DUE)
-		buf_adds(sql, " AND m.state NOT IN (3, 4, 6) AND m.due_at > 0");
+		buf_adds(sql, " AND m.state NOT IN (" MSG_STATES_DONE_SQL ") AND m.due_at > 0");
 	if (q->assigned_to)
 		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
 }
@@ -706,7 +709,8 @@ int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_NEXT, "SELECT " SMS_COLS " FROM sms_outbox"
-				     " WHERE state = 0 AND next_at <= ? ORDER BY next_at, id LIMIT 1",
+				     " WHERE state = " SMS_STATE_PENDING_SQL
+				     " AND next_at <= ? ORDER BY next_at, id LIMIT 1",
 				     err);
 	int rc;
 
@@ -759,8 +763,10 @@ int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struc
 
 /* Messages near a place or of one citizen (store_near): the place index
  * messages_place (category, lat) or messages_citizen (citizen, created). */
-#define NEAR_FILTERS " AND m.created_at BETWEEN ?6 AND ?7 AND m.state <> 6" \
-	" AND (?8 = 0 OR m.state IN (0, 1, 2, 5, 7)) AND (?9 = 0 OR m.confidential = 0)" \
+#define NEAR_FILTERS " AND m.created_at BETWEEN ?6 AND ?7" \
+	" AND m.state <> " MSG_STATE_REJECTED_SQL \
+	" AND (?8 = 0 OR m.state NOT IN (" MSG_STATES_DONE_SQL "))" \
+	" AND (?9 = 0 OR m.confidential = 0)" \
 	" ORDER BY m.created_at DESC, m.id DESC LIMIT ?10"
 
 static void read_msg_rec(sqlite3_stmt *st, void *rec)

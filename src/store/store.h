@@ -7,7 +7,7 @@
  * ERR_NOTFOUND for a missing row, ERR_CONFLICT for a duplicate key or a stale
  * version, ERR_STORE for a backend failure, ERR_UNAVAILABLE when busy.
  * "Lists" hand back a malloc'd array (*out, *n) the caller free()s; an empty
- * list may be NULL.  Records are the core's (the core headers).
+ * list may be NULL.  Records are the model's (src/model).
  *
  * Transactions: begin() opens a write transaction (in SQLite BEGIN
  * IMMEDIATE, so the writer lock is taken up front and a transition never
@@ -25,22 +25,21 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "core/agg.h"
-#include "core/attach.h"
-#include "core/assign.h"
-#include "core/apikey.h"
-#include "core/audit.h"
-#include "core/canned.h"
-#include "core/category.h"
-#include "core/citizen.h"
-#include "core/live.h"
-#include "core/msg.h"
-#include "core/open311.h"
-#include "core/search.h"
-#include "core/sms.h"
-#include "core/unit.h"
-#include "core/user.h"
-#include "core/verify.h"
+#include "model/agg.h"
+#include "model/apikey.h"
+#include "model/attach.h"
+#include "model/audit.h"
+#include "model/canned.h"
+#include "model/category.h"
+#include "model/citizen.h"
+#include "model/live.h"
+#include "model/msg.h"
+#include "model/note.h"
+#include "model/open311.h"
+#include "model/sms.h"
+#include "model/unit.h"
+#include "model/user.h"
+#include "model/verify.h"
 
 struct store_ops;
 

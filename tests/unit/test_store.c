@@ -289,6 +289,82 @@ static void msg_versions(void **state)
 	run_all(t_msg_versions);
 }
 
+/* The named state sets: a message of every state with a deadline passed,
+ * and the store's overdue, not-overdue and by-deadline lists agree with the
+ * model's msg_state_done (no open state left out, no done state let in). */
+static void search_states(struct sfx *f, bool overdue, bool not_overdue, int sort,
+			  unsigned *found)
+{
+	struct store_search q;
+	struct msg *list = NULL;
+	size_t n = 0, i;
+	struct err err;
+
+	memset(&q, 0, sizeof(q));
+	q.state = q.kind = q.channel = -1;
+	q.overdue = overdue;
+	q.not_overdue = not_overdue;
+	q.sort = sort;
+	q.now = 1000;
+	q.limit = 100;
+	assert_int_equal(f->ops->msg_search(f->st, &q, &list, &n, &err), 0);
+	*found = 0;
+	for (i = 0; i < n; i++)
+		*found |= MSG_STATE_BIT(list[i].state);
+	free(list);
+}
+
+static void t_state_sets(struct sfx *f)
+{
+	struct msg *m = calloc(1, sizeof(*m)), *g = calloc(1, sizeof(*g));
+	unsigned all = (1u << STATE_COUNT) - 1, found;
+	struct citizen ci;
+	struct unit u;
+	struct err err;
+	int s;
+
+	add_unit(f, "root", 0, &u);
+	memset(&ci, 0, sizeof(ci));
+	snprintf(ci.mobile, sizeof(ci.mobile), "09120000000");
+	ci.created_at = 100;
+	assert_int_equal(f->ops->citizen_insert(f->st, &ci, &err), 0);
+	for (s = 0; s < STATE_COUNT; s++) {
+		memset(m, 0, sizeof(*m));
+		snprintf(m->code, sizeof(m->code), "100000000%c", (char)('0' + s));
+		snprintf(m->subject, sizeof(m->subject), "موضوع");
+		snprintf(m->body, sizeof(m->body), "متن");
+		m->unit_id = u.id;
+		m->citizen_id = ci.id;
+		m->state = (enum msg_state)s;
+		m->created_at = 100 + s;
+		m->due_at = 500;
+		m->answered_at = 200 + s;
+		m->version = 1;
+		assert_int_equal(f->ops->msg_insert(f->st, m, "موضوع متن", &err), 0);
+	}
+	assert_int_equal(MSG_STATES_DONE & ~all, 0);
+	search_states(f, true, false, STORE_SORT_NEW, &found);
+	assert_int_equal(found, all & ~MSG_STATES_DONE);
+	search_states(f, false, true, STORE_SORT_NEW, &found);
+	assert_int_equal(found, MSG_STATES_DONE);
+	search_states(f, false, false, STORE_SORT_DUE, &found);
+	assert_int_equal(found, all & ~MSG_STATES_DONE);
+	for (s = 0; s < STATE_COUNT; s++)
+		assert_int_equal(msg_state_done((enum msg_state)s),
+				 (MSG_STATES_DONE & MSG_STATE_BIT(s)) != 0);
+	/* the latest answered message is the one in state answered */
+	assert_int_equal(f->ops->msg_latest_answered(f->st, ci.id, g, &err), 0);
+	assert_int_equal(g->state, STATE_ANSWERED);
+	free(m);
+	free(g);
+}
+
+static void state_sets(void **state)
+{
+	(void)state;
+	run_all(t_state_sets);
+}
+
 static void t_transactions(struct sfx *f)
 {
 	struct unit u, got;
@@ -485,6 +561,7 @@ int main(void)
 		cmocka_unit_test(sqlite_not_a_database),
 		cmocka_unit_test(unit_tree),
 		cmocka_unit_test(msg_versions),
+		cmocka_unit_test(state_sets),
 		cmocka_unit_test(transactions),
 		cmocka_unit_test(audit_guard),
 		cmocka_unit_test(sms_claim_once),

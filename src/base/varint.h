@@ -1,0 +1,26 @@
+/*
+ * varint.h - compact integers for stored blobs: unsigned LEB128 varints
+ * and the zigzag mapping that keeps small negative numbers short.
+ */
+#ifndef HAMGAN_BASE_VARINT_H
+#define HAMGAN_BASE_VARINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Write v at p (at most 10 bytes); returns the bytes written. */
+size_t varint_put(unsigned char *p, uint64_t v);
+/* Read one varint from p[*pos..len), advancing *pos: 0 or ERR_INVALID (cut
+ * short or longer than 64 bits). */
+int varint_get(const unsigned char *p, size_t len, size_t *pos, uint64_t *v);
+uint64_t varint_zigzag(int64_t v);
+int64_t varint_unzigzag(uint64_t v);
+
+/* n signed numbers as zigzag varints into buf (at least n * 10 bytes);
+ * returns the length.  Decoding a blob of fewer numbers fills the rest
+ * with 0 (a blob written before a number was added); trailing bytes or a
+ * cut varint are ERR_INVALID. */
+size_t varint_encode_i64s(const int64_t *v, size_t n, unsigned char *buf);
+int varint_decode_i64s(const unsigned char *p, size_t len, int64_t *v, size_t n);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * model/sms.h - a row of the SMS outbox and its states.
+ */
+#ifndef HAMGAN_MODEL_SMS_H
+#define HAMGAN_MODEL_SMS_H
+
+#include <stdint.h>
+
+#include "base/caps.h"
+
+/* The pending state's number, and the same as SQL text for the store's
+ * statements (the sender's queue). */
+#define SMS_STATE_NUM_PENDING 0
+#define SMS_SQL_STR_(x) #x
+#define SMS_SQL(x) SMS_SQL_STR_(x)
+#define SMS_STATE_PENDING_SQL SMS_SQL(SMS_STATE_NUM_PENDING)
+
+enum sms_state {
+	SMS_PENDING = SMS_STATE_NUM_PENDING, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT
+};
+
+struct sms {
+	int64_t id;
+	char to[12];			/* 09xxxxxxxxx */
+	char body[CAP_SMS_TEXT + 1];
+	int64_t msg_id;			/* 0 when not about a message */
+	enum sms_state state;
+	int attempts;
+	int64_t created_at;
+	int64_t next_at;		/* not before */
+	int64_t sent_at;
+	char last_error[CAP_NOTE + 1];
+};
+
+const char *sms_state_name(enum sms_state s);
+
+#endif
