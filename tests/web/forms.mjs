@@ -101,11 +101,17 @@ async function signOut() {
 
 async function login(user, password) {
   await signOut();
+  // a fresh page: a hash change alone keeps the previous user's header,
+  // and the wait below would see it at once
   await page.goto(BASE + '/#/login');
+  await page.reload();
   await page.fill('input[name=username]', user);
   await page.fill('input[name=password]', password);
   await page.click('form button[type=submit]');
-  await page.waitForSelector('.who-name', { state: 'attached' });
+  // signed in and sent to the role's own page: only then may a test move on
+  // (else the app's move to that page would replace the test's)
+  await page.waitForFunction(() => !location.hash.startsWith('#/login') &&
+    document.querySelector('.who-name'));
 }
 
 /** A signed-in API call from the page (the session cookie and CSRF token). */
