@@ -1,6 +1,6 @@
 /*
  * report.h - reports on quantity, quality and time of handling, by Jalali
- * period (DESIGN.md "Reports (KPIs)", docs/reports.md).
+ * period (docs/reports.md defines every figure).
  *
  * Every figure comes from the aggregates of core/agg.h, never from the
  * messages, so a report costs O(units x days x rows) whatever the number of
