@@ -24,7 +24,7 @@ bail() { echo "not ok 1 - $*"; echo "1..1"; exit 1; }
 command -v node >/dev/null || bail "web tests need node (scripts/bootstrap installs it)"
 [ -d "$ROOT/node_modules/playwright-core" ] || bail "web tests need node_modules (scripts/bootstrap runs npm ci)"
 [ -f "$ROOT/web/vendor/chartjs/chart.umd.min.js" ] ||
-	bail "web/vendor/chartjs/chart.umd.min.js is missing (scripts/bootstrap copies it)"
+	bail "web/vendor/chartjs/chart.umd.min.js is missing (plain `make` copies it from node_modules)"
 
 export HAMGAN_PWHASH_FAST=1
 DB="$TMP/hamgan.db"

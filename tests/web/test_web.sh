@@ -25,7 +25,7 @@ bail() { echo "not ok 1 - $*"; echo "1..1"; exit 1; }
 [ -x /usr/bin/chromium ] || bail "web tests need /usr/bin/chromium (scripts/bootstrap installs it)"
 command -v node >/dev/null || bail "web tests need node (scripts/bootstrap installs it)"
 [ -d "$ROOT/node_modules/playwright-core" ] || bail "web tests need node_modules (scripts/bootstrap runs npm ci)"
-[ -f "$ROOT/web/fonts/Vazirmatn-wght.woff2" ] || bail "web/fonts/Vazirmatn-wght.woff2 is missing (scripts/bootstrap copies it)"
+[ -f "$ROOT/web/fonts/Vazirmatn-wght.woff2" ] || bail "web/fonts/Vazirmatn-wght.woff2 is missing (plain `make` copies it from node_modules)"
 
 export HAMGAN_PWHASH_FAST=1
 DB="$TMP/hamgan.db"
