@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "cli/cli.h"
@@ -212,7 +213,7 @@ int cmd_demo(int argc, char **argv)
 	 * the run time). */
 	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
 	mallopt(M_TOP_PAD, 64 * 1024 * 1024);
-	res = calloc(1, sizeof(*res));
+	res = xcalloc(1, sizeof(*res));
 	if (!res) {
 		core_close(&c);
 		return cli_fail("out of memory");

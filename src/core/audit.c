@@ -1,6 +1,7 @@
 /*
  * audit.c - the hash-chained audit log: appending inside the caller's
- * transaction, verifying the chain, and the small JSON payload writer.
+ * transaction, verifying the chain, and the payloads' JSON (written with
+ * base/jw.h, the one JSON writer).
  *
  * Hash input (docs/core.md): the tag "hamgan-audit-v1", then prev_hash, seq,
  * actor, action, msg_id, payload and at, each as a netstring "LEN:BYTES,"
@@ -13,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "base/jw.h"
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/core_int.h"
@@ -225,57 +227,25 @@ int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	return rc;
 }
 
-/* ---- payload writer ---- */
-
-static void add_json_string(struct buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	buf_addc(b, '"');
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				buf_addf(b, "\\u%04x", *p);
-			else
-				buf_addc(b, (char)*p);
-		}
-	}
-	buf_addc(b, '"');
-}
-
-static void add_key(struct buf *b, const char *key)
-{
-	if (b->len > 1)
-		buf_addc(b, ',');
-	add_json_string(b, key);
-	buf_addc(b, ':');
-}
+/* ---- payload writer (base/jw.h) ---- */
 
 void payload_begin(struct buf *b)
 {
 	buf_reset(b);
-	buf_addc(b, '{');
+	jw_object(b, NULL);
 }
 
 void payload_str(struct buf *b, const char *key, const char *value)
 {
-	add_key(b, key);
-	add_json_string(b, value);
+	jw_str(b, key, value);
 }
 
 void payload_int(struct buf *b, const char *key, int64_t value)
 {
-	add_key(b, key);
-	buf_addf(b, "%lld", (long long)value);
+	jw_int(b, key, value);
 }
 
 void payload_end(struct buf *b)
 {
-	buf_addc(b, '}');
+	jw_object_end(b);
 }

@@ -58,7 +58,8 @@ int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 int audit_redact(struct core *c, const struct actor *a, struct audit_entry *e,
 		 struct err *err);
 
-/* Tiny JSON object writer for payloads (strings escaped). */
+/* A payload: one JSON object of string and integer members, written with
+ * base/jw.h (payload_begin empties b and opens the object). */
 void payload_begin(struct buf *b);
 void payload_str(struct buf *b, const char *key, const char *value);
 void payload_int(struct buf *b, const char *key, int64_t value);

@@ -14,6 +14,7 @@
 
 #include <xlsxwriter.h>
 
+#include "base/jw.h"
 #include "base/str.h"
 #include "core/csv.h"
 #include "core/report.h"
@@ -68,61 +69,64 @@ static void row_scores(const struct report_row *row, double v[NSCORES])
 	v[3] = row->score;
 }
 
-/* ---- JSON ---- */
+/* ---- JSON (base/jw.h) ---- */
 
-static void json_str(struct buf *b, const char *s)
+/* A figure: add_num's text, or null when undefined (%.6f of the largest
+ * double is some 320 bytes). */
+static void json_num(struct buf *b, const char *key, double v)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	struct buf tb = BUF_INIT(512);
 
-	buf_addc(b, '"');
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			buf_addf(b, "\\u%04x", *p);
-		else
-			buf_addc(b, (char)*p);
+	if (isnan(v) || isinf(v)) {
+		jw_null(b, key);
+		return;
 	}
-	buf_addc(b, '"');
+	add_num(&tb, v, "null");
+	jw_raw(b, key, tb.data);
+	buf_release(&tb);
 }
 
 static void json_fields(struct buf *b, const struct report_figures *f)
 {
 	int i;
 
-	for (i = 0; i < RF_COUNT; i++) {
-		buf_addf(b, "%s\"%s\":", i ? "," : "", report_field_name((enum report_field)i));
-		add_num(b, report_field_value(f, (enum report_field)i), "null");
-	}
+	for (i = 0; i < RF_COUNT; i++)
+		json_num(b, report_field_name((enum report_field)i),
+			 report_field_value(f, (enum report_field)i));
 }
 
 /* "change_pct" (counts and times) or "change_pp" (rates) of a row. */
 static void json_changes(struct buf *b, const struct report_row *row, bool rates)
 {
-	int i, n = 0;
+	int i;
 
-	buf_addf(b, ",\"%s\":{", rates ? "change_pp" : "change_pct");
+	jw_object(b, rates ? "change_pp" : "change_pct");
 	for (i = 0; i < RF_COUNT; i++) {
 		if (report_field_is_rate((enum report_field)i) != rates)
 			continue;
-		buf_addf(b, "%s\"%s\":", n++ ? "," : "", report_field_name((enum report_field)i));
-		add_num(b, row->change[i], "null");
+		json_num(b, report_field_name((enum report_field)i), row->change[i]);
 	}
-	buf_adds(b, "}");
+	jw_object_end(b);
 }
 
+/* name, name_first, name_last, name_start, name_end of a period. */
 static void json_period(struct buf *b, const char *name, const struct jperiod *p)
 {
-	char s[40], e[40], first[JALALI_FMT_MAX], last[JALALI_FMT_MAX];
+	char s[40], e[40], first[JALALI_FMT_MAX], last[JALALI_FMT_MAX], key[64];
 
 	iso_utc(p->start, s, sizeof(s));
 	iso_utc(p->end, e, sizeof(e));
 	jalali_format(&p->first, first, sizeof(first));
 	jalali_format(&p->last, last, sizeof(last));
-	buf_addf(b, "\"%s\":", name);
-	json_str(b, p->label);
-	buf_addf(b, ",\"%s_first\":\"%s\",\"%s_last\":\"%s\",\"%s_start\":\"%s\","
-		 "\"%s_end\":\"%s\"", name, first, name, last, name, s, name, e);
+	jw_str(b, name, p->label);
+	snprintf(key, sizeof(key), "%s_first", name);
+	jw_str(b, key, first);
+	snprintf(key, sizeof(key), "%s_last", name);
+	jw_str(b, key, last);
+	snprintf(key, sizeof(key), "%s_start", name);
+	jw_str(b, key, s);
+	snprintf(key, sizeof(key), "%s_end", name);
+	jw_str(b, key, e);
 }
 
 static void json_row(struct buf *b, const struct report *r, const struct report_row *row,
@@ -132,37 +136,31 @@ static void json_row(struct buf *b, const struct report *r, const struct report_
 	int i;
 
 	if (is_total) {
-		buf_adds(b, "\"unit\":");
-		json_str(b, r->unit.code);
-		buf_adds(b, ",\"unit_name\":");
-		json_str(b, r->unit.name);
-		buf_adds(b, ",");
+		jw_str(b, "unit", r->unit.code);
+		jw_str(b, "unit_name", r->unit.name);
 		json_period(b, "period", &r->period);
 	} else {
-		buf_adds(b, "\"key\":");
-		json_str(b, row->key);
-		buf_adds(b, ",\"name\":");
-		json_str(b, row->name);
-		buf_adds(b, ",");
+		jw_str(b, "key", row->key);
+		jw_str(b, "name", row->name);
 		json_period(b, "period", &row->period);
 	}
-	buf_adds(b, ",");
 	json_fields(b, &row->cur);
-	if (row->rank)
-		buf_addf(b, ",\"rank\":%d,\"rank_of\":%d", row->rank, row->rank_of);
-	else
-		buf_adds(b, ",\"rank\":null,\"rank_of\":null");
-	if (row->self)
-		buf_adds(b, ",\"self\":true");
-	row_scores(row, sc);
-	for (i = 0; i < NSCORES; i++) {
-		buf_addf(b, ",\"%s\":", score_names[i]);
-		add_num(b, sc[i], "null");
+	if (row->rank) {
+		jw_int(b, "rank", row->rank);
+		jw_int(b, "rank_of", row->rank_of);
+	} else {
+		jw_null(b, "rank");
+		jw_null(b, "rank_of");
 	}
+	if (row->self)
+		jw_bool(b, "self", true);
+	row_scores(row, sc);
+	for (i = 0; i < NSCORES; i++)
+		json_num(b, score_names[i], sc[i]);
 	if (r->compare) {
-		buf_adds(b, ",\"previous\":{");
+		jw_object(b, "previous");
 		json_fields(b, &row->prev);
-		buf_adds(b, "}");
+		jw_object_end(b);
 		json_changes(b, row, false);
 		json_changes(b, row, true);
 	}
@@ -175,29 +173,33 @@ static void write_json(const struct report *r, struct buf *b)
 
 	iso_utc(r->generated_at, gen, sizeof(gen));
 	iso_utc(r->as_of, asof, sizeof(asof));
-	buf_adds(b, "{");
+	jw_object(b, NULL);
 	json_row(b, r, &r->total, true);
-	buf_addf(b, ",\"by\":\"%s\",\"generated_at\":\"%s\",\"as_of\":\"%s\"",
-		 report_by_name(r->by), gen, asof);
-	if (r->has_overdue_now)
-		buf_addf(b, ",\"overdue_now\":%lld,\"overdue_now_at\":\"%s\"",
-			 (long long)r->overdue_now, gen);
-	buf_addf(b, ",\"weights\":{\"quantity\":%.2f,\"quality\":%.2f,\"timeliness\":%.2f}",
-		 REPORT_W_QUANTITY, REPORT_W_QUALITY, REPORT_W_TIMELINESS);
-	if (r->compare) {
-		buf_adds(b, ",");
+	jw_str(b, "by", report_by_name(r->by));
+	jw_str(b, "generated_at", gen);
+	jw_str(b, "as_of", asof);
+	if (r->has_overdue_now) {
+		jw_int(b, "overdue_now", r->overdue_now);
+		jw_str(b, "overdue_now_at", gen);
+	}
+	jw_object(b, "weights");
+	jw_fixed(b, "quantity", REPORT_W_QUANTITY, 2);
+	jw_fixed(b, "quality", REPORT_W_QUALITY, 2);
+	jw_fixed(b, "timeliness", REPORT_W_TIMELINESS, 2);
+	jw_object_end(b);
+	if (r->compare)
 		json_period(b, "previous_period", &r->previous);
-	}
 	if (r->by != REPORT_BY_NONE) {
-		buf_adds(b, ",\"rows\":[");
+		jw_array(b, "rows");
 		for (i = 0; i < r->nrows; i++) {
-			buf_adds(b, i ? ",{" : "{");
+			jw_object(b, NULL);
 			json_row(b, r, &r->rows[i], false);
-			buf_adds(b, "}");
+			jw_object_end(b);
 		}
-		buf_adds(b, "]");
+		jw_array_end(b);
 	}
-	buf_adds(b, "}\n");
+	jw_object_end(b);
+	buf_addc(b, '\n');
 }
 
 /* ---- CSV ---- */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/img.h"
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/attach.h"
@@ -230,7 +231,7 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 	c = api_core(r);
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	err_clear(&e);
 	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/core.h"
@@ -132,7 +133,7 @@ static void create(struct http_req *r)
 	}
 	mn.live_session_id = in.live_session_id.v;
 
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	err_clear(&e);
 	/* the public web proves the mobile with a texted code (issue 9); the
 	 * desk has the caller on the line */
@@ -188,7 +189,7 @@ static void get_one(struct http_req *r)
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	if (!api_msg_load(r, c, m))
 		goto out;
 	o = api_msg_json(m, core_now(c));
@@ -368,7 +369,7 @@ static void list(struct http_req *r)
 	arr = cJSON_AddArrayToObject(o, "terms");
 	for (v = res.terms; *v;) {
 		size_t k = strcspn(v, " ");
-		char *t = strndup(v, k);
+		char *t = xstrndup(v, k);
 
 		cJSON_AddItemToArray(arr, cJSON_CreateString(t));
 		free(t);
@@ -475,8 +476,8 @@ static void transition(struct http_req *r)
 	}
 	if (!c || !api_body(r, fields, &in))
 		return;
-	m = calloc(1, sizeof(*m));
-	out = calloc(1, sizeof(*out));
+	m = xcalloc(1, sizeof(*m));
+	out = xcalloc(1, sizeof(*out));
 	if (!api_msg_load(r, c, m))
 		goto out;
 	ver = in.version.set ? in.version.v : 0;
@@ -513,7 +514,7 @@ static void transition(struct http_req *r)
 			goto out;
 		}
 		if (in.duplicate_of) {
-			struct msg *d = calloc(1, sizeof(*d));
+			struct msg *d = xcalloc(1, sizeof(*d));
 
 			rc = msg_get_by_code(c, a, in.duplicate_of, d, &e);
 			dup = d->id;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/assign.h"
@@ -58,7 +59,7 @@ static void assign(struct http_req *r)
 
 	if (!c || !api_body(r, assign_fields, &in))
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
@@ -91,7 +92,7 @@ static void assignable(struct http_req *r)
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
@@ -138,7 +139,7 @@ static void notes_list(struct http_req *r)
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);
@@ -175,7 +176,7 @@ static void notes_add(struct http_req *r)
 
 	if (!c || !api_body(r, note_fields, &in))
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	if (!api_msg_load(r, c, m))
 		goto out;
 	err_clear(&e);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/jw.h"
+#include "base/mem.h"
 #include "base/str.h"
 #include "core/core.h"
 #include "core/geo.h"
@@ -82,21 +84,8 @@ static void region(struct http_req *r)
 
 struct fc {
 	struct buf *b;
-	bool first;
 	struct buf attribution;
 };
-
-static void add_json_string(struct buf *b, const char *s)
-{
-	cJSON *str = cJSON_CreateString(s);
-	char *text = cJSON_PrintUnformatted(str);
-
-	if (!text)
-		abort();
-	buf_adds(b, text);
-	cJSON_free(text);
-	cJSON_Delete(str);
-}
 
 static int add_feature(const struct unit *u, const struct geo_outline *o,
 		       const char *attribution, void *arg)
@@ -104,26 +93,20 @@ static int add_feature(const struct unit *u, const struct geo_outline *o,
 	struct fc *f = arg;
 	cJSON *g = geojson_geometry(o);
 	char *geometry = cJSON_PrintUnformatted(g);
-	char num[32];
 
 	cJSON_Delete(g);
 	if (!geometry)
 		abort();
-
-	if (!f->first)
-		buf_addc(f->b, ',');
-	f->first = false;
-	buf_adds(f->b, "{\"type\":\"Feature\",\"properties\":{\"unit\":");
-	add_json_string(f->b, u->code);
-	buf_adds(f->b, ",\"name\":");
-	add_json_string(f->b, u->name);
-	buf_adds(f->b, ",\"kind\":");
-	add_json_string(f->b, unit_kind_name(u->kind));
-	snprintf(num, sizeof(num), ",\"id\":%lld", (long long)u->id);
-	buf_adds(f->b, num);
-	buf_adds(f->b, "},\"geometry\":");
-	buf_adds(f->b, geometry);
-	buf_addc(f->b, '}');
+	jw_object(f->b, NULL);
+	jw_str(f->b, "type", "Feature");
+	jw_object(f->b, "properties");
+	jw_str(f->b, "unit", u->code);
+	jw_str(f->b, "name", u->name);
+	jw_str(f->b, "kind", unit_kind_name(u->kind));
+	jw_int(f->b, "id", u->id);
+	jw_object_end(f->b);
+	jw_raw(f->b, "geometry", geometry);
+	jw_object_end(f->b);
 	cJSON_free(geometry);
 	/* every distinct attribution once, joined (each file's licence holds) */
 	if (attribution[0] && !strstr(f->attribution.data, attribution)) {
@@ -139,7 +122,7 @@ static void boundaries(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct buf b = BUF_INIT(CAP_GEO_FILE + 64 * 1024);
-	struct fc f = { &b, true, BUF_INIT(8 * CAP_NOTE) };
+	struct fc f = { &b, BUF_INIT(8 * CAP_NOTE) };
 	const char *inm;
 	char etag[48];
 	int64_t stamp;
@@ -148,7 +131,9 @@ static void boundaries(struct http_req *r)
 	if (!c)
 		return;
 	err_clear(&e);
-	buf_adds(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
+	jw_object(&b, NULL);
+	jw_str(&b, "type", "FeatureCollection");
+	jw_array(&b, "features");
 	if (geo_boundaries(c, add_feature, &f, &stamp, &e)) {
 		buf_release(&b);
 		buf_release(&f.attribution);
@@ -167,10 +152,10 @@ static void boundaries(struct http_req *r)
 		http_reply_header(r, "ETag", etag);
 		return;
 	}
-	buf_adds(&b, "],\"attribution\":");
-	add_json_string(&b, f.attribution.data);
+	jw_array_end(&b);
+	jw_str(&b, "attribution", f.attribution.data);
 	buf_release(&f.attribution);
-	buf_addc(&b, '}');
+	jw_object_end(&b);
 	if (buf_error(&b)) {
 		buf_release(&b);
 		http_reply_error(r, ERR_TOOBIG, NULL, "the boundaries are too large to send");
@@ -275,7 +260,7 @@ static void similar(struct http_req *r)
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	if (!m)
 		abort();
 	if (!api_msg_load(r, c, m))

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "core/core.h"
 #include "core/sms_inbound.h"
 #include "http/api.h"
@@ -69,7 +70,7 @@ static void inbound(struct http_req *r)
 	c = api_core(r);
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	err_clear(&e);
 	if (sms_inbound(c, in.from, in.text, &what, m, &e)) {
 		http_reply_err(r, &e);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "core/category.h"
 #include "core/core.h"
 #include "core/flow.h"
@@ -94,7 +95,7 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	m = xcalloc(1, sizeof(*m));
 	err_clear(&e);
 	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
 		if (e.code == ERR_NOTFOUND || e.code == ERR_INVALID || e.code == ERR_DENIED)
@@ -176,8 +177,8 @@ static void verdict(struct http_req *r)
 	c = api_core(r);
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
-	out = calloc(1, sizeof(*out));
+	m = xcalloc(1, sizeof(*m));
+	out = xcalloc(1, sizeof(*out));
 	err_clear(&e);
 	if (msg_get_for_citizen(c, in.code, in.mobile, m, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,
