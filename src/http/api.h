@@ -69,13 +69,26 @@ bool api_fail(struct http_req *r, const struct err *e);
 bool api_require_role(struct http_req *r, unsigned roles);
 
 /*
- * The one rate limit of the handlers: take a token of rl (a bucket table of
- * struct server) for key, or for r->client_key (the address, an IPv6
- * client's /64) when key is NULL.  True: go on.  Past the limit: answers 429
- * with Retry-After (the seconds until the next token) and returns false.
+ * The one way the handlers use a rate limiter (http/ratelimit.h): rl is a
+ * bucket table of struct server, key the bucket's name, or r->client_key
+ * (the address, an IPv6 client's /64) when key is NULL.
+ *
+ * api_limit_wait takes a token (API_LIMIT_TAKE) or only looks whether one
+ * is there (API_LIMIT_PEEK) and returns 0 when allowed, else the seconds to
+ * wait; it answers nothing, for a handler with an error format of its own
+ * (Open311).  A limit that counts failures only peeks before the try and
+ * takes when the try failed (the SMS webhook's wrong secrets).
+ *
+ * api_limit and api_limit_peek do the same and, past the limit, answer 429
+ * with Retry-After (the seconds until the next token) and return false;
+ * true: go on.
  */
 struct ratelimit;
+enum api_limit_how { API_LIMIT_TAKE, API_LIMIT_PEEK };
+unsigned api_limit_wait(struct http_req *r, struct ratelimit *rl, const char *key,
+			enum api_limit_how how);
 bool api_limit(struct http_req *r, struct ratelimit *rl, const char *key);
+bool api_limit_peek(struct http_req *r, struct ratelimit *rl, const char *key);
 #define ROLEBIT(x) (1u << (x))
 
 /* ISO 8601 UTC text of t ("2026-03-20T08:30:00Z") into out (>= 21 bytes). */

@@ -92,13 +92,30 @@ bool api_require_role(struct http_req *r, unsigned roles)
 	return false;
 }
 
-bool api_limit(struct http_req *r, struct ratelimit *rl, const char *key)
+unsigned api_limit_wait(struct http_req *r, struct ratelimit *rl, const char *key,
+			enum api_limit_how how)
 {
-	unsigned wait = ratelimit_take(rl, key ? key : r->client_key, http_now_us());
+	const char *k = key ? key : r->client_key;
+	uint64_t now = http_now_us();
 
+	return how == API_LIMIT_PEEK ? ratelimit_peek(rl, k, now) : ratelimit_take(rl, k, now);
+}
+
+static bool limit_reply(struct http_req *r, unsigned wait)
+{
 	if (wait)
 		http_reply_limited(r, wait);
 	return wait == 0;
+}
+
+bool api_limit(struct http_req *r, struct ratelimit *rl, const char *key)
+{
+	return limit_reply(r, api_limit_wait(r, rl, key, API_LIMIT_TAKE));
+}
+
+bool api_limit_peek(struct http_req *r, struct ratelimit *rl, const char *key)
+{
+	return limit_reply(r, api_limit_wait(r, rl, key, API_LIMIT_PEEK));
 }
 
 const char *api_query_text(struct http_req *r, const char *name, size_t max, bool *ok)

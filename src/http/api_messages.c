@@ -444,119 +444,174 @@ static const struct jval_field verdict_fields[] = {
 	JV_END,
 };
 
+/* One transition's call: the request, its declared input and the core's
+ * arguments. */
+struct tr_call {
+	struct http_req *r;
+	struct core *c;
+	const struct actor *a;
+	int64_t id, ver;
+	const struct tr_in *in;
+	struct msg *out;
+	struct err *e;
+};
+
+/* Each returns the core's result (0, or < 0 with t->e set), or 1 when it
+ * has answered already (a field that names nothing). */
+static int tr_refer(const struct tr_call *t)
+{
+	int64_t unit = 0, cat = 0;
+
+	if (!api_unit_ref(t->r, t->c, "unit", t->in->unit, &unit) ||
+	    (t->in->category && !api_category_ref(t->r, t->c, "category", t->in->category, &cat)))
+		return 1;
+	return msg_refer(t->c, t->a, t->id, t->ver, unit, cat, (int)t->in->deadline_hours.v,
+			 t->in->reason, t->out, t->e);
+}
+
+static int tr_start(const struct tr_call *t)
+{
+	return msg_start(t->c, t->a, t->id, t->ver, t->out, t->e);
+}
+
+static int tr_transfer(const struct tr_call *t)
+{
+	int64_t unit = 0;
+
+	if (!api_unit_ref(t->r, t->c, "unit", t->in->unit, &unit))
+		return 1;
+	return msg_transfer(t->c, t->a, t->id, t->ver, unit, t->in->reason, t->out, t->e);
+}
+
+static int tr_return(const struct tr_call *t)
+{
+	enum return_reason why;
+
+	if (return_reason_parse(t->in->reason, &why)) {
+		http_reply_error(t->r, ERR_INVALID, "reason", "unknown reason '%s'", t->in->reason);
+		return 1;
+	}
+	return msg_return(t->c, t->a, t->id, t->ver, why, t->in->note, t->out, t->e);
+}
+
+static int tr_answer(const struct tr_call *t)
+{
+	return msg_answer(t->c, t->a, t->id, t->ver, t->in->answer, t->out, t->e);
+}
+
+static int tr_close(const struct tr_call *t)
+{
+	return msg_close(t->c, t->a, t->id, t->ver, t->out, t->e);
+}
+
+static int tr_reject(const struct tr_call *t)
+{
+	enum reject_reason why;
+	int64_t dup = 0;
+
+	if (reject_reason_parse(t->in->reason, &why)) {
+		http_reply_error(t->r, ERR_INVALID, "reason", "unknown reason '%s'", t->in->reason);
+		return 1;
+	}
+	if (t->in->duplicate_of) {
+		struct msg *d = xcalloc(1, sizeof(*d));
+		int rc = msg_get_by_code(t->c, t->a, t->in->duplicate_of, d, t->e);
+
+		dup = d->id;
+		free(d);
+		if (rc) {
+			http_reply_error(t->r, ERR_INVALID, "duplicate_of", "no message '%s'",
+					 t->in->duplicate_of);
+			return 1;
+		}
+	}
+	return msg_reject(t->c, t->a, t->id, t->ver, why, dup, t->in->note, t->out, t->e);
+}
+
+static int tr_verdict(const struct tr_call *t)
+{
+	enum verdict v;
+
+	if (verdict_parse(t->in->verdict, &v) || v == VERDICT_NONE) {
+		http_reply_error(t->r, ERR_INVALID, "verdict", "verdict is accept or object");
+		return 1;
+	}
+	return msg_verdict(t->c, t->a, t->id, t->ver, v, (int)t->in->rating.v, t->out, t->e);
+}
+
+static int tr_grade(const struct tr_call *t)
+{
+	enum grade g;
+
+	if (grade_parse(t->in->grade, &g)) {
+		http_reply_error(t->r, ERR_INVALID, "grade", "unknown grade '%s'", t->in->grade);
+		return 1;
+	}
+	return msg_grade(t->c, t->a, t->id, t->ver, g, t->in->note, t->in->reopen.v, t->out,
+			 t->e);
+}
+
+static int tr_reopen(const struct tr_call *t)
+{
+	/* the note is the reason for reopening, not a grade */
+	return msg_reopen(t->c, t->a, t->id, t->ver, t->in->note, t->out, t->e);
+}
+
+/* Every transition the API takes, by the core's enum: its URL word is the
+ * core's transition_name, so the actions are listed once. */
 static const struct {
-	const char *action;
 	const struct jval_field *fields;
-} actions[] = {
-	{ "refer", refer_fields }, { "start", version_fields }, { "transfer", transfer_fields },
-	{ "return", return_fields }, { "answer", answer_fields }, { "close", version_fields },
-	{ "reject", reject_fields }, { "grade", grade_fields }, { "reopen", reopen_fields },
-	{ "verdict", verdict_fields },
+	int (*run)(const struct tr_call *t);
+} actions[TR_COUNT] = {
+	[TR_REFER] = { refer_fields, tr_refer },
+	[TR_START] = { version_fields, tr_start },
+	[TR_TRANSFER] = { transfer_fields, tr_transfer },
+	[TR_RETURN] = { return_fields, tr_return },
+	[TR_ANSWER] = { answer_fields, tr_answer },
+	[TR_CLOSE] = { version_fields, tr_close },
+	[TR_REJECT] = { reject_fields, tr_reject },
+	[TR_VERDICT] = { verdict_fields, tr_verdict },
+	[TR_GRADE] = { grade_fields, tr_grade },
+	[TR_REOPEN] = { reopen_fields, tr_reopen },
 };
 
 static void transition(struct http_req *r)
 {
 	const char *action = http_param(r, "action");
-	const struct jval_field *fields = NULL;
-	const struct actor *a = &r->auth.actor;
 	struct core *c = api_core(r);
-	struct msg *m = NULL, *out = NULL;
 	struct tr_in in;
 	struct err e;
-	int64_t ver, unit = 0, cat = 0, dup = 0;
-	size_t i;
-	int rc = 0;
+	struct tr_call t = { r, c, &r->auth.actor, 0, 0, &in, NULL, &e };
+	struct msg *m = NULL;
+	int i, rc;
 
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (str_eq(actions[i].action, action))
-			fields = actions[i].fields;
-	if (!fields) {
+	for (i = 0; i < TR_COUNT && !str_eq(transition_name((enum transition)i), action); i++)
+		;
+	if (i == TR_COUNT || !actions[i].run) {
 		http_reply_error(r, ERR_NOTFOUND, "action", "no action '%s'", action);
 		return;
 	}
-	if (!c || !api_body(r, fields, &in))
+	if (!c || !api_body(r, actions[i].fields, &in))
 		return;
 	m = xcalloc(1, sizeof(*m));
-	out = xcalloc(1, sizeof(*out));
+	t.out = xcalloc(1, sizeof(*t.out));
 	if (!api_msg_load(r, c, m))
 		goto out;
-	ver = in.version.set ? in.version.v : 0;
+	t.id = m->id;
+	t.ver = in.version.set ? in.version.v : 0;
 	err_clear(&e);
-	if (str_eq(action, "refer")) {
-		if (!api_unit_ref(r, c, "unit", in.unit, &unit) ||
-		    (in.category && !api_category_ref(r, c, "category", in.category, &cat)))
-			goto out;
-		rc = msg_refer(c, a, m->id, ver, unit, cat, (int)in.deadline_hours.v, in.reason,
-			       out, &e);
-	} else if (str_eq(action, "start")) {
-		rc = msg_start(c, a, m->id, ver, out, &e);
-	} else if (str_eq(action, "transfer")) {
-		if (!api_unit_ref(r, c, "unit", in.unit, &unit))
-			goto out;
-		rc = msg_transfer(c, a, m->id, ver, unit, in.reason, out, &e);
-	} else if (str_eq(action, "return")) {
-		enum return_reason why;
-
-		if (return_reason_parse(in.reason, &why)) {
-			http_reply_error(r, ERR_INVALID, "reason", "unknown reason '%s'", in.reason);
-			goto out;
-		}
-		rc = msg_return(c, a, m->id, ver, why, in.note, out, &e);
-	} else if (str_eq(action, "answer")) {
-		rc = msg_answer(c, a, m->id, ver, in.answer, out, &e);
-	} else if (str_eq(action, "close")) {
-		rc = msg_close(c, a, m->id, ver, out, &e);
-	} else if (str_eq(action, "reject")) {
-		enum reject_reason why;
-
-		if (reject_reason_parse(in.reason, &why)) {
-			http_reply_error(r, ERR_INVALID, "reason", "unknown reason '%s'", in.reason);
-			goto out;
-		}
-		if (in.duplicate_of) {
-			struct msg *d = xcalloc(1, sizeof(*d));
-
-			rc = msg_get_by_code(c, a, in.duplicate_of, d, &e);
-			dup = d->id;
-			free(d);
-			if (rc) {
-				http_reply_error(r, ERR_INVALID, "duplicate_of", "no message '%s'",
-						 in.duplicate_of);
-				goto out;
-			}
-		}
-		rc = msg_reject(c, a, m->id, ver, why, dup, in.note, out, &e);
-	} else if (str_eq(action, "grade")) {
-		enum grade g;
-
-		if (grade_parse(in.grade, &g)) {
-			http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'", in.grade);
-			goto out;
-		}
-		rc = msg_grade(c, a, m->id, ver, g, in.note, in.reopen.v, out, &e);
-	} else if (str_eq(action, "reopen")) {
-		/* the note is the reason for reopening, not a grade */
-		rc = msg_reopen(c, a, m->id, ver, in.note, out, &e);
-	} else {
-		enum verdict v;
-
-		if (verdict_parse(in.verdict, &v) || v == VERDICT_NONE) {
-			http_reply_error(r, ERR_INVALID, "verdict", "verdict is accept or object");
-			goto out;
-		}
-		rc = msg_verdict(c, a, m->id, ver, v, (int)in.rating.v, out, &e);
-	}
-	if (rc) {
+	rc = actions[i].run(&t);
+	if (rc < 0) {
 		http_reply_err(r, &e);
-	} else {
-		cJSON *o = api_msg_json(out, core_now(c));
+	} else if (rc == 0) {
+		cJSON *o = api_msg_json(t.out, core_now(c));
 
-		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, a, out->id));
+		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, t.a, t.out->id));
 		http_reply_json(r, 200, o);
 	}
 out:
 	free(m);
-	free(out);
+	free(t.out);
 }
 
 const struct http_route api_messages_routes[] = {

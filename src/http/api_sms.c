@@ -48,20 +48,17 @@ static void inbound(struct http_req *r)
 	struct msg *m;
 	struct err e;
 	int what = 0;
-	unsigned wait;
 	cJSON *o;
 
 	if (!secret[0]) {
 		http_reply_error(r, ERR_UNAVAILABLE, NULL, "the SMS webhook is not configured");
 		return;
 	}
-	wait = ratelimit_peek(r->srv->rl_sms_fail, r->client_key, http_now_us());
-	if (wait) {
-		http_reply_limited(r, wait);
+	/* only wrong secrets count: look first, take a token when it is wrong */
+	if (!api_limit_peek(r, r->srv->rl_sms_fail, NULL))
 		return;
-	}
 	if (!secret_ok(http_header(r, "X-Hamgan-SMS-Secret"), secret)) {
-		ratelimit_take(r->srv->rl_sms_fail, r->client_key, http_now_us());
+		api_limit_wait(r, r->srv->rl_sms_fail, NULL, API_LIMIT_TAKE);
 		http_reply_error(r, ERR_AUTH, "X-Hamgan-SMS-Secret", "wrong or missing secret");
 		return;
 	}

@@ -875,7 +875,7 @@ static void requests_post(struct o311_req *q)
 		char rk[32];
 
 		snprintf(rk, sizeof(rk), "key:%lld", (long long)k.id);
-		wait = ratelimit_take(r->srv->rl_apikey, rk, http_now_us());
+		wait = api_limit_wait(r, r->srv->rl_apikey, rk, API_LIMIT_TAKE);
 	}
 	if (wait) {
 		char v[24];
