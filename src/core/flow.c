@@ -19,43 +19,42 @@
 #include "core/sms.h"
 #include "core/unit.h"
 
-static const char *const tr_names[TR_COUNT] = {
-	"refer", "start", "transfer", "return", "answer", "close", "reject", "verdict", "grade",
-	"reopen",
+#define R(x) (1u << (x))
+#define S(x) (1u << (x))
+
+/* Every transition once: its name (the audit's "msg.NAME" and the API's
+ * action), the roles that may apply it and the states it leaves from. */
+static const struct {
+	const char *name;
+	unsigned roles;
+	unsigned from;
+} rules[TR_COUNT] = {
+	[TR_REFER] = { "refer", R(ROLE_OPERATOR) | R(ROLE_SYSTEM),
+		       S(STATE_REGISTERED) | S(STATE_RETURNED) | S(STATE_REFERRED) },
+	[TR_START] = { "start", R(ROLE_STAFF) | R(ROLE_MANAGER),
+		       S(STATE_REFERRED) | S(STATE_REOPENED) },
+	[TR_TRANSFER] = { "transfer", R(ROLE_STAFF) | R(ROLE_MANAGER),
+			  S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
+	[TR_RETURN] = { "return", R(ROLE_STAFF) | R(ROLE_MANAGER),
+			S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
+	[TR_ANSWER] = { "answer", R(ROLE_STAFF) | R(ROLE_MANAGER),
+			S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
+	[TR_CLOSE] = { "close", R(ROLE_OPERATOR) | R(ROLE_INSPECTOR) | R(ROLE_SYSTEM),
+		       S(STATE_ANSWERED) },
+	[TR_REJECT] = { "reject", R(ROLE_OPERATOR) | R(ROLE_SYSTEM) | R(ROLE_STAFF) |
+			R(ROLE_MANAGER), S(STATE_REGISTERED) | S(STATE_RETURNED) },
+	[TR_VERDICT] = { "verdict", R(ROLE_CITIZEN) | R(ROLE_OPERATOR) | R(ROLE_SYSTEM),
+			 S(STATE_ANSWERED) | S(STATE_CLOSED) },
+	[TR_GRADE] = { "grade", R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
+	[TR_REOPEN] = { "reopen", R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
 };
 
 const char *transition_name(enum transition t)
 {
 	if ((int)t < 0 || t >= TR_COUNT)
 		return "?";
-	return tr_names[t];
+	return rules[t].name;
 }
-
-#define R(x) (1u << (x))
-#define S(x) (1u << (x))
-
-/* Roles that may apply each transition, and the states it leaves from. */
-static const struct {
-	unsigned roles;
-	unsigned from;
-} rules[TR_COUNT] = {
-	[TR_REFER] = { R(ROLE_OPERATOR) | R(ROLE_SYSTEM),
-		       S(STATE_REGISTERED) | S(STATE_RETURNED) | S(STATE_REFERRED) },
-	[TR_START] = { R(ROLE_STAFF) | R(ROLE_MANAGER), S(STATE_REFERRED) | S(STATE_REOPENED) },
-	[TR_TRANSFER] = { R(ROLE_STAFF) | R(ROLE_MANAGER),
-			  S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
-	[TR_RETURN] = { R(ROLE_STAFF) | R(ROLE_MANAGER),
-			S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
-	[TR_ANSWER] = { R(ROLE_STAFF) | R(ROLE_MANAGER),
-			S(STATE_REFERRED) | S(STATE_IN_PROGRESS) | S(STATE_REOPENED) },
-	[TR_CLOSE] = { R(ROLE_OPERATOR) | R(ROLE_INSPECTOR) | R(ROLE_SYSTEM), S(STATE_ANSWERED) },
-	[TR_REJECT] = { R(ROLE_OPERATOR) | R(ROLE_SYSTEM) | R(ROLE_STAFF) | R(ROLE_MANAGER),
-			S(STATE_REGISTERED) | S(STATE_RETURNED) },
-	[TR_VERDICT] = { R(ROLE_CITIZEN) | R(ROLE_OPERATOR) | R(ROLE_SYSTEM),
-			 S(STATE_ANSWERED) | S(STATE_CLOSED) },
-	[TR_GRADE] = { R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
-	[TR_REOPEN] = { R(ROLE_INSPECTOR), S(STATE_ANSWERED) | S(STATE_CLOSED) },
-};
 
 /* A unit marks a message it holds a duplicate of another (issue 14): from
  * these states instead of the centre's. */
@@ -75,7 +74,7 @@ int flow_check(const struct actor *a, enum transition t, const struct msg *m, bo
 		return err_set(err, ERR_INVALID, "", "unknown transition");
 	if ((int)a->role < 0 || a->role >= ROLE_COUNT || !(rules[t].roles & R(a->role)))
 		return err_set(err, ERR_DENIED, "", "a %s may not %s a message",
-			       role_name(a->role), tr_names[t]);
+			       role_name(a->role), rules[t].name);
 	if ((a->role == ROLE_STAFF || a->role == ROLE_MANAGER) && !in_scope)
 		return err_set(err, ERR_DENIED, "", "message %s is not in your unit", m->code);
 	if (a->role == ROLE_CITIZEN && (!a->citizen_id || a->citizen_id != m->citizen_id))
@@ -83,7 +82,7 @@ int flow_check(const struct actor *a, enum transition t, const struct msg *m, bo
 	from = (t == TR_REJECT && unit_role(a)) ? UNIT_REJECT_FROM : rules[t].from;
 	if ((int)m->state < 0 || m->state >= STATE_COUNT || !(from & S(m->state)))
 		return err_set(err, ERR_CONFLICT, "state", "cannot %s message %s: it is %s",
-			       tr_names[t], m->code, msg_state_name(m->state));
+			       rules[t].name, m->code, msg_state_name(m->state));
 	if (t == TR_VERDICT && m->verdict != VERDICT_NONE)
 		return err_set(err, ERR_CONFLICT, "state", "message %s already has the citizen's "
 			       "verdict", m->code);
@@ -411,7 +410,7 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 		if (rc < 0)
 			goto fail;
 	}
-	snprintf(action, sizeof(action), "msg.%s", tr_names[t]);
+	snprintf(action, sizeof(action), "msg.%s", rules[t].name);
 	rc = audit_append(c, a, action, after->id, p.data, err);
 	if (rc == 0 && t == TR_ANSWER && msg_texts_citizen(after)) {
 		char text[CAP_SMS_TEXT + 1];
