@@ -5,6 +5,8 @@
 #ifndef HAMGAN_BASE_CAPS_H
 #define HAMGAN_BASE_CAPS_H
 
+#include "base/units.h"
+
 /* One line of standard input for `hamgan fa`: a date, a code, a sentence of
  * text.  64 KiB is far above any real line and keeps a hostile file from
  * growing one buffer without bound. */
@@ -22,6 +24,25 @@
 
 /* How many tracking codes `hamgan fa tracking-code --new N` makes at once. */
 #define CAP_NEW_CODES 1000000
+/* Overdue messages `hamgan overdue` lists at once: a city whose backlog is
+ * past 100,000 has a problem no list shows better; the cap keeps one run's
+ * memory bounded. */
+#define CAP_OVERDUE_LIST 100000
+/* A report period as typed (`--period`, ?period=): a range of two full
+ * dates is 22 bytes in ASCII, 42 in Persian digits; longer is not a period. */
+#define CAP_PERIOD_TEXT 128
+
+/* ---- the time zone file (src/fa/tehran.c) ---- */
+
+/* The TZif file read for Tehran's offsets, its transitions and its local
+ * time types: Tehran's file holds under 200 transitions and a handful of
+ * types; these caps are generous and keep a corrupt or hostile file from
+ * making us read or keep more than a few KiB.  The path is the zone file's
+ * name as configured (TZDIR or a setting): a path, under PATH_MAX. */
+#define CAP_TZ_FILE (64 * 1024)
+#define CAP_TZ_TRANSITIONS 2000
+#define CAP_TZ_TYPES 256
+#define CAP_TZ_PATH 4096
 
 /* ---- HTTP server (src/http) ---- */
 
@@ -136,6 +157,10 @@
  * this often, with a count: the log must not grow with an attack or an
  * outage (a full disk would be filled by its own error log). */
 #define CAP_LOG_SUMMARY_SECONDS 10
+/* One log line: a message and its quoted values (a path, a client address,
+ * an error); longer is cut, so a hostile value cannot make a line of any
+ * size. */
+#define CAP_LOG_LINE 1024
 /* The config file: settings are short lines; a huge file is a mistake. */
 #define CAP_CONFIG_VALUE 1024
 
@@ -165,12 +190,28 @@
 #define CAP_AUDIT_PAYLOAD (16 * 1024)
 /* One SMS text: 10 concatenated parts of 67 UCS-2 characters, in UTF-8. */
 #define CAP_SMS_TEXT 1400
+/* Bytes of the unit's answer quoted in the "answered" SMS: the answer is up
+ * to CAP_MSG_ANSWER, but the text must stay within CAP_SMS_TEXT with the
+ * heading, the tracking code and the accept/object line; 600 bytes is about
+ * 300 Persian letters, the rest is on the tracking page. */
+#define CAP_SMS_ANSWER 600
+/* The longest wait before an SMS is tried again: the wait doubles from the
+ * sms_backoff setting after each failure, up to a day, so a gateway down
+ * for a weekend is retried daily, not never. */
+#define CAP_SMS_BACKOFF DAY
 /* Search: the query text, a page, a caller's history. */
 #define CAP_SEARCH_TEXT 256
 #define CAP_SEARCH_LIMIT 100
+/* Words of one search: each is a condition on the index (three terms a
+ * word), and a clerk searches by a name, a street and a subject; 16 words
+ * is more than that and keeps a query's work small. */
+#define CAP_SEARCH_WORDS 16
 #define CAP_HISTORY 100
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)
+/* A direct-connection session (a manager meeting citizens live) lasts at
+ * most a day: longer is a typo in its end time. */
+#define CAP_LIVE_HOURS 24
 
 /* --- attachments (issue 14) --- */
 
@@ -251,6 +292,12 @@
  * label, a heading: all far shorter), with the apostrophe that keeps a
  * formula-looking text a text (core/csv.h). */
 #define CAP_XLSX_CELL (4 * 1024)
+/* `report --verify` replays the histories a page of messages at a time:
+ * 1,000 records keep the memory small and the store's round trips few.
+ * Differences are counted all, but described one by one only up to
+ * CAP_AGG_VERIFY_SHOWN: past that the first ones say what is wrong. */
+#define CAP_AGG_VERIFY_PAGE 1000
+#define CAP_AGG_VERIFY_SHOWN 100
 
 /* --- verification codes (issue 9: کد تأیید for public web submissions) --- */
 
@@ -292,6 +339,11 @@
 #define CAP_GEO_RINGS 10000
 /* Units a point can lie in (a region, its district, an office below). */
 #define CAP_GEO_HITS 8
+/* Latitude bands of one outline's point-in-polygon index: about one band
+ * per four edges, at most this many, so a spiky outline whose edges span
+ * every band cannot cost edges x bands memory (4,096 bands of Region 1's
+ * 1,401 positions is far finer than needed). */
+#define CAP_GEO_BANDS 4096
 /* Nearby open messages shown to a citizen before sending (FixMyStreet shows
  * a handful), the radius in metres the issue asks for, and the rows of the
  * same category read from the store's place index around the point: a hot

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "base/caps.h"
 #include "base/log.h"
 
 static enum log_level min_level = LOG_INFO;
@@ -19,7 +20,7 @@ enum log_level log_get_level(void)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = { "debug", "info", "warning", "error", "" };
-	char line[1024];
+	char line[CAP_LOG_LINE];
 	va_list ap;
 
 	if (level < min_level || level >= LOG_QUIET)

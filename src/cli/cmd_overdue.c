@@ -9,8 +9,6 @@
 #include "cli/cli_db.h"
 #include "cli/cmds.h"
 
-#define OVERDUE_MAX 100000
-
 const char cmd_overdue_usage[] =
 	"usage: hamgan overdue [--db PATH]\n"
 	"\n"
@@ -39,7 +37,7 @@ int cmd_overdue(int argc, char **argv)
 		return rc;
 	err_clear(&err);
 	now = core_now(&c);
-	if (msg_overdue(&c, &sys, OVERDUE_MAX, &list, &n, &err) < 0)
+	if (msg_overdue(&c, &sys, CAP_OVERDUE_LIST, &list, &n, &err) < 0)
 		rc = cli_fail("%s", err.msg);
 	for (i = 0; i < n; i++) {
 		const char *code = "-";
@@ -48,7 +46,7 @@ int cmd_overdue(int argc, char **argv)
 			code = u.code;
 		printf("%s\t%s\t%s\t%s\t%lld\n", code, list[i].code, msg_state_name(list[i].state),
 		       cli_time(list[i].due_at, t, sizeof(t)),
-		       (long long)((now - list[i].due_at) / 3600));
+		       (long long)((now - list[i].due_at) / HOUR));
 	}
 	if (rc == EXIT_OK)
 		fprintf(stderr, "%zu overdue\n", n);

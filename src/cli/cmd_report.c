@@ -153,7 +153,7 @@ int cmd_report(int argc, char **argv)
 					       "'previous-year')", compare);
 		if (by && (report_by_parse(by, &q.by) < 0 || q.by == REPORT_BY_REGION))
 			return cli_usage_error("hamgan report", "unknown grouping '%s'", by);
-		if (strlen(evaluation ? evaluation : period) > JPERIOD_TEXT_MAX ||
+		if (strlen(evaluation ? evaluation : period) > CAP_PERIOD_TEXT ||
 		    jperiod_parse(evaluation ? evaluation : period, &q.period, &err) < 0)
 			return cli_usage_error("hamgan report", "invalid period '%s': %s",
 					       evaluation ? evaluation : period, err.msg);

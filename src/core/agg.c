@@ -955,9 +955,6 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 
 /* ---- verify and rebuild ---- */
 
-#define VERIFY_PAGE 1000
-#define VERIFY_REPORT_MAX 100
-
 struct verify_ctx {
 	struct agg_tally *t;
 	struct agg_verify_result *res;
@@ -974,7 +971,7 @@ static void differ(struct verify_ctx *v, const char *fmt, ...)
 	va_list ap;
 
 	v->res->differences++;
-	if (!v->report || v->res->differences > VERIFY_REPORT_MAX)
+	if (!v->report || v->res->differences > CAP_AGG_VERIFY_SHOWN)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -1053,7 +1050,7 @@ static int recount(struct store *st, struct agg_tally *t, size_t *messages, stru
 	int rc;
 
 	for (;;) {
-		rc = st->ops->msg_scan(st, after, VERIFY_PAGE, &list, &n, err);
+		rc = st->ops->msg_scan(st, after, CAP_AGG_VERIFY_PAGE, &list, &n, err);
 		if (rc < 0)
 			return rc;
 		for (i = 0; i < n && rc == 0; i++)
@@ -1064,7 +1061,7 @@ static int recount(struct store *st, struct agg_tally *t, size_t *messages, stru
 		if (rc < 0)
 			return rc;
 		*messages += n;
-		if (n < VERIFY_PAGE)
+		if (n < CAP_AGG_VERIFY_PAGE)
 			return 0;
 	}
 }

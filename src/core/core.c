@@ -19,7 +19,7 @@ void core_config_init(struct core_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->default_deadline_hours = 72;
-	cfg->session_ttl_sec = 12 * 3600;
+	cfg->session_ttl_sec = 12 * HOUR;
 	cfg->login_window_sec = 15 * 60;
 	cfg->login_user_max = 5;
 	cfg->login_addr_free = 5;

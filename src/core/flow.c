@@ -180,7 +180,7 @@ static int reopen(struct core *c, const struct actor *a, struct msg *m, const ch
 		 text ? text : "");
 	m->state = STATE_REOPENED;
 	m->referred_at = now;
-	m->due_at = now + (int64_t)hours * 3600;
+	m->due_at = now + (int64_t)hours * HOUR;
 	m->closed_at = 0;
 	m->reopen_count++;
 	return hop(c, a, m, HOP_REOPEN, 0, reason, err);
@@ -222,7 +222,7 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 		m->state = STATE_REFERRED;
 		m->unit_id = to.id;
 		m->referred_at = now;
-		m->due_at = now + (int64_t)hours * 3600;
+		m->due_at = now + (int64_t)hours * HOUR;
 		if (!m->first_referred_at) {
 			m->first_referred_at = now;
 			m->first_referred_unit = to.id;

@@ -24,10 +24,10 @@
 
 /* Cells of the grid per side, and the most band entries an outline may
  * make per edge before its bands are made coarser (a spiky outline whose
- * edges span every band must not cost nedges x nbands memory). */
+ * edges span every band must not cost nedges x nbands memory); the most
+ * bands is CAP_GEO_BANDS. */
 #define GRID 64
 #define BAND_EDGES 4
-#define BAND_MAX 4096
 #define BAND_DUP 8
 
 struct edge {
@@ -307,8 +307,8 @@ static void shape_bands(struct shape *s)
 
 	if (nb < 1)
 		nb = 1;
-	if (nb > BAND_MAX)
-		nb = BAND_MAX;
+	if (nb > CAP_GEO_BANDS)
+		nb = CAP_GEO_BANDS;
 	for (;;) {
 		s->nbands = nb;
 		s->band_h = (s->maxy - s->miny) / (double)nb;

@@ -9,8 +9,6 @@
 #include "core/live.h"
 #include "core/user.h"
 
-#define LIVE_MAX_HOURS 24
-
 int live_create(struct core *c, const struct actor *a, struct live_session *s, struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
@@ -23,9 +21,9 @@ int live_create(struct core *c, const struct actor *a, struct live_session *s, s
 	if (rc < 0)
 		return rc;
 	if (s->starts_at <= 0 || s->ends_at <= s->starts_at ||
-	    s->ends_at - s->starts_at > LIVE_MAX_HOURS * 3600)
+	    s->ends_at - s->starts_at > CAP_LIVE_HOURS * HOUR)
 		return err_set(err, ERR_INVALID, "ends_at", "a session ends after it starts, within "
-			       "%d hours", LIVE_MAX_HOURS);
+			       "%d hours", CAP_LIVE_HOURS);
 	rc = OPS(c)->unit_get(c->st, s->unit_id, &unit, err);
 	if (rc == ERR_NOTFOUND)
 		return err_set(err, ERR_INVALID, "unit", "no such unit");

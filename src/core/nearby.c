@@ -165,8 +165,8 @@ int msg_similar(struct core *c, const struct actor *a, int64_t id, struct near_m
 	if (rc < 0)
 		goto out;
 	memset(&q, 0, sizeof(q));
-	q.from = self->created_at - (int64_t)CAP_SIMILAR_DAYS * 86400;
-	q.to = self->created_at + (int64_t)CAP_SIMILAR_DAYS * 86400;
+	q.from = self->created_at - (int64_t)CAP_SIMILAR_DAYS * DAY;
+	q.to = self->created_at + (int64_t)CAP_SIMILAR_DAYS * DAY;
 	q.max = CAP_NEARBY_SCAN;
 	if (self->citizen_id && !(unit_reader && self->confidential)) {
 		q.citizen_id = self->citizen_id;

@@ -17,8 +17,6 @@
 #include "core/search.h"
 #include "fa/terms.h"
 
-#define SEARCH_WORDS_MAX 16
-
 void search_query_init(struct search_query *q)
 {
 	memset(q, 0, sizeof(*q));
@@ -79,21 +77,21 @@ static int fts_query(const char *text, struct buf *out, char *terms, size_t term
 	struct buf words = BUF_INIT(4 * CAP_SEARCH_TEXT);
 	struct buf j = BUF_INIT(8 * CAP_SEARCH_TEXT);
 	struct buf hl = BUF_INIT(termsz - 1);
-	const char *w[SEARCH_WORDS_MAX];
-	size_t len[SEARCH_WORDS_MAX], n = 0, i;
+	const char *w[CAP_SEARCH_WORDS];
+	size_t len[CAP_SEARCH_WORDS], n = 0, i;
 	const char *p;
 	int rc;
 
-	rc = fa_query_words(text, strlen(text), SEARCH_WORDS_MAX, &words);
+	rc = fa_query_words(text, strlen(text), CAP_SEARCH_WORDS, &words);
 	if (rc == ERR_TOOBIG) {
-		rc = err_set(err, ERR_INVALID, "q", "at most %d words", SEARCH_WORDS_MAX);
+		rc = err_set(err, ERR_INVALID, "q", "at most %d words", CAP_SEARCH_WORDS);
 		goto out;
 	}
 	if (rc < 0) {
 		rc = err_set(err, ERR_INVALID, "q", "the search text is not valid text");
 		goto out;
 	}
-	for (p = words.data; *p && n < SEARCH_WORDS_MAX;) {
+	for (p = words.data; *p && n < CAP_SEARCH_WORDS;) {
 		size_t k = strcspn(p, " ");
 
 		w[n] = p;

@@ -25,9 +25,6 @@
 
 extern char **environ;
 
-#define SMS_BACKOFF_MAX DAY
-#define ANSWER_IN_SMS 600	/* bytes of the answer quoted in the SMS */
-
 /* The tracking code in Persian digits. */
 static void code_fa(const struct msg *m, struct buf *b)
 {
@@ -51,7 +48,7 @@ int sms_text_registered(const struct msg *m, char *out, size_t outsz)
 int sms_text_answered(const struct msg *m, char *out, size_t outsz)
 {
 	struct buf b = BUF_INIT(CAP_SMS_TEXT);
-	char answer[ANSWER_IN_SMS + 4];
+	char answer[CAP_SMS_ANSWER + 4];
 	int rc;
 
 	str_copy(answer, sizeof(answer) - 3, m->answer);
@@ -120,10 +117,10 @@ int sms_done(struct core *c, const struct sms *s, bool ok, const char *error, st
 			u.state = SMS_FAILED;
 		} else {
 			delay = c->cfg.sms_backoff_sec;
-			for (i = 1; i < u.attempts && delay < SMS_BACKOFF_MAX; i++)
+			for (i = 1; i < u.attempts && delay < CAP_SMS_BACKOFF; i++)
 				delay *= 2;
-			if (delay > SMS_BACKOFF_MAX)
-				delay = SMS_BACKOFF_MAX;
+			if (delay > CAP_SMS_BACKOFF)
+				delay = CAP_SMS_BACKOFF;
 			u.state = SMS_PENDING;
 			u.next_at = now + delay;
 		}

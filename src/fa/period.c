@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/caps.h"
 #include "base/err.h"
 #include "base/str.h"
 #include "fa/period.h"
@@ -151,14 +152,14 @@ static int parse_end(const char *s, size_t len, bool is_last, struct jdate *out)
 
 int jperiod_parse(const char *s, struct jperiod *out, struct err *err)
 {
-	char t[JPERIOD_TEXT_MAX + 1];
+	char t[CAP_PERIOD_TEXT + 1];
 	const char *dots;
 	struct jdate f, l;
 	size_t len;
 	int y, n;
 	char kind;
 
-	if (!s || strlen(s) > JPERIOD_TEXT_MAX || fa_ascii_digits(s, t, sizeof(t)) != 0)
+	if (!s || strlen(s) > CAP_PERIOD_TEXT || fa_ascii_digits(s, t, sizeof(t)) != 0)
 		return err_set(err, ERR_INVALID, FIELD, "period is too long");
 	len = strlen(t);
 	dots = strstr(t, "..");

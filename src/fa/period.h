@@ -22,10 +22,6 @@
 #include "base/err.h"
 #include "fa/jalali.h"
 
-/* Longest period text accepted (a range of two full dates is 22 bytes in
- * ASCII, 42 in Persian digits). */
-#define JPERIOD_TEXT_MAX 128
-
 struct jperiod {
 	struct jdate first, last;	/* inclusive days */
 	int64_t start, end;		/* half-open UTC instants [start, end) covering those Tehran days */

@@ -10,24 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/caps.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "fa/tehran.h"
 
-/* Tehran's file holds under 200 transitions; these caps are generous and
- * keep a corrupt file from making us read or keep more than a few KiB. */
-#define TZ_FILE_MAX (64 * 1024)
-#define TZ_TRANS_MAX 2000
-#define TZ_TYPES_MAX 256
-#define TZ_PATH_MAX 4096
 
 struct zone {
 	int rc;				/* 0 loaded, or ERR_IO */
 	size_t ntrans;
-	int64_t at[TZ_TRANS_MAX];	/* transition instants, ascending */
-	int off[TZ_TRANS_MAX];		/* offset in force from at[i] on */
+	int64_t at[CAP_TZ_TRANSITIONS];	/* transition instants, ascending */
+	int off[CAP_TZ_TRANSITIONS];		/* offset in force from at[i] on */
 	int first_off;			/* before the first transition */
 	bool have_footer;
 	int footer_off;			/* after the last transition */
@@ -35,7 +30,7 @@ struct zone {
 
 static struct zone zone;
 static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
-static char zone_path[TZ_PATH_MAX] = TEHRAN_TZFILE_DEFAULT;
+static char zone_path[CAP_TZ_PATH] = TEHRAN_TZFILE_DEFAULT;
 static bool zone_started;
 static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -116,9 +111,9 @@ static size_t block_size(const struct tzcounts *c, size_t tsz)
 
 static bool counts_sane(const struct tzcounts *c)
 {
-	return c->time <= TZ_TRANS_MAX && c->type >= 1 && c->type <= TZ_TYPES_MAX &&
-	       c->chars <= TZ_FILE_MAX && c->leap <= TZ_FILE_MAX && c->isstd <= TZ_TYPES_MAX &&
-	       c->isut <= TZ_TYPES_MAX;
+	return c->time <= CAP_TZ_TRANSITIONS && c->type >= 1 && c->type <= CAP_TZ_TYPES &&
+	       c->chars <= CAP_TZ_FILE && c->leap <= CAP_TZ_FILE && c->isstd <= CAP_TZ_TYPES &&
+	       c->isut <= CAP_TZ_TYPES;
 }
 
 static int parse_tzif(const unsigned char *f, size_t len, struct zone *z)
@@ -176,7 +171,7 @@ static int parse_tzif(const unsigned char *f, size_t len, struct zone *z)
 
 static void zone_load(void)
 {
-	static unsigned char f[TZ_FILE_MAX];
+	static unsigned char f[CAP_TZ_FILE];
 	FILE *fp;
 	size_t len;
 
@@ -237,7 +232,7 @@ int tehran_tzif_offset(const void *data, size_t len, int64_t t, int *offset_sec)
 	struct zone *z = xcalloc(1, sizeof(*z));
 	int rc = ERR_INVALID;
 
-	if (len <= TZ_FILE_MAX && parse_tzif(data, len, z) == 0) {
+	if (len <= CAP_TZ_FILE && parse_tzif(data, len, z) == 0) {
 		*offset_sec = offset_at(z, t);
 		rc = 0;
 	}
@@ -372,7 +367,7 @@ static bool tz_name_ok(const char *name)
 int tz_load(const char *name, struct tz **out)
 {
 	const char *dir = getenv("TZDIR");
-	char path[TZ_PATH_MAX];
+	char path[CAP_TZ_PATH];
 	unsigned char *f = NULL;
 	struct tz *t = NULL;
 	FILE *fp;
@@ -389,10 +384,10 @@ int tz_load(const char *name, struct tz **out)
 	fp = fopen(path, "rb");
 	if (!fp)
 		return ERR_NOTFOUND;
-	f = xmalloc(TZ_FILE_MAX);
+	f = xmalloc(CAP_TZ_FILE);
 	t = xcalloc(1, sizeof(*t));
-	len = fread(f, 1, TZ_FILE_MAX, fp);
-	if (!ferror(fp) && len < TZ_FILE_MAX)
+	len = fread(f, 1, CAP_TZ_FILE, fp);
+	if (!ferror(fp) && len < CAP_TZ_FILE)
 		rc = parse_tzif(f, len, &t->z) == 0 ? 0 : ERR_INVALID;
 	fclose(fp);
 	free(f);

@@ -98,7 +98,7 @@ static bool common_args(struct http_req *r, struct jperiod *period, bool *compar
 	bool ok = true;
 	struct err e;
 
-	p = api_query_text(r, "period", JPERIOD_TEXT_MAX, &ok);
+	p = api_query_text(r, "period", CAP_PERIOD_TEXT, &ok);
 	if (!ok)
 		return false;
 	cmp = api_query_text(r, "compare", 32, &ok);

@@ -684,7 +684,7 @@ out:
 
 static void requests_get(struct o311_req *q)
 {
-	const int64_t window = (int64_t)CAP_OPEN311_DAYS * 86400;
+	const int64_t window = (int64_t)CAP_OPEN311_DAYS * DAY;
 	struct o311_query oq;
 	struct category cat;
 	struct msg *ms = NULL;
