@@ -1,5 +1,5 @@
-# Source hygiene: no banned functions (STYLE.md), layering (DESIGN.md,
-# docs/architecture.md).
+# Source hygiene: no banned functions (strcpy, sprintf, atoi, gmtime, ...),
+# layering (docs/architecture.md), and one way to do each thing (below).
 . "$(dirname "$0")/lib.sh"
 cd "$HAMGAN_ROOT"
 

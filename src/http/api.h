@@ -69,8 +69,8 @@ bool api_fail(struct http_req *r, const struct err *e);
 bool api_require_role(struct http_req *r, unsigned roles);
 
 /*
- * The one way the handlers use a rate limiter (http/ratelimit.h): rl is a
- * bucket table of struct server, key the bucket's name, or r->client_key
+ * The one way the handlers use a rate limiter (http/ratelimit.h): rl is one
+ * of struct http_server's bucket tables (rl_login, rl_track, ...), key the bucket's name, or r->client_key
  * (the address, an IPv6 client's /64) when key is NULL.
  *
  * api_limit_wait takes a token (API_LIMIT_TAKE) or only looks whether one
@@ -127,6 +127,9 @@ const char *api_public_event(const struct msg_event *e);
 struct http_req;
 struct msg;
 bool api_msg_load(struct http_req *r, struct core *c, struct msg *m);
+/* The same for a handler that needs only the message's id (its code is the
+ * path's {code}, as given: ten ASCII digits). */
+bool api_msg_id(struct http_req *r, struct core *c, int64_t *id);
 /* {username, name} of the message's assignee, or null (api_notes.c). */
 struct actor;
 struct cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id);

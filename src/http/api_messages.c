@@ -176,6 +176,16 @@ bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
 	return true;
 }
 
+bool api_msg_id(struct http_req *r, struct core *c, int64_t *id)
+{
+	struct msg *m = xmalloc(sizeof(*m));
+	bool ok = api_msg_load(r, c, m);
+
+	*id = ok ? m->id : 0;
+	free(m);
+	return ok;
+}
+
 static void get_one(struct http_req *r)
 {
 	struct core *c = api_core(r);
@@ -582,7 +592,6 @@ static void transition(struct http_req *r)
 	struct tr_in in;
 	struct err e;
 	struct tr_call t = { r, c, &r->auth.actor, 0, 0, &in, NULL, &e };
-	struct msg *m = NULL;
 	int i, rc;
 
 	for (i = 0; i < TR_COUNT && !str_eq(transition_name((enum transition)i), action); i++)
@@ -593,11 +602,9 @@ static void transition(struct http_req *r)
 	}
 	if (!c || !api_body(r, actions[i].fields, &in))
 		return;
-	m = xcalloc(1, sizeof(*m));
+	if (!api_msg_id(r, c, &t.id))
+		return;
 	t.out = xcalloc(1, sizeof(*t.out));
-	if (!api_msg_load(r, c, m))
-		goto out;
-	t.id = m->id;
 	t.ver = in.version.set ? in.version.v : 0;
 	err_clear(&e);
 	rc = actions[i].run(&t);
@@ -609,8 +616,6 @@ static void transition(struct http_req *r)
 		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, t.a, t.out->id));
 		http_reply_json(r, 200, o);
 	}
-out:
-	free(m);
 	free(t.out);
 }
 

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/assign.h"
@@ -52,51 +51,43 @@ static void assign(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct assign_in in;
-	struct msg *m;
 	struct user u;
 	struct err e;
+	int64_t id;
 	cJSON *o;
 
-	if (!c || !api_body(r, assign_fields, &in))
+	if (!c || !api_body(r, assign_fields, &in) || !api_msg_id(r, c, &id))
 		return;
-	m = xcalloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
-		goto out;
 	err_clear(&e);
 	u.id = 0;
 	if (in.user && *in.user && user_get_by_name(c, in.user, &u, &e)) {
 		http_reply_error(r, ERR_INVALID, "user", "no user '%s'", in.user);
-		goto out;
+		return;
 	}
 	err_clear(&e);
-	if (msg_assign(c, &r->auth.actor, m->id, u.id, &e)) {
+	if (msg_assign(c, &r->auth.actor, id, u.id, &e)) {
 		http_reply_err(r, &e);
-		goto out;
+		return;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "code", m->code);
-	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
+	cJSON_AddStringToObject(o, "code", http_param(r, "code"));
+	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, id));
 	http_reply_json(r, 200, o);
-out:
-	free(m);
 }
 
 static void assignable(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct user *users = NULL;
-	struct msg *m;
 	size_t n = 0, i;
+	int64_t id;
 	struct err e;
 	cJSON *o, *arr;
 
-	if (!c)
+	if (!c || !api_msg_id(r, c, &id))
 		return;
-	m = xcalloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
-		goto out;
 	err_clear(&e);
-	if (msg_assignable(c, &r->auth.actor, m->id, &users, &n, &e)) {
+	if (msg_assignable(c, &r->auth.actor, id, &users, &n, &e)) {
 		http_reply_err(r, &e);
 		goto out;
 	}
@@ -112,7 +103,6 @@ static void assignable(struct http_req *r)
 	http_reply_json(r, 200, o);
 out:
 	free(users);
-	free(m);
 }
 
 /* ---- notes ---- */
@@ -132,18 +122,15 @@ static void notes_list(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct msg_note *notes = NULL;
-	struct msg *m;
 	size_t n = 0, i;
+	int64_t id;
 	struct err e;
 	cJSON *o, *arr;
 
-	if (!c)
+	if (!c || !api_msg_id(r, c, &id))
 		return;
-	m = xcalloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
-		goto out;
 	err_clear(&e);
-	if (note_list(c, &r->auth.actor, m->id, &notes, &n, &e)) {
+	if (note_list(c, &r->auth.actor, id, &notes, &n, &e)) {
 		http_reply_err(r, &e);
 		goto out;
 	}
@@ -154,7 +141,6 @@ static void notes_list(struct http_req *r)
 	http_reply_json(r, 200, o);
 out:
 	free(notes);
-	free(m);
 }
 
 struct note_in {
@@ -171,21 +157,16 @@ static void notes_add(struct http_req *r)
 	struct core *c = api_core(r);
 	struct note_in in;
 	struct msg_note nt;
-	struct msg *m;
+	int64_t id;
 	struct err e;
 
-	if (!c || !api_body(r, note_fields, &in))
+	if (!c || !api_body(r, note_fields, &in) || !api_msg_id(r, c, &id))
 		return;
-	m = xcalloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
-		goto out;
 	err_clear(&e);
-	if (note_add(c, &r->auth.actor, m->id, in.body, &nt, &e))
+	if (note_add(c, &r->auth.actor, id, in.body, &nt, &e))
 		http_reply_err(r, &e);
 	else
 		http_reply_json(r, 201, note_json(&nt));
-out:
-	free(m);
 }
 
 /* ---- canned answers ---- */

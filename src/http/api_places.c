@@ -11,7 +11,6 @@
 
 #include "base/buf.h"
 #include "base/jw.h"
-#include "base/mem.h"
 #include "base/str.h"
 #include "core/core.h"
 #include "core/geo.h"
@@ -253,34 +252,28 @@ static void similar(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct near_msg *list = NULL;
-	struct msg *m;
 	size_t n = 0, i;
+	int64_t id;
 	struct err e;
 	cJSON *o, *arr;
 
-	if (!c)
+	if (!c || !api_msg_id(r, c, &id))
 		return;
-	m = xcalloc(1, sizeof(*m));
-	if (!m)
-		abort();
-	if (!api_msg_load(r, c, m))
-		goto out;
 	err_clear(&e);
-	if (msg_similar(c, &r->auth.actor, m->id, &list, &n, &e)) {
+	if (msg_similar(c, &r->auth.actor, id, &list, &n, &e)) {
+		free(list);
 		http_reply_err(r, &e);
-		goto out;
+		return;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "code", m->code);
+	cJSON_AddStringToObject(o, "code", http_param(r, "code"));
 	cJSON_AddNumberToObject(o, "days", CAP_SIMILAR_DAYS);
 	cJSON_AddNumberToObject(o, "radius_m", CAP_NEARBY_METRES);
 	arr = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(arr, near_json(c, &list[i], true));
-	http_reply_json(r, 200, o);
-out:
 	free(list);
-	free(m);
+	http_reply_json(r, 200, o);
 }
 
 /* GET /api/v1/map: what the web app's maps need from the configuration. */

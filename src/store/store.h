@@ -102,7 +102,7 @@ struct store_boundary {
 	int64_t updated_at;
 };
 
-/* Messages with a point near a place (core/place.c): in the box
+/* Messages with a point near a place (core/nearby.c): in the box
  * [lat_min, lat_max] x [lon_min, lon_max], of category_id (0: any) or of
  * citizen_id (non-zero: the box and category are ignored), created in
  * [from, to], never confidential ones when public, only open ones (not
