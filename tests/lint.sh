@@ -64,4 +64,52 @@ if grep -nE '#include "core/(flow|citizen|sms_inbound)\.h"|\bmsg_(register|verdi
 else
 	t_pass "the SMS outbox calls neither the state machine nor registration"
 fi
+# ---- one way to do each thing ----
+
+# check NAME FILE: FILE holds the offending lines found (empty: pass).
+check() {
+	if [ -s "$2" ]; then
+		t_fail "$1" "$(head -5 "$2")"
+	else
+		t_pass "$1"
+	fi
+}
+
+# Allocation goes through base/mem.h (xmalloc, xcalloc, xrealloc, xstrdup,
+# xstrndup): running out of memory aborts in one place, never a NULL to
+# check (or forget to) in every caller.
+grep -rnE '(^|[^_[:alnum:]])(malloc|calloc|realloc|strdup|strndup)[[:space:]]*\(' src \
+	--include='*.[ch]' | grep -v '^src/base/mem\.c:' >"$T_TMP/alloc"
+check "allocation only through base/mem.h" "$T_TMP/alloc"
+
+# Every limit lives in src/base/caps.h with its reason.  A name ending in
+# _MAX elsewhere is a size of a format, not a policy, and is listed here:
+# PWHASH_MAX (libsodium's hash string), JALALI_FMT_MAX (a formatted date),
+# ERR_FIELD_MAX and ERR_MSG_MAX (struct err's texts), SEARCH_CURSOR_MAX (the
+# cursor the server itself makes), PERIOD_PARTS_MAX (the months of the
+# calendar's range) and PATH_MAX (the system's, where <limits.h> lacks it).
+grep -rnE '#[[:space:]]*define[[:space:]]+(CAP_[A-Z0-9_]*|[A-Z0-9_]*_MAX)\b' src --include='*.[ch]' |
+	grep -v '^src/base/caps\.h:' |
+	grep -vE 'define[[:space:]]+(PWHASH_MAX|JALALI_FMT_MAX|ERR_FIELD_MAX|ERR_MSG_MAX|SEARCH_CURSOR_MAX|PERIOD_PARTS_MAX|PATH_MAX)\b' \
+	>"$T_TMP/caps"
+check "limits only in src/base/caps.h" "$T_TMP/caps"
+
+# The spans of time are base/units.h's.
+grep -rnE '#[[:space:]]*define[[:space:]]+(HOUR|DAY|MINUTE|WEEK)\b' src --include='*.[ch]' |
+	grep -v '^src/base/units\.h:' >"$T_TMP/units"
+check "HOUR and DAY defined once (base/units.h)" "$T_TMP/units"
+
+# JSON text is written by cJSON (the HTTP server's answers) or base/jw.h
+# (audit payloads, reports, streamed documents), never by hand: no string
+# literal opening an object with a key, and no "key": in a buffer append or
+# a printf.
+grep -rnE '"\{\\"|(buf_add[a-z]*|printf)[[:space:]]*\(.*\\"[A-Za-z_]+\\":' src --include='*.c' |
+	grep -v '^src/base/jw\.c:' >"$T_TMP/json"
+check "no hand-written JSON outside base/jw.c" "$T_TMP/json"
+
+# The handlers reach a rate limiter through api_limit / api_limit_wait
+# (src/http/api_common.c) only.
+grep -rnE '\bratelimit_(take|peek)[[:space:]]*\(' src --include='*.c' |
+	grep -vE '^src/http/(ratelimit|api_common)\.c:' >"$T_TMP/rl"
+check "rate limits only through api_limit" "$T_TMP/rl"
 t_done

@@ -21,19 +21,25 @@
 #include "http/http.h"
 #include "http/server_int.h"
 
+/* A person one may assign a message to, or its assignee. */
+static cJSON *person_json(const struct user *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "username", u->username);
+	cJSON_AddStringToObject(o, "name", u->name);
+	return o;
+}
+
 cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id)
 {
 	struct user u;
 	struct err e;
-	cJSON *o;
 
 	err_clear(&e);
 	if (msg_assignee(c, a, msg_id, &u, &e))
 		return cJSON_CreateNull();
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "username", u.username);
-	cJSON_AddStringToObject(o, "name", u.name);
-	return o;
+	return person_json(&u);
 }
 
 /* ---- assignee ---- */
@@ -93,13 +99,8 @@ static void assignable(struct http_req *r)
 	}
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
-	for (i = 0; i < n; i++) {
-		cJSON *u = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(u, "username", users[i].username);
-		cJSON_AddStringToObject(u, "name", users[i].name);
-		cJSON_AddItemToArray(arr, u);
-	}
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, person_json(&users[i]));
 	http_reply_json(r, 200, o);
 out:
 	free(users);
