@@ -163,6 +163,17 @@
 #define CAP_LOG_LINE 1024
 /* The config file: settings are short lines; a huge file is a mistake. */
 #define CAP_CONFIG_VALUE 1024
+/* The settings kept as text, each with a byte for the NUL (longer is
+ * refused as "too long"): listen is an address and a port ("[V6ADDR]:PORT"
+ * is under 64 bytes); sms_secret at least CAP_SMS_SECRET_MIN characters,
+ * and 255 leaves room for any generated one; trusted_proxy is one address;
+ * map_tiles a URL template (browsers' own caps are far larger, but a tile
+ * URL is a host and "{z}/{x}/{y}.png"); its attribution a line of credit. */
+#define CAP_CONFIG_LISTEN 128
+#define CAP_CONFIG_SECRET 256
+#define CAP_CONFIG_ADDR 64
+#define CAP_CONFIG_URL 512
+#define CAP_CONFIG_CREDIT 256
 
 /* --- core (issue 3) --- */
 

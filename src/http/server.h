@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/caps.h"
 #include "base/err.h"
 
 #ifndef PATH_MAX
@@ -27,11 +28,11 @@
 #endif
 
 struct http_config {
-	char listen[128];	/* "ADDR:PORT", "[V6ADDR]:PORT"; port 0: any free */
+	char listen[CAP_CONFIG_LISTEN];	/* "ADDR:PORT", "[V6ADDR]:PORT"; port 0: any free */
 	char db[PATH_MAX];
 	char web_root[PATH_MAX];
-	char sms_secret[256];
-	char trusted_proxy[64];	/* peer whose X-Forwarded-For is believed */
+	char sms_secret[CAP_CONFIG_SECRET];
+	char trusted_proxy[CAP_CONFIG_ADDR];	/* peer whose X-Forwarded-For is believed */
 	long threads;
 	long max_connections;
 	long max_per_ip;
@@ -42,8 +43,8 @@ struct http_config {
 	long secure_cookies;	/* 0 or 1 */
 	long login_rate;	/* login attempts per minute per address */
 	long track_rate;	/* tracking look-ups per minute per address */
-	char map_tiles[512];	/* tile server URL with {z}/{x}/{y}, or "" (no tiles) */
-	char map_tiles_attribution[256];	/* credit shown on the map for the tiles */
+	char map_tiles[CAP_CONFIG_URL];	/* tile server URL with {z}/{x}/{y}, or "" (no tiles) */
+	char map_tiles_attribution[CAP_CONFIG_CREDIT];	/* credit shown on the map for the tiles */
 	long apikey_rate;	/* Open311 POSTs per minute per API key */
 };
 
