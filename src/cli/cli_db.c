@@ -111,7 +111,7 @@ static int prompt(FILE *tty, const char *label, char *out, size_t outsz)
 
 int cli_read_password(bool from_stdin, bool confirm, char *out, size_t outsz)
 {
-	char again[1100];
+	char again[CAP_PASSWORD + 2];	/* a password, its newline, the NUL */
 	FILE *tty;
 	int rc;
 
