@@ -213,27 +213,17 @@ int cli_import_csv(const char *prog, int argc, char **argv, cli_import_fn *impor
 
 const char *cli_time(int64_t t, char *buf, size_t bufsz)
 {
-	struct gdate g;
 	struct jdate j;
-	char jd[JALALI_FMT_MAX];
-	int64_t days, secs;
+	char jd[JALALI_FMT_MAX], utc[32];
 
 	if (!t) {
 		str_copy(buf, bufsz, "-");
 		return buf;
 	}
-	days = t / 86400;
-	secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	gregorian_from_days(days, &g);
+	iso_utc_format(t, utc, sizeof(utc));
 	jd[0] = '\0';
 	if (tehran_day_of(t, &j) == 0)
 		jalali_format(&j, jd, sizeof(jd));
-	snprintf(buf, bufsz, "%04d-%02d-%02dT%02d:%02d:%02dZ%s%s%s", g.y, g.m, g.d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-		 jd[0] ? " (" : "", jd, jd[0] ? ")" : "");
+	snprintf(buf, bufsz, "%s%s%s%s", utc, jd[0] ? " (" : "", jd, jd[0] ? ")" : "");
 	return buf;
 }

@@ -244,24 +244,13 @@ static int do_tracking_code(const char *s, size_t len, struct buf *out, void *ct
 	return buf_adds(out, "valid");
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
 /* "2020-03-19T20:30:00Z" for a UTC instant. */
 static void add_iso_utc(struct buf *out, int64_t t)
 {
-	int64_t days = floor_div(t, 86400), sec = t - days * 86400;
-	struct gdate g;
+	char s[32];
 
-	gregorian_from_days(days, &g);
-	buf_addf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", g.y, g.m, g.d, (int)(sec / 3600),
-		 (int)(sec / 60 % 60), (int)(sec % 60));
+	iso_utc_format(t, s, sizeof(s));
+	buf_adds(out, s);
 }
 
 static void add_period(struct buf *out, const struct jperiod *p)

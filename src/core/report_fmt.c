@@ -10,7 +10,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <xlsxwriter.h>
 
@@ -19,6 +18,7 @@
 #include "core/csv.h"
 #include "core/report.h"
 #include "fa/jalali.h"
+#include "fa/tehran.h"
 #include "fa/text.h"
 
 int report_format_parse(const char *s, enum report_format *out)
@@ -37,11 +37,7 @@ int report_format_parse(const char *s, enum report_format *out)
 
 static void iso_utc(int64_t t, char *out, size_t outsz)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		str_copy(out, outsz, "");
+	iso_utc_format(t, out, outsz);
 }
 
 /* A double as JSON/CSV: null (JSON) or empty (CSV) when undefined. */

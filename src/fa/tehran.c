@@ -481,6 +481,18 @@ int iso_time_parse(const char *s, int64_t *local, bool *has_offset, int *offset_
 	return 0;
 }
 
+void iso_utc_format(int64_t t, char *out, size_t outsz)
+{
+	size_t n;
+
+	iso_time_format(t, 0, false, out, outsz);
+	n = strlen(out);
+	if (n + 1 < outsz) {
+		out[n] = 'Z';
+		out[n + 1] = '\0';
+	}
+}
+
 void iso_time_format(int64_t utc, int offset_sec, bool with_offset, char *out, size_t outsz)
 {
 	int64_t l = utc + offset_sec, days = floor_div(l, 86400), secs = l - days * 86400;

@@ -82,5 +82,8 @@ int iso_time_parse(const char *s, int64_t *local, bool *has_offset, int *offset_
  * followed by "+03:30" when with_offset ("Z" for offset 0 is not used: the
  * offset is always written).  out needs 26 bytes. */
 void iso_time_format(int64_t utc, int offset_sec, bool with_offset, char *out, size_t outsz);
+/* The instant t in UTC as the API, the reports and the CLI write it:
+ * "2024-03-20T09:00:00Z".  out needs 21 bytes. */
+void iso_utc_format(int64_t t, char *out, size_t outsz);
 
 #endif

@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "core/core.h"
 #include "fa/jalali.h"
+#include "fa/tehran.h"
 #include "http/api.h"
 #include "http/jval.h"
 #include "http/server_int.h"
@@ -164,16 +165,7 @@ bool api_query_bool(struct http_req *r, const char *name, bool *out, bool *prese
 
 void api_time_text(int64_t t, char *out, size_t outsz)
 {
-	int64_t days = t / 86400, secs = t % 86400;
-	struct gdate g;
-
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	gregorian_from_days(days, &g);
-	snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", g.y, g.m, g.d, (int)(secs / 3600),
-		 (int)(secs / 60 % 60), (int)(secs % 60));
+	iso_utc_format(t, out, outsz);
 }
 
 void api_add_time(cJSON *o, const char *key, int64_t t)
