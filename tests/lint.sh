@@ -83,12 +83,12 @@ grep -rnE '(^|[^_[:alnum:]])(malloc|calloc|realloc|strdup|strndup)[[:space:]]*\(
 check "allocation only through base/mem.h" "$T_TMP/alloc"
 
 # Every limit lives in src/base/caps.h with its reason.  A name ending in
-# _MAX elsewhere is a size of a format, not a policy, and is listed here:
+# _MAX or _MIN elsewhere is a size of a format, not a policy, and is listed here:
 # PWHASH_MAX (libsodium's hash string), JALALI_FMT_MAX (a formatted date),
 # ERR_FIELD_MAX and ERR_MSG_MAX (struct err's texts), SEARCH_CURSOR_MAX (the
 # cursor the server itself makes), PERIOD_PARTS_MAX (the months of the
 # calendar's range) and PATH_MAX (the system's, where <limits.h> lacks it).
-grep -rnE '#[[:space:]]*define[[:space:]]+(CAP_[A-Z0-9_]*|[A-Z0-9_]*_MAX)\b' src --include='*.[ch]' |
+grep -rnE '#[[:space:]]*define[[:space:]]+(CAP_[A-Z0-9_]*|[A-Z0-9_]*_(MAX|MIN))\b' src --include='*.[ch]' |
 	grep -v '^src/base/caps\.h:' |
 	grep -vE 'define[[:space:]]+(PWHASH_MAX|JALALI_FMT_MAX|ERR_FIELD_MAX|ERR_MSG_MAX|SEARCH_CURSOR_MAX|PERIOD_PARTS_MAX|PATH_MAX)\b' \
 	>"$T_TMP/caps"

@@ -190,6 +190,10 @@
 /* Passwords: argon2id takes any length, but hashing a megabyte per attempt
  * is a denial of service; 1 KiB covers every passphrase. */
 #define CAP_PASSWORD 1024
+/* ... and at least 8 bytes: shorter ones fall to a dictionary before the
+ * login throttle matters; longer rules (classes of characters) are left to
+ * the operator's policy, since they push people to write passwords down. */
+#define CAP_PASSWORD_MIN 8
 /* A CSV import file (units, categories): a few thousand rows at most. */
 #define CAP_CSV_FILE (4 * 1024 * 1024)
 /* One CSV record and its fields. */
@@ -199,6 +203,10 @@
 #define CAP_TREE_DEPTH 16
 /* One audit entry's JSON payload (holds at most an answer or a note). */
 #define CAP_AUDIT_PAYLOAD (16 * 1024)
+/* `audit verify` reads the chain this many entries at a time: each holds a
+ * payload of up to CAP_AUDIT_PAYLOAD, so 64 bound the memory at about
+ * 1 MiB while keeping the store's round trips few. */
+#define CAP_AUDIT_VERIFY_PAGE 64
 /* One SMS text: 10 concatenated parts of 67 UCS-2 characters, in UTF-8. */
 #define CAP_SMS_TEXT 1400
 /* Bytes of the unit's answer quoted in the "answered" SMS: the answer is up

@@ -20,7 +20,6 @@
 #include "core/core_int.h"
 
 #define AUDIT_TAG "hamgan-audit-v1"
-#define VERIFY_BATCH 64
 
 static const char zero_hash[AUDIT_HASH_HEX + 1] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -102,7 +101,7 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
 	*bad_seq = 0;
 	str_copy(prev, sizeof(prev), zero_hash);
 	for (;;) {
-		rc = OPS(c)->audit_list(c->st, after, VERIFY_BATCH, &list, &n, err);
+		rc = OPS(c)->audit_list(c->st, after, CAP_AUDIT_VERIFY_PAGE, &list, &n, err);
 		if (rc < 0)
 			return rc;
 		if (n == 0)

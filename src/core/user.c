@@ -15,8 +15,6 @@
 #include "core/unit.h"
 #include "core/user.h"
 
-#define PASSWORD_MIN 8
-
 static bool may_admin(const struct actor *a)
 {
 	return a->role == ROLE_ADMIN || a->role == ROLE_SYSTEM;
@@ -26,9 +24,9 @@ static int password_check(const char *pw, struct err *err)
 {
 	size_t len = pw ? strlen(pw) : 0;
 
-	if (len < PASSWORD_MIN)
+	if (len < CAP_PASSWORD_MIN)
 		return err_set(err, ERR_INVALID, "password", "the password is shorter than %d bytes",
-			       PASSWORD_MIN);
+			       CAP_PASSWORD_MIN);
 	if (len > CAP_PASSWORD)
 		return err_set(err, ERR_TOOBIG, "password", "the password is longer than %d bytes",
 			       CAP_PASSWORD);
