@@ -402,6 +402,10 @@
 #define CAP_OPEN311_PAGE_SIZE 100
 #define CAP_OPEN311_IDS 50
 #define CAP_OPEN311_OFFSET 100000
+/* The Host header echoed in the discovery document's URL: a host name and
+ * port as people type them are far shorter; a longer or odd one is not
+ * echoed (the URL is then relative). */
+#define CAP_OPEN311_HOST 200
 /* Open311 POSTs per minute per API key when serve's apikey_rate is not set:
  * one integration filing for a whole city's app stays under one a second. */
 #define CAP_APIKEY_RATE_DEFAULT 60

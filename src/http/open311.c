@@ -229,11 +229,11 @@ static void discovery(struct o311_req *q)
 {
 	const char *host = http_header(q->r, "Host");
 	cJSON *d = cJSON_CreateObject(), *eps, *ep, *fm;
-	char url[300];
+	char url[CAP_OPEN311_HOST + 32];
 	size_t i;
 
 	/* the Host header is the client's: only a plain host[:port] is echoed */
-	for (i = 0; host && host[i] && i < 200; i++)
+	for (i = 0; host && host[i] && i < CAP_OPEN311_HOST; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]",
 			    host[i]))
 			break;

@@ -713,7 +713,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char line[512];
+	char line[CAP_LOG_LINE];
 
 	(void)cls;
 	vsnprintf(line, sizeof(line), fmt, ap);
