@@ -63,10 +63,7 @@ int apikey_add(struct core *c, const struct actor *a, const char *name,
 		rc = err_set(err, ERR_CONFLICT, "name", "an API key named '%s' exists", name);
 	if (rc == 0)
 		rc = audit_key(c, a, "apikey.add", &k, err);
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 out:
 	if (rc < 0) {
 		sodium_memzero(key, APIKEY_HEX + 1);
@@ -111,10 +108,7 @@ int apikey_revoke(struct core *c, const struct actor *a, const char *name, struc
 		rc = OPS(c)->apikey_revoke(c->st, k.id, core_now(c), err);
 	if (rc == 0)
 		rc = audit_key(c, a, "apikey.revoke", &k, err);
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	return rc;
 }
 

@@ -68,10 +68,7 @@ static int canned_write(struct core *c, const struct actor *a, struct canned *ca
 		payload_end(&p);
 		rc = audit_append(c, a, add ? "canned.add" : "canned.edit", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	return rc;
 }

@@ -126,10 +126,7 @@ int category_add(struct core *c, const struct actor *a, struct category *cat, st
 		payload_end(&p);
 		rc = audit_append(c, a, "category.add", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	return rc;
 }
@@ -385,10 +382,7 @@ int category_edit(struct core *c, const struct actor *a, struct category *cat, s
 		payload_end(&p);
 		rc = audit_append(c, a, "category.edit", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	return rc;
 }

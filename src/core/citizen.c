@@ -152,10 +152,7 @@ int citizen_mobile_hash(struct core *c, const char *mobile,
 	rc = core_begin(c, err);
 	if (rc == 0)
 		rc = OPS(c)->secret_get_or_put(c->st, "mobile_hash", key, sizeof(key), err);
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	if (rc == 0) {
 		crypto_generichash(digest, sizeof(digest), (const unsigned char *)norm,
 				   strlen(norm), key, sizeof(key));

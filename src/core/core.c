@@ -107,6 +107,14 @@ void core_rollback(struct core *c)
 	OPS(c)->rollback(c->st);
 }
 
+int core_end(struct core *c, int rc, struct err *err)
+{
+	if (rc == 0)
+		return core_commit(c, err);
+	core_rollback(c);
+	return rc;
+}
+
 int text_check(const char *field, const char *s, size_t max, bool required, bool multiline,
 	       struct err *err)
 {

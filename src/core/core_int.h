@@ -35,6 +35,9 @@ struct core_scratch {
 int core_begin(struct core *c, struct err *err);
 int core_commit(struct core *c, struct err *err);
 void core_rollback(struct core *c);
+/* The end of a write whose work returned rc: commit when rc is 0, else
+ * roll back; the result (rc, or the commit's error). */
+int core_end(struct core *c, int rc, struct err *err);
 
 /*
  * An all-or-nothing CSV import (units, categories): check the header

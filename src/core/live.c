@@ -57,10 +57,7 @@ int live_create(struct core *c, const struct actor *a, struct live_session *s, s
 		payload_end(&p);
 		rc = audit_append(c, a, "live.create", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	return rc;
 }

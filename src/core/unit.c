@@ -114,10 +114,7 @@ int unit_add(struct core *c, const struct actor *a, struct unit *u, struct err *
 		payload_end(&p);
 		rc = audit_append(c, a, "unit.add", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	if (rc < 0)
 		u->id = 0;

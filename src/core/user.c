@@ -103,10 +103,7 @@ int user_add(struct core *c, const struct actor *a, struct user *u, const char *
 		payload_end(&p);
 		rc = audit_append(c, a, "user.add", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	if (rc < 0)
 		u->id = 0;
@@ -153,10 +150,7 @@ static int user_change(struct core *c, const struct actor *a, struct user *u, co
 		payload_end(&p);
 		rc = audit_append(c, a, action, 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	return rc;
 }
@@ -271,10 +265,7 @@ int user_change_own_password(struct core *c, const struct actor *a, const char *
 		payload_end(&p);
 		rc = audit_append(c, a, "user.passwd.own", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	sodium_memzero(u.pwhash, sizeof(u.pwhash));
 	return rc;
@@ -334,10 +325,7 @@ int session_create(struct core *c, int64_t user_id, char token[SESSION_TOKEN_HEX
 	if (rc < 0)
 		return rc;
 	rc = session_create_tx(c, user_id, token, err);
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	if (rc < 0)
 		token[0] = '\0';
 	return rc;
@@ -564,10 +552,7 @@ int user_login(struct core *c, const char *username, const char *password, const
 		payload_end(&p);
 		rc = audit_append(c, who, "user.login", 0, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	if (rc < 0)
 		token[0] = '\0';

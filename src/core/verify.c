@@ -206,10 +206,7 @@ int verify_register(struct core *c, const struct actor *a, const struct msg_new 
 		/* the wrong try is kept, whatever else fails */
 		v.tries++;
 		rc = OPS(c)->verify_update(c->st, &v, err);
-		if (rc == 0)
-			rc = core_commit(c, err);
-		else
-			core_rollback(c);
+		rc = core_end(c, rc, err);
 		if (rc < 0)
 			return rc;
 		return err_set(err, ERR_INVALID, "verification_code", "wrong verification code "
