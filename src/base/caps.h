@@ -237,8 +237,12 @@
  * words' matches (newest first): a common word with a rare filter would
  * otherwise read every match to fill a page or count a few.  Past it the
  * page may be short, with a cursor to read on, and the total is shown as
- * "more than" what was found (total_capped). */
-#define CAP_SEARCH_SCAN 20000
+ * "more than" what was found (total_capped).  Each match read through a
+ * filter costs a message row (about 4 us at a million messages, the rows
+ * spread over the file): 5,000 keep a page and its count near 20 ms of CPU
+ * whatever the word and the database's size (docs/performance.md); 20,000
+ * took 50-70 ms at a million. */
+#define CAP_SEARCH_SCAN 5000
 /* Notes on one message shown at once: a message worked on for weeks has a
  * few dozen. */
 #define CAP_NOTES 200
