@@ -48,15 +48,15 @@ int sms_text_registered(const struct msg *m, char *out, size_t outsz)
 	return rc;
 }
 
-int sms_text_answered(const struct msg *m, char *out, size_t outsz)
+int sms_text_answered(const struct msg *m, const char *answer_text, char *out, size_t outsz)
 {
 	struct buf b = BUF_INIT(CAP_SMS_TEXT);
 	char answer[ANSWER_IN_SMS + 4];
 	int rc;
 
-	str_copy(answer, sizeof(answer) - 3, m->answer);
+	str_copy(answer, sizeof(answer) - 3, answer_text);
 	str_utf8_trim_partial(answer);
-	if (strlen(m->answer) > strlen(answer))
+	if (strlen(answer_text) > strlen(answer))
 		str_copy(answer + strlen(answer), 4, "…");
 	buf_adds(&b, "همگان: پاسخ پیام ");
 	code_fa(m, &b);

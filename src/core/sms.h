@@ -29,7 +29,7 @@ struct msg;
 
 /* The Persian texts (docs/core.md, "SMS texts"), into out (<= CAP_SMS_TEXT). */
 int sms_text_registered(const struct msg *m, char *out, size_t outsz);
-int sms_text_answered(const struct msg *m, char *out, size_t outsz);
+int sms_text_answered(const struct msg *m, const char *answer, char *out, size_t outsz);
 
 /* Queue a text (inside a core write).  Used by the transitions. */
 int sms_queue(struct core *c, const char *to, const char *text, int64_t msg_id, struct err *err);

@@ -232,7 +232,7 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 		return;
 	m = calloc(1, sizeof(*m));
 	err_clear(&e);
-	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
+	if (msg_get_for_citizen(c, code, mobile, m, NULL, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,
 				 "no message with this tracking code and mobile number");
 	} else {

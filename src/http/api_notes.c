@@ -59,7 +59,7 @@ static void assign(struct http_req *r)
 	if (!c || !api_body(r, assign_fields, &in))
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	u.id = 0;
@@ -92,7 +92,7 @@ static void assignable(struct http_req *r)
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (msg_assignable(c, &r->auth.actor, m->id, &users, &n, &e)) {
@@ -139,7 +139,7 @@ static void notes_list(struct http_req *r)
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (note_list(c, &r->auth.actor, m->id, &notes, &n, &e)) {
@@ -176,7 +176,7 @@ static void notes_add(struct http_req *r)
 	if (!c || !api_body(r, note_fields, &in))
 		return;
 	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (note_add(c, &r->auth.actor, m->id, in.body, &nt, &e))

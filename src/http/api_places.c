@@ -278,7 +278,7 @@ static void similar(struct http_req *r)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		abort();
-	if (!api_msg_load(r, c, m))
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (msg_similar(c, &r->auth.actor, m->id, &list, &n, &e)) {

@@ -1092,6 +1092,7 @@ const struct store_ops store_sqlite_ops = {
 	.msg_update = sq_msg_update,
 	.msg_get = sq_msg_get,
 	.msg_get_by_code = sq_msg_get_by_code,
+	.msg_text_get = sq_msg_text_get,
 	.msg_latest_answered = sq_msg_latest_answered,
 	.msg_search = sq_msg_search,
 	.msg_count = sq_msg_count,

@@ -193,17 +193,26 @@ struct store_ops {
 				     struct err *err);
 
 	/*
-	 * messages: reads fill the citizen fields from the citizen row.
-	 * msg_insert sets m->id and indexes search_text (the normalised subject
-	 * and body).  msg_update writes every mutable field when the stored
-	 * version equals m->version - 1, else ERR_CONFLICT.
+	 * messages: the record (struct msg) and its texts (struct msg_text)
+	 * apart.  msg_insert writes both (the identity in text is ignored: it
+	 * is the citizen row's), sets m->id and indexes search_text (the
+	 * normalised subject and body).  msg_update writes every mutable field
+	 * of the record when the stored version equals m->version - 1, else
+	 * ERR_CONFLICT; with text (may be NULL: the texts stay) also the
+	 * answer and grade note, the texts a transition changes.  Every read of
+	 * records (get, lists, search, scan, near) reads the record only, never
+	 * a text column; msg_text_get reads one message's texts and its
+	 * citizen's name, mobile and national id (ERR_NOTFOUND when there is
+	 * no such message).
 	 */
-	int (*msg_insert)(struct store *st, struct msg *m, const char *search_text,
+	int (*msg_insert)(struct store *st, struct msg *m, const struct msg_text *text,
+			  const char *search_text, struct err *err);
+	int (*msg_update)(struct store *st, const struct msg *m, const struct msg_text *text,
 			  struct err *err);
-	int (*msg_update)(struct store *st, const struct msg *m, struct err *err);
 	int (*msg_get)(struct store *st, int64_t id, struct msg *out, struct err *err);
 	int (*msg_get_by_code)(struct store *st, const char *code, struct msg *out,
 			       struct err *err);
+	int (*msg_text_get)(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 	/* latest answered message of the citizen (by answered_at) */
 	int (*msg_latest_answered)(struct store *st, int64_t citizen_id, struct msg *out,
 				   struct err *err);

@@ -52,7 +52,7 @@ static void failed_write_undoes_only_itself(void **state)
 	/* the batch goes on */
 	assert_int_equal(msg_answer(&f.c, &f.s12, m.id, 0, "پاسخ", NULL, &err), 0);
 	assert_int_equal(core_batch_commit(&f.c, &err), 0);
-	assert_int_equal(msg_get(&f.c, &f.op, m.id, &m, &err), 0);
+	assert_int_equal(msg_get(&f.c, &f.op, m.id, &m, NULL, &err), 0);
 	assert_int_equal(m.state, STATE_ANSWERED);
 	assert_int_equal(m.version, 3);
 	assert_int_equal(fx_count(&f, "audit"), audit_before + 3);

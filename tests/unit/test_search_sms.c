@@ -383,7 +383,7 @@ static void sms_inbound_verdicts(void **state)
 	assert_int_equal(what, SMS_IN_NEW);
 	assert_int_equal(out->channel, CHANNEL_SMS);
 	assert_int_equal(out->state, STATE_REGISTERED);
-	assert_string_equal(out->body, "۳۱۳۱ سطل زباله پر است");
+	assert_string_equal(fx_text(f, out)->body, "۳۱۳۱ سطل زباله پر است");
 	assert_int_equal(sms_inbound(&f->c, "12", "hi", &what, out, &err), ERR_INVALID);
 	assert_int_equal(sms_inbound(&f->c, FX_MOBILE, "", &what, out, &err), ERR_INVALID);
 	assert_int_equal(sms_inbound(&f->c, FX_MOBILE, "\xc3", &what, out, &err), ERR_INVALID);
