@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/mem.h"
@@ -109,7 +110,7 @@ static int sms_receive_cmd(int argc, char **argv)
 		{ "--db", &db, NULL }, { "--from", &from, NULL }, { "--text", &text, NULL },
 		{ NULL, NULL, NULL },
 	};
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct core c;
 	struct err err;
 	int rc, npos, what = 0;
@@ -122,7 +123,7 @@ static int sms_receive_cmd(int argc, char **argv)
 	rc = cli_core_open(&c, db, false);
 	if (rc != EXIT_OK)
 		return rc;
-	m = xcalloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	err_clear(&err);
 	if (sms_inbound(&c, from, text, &what, m, &err) < 0)
 		rc = cli_fail("%s", err.msg);
@@ -130,7 +131,6 @@ static int sms_receive_cmd(int argc, char **argv)
 		printf("verdict %s %s\n", m->code, msg_state_name(m->state));
 	else
 		printf("registered %s\n", m->code);
-	free(m);
 	core_close(&c);
 	return rc;
 }

@@ -766,7 +766,7 @@ static void requests_get(struct o311_req *q)
 
 static void request_get(struct o311_req *q, const char *id)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	bool ext;
 	struct err e;
 
@@ -777,7 +777,6 @@ static void request_get(struct o311_req *q, const char *id)
 		else
 			answer_requests(q, m, 1, ext);
 	}
-	free(m);
 }
 
 /* ---- POST requests ---- */
