@@ -27,6 +27,22 @@ int core_batch_commit(struct core *c, struct err *err);
 void core_batch_rollback(struct core *c);
 
 /*
+ * Whether a batch is still open.  A write that failed badly enough (the
+ * disk full, an I/O error) may have ended the whole store transaction,
+ * and with it the writes of the batch before it: a caller that answers
+ * for each write (the server's writer) must then not report them done.
+ */
+bool core_batch_open(struct core *c);
+
+/*
+ * The caller takes the store's checkpoints over (the server's writer, which
+ * does nearly every write): copy the log back into the database when at
+ * least min_pages were written since the last time (0: any).  A no-op on
+ * stores without a log.
+ */
+int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err);
+
+/*
  * Bulk-loading mode for a database nobody else uses yet (the demo): the
  * store may skip fsync and use more memory until switched off, so a crash
  * meanwhile can lose or corrupt the database.  Transitions meanwhile leave

@@ -197,7 +197,7 @@ out:
 
 const struct http_route api_track_routes[] = {
 	{ HTTP_GET, "/api/v1/track", track_get, 0 },
-	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF },
+	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF | ROUTE_SOLO },
 	{ HTTP_POST, "/api/v1/track/verdict", verdict, ROUTE_JSON | ROUTE_NOCSRF },
 	{ 0, NULL, NULL, 0 },
 };

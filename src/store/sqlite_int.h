@@ -52,6 +52,10 @@ struct sqlite_store {
 	sqlite3_stmt *stmt[SQ_STMT_COUNT];
 	bool in_tx;
 	int depth;	/* open levels: 1 = BEGIN, deeper = savepoints */
+	bool own_checkpoints;	/* sq_checkpoint called: no automatic ones */
+	int wal_pages;		/* the log's size in pages at the last commit
+				 * (the wal hook) */
+	int ckpt_pages;		/* of which the last checkpoint copied back */
 };
 
 static inline struct sqlite_store *sq(struct store *st)
