@@ -36,6 +36,13 @@ int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err)
 	return c->st->ops->checkpoint(c->st, min_pages, err);
 }
 
+int core_batch_snapshot(struct core *c, bool on, struct err *err)
+{
+	if (!c->st->ops->snapshot)
+		return 0;
+	return c->st->ops->snapshot(c->st, on, err);
+}
+
 int core_batch_bulk(struct core *c, bool on, struct err *err)
 {
 	struct agg_verify_result res;

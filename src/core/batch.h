@@ -43,6 +43,15 @@ bool core_batch_open(struct core *c);
 int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err);
 
 /*
+ * Several reads as one: on opens a read snapshot (no batch may be open,
+ * and no write may come before off), off ends it (safe when none is open).
+ * The reads between see one state of the database and take the store's
+ * read lock once (a tracking look-up reads about ten rows).  A no-op on
+ * stores without it.
+ */
+int core_batch_snapshot(struct core *c, bool on, struct err *err);
+
+/*
  * Bulk-loading mode for a database nobody else uses yet (the demo): the
  * store may skip fsync and use more memory until switched off, so a crash
  * meanwhile can lose or corrupt the database.  Transitions meanwhile leave

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/batch.h"
 #include "core/category.h"
 #include "core/core.h"
 #include "core/flow.h"
@@ -91,10 +92,15 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 	struct core *c = api_core(r);
 	struct msg *m;
 	struct err e;
+	bool snap;
 
 	if (!c)
 		return;
 	m = calloc(1, sizeof(*m));
+	err_clear(&e);
+	/* one read snapshot for the message, its category, units and
+	 * timeline: the read lock is taken once, not once a statement */
+	snap = core_batch_snapshot(c, true, &e) == 0;
 	err_clear(&e);
 	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
 		if (e.code == ERR_NOTFOUND || e.code == ERR_INVALID || e.code == ERR_DENIED)
@@ -105,6 +111,8 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 	} else {
 		http_reply_json(r, 200, public_view(c, m));
 	}
+	if (snap)
+		core_batch_snapshot(c, false, &e);
 	free(m);
 }
 

@@ -351,6 +351,29 @@ static int sq_tx_depth(struct store *st)
 	return s->depth;
 }
 
+/*
+ * A deferred BEGIN: the read lock (in WAL mode a read mark in the shared
+ * memory, taken and dropped with fcntl locks) is taken at the first read
+ * and kept until off, where every statement alone would take and drop it
+ * (15% of a tracking look-up's time in perf).
+ */
+static int sq_snapshot(struct store *st, bool on, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt;
+
+	if (on) {
+		if (s->depth || !sqlite3_get_autocommit(s->db))
+			return err_set(err, ERR_STORE, "", "snapshot inside a transaction");
+		stmt = sq_stmt(s, SQ_SNAPSHOT, "BEGIN", err);
+		return stmt ? sq_exec_stmt(s, stmt, "snapshot", err) : ERR_STORE;
+	}
+	if (s->depth || sqlite3_get_autocommit(s->db))
+		return 0;
+	stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
+	return stmt ? sq_exec_stmt(s, stmt, "snapshot end", err) : ERR_STORE;
+}
+
 /* The wal hook: remember the log's size; checkpoints are sq_checkpoint's. */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
@@ -1185,6 +1208,7 @@ const struct store_ops store_sqlite_ops = {
 	.bulk = sq_bulk,
 	.tx_depth = sq_tx_depth,
 	.checkpoint = sq_checkpoint,
+	.snapshot = sq_snapshot,
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 	SQ_VERIFY_OPS	/* verification codes: sqlite_verify.c */
 	SQ_ATTACH_OPS	/* attachments: sqlite_attach.c */

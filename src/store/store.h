@@ -398,6 +398,11 @@ struct store_ops {
 	 * when at least min_pages pages were written to it since the last
 	 * one, 0 meaning any. */
 	int (*checkpoint)(struct store *st, unsigned min_pages, struct err *err);
+	/* Optional (may be NULL): on opens a read transaction, so the reads
+	 * until off see one state of the database and take the database's
+	 * read lock once instead of once per statement; no writes between.
+	 * Off ends it (safe when none is open). */
+	int (*snapshot)(struct store *st, bool on, struct err *err);
 };
 
 extern const struct store_ops store_sqlite_ops;
