@@ -205,6 +205,8 @@ static void sq_close(struct store *st)
 	for (i = 0; i < SQ_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
+	sq_fts_drop(s, 0);
+	free(s->fts);
 	free(s);
 }
 
@@ -295,13 +297,22 @@ static int sq_begin(struct store *st, struct err *err)
 static int sq_commit(struct store *st, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = s->depth > 1 ? sq_stmt(s, SQ_RELEASE, "RELEASE nest", err) :
-		sq_stmt(s, SQ_COMMIT, "COMMIT", err);
+	sqlite3_stmt *stmt;
 	int rc;
 
+	/* the outer commit: the search-index rows held back go in first */
+	if (s->depth <= 1 && s->nfts) {
+		rc = sq_fts_flush(s, err);
+		if (rc)
+			return rc;
+	}
+	stmt = s->depth > 1 ? sq_stmt(s, SQ_RELEASE, "RELEASE nest", err) :
+		sq_stmt(s, SQ_COMMIT, "COMMIT", err);
 	if (!stmt)
 		return ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "commit", err);
+	if (rc == 0 && s->depth > 1)
+		sq_fts_release(s, s->depth);
 	if (rc == 0 && s->depth > 0 && --s->depth == 0)
 		s->in_tx = false;
 	return rc;
@@ -313,11 +324,13 @@ static void sq_rollback(struct store *st)
 
 	if (s->depth > 1 && !sqlite3_get_autocommit(s->db)) {
 		sqlite3_exec(s->db, "ROLLBACK TO nest; RELEASE nest", NULL, NULL, NULL);
+		sq_fts_drop(s, s->depth);
 		s->depth--;
 		return;
 	}
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sq_fts_drop(s, 0);
 	s->depth = 0;
 	s->in_tx = false;
 }
@@ -345,6 +358,7 @@ static int sq_tx_depth(struct store *st)
 	/* SQLite may end a transaction on its own (disk full, I/O error):
 	 * its levels are forgotten, the next begin is a BEGIN again */
 	if (s->depth > 0 && sqlite3_get_autocommit(s->db)) {
+		sq_fts_drop(s, 0);
 		s->depth = 0;
 		s->in_tx = false;
 	}
