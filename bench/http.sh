@@ -99,16 +99,19 @@ function med(a, n,   i, j, t) {
 }
 function val(s, k,   i, f) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
 $3 == "core_batched_full" { core[++ncore] = $4 }
-$3 == "sqlite_batched_full" { ref[++nref] = $4 }
+$3 == "sqlite_batched_full" { ref[++nref] = $4; rref[$2] = $4 }
 $3 == "commit_full_ms" { cf[++ncf] = $4; cn[ncf] = $6 }
-$3 == "submit" { s[++ns] = val($0, "rps"); s50[ns] = val($0, "p50_ms"); s99[ns] = val($0, "p99_ms"); sbad += val($0, "not_201") }
-$3 == "healthz" { h[++nh] = val($0, "rps") + 0 }
-$3 == "track" { t[++nt] = val($0, "rps"); t50[nt] = val($0, "p50_ms"); t99[nt] = val($0, "p99_ms"); tbad += val($0, "not_200") }
+$3 == "submit" { s[++ns] = val($0, "rps"); rs[$2] = s[ns]; s50[ns] = val($0, "p50_ms"); s99[ns] = val($0, "p99_ms"); sbad += val($0, "not_201") }
+$3 == "healthz" { h[++nh] = val($0, "rps") + 0; rh[$2] = h[nh] }
+$3 == "track" { t[++nt] = val($0, "rps"); rt[$2] = t[nt]; t50[nt] = val($0, "p50_ms"); t99[nt] = val($0, "p99_ms"); tbad += val($0, "not_200") }
 END {
 	R = med(ref, nref); C = med(core, ncore); S = med(s, ns); H = med(h, nh); TR = med(t, nt)
 	printf "median sqlite_batched_full %.0f rows/s, core_batched_full %.0f rows/s\n", R, C
 	printf "median one commit alone: FULL %.2f ms, NORMAL %.2f ms\n", med(cf, ncf), med(cn, ncf)
 	printf "median submit %.0f/s p50 %.2f ms p99 %.2f ms (not 201: %d) = %.0f%% of sqlite_batched_full, %.0f%% of core_batched_full\n", S, med(s50, ns), med(s99, ns), sbad, 100 * S / R, 100 * S / C
+	for (r in rs) if (rref[r]) qs[++nqs] = 100 * rs[r] / rref[r]
+	for (r in rt) if (rh[r]) qt[++nqt] = 100 * rt[r] / rh[r]
+	printf "median of the rounds'"'"' ratios: submit/sqlite_batched_full %.0f%%, track/healthz %.0f%%\n", med(qs, nqs), med(qt, nqt)
 	printf "median healthz %.0f/s\n", H
 	printf "median track %.0f/s p50 %.2f ms p99 %.2f ms (not 200: %d) = %.0f%% of healthz\n", TR, med(t50, nt), med(t99, nt), tbad, 100 * TR / H
 }' "$T/all"

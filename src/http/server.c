@@ -576,7 +576,10 @@ static void job_done(struct writer_job *j, const struct err *lost)
  * Queue r to the writer and suspend its connection (before the queue: the
  * writer may answer at once).  A writer that is stopping takes nothing: the
  * request is answered 503 here.  Either way on_request runs again once the
- * connection is resumed and queues the answer.
+ * connection is resumed and queues the answer.  Nothing times a parked
+ * connection out: conns.c gives a connection no deadline between its body
+ * and its answer (and evicts only those waiting for a head), and
+ * libmicrohttpd leaves suspended connections out of its idle timeout.
  */
 static void park(struct http_req *r, struct MHD_Connection *c)
 {
