@@ -20,6 +20,11 @@
 # max_per_ip); everything else is the default configuration (2 threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# bench/http.sh --summary FILE: the medians of a saved run (its "round" lines)
+if [ "${1-}" = --summary ]; then
+	SUMMARY_ONLY=$2
+fi
+if [ -z "${SUMMARY_ONLY-}" ]; then
 ROUNDS=${ROUNDS:-3}
 SECS=${SECONDS_PER_RUN:-${SECONDS:-10}}
 CONNS=${CONNS:-64}
@@ -92,15 +97,21 @@ for round in $(seq "$ROUNDS"); do
 	BENCH_CODES=$T/codes run_wrk track -s bench/http/track.lua "$URL/" | sed "s/^/round $round /"
 done | tee "$T/all"
 echo "messages in the database: $(sqlite3 "$DB" 'SELECT count(*) FROM messages')"
+mkdir -p build
+cp "$T/all" build/bench-http.txt	# the raw lines, for --summary
+ALL=$T/all
+else
+ALL=$SUMMARY_ONLY
+fi
 awk '
 function med(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-function val(s, k,   i, f) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
-$3 == "core_batched_full" { core[++ncore] = $4 }
-$3 == "sqlite_batched_full" { ref[++nref] = $4; rref[$2] = $4 }
-$3 == "commit_full_ms" { cf[++ncf] = $4; cn[ncf] = $6 }
+function val(s, k,   i, f) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2) + 0; return 0 }
+$3 == "core_batched_full" { core[++ncore] = $4 + 0 }
+$3 == "sqlite_batched_full" { ref[++nref] = $4 + 0; rref[$2] = $4 + 0 }
+$3 == "commit_full_ms" { cf[++ncf] = $4 + 0; cn[ncf] = $6 + 0 }
 $3 == "submit" { s[++ns] = val($0, "rps"); rs[$2] = s[ns]; s50[ns] = val($0, "p50_ms"); s99[ns] = val($0, "p99_ms"); sbad += val($0, "not_201") }
 $3 == "healthz" { h[++nh] = val($0, "rps") + 0; rh[$2] = h[nh] }
 $3 == "track" { t[++nt] = val($0, "rps"); rt[$2] = t[nt]; t50[nt] = val($0, "p50_ms"); t99[nt] = val($0, "p99_ms"); tbad += val($0, "not_200") }
@@ -114,4 +125,4 @@ END {
 	printf "median of the rounds'"'"' ratios: submit/sqlite_batched_full %.0f%%, track/healthz %.0f%%\n", med(qs, nqs), med(qt, nqt)
 	printf "median healthz %.0f/s\n", H
 	printf "median track %.0f/s p50 %.2f ms p99 %.2f ms (not 200: %d) = %.0f%% of healthz\n", TR, med(t50, nt), med(t99, nt), tbad, 100 * TR / H
-}' "$T/all"
+}' "$ALL"
