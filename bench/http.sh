@@ -14,7 +14,7 @@
 # Prints each run, then the medians and the ratios the targets are about.
 #
 #	make bench-http                      (ROUNDS=3 SECONDS=10 CONNS=64)
-#	ROUNDS=5 SECONDS=20 bench/http.sh
+#	ROUNDS=5 SECONDS_PER_RUN=20 bench/http.sh
 #
 # The rate limits are set out of the way with --set (track_rate, login_rate,
 # max_per_ip); everything else is the default configuration (2 threads).
@@ -26,7 +26,7 @@ if [ "${1-}" = --summary ]; then
 fi
 if [ -z "${SUMMARY_ONLY-}" ]; then
 ROUNDS=${ROUNDS:-3}
-SECS=${SECONDS_PER_RUN:-${SECONDS:-10}}
+SECS=${SECONDS_PER_RUN:-10}
 CONNS=${CONNS:-64}
 REF_ROWS=${REF_ROWS:-10000}
 HAMGAN=${HAMGAN:-build/hamgan}
