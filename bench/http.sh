@@ -13,7 +13,7 @@
 #   - track: GET /api/v1/track over 500 existing codes (bench/http/track.lua).
 # Prints each run, then the medians and the ratios the targets are about.
 #
-#	make bench-http                      (ROUNDS=3 SECONDS=10 CONNS=64)
+#	make bench-http                      (ROUNDS=3 SECONDS_PER_RUN=10 CONNS=64)
 #	ROUNDS=5 SECONDS_PER_RUN=20 bench/http.sh
 #
 # The rate limits are set out of the way with --set (track_rate, login_rate,
