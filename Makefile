@@ -187,6 +187,14 @@ bench-search: bootstrap $(BUILD)/bench/bench_search $(SEARCH_DBS)
 
 .PHONY: bench-conns bench-search
 
+# Durable submissions and tracking look-ups over HTTP with wrk
+# (docs/performance.md, "Group commit"); ROUNDS, SECONDS_PER_RUN, CONNS.
+.PHONY: bench-http
+bench-http: bootstrap
+	@command -v wrk >/dev/null || { echo "bench-http needs wrk (apt-get install wrk)"; exit 1; }
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_commit
+	@bench/http.sh
+
 clean:
 	rm -rf build
 

@@ -156,7 +156,7 @@ static void correct(struct http_req *r)
 
 const struct http_route api_callers_routes[] = {
 	{ HTTP_POST, "/api/v1/callers/correct", correct, ROUTE_AUTH | ROUTE_JSON },
-	{ HTTP_POST, "/api/v1/callers", history_post, ROUTE_AUTH | ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/callers", history_post, ROUTE_AUTH | ROUTE_JSON | ROUTE_SOLO },
 	{ HTTP_GET, "/api/v1/callers/{mobile}", history_get, ROUTE_AUTH },
 	{ 0, NULL, NULL, 0 },
 };

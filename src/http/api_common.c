@@ -18,6 +18,7 @@
 #include "http/api.h"
 #include "http/jval.h"
 #include "http/server_int.h"
+#include "http/writer.h"
 
 /* ---- the core of each worker thread ---- */
 
@@ -42,9 +43,13 @@ void api_core_key_release(struct http_server *srv)
 
 struct core *api_core(struct http_req *r)
 {
-	struct core *c = pthread_getspecific(r->srv->core_key);
+	struct core *c = writer_thread_core();
 	struct err e;
 
+	/* a write queued to the writer runs with the writer's core */
+	if (c)
+		return c;
+	c = pthread_getspecific(r->srv->core_key);
 	if (c)
 		return c;
 	c = xcalloc(1, sizeof(*c));

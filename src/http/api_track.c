@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "core/batch.h"
 #include "core/category.h"
 #include "core/core.h"
 #include "core/flow.h"
@@ -93,10 +94,15 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 	struct msg m;
 	struct msg_text *t;
 	struct err e;
+	bool snap;
 
 	if (!c)
 		return;
 	t = xmalloc(sizeof(*t));
+	err_clear(&e);
+	/* one read snapshot for the message, its category, units and
+	 * timeline: the read lock is taken once, not once a statement */
+	snap = core_batch_snapshot(c, true, &e) == 0;
 	err_clear(&e);
 	if (msg_get_for_citizen(c, code, mobile, &m, t, &e)) {
 		if (e.code == ERR_NOTFOUND || e.code == ERR_INVALID || e.code == ERR_DENIED)
@@ -107,6 +113,8 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 	} else {
 		http_reply_json(r, 200, public_view(c, &m, t));
 	}
+	if (snap)
+		core_batch_snapshot(c, false, &e);
 	free(t);
 }
 
@@ -201,7 +209,7 @@ out:
 
 const struct http_route api_track_routes[] = {
 	{ HTTP_GET, "/api/v1/track", track_get, 0 },
-	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF },
+	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF | ROUTE_SOLO },
 	{ HTTP_POST, "/api/v1/track/verdict", verdict, ROUTE_JSON | ROUTE_NOCSRF },
 	{ 0, NULL, NULL, 0 },
 };

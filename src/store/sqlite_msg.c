@@ -140,12 +140,70 @@ int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 	if (rc < 0)
 		return rc;
 	m->id = sqlite3_last_insert_rowid(s->db);
-	stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
+	return sq_fts_add(s, m->id, search_text, err);
+}
+
+static int fts_insert(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_FTS_INSERT,
+				     "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
+
 	if (!stmt)
 		return ERR_STORE;
-	sq_bind_int(stmt, 1, m->id);
-	sq_bind_text(stmt, 2, search_text);
+	sq_bind_int(stmt, 1, rowid);
+	sq_bind_text(stmt, 2, text);
 	return sq_exec_stmt(s, stmt, "message index", err);
+}
+
+int sq_fts_add(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
+{
+	struct sq_fts_row *r;
+
+	if (s->depth <= 1)
+		return fts_insert(s, rowid, text, err);
+	if (s->nfts == s->fts_alloc) {
+		s->fts_alloc = s->fts_alloc ? 2 * s->fts_alloc : 64;
+		s->fts = xrealloc(s->fts, s->fts_alloc * sizeof(*s->fts));
+	}
+	r = &s->fts[s->nfts++];
+	r->rowid = rowid;
+	r->text = xstrdup(text ? text : "");
+	r->depth = s->depth;
+	return 0;
+}
+
+void sq_fts_release(struct sqlite_store *s, int depth)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfts; i++)
+		if (s->fts[i].depth >= depth)
+			s->fts[i].depth = depth - 1;
+}
+
+void sq_fts_drop(struct sqlite_store *s, int depth)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->nfts; i++) {
+		if (s->fts[i].depth >= depth)
+			free(s->fts[i].text);
+		else
+			s->fts[k++] = s->fts[i];
+	}
+	s->nfts = k;
+}
+
+int sq_fts_flush(struct sqlite_store *s, struct err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->nfts && rc == 0; i++)
+		rc = fts_insert(s, s->fts[i].rowid, s->fts[i].text, err);
+	if (rc == 0)
+		sq_fts_drop(s, 0);
+	return rc;
 }
 
 #define MSG_UPDATE_SET "UPDATE messages SET category_id = ?4, region_id = ?8," \

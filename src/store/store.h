@@ -395,6 +395,23 @@ struct store_ops {
 	 * generator - faster, not durable until switched off.  Never on in
 	 * normal operation. */
 	int (*bulk)(struct store *st, bool on, struct err *err);
+
+	/* Optional (may be NULL): how many transaction levels are open (0:
+	 * none; a write that failed badly enough, e.g. disk full, may have
+	 * ended the outer one, which a batch must notice). */
+	int (*tx_depth)(struct store *st);
+	/* Optional (may be NULL): the connection that does nearly every write
+	 * (the server's writer) takes the checkpoints over: the first call
+	 * turns automatic checkpoints off on this connection; each call copies
+	 * the log back into the database (passive: never waits for readers)
+	 * when at least min_pages pages were written to it since the last
+	 * one, 0 meaning any. */
+	int (*checkpoint)(struct store *st, unsigned min_pages, struct err *err);
+	/* Optional (may be NULL): on opens a read transaction, so the reads
+	 * until off see one state of the database and take the database's
+	 * read lock once instead of once per statement; no writes between.
+	 * Off ends it (safe when none is open). */
+	int (*snapshot)(struct store *st, bool on, struct err *err);
 };
 
 extern const struct store_ops store_sqlite_ops;
