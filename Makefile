@@ -66,7 +66,7 @@ else
 Q := @
 endif
 
-.PHONY: all bootstrap test tests run fuzz bench clean screenshots
+.PHONY: all bootstrap test tests run fuzz bench clean screenshots soak
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/hamgan $(WEB_ASSETS)
@@ -141,6 +141,17 @@ screenshots: bootstrap
 	@$(MAKE) --no-print-directory all
 	@HAMGAN=$(CURDIR)/build/hamgan HAMGAN_ROOT=$(CURDIR) WEB_SHOTS=$(CURDIR)/docs/screenshots \
 		bash tests/web/test_forms.sh
+
+# The crash soak, long form (docs/durability.md): clients write while the
+# server is killed with SIGKILL SOAK_KILLS times over SOAK_SECONDS, then every
+# acknowledged write is looked for.  `make test` runs a short one
+# (tests/http/test_soak.sh, 25 s); `make SAN=1 soak` runs it under ASan.
+SOAK_SECONDS ?= 300
+SOAK_KILLS ?= $$(( $(SOAK_SECONDS) / 5 ))
+soak: bootstrap
+	@$(MAKE) --no-print-directory all
+	@HAMGAN=$(CURDIR)/$(BUILD)/hamgan HAMGAN_ROOT=$(CURDIR) SOAK_SECONDS=$(SOAK_SECONDS) \
+		SOAK_KILLS=$(SOAK_KILLS) bash tests/http/test_soak.sh
 
 # libFuzzer targets, each for FUZZ_SECONDS (default 20) seconds.
 FUZZ_SECONDS ?= 20
