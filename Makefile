@@ -98,7 +98,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(DEMOLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(DEMOLIB) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
-tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS)
+tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS) $(BUILD)/tests/liblossy.so
+
+# The power-loss shim (tests/power/lossy.c, docs/durability.md): an
+# LD_PRELOAD library for tests only, built without the sanitizers in every
+# mode (an ASan program preloads the ASan runtime before it).
+$(BUILD)/tests/liblossy.so: tests/power/lossy.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SHIM    $@")
+	$(Q)$(CC) -std=c11 $(WARN) -Wno-missing-prototypes -O2 -g -fPIC -shared -o $@ $< -ldl -lpthread
 
 # What the web app takes from npm packages package-lock.json pins, where the
 # server serves it (web/fonts, web/vendor; not committed, never a CDN):
