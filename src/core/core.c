@@ -27,6 +27,7 @@ void core_config_init(struct core_config *cfg)
 	cfg->sms_max_attempts = 5;
 	cfg->sms_backoff_sec = 30;
 	cfg->sms_timeout_sec = 30;
+	cfg->sms_lease_sec = 300;
 }
 
 int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err *err)

@@ -43,6 +43,8 @@ struct core_config {
 	int sms_max_attempts;		/* give up on an SMS after this many: 5 */
 	int sms_backoff_sec;		/* first retry delay, doubled each time: 30 */
 	int sms_timeout_sec;		/* the send command's time limit: 30 */
+	int sms_lease_sec;		/* a claim's lease (core/sms.h): 300, at least
+					 * twice sms_timeout_sec */
 };
 
 struct core {

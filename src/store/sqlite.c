@@ -1103,6 +1103,7 @@ const struct store_ops store_sqlite_ops = {
 	.sms_insert = sq_sms_insert,
 	.sms_next_due = sq_sms_next_due,
 	.sms_update = sq_sms_update,
+	.sms_release_expired = sq_sms_release_expired,
 	.sms_list = sq_sms_list,
 	.audit_list_msg = sq_audit_list_msg,
 	.sms_list_msg = sq_sms_list_msg,
