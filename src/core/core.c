@@ -74,6 +74,12 @@ int core_schema_version(struct core *c, int *have, int *want, struct err *err)
 	return OPS(c)->schema_version(c->st, have, want, err);
 }
 
+int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
+	       struct err *err)
+{
+	return OPS(c)->check(c->st, report, reportsz, problems, err);
+}
+
 int64_t core_now(const struct core *c)
 {
 	struct timespec ts;

@@ -79,6 +79,11 @@ void core_close(struct core *c);
 /* Schema version of the open database and the one this program writes. */
 int core_schema_version(struct core *c, int *have, int *want, struct err *err);
 
+/* The store's check of its own consistency (SQLite's integrity_check):
+ * *problems (0 when sound) and the first ones, a line each, in report. */
+int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
+	       struct err *err);
+
 /* The time, seconds since the epoch (UTC). */
 int64_t core_now(const struct core *c);
 /* Fix the clock at t (0: back to the real clock). */

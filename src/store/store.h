@@ -136,6 +136,10 @@ struct store_ops {
 	void (*close)(struct store *st);
 	/* Schema version in the database, and the one this backend writes. */
 	int (*schema_version)(struct store *st, int *have, int *want, struct err *err);
+	/* The backend's own consistency check of every page, table and index:
+	 * *problems found (0: sound), the first ones as lines in report. */
+	int (*check)(struct store *st, char *report, size_t reportsz, size_t *problems,
+		     struct err *err);
 
 	int (*begin)(struct store *st, struct err *err);
 	int (*commit)(struct store *st, struct err *err);

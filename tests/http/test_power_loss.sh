@@ -43,7 +43,7 @@ n=$(sj .acknowledged)
 t_eq "every acknowledged code is found after the power cuts" "$(sj .found)" "$n"
 t_eq "each in the state acknowledged" "$(sj .wrong_count)" 0
 t_eq "the last server (no shim) stops cleanly" "$(sj .final_stop_rc)" 0
-t_run "integrity_check ok" 0 "ok" sqlite3 "$H_DB" "PRAGMA integrity_check"
+t_run "hamgan db check (integrity_check) ok" 0 "ok" "$HAMGAN" db check --db "$H_DB"
 t_exit "audit verify passes" 0 "$HAMGAN" audit verify --db "$H_DB"
 t_exit "report --verify passes" 0 "$HAMGAN" report --verify --db "$H_DB"
 t_done

@@ -34,7 +34,7 @@ t_eq "none is missing" "$(sj .missing_count)" 0
 t_eq "each in the state acknowledged" "$(sj .wrong_count)" 0
 t_eq "the last server stops cleanly" "$(sj .final_stop_rc)" 0
 t_eq "no sanitizer report from any server" "$(sj '.sanitizer_reports_in_starts | length')" 0
-t_run "integrity_check ok" 0 "ok" sqlite3 "$H_DB" "PRAGMA integrity_check"
+t_run "hamgan db check (integrity_check) ok" 0 "ok" "$HAMGAN" db check --db "$H_DB"
 t_exit "audit verify passes" 0 "$HAMGAN" audit verify --db "$H_DB"
 t_exit "report --verify passes" 0 "$HAMGAN" report --verify --db "$H_DB"
 t_done
