@@ -44,11 +44,27 @@ ERRORS = (OSError, http.client.HTTPException, ValueError)
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A free port below the ephemeral range: while the server is down, a
+    client's connect() must never be given it as its own local port (a
+    socket connected to itself would then keep the server from binding)."""
+    lo = 32768
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    rnd = random.Random()
+    for _ in range(200):
+        port = rnd.randrange(10000, max(lo, 10001))
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    sys.exit("no free port below the ephemeral range")
 
 
 class Server:
@@ -299,7 +315,6 @@ def main():
     tok = tokens.get("op", stop2)
     c = Client(port)
     missing, wrong = [], []
-    order = ("registered", "referred", "answered")
     for code, state in sorted(book.state.items()):
         st, b = c.call("GET", "/api/v1/messages/%s" % code, tok)
         if st == 401:
@@ -312,7 +327,7 @@ def main():
         ok = {state}
         if code in book.maybe:
             ok.add(book.maybe[code])
-        if b.get("state") not in ok and not (state == "answered" and b.get("state") in order):
+        if b.get("state") not in ok:
             wrong.append("%s:%s!=%s" % (code, b.get("state"), "|".join(sorted(ok))))
     found = len(book.state) - len(missing)
     stop_rc = srv.stop()

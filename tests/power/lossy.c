@@ -132,8 +132,12 @@ static void watch_fd(int fd, const char *path)
 	struct stat sb;
 	int i;
 
-	if (fd < 0 || fd >= MAX_FD || fstat(fd, &sb) != 0)
+	if (fd < 0)
 		return;
+	if (fd >= MAX_FD)
+		die("descriptor too high to watch");
+	if (fstat(fd, &sb) != 0)
+		die("fstat");
 	pthread_mutex_lock(&lk);
 	for (i = 0; i < n_inodes; i++)
 		if (inodes[i].dev == sb.st_dev && inodes[i].ino == sb.st_ino)
