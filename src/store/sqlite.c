@@ -278,11 +278,12 @@ static int sq_check(struct store *st, char *report, size_t reportsz, size_t *pro
 		report[0] = '\0';
 	snprintf(sql, sizeof(sql), "PRAGMA integrity_check(%d)", CAP_DB_CHECK_PROBLEMS);
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
 		const char *line = (const char *)sqlite3_column_text(stmt, 0);
 		int n;
 
-		rc = SQLITE_OK;
 		if (!line || !strcmp(line, "ok"))
 			continue;
 		(*problems)++;

@@ -294,7 +294,7 @@ static void *cutter(void *arg)
 __attribute__((constructor)) static void lossy_init(void)
 {
 	const char *db = getenv("LOSSY_DB"), *ms = getenv("LOSSY_CUT_MS");
-	long cut_ms = ms ? atol(ms) : 0;
+	long cut_ms = ms ? strtol(ms, NULL, 10) : 0;
 	pthread_t t;
 	sigset_t set;
 
