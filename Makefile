@@ -66,7 +66,7 @@ else
 Q := @
 endif
 
-.PHONY: all bootstrap test tests run fuzz bench clean screenshots
+.PHONY: all bootstrap test tests run fuzz bench clean screenshots soak
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/hamgan $(WEB_ASSETS)
@@ -98,7 +98,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(DEMOLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(DEMOLIB) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
-tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS)
+tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS) $(BUILD)/tests/liblossy.so
+
+# The power-loss shim (tests/power/lossy.c, docs/durability.md): an
+# LD_PRELOAD library for tests only, built without the sanitizers in every
+# mode (an ASan program preloads the ASan runtime before it).
+$(BUILD)/tests/liblossy.so: tests/power/lossy.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SHIM    $@")
+	$(Q)$(CC) -std=c11 $(WARN) -Wno-missing-prototypes -O2 -g -fPIC -shared -o $@ $< -ldl -lpthread
 
 # What the web app takes from npm packages package-lock.json pins, where the
 # server serves it (web/fonts, web/vendor; not committed, never a CDN):
@@ -141,6 +149,17 @@ screenshots: bootstrap
 	@$(MAKE) --no-print-directory all
 	@HAMGAN=$(CURDIR)/build/hamgan HAMGAN_ROOT=$(CURDIR) WEB_SHOTS=$(CURDIR)/docs/screenshots \
 		bash tests/web/test_forms.sh
+
+# The crash soak, long form (docs/durability.md): clients write while the
+# server is killed with SIGKILL SOAK_KILLS times over SOAK_SECONDS, then every
+# acknowledged write is looked for.  `make test` runs a short one
+# (tests/http/test_soak.sh, 25 s); `make SAN=1 soak` runs it under ASan.
+SOAK_SECONDS ?= 300
+SOAK_KILLS ?= $$(( $(SOAK_SECONDS) / 5 ))
+soak: bootstrap
+	@$(MAKE) --no-print-directory all
+	@HAMGAN=$(CURDIR)/$(BUILD)/hamgan HAMGAN_ROOT=$(CURDIR) SOAK_SECONDS=$(SOAK_SECONDS) \
+		SOAK_KILLS=$(SOAK_KILLS) bash tests/http/test_soak.sh
 
 # libFuzzer targets, each for FUZZ_SECONDS (default 20) seconds.
 FUZZ_SECONDS ?= 20

@@ -377,4 +377,9 @@
  * splits the file.  1 GiB keeps one mistaken file from taking the machine. */
 #define CAP_311_CSV_FILE (1024L * 1024 * 1024)
 
+/* `hamgan db check`: SQLite's integrity check stops after this many
+ * problems; a damaged file can have a line for every page, and the first
+ * hundred say enough to decide to restore. */
+#define CAP_DB_CHECK_PROBLEMS 100
+
 #endif

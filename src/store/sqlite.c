@@ -272,6 +272,47 @@ static int sq_schema_version_op(struct store *st, int *have, int *want, struct e
 	return sq_schema_version(sq(st)->db, have, err);
 }
 
+/* PRAGMA integrity_check: one row "ok", or up to CAP_DB_CHECK_PROBLEMS rows
+ * naming problems (a power cut with a disk that lies about its cache, a copy
+ * taken while writing, a bad sector). */
+static int sq_check(struct store *st, char *report, size_t reportsz, size_t *problems,
+		    struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = NULL;
+	char sql[64];
+	size_t used = 0;
+	int rc;
+
+	*problems = 0;
+	if (reportsz)
+		report[0] = '\0';
+	snprintf(sql, sizeof(sql), "PRAGMA integrity_check(%d)", CAP_DB_CHECK_PROBLEMS);
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) {
+		const char *line = (const char *)sqlite3_column_text(stmt, 0);
+		int n;
+
+		if (!line || !strcmp(line, "ok"))
+			continue;
+		(*problems)++;
+		if (used < reportsz) {
+			n = snprintf(report + used, reportsz - used, "%s\n", line);
+			used = n < 0 ? reportsz : used + (size_t)n;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		err_set(err, rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? ERR_INVALID : ERR_STORE,
+			"", "integrity check: %s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(stmt);
+		return err->code;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
 /*
  * Transactions nest: depth 0 -> 1 is BEGIN IMMEDIATE, deeper levels are
  * savepoints, so a core write inside a batch (core/batch.h) commits into the
@@ -1155,6 +1196,7 @@ const struct store_ops store_sqlite_ops = {
 	.open = sq_open,
 	.close = sq_close,
 	.schema_version = sq_schema_version_op,
+	.check = sq_check,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
@@ -1205,6 +1247,7 @@ const struct store_ops store_sqlite_ops = {
 	.sms_insert = sq_sms_insert,
 	.sms_next_due = sq_sms_next_due,
 	.sms_update = sq_sms_update,
+	.sms_release_expired = sq_sms_release_expired,
 	.sms_list = sq_sms_list,
 	.audit_list_msg = sq_audit_list_msg,
 	.sms_list_msg = sq_sms_list_msg,

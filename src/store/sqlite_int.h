@@ -26,7 +26,7 @@ enum sq_stmt_id {
 	SQ_MSG_GET_CODE, SQ_MSG_LATEST_ANSWERED,
 	SQ_REF_INSERT, SQ_REF_LIST,
 	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
-	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST,
+	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST, SQ_SMS_RELEASE,
 	SQ_SAVEPOINT, SQ_RELEASE,
 	/* report aggregates (sqlite_agg.c) */
 	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_INSERT, SQ_AGG_DEL, SQ_AGG_SCAN_UNIT, SQ_AGG_SCAN_ALL,
@@ -147,6 +147,8 @@ int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entr
 int sq_sms_insert(struct store *st, struct sms *s, struct err *err);
 int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *err);
 int sq_sms_update(struct store *st, const struct sms *s, enum sms_state from, struct err *err);
+int sq_sms_release_expired(struct store *st, int64_t now, int max_attempts, const char *error,
+			   size_t *n, struct err *err);
 int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
 /* Daily work: assignee, notes, canned answers (sqlite_daily.c). */
 int sq_assign_get(struct store *st, int64_t msg_id, int64_t *user_id, struct err *err);

@@ -788,7 +788,7 @@ int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 /* ---- SMS outbox ---- */
 
 #define SMS_COLS "id, to_mobile, body, msg_id, state, attempts, created_at, next_at, sent_at," \
-	" last_error"
+	" last_error, claimed_at"
 
 static void read_sms(sqlite3_stmt *st, void *rec)
 {
@@ -805,6 +805,7 @@ static void read_sms(sqlite3_stmt *st, void *rec)
 	m->next_at = sqlite3_column_int64(st, 7);
 	m->sent_at = sqlite3_column_int64(st, 8);
 	sq_col_text(st, 9, m->last_error, sizeof(m->last_error));
+	m->claimed_at = sqlite3_column_int64(st, 10);
 }
 
 int sq_sms_insert(struct store *st, struct sms *m, struct err *err)
@@ -853,9 +854,11 @@ int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *
 int sq_sms_update(struct store *st, const struct sms *m, enum sms_state from, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_UPDATE, "UPDATE sms_outbox SET state = ?,"
-				     " attempts = ?, next_at = ?, sent_at = ?, last_error = ?"
-				     " WHERE id = ? AND state = ?", err);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_UPDATE, "UPDATE sms_outbox SET state = ?1,"
+				     " attempts = ?2, next_at = ?3, sent_at = ?4, last_error = ?5,"
+				     " claimed_at = ?8 WHERE id = ?6 AND state = ?7"
+				     " AND (state <> " SMS_STATE_SENDING_SQL " OR claimed_at = ?8)",
+				     err);
 	int rc;
 
 	if (!stmt)
@@ -867,10 +870,34 @@ int sq_sms_update(struct store *st, const struct sms *m, enum sms_state from, st
 	sq_bind_text(stmt, 5, m->last_error);
 	sq_bind_int(stmt, 6, m->id);
 	sq_bind_int(stmt, 7, from);
+	sq_bind_int(stmt, 8, m->claimed_at);
 	rc = sq_exec_stmt(s, stmt, "sms", err);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		return err_set(err, ERR_CONFLICT, "", "sms %lld is no longer %s", (long long)m->id,
 			       sms_state_name(from));
+	return rc;
+}
+
+int sq_sms_release_expired(struct store *st, int64_t now, int max_attempts, const char *error,
+			   size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_RELEASE, "UPDATE sms_outbox SET state ="
+				     " CASE WHEN attempts >= ? THEN " SMS_STATE_FAILED_SQL
+				     " ELSE " SMS_STATE_PENDING_SQL " END, last_error = ?"
+				     " WHERE state = " SMS_STATE_SENDING_SQL " AND next_at <= ?",
+				     err);
+	int rc;
+
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, max_attempts);
+	sq_bind_text(stmt, 2, error);
+	sq_bind_int(stmt, 3, now);
+	rc = sq_exec_stmt(s, stmt, "sms", err);
+	if (rc == 0)
+		*n = (size_t)sqlite3_changes(s->db);
 	return rc;
 }
 

@@ -136,6 +136,10 @@ struct store_ops {
 	void (*close)(struct store *st);
 	/* Schema version in the database, and the one this backend writes. */
 	int (*schema_version)(struct store *st, int *have, int *want, struct err *err);
+	/* The backend's own consistency check of every page, table and index:
+	 * *problems found (0: sound), the first ones as lines in report. */
+	int (*check)(struct store *st, char *report, size_t reportsz, size_t *problems,
+		     struct err *err);
 
 	int (*begin)(struct store *st, struct err *err);
 	int (*commit)(struct store *st, struct err *err);
@@ -239,10 +243,17 @@ struct store_ops {
 	int (*sms_insert)(struct store *st, struct sms *s, struct err *err);
 	/* the oldest pending row with next_at <= now; ERR_NOTFOUND when none */
 	int (*sms_next_due)(struct store *st, int64_t now, struct sms *out, struct err *err);
-	/* write state, attempts, next_at, sent_at, last_error when the stored
-	 * state is `from`; else ERR_CONFLICT (someone else claimed it) */
+	/* write state, attempts, next_at, sent_at, last_error, claimed_at when
+	 * the stored state is `from` (and, from sending, the stored claimed_at
+	 * is s->claimed_at: the same claim); else ERR_CONFLICT (someone else
+	 * claimed it) */
 	int (*sms_update)(struct store *st, const struct sms *s, enum sms_state from,
 			  struct err *err);
+	/* rows sending whose lease ended (next_at <= now) go back to pending,
+	 * or to failed when they have had max_attempts; last_error = error;
+	 * *n of them */
+	int (*sms_release_expired)(struct store *st, int64_t now, int max_attempts,
+				   const char *error, size_t *n, struct err *err);
 	int (*sms_list)(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
 	/* one message's audit entries (by seq) and SMS rows (by id), at most max */
 	int (*audit_list_msg)(struct store *st, int64_t msg_id, size_t max,
