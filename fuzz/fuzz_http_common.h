@@ -395,10 +395,11 @@ static const char *fh_header(const char *h, size_t hlen, const char *name, size_
  * Check the answers in a[0..len): each starts with "HTTP/1.1 NNN " and no
  * status is 500 or more but 503 and 505.  Answers are framed by
  * Content-Length; one without, or one saying "Connection: close", ends the
- * walk.  Returns how many were
+ * walk; without all (the requests hold a HEAD, whose answer has a
+ * Content-Length but no body) only the first is checked.  Returns how many were
  * checked; *first gets the first status (0 when none).
  */
-static size_t fh_check(const char *a, size_t len, int *first)
+static size_t fh_check(const char *a, size_t len, bool all, int *first)
 {
 	size_t pos = 0, count = 0;
 
@@ -431,6 +432,8 @@ static size_t fh_check(const char *a, size_t len, int *first)
 		if (!count)
 			*first = status;
 		count++;
+		if (!all)
+			break;
 		end = fh_find(s, rest, "\r\n\r\n", 4);
 		if (!end)
 			break;
