@@ -10,7 +10,8 @@
  * http_server_add_socket (the path the listening socket's connections take),
  * writes the input, shuts the write side and reads the answer until the
  * server closes, then checks it: every answer it can frame starts with
- * "HTTP/1.1 " and a three-digit status, and a status of 500 or more other
+ * "HTTP/1.1 " and a three-digit status, a JSON answer's body parses as
+ * JSON, and a status of 500 or more other
  * than 503 (overload, storage full) and 505 (libmicrohttpd's answer to
  * HTTP/0.9 or 2.0) is a bug.
  *
@@ -53,6 +54,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "base/str.h"
 #include "core/actor.h"
@@ -459,6 +462,17 @@ static size_t fh_check(const char *a, size_t len, bool all, int *first)
 			break;
 		if (body < 0 || (uint64_t)body > rest - hlen)
 			break;
+		/* a JSON answer is JSON (a HEAD's has no body: all is false) */
+		cl = fh_header(s, hlen, "Content-Type", &vlen);
+		if (all && body > 0 && cl && vlen >= 16 && strncmp(cl, "application/json", 16) == 0) {
+			cJSON *j = cJSON_ParseWithLength(s + hlen, (size_t)body);
+
+			if (!j)
+				fprintf(stderr, "fuzz http: answer %zu is not JSON:\n%.*s\n", count,
+					(int)body, s + hlen);
+			FUZZ_ASSERT(j != NULL);
+			cJSON_Delete(j);
+		}
 		pos += hlen + (size_t)body;
 	}
 	return count;
