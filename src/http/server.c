@@ -725,17 +725,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ---- */
 
-/*
- * The listening socket is ours, not libmicrohttpd's: its poll loop accepts
- * one connection per turn, about a thousand a second once hundreds are open
- * (fewer under load), and while slow clients reconnect as fast as they are
- * closed, a prompt client would wait behind them in the kernel's queue.
- * This thread accepts as fast as the kernel hands connections over, admits
- * each to the connection table (the per-address and total limits, conns.h)
- * and passes it to libmicrohttpd (MHD_add_connection).  libmicrohttpd's own
- * limit is set above ours, never reached: in 0.9.75 an added connection that
- * hits it leaves a mutex locked and the server hangs at shutdown.
- */
 /* Admit an accepted socket from ss and hand it to libmicrohttpd; -1 when
  * refused (the socket is closed then). */
 static int admit(struct http_server *srv, int fd, const struct sockaddr_storage *ss,
@@ -759,6 +748,17 @@ static int admit(struct http_server *srv, int fd, const struct sockaddr_storage 
 	return 0;
 }
 
+/*
+ * The listening socket is ours, not libmicrohttpd's: its poll loop accepts
+ * one connection per turn, about a thousand a second once hundreds are open
+ * (fewer under load), and while slow clients reconnect as fast as they are
+ * closed, a prompt client would wait behind them in the kernel's queue.
+ * This thread accepts as fast as the kernel hands connections over, admits
+ * each to the connection table (the per-address and total limits, conns.h)
+ * and passes it to libmicrohttpd (MHD_add_connection).  libmicrohttpd's own
+ * limit is set above ours, never reached: in 0.9.75 an added connection that
+ * hits it leaves a mutex locked and the server hangs at shutdown.
+ */
 static void *acceptor(void *arg)
 {
 	struct http_server *srv = arg;
