@@ -789,6 +789,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return queue(r, c);
 }
 
+/* libmicrohttpd's messages (its format strings: clang checks them so) */
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -800,6 +802,29 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* ---- start and stop ---- */
+
+/* Admit an accepted socket from ss and hand it to libmicrohttpd; -1 when
+ * refused (the socket is closed then). */
+static int admit(struct http_server *srv, int fd, const struct sockaddr_storage *ss,
+		 socklen_t len)
+{
+	char text[64], key[64];
+	struct conn *slot;
+
+	addr_text((const struct sockaddr *)ss, text, sizeof(text));
+	ratelimit_key(text, key, sizeof(key));
+	slot = conns_admit(srv->conns, fd, key, http_now_us());
+	if (!slot) {
+		close(fd);
+		return -1;
+	}
+	/* libmicrohttpd closes the socket when it refuses it. */
+	if (MHD_add_connection(srv->d, fd, (const struct sockaddr *)ss, len) != MHD_YES) {
+		conns_closed(srv->conns, slot);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * The listening socket is ours, not libmicrohttpd's: its poll loop accepts
@@ -819,8 +844,6 @@ static void *acceptor(void *arg)
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
-		char text[64], key[64];
-		struct conn *slot;
 		int fd = accept(srv->listen_fd, (struct sockaddr *)&ss, &len);
 
 		if (fd < 0) {
@@ -835,18 +858,23 @@ static void *acceptor(void *arg)
 			continue;
 		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		addr_text((struct sockaddr *)&ss, text, sizeof(text));
-		ratelimit_key(text, key, sizeof(key));
-		slot = conns_admit(srv->conns, fd, key, http_now_us());
-		if (!slot) {
-			close(fd);
-			continue;
-		}
-		/* libmicrohttpd closes the socket when it refuses it. */
-		if (MHD_add_connection(srv->d, fd, (struct sockaddr *)&ss, len) != MHD_YES)
-			conns_closed(srv->conns, slot);
+		admit(srv, fd, &ss, len);
 	}
 	return NULL;
+}
+
+int http_server_add_socket(struct http_server *srv, int fd, struct err *err)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (admit(srv, fd, &ss, sizeof(*a)))
+		return err_set(err, ERR_TOOBIG, NULL, "the server refused the connection");
+	return 0;
 }
 
 /*
