@@ -56,7 +56,7 @@ static void create(struct http_req *r)
 {
 	struct create_in in;
 	struct msg_new mn;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct actor a;
 	struct core *c;
 	struct err e;
@@ -133,7 +133,7 @@ static void create(struct http_req *r)
 	}
 	mn.live_session_id = in.live_session_id.v;
 
-	m = xcalloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	err_clear(&e);
 	/* the public web proves the mobile with a texted code (issue 9); the
 	 * desk has the caller on the line */
@@ -149,15 +149,19 @@ static void create(struct http_req *r)
 		api_add_time(o, "created_at", m->created_at);
 		http_reply_json(r, 201, o);
 	} else {
-		http_reply_json(r, 201, api_msg_json(m, core_now(c)));
+		cJSON *o = api_msg_json_row(c, m, core_now(c), &e);
+
+		if (o)
+			http_reply_json(r, 201, o);
+		else
+			http_reply_err(r, &e);
 	}
-	free(m);
 }
 
 /* ---- read ---- */
 
 /* Load the message named by the path's {code} as the actor may see it. */
-bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m, struct msg_text *text)
 {
 	const char *code = http_param(r, "code");
 	struct err e;
@@ -171,25 +175,25 @@ bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
 		return false;
 	}
 	err_clear(&e);
-	if (msg_get_by_code(c, &r->auth.actor, code, m, &e))
+	if (msg_get_by_code(c, &r->auth.actor, code, m, text, &e))
 		return api_fail(r, &e);
 	return true;
 }
 
 bool api_msg_id(struct http_req *r, struct core *c, int64_t *id)
 {
-	struct msg *m = xmalloc(sizeof(*m));
-	bool ok = api_msg_load(r, c, m);
+	struct msg m;
+	bool ok = api_msg_load(r, c, &m, NULL);
 
-	*id = ok ? m->id : 0;
-	free(m);
+	*id = ok ? m.id : 0;
 	return ok;
 }
 
 static void get_one(struct http_req *r)
 {
 	struct core *c = api_core(r);
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
+	struct msg_text *text;
 	struct referral *hops = NULL;
 	struct msg_event *ev = NULL;
 	size_t n = 0, i;
@@ -199,10 +203,12 @@ static void get_one(struct http_req *r)
 
 	if (!c)
 		return;
-	m = xcalloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	text = xmalloc(sizeof(*text));
+	if (!api_msg_load(r, c, m, text))
 		goto out;
-	o = api_msg_json(m, core_now(c));
+	o = api_msg_json(m, text, core_now(c));
+	free(text);
+	text = NULL;
 	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
 	err_clear(&e);
 	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
@@ -219,7 +225,7 @@ static void get_one(struct http_req *r)
 	free(ev);
 	http_reply_json(r, 200, o);
 out:
-	free(m);
+	free(text);
 }
 
 /* ---- list and search ---- */
@@ -363,8 +369,15 @@ static void list(struct http_req *r)
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < res.n; i++) {
-		cJSON *m = api_msg_json(&res.items[i], core_now(c));
+		/* one row's texts at a time: the page holds small records */
+		cJSON *m = api_msg_json_row(c, &res.items[i], core_now(c), &e);
 
+		if (!m) {
+			cJSON_Delete(o);
+			search_result_release(&res);
+			http_reply_err(r, &e);
+			return;
+		}
 		cJSON_AddItemToObject(m, "assignee",
 				      api_assignee_json(c, &r->auth.actor, res.items[i].id));
 		cJSON_AddItemToArray(arr, m);
@@ -524,16 +537,15 @@ static int tr_reject(const struct tr_call *t)
 		return 1;
 	}
 	if (t->in->duplicate_of) {
-		struct msg *d = xcalloc(1, sizeof(*d));
-		int rc = msg_get_by_code(t->c, t->a, t->in->duplicate_of, d, t->e);
+		struct msg d;
+		int rc = msg_get_by_code(t->c, t->a, t->in->duplicate_of, &d, NULL, t->e);
 
-		dup = d->id;
-		free(d);
 		if (rc) {
 			http_reply_error(t->r, ERR_INVALID, "duplicate_of", "no message '%s'",
 					 t->in->duplicate_of);
 			return 1;
 		}
+		dup = d.id;
 	}
 	return msg_reject(t->c, t->a, t->id, t->ver, why, dup, t->in->note, t->out, t->e);
 }
@@ -589,6 +601,7 @@ static void transition(struct http_req *r)
 {
 	const char *action = http_param(r, "action");
 	struct core *c = api_core(r);
+	struct msg outrec;
 	struct tr_in in;
 	struct err e;
 	struct tr_call t = { r, c, &r->auth.actor, 0, 0, &in, NULL, &e };
@@ -604,19 +617,22 @@ static void transition(struct http_req *r)
 		return;
 	if (!api_msg_id(r, c, &t.id))
 		return;
-	t.out = xcalloc(1, sizeof(*t.out));
+	t.out = &outrec;
 	t.ver = in.version.set ? in.version.v : 0;
 	err_clear(&e);
 	rc = actions[i].run(&t);
 	if (rc < 0) {
 		http_reply_err(r, &e);
 	} else if (rc == 0) {
-		cJSON *o = api_msg_json(t.out, core_now(c));
+		cJSON *o = api_msg_json_row(c, t.out, core_now(c), &e);
 
+		if (!o) {
+			http_reply_err(r, &e);
+			return;
+		}
 		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, t.a, t.out->id));
 		http_reply_json(r, 200, o);
 	}
-	free(t.out);
 }
 
 const struct http_route api_messages_routes[] = {
