@@ -52,6 +52,13 @@ struct sqlite_store {
 	sqlite3_stmt *stmt[SQ_STMT_COUNT];
 	bool in_tx;
 	int depth;	/* open levels: 1 = BEGIN, deeper = savepoints */
+	/* bulk mode (sq_bulk): deeper levels are counted, not savepoints, and
+	 * one that rolls back undoes the whole transaction (broken until the
+	 * outer rollback) */
+	bool bulk, broken;
+	/* bulk mode: the first message whose search index entry waits for
+	 * the end (sq_bulk off indexes them in one statement); 0 none */
+	int64_t bulk_fts_from;
 };
 
 static inline struct sqlite_store *sq(struct store *st)

@@ -144,6 +144,14 @@ int sq_msg_insert(struct store *st, struct msg *m, const char *search_text, stru
 	if (rc < 0)
 		return rc;
 	m->id = sqlite3_last_insert_rowid(s->db);
+	if (s->bulk) {
+		/* indexed at the end of bulk mode (sq_bulk): FTS5 writes its
+		 * pending terms out at every statement savepoint, so indexing
+		 * here makes one tiny segment a message and endless merging */
+		if (!s->bulk_fts_from)
+			s->bulk_fts_from = m->id;
+		return 0;
+	}
 	stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
 	if (!stmt)
 		return ERR_STORE;
