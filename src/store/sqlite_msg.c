@@ -283,12 +283,13 @@ static void search_where(const struct store_search *q, struct buf *sql, bool sca
 	if (q->to)
 		buf_adds(sql, " AND m.created_at < ?11");
 	if (q->overdue)
-		buf_adds(sql, " AND m.state NOT IN (" MSG_STATES_DONE_SQL ") AND m.due_at > 0 AND m.due_at < ?12");
+		buf_adds(sql, " AND " MSG_STATES_OPEN_SQL("m.state") " AND m.due_at > 0"
+			 " AND m.due_at < ?12");
 	if (q->not_overdue)
 		buf_adds(sql, " AND NOT (m.state NOT IN (" MSG_STATES_DONE_SQL ")"
 			     " AND m.due_at > 0 AND m.due_at < ?12)");
 	if (q->sort == STORE_SORT_DUE)
-		buf_adds(sql, " AND m.state NOT IN (" MSG_STATES_DONE_SQL ") AND m.due_at > 0");
+		buf_adds(sql, " AND " MSG_STATES_OPEN_SQL("m.state") " AND m.due_at > 0");
 	if (q->assigned_to)
 		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
 }

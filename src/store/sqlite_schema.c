@@ -341,6 +341,14 @@ static const char *const migrations[] = {
 	" key TEXT NOT NULL,"
 	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
 	" PRIMARY KEY (source, key)) WITHOUT ROWID;",
+	/* 11 (issue 11): the partial index of open messages by deadline with
+	 * its condition as inequalities (model/msg.h, MSG_STATES_OPEN_SQL): the
+	 * IN list it had made every insert and update of a message build two
+	 * temporary tables to test it, half the cost of a transition's
+	 * UPDATE. */
+	"DROP INDEX IF EXISTS messages_due;"
+	"CREATE INDEX messages_due ON messages(due_at) WHERE " MSG_STATES_OPEN_SQL("state")
+	" AND due_at > 0;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
