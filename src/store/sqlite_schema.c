@@ -341,7 +341,12 @@ static const char *const migrations[] = {
 	" key TEXT NOT NULL,"
 	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
 	" PRIMARY KEY (source, key)) WITHOUT ROWID;",
-	/* 11 (issue 11): the partial index of open messages by deadline with
+	/* 11: the SMS sender's lease (issue 11): when a row was claimed.  A row
+	 * "sending" holds its lease's end in next_at; past it, the next sender
+	 * puts the row back to pending (core/sms.h).  Rows left "sending" by an
+	 * older release have no claim time and go back at the first claim. */
+	"ALTER TABLE sms_outbox ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
+	/* 12 (issue 11): the partial index of open messages by deadline with
 	 * its condition as inequalities (model/msg.h, MSG_STATES_OPEN_SQL): the
 	 * IN list it had made every insert and update of a message build two
 	 * temporary tables to test it, half the cost of a transition's
