@@ -34,7 +34,7 @@ const char cmd_demo_usage[] =
 	"Create a demo database at PATH (default hamgan.db): Tehran's municipality\n"
 	"with its 22 regions and their districts, the 1888 centre, a category tree,\n"
 	"one account for each role (printed with their passwords at the end), and\n"
-	"N messages (default 100000, 1000..2000000) from 1398-01-01 to 1400-12-29\n"
+	"N messages (default 100000, 1000..10000000) from 1398-01-01 to 1400-12-29\n"
 	"with their referrals, answers, verdicts and grades.  The same seed (default\n"
 	"1888) gives the same data.  An existing PATH is refused unless --force,\n"
 	"which replaces it.  The regions' boundaries are loaded from FILE (default\n"

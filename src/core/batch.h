@@ -58,7 +58,10 @@ int core_batch_snapshot(struct core *c, bool on, struct err *err);
  * the report aggregates alone; switching bulk mode off with err non-NULL
  * rebuilds them (agg_rebuild, the recount `report --verify` compares with),
  * with err NULL (giving up) it does not.  The store part is a no-op on
- * stores without it.
+ * stores without it.  In bulk mode the core writes inside a batch are not
+ * savepoints (SQLite: each SAVEPOINT/RELEASE pair also flushed the search
+ * index): a write that fails undoes the whole batch, and the store refuses
+ * further work until the caller rolls the batch back.
  */
 int core_batch_bulk(struct core *c, bool on, struct err *err);
 

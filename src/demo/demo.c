@@ -2149,6 +2149,9 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	if (rc < 0)
 		goto rollback;
 	rc = 0;
+	/* the recount of the report aggregates and the search index, made
+	 * once when bulk mode ends (a tenth of the time or more) */
+	progress(&g, 0, "aggregates and search index");
 	goto out;
 rollback:
 	core_batch_rollback(c);

@@ -321,10 +321,17 @@ static int sq_check(struct store *st, char *report, size_t reportsz, size_t *pro
 static int sq_begin(struct store *st, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = s->depth == 0 ? sq_stmt(s, SQ_BEGIN, "BEGIN IMMEDIATE", err) :
-		sq_stmt(s, SQ_SAVEPOINT, "SAVEPOINT nest", err);
+	sqlite3_stmt *stmt;
 	int rc;
 
+	if (s->broken)
+		return err_set(err, ERR_STORE, "", "bulk transaction was rolled back");
+	if (s->bulk && s->depth > 0) {
+		s->depth++;
+		return 0;
+	}
+	stmt = s->depth == 0 ? sq_stmt(s, SQ_BEGIN, "BEGIN IMMEDIATE", err) :
+		sq_stmt(s, SQ_SAVEPOINT, "SAVEPOINT nest", err);
 	if (!stmt)
 		return ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "begin", err);
@@ -341,6 +348,12 @@ static int sq_commit(struct store *st, struct err *err)
 	sqlite3_stmt *stmt;
 	int rc;
 
+	if (s->broken)
+		return err_set(err, ERR_STORE, "", "bulk transaction was rolled back");
+	if (s->bulk && s->depth > 1) {
+		s->depth--;
+		return 0;
+	}
 	/* the outer commit: the search-index rows held back go in first */
 	if (s->depth <= 1 && s->nfts) {
 		rc = sq_fts_flush(s, err);
@@ -363,6 +376,23 @@ static void sq_rollback(struct store *st)
 {
 	struct sqlite_store *s = sq(st);
 
+	if (s->broken) {
+		/* the nested failure already undid everything: this is the
+		 * caller giving up its outer level */
+		s->broken = s->depth > 1;
+		if (s->depth > 0)
+			s->depth--;
+		return;
+	}
+	if (s->bulk && s->depth > 1) {
+		/* no savepoint to go back to: undo the whole transaction */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->depth--;
+		s->broken = true;
+		s->in_tx = false;
+		return;
+	}
 	if (s->depth > 1 && !sqlite3_get_autocommit(s->db)) {
 		sqlite3_exec(s->db, "ROLLBACK TO nest; RELEASE nest", NULL, NULL, NULL);
 		sq_fts_drop(s, s->depth);
@@ -384,10 +414,27 @@ static void sq_rollback(struct store *st)
 static int sq_bulk(struct store *st, bool on, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
+	char sql[160];
+	int rc;
 
+	s->bulk = on;
+	s->broken = false;
 	if (on)
 		return exec_sql(s->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
 				" PRAGMA temp_store = MEMORY;", err);
+	if (s->bulk_fts_from) {
+		/* the search index of the messages registered meanwhile, in one
+		 * statement (large segments, no merging on the way) */
+		snprintf(sql, sizeof(sql), "BEGIN; INSERT INTO msg_fts (rowid, text) SELECT id,"
+			 " hamgan_index_text(subject, body) FROM messages WHERE id >= %lld; COMMIT;",
+			 (long long)s->bulk_fts_from);
+		s->bulk_fts_from = 0;
+		rc = exec_sql(s->db, sql, err);
+		if (rc < 0) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+	}
 	return exec_sql(s->db, "PRAGMA synchronous = FULL; PRAGMA cache_size = -2000;"
 			" PRAGMA temp_store = DEFAULT; PRAGMA wal_checkpoint(TRUNCATE);", err);
 }

@@ -94,37 +94,33 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 	unsigned char cb[AGG_NCOUNTERS * 10];
 	size_t clen = varint_encode_i64s(r->c, AGG_NCOUNTERS, cb);
 	bool zero = r->hist_len == 0;
-	int i, pass, rc = 0;
+	int i;
 
 	for (i = 0; i < AGG_NCOUNTERS && zero; i++)
 		zero = r->c[i] == 0;
 	/* an update in place keeps the row where it is (histograms make rows
 	 * large, so the table has rowids and a unique index on the key: a
-	 * WITHOUT ROWID table would spill them to overflow pages) */
+	 * WITHOUT ROWID table would spill them to overflow pages); one upsert
+	 * rather than an UPDATE and, for a new cell, an INSERT (a rebuild
+	 * writes only new cells) */
 	if (zero)
 		stmt = agg_stmt(s, SQ_AGG_DEL, "DELETE FROM agg_cells"
 				   " WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
 	else
-		stmt = agg_stmt(s, SQ_AGG_PUT, "UPDATE agg_cells SET c = ?5, hist = ?6"
-				" WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
-	for (pass = 0; pass < 2; pass++) {
-		if (!stmt)
-			return err ? err->code : ERR_STORE;
-		sqlite3_bind_int(stmt, 1, r->k.dim);
-		sqlite3_bind_int64(stmt, 2, r->k.unit);
-		sqlite3_bind_int64(stmt, 3, r->k.day);
-		sqlite3_bind_int64(stmt, 4, r->k.key);
-		if (!zero) {
-			sqlite3_bind_blob(stmt, 5, cb, (int)clen, SQLITE_STATIC);
-			sqlite3_bind_blob(stmt, 6, r->hist, (int)r->hist_len, SQLITE_STATIC);
-		}
-		rc = sq_exec_stmt(s, stmt, "aggregate cell", err);
-		if (rc < 0 || zero || sqlite3_changes(s->db) > 0)
-			return rc;
-		stmt = agg_stmt(s, SQ_AGG_INSERT, "INSERT INTO agg_cells (" CELL_COLS ")"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6)", err);
+		stmt = agg_stmt(s, SQ_AGG_PUT, "INSERT INTO agg_cells (" CELL_COLS ")"
+				" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (dim, unit, day, key)"
+				" DO UPDATE SET c = excluded.c, hist = excluded.hist", err);
+	if (!stmt)
+		return err ? err->code : ERR_STORE;
+	sqlite3_bind_int(stmt, 1, r->k.dim);
+	sqlite3_bind_int64(stmt, 2, r->k.unit);
+	sqlite3_bind_int64(stmt, 3, r->k.day);
+	sqlite3_bind_int64(stmt, 4, r->k.key);
+	if (!zero) {
+		sqlite3_bind_blob(stmt, 5, cb, (int)clen, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, 6, r->hist, (int)r->hist_len, SQLITE_STATIC);
 	}
-	return rc;
+	return sq_exec_stmt(s, stmt, "aggregate cell", err);
 }
 
 int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,

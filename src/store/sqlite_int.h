@@ -29,7 +29,7 @@ enum sq_stmt_id {
 	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST, SQ_SMS_RELEASE,
 	SQ_SAVEPOINT, SQ_RELEASE,
 	/* report aggregates (sqlite_agg.c) */
-	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_INSERT, SQ_AGG_DEL, SQ_AGG_SCAN_UNIT, SQ_AGG_SCAN_ALL,
+	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_DEL, SQ_AGG_SCAN_UNIT, SQ_AGG_SCAN_ALL,
 	SQ_AGG_PAIR_ADD, SQ_AGG_PAIR_DEL, SQ_AGG_PAIR_SCAN_UNIT, SQ_AGG_PAIR_SCAN_ALL,
 	SQ_AGG_CLEAR_CELLS, SQ_AGG_CLEAR_PAIRS, SQ_AGG_MSG_SCAN, SQ_AGG_AUDIT_STEPS,
 	SQ_AGG_CLEAR_META, SQ_AGG_STALE,
@@ -52,6 +52,13 @@ struct sqlite_store {
 	sqlite3_stmt *stmt[SQ_STMT_COUNT];
 	bool in_tx;
 	int depth;	/* open levels: 1 = BEGIN, deeper = savepoints */
+	/* bulk mode (sq_bulk): deeper levels are counted, not savepoints, and
+	 * one that rolls back undoes the whole transaction (broken until the
+	 * outer rollback) */
+	bool bulk, broken;
+	/* bulk mode: the first message whose search index entry waits for
+	 * the end (sq_bulk off indexes them in one statement); 0 none */
+	int64_t bulk_fts_from;
 	bool own_checkpoints;	/* sq_checkpoint called: no automatic ones */
 	int wal_pages;		/* the log's size in pages at the last commit
 				 * (the wal hook) */

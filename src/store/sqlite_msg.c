@@ -140,6 +140,14 @@ int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 	if (rc < 0)
 		return rc;
 	m->id = sqlite3_last_insert_rowid(s->db);
+	if (s->bulk) {
+		/* indexed at the end of bulk mode (sq_bulk): FTS5 writes its
+		 * pending terms out at every statement savepoint, so indexing
+		 * here makes one tiny segment a message and endless merging */
+		if (!s->bulk_fts_from)
+			s->bulk_fts_from = m->id;
+		return 0;
+	}
 	return sq_fts_add(s, m->id, search_text, err);
 }
 
@@ -366,12 +374,13 @@ static void search_where(const struct store_search *q, struct buf *sql)
 	if (q->to)
 		buf_adds(sql, " AND m.created_at < ?11");
 	if (q->overdue)
-		buf_adds(sql, " AND m.state NOT IN (" MSG_STATES_DONE_SQL ") AND m.due_at > 0 AND m.due_at < ?12");
+		buf_adds(sql, " AND " MSG_STATES_OPEN_SQL("m.state") " AND m.due_at > 0"
+			 " AND m.due_at < ?12");
 	if (q->not_overdue)
 		buf_adds(sql, " AND NOT (m.state NOT IN (" MSG_STATES_DONE_SQL ")"
 			     " AND m.due_at > 0 AND m.due_at < ?12)");
 	if (q->sort == STORE_SORT_DUE)
-		buf_adds(sql, " AND m.state NOT IN (" MSG_STATES_DONE_SQL ") AND m.due_at > 0");
+		buf_adds(sql, " AND " MSG_STATES_OPEN_SQL("m.state") " AND m.due_at > 0");
 	if (q->assigned_to)
 		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
 }

@@ -346,6 +346,14 @@ static const char *const migrations[] = {
 	 * puts the row back to pending (core/sms.h).  Rows left "sending" by an
 	 * older release have no claim time and go back at the first claim. */
 	"ALTER TABLE sms_outbox ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
+	/* 12 (issue 11): the partial index of open messages by deadline with
+	 * its condition as inequalities (model/msg.h, MSG_STATES_OPEN_SQL): the
+	 * IN list it had made every insert and update of a message build two
+	 * temporary tables to test it, half the cost of a transition's
+	 * UPDATE. */
+	"DROP INDEX IF EXISTS messages_due;"
+	"CREATE INDEX messages_due ON messages(due_at) WHERE " MSG_STATES_OPEN_SQL("state")
+	" AND due_at > 0;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -9,9 +9,9 @@ t_grep "-h prints the usage" "^usage: hamgan demo" "$T_TMP/stdout"
 t_exit "help demo" 0 "$HAMGAN" help demo
 t_exit "unknown option" 2 "$HAMGAN" demo --frob
 t_exit "--messages below the minimum" 2 "$HAMGAN" demo --db "$DB" --messages 10
-t_grep "says the bounds" "1000..2000000" "$T_TMP/stderr"
+t_grep "says the bounds" "1000..10000000" "$T_TMP/stderr"
 t_exit "--messages not a number" 2 "$HAMGAN" demo --db "$DB" --messages 5e3
-t_exit "--messages above the maximum" 2 "$HAMGAN" demo --db "$DB" --messages 2000001
+t_exit "--messages above the maximum" 2 "$HAMGAN" demo --db "$DB" --messages 10000001
 t_exit "--seed not a number" 2 "$HAMGAN" demo --db "$DB" --seed -1
 t_exit "--db without a value" 2 "$HAMGAN" demo --db
 t_eq "no database after usage errors" "$(ls "$T_TMP" | grep -c '^d.db')" "0"

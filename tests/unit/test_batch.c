@@ -90,6 +90,69 @@ static void rollback_undoes_the_batch(void **state)
 	fx_teardown(&f);
 }
 
+static size_t found(struct fx *f, const char *words)
+{
+	struct search_query q;
+	struct search_result res;
+	struct err err;
+	size_t n;
+
+	search_query_init(&q);
+	q.text = words;
+	assert_int_equal(msg_search(&f->c, &f->insp, &q, &res, &err), 0);
+	n = res.n;
+	search_result_release(&res);
+	return n;
+}
+
+/* Bulk mode: the writes inside a batch are not savepoints, so one that
+ * fails inside the transaction undoes the batch, and the store refuses
+ * work until the batch is rolled back; the search index of the messages
+ * registered meanwhile is made when bulk mode ends. */
+static void bulk_mode_batch(void **state)
+{
+	struct fx f;
+	struct msg m;
+	struct err err;
+	int64_t count, bad;
+
+	(void)state;
+	fx_setup(&f);
+	assert_int_equal(core_batch_bulk(&f.c, true, &err), 0);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &m), 0);
+	assert_int_equal(msg_refer(&f.c, &f.op, m.id, 0, f.r12, 0, 0, NULL, NULL, &err), 0);
+	assert_int_equal(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL), 0);
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+	assert_int_equal(core_batch_bulk(&f.c, false, &err), 0);
+	assert_int_equal(fx_count(&f, "messages"), 2);
+	assert_int_equal(found(&f, "ولی‌عصر"), 2);
+	assert_int_equal(found(&f, "چاله"), 2);
+	assert_int_equal(audit_verify(&f.c, &count, &bad, &err), 0);
+	assert_int_equal(bad, 0);
+
+	/* a write that fails inside the transaction takes the batch with it */
+	assert_int_equal(core_batch_bulk(&f.c, true, &err), 0);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &m), 0);
+	assert_int_equal(msg_refer(&f.c, &f.op, m.id, 0, f.r12, 0, 0, NULL, NULL, &err), 0);
+	/* a stale version: refused after reading the message in the transaction */
+	assert_int_equal(msg_refer(&f.c, &f.op, m.id, 1, f.r12, 0, 0, NULL, NULL, &err),
+			 ERR_CONFLICT);
+	assert_true(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL) < 0);
+	assert_true(core_batch_commit(&f.c, &err) < 0);
+	core_batch_rollback(&f.c);
+	assert_int_equal(core_batch_bulk(&f.c, false, &err), 0);
+	assert_int_equal(fx_count(&f, "messages"), 2);
+	assert_int_equal(found(&f, "چاله"), 2);
+	/* and the core works normally afterwards */
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(found(&f, "چاله"), 3);
+	assert_int_equal(audit_verify(&f.c, &count, &bad, &err), 0);
+	assert_int_equal(bad, 0);
+	fx_teardown(&f);
+}
+
 /* Inside a batch the search index rows are held back until the outer
  * commit (sqlite_int.h): a rolled back level drops its own, the rest are
  * all indexed and found. */
@@ -129,6 +192,7 @@ int main(void)
 		cmocka_unit_test(commit_makes_visible),
 		cmocka_unit_test(failed_write_undoes_only_itself),
 		cmocka_unit_test(rollback_undoes_the_batch),
+		cmocka_unit_test(bulk_mode_batch),
 		cmocka_unit_test(search_rows_follow_their_level),
 	};
 
