@@ -112,6 +112,27 @@ int fa_join_stem(const char *a, size_t alen, const char *b, size_t blen, struct 
 	return 0;
 }
 
+int fa_word_terms(const char *const *words, size_t n, size_t i, struct buf *out)
+{
+	size_t len;
+
+	if (i >= n)
+		return ERR_INVALID;
+	len = strlen(words[i]);
+	buf_add(out, words[i], fa_stem_len(words[i], len));
+	if (i > 0) {
+		buf_addc(out, ' ');
+		if (fa_join_stem(words[i - 1], strlen(words[i - 1]), words[i], len, out) < 0)
+			return ERR_TOOBIG;
+	}
+	if (i + 1 < n) {
+		buf_addc(out, ' ');
+		if (fa_join_stem(words[i], len, words[i + 1], strlen(words[i + 1]), out) < 0)
+			return ERR_TOOBIG;
+	}
+	return buf_error(out) ? ERR_TOOBIG : 0;
+}
+
 struct index_state {
 	struct buf *out;
 	const char *prev;

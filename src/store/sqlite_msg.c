@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/caps.h"
 #include "base/mem.h"
 #include "store/sqlite_int.h"
 
@@ -241,11 +242,11 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
  * match; without text, the order is created_at (or due_at for a queue). */
 static void search_where(const struct store_search *q, struct buf *sql, bool scan)
 {
-	if (q->fts && scan)
+	if (q->nwords && scan)
 		buf_adds(sql, " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
 			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
 			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1");
-	else if (q->fts)
+	else if (q->nwords)
 		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
 			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE msg_fts MATCH ?1");
 	else
@@ -285,11 +286,11 @@ static void search_where(const struct store_search *q, struct buf *sql, bool sca
 		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
 }
 
-static void search_bind(sqlite3_stmt *stmt, const struct store_search *q)
+static void search_bind(sqlite3_stmt *stmt, const struct store_search *q, const char *fts)
 {
 	/* binding a parameter the text does not use is a harmless SQLITE_RANGE */
-	if (q->fts)
-		sq_bind_text(stmt, 1, q->fts);
+	if (q->nwords)
+		sq_bind_text(stmt, 1, fts);
 	sq_bind_int(stmt, 2, q->state);
 	sq_bind_int(stmt, 3, q->kind);
 	sq_bind_int(stmt, 4, q->channel);
@@ -331,15 +332,15 @@ static int search_prepare(struct sqlite_store *s, struct buf *sql, sqlite3_stmt 
 static int search_fail(struct sqlite_store *s, const struct store_search *q, int rc,
 		       struct err *err)
 {
-	if ((rc & 0xff) == SQLITE_ERROR && q->fts)
+	if ((rc & 0xff) == SQLITE_ERROR && q->nwords)
 		return err_set(err, ERR_INVALID, "q", "cannot search for that text");
 	return sq_fail(s, rc, "search", err);
 }
 
-/* Run one page query (bound, plus ?19/?20 for a rowid window), appending
- * its rows to *out. */
-static int search_rows(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
-		       int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
+/* Run one page query (bound, with fts the words' FTS5 query, plus ?19/?20
+ * for a rowid window), appending its rows to *out. */
+static int search_rows(struct sqlite_store *s, const struct store_search *q, const char *fts,
+		       struct buf *sql, int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
 		       size_t *cap, struct err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -347,7 +348,7 @@ static int search_rows(struct sqlite_store *s, const struct store_search *q, str
 
 	if (rc < 0)
 		return rc;
-	search_bind(stmt, q);
+	search_bind(stmt, q, fts);
 	sq_bind_int(stmt, 15, limit);
 	sq_bind_int(stmt, 19, hi);
 	sq_bind_int(stmt, 20, lo);
@@ -361,8 +362,8 @@ static int search_rows(struct sqlite_store *s, const struct store_search *q, str
 /* One row of numbers from a bound search statement (?17 max, ?18 scan,
  * ?19 hi besides the filters): its first column in *a, its second (when b
  * is not NULL) in *b. */
-static int search_numbers(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
-			  int64_t max, int64_t scan, int64_t hi, int64_t *a, int64_t *b,
+static int search_numbers(struct sqlite_store *s, const struct store_search *q, const char *fts,
+			  struct buf *sql, int64_t max, int64_t scan, int64_t hi, int64_t *a, int64_t *b,
 			  struct err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -370,7 +371,7 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 
 	if (rc < 0)
 		return rc;
-	search_bind(stmt, q);
+	search_bind(stmt, q, fts);
 	sq_bind_int(stmt, 17, max);
 	sq_bind_int(stmt, 18, scan);
 	sq_bind_int(stmt, 19, hi);
@@ -389,14 +390,14 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 
 /* The next window of a text's matches below hi: how many (at most chunk)
  * and the lowest rowid among them. */
-static int fts_window(struct sqlite_store *s, const struct store_search *q, int64_t hi,
-		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
+static int fts_window(struct sqlite_store *s, const struct store_search *q, const char *fts,
+		      int64_t hi, int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
 {
 	struct buf sql = BUF_INIT(512);
 
 	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
 		 " WHERE msg_fts MATCH ?1 AND rowid < ?19 ORDER BY rowid DESC LIMIT ?18)");
-	return search_numbers(s, q, &sql, 0, chunk, hi, count, lo, err);
+	return search_numbers(s, q, fts, &sql, 0, chunk, hi, count, lo, err);
 }
 
 /*
@@ -406,7 +407,7 @@ static int fts_window(struct sqlite_store *s, const struct store_search *q, int6
  * the matches end or the scan is spent (then *q->scan_end says where).
  */
 static int search_text_bounded(struct sqlite_store *s, const struct store_search *q,
-			       struct msg **out, size_t *n, struct err *err)
+			       const char *fts, struct msg **out, size_t *n, struct err *err)
 {
 	int64_t hi = q->has_cursor ? q->cursor_id : INT64_MAX, lo = 0, got = 0;
 	int64_t want = (int64_t)q->limit, chunk = want, read = 0;
@@ -418,7 +419,7 @@ static int search_text_bounded(struct sqlite_store *s, const struct store_search
 
 		if (chunk > q->scan - read)
 			chunk = q->scan - read;
-		rc = fts_window(s, q, hi, chunk, &got, &lo, err);
+		rc = fts_window(s, q, fts, hi, chunk, &got, &lo, err);
 		if (rc < 0 || got == 0)
 			break;
 		read += got;
@@ -426,7 +427,7 @@ static int search_text_bounded(struct sqlite_store *s, const struct store_search
 		search_where(q, &sql, false);
 		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 ORDER BY f.rowid DESC"
 			 " LIMIT ?15");
-		rc = search_rows(s, q, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
+		rc = search_rows(s, q, fts, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
 		if (rc < 0)
 			break;
 		hi = lo;
@@ -444,6 +445,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 {
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
+	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
 	size_t cap = 0;
 	int rc;
 
@@ -451,13 +453,16 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	*n = 0;
 	if (q->scan_end)
 		*q->scan_end = 0;
-	if (q->fts && q->scan > 0) {
-		rc = search_text_bounded(s, q, out, n, err);
+	rc = sq_fts_query(q, &fts, err);
+	if (rc < 0)
+		goto done;
+	if (q->nwords && q->scan > 0) {
+		rc = search_text_bounded(s, q, fts.data, out, n, err);
 		goto done;
 	}
 	buf_adds(&sql, "SELECT " MSG_COLS);
 	search_where(q, &sql, false);
-	if (q->fts) {
+	if (q->nwords) {
 		if (q->has_cursor)
 			buf_adds(&sql, " AND f.rowid < ?14");
 		buf_adds(&sql, " ORDER BY f.rowid DESC LIMIT ?15");
@@ -470,8 +475,10 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 			buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
 		buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
 	}
-	rc = search_rows(s, q, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
+	rc = search_rows(s, q, fts.data, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
 done:
+	buf_release(&sql);
+	buf_release(&fts);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -485,24 +492,31 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 {
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
+	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
 	int64_t read = 0;
 	int rc;
 
 	*count = 0;
 	*partial = false;
+	rc = sq_fts_query(q, &fts, err);
+	if (rc < 0)
+		goto out;
 	/* stop after max rows: a count never reads every match; with words,
 	 * read at most `scan` of their matches */
 	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
-	search_where(q, &sql, q->fts != NULL);
+	search_where(q, &sql, q->nwords > 0);
 	buf_adds(&sql, " LIMIT ?17)");
-	rc = search_numbers(s, q, &sql, max, scan, 0, count, NULL, err);
-	if (rc < 0 || !q->fts || *count >= max)
-		return rc;
+	rc = search_numbers(s, q, fts.data, &sql, max, scan, 0, count, NULL, err);
+	if (rc < 0 || !q->nwords || *count >= max)
+		goto out;
 	buf_adds(&sql, "SELECT count(*) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
 		 " LIMIT ?18)");
-	rc = search_numbers(s, q, &sql, max, scan, 0, &read, NULL, err);
+	rc = search_numbers(s, q, fts.data, &sql, max, scan, 0, &read, NULL, err);
 	if (rc == 0)
 		*partial = read >= scan;
+out:
+	buf_release(&sql);
+	buf_release(&fts);
 	return rc;
 }
 

@@ -212,12 +212,14 @@ static void capped_total_and_pages(void **state)
 	/* with a filter, the count reads a bounded number of the matches and
 	 * says when it stopped there */
 	{
+		static const char *const words[] = { "ابگرفتگی" };
 		struct store_search ss;
 		int64_t count = 0;
 		bool partial = false;
 
 		memset(&ss, 0, sizeof(ss));
-		ss.fts = "\"ابگرفتگی\"";
+		ss.words = words;
+		ss.nwords = 1;
 		ss.state = STATE_REGISTERED;
 		ss.kind = ss.channel = -1;
 		assert_int_equal(f->c.st->ops->msg_count(f->c.st, &ss, 1001, 10, &count, &partial,
