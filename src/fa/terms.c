@@ -20,6 +20,10 @@ struct ending {
 
 static const struct ending plural[] = { { "هایی", 2 }, { "های", 2 }, { "ها", 2 } };
 static const struct ending other[] = { { "ان", 3 }, { "ات", 3 } };
+/* The comparative and superlative endings, when at least three letters
+ * remain: «بزرگتر» (and «بزرگ‌تر», whose ZWNJ normalising drops) is also
+ * indexed as «بزرگ»; «دفتر», «دختر», «متر», «بهتر» keep theirs. */
+static const struct ending comparative[] = { { "ترین", 3 }, { "تر", 3 } };
 
 static size_t cps(const char *s, size_t len)
 {
@@ -144,9 +148,16 @@ static int index_word(const char *w, size_t len, void *arg)
 	struct index_state *st = arg;
 	struct buf *out = st->out;
 
+	size_t stem = fa_stem_len(w, len), base;
+
 	if (out->len)
 		buf_addc(out, ' ');
-	buf_add(out, w, fa_stem_len(w, len));
+	buf_add(out, w, stem);
+	base = drop(w, stem, comparative, sizeof(comparative) / sizeof(comparative[0]));
+	if (base < stem) {
+		buf_addc(out, ' ');
+		buf_add(out, w, fa_stem_len(w, base));
+	}
 	if (st->prev) {
 		buf_addc(out, ' ');
 		if (fa_join_stem(st->prev, st->prevlen, w, len, out) < 0)

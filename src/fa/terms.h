@@ -9,7 +9,10 @@
  *    share «خیاب»);
  *  - joined and split forms: «ناصر خسرو» and «ناصرخسرو» meet because the
  *    index also holds each pair of neighbouring words written together,
- *    and a query word may match its neighbour joined to it.
+ *    and a query word may match its neighbour joined to it;
+ *  - comparatives: «بزرگتر», «بزرگ‌تر» and «بزرگ تر» are all found by
+ *    «بزرگ» (the index also holds a word without «تر» or «ترین» when at
+ *    least three letters remain) and by «بزرگتر».
  *
  * Words are runs of letters and digits in the normalised form (fa_normalize);
  * punctuation separates them as a full-text tokenizer would.

@@ -341,6 +341,12 @@ static const char *const migrations[] = {
 	" key TEXT NOT NULL,"
 	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
 	" PRIMARY KEY (source, key)) WITHOUT ROWID;",
+	/* 11 (issue 12): the search index rebuilt so that a comparative is
+	 * also found by its base word: «بزرگتر» and «بزرگ‌تر» by «بزرگ»
+	 * (fa/terms.h; hamgan_index_text, as in migration 9). */
+	"DELETE FROM msg_fts;"
+	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body)"
+	" FROM messages;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
