@@ -172,7 +172,13 @@ try {
   const why = await page.textContent(`.similar li[data-code="${first}"]`);
   ok(/همان شمارهٔ همراه/.test(why) && /همان موضوع در نزدیکی/.test(why), 'flagged by the same mobile and the same category nearby', why);
   await btn.click();
-  await page.waitForFunction(() => /تکراری/.test(document.getElementById('flash').textContent));
+  // on a time-out, say what the page showed instead (an error box, another flash)
+  await page.waitForFunction(() => /تکراری/.test(document.getElementById('flash').textContent))
+    .catch(async (e) => {
+      const shown = await page.evaluate(() => [...document.querySelectorAll('.error-box:not([hidden])')]
+        .map((b) => b.textContent).concat(document.getElementById('flash').textContent).join(' | '));
+      throw new Error(`no «تکراری» flash after marking the duplicate; the page showed: ${shown}\n${e.message}`);
+    });
   const state = await page.evaluate(async (c) => (await (await fetch('/api/v1/messages/' + c)).json()), second);
   ok(state.state === 'rejected' && state.reject_reason === 'duplicate', 'one click marks it a duplicate of the first', JSON.stringify({ s: state.state, r: state.reject_reason }));
 } catch (e) {
