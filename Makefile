@@ -168,6 +168,25 @@ bench: bootstrap
 	@$(BUILD)/bench/bench_report --dir $(BUILD)/bench $(BENCH_ARGS)
 	@$(BUILD)/bench/bench_geo data/tehran-regions.geojson
 
+# Thousands of connections at once (bench/conns.sh: wrk -c64/1000/5000 on
+# /healthz and the tracking look-up, memory of idle connections) and
+# full-text search at 100k and 1M messages (bench/bench_search.c); neither is
+# part of `make bench` or `make test`.  docs/performance.md has the figures.
+bench-conns: bootstrap all
+	bench/conns.sh $(CONNS_ARGS)
+
+SEARCH_DBS ?= $(BUILD)/bench/search-100k.db $(BUILD)/bench/search-1m.db
+$(BUILD)/bench/search-100k.db: | $(BUILD)/hamgan
+	@mkdir -p $(dir $@)
+	$(BUILD)/hamgan demo --db $@ --messages 100000 --force
+$(BUILD)/bench/search-1m.db: $(BUILD)/bench/search-100k.db
+	bench/search_grow.sh $< $@ 10
+
+bench-search: bootstrap $(BUILD)/bench/bench_search $(SEARCH_DBS)
+	$(BUILD)/bench/bench_search $(SEARCH_ARGS) $(SEARCH_DBS)
+
+.PHONY: bench-conns bench-search
+
 clean:
 	rm -rf build
 

@@ -25,19 +25,33 @@
 
 /* ---- HTTP server (src/http) ---- */
 
-/* Connections open at once, in all.  Each costs a socket, its memory pool
- * (CAP_HTTP_CONN_MEMORY) and a slot in poll(): 1024 keeps the process well
- * under the usual 1024/4096 descriptor limits with room for the database,
- * and is far above what a call centre plus citizens' browsers hold open. */
-#define CAP_HTTP_CONNECTIONS 1024
+/* Connections open at once, in all (the setting max_connections).  Each
+ * costs a descriptor, about 10 KiB of memory while idle and more while it
+ * carries a request (CAP_HTTP_CONN_MEMORY), and a slot in its worker's
+ * poll(): docs/performance.md measures 5,000 clients opened at once (as a
+ * load tester or a proxy after a restart does) answered with p99 well under
+ * 100 ms.  The default, 8192, holds those 5,000 with the eighth kept free
+ * for newcomers (CAP_HTTP_RESERVE_DIV) and room to spare; the setting may go
+ * up to 65536 (a machine with the memory and descriptors for it). */
+#define CAP_HTTP_CONNECTIONS_DEFAULT 8192
+#define CAP_HTTP_CONNECTIONS 65536
+/* Descriptors beyond the connections: the database and its WAL, served
+ * files, the logs, libmicrohttpd's and the threads' own.  The server raises
+ * its soft limit on open files to the hard one and warns when that is below
+ * max_connections plus these. */
+#define CAP_HTTP_SPARE_FDS 64
 /* Connections from one client address: one browser opens about 6; a busy NAT
  * (an office, a mobile carrier) many more.  64 stops one address from
  * taking every slot while leaving room for shared addresses. */
 #define CAP_HTTP_PER_IP 64
 /* Memory of one connection, which bounds the request line and headers too
  * (libmicrohttpd answers 431/414 past it).  Real browsers send 1-4 KiB of
- * headers; 32 KiB leaves room for long cookies and refuses 1 MiB headers. */
-#define CAP_HTTP_CONN_MEMORY (32 * 1024)
+ * headers; 16 KiB leaves room for long cookies and refuses 1 MiB headers.
+ * libmicrohttpd 0.9.75 zeroes the whole pool after every request
+ * (MHD_pool_reset), so every connection that made a request holds all of
+ * it and every request pays a memset of it: 32 KiB made 5,000 kept-alive
+ * connections cost 160 MB (docs/performance.md). */
+#define CAP_HTTP_CONN_MEMORY (16 * 1024)
 /* A request body, in bytes.  The largest real body is a message: subject and
  * body (CAP_MSG_SUBJECT + CAP_MSG_BODY) plus citizen, address and JSON
  * escaping (\uXXXX is 6 bytes per 2-byte letter at worst): 64 KiB.  Checked
@@ -111,6 +125,11 @@
 /* Clients tracked by each rate limiter; the oldest are forgotten first,
  * which at worst gives a forgotten client a fresh bucket. */
 #define CAP_RATE_CLIENTS 4096
+/* The largest track_rate setting (a minute, per address): a benchmark sets
+ * the per-address limits out of its way, and every load tester's requests
+ * come from one address; 100 million a minute is more than any machine
+ * answers, and the token bucket's doubles hold it exactly. */
+#define CAP_RATE_BENCH 100000000
 /* The SMS webhook's shared secret (sms_secret), at least this many
  * characters: it is the only thing standing between the internet and
  * messages filed or verdicts given in citizens' names.  32 random
@@ -226,8 +245,12 @@
  * words' matches (newest first): a common word with a rare filter would
  * otherwise read every match to fill a page or count a few.  Past it the
  * page may be short, with a cursor to read on, and the total is shown as
- * "more than" what was found (total_capped). */
-#define CAP_SEARCH_SCAN 20000
+ * "more than" what was found (total_capped).  Each match read through a
+ * filter costs a message row (about 4 us at a million messages, the rows
+ * spread over the file): 5,000 keep a page and its count near 20 ms of CPU
+ * whatever the word and the database's size (docs/performance.md); 20,000
+ * took 50-70 ms at a million. */
+#define CAP_SEARCH_SCAN 5000
 /* Notes on one message shown at once: a message worked on for weeks has a
  * few dozen. */
 #define CAP_NOTES 200

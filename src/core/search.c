@@ -192,17 +192,6 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		}
 		s.has_cursor = true;
 	}
-	if (q->count) {
-		int64_t total = 0;
-		bool partial = false;
-
-		rc = OPS(c)->msg_count(c->st, &s, CAP_SEARCH_COUNT + 1, CAP_SEARCH_SCAN, &total,
-				       &partial, err);
-		if (rc < 0)
-			goto out;
-		out->total_capped = total > CAP_SEARCH_COUNT || partial;
-		out->total = (size_t)(total > CAP_SEARCH_COUNT ? CAP_SEARCH_COUNT : total);
-	}
 	s.limit++;	/* one more tells whether there is a next page */
 	if (s.nwords) {
 		/* a page reads a bounded share of the words' matches: a rare
@@ -213,6 +202,30 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 	rc = OPS(c)->msg_search(c->st, &s, &out->items, &out->n, err);
 	if (rc < 0)
 		goto out;
+	/*
+	 * A first page that came back short read everything the count would
+	 * read (every match, or the same newest CAP_SEARCH_SCAN of the words'
+	 * matches): its rows are the count, and a stop at the scan is the
+	 * count's too.  Otherwise the count is its own bounded query.
+	 */
+	if (q->count && !s.has_cursor && out->n < s.limit) {
+		out->total = out->n;
+		out->total_capped = scan_end != 0;
+	} else if (q->count) {
+		int64_t total = 0;
+		bool partial = false;
+
+		s.limit--;
+		rc = OPS(c)->msg_count(c->st, &s, CAP_SEARCH_COUNT + 1, CAP_SEARCH_SCAN, &total,
+				       &partial, err);
+		s.limit++;
+		if (rc < 0) {
+			search_result_release(out);
+			goto out;
+		}
+		out->total_capped = total > CAP_SEARCH_COUNT || partial;
+		out->total = (size_t)(total > CAP_SEARCH_COUNT ? CAP_SEARCH_COUNT : total);
+	}
 	if (out->n < s.limit && scan_end) {
 		snprintf(out->next_cursor, sizeof(out->next_cursor), "i%lld", (long long)scan_end);
 	} else if (out->n == s.limit) {

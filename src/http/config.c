@@ -44,7 +44,7 @@ static const struct setting settings[] = {
 	LONG("body_timeout", "HAMGAN_BODY_TIMEOUT", body_timeout, 1, 3600),
 	LONG("secure_cookies", "HAMGAN_SECURE_COOKIES", secure_cookies, 0, 1),
 	LONG("login_rate", "HAMGAN_LOGIN_RATE", login_rate, 1, 100000),
-	LONG("track_rate", "HAMGAN_TRACK_RATE", track_rate, 1, 100000),
+	LONG("track_rate", "HAMGAN_TRACK_RATE", track_rate, 1, CAP_RATE_BENCH),
 	STR("map_tiles", "HAMGAN_MAP_TILES", map_tiles),
 	STR("map_tiles_attribution", "HAMGAN_MAP_TILES_ATTRIBUTION", map_tiles_attribution),
 	LONG("apikey_rate", "HAMGAN_APIKEY_RATE", apikey_rate, 1, 100000),
@@ -64,7 +64,7 @@ void http_config_defaults(struct http_config *cfg)
 	str_copy(cfg->db, sizeof(cfg->db), "hamgan.db");
 	str_copy(cfg->web_root, sizeof(cfg->web_root), "web");
 	cfg->threads = 2;
-	cfg->max_connections = CAP_HTTP_CONNECTIONS;
+	cfg->max_connections = CAP_HTTP_CONNECTIONS_DEFAULT;
 	cfg->max_per_ip = CAP_HTTP_PER_IP;
 	cfg->max_body = CAP_HTTP_BODY;
 	cfg->idle_timeout = CAP_HTTP_IDLE_SECONDS;

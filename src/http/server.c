@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -771,6 +772,49 @@ static void *acceptor(void *arg)
 	return NULL;
 }
 
+/*
+ * The kernel's queue of connections not yet accepted: wrk, a reverse proxy
+ * after a restart or a crowd of browsers opens thousands at once, and a SYN
+ * that finds the queue full is dropped and sent again by the client only a
+ * second (then 3, 7 s) later.  As long as max_connections; the kernel caps
+ * it at net.core.somaxconn (4096 by default since Linux 5.4).
+ */
+static int listen_backlog(const struct http_server *srv)
+{
+	return srv->cfg.max_connections > 511 ? (int)srv->cfg.max_connections : 511;
+}
+
+/*
+ * Each connection is a descriptor, and the usual soft limit (1024) is below
+ * what max_connections allows: raise the soft limit to the hard one, once,
+ * and say so.  When even the hard limit leaves less than max_connections
+ * plus room for the database and the files being served, say that too:
+ * accept(2) then fails with EMFILE and the acceptor waits for a close.
+ */
+static void raise_file_limit(const struct http_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_connections + CAP_HTTP_SPARE_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			log_info("open files: limit raised from %llu to %llu",
+				 (unsigned long long)was, (unsigned long long)rl.rlim_cur);
+		else
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+		log_warn("open files: the limit %llu is below max_connections (%ld) + %d; "
+			 "raise the hard limit (LimitNOFILE= in systemd, ulimit -Hn)",
+			 (unsigned long long)rl.rlim_cur, cfg->max_connections,
+			 CAP_HTTP_SPARE_FDS);
+}
+
 static int listen_on(struct http_server *srv, const struct sockaddr_storage *ss,
 		     socklen_t sslen, unsigned *port, struct err *err)
 {
@@ -785,7 +829,7 @@ static int listen_on(struct http_server *srv, const struct sockaddr_storage *ss,
 	if (ss->ss_family == AF_INET6)
 		setsockopt(srv->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(srv->listen_fd, (const struct sockaddr *)ss, sslen) < 0 ||
-	    listen(srv->listen_fd, 511) < 0 ||
+	    listen(srv->listen_fd, listen_backlog(srv)) < 0 ||
 	    getsockname(srv->listen_fd, (struct sockaddr *)&bound, &blen) < 0)
 		goto fail;
 	*port = ntohs(bound.ss_family == AF_INET6 ?
@@ -874,6 +918,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 		return rc;
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	raise_file_limit(cfg);
 	srv = xcalloc(1, sizeof(*srv));
 	srv->listen_fd = -1;
 	srv->cfg = *cfg;

@@ -240,13 +240,9 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
  * With text, the full-text table drives the query in its own order (rowid,
  * newest first), so a page costs the rows it reads, never a sort of every
  * match; without text, the order is created_at (or due_at for a queue). */
-static void search_where(const struct store_search *q, struct buf *sql, bool scan)
+static void search_where(const struct store_search *q, struct buf *sql)
 {
-	if (q->nwords && scan)
-		buf_adds(sql, " FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
-			 " ORDER BY rowid DESC LIMIT ?18) f JOIN messages m ON m.id = f.rowid"
-			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE 1");
-	else if (q->nwords)
+	if (q->nwords)
 		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
 			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE msg_fts MATCH ?1");
 	else
@@ -337,10 +333,11 @@ static int search_fail(struct sqlite_store *s, const struct store_search *q, int
 	return sq_fail(s, rc, "search", err);
 }
 
-/* Run one page query (bound, with fts the words' FTS5 query, plus ?19/?20
- * for a rowid window), appending its rows to *out. */
+/* Run one page query (bound, plus ?19/?20 for a rowid window), appending
+ * its rows to *out. */
 static int search_rows(struct sqlite_store *s, const struct store_search *q, const char *fts,
-		       struct buf *sql, int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
+		       struct buf *sql,
+		       int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
 		       size_t *cap, struct err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -360,11 +357,12 @@ static int search_rows(struct sqlite_store *s, const struct store_search *q, con
 }
 
 /* One row of numbers from a bound search statement (?17 max, ?18 scan,
- * ?19 hi besides the filters): its first column in *a, its second (when b
- * is not NULL) in *b. */
+ * ?19 hi, ?20 lo besides the filters): its first column in *a, its second
+ * (when b is not NULL) in *b. */
 static int search_numbers(struct sqlite_store *s, const struct store_search *q, const char *fts,
-			  struct buf *sql, int64_t max, int64_t scan, int64_t hi, int64_t *a, int64_t *b,
-			  struct err *err)
+			  struct buf *sql,
+			  int64_t max, int64_t scan, int64_t hi, int64_t lo, int64_t *a,
+			  int64_t *b, struct err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = search_prepare(s, sql, &stmt, err);
@@ -375,6 +373,7 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 	sq_bind_int(stmt, 17, max);
 	sq_bind_int(stmt, 18, scan);
 	sq_bind_int(stmt, 19, hi);
+	sq_bind_int(stmt, 20, lo);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		*a = sqlite3_column_int64(stmt, 0);
@@ -391,13 +390,14 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 /* The next window of a text's matches below hi: how many (at most chunk)
  * and the lowest rowid among them. */
 static int fts_window(struct sqlite_store *s, const struct store_search *q, const char *fts,
-		      int64_t hi, int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
+		      int64_t hi,
+		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
 {
 	struct buf sql = BUF_INIT(512);
 
 	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
 		 " WHERE msg_fts MATCH ?1 AND rowid < ?19 ORDER BY rowid DESC LIMIT ?18)");
-	return search_numbers(s, q, fts, &sql, 0, chunk, hi, count, lo, err);
+	return search_numbers(s, q, fts, &sql, 0, chunk, hi, 0, count, lo, err);
 }
 
 /*
@@ -424,7 +424,7 @@ static int search_text_bounded(struct sqlite_store *s, const struct store_search
 			break;
 		read += got;
 		buf_adds(&sql, "SELECT " MSG_COLS);
-		search_where(q, &sql, false);
+		search_where(q, &sql);
 		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 ORDER BY f.rowid DESC"
 			 " LIMIT ?15");
 		rc = search_rows(s, q, fts, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
@@ -461,7 +461,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 		goto done;
 	}
 	buf_adds(&sql, "SELECT " MSG_COLS);
-	search_where(q, &sql, false);
+	search_where(q, &sql);
 	if (q->nwords) {
 		if (q->has_cursor)
 			buf_adds(&sql, " AND f.rowid < ?14");
@@ -487,13 +487,54 @@ done:
 	return rc;
 }
 
+/*
+ * The count of a text search, in the same windows as a page (the first
+ * one max matches, each next four times the last): each window's matches
+ * are counted through the filters with one query that walks the index in
+ * rowid order and stops at what is still missing.  A word in most messages
+ * reaches max after about max of its matches; a rare filter reads at most
+ * scan of them.  Nothing is gathered and sorted first: a subquery with its
+ * own LIMIT would be materialised, every one of scan matches copied before
+ * the first is counted.
+ */
+static int count_text_bounded(struct sqlite_store *s, const struct store_search *q,
+			      const char *fts, int64_t max, int64_t scan, int64_t *count, bool *partial, struct err *err)
+{
+	int64_t hi = INT64_MAX, lo = 0, got = 0, chunk = max, read = 0, n;
+	int rc = 0;
+
+	while (*count < max && read < scan) {
+		struct buf sql = BUF_INIT(8192);
+
+		if (chunk > scan - read)
+			chunk = scan - read;
+		rc = fts_window(s, q, fts, hi, chunk, &got, &lo, err);
+		if (rc < 0 || got == 0)
+			break;
+		read += got;
+		buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
+		search_where(q, &sql);
+		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 LIMIT ?17)");
+		rc = search_numbers(s, q, fts, &sql, max - *count, 0, hi, lo, &n, NULL, err);
+		if (rc < 0)
+			break;
+		*count += n;
+		hi = lo;
+		if (got < chunk)
+			return 0;	/* the matches ended: the count is whole */
+		chunk *= 4;
+	}
+	if (rc == 0 && *count < max && read >= scan)
+		*partial = true;
+	return rc;
+}
+
 int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
 		 int64_t *count, bool *partial, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
 	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
-	int64_t read = 0;
 	int rc;
 
 	*count = 0;
@@ -501,19 +542,15 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 	rc = sq_fts_query(q, &fts, err);
 	if (rc < 0)
 		goto out;
-	/* stop after max rows: a count never reads every match; with words,
-	 * read at most `scan` of their matches */
-	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
-	search_where(q, &sql, q->nwords > 0);
-	buf_adds(&sql, " LIMIT ?17)");
-	rc = search_numbers(s, q, fts.data, &sql, max, scan, 0, count, NULL, err);
-	if (rc < 0 || !q->nwords || *count >= max)
+	if (q->nwords) {
+		rc = count_text_bounded(s, q, fts.data, max, scan, count, partial, err);
 		goto out;
-	buf_adds(&sql, "SELECT count(*) FROM (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?1"
-		 " LIMIT ?18)");
-	rc = search_numbers(s, q, fts.data, &sql, max, scan, 0, &read, NULL, err);
-	if (rc == 0)
-		*partial = read >= scan;
+	}
+	/* stop after max rows: a count never reads every match */
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
+	search_where(q, &sql);
+	buf_adds(&sql, " LIMIT ?17)");
+	rc = search_numbers(s, q, fts.data, &sql, max, scan, 0, 0, count, NULL, err);
 out:
 	buf_release(&sql);
 	buf_release(&fts);

@@ -66,4 +66,43 @@ else
 	t_fail "burst of $N ready requests all answered" "$got answered in $ms ms"
 fi
 h_stop
+
+# 2,000 connections opened at once from one address (a load tester, a proxy
+# after a restart), with the server started under a soft limit of 1,024 open
+# files: it raises its own limit to the hard one, says so, and every
+# connection gets its answer.  Before, 1,024 connections were the most the
+# server allowed, and its file limit stopped it short of that.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 2200 ]; then
+	t_pass "2,000 connections at once: skipped, hard limit on open files $(ulimit -Hn)"
+else
+	ulimit -Sn 1024
+	h_start --set max_per_ip=0
+	ulimit -Sn "$(ulimit -Hn)"
+	t_grep "the server raised its limit on open files" \
+		'open files: limit raised from 1024 to' "$T_TMP/serve.err"
+	python3 - "$H_PORT" 2000 >"$T_TMP/many" <<'PY'
+import resource, socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_NOFILE, (resource.getrlimit(resource.RLIMIT_NOFILE)[1],) * 2)
+socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
+for s in socks:
+    s.settimeout(30)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+ok = 0
+for s in socks:
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            got = s.recv(4096)
+            if not got:
+                break
+            data += got
+    except OSError:
+        pass
+    ok += data.startswith(b"HTTP/1.1 200")
+print(ok)
+PY
+	t_eq "2,000 connections at once from one address all answered 200" "$(cat "$T_TMP/many")" 2000
+	h_stop
+fi
 t_done

@@ -199,6 +199,62 @@ static void test_full_table_makes_way(void **state)
 	conns_free(cs);
 }
 
+/* Thousands from one address (a load tester, a proxy): every one admitted
+ * up to the per-address limit, each found again by its descriptor, and the
+ * counts right after half of them closed.  Descriptors past any real one
+ * stand in for sockets (shutdown(2) on them fails harmlessly). */
+static void test_thousands_from_one_address(void **state)
+{
+	enum { N = 5000, FD0 = 1 << 20 };
+	struct conns *cs = table(N + 1000, N, 0);
+	static struct conn *slot[N];
+	int i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		slot[i] = conns_admit(cs, FD0 + i, "127.0.0.1", 0);
+		assert_non_null(slot[i]);
+	}
+	assert_null(conns_admit(cs, FD0 + N, "127.0.0.1", 0));
+	assert_non_null(conns_admit(cs, FD0 + N + 1, "192.0.2.9", 0));
+	for (i = 0; i < N; i++)
+		assert_ptr_equal(conns_find(cs, FD0 + i), slot[i]);
+	for (i = 0; i < N; i += 2)
+		conns_closed(cs, slot[i]);
+	for (i = 0; i < N; i += 2)
+		assert_null(conns_find(cs, FD0 + i));
+	for (i = 1; i < N; i += 2)
+		assert_ptr_equal(conns_find(cs, FD0 + i), slot[i]);
+	for (i = 0; i < N; i += 2)
+		assert_non_null(conns_admit(cs, FD0 + 2 * N + i, "127.0.0.1", 1));
+	assert_null(conns_admit(cs, FD0 + 3 * N, "127.0.0.1", 1));
+	/* every head is past its deadline at 11 s but the one busy connection */
+	conns_head_done(cs, slot[1], 0, 1);
+	assert_int_equal(conns_sweep(cs, 11 * S), N - 1 + 1);
+	conns_free(cs);
+}
+
+/* The oldest head is the one waiting longest now: a connection that sent a
+ * request and got its answer waits afresh, behind the others. */
+static void test_oldest_head_after_answer(void **state)
+{
+	struct conns *cs = table(3, 0, 0);
+	int a = new_fd(), b = new_fd(), c = new_fd(), d = new_fd();
+	struct conn *ca;
+
+	(void)state;
+	ca = conns_admit(cs, a, "k", 0);
+	assert_non_null(conns_admit(cs, b, "k", 1));
+	assert_non_null(conns_admit(cs, c, "k", 2));
+	conns_head_done(cs, ca, 0, 3);
+	conns_request_done(cs, ca, 4);
+	assert_non_null(conns_admit(cs, d, "k", 5));
+	assert_true(was_closed(b));
+	assert_false(was_closed(a));
+	assert_false(was_closed(c));
+	conns_free(cs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +264,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_room_for_newcomers, teardown),
 		cmocka_unit_test_teardown(test_busy_address_refused_under_pressure, teardown),
 		cmocka_unit_test_teardown(test_full_table_makes_way, teardown),
+		cmocka_unit_test_teardown(test_thousands_from_one_address, teardown),
+		cmocka_unit_test_teardown(test_oldest_head_after_answer, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench/conns.sh - many connections at once: wrk opens 64, 1,000 and 5,000
+# connections at the same moment against a real `hamgan serve` and keeps each
+# busy for the run, on GET /healthz and on the citizen's tracking look-up;
+# then 5,000 idle kept-alive connections for the memory one costs.
+#
+#   bench/conns.sh [--db PATH] [--conns "64 1000 5000"] [--duration S]
+#                  [--runs N] [--threads T] [--hamgan PATH]
+#
+# Prints, per connection count and URL, the median over N interleaved runs
+# of requests/s, p50 and p99 latency, and the errors of all runs (socket
+# errors: connect, read, write, time-outs; non-2xx answers).  The server
+# runs with the per-address limits out of the benchmark's way (every wrk
+# connection comes from 127.0.0.1): max_per_ip=0, track_rate=100000000;
+# max_connections stays at its default.  Without --db a 2,000-message demo
+# database is made in build/bench (a look-up is an indexed read: its cost
+# does not grow with the database).  Needs wrk (Debian package wrk).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DB=""
+CONNS="64 1000 5000"
+DURATION=10
+RUNS=3
+THREADS=2
+HAMGAN=build/hamgan
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--db) DB=$2; shift 2 ;;
+	--conns) CONNS=$2; shift 2 ;;
+	--duration) DURATION=$2; shift 2 ;;
+	--runs) RUNS=$2; shift 2 ;;
+	--threads) THREADS=$2; shift 2 ;;
+	--hamgan) HAMGAN=$2; shift 2 ;;
+	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "conns.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+command -v wrk >/dev/null || { echo "conns.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+[ -x "$HAMGAN" ] || { echo "conns.sh: '$HAMGAN' is missing (make)" >&2; exit 1; }
+
+OUT=build/bench/conns
+mkdir -p "$OUT"
+if [ -z "$DB" ]; then
+	DB=$OUT/demo.db
+	[ -f "$DB" ] || "$HAMGAN" demo --db "$DB" --messages 2000 >/dev/null
+fi
+# a public message's code and its citizen's mobile: the look-up wrk repeats
+read -r CODE MOBILE < <(sqlite3 -separator ' ' "$DB" "SELECT m.code, c.mobile FROM messages m
+	JOIN citizens c ON c.id = m.citizen_id WHERE m.confidential = 0 ORDER BY m.id LIMIT 1")
+
+# wrk holds one descriptor per connection
+ulimit -Sn "$(ulimit -Hn)"
+
+# The server raises its own limit on open files (logged); its access log
+# goes to a file so the terminal is not the bottleneck.
+"$HAMGAN" serve --listen 127.0.0.1:0 --db "$DB" --web-root web --set max_per_ip=0 \
+	--set track_rate=100000000 >"$OUT/serve.out" 2>"$OUT/serve.err" &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+	grep -q '^listening on' "$OUT/serve.out" 2>/dev/null && break
+	sleep 0.1
+done
+URL=$(sed -n 's/^listening on //p' "$OUT/serve.out")
+[ -n "$URL" ] || { echo "conns.sh: the server did not start" >&2; cat "$OUT/serve.err" >&2; exit 1; }
+grep -h 'open files' "$OUT/serve.err" || true
+
+declare -A PATHS=([healthz]="/healthz" [track]="/api/v1/track?code=$CODE&mobile=$MOBILE")
+
+# one wrk run: "req/s p50_ms p99_ms socket_errors non2xx"
+one() {
+	local c=$1 path=$2 out
+	out=$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency "$URL$path" 2>&1)
+	echo "$out" | awk '
+		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
+				 if (v ~ /m$/) return v * 60000; return v * 1000 }
+		/Requests\/sec/ { rps = $2 }
+		/^ +50%/ { p50 = ms($2) }
+		/^ +99%/ { p99 = ms($2) }
+		/Socket errors/ { gsub(",", ""); se = $4 + $6 + $8 + $10 }
+		/Non-2xx/ { n2 = $NF }
+		END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, se, n2 }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Memory first, on the fresh server: 5,000 idle kept-alive connections,
+# each after one answered request (so libmicrohttpd has used its memory
+# pool), held while VmRSS is read; the difference over the idle server is
+# what a connection costs.
+python3 - "$URL" "$PID" 5000 <<'EOF'
+import resource, socket, sys, time, urllib.parse
+url, pid, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+u = urllib.parse.urlparse(url)
+def rss():
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+time.sleep(1)
+before = rss()
+socks, ok = [], 0
+for i in range(n):
+    s = socket.create_connection((u.hostname, u.port))
+    s.settimeout(10)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    socks.append(s)
+for s in socks:
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            got = s.recv(4096)
+            if not got:
+                break
+            data += got
+    except OSError:
+        pass
+    ok += data.startswith(b"HTTP/1.1 200")
+time.sleep(1)
+after = rss()
+print(f"idle connections: {ok} of {n} answered 200 and held; VmRSS {before} KiB -> {after} KiB, "
+      f"{(after - before) / n:.1f} KiB a connection")
+for s in socks:
+    s.close()
+EOF
+
+: >"$OUT/runs.txt"
+for run in $(seq 1 "$RUNS"); do
+	for c in $CONNS; do
+		for name in healthz track; do
+			echo "$c $name $run $(one "$c" "${PATHS[$name]}")" | tee -a "$OUT/runs.txt" >&2
+		done
+	done
+done
+
+printf '\n%-6s %-8s %10s %9s %9s %8s %8s\n' conns url 'req/s' 'p50 ms' 'p99 ms' 'sockerr' 'non-2xx'
+for c in $CONNS; do
+	for name in healthz track; do
+		sel=$(awk -v c="$c" -v n="$name" '$1 == c && $2 == n' "$OUT/runs.txt")
+		printf '%-6s %-8s %10s %9s %9s %8s %8s\n' "$c" "$name" \
+			"$(echo "$sel" | awk '{ print $4 }' | median)" \
+			"$(echo "$sel" | awk '{ print $5 }' | median)" \
+			"$(echo "$sel" | awk '{ print $6 }' | median)" \
+			"$(echo "$sel" | awk '{ s += $7 } END { print s }')" \
+			"$(echo "$sel" | awk '{ s += $8 } END { print s }')"
+	done
+done
+echo "track / healthz (req/s, same runs): $(awk '
+	$2 == "healthz" { h[$1] += $4 } $2 == "track" { t[$1] += $4 }
+	END { for (c in h) printf "%s conns %.2f  ", c, t[c] / h[c] }' "$OUT/runs.txt")"
+
+grep -h VmHWM /proc/$PID/status | sed 's/^/server /'
