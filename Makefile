@@ -50,6 +50,7 @@ HTTP_OBJ := $(HTTP_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_REGRESS := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz-regress/%)
 
 FONT := web/fonts/Vazirmatn-wght.woff2
 LEAFLET := web/vendor/leaflet/leaflet.js
@@ -66,7 +67,7 @@ else
 Q := @
 endif
 
-.PHONY: all bootstrap test tests run fuzz bench clean screenshots
+.PHONY: all bootstrap test tests run fuzz bench clean screenshots soak
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/hamgan $(WEB_ASSETS)
@@ -98,7 +99,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(HTTP_OBJ) $(DEMOLIB) $(LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Itests -o $@ $< $(HTTP_OBJ) $(DEMOLIB) $(LIB) \
 		$(MODELDFLAGS) $(LDFLAGS) $(TEST_LIBS) $(LDLIBS_ALL)
 
-tests: $(BUILD)/hamgan $(TEST_BIN) $(WEB_ASSETS)
+tests: $(BUILD)/hamgan $(TEST_BIN) $(FUZZ_REGRESS) $(WEB_ASSETS) $(BUILD)/tests/liblossy.so
+
+# The power-loss shim (tests/power/lossy.c, docs/durability.md): an
+# LD_PRELOAD library for tests only, built without the sanitizers in every
+# mode (an ASan program preloads the ASan runtime before it).
+$(BUILD)/tests/liblossy.so: tests/power/lossy.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SHIM    $@")
+	$(Q)$(CC) -std=c11 $(WARN) -Wno-missing-prototypes -O2 -g -fPIC -shared -o $@ $< -ldl -lpthread
 
 # What the web app takes from npm packages package-lock.json pins, where the
 # server serves it (web/fonts, web/vendor; not committed, never a CDN):
@@ -142,12 +151,39 @@ screenshots: bootstrap
 	@HAMGAN=$(CURDIR)/build/hamgan HAMGAN_ROOT=$(CURDIR) WEB_SHOTS=$(CURDIR)/docs/screenshots \
 		bash tests/web/test_forms.sh
 
-# libFuzzer targets, each for FUZZ_SECONDS (default 20) seconds.
-FUZZ_SECONDS ?= 20
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB)
+# The crash soak, long form (docs/durability.md): clients write while the
+# server is killed with SIGKILL SOAK_KILLS times over SOAK_SECONDS, then every
+# acknowledged write is looked for.  `make test` runs a short one
+# (tests/http/test_soak.sh, 25 s); `make SAN=1 soak` runs it under ASan.
+SOAK_SECONDS ?= 300
+SOAK_KILLS ?= $$(( $(SOAK_SECONDS) / 5 ))
+soak: bootstrap
+	@$(MAKE) --no-print-directory all
+	@HAMGAN=$(CURDIR)/$(BUILD)/hamgan HAMGAN_ROOT=$(CURDIR) SOAK_SECONDS=$(SOAK_SECONDS) \
+		SOAK_KILLS=$(SOAK_KILLS) bash tests/http/test_soak.sh
+
+# libFuzzer targets (docs/fuzzing.md), each for FUZZ_SECONDS seconds: the
+# default keeps a whole `make fuzz` (17 targets, and each corpus replayed
+# first) under ten minutes.  The HTTP targets run
+# the real server in process and check every body validation through a
+# wrapper of jval_object_all (fuzz/fuzz_http_common.h).
+FUZZ_SECONDS ?= 25
+comma := ,
+FUZZ_HTTP := fuzz_http fuzz_api_bodies
+FUZZ_WRAP = $(if $(filter $(FUZZ_HTTP),$(notdir $@)),-Wl$(comma)--wrap=jval_object_all)
+$(BUILD)/fuzz/%: fuzz/%.c $(HTTPLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $@ $< $(HTTPLIB) $(LIB) $(FUZZ_WRAP) $(LDLIBS_ALL)
+
+# The same targets without libFuzzer: fuzz/driver.c runs each input of
+# fuzz/seeds/NAME and fuzz/regress/NAME once (tests/cli/test_fuzz_regress.sh,
+# part of `make test`), built by the test build's compiler and sanitizers.
+$(BUILD)/fuzz-regress/%: fuzz/%.c $(BUILD)/fuzz/driver.o $(HTTPLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZREG $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/fuzz/driver.o $(HTTPLIB) $(LIB) \
+		$(MODELDFLAGS) $(LDFLAGS) $(FUZZ_WRAP) $(LDLIBS_ALL)
 
 fuzz: bootstrap
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
@@ -186,6 +222,14 @@ bench-search: bootstrap $(BUILD)/bench/bench_search $(SEARCH_DBS)
 	$(BUILD)/bench/bench_search $(SEARCH_ARGS) $(SEARCH_DBS)
 
 .PHONY: bench-conns bench-search
+
+# Durable submissions and tracking look-ups over HTTP with wrk
+# (docs/performance.md, "Group commit"); ROUNDS, SECONDS_PER_RUN, CONNS.
+.PHONY: bench-http
+bench-http: bootstrap
+	@command -v wrk >/dev/null || { echo "bench-http needs wrk (apt-get install wrk)"; exit 1; }
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_commit
+	@bench/http.sh
 
 clean:
 	rm -rf build

@@ -1,5 +1,6 @@
 /* fuzz_national_id.c - national id and tracking code checks against an
- * independent statement of the rules. */
+ * independent statement of the rules; codes made from a number pass the
+ * check; fa_ascii_digits and fa_digit_at agree with fa_digits. */
 #include "fuzz_common.h"
 
 #include "base/buf.h"
@@ -48,6 +49,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(fa_digits(s, size, DIGITS_ASCII, &b) == 0);
 		FUZZ_ASSERT(b.len == 10 && b.data[0] != '0');
 		FUZZ_ASSERT(damm_digit(b.data, 10) == 0);
+	}
+	if (size >= 8) {
+		uint64_t r;
+		char code[11];
+
+		memcpy(&r, data, 8);
+		tracking_code_from(r, code);
+		FUZZ_ASSERT(strlen(code) == 10 && tracking_code_check(code) == 0);
+	}
+	{
+		char out[64];
+		size_t n = 0, dl;
+
+		if (fa_ascii_digits(s, out, sizeof(out)) == 0) {
+			buf_reset(&b);
+			FUZZ_ASSERT(fa_digits(s, strlen(s), DIGITS_ASCII, &b) == 0);
+			FUZZ_ASSERT(strcmp(out, b.data) == 0);
+		}
+		dl = strlen(s);
+		if (fa_digit_at(s, dl, &n) >= 0) {
+			int d = fa_digit_at(s, dl, &n);
+
+			FUZZ_ASSERT(d <= 9 && n >= 1 && n <= dl);
+			buf_reset(&b);
+			FUZZ_ASSERT(fa_digits(s, n, DIGITS_ASCII, &b) == 0);
+			FUZZ_ASSERT(b.len == 1 && b.data[0] == '0' + d);
+		}
 	}
 	buf_release(&b);
 	free(s);

@@ -2,7 +2,8 @@
  * and ISO 8601 date-times (query values, history files).  Properties: the
  * definitions accepted are at most CAP_OPEN311_ATTRS, each with a valid code,
  * a known datatype, values only for lists and no key twice; a date-time
- * accepted formats back to a valid local time. */
+ * accepted formats back to the same wall-clock second, which parses back
+ * (format(parse(x)) is x's canonical form). */
 #include "fuzz_common.h"
 
 #include "base/str.h"
@@ -41,8 +42,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(a);
 	if (iso_time_parse(s, &local, &has, &off) == 0) {
 		FUZZ_ASSERT(off > -24 * 3600 && off < 24 * 3600);
+		int64_t again;
+		bool has2;
+		int off2;
+
 		iso_time_format(local, 0, false, out, sizeof(out));
 		FUZZ_ASSERT(strlen(out) == 19);
+		FUZZ_ASSERT(iso_time_parse(out, &again, &has2, &off2) == 0);
+		FUZZ_ASSERT(again == local && !has2);
+		if (has) {
+			/* the same instant written with its offset reads back */
+			iso_time_format(local - off, off, true, out, sizeof(out));
+			FUZZ_ASSERT(strlen(out) == 25);
+			FUZZ_ASSERT(iso_time_parse(out, &again, &has2, &off2) == 0);
+			FUZZ_ASSERT(again == local && has2 && off2 == off);
+		}
 	}
 	free(s);
 	return 0;

@@ -1,7 +1,8 @@
 /* fuzz_terms.c - the search terms (fa/terms.h): the index text and the
  * query words of any input are valid UTF-8 without double spaces, every
- * stem is a prefix of its word, and a query word's stem is one of the
- * index terms of the same text. */
+ * stem is a prefix of its word, a query word's stem is one of the index
+ * terms of the same text, and two neighbouring query words joined
+ * (fa_join_stem) make valid UTF-8 no longer than the two. */
 #include "fuzz_common.h"
 
 #include "base/buf.h"
@@ -16,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf idx = BUF_INIT(16 * CAP_NORMALIZE_IN), words = BUF_INIT(4 * CAP_NORMALIZE_IN);
 	int ri = fa_index_text(in, size, &idx);
 	int rq = fa_query_words(in, size, 1u << 20, &words);
-	const char *p;
+	const char *p, *prev = NULL;
+	size_t prevlen = 0;
 
 	FUZZ_ASSERT(ri == 0 || ri == ERR_INVALID || ri == ERR_TOOBIG);
 	FUZZ_ASSERT(rq == ri || (rq == 0 && ri == ERR_TOOBIG));
@@ -41,6 +43,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					q++;
 			}
 			FUZZ_ASSERT(found);
+			if (prev) {
+				struct buf j = BUF_INIT(4 * CAP_NORMALIZE_IN);
+
+				if (fa_join_stem(prev, prevlen, p, n, &j) == 0) {
+					FUZZ_ASSERT(str_utf8_valid(j.data, j.len));
+					FUZZ_ASSERT(j.len <= prevlen + n + 3);	/* ZWNJ at most */
+				}
+				buf_release(&j);
+			}
+			prev = p;
+			prevlen = n;
 			p += n;
 			while (*p == ' ')
 				p++;

@@ -103,6 +103,19 @@
 #define CAP_HTTP_BUSY_HEADS 8
 /* Seconds a graceful shutdown waits for requests in flight to finish. */
 #define CAP_HTTP_DRAIN_SECONDS 10
+/* Group commit (http/writer.h): the most requests one batch takes, so one
+ * batch's fsync and answers never wait behind thousands of others; a
+ * queue longer than this is taken in several batches back to back. */
+#define CAP_WRITER_BATCH 512
+/* The writer's queue: past this many waiting writes a new one is refused
+ * (503, retry) instead of growing the memory held by suspended requests
+ * without bound; well above what max_connections lets in at once. */
+#define CAP_WRITER_QUEUE 16384
+/* The writer copies the log back into the database once it has grown by
+ * this many pages (4 KiB each: 16 MiB) under steady load, and whenever it
+ * has been idle CAP_WRITER_IDLE_MS. */
+#define CAP_WRITER_CKPT_PAGES 4096
+#define CAP_WRITER_IDLE_MS 50
 /* Worker threads: more than the cores buys nothing for a CPU-bound server;
  * the cap only stops a typo from starting thousands. */
 #define CAP_HTTP_THREADS 64
@@ -371,5 +384,10 @@
  * yearly exports are a few GiB, so a city imports a year at a time or
  * splits the file.  1 GiB keeps one mistaken file from taking the machine. */
 #define CAP_311_CSV_FILE (1024L * 1024 * 1024)
+
+/* `hamgan db check`: SQLite's integrity check stops after this many
+ * problems; a damaged file can have a line for every page, and the first
+ * hundred say enough to decide to restore. */
+#define CAP_DB_CHECK_PROBLEMS 100
 
 #endif

@@ -41,7 +41,8 @@ static int message_show_cmd(int argc, char **argv)
 	struct referral *hops = NULL;
 	struct category cat;
 	struct unit u, u2;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
+	struct msg_text *tx;
 	struct core c;
 	struct err err;
 	char t[80];
@@ -54,9 +55,9 @@ static int message_show_cmd(int argc, char **argv)
 	rc = cli_core_open(&c, db, false);
 	if (rc != EXIT_OK)
 		return rc;
-	m = xcalloc(1, sizeof(*m));
+	tx = xcalloc(1, sizeof(*tx));
 	err_clear(&err);
-	if (msg_get_by_code(&c, &sys, pos[0], m, &err) < 0) {
+	if (msg_get_by_code(&c, &sys, pos[0], m, tx, &err) < 0) {
 		rc = cli_fail("%s", err.msg);
 		goto out;
 	}
@@ -71,15 +72,15 @@ static int message_show_cmd(int argc, char **argv)
 	printf("priority:     %s\n", priority_name(m->priority));
 	printf("confidential: %s\n", m->confidential ? "yes" : "no");
 	if (m->citizen_id)
-		printf("citizen:      %s %s %s\n", m->citizen_mobile,
-		       m->citizen_name[0] ? m->citizen_name : "-",
-		       m->citizen_national_id[0] ? m->citizen_national_id : "-");
+		printf("citizen:      %s %s %s\n", tx->citizen_mobile,
+		       tx->citizen_name[0] ? tx->citizen_name : "-",
+		       tx->citizen_national_id[0] ? tx->citizen_national_id : "-");
 	else
 		printf("citizen:      anonymous\n");
-	printf("subject:      %s\n", m->subject);
-	printf("body:         %s\n", m->body);
-	if (m->address[0])
-		printf("address:      %s\n", m->address);
+	printf("subject:      %s\n", tx->subject);
+	printf("body:         %s\n", tx->body);
+	if (tx->address[0])
+		printf("address:      %s\n", tx->address);
 	if (m->has_point)
 		printf("point:        %.6f,%.6f\n", m->lat, m->lon);
 	printf("created:      %s\n", cli_time(m->created_at, t, sizeof(t)));
@@ -88,12 +89,12 @@ static int message_show_cmd(int argc, char **argv)
 	       msg_is_overdue(m, core_now(&c)) ? " OVERDUE" : "");
 	printf("answered:     %s\n", cli_time(m->answered_at, t, sizeof(t)));
 	printf("closed:       %s\n", cli_time(m->closed_at, t, sizeof(t)));
-	if (m->answer[0])
-		printf("answer:       %s\n", m->answer);
+	if (tx->answer[0])
+		printf("answer:       %s\n", tx->answer);
 	if (m->verdict)
 		printf("verdict:      %s (rating %d)\n", verdict_name(m->verdict), m->rating);
 	if (m->grade)
-		printf("grade:        %s %s\n", grade_name(m->grade), m->grade_note);
+		printf("grade:        %s %s\n", grade_name(m->grade), tx->grade_note);
 	if (m->reject_reason)
 		printf("rejected:     %s\n", reject_reason_name(m->reject_reason));
 	printf("version:      %lld\n", (long long)m->version);
@@ -109,7 +110,7 @@ static int message_show_cmd(int argc, char **argv)
 		       hops[i].reason);
 out:
 	free(hops);
-	free(m);
+	free(tx);
 	core_close(&c);
 	return rc;
 }
@@ -129,7 +130,7 @@ static int message_refer_cmd(int argc, char **argv)
 	struct actor sys = actor_system("cli");
 	struct category cg;
 	struct unit u;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct core c;
 	struct err err;
 	int64_t h = 0;
@@ -146,10 +147,9 @@ static int message_refer_cmd(int argc, char **argv)
 	rc = cli_core_open(&c, db, false);
 	if (rc != EXIT_OK)
 		return rc;
-	m = xcalloc(1, sizeof(*m));
 	err_clear(&err);
 	cg.id = 0;
-	if (msg_get_by_code(&c, &sys, pos[0], m, &err) < 0 ||
+	if (msg_get_by_code(&c, &sys, pos[0], m, NULL, &err) < 0 ||
 	    unit_get_by_code(&c, unit, &u, &err) < 0 ||
 	    (cat && category_get_by_code(&c, cat, &cg, &err) < 0) ||
 	    msg_refer(&c, &sys, m->id, m->version, u.id, cat ? cg.id : 0, (int)h, reason, m,
@@ -158,7 +158,6 @@ static int message_refer_cmd(int argc, char **argv)
 	else
 		printf("referred %s to %s, due %s\n", m->code, u.code,
 		       cli_time(m->due_at, (char[80]){ 0 }, 80));
-	free(m);
 	core_close(&c);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/mem.h"
@@ -19,8 +20,12 @@ const char cmd_sms_usage[] =
 	"\n"
 	"Send every due SMS in the outbox by running PROGRAM with two arguments,\n"
 	"the number (09xxxxxxxxx) and the text; exit status 0 means sent.  No\n"
-	"shell is involved.  A row is claimed before PROGRAM runs, so none is sent\n"
-	"twice; failures are retried with a doubling back-off, up to 5 tries.\n"
+	"shell is involved.  A row is claimed before PROGRAM runs, with a lease of\n"
+	"5 minutes: no other sender sends it within the lease.  A row whose sender\n"
+	"died (left 'sending') goes back to pending when its lease ends and is sent\n"
+	"again, so a text may reach a citizen twice, never not at all.  Failures\n"
+	"are retried with a doubling back-off, up to 5 tries (a died sender's try\n"
+	"counts).\n"
 	"--loop keeps going, checking every --interval seconds (default 5).\n"
 	"\n"
 	"usage: hamgan sms receive --from NUMBER --text TEXT [--db PATH]\n"
@@ -41,9 +46,10 @@ static const char receive_usage[] =
 static const char list_usage[] =
 	"usage: hamgan sms list [--limit N] [--db PATH]\n"
 	"\n"
-	"The newest outbox rows: id, number, state, attempts, next try, sent,\n"
-	"last error.  A row stuck in 'sending' was claimed by a sender that died:\n"
-	"it is never resent automatically.\n";
+	"The newest outbox rows: id, number, state, attempts, next try (for a row\n"
+	"'sending', the end of its sender's lease), sent, last error.  A row still\n"
+	"'sending' after its lease was claimed by a sender that died: the next\n"
+	"'hamgan sms send' puts it back to pending and sends it.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -109,7 +115,7 @@ static int sms_receive_cmd(int argc, char **argv)
 		{ "--db", &db, NULL }, { "--from", &from, NULL }, { "--text", &text, NULL },
 		{ NULL, NULL, NULL },
 	};
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct core c;
 	struct err err;
 	int rc, npos, what = 0;
@@ -122,7 +128,7 @@ static int sms_receive_cmd(int argc, char **argv)
 	rc = cli_core_open(&c, db, false);
 	if (rc != EXIT_OK)
 		return rc;
-	m = xcalloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	err_clear(&err);
 	if (sms_inbound(&c, from, text, &what, m, &err) < 0)
 		rc = cli_fail("%s", err.msg);
@@ -130,7 +136,6 @@ static int sms_receive_cmd(int argc, char **argv)
 		printf("verdict %s %s\n", m->code, msg_state_name(m->state));
 	else
 		printf("registered %s\n", m->code);
-	free(m);
 	core_close(&c);
 	return rc;
 }

@@ -24,6 +24,9 @@ int cmd_sms(int argc, char **argv);
 extern const char cmd_init_usage[], cmd_user_usage[], cmd_unit_usage[], cmd_category_usage[],
 	cmd_message_usage[], cmd_overdue_usage[], cmd_audit_usage[], cmd_sms_usage[];
 
+int cmd_db(int argc, char **argv);
+extern const char cmd_db_usage[];
+
 int cmd_apikey(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -27,6 +27,7 @@ const struct cli_cmd cli_commands[] = {
 	{ "message", cmd_message, "messages: show", cmd_message_usage },
 	{ "overdue", cmd_overdue, "list overdue messages by unit", cmd_overdue_usage },
 	{ "audit", cmd_audit, "audit log: verify", cmd_audit_usage },
+	{ "db", cmd_db, "the database file: check", cmd_db_usage },
 	{ "sms", cmd_sms, "SMS outbox: send", cmd_sms_usage },
 	{ "apikey", cmd_apikey, "Open311 API keys: add, list, revoke", cmd_apikey_usage },
 	{ "import", cmd_import, "import history: 311-csv", cmd_import_usage },

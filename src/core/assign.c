@@ -13,15 +13,13 @@ int msg_assign(struct core *c, const struct actor *a, int64_t msg_id, int64_t us
 	       struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	struct user u;
 	bool yes = false;
 	int rc;
 
-	if (a->role != ROLE_STAFF && a->role != ROLE_MANAGER) {
-		free(m);
+	if (a->role != ROLE_STAFF && a->role != ROLE_MANAGER)
 		return err_set(err, ERR_DENIED, "", "only the unit's staff and managers assign");
-	}
 	rc = core_begin(c, err);
 	if (rc < 0)
 		goto out;
@@ -60,14 +58,13 @@ int msg_assign(struct core *c, const struct actor *a, int64_t msg_id, int64_t us
 		core_rollback(c);
 out:
 	buf_release(&p);
-	free(m);
 	return rc;
 }
 
 int msg_assignee(struct core *c, const struct actor *a, int64_t msg_id, struct user *out,
 		 struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	int64_t uid = 0;
 	int rc = OPS(c)->msg_get(c->st, msg_id, m, err);
 
@@ -79,14 +76,13 @@ int msg_assignee(struct core *c, const struct actor *a, int64_t msg_id, struct u
 		rc = OPS(c)->user_get(c->st, uid, out, err);
 	if (rc == 0)
 		memset(out->pwhash, 0, sizeof(out->pwhash));
-	free(m);
 	return rc;
 }
 
 int msg_assignable(struct core *c, const struct actor *a, int64_t msg_id, struct user **out,
 		   size_t *n, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	struct user *all = NULL;
 	size_t na = 0, i;
 	bool yes = false;
@@ -117,6 +113,5 @@ int msg_assignable(struct core *c, const struct actor *a, int64_t msg_id, struct
 	} else {
 		*out = all;
 	}
-	free(m);
 	return rc;
 }

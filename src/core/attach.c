@@ -70,7 +70,7 @@ static int clean_name(const char *name, char out[CAP_ATTACH_NAME], struct err *e
 int attach_add(struct core *c, const struct actor *a, const char *code, const char *name,
 	       const void *data, size_t len, struct attachment *out, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	struct attachment *have = NULL;
 	struct buf body = BUF_INIT(CAP_ATTACH_BYTES), thumb = BUF_INIT(CAP_THUMB_BYTES);
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
@@ -136,7 +136,6 @@ int attach_add(struct core *c, const struct actor *a, const char *code, const ch
 		core_rollback(c);
 out:
 	free(have);
-	free(m);
 	buf_release(&body);
 	buf_release(&thumb);
 	buf_release(&p);
@@ -146,21 +145,20 @@ out:
 int attach_list(struct core *c, const struct actor *a, const char *code,
 		struct attachment **out, size_t *n, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	int rc = readable(c, a, code, m, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc == 0)
 		rc = OPS(c)->attach_list(c->st, m->id, out, n, err);
-	free(m);
 	return rc;
 }
 
 int attach_get(struct core *c, const struct actor *a, const char *code, int64_t id, int thumb,
 	       struct attachment *out, void **data, size_t *len, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	int rc = readable(c, a, code, m, err);
 
 	*data = NULL;
@@ -174,6 +172,5 @@ int attach_get(struct core *c, const struct actor *a, const char *code, int64_t 
 		rc = err_set(err, ERR_NOTFOUND, "", "no attachment %lld on this message",
 			     (long long)id);
 	}
-	free(m);
 	return rc;
 }

@@ -22,6 +22,27 @@ void core_batch_rollback(struct core *c)
 	c->st->ops->rollback(c->st);
 }
 
+bool core_batch_open(struct core *c)
+{
+	if (!c->st->ops->tx_depth)
+		return true;
+	return c->st->ops->tx_depth(c->st) > 0;
+}
+
+int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err)
+{
+	if (!c->st->ops->checkpoint)
+		return 0;
+	return c->st->ops->checkpoint(c->st, min_pages, err);
+}
+
+int core_batch_snapshot(struct core *c, bool on, struct err *err)
+{
+	if (!c->st->ops->snapshot)
+		return 0;
+	return c->st->ops->snapshot(c->st, on, err);
+}
+
 int core_batch_bulk(struct core *c, bool on, struct err *err)
 {
 	struct agg_verify_result res;

@@ -27,6 +27,31 @@ int core_batch_commit(struct core *c, struct err *err);
 void core_batch_rollback(struct core *c);
 
 /*
+ * Whether a batch is still open.  A write that failed badly enough (the
+ * disk full, an I/O error) may have ended the whole store transaction,
+ * and with it the writes of the batch before it: a caller that answers
+ * for each write (the server's writer) must then not report them done.
+ */
+bool core_batch_open(struct core *c);
+
+/*
+ * The caller takes the store's checkpoints over (the server's writer, which
+ * does nearly every write): copy the log back into the database when at
+ * least min_pages were written since the last time (0: any).  A no-op on
+ * stores without a log.
+ */
+int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err);
+
+/*
+ * Several reads as one: on opens a read snapshot (no batch may be open,
+ * and no write may come before off), off ends it (safe when none is open).
+ * The reads between see one state of the database and take the store's
+ * read lock once (a tracking look-up reads about ten rows).  A no-op on
+ * stores without it.
+ */
+int core_batch_snapshot(struct core *c, bool on, struct err *err);
+
+/*
  * Bulk-loading mode for a database nobody else uses yet (the demo): the
  * store may skip fsync and use more memory until switched off, so a crash
  * meanwhile can lose or corrupt the database.  Transitions meanwhile leave

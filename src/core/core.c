@@ -27,6 +27,7 @@ void core_config_init(struct core_config *cfg)
 	cfg->sms_max_attempts = 5;
 	cfg->sms_backoff_sec = 30;
 	cfg->sms_timeout_sec = 30;
+	cfg->sms_lease_sec = 300;
 }
 
 int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err *err)
@@ -71,6 +72,12 @@ void core_close(struct core *c)
 int core_schema_version(struct core *c, int *have, int *want, struct err *err)
 {
 	return OPS(c)->schema_version(c->st, have, want, err);
+}
+
+int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
+	       struct err *err)
+{
+	return OPS(c)->check(c->st, report, reportsz, problems, err);
 }
 
 int64_t core_now(const struct core *c)

@@ -43,6 +43,8 @@ struct core_config {
 	int sms_max_attempts;		/* give up on an SMS after this many: 5 */
 	int sms_backoff_sec;		/* first retry delay, doubled each time: 30 */
 	int sms_timeout_sec;		/* the send command's time limit: 30 */
+	int sms_lease_sec;		/* a claim's lease (core/sms.h): 300, at least
+					 * twice sms_timeout_sec */
 };
 
 struct core {
@@ -76,6 +78,11 @@ void core_close(struct core *c);
 
 /* Schema version of the open database and the one this program writes. */
 int core_schema_version(struct core *c, int *have, int *want, struct err *err);
+
+/* The store's check of its own consistency (SQLite's integrity_check):
+ * *problems (0 when sound) and the first ones, a line each, in report. */
+int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
+	       struct err *err);
 
 /* The time, seconds since the epoch (UTC). */
 int64_t core_now(const struct core *c);

@@ -15,14 +15,15 @@
 #include "store/store.h"
 
 /*
- * Records too big for the stack, allocated once per core so a transition
- * does not churn the heap (each is ~16 KiB).  Who uses which: transition()
- * before/after; msg_register reg/other; audit_append audit.  No function
- * holding one calls another that uses the same one.
+ * Work space too big for the stack, allocated once per core so a write does
+ * not churn the heap.  Who uses which: msg_register and the transitions that
+ * change a text (answer, grade) text - register is done with it before it
+ * refers the new message (route_refer), and referring needs no texts;
+ * audit_append audit.  No function holding one calls another that uses the
+ * same one.
  */
 struct core_scratch {
-	struct msg before, after;
-	struct msg reg, other;
+	struct msg_text text;
 	struct audit_entry audit;
 	/* user_login's stand-in hash for unknown usernames (user.c) */
 	char dummy_pwhash[128];

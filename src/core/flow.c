@@ -188,13 +188,14 @@ static int reopen(struct core *c, const struct actor *a, struct msg *m, const ch
 }
 
 /* The per-transition part: validate the arguments against the store and
- * change m (a copy of before). */
+ * change m (a copy of before) and, for the transitions that change a text
+ * (answer, grade), its texts t (read before the call). */
 static int apply(struct core *c, const struct actor *a, enum transition t, struct msg *m,
-		 const struct tr_args *x, struct buf *p, struct err *err)
+		 struct msg_text *tx, const struct tr_args *x, struct buf *p, struct err *err)
 {
 	int64_t now = core_now(c), from = m->unit_id;
 	struct unit to, centre;
-	struct msg *other;
+	struct msg other;
 	bool yes;
 	int hours, rc;
 
@@ -275,13 +276,13 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 	case TR_ANSWER:
 		m->state = STATE_ANSWERED;
 		m->answered_at = now;
-		str_copy(m->answer, sizeof(m->answer), x->text);
+		str_copy(tx->answer, sizeof(tx->answer), x->text);
 		/* a new answer is judged afresh */
 		m->verdict = VERDICT_NONE;
 		m->rating = 0;
 		m->verdict_at = 0;
 		m->grade = GRADE_NONE;
-		m->grade_note[0] = '\0';
+		tx->grade_note[0] = '\0';
 		m->graded_at = 0;
 		m->graded_by = 0;
 		payload_str(p, "answer", x->text);
@@ -298,11 +299,10 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 			if (!x->duplicate_of || x->duplicate_of == m->id)
 				return err_set(err, ERR_INVALID, "duplicate_of", "a duplicate names "
 					       "another message");
-			other = &c->scratch->other;
-			rc = OPS(c)->msg_get(c->st, x->duplicate_of, other, err);
+			rc = OPS(c)->msg_get(c->st, x->duplicate_of, &other, err);
 			/* a unit names only a message it may read */
 			if (rc == 0)
-				rc = msg_may_read(c, a, other, NULL);
+				rc = msg_may_read(c, a, &other, NULL);
 			if (rc == ERR_NOTFOUND)
 				return err_set(err, ERR_INVALID, "duplicate_of", "no such message");
 			if (rc < 0)
@@ -340,7 +340,7 @@ static int apply(struct core *c, const struct actor *a, enum transition t, struc
 		return reopen(c, a, m, "objection", x->text, err);
 	case TR_GRADE:
 		m->grade = x->grade;
-		str_copy(m->grade_note, sizeof(m->grade_note), x->text ? x->text : "");
+		str_copy(tx->grade_note, sizeof(tx->grade_note), x->text ? x->text : "");
 		m->graded_at = now;
 		m->graded_by = a->user_id;
 		payload_str(p, "grade", grade_name(x->grade));
@@ -362,8 +362,9 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 		      struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct msg *before = &c->scratch->before;
-	struct msg *after = &c->scratch->after;
+	struct msg before_rec, after_rec, *before = &before_rec, *after = &after_rec;
+	/* only answer and grade change a text: the others never read one */
+	struct msg_text *tx = (t == TR_ANSWER || t == TR_GRADE) ? &c->scratch->text : NULL;
 	char action[CAP_CODE];
 	bool in_scope = false;
 	int rc = core_begin(c, err);
@@ -387,11 +388,16 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 			     (long long)expected_version);
 		goto fail;
 	}
+	if (tx) {
+		rc = OPS(c)->msg_text_get(c->st, id, tx, err);
+		if (rc < 0)
+			goto fail;
+	}
 	*after = *before;
 	payload_begin(&p);
 	payload_str(&p, "code", before->code);
 	payload_str(&p, "from", msg_state_name(before->state));
-	rc = apply(c, a, t, after, x, &p, err);
+	rc = apply(c, a, t, after, tx, x, &p, err);
 	if (rc < 0)
 		goto fail;
 	payload_str(&p, "to_state", msg_state_name(after->state));
@@ -402,7 +408,7 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	}
 	after->version = before->version + 1;
 	after->updated_at = core_now(c);
-	rc = OPS(c)->msg_update(c->st, after, err);
+	rc = OPS(c)->msg_update(c->st, after, tx, err);
 	if (rc < 0)
 		goto fail;
 	/* a message handed on (transfer, return) leaves its assignee behind */
@@ -413,12 +419,12 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	}
 	snprintf(action, sizeof(action), "msg.%s", tr_names[t]);
 	rc = audit_append(c, a, action, after->id, p.data, err);
-	if (rc == 0 && t == TR_ANSWER && msg_texts_citizen(after)) {
+	if (rc == 0 && t == TR_ANSWER && msg_texts_citizen(after) && tx->citizen_mobile[0]) {
 		char text[CAP_SMS_TEXT + 1];
 
-		rc = sms_text_answered(after, text, sizeof(text));
+		rc = sms_text_answered(after, tx->answer, text, sizeof(text));
 		if (rc == 0)
-			rc = sms_queue(c, after->citizen_mobile, text, after->id, err);
+			rc = sms_queue(c, tx->citizen_mobile, text, after->id, err);
 		else
 			rc = err_set(err, rc, "", "cannot make the SMS text");
 	}

@@ -40,27 +40,46 @@ bool role_sees_identity(enum role r)
 
 void msg_hide_identity_all(struct msg *m)
 {
-	m->citizen_name[0] = '\0';
-	m->citizen_mobile[0] = '\0';
-	m->citizen_national_id[0] = '\0';
 	m->identity_hidden = true;
+}
+
+/* The texts show the identity only when the record's read allowed it. */
+static void text_view(const struct msg *m, struct msg_text *t)
+{
+	if (m->identity_hidden || !m->citizen_id) {
+		t->citizen_name[0] = '\0';
+		t->citizen_mobile[0] = '\0';
+		t->citizen_national_id[0] = '\0';
+	}
+}
+
+int msg_text_get(struct core *c, const struct msg *m, struct msg_text *out, struct err *err)
+{
+	int rc = OPS(c)->msg_text_get(c->st, m->id, out, err);
+
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)m->id);
+	if (rc < 0) {
+		memset(out, 0, sizeof(*out));
+		return rc;
+	}
+	text_view(m, out);
+	return 0;
 }
 
 int msg_is_confidential(struct core *c, int64_t id, bool *yes, struct err *err)
 {
-	struct msg *m;
+	struct msg m;
 	int rc;
 
 	*yes = false;
 	if (!id)
 		return 0;
-	m = xmalloc(sizeof(*m));
-	rc = OPS(c)->msg_get(c->st, id, m, err);
+	rc = OPS(c)->msg_get(c->st, id, &m, err);
 	if (rc == 0)
-		*yes = m->confidential;
+		*yes = m.confidential;
 	if (rc == ERR_NOTFOUND)
 		rc = 0;
-	free(m);
 	return rc;
 }
 
@@ -117,10 +136,12 @@ int msg_may_read(struct core *c, const struct actor *a, const struct msg *m, str
 
 /*
  * What the actor may see of m: identity blanked for a confidential message
- * unless the role sees identities (then the read is audited) or the actor
- * is the citizen.
+ * unless the role sees identities and the texts are read (then the read is
+ * audited) or the actor is the citizen.  A read of the record alone marks a
+ * confidential identity hidden, so texts read later for it stay blank.
  */
-static int msg_view(struct core *c, const struct actor *a, struct msg *m, struct err *err)
+static int msg_view(struct core *c, const struct actor *a, struct msg *m, bool texts,
+		    struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
 	int rc;
@@ -133,6 +154,10 @@ static int msg_view(struct core *c, const struct actor *a, struct msg *m, struct
 	}
 	if (!m->confidential || !m->citizen_id)
 		return 0;
+	if (!texts) {
+		msg_hide_identity(m);
+		return 0;
+	}
 	rc = core_begin(c, err);
 	if (rc < 0)
 		return rc;
@@ -150,23 +175,42 @@ static int msg_view(struct core *c, const struct actor *a, struct msg *m, struct
 	return rc;
 }
 
-int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out, struct err *err)
+/* After a read of the record: rights, view and, when asked for, texts. */
+static int msg_read_rest(struct core *c, const struct actor *a, struct msg *out,
+			 struct msg_text *text, struct err *err)
+{
+	int rc = msg_may_read(c, a, out, err);
+
+	if (rc == 0)
+		rc = msg_view(c, a, out, text != NULL, err);
+	if (rc == 0 && text)
+		rc = msg_text_get(c, out, text, err);
+	return rc;
+}
+
+static void msg_read_wipe(struct msg *out, struct msg_text *text)
+{
+	memset(out, 0, sizeof(*out));
+	if (text)
+		memset(text, 0, sizeof(*text));
+}
+
+int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out,
+	    struct msg_text *text, struct err *err)
 {
 	int rc = OPS(c)->msg_get(c->st, id, out, err);
 
 	if (rc == 0)
-		rc = msg_may_read(c, a, out, err);
+		rc = msg_read_rest(c, a, out, text, err);
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)id);
-	if (rc == 0)
-		rc = msg_view(c, a, out, err);
 	if (rc < 0)
-		memset(out, 0, sizeof(*out));
+		msg_read_wipe(out, text);
 	return rc;
 }
 
 int msg_get_by_code(struct core *c, const struct actor *a, const char *code, struct msg *out,
-		    struct err *err)
+		    struct msg_text *text, struct err *err)
 {
 	char ascii[TRACKING_CODE_LEN + 1];
 	int rc;
@@ -179,18 +223,17 @@ int msg_get_by_code(struct core *c, const struct actor *a, const char *code, str
 	if (rc == ERR_NOTFOUND)
 		return err_set(err, ERR_NOTFOUND, "code", "no message %s", ascii);
 	if (rc == 0)
-		rc = msg_may_read(c, a, out, err);
-	if (rc == 0)
-		rc = msg_view(c, a, out, err);
+		rc = msg_read_rest(c, a, out, text, err);
 	if (rc < 0)
-		memset(out, 0, sizeof(*out));
+		msg_read_wipe(out, text);
 	return rc;
 }
 
 int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, struct msg *out,
-			struct err *err)
+			struct msg_text *text, struct err *err)
 {
 	char ascii[TRACKING_CODE_LEN + 1], norm[12];
+	struct citizen ci;
 	int rc;
 
 	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
@@ -198,28 +241,33 @@ int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, st
 	    fa_mobile_normalize(mobile, norm) < 0)
 		return err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
 	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
-	if (rc == 0 && (!out->citizen_id || !str_eq(out->citizen_mobile, norm)))
+	if (rc == 0 && !out->citizen_id)
 		rc = ERR_NOTFOUND;
+	if (rc == 0)
+		rc = OPS(c)->citizen_get(c->st, out->citizen_id, &ci, err);
+	if (rc == 0 && !str_eq(ci.mobile, norm))
+		rc = ERR_NOTFOUND;
+	if (rc == 0 && text)
+		rc = msg_text_get(c, out, text, err);
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
 	if (rc < 0)
-		memset(out, 0, sizeof(*out));
+		msg_read_wipe(out, text);
 	return rc;
 }
 
 int msg_referrals(struct core *c, const struct actor *a, int64_t msg_id, struct referral **out,
 		  size_t *n, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
-	int rc = OPS(c)->msg_get(c->st, msg_id, m, err);
+	struct msg m;
+	int rc = OPS(c)->msg_get(c->st, msg_id, &m, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc == 0)
-		rc = msg_may_read(c, a, m, err);
+		rc = msg_may_read(c, a, &m, err);
 	if (rc == 0)
 		rc = OPS(c)->referral_list(c->st, msg_id, out, n, err);
-	free(m);
 	return rc;
 }
 
@@ -352,29 +400,31 @@ bool msg_texts_citizen(const struct msg *m)
 	/* An Open311 client follows the request itself (GET requests/{id}) and
 	 * tells its user; a text from us would be a second, unasked-for
 	 * channel to a number the citizen gave an app, not us. */
-	return m->citizen_id && m->citizen_mobile[0] && m->channel != CHANNEL_OPEN311;
+	return m->citizen_id && m->channel != CHANNEL_OPEN311;
 }
 
-/* Queue the SMS for m with the text maker, when the citizen is texted. */
-static int queue_text(struct core *c, const struct msg *m,
-		      int (*make)(const struct msg *, char *, size_t), struct err *err)
+/* Queue the SMS with the tracking code for m, when the citizen (whose
+ * mobile is given) is texted. */
+static int queue_registered(struct core *c, const struct msg *m, const char *mobile,
+			    struct err *err)
 {
 	char text[CAP_SMS_TEXT + 1];
 	int rc;
 
-	if (!msg_texts_citizen(m))
+	if (!msg_texts_citizen(m) || !mobile[0])
 		return 0;
-	rc = make(m, text, sizeof(text));
+	rc = sms_text_registered(m, text, sizeof(text));
 	if (rc < 0)
 		return err_set(err, rc, "", "cannot make the SMS text");
-	return sms_queue(c, m->citizen_mobile, text, m->id, err);
+	return sms_queue(c, mobile, text, m->id, err);
 }
 
 int msg_register(struct core *c, const struct actor *a, const struct msg_new *in,
 		 struct msg *out, struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct msg *m = &c->scratch->reg;
+	struct msg mr, *m = &mr;
+	struct msg_text *t = &c->scratch->text;
 	struct place pl;
 	struct category cat;
 	struct citizen ci;
@@ -383,6 +433,8 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	int rc, tries;
 
 	memset(m, 0, sizeof(*m));
+	memset(t, 0, sizeof(*t));
+	memset(&ci, 0, sizeof(ci));
 	rc = msg_new_check(c, in, &cat, err);
 	if (rc == 0)
 		rc = register_allowed(c, a, in, err);
@@ -408,20 +460,17 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		if (rc < 0)
 			goto fail;
 		m->citizen_id = ci.id;
-		str_copy(m->citizen_name, sizeof(m->citizen_name), ci.name);
-		str_copy(m->citizen_mobile, sizeof(m->citizen_mobile), ci.mobile);
-		str_copy(m->citizen_national_id, sizeof(m->citizen_national_id), ci.national_id);
 	}
 	/* unique, random tracking codes: retry the rare collision */
 	for (tries = 0;; tries++) {
-		struct msg *other = &c->scratch->other;
+		struct msg other;
 
 		if ((c->code_new ? c->code_new(c->code_ctx, m->code)
 				 : tracking_code_new(m->code)) < 0) {
 			rc = err_set(err, ERR_IO, "", "no randomness for a tracking code");
 			goto fail;
 		}
-		rc = OPS(c)->msg_get_by_code(c->st, m->code, other, NULL);
+		rc = OPS(c)->msg_get_by_code(c->st, m->code, &other, NULL);
 		if (rc == ERR_NOTFOUND)
 			break;
 		if (rc < 0 && rc != ERR_NOTFOUND) {
@@ -436,9 +485,9 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	m->channel = in->channel;
 	m->kind = in->kind;
 	m->category_id = in->category_id;
-	str_copy(m->subject, sizeof(m->subject), in->subject);
-	str_copy(m->body, sizeof(m->body), in->body);
-	str_copy(m->address, sizeof(m->address), in->address ? in->address : "");
+	str_copy(t->subject, sizeof(t->subject), in->subject);
+	str_copy(t->body, sizeof(t->body), in->body);
+	str_copy(t->address, sizeof(t->address), in->address ? in->address : "");
 	m->has_point = in->has_point;
 	m->lat = in->has_point ? in->lat : 0;
 	m->lon = in->has_point ? in->lon : 0;
@@ -455,7 +504,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	m->created_at = core_now(c);
 	m->updated_at = m->created_at;
 	m->version = 1;
-	rc = OPS(c)->msg_insert(c->st, m, search, err);
+	rc = OPS(c)->msg_insert(c->st, m, t, search, err);
 	if (rc < 0)
 		goto fail;
 	payload_begin(&p);
@@ -466,7 +515,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	payload_end(&p);
 	rc = audit_append(c, a, "msg.register", m->id, p.data, err);
 	if (rc == 0)
-		rc = queue_text(c, m, sms_text_registered, err);
+		rc = queue_registered(c, m, ci.mobile, err);
 	if (rc == 0)
 		rc = agg_on_change(c->st, NULL, m, m->created_at, err);
 	if (rc == 0 && route_channel(m->channel) && !in->no_route)
@@ -526,13 +575,9 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
 		if (rc < 0)
 			return rc;
 		for (i = 0; i < res.n; i++) {
-			/* the caller is on the line: their own identity is shown */
-			str_copy(res.items[i].citizen_name, sizeof(res.items[i].citizen_name),
-				 ci.name);
-			str_copy(res.items[i].citizen_mobile, sizeof(res.items[i].citizen_mobile),
-				 ci.mobile);
-			str_copy(res.items[i].citizen_national_id,
-				 sizeof(res.items[i].citizen_national_id), ci.national_id);
+			/* the caller is on the line: their own identity is
+			 * shown (these are the caller's messages, so the texts
+			 * carry the caller's identity) */
 			res.items[i].identity_hidden = false;
 		}
 	}

@@ -6,12 +6,20 @@
  * core/flow.h; the record and its enums are model/msg.h; this header holds
  * intake (msg_register) and reads.
  *
+ * A message is read as a small record (struct msg: ids, state, times,
+ * counters) and, only when asked for, its texts (struct msg_text: subject,
+ * body, address, answer, grade note and the citizen's identity).  Lists and
+ * searches hand back records; a front end that shows a row's texts reads
+ * them one row at a time with msg_text_get.
+ *
  * Confidentiality is enforced here, in the read functions: when a message is
  * confidential and the reader is not an operator, inspector or the system,
- * the citizen's name, mobile and national id come back blank and
- * identity_hidden is set.  A read that does reveal a confidential identity
- * writes an audit entry ("msg.identity_read").  Complaints filed under a
- * category marked confidential are confidential.
+ * identity_hidden is set on the record and the citizen's name, mobile and
+ * national id in its texts come back blank.  A read that does reveal a
+ * confidential identity (msg_get with texts by an operator, inspector or the
+ * system) writes an audit entry ("msg.identity_read"); a read of the record
+ * alone reveals nothing and marks the identity hidden.  Complaints filed
+ * under a category marked confidential are confidential.
  *
  * Times are seconds since the epoch, UTC; 0 means "not yet".
  */
@@ -65,7 +73,8 @@ struct msg_new {
  * elsewhere it fills an empty one), and a web, SMS or Open311 message is
  * then referred by the system ("system:place"), in the same transaction,
  * to the unit its category's rule or its place names; otherwise it stays
- * with the centre.  in->no_route turns all of this off.
+ * with the centre.  in->no_route turns all of this off.  Its texts, as the
+ * actor may see them: msg_text_get(c, out, ...).
  */
 int msg_register(struct core *c, const struct actor *a, const struct msg_new *in,
 		 struct msg *out, struct err *err);
@@ -78,14 +87,26 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
  * only their own), so that a code's existence is not told to whoever may
  * not read it.  For readers who do not see identities, a duplicate link
  * between a confidential message and another is cleared (duplicate_of 0).
+ * text (may be NULL: the record only) gets the texts as the actor may see
+ * them; on any error out and text are zeroed.
  */
-int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out, struct err *err);
+int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out,
+	    struct msg_text *text, struct err *err);
 int msg_get_by_code(struct core *c, const struct actor *a, const char *code, struct msg *out,
-		    struct err *err);
+		    struct msg_text *text, struct err *err);
 /* The citizen's look-up: tracking code + mobile must both match, else
- * ERR_NOTFOUND (the same answer whichever was wrong). */
+ * ERR_NOTFOUND (the same answer whichever was wrong).  text may be NULL. */
 int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, struct msg *out,
-			struct err *err);
+			struct msg_text *text, struct err *err);
+
+/*
+ * The texts of m, a record the core handed this reader (msg_get, a search,
+ * a list, a transition's result): read rights were checked with the record,
+ * and the citizen's identity comes back blank when m->identity_hidden (or
+ * the message is anonymous), as that read decided.  For a row of a list,
+ * read one row's texts at a time.  ERR_NOTFOUND when the message is gone.
+ */
+int msg_text_get(struct core *c, const struct msg *m, struct msg_text *out, struct err *err);
 
 /* The referral chain of a message, oldest first (*out malloc'd). Same rights
  * as msg_get. */

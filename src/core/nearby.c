@@ -32,7 +32,6 @@ static void project(const struct msg *m, double lat, double lon, bool has_point,
 	memset(o, 0, sizeof(*o));
 	o->id = m->id;
 	str_copy(o->code, sizeof(o->code), m->code);
-	str_copy(o->subject, sizeof(o->subject), m->subject);
 	o->category_id = m->category_id;
 	o->unit_id = m->unit_id;
 	o->state = m->state;
@@ -42,6 +41,25 @@ static void project(const struct msg *m, double lat, double lon, bool has_point,
 	o->lat = m->lat;
 	o->lon = m->lon;
 	o->distance_m = has_point && m->has_point ? geo_distance_m(lat, lon, m->lat, m->lon) : -1;
+}
+
+/* The subjects of the rows shown, one message's texts at a time. */
+static int fill_subjects(struct core *c, struct near_msg *rows, size_t n, struct err *err)
+{
+	struct msg_text *t;
+	size_t i;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	t = xmalloc(sizeof(*t));
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = OPS(c)->msg_text_get(c->st, rows[i].id, t, err);
+		if (rc == 0)
+			str_copy(rows[i].subject, sizeof(rows[i].subject), t->subject);
+	}
+	free(t);
+	return rc;
 }
 
 static int by_distance(const void *x, const void *y)
@@ -97,7 +115,13 @@ int msg_nearby(struct core *c, double lat, double lon, int64_t category_id,
 	qsort(*out, *n, sizeof(**out), by_distance);
 	if (*n > CAP_NEARBY_SHOWN)
 		*n = CAP_NEARBY_SHOWN;
-	return 0;
+	rc = fill_subjects(c, *out, *n, err);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 /* Add the rows the actor may read to the list, merging by id. */
@@ -148,7 +172,7 @@ static int merge(struct core *c, const struct actor *a, const struct msg *self,
 int msg_similar(struct core *c, const struct actor *a, int64_t id, struct near_msg **out,
 		size_t *n, struct err *err)
 {
-	struct msg *self = xmalloc(sizeof(*self)), *rows = NULL;
+	struct msg selfrec, *self = &selfrec, *rows = NULL;
 	bool unit_reader = a->role == ROLE_STAFF || a->role == ROLE_MANAGER;
 	struct store_near q;
 	size_t nrows = 0, cap = 0;
@@ -161,7 +185,7 @@ int msg_similar(struct core *c, const struct actor *a, int64_t id, struct near_m
 		rc = err_set(err, ERR_DENIED, "", "only staff see likely duplicates");
 		goto out;
 	}
-	rc = msg_get(c, a, id, self, err);
+	rc = msg_get(c, a, id, self, NULL, err);
 	if (rc < 0)
 		goto out;
 	memset(&q, 0, sizeof(q));
@@ -195,12 +219,12 @@ int msg_similar(struct core *c, const struct actor *a, int64_t id, struct near_m
 		qsort(*out, *n, sizeof(**out), by_newest);
 	if (*n > CAP_SIMILAR_SHOWN)
 		*n = CAP_SIMILAR_SHOWN;
+	rc = fill_subjects(c, *out, *n, err);
 out:
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
 	}
-	free(self);
 	return rc;
 }

@@ -54,7 +54,7 @@ int note_add(struct core *c, const struct actor *a, int64_t msg_id, const char *
 	     struct msg_note *out, struct err *err)
 {
 	struct buf p = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	struct msg_note nt;
 	struct user u;
 	int rc = text_check("body", body, CAP_NOTE, true, true, err);
@@ -94,20 +94,18 @@ fail:
 	core_rollback(c);
 out:
 	buf_release(&p);
-	free(m);
 	return rc;
 }
 
 int note_list(struct core *c, const struct actor *a, int64_t msg_id, struct msg_note **out,
 	      size_t *n, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	int rc = load(c, a, msg_id, m, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc == 0)
 		rc = OPS(c)->note_list(c->st, msg_id, CAP_NOTES, out, n, err);
-	free(m);
 	return rc;
 }

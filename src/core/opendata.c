@@ -258,7 +258,7 @@ struct importer {
 	od_report_fn *report;
 	void *ctx;
 	struct od_import_stats *st;
-	struct msg *m;		/* the row's message (too big for the stack) */
+	struct msg *m;		/* the row's message */
 };
 
 static const char *fld(const struct importer *im, const struct csv *r, enum col c)
@@ -569,8 +569,8 @@ static void csv_time(struct buf *b, const struct tz *tz, int64_t t)
 	csv_field(b, s, false, false);
 }
 
-static void export_row(struct buf *b, const struct msg *m, const struct unit *u,
-		       const struct category *cat, const struct tz *tz)
+static void export_row(struct buf *b, const struct msg *m, const struct msg_text *t,
+		       const struct unit *u, const struct category *cat, const struct tz *tz)
 {
 	bool open = !m->confidential;
 	int64_t closed = m->answered_at;
@@ -586,10 +586,10 @@ static void export_row(struct buf *b, const struct msg *m, const struct unit *u,
 	csv_field(b, u ? u->code : "", false, false);
 	csv_field(b, u ? u->name : "", true, false);
 	csv_field(b, cat ? cat->name : msg_kind_name_fa(m->kind), true, false);
-	csv_field(b, open ? m->subject : "", true, false);
+	csv_field(b, open ? t->subject : "", true, false);
 	csv_field(b, status_of(m->state), false, false);
-	csv_field(b, open && m->state != STATE_REJECTED ? m->answer : "", true, false);
-	csv_field(b, open ? m->address : "", true, false);
+	csv_field(b, open && m->state != STATE_REJECTED ? t->answer : "", true, false);
+	csv_field(b, open ? t->address : "", true, false);
 	snprintf(num, sizeof(num), "%.7f", m->lat);
 	csv_field(b, open && m->has_point ? num : "", false, false);
 	snprintf(num, sizeof(num), "%.7f", m->lon);
@@ -605,14 +605,15 @@ int od_export_311(struct core *c, const struct actor *a, int64_t from, int64_t t
 	struct store_msg_ids q;
 	struct unit *units = NULL;
 	struct category *cats = NULL;
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
+	struct msg_text *t = xmalloc(sizeof(*t));
 	int64_t *ids = NULL;
 	size_t nunits = 0, ncats = 0, nids = 0, i, j;
 	int rc;
 
 	*count = 0;
 	if (a->role != ROLE_SYSTEM && a->role != ROLE_ADMIN && a->role != ROLE_INSPECTOR) {
-		free(m);
+		free(t);
 		return err_set(err, ERR_DENIED, "", "only an admin or inspector exports data");
 	}
 	rc = unit_list(c, &units, &nunits, err);
@@ -638,13 +639,19 @@ int od_export_311(struct core *c, const struct actor *a, int64_t from, int64_t t
 			if (rc < 0)
 				break;
 			msg_hide_identity_all(m);
+			/* the texts of a confidential message are left out */
+			memset(t, 0, sizeof(*t));
+			if (!m->confidential)
+				rc = msg_text_get(c, m, t, err);
+			if (rc < 0)
+				break;
 			for (j = 0; j < nunits && !u; j++)
 				if (units[j].id == m->unit_id)
 					u = &units[j];
 			for (j = 0; j < ncats && !cat; j++)
 				if (cats[j].id == m->category_id)
 					cat = &cats[j];
-			export_row(&b, m, u, cat, tz);
+			export_row(&b, m, t, u, cat, tz);
 			(*count)++;
 			q.has_after = true;
 			q.after_at = m->created_at;
@@ -664,7 +671,7 @@ out:
 	free(ids);
 	free(units);
 	free(cats);
-	free(m);
+	free(t);
 	buf_release(&b);
 	return rc;
 }

@@ -48,15 +48,15 @@ int sms_text_registered(const struct msg *m, char *out, size_t outsz)
 	return rc;
 }
 
-int sms_text_answered(const struct msg *m, char *out, size_t outsz)
+int sms_text_answered(const struct msg *m, const char *answer_text, char *out, size_t outsz)
 {
 	struct buf b = BUF_INIT(CAP_SMS_TEXT);
 	char answer[ANSWER_IN_SMS + 4];
 	int rc;
 
-	str_copy(answer, sizeof(answer) - 3, m->answer);
+	str_copy(answer, sizeof(answer) - 3, answer_text);
 	str_utf8_trim_partial(answer);
-	if (strlen(m->answer) > strlen(answer))
+	if (strlen(answer_text) > strlen(answer))
 		str_copy(answer + strlen(answer), 4, "…");
 	buf_adds(&b, "همگان: پاسخ پیام ");
 	code_fa(m, &b);
@@ -85,17 +85,41 @@ int sms_queue(struct core *c, const char *to, const char *text, int64_t msg_id, 
 	return OPS(c)->sms_insert(c->st, &s, err);
 }
 
+/* The lease: long enough for the command's time limit twice over. */
+static int64_t sms_lease(const struct core *c)
+{
+	int64_t lease = c->cfg.sms_lease_sec;
+
+	if (lease < 2 * (int64_t)c->cfg.sms_timeout_sec)
+		lease = 2 * (int64_t)c->cfg.sms_timeout_sec;
+	return lease > 0 ? lease : 1;
+}
+
 int sms_claim(struct core *c, struct sms *out, struct err *err)
 {
+	int64_t now = core_now(c);
+	size_t released = 0;
 	int rc = core_begin(c, err);
 
 	if (rc < 0)
 		return rc;
-	rc = OPS(c)->sms_next_due(c->st, core_now(c), out, err);
+	rc = OPS(c)->sms_release_expired(c->st, now, c->cfg.sms_max_attempts,
+					 "lease expired: the sender stopped before recording"
+					 " the outcome", &released, err);
+	if (rc == 0)
+		rc = OPS(c)->sms_next_due(c->st, now, out, err);
 	if (rc == 0) {
 		out->state = SMS_SENDING;
 		out->attempts++;
+		out->claimed_at = now;
+		out->next_at = now + sms_lease(c);
 		rc = OPS(c)->sms_update(c->st, out, SMS_PENDING, err);
+	}
+	if (rc == ERR_NOTFOUND && released > 0) {
+		/* keep the releases (rows gone to failed) though none is due */
+		int rc2 = core_commit(c, err);
+
+		return rc2 < 0 ? rc2 : ERR_NOTFOUND;
 	}
 	if (rc == 0)
 		return core_commit(c, err);
@@ -209,6 +233,12 @@ int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, 
 		else
 			(*failed)++;
 		rc = sms_done(c, &s, rc == 0, e2.msg, err);
+		if (rc == ERR_CONFLICT) {
+			/* our lease ended and another sender took the row: its
+			 * outcome is the one recorded */
+			err_clear(err);
+			continue;
+		}
 		if (rc < 0)
 			return rc;
 	}

@@ -24,7 +24,7 @@ static int by_time(const void *pa, const void *pb)
 int msg_timeline(struct core *c, const struct actor *a, int64_t id, struct msg_event **out,
 		 size_t *n, bool *cut, struct err *err)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	struct audit_entry *au = NULL;
 	struct sms *sm = NULL;
 	struct referral *hops = NULL;
@@ -105,6 +105,5 @@ out:
 	free(au);
 	free(sm);
 	free(hops);
-	free(m);
 	return rc;
 }

@@ -575,7 +575,6 @@ struct gen {
 	size_t nheap;
 	long ops_in_batch;
 	long registered_step;
-	struct msg *scratch;
 };
 
 static int fail(struct gen *g, int rc, const char *what, const struct dm *m)
@@ -1676,6 +1675,7 @@ static int do_register(struct gen *g, struct dm *m)
 {
 	struct buf subject, body, address;
 	struct msg_new in;
+	struct msg reg;
 	struct actor a;
 	char mobile[12] = "", name[CAP_NAME] = "", national[11] = "";
 	uint64_t *rs = &m->rng;
@@ -1730,13 +1730,13 @@ static int do_register(struct gen *g, struct dm *m)
 		a = actor_system("sms");
 		break;
 	}
-	rc = msg_register(g->c, &a, &in, g->scratch, g->err);
+	rc = msg_register(g->c, &a, &in, &reg, g->err);
 	buf_release(&subject);
 	buf_release(&body);
 	buf_release(&address);
 	if (rc < 0)
 		return fail(g, rc, "registering a message", m);
-	m->id = g->scratch->id;
+	m->id = reg.id;
 	m->state = STATE_REGISTERED;
 	g->res->registered++;
 	if (m->reject) {
@@ -2107,7 +2107,6 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	g.sys = actor_system("demo");
 	g.n = (size_t)o->messages;
 	g.m = xcalloc(g.n, sizeof(*g.m));
-	g.scratch = xcalloc(1, sizeof(*g.scratch));
 
 	rc = setup_days(&g);
 	if (rc < 0)
@@ -2166,6 +2165,5 @@ out:
 	free(g.m);
 	free(g.s);
 	free(g.heap);
-	free(g.scratch);
 	return rc;
 }

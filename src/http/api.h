@@ -92,9 +92,14 @@ bool api_unit_ref(struct http_req *r, struct core *c, const char *field, const c
 bool api_category_ref(struct http_req *r, struct core *c, const char *field, const char *ref,
 		      int64_t *id);
 
-/* JSON shapes.  A message as the actor was allowed to read it (identity
- * already blanked by the core when hidden). */
-struct cJSON *api_msg_json(const struct msg *m, int64_t now);
+/* JSON shapes.  A message as the actor was allowed to read it: the record
+ * and its texts (identity already blanked by the core when hidden).
+ * api_msg_json_row is a row of a list: it reads that row's texts alone
+ * (msg_text_get), so a page never holds more than one message's texts;
+ * NULL with err filled when they cannot be read. */
+struct cJSON *api_msg_json(const struct msg *m, const struct msg_text *text, int64_t now);
+struct cJSON *api_msg_json_row(struct core *c, const struct msg *m, int64_t now,
+			       struct err *err);
 struct cJSON *api_unit_json(const struct unit *u);
 struct cJSON *api_category_json(const struct category *c);
 struct cJSON *api_user_json(const struct user *u);
@@ -109,11 +114,12 @@ struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
 /* The public name of a timeline event ("registered", "referred", ...,
  * "sms"), or NULL when the citizen is not told of it. */
 const char *api_public_event(const struct msg_event *e);
-/* The message named by the path's {code} as the actor may see it; on
- * failure answers (404, 403, ...) and returns false (api_messages.c). */
+/* The message named by the path's {code} as the actor may see it, with its
+ * texts when text is not NULL; on failure answers (404, 403, ...) and
+ * returns false (api_messages.c). */
 struct http_req;
 struct msg;
-bool api_msg_load(struct http_req *r, struct core *c, struct msg *m);
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m, struct msg_text *text);
 /* {username, name} of the message's assignee, or null (api_notes.c). */
 struct actor;
 struct cJSON *api_assignee_json(struct core *c, const struct actor *a, int64_t msg_id);

@@ -216,7 +216,7 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 	struct core *c;
 	const char *code = http_header(r, "X-Hamgan-Code");
 	const char *mobile = http_header(r, "X-Hamgan-Mobile");
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct actor a;
 	struct err e;
 
@@ -230,16 +230,15 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 	c = api_core(r);
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	err_clear(&e);
-	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
+	if (msg_get_for_citizen(c, code, mobile, m, NULL, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,
 				 "no message with this tracking code and mobile number");
 	} else {
 		a = actor_citizen(m->citizen_id);
 		fn(r, c, &a, m->code);
 	}
-	free(m);
 }
 
 static void add_for(struct http_req *r, struct core *c, const struct actor *a, const char *code)

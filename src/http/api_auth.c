@@ -236,9 +236,9 @@ static void change_password(struct http_req *r)
 }
 
 const struct http_route api_auth_routes[] = {
-	{ HTTP_POST, "/api/v1/auth/login", login, ROUTE_JSON | ROUTE_NOCSRF },
+	{ HTTP_POST, "/api/v1/auth/login", login, ROUTE_JSON | ROUTE_NOCSRF | ROUTE_SOLO },
 	{ HTTP_POST, "/api/v1/auth/logout", logout, ROUTE_AUTH },
 	{ HTTP_GET, "/api/v1/auth/me", me, ROUTE_AUTH },
-	{ HTTP_POST, "/api/v1/auth/password", change_password, ROUTE_AUTH | ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/auth/password", change_password, ROUTE_AUTH | ROUTE_JSON | ROUTE_SOLO },
 	{ 0, NULL, NULL, 0 },
 };

@@ -79,8 +79,17 @@ static void history(struct http_req *r, const char *raw)
 		cJSON_AddNullToObject(o, "citizen");
 	}
 	arr = cJSON_AddArrayToObject(o, "messages");
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, api_msg_json(&ms[i], core_now(c)));
+	for (i = 0; i < n; i++) {
+		cJSON *m = api_msg_json_row(c, &ms[i], core_now(c), &e);
+
+		if (!m) {
+			cJSON_Delete(o);
+			free(ms);
+			http_reply_err(r, &e);
+			return;
+		}
+		cJSON_AddItemToArray(arr, m);
+	}
 	free(ms);
 	http_reply_json(r, 200, o);
 }
@@ -147,7 +156,7 @@ static void correct(struct http_req *r)
 
 const struct http_route api_callers_routes[] = {
 	{ HTTP_POST, "/api/v1/callers/correct", correct, ROUTE_AUTH | ROUTE_JSON },
-	{ HTTP_POST, "/api/v1/callers", history_post, ROUTE_AUTH | ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/callers", history_post, ROUTE_AUTH | ROUTE_JSON | ROUTE_SOLO },
 	{ HTTP_GET, "/api/v1/callers/{mobile}", history_get, ROUTE_AUTH },
 	{ 0, NULL, NULL, 0 },
 };

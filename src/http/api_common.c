@@ -18,6 +18,7 @@
 #include "http/api.h"
 #include "http/jval.h"
 #include "http/server_int.h"
+#include "http/writer.h"
 
 /* ---- the core of each worker thread ---- */
 
@@ -42,9 +43,13 @@ void api_core_key_release(struct http_server *srv)
 
 struct core *api_core(struct http_req *r)
 {
-	struct core *c = pthread_getspecific(r->srv->core_key);
+	struct core *c = writer_thread_core();
 	struct err e;
 
+	/* a write queued to the writer runs with the writer's core */
+	if (c)
+		return c;
+	c = pthread_getspecific(r->srv->core_key);
 	if (c)
 		return c;
 	c = xcalloc(1, sizeof(*c));
@@ -261,7 +266,7 @@ static void add_str_or_null(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 }
 
-cJSON *api_msg_json(const struct msg *m, int64_t now)
+cJSON *api_msg_json(const struct msg *m, const struct msg_text *t, int64_t now)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *cit;
@@ -272,9 +277,9 @@ cJSON *api_msg_json(const struct msg *m, int64_t now)
 	cJSON_AddStringToObject(o, "channel", msg_channel_name(m->channel));
 	cJSON_AddStringToObject(o, "kind", msg_kind_name(m->kind));
 	add_id(o, "category_id", m->category_id);
-	cJSON_AddStringToObject(o, "subject", m->subject);
-	cJSON_AddStringToObject(o, "body", m->body);
-	add_str_or_null(o, "address", m->address);
+	cJSON_AddStringToObject(o, "subject", t->subject);
+	cJSON_AddStringToObject(o, "body", t->body);
+	add_str_or_null(o, "address", t->address);
 	if (m->has_point) {
 		cJSON *p = cJSON_AddObjectToObject(o, "point");
 
@@ -290,9 +295,9 @@ cJSON *api_msg_json(const struct msg *m, int64_t now)
 		cJSON_AddNullToObject(o, "citizen");
 	} else {
 		cit = cJSON_AddObjectToObject(o, "citizen");
-		add_str_or_null(cit, "name", m->citizen_name);
-		add_str_or_null(cit, "mobile", m->citizen_mobile);
-		add_str_or_null(cit, "national_id", m->citizen_national_id);
+		add_str_or_null(cit, "name", t->citizen_name);
+		add_str_or_null(cit, "mobile", t->citizen_mobile);
+		add_str_or_null(cit, "national_id", t->citizen_national_id);
 	}
 	cJSON_AddBoolToObject(o, "anonymous", !m->citizen_id);
 	add_id(o, "unit_id", m->unit_id);
@@ -305,7 +310,7 @@ cJSON *api_msg_json(const struct msg *m, int64_t now)
 	api_add_time(o, "closed_at", m->closed_at);
 	api_add_time(o, "updated_at", m->updated_at);
 	cJSON_AddBoolToObject(o, "overdue", msg_is_overdue(m, now));
-	add_str_or_null(o, "answer", m->answer);
+	add_str_or_null(o, "answer", t->answer);
 	if (m->verdict)
 		cJSON_AddStringToObject(o, "verdict", verdict_name(m->verdict));
 	else
@@ -318,7 +323,7 @@ cJSON *api_msg_json(const struct msg *m, int64_t now)
 		cJSON_AddStringToObject(o, "grade", grade_name(m->grade));
 	else
 		cJSON_AddNullToObject(o, "grade");
-	add_str_or_null(o, "grade_note", m->grade_note);
+	add_str_or_null(o, "grade_note", t->grade_note);
 	if (m->reject_reason)
 		cJSON_AddStringToObject(o, "reject_reason", reject_reason_name(m->reject_reason));
 	else
@@ -332,6 +337,17 @@ cJSON *api_msg_json(const struct msg *m, int64_t now)
 	cJSON_AddNumberToObject(o, "return_count", m->return_count);
 	cJSON_AddNumberToObject(o, "reopen_count", m->reopen_count);
 	cJSON_AddNumberToObject(o, "version", (double)m->version);
+	return o;
+}
+
+cJSON *api_msg_json_row(struct core *c, const struct msg *m, int64_t now, struct err *err)
+{
+	struct msg_text *t = xmalloc(sizeof(*t));
+	cJSON *o = NULL;
+
+	if (msg_text_get(c, m, t, err) == 0)
+		o = api_msg_json(m, t, now);
+	free(t);
 	return o;
 }
 

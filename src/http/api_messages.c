@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "core/core.h"
@@ -55,7 +56,7 @@ static void create(struct http_req *r)
 {
 	struct create_in in;
 	struct msg_new mn;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct actor a;
 	struct core *c;
 	struct err e;
@@ -132,7 +133,7 @@ static void create(struct http_req *r)
 	}
 	mn.live_session_id = in.live_session_id.v;
 
-	m = calloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	err_clear(&e);
 	/* the public web proves the mobile with a texted code (issue 9); the
 	 * desk has the caller on the line */
@@ -148,15 +149,19 @@ static void create(struct http_req *r)
 		api_add_time(o, "created_at", m->created_at);
 		http_reply_json(r, 201, o);
 	} else {
-		http_reply_json(r, 201, api_msg_json(m, core_now(c)));
+		cJSON *o = api_msg_json_row(c, m, core_now(c), &e);
+
+		if (o)
+			http_reply_json(r, 201, o);
+		else
+			http_reply_err(r, &e);
 	}
-	free(m);
 }
 
 /* ---- read ---- */
 
 /* Load the message named by the path's {code} as the actor may see it. */
-bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
+bool api_msg_load(struct http_req *r, struct core *c, struct msg *m, struct msg_text *text)
 {
 	const char *code = http_param(r, "code");
 	struct err e;
@@ -170,7 +175,7 @@ bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
 		return false;
 	}
 	err_clear(&e);
-	if (msg_get_by_code(c, &r->auth.actor, code, m, &e))
+	if (msg_get_by_code(c, &r->auth.actor, code, m, text, &e))
 		return api_fail(r, &e);
 	return true;
 }
@@ -178,7 +183,8 @@ bool api_msg_load(struct http_req *r, struct core *c, struct msg *m)
 static void get_one(struct http_req *r)
 {
 	struct core *c = api_core(r);
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
+	struct msg_text *text;
 	struct referral *hops = NULL;
 	struct msg_event *ev = NULL;
 	size_t n = 0, i;
@@ -188,10 +194,12 @@ static void get_one(struct http_req *r)
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	text = xmalloc(sizeof(*text));
+	if (!api_msg_load(r, c, m, text))
 		goto out;
-	o = api_msg_json(m, core_now(c));
+	o = api_msg_json(m, text, core_now(c));
+	free(text);
+	text = NULL;
 	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
 	err_clear(&e);
 	if (msg_referrals(c, &r->auth.actor, m->id, &hops, &n, &e) == 0) {
@@ -208,7 +216,7 @@ static void get_one(struct http_req *r)
 	free(ev);
 	http_reply_json(r, 200, o);
 out:
-	free(m);
+	free(text);
 }
 
 /* ---- list and search ---- */
@@ -352,8 +360,15 @@ static void list(struct http_req *r)
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < res.n; i++) {
-		cJSON *m = api_msg_json(&res.items[i], core_now(c));
+		/* one row's texts at a time: the page holds small records */
+		cJSON *m = api_msg_json_row(c, &res.items[i], core_now(c), &e);
 
+		if (!m) {
+			cJSON_Delete(o);
+			search_result_release(&res);
+			http_reply_err(r, &e);
+			return;
+		}
 		cJSON_AddItemToObject(m, "assignee",
 				      api_assignee_json(c, &r->auth.actor, res.items[i].id));
 		cJSON_AddItemToArray(arr, m);
@@ -459,7 +474,7 @@ static void transition(struct http_req *r)
 	const struct jval_field *fields = NULL;
 	const struct actor *a = &r->auth.actor;
 	struct core *c = api_core(r);
-	struct msg *m = NULL, *out = NULL;
+	struct msg mrec, outrec, *m = &mrec, *out = &outrec;
 	struct tr_in in;
 	struct err e;
 	int64_t ver, unit = 0, cat = 0, dup = 0;
@@ -475,30 +490,28 @@ static void transition(struct http_req *r)
 	}
 	if (!c || !api_body(r, fields, &in))
 		return;
-	m = calloc(1, sizeof(*m));
-	out = calloc(1, sizeof(*out));
-	if (!api_msg_load(r, c, m))
-		goto out;
+	if (!api_msg_load(r, c, m, NULL))
+		return;
 	ver = in.version.set ? in.version.v : 0;
 	err_clear(&e);
 	if (str_eq(action, "refer")) {
 		if (!api_unit_ref(r, c, "unit", in.unit, &unit) ||
 		    (in.category && !api_category_ref(r, c, "category", in.category, &cat)))
-			goto out;
+			return;
 		rc = msg_refer(c, a, m->id, ver, unit, cat, (int)in.deadline_hours.v, in.reason,
 			       out, &e);
 	} else if (str_eq(action, "start")) {
 		rc = msg_start(c, a, m->id, ver, out, &e);
 	} else if (str_eq(action, "transfer")) {
 		if (!api_unit_ref(r, c, "unit", in.unit, &unit))
-			goto out;
+			return;
 		rc = msg_transfer(c, a, m->id, ver, unit, in.reason, out, &e);
 	} else if (str_eq(action, "return")) {
 		enum return_reason why;
 
 		if (return_reason_parse(in.reason, &why)) {
 			http_reply_error(r, ERR_INVALID, "reason", "unknown reason '%s'", in.reason);
-			goto out;
+			return;
 		}
 		rc = msg_return(c, a, m->id, ver, why, in.note, out, &e);
 	} else if (str_eq(action, "answer")) {
@@ -510,18 +523,17 @@ static void transition(struct http_req *r)
 
 		if (reject_reason_parse(in.reason, &why)) {
 			http_reply_error(r, ERR_INVALID, "reason", "unknown reason '%s'", in.reason);
-			goto out;
+			return;
 		}
 		if (in.duplicate_of) {
-			struct msg *d = calloc(1, sizeof(*d));
+			struct msg d;
 
-			rc = msg_get_by_code(c, a, in.duplicate_of, d, &e);
-			dup = d->id;
-			free(d);
+			rc = msg_get_by_code(c, a, in.duplicate_of, &d, NULL, &e);
+			dup = d.id;
 			if (rc) {
 				http_reply_error(r, ERR_INVALID, "duplicate_of", "no message '%s'",
 						 in.duplicate_of);
-				goto out;
+				return;
 			}
 		}
 		rc = msg_reject(c, a, m->id, ver, why, dup, in.note, out, &e);
@@ -530,7 +542,7 @@ static void transition(struct http_req *r)
 
 		if (grade_parse(in.grade, &g)) {
 			http_reply_error(r, ERR_INVALID, "grade", "unknown grade '%s'", in.grade);
-			goto out;
+			return;
 		}
 		rc = msg_grade(c, a, m->id, ver, g, in.note, in.reopen.v, out, &e);
 	} else if (str_eq(action, "reopen")) {
@@ -541,21 +553,22 @@ static void transition(struct http_req *r)
 
 		if (verdict_parse(in.verdict, &v) || v == VERDICT_NONE) {
 			http_reply_error(r, ERR_INVALID, "verdict", "verdict is accept or object");
-			goto out;
+			return;
 		}
 		rc = msg_verdict(c, a, m->id, ver, v, (int)in.rating.v, out, &e);
 	}
 	if (rc) {
 		http_reply_err(r, &e);
 	} else {
-		cJSON *o = api_msg_json(out, core_now(c));
+		cJSON *o = api_msg_json_row(c, out, core_now(c), &e);
 
+		if (!o) {
+			http_reply_err(r, &e);
+			return;
+		}
 		cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, a, out->id));
 		http_reply_json(r, 200, o);
 	}
-out:
-	free(m);
-	free(out);
 }
 
 const struct http_route api_messages_routes[] = {

@@ -51,48 +51,46 @@ static void assign(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct assign_in in;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct user u;
 	struct err e;
 	cJSON *o;
 
 	if (!c || !api_body(r, assign_fields, &in))
 		return;
-	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
-		goto out;
+	memset(m, 0, sizeof(*m));
+	if (!api_msg_load(r, c, m, NULL))
+		return;
 	err_clear(&e);
 	u.id = 0;
 	if (in.user && *in.user && user_get_by_name(c, in.user, &u, &e)) {
 		http_reply_error(r, ERR_INVALID, "user", "no user '%s'", in.user);
-		goto out;
+		return;
 	}
 	err_clear(&e);
 	if (msg_assign(c, &r->auth.actor, m->id, u.id, &e)) {
 		http_reply_err(r, &e);
-		goto out;
+		return;
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "code", m->code);
 	cJSON_AddItemToObject(o, "assignee", api_assignee_json(c, &r->auth.actor, m->id));
 	http_reply_json(r, 200, o);
-out:
-	free(m);
 }
 
 static void assignable(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct user *users = NULL;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	size_t n = 0, i;
 	struct err e;
 	cJSON *o, *arr;
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	memset(m, 0, sizeof(*m));
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (msg_assignable(c, &r->auth.actor, m->id, &users, &n, &e)) {
@@ -111,7 +109,6 @@ static void assignable(struct http_req *r)
 	http_reply_json(r, 200, o);
 out:
 	free(users);
-	free(m);
 }
 
 /* ---- notes ---- */
@@ -131,15 +128,15 @@ static void notes_list(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct msg_note *notes = NULL;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	size_t n = 0, i;
 	struct err e;
 	cJSON *o, *arr;
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
+	memset(m, 0, sizeof(*m));
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (note_list(c, &r->auth.actor, m->id, &notes, &n, &e)) {
@@ -153,7 +150,6 @@ static void notes_list(struct http_req *r)
 	http_reply_json(r, 200, o);
 out:
 	free(notes);
-	free(m);
 }
 
 struct note_in {
@@ -170,21 +166,19 @@ static void notes_add(struct http_req *r)
 	struct core *c = api_core(r);
 	struct note_in in;
 	struct msg_note nt;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct err e;
 
 	if (!c || !api_body(r, note_fields, &in))
 		return;
-	m = calloc(1, sizeof(*m));
-	if (!api_msg_load(r, c, m))
-		goto out;
+	memset(m, 0, sizeof(*m));
+	if (!api_msg_load(r, c, m, NULL))
+		return;
 	err_clear(&e);
 	if (note_add(c, &r->auth.actor, m->id, in.body, &nt, &e))
 		http_reply_err(r, &e);
 	else
 		http_reply_json(r, 201, note_json(&nt));
-out:
-	free(m);
 }
 
 /* ---- canned answers ---- */

@@ -268,17 +268,17 @@ static void similar(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct near_msg *list = NULL;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	size_t n = 0, i;
 	struct err e;
 	cJSON *o, *arr;
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	if (!m)
 		abort();
-	if (!api_msg_load(r, c, m))
+	if (!api_msg_load(r, c, m, NULL))
 		goto out;
 	err_clear(&e);
 	if (msg_similar(c, &r->auth.actor, m->id, &list, &n, &e)) {
@@ -295,7 +295,6 @@ static void similar(struct http_req *r)
 	http_reply_json(r, 200, o);
 out:
 	free(list);
-	free(m);
 }
 
 /* GET /api/v1/map: what the web app's maps need from the configuration. */

@@ -74,8 +74,17 @@ static void get_one(struct http_req *r)
 	memset(&res, 0, sizeof(res));
 	if (msg_search(c, &r->auth.actor, &q, &res, &e) == 0) {
 		arr = cJSON_AddArrayToObject(o, "messages");
-		for (i = 0; i < res.n; i++)
-			cJSON_AddItemToArray(arr, api_msg_json(&res.items[i], core_now(c)));
+		for (i = 0; i < res.n; i++) {
+			cJSON *m = api_msg_json_row(c, &res.items[i], core_now(c), &e);
+
+			if (!m) {
+				cJSON_Delete(o);
+				search_result_release(&res);
+				http_reply_err(r, &e);
+				return;
+			}
+			cJSON_AddItemToArray(arr, m);
+		}
 		search_result_release(&res);
 	}
 	http_reply_json(r, 200, o);

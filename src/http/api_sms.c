@@ -44,7 +44,7 @@ static void inbound(struct http_req *r)
 	const char *secret = r->srv->cfg.sms_secret;
 	struct inbound_in in;
 	struct core *c;
-	struct msg *m;
+	struct msg mrec, *m = &mrec;
 	struct err e;
 	int what = 0;
 	unsigned wait;
@@ -69,7 +69,7 @@ static void inbound(struct http_req *r)
 	c = api_core(r);
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	memset(m, 0, sizeof(*m));
 	err_clear(&e);
 	if (sms_inbound(c, in.from, in.text, &what, m, &e)) {
 		http_reply_err(r, &e);
@@ -80,7 +80,6 @@ static void inbound(struct http_req *r)
 		cJSON_AddStringToObject(o, "state", msg_state_name(m->state));
 		http_reply_json(r, what == SMS_IN_NEW ? 201 : 200, o);
 	}
-	free(m);
 }
 
 const struct http_route api_sms_routes[] = {

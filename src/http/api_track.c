@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/mem.h"
+#include "core/batch.h"
 #include "core/category.h"
 #include "core/core.h"
 #include "core/flow.h"
@@ -25,7 +27,7 @@
 #include "http/http.h"
 #include "http/server_int.h"
 
-static cJSON *public_view(struct core *c, const struct msg *m)
+static cJSON *public_view(struct core *c, const struct msg *m, const struct msg_text *t)
 {
 	cJSON *o = cJSON_CreateObject();
 	struct msg_event *ev = NULL;
@@ -39,9 +41,9 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 	cJSON_AddStringToObject(o, "code", m->code);
 	cJSON_AddStringToObject(o, "state", msg_state_name(m->state));
 	cJSON_AddStringToObject(o, "kind", msg_kind_name(m->kind));
-	cJSON_AddStringToObject(o, "subject", m->subject);
+	cJSON_AddStringToObject(o, "subject", t->subject);
 	/* the citizen's own words, the category and the region handling it */
-	cJSON_AddStringToObject(o, "body", m->body);
+	cJSON_AddStringToObject(o, "body", t->body);
 	err_clear(&e);
 	if (m->category_id && category_get(c, m->category_id, &cat, &e) == 0)
 		cJSON_AddStringToObject(o, "category", cat.name);
@@ -64,8 +66,8 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 	else
 		cJSON_AddArrayToObject(o, "timeline");
 	free(ev);
-	if (m->answer[0])
-		cJSON_AddStringToObject(o, "answer", m->answer);
+	if (t->answer[0])
+		cJSON_AddStringToObject(o, "answer", t->answer);
 	else
 		cJSON_AddNullToObject(o, "answer");
 	api_add_time(o, "answered_at", m->answered_at);
@@ -89,23 +91,31 @@ static cJSON *public_view(struct core *c, const struct msg *m)
 static void lookup(struct http_req *r, const char *code, const char *mobile)
 {
 	struct core *c = api_core(r);
-	struct msg *m;
+	struct msg m;
+	struct msg_text *t;
 	struct err e;
+	bool snap;
 
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
+	t = xmalloc(sizeof(*t));
 	err_clear(&e);
-	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
+	/* one read snapshot for the message, its category, units and
+	 * timeline: the read lock is taken once, not once a statement */
+	snap = core_batch_snapshot(c, true, &e) == 0;
+	err_clear(&e);
+	if (msg_get_for_citizen(c, code, mobile, &m, t, &e)) {
 		if (e.code == ERR_NOTFOUND || e.code == ERR_INVALID || e.code == ERR_DENIED)
 			http_reply_error(r, ERR_NOTFOUND, NULL,
 					 "no message with this tracking code and mobile number");
 		else
 			http_reply_err(r, &e);
 	} else {
-		http_reply_json(r, 200, public_view(c, m));
+		http_reply_json(r, 200, public_view(c, &m, t));
 	}
-	free(m);
+	if (snap)
+		core_batch_snapshot(c, false, &e);
+	free(t);
 }
 
 struct track_in {
@@ -162,7 +172,8 @@ static void verdict(struct http_req *r)
 {
 	struct track_in in;
 	struct core *c;
-	struct msg *m, *out;
+	struct msg mrec, outrec, *m = &mrec, *out = &outrec;
+	struct msg_text *t = NULL;
 	struct actor a;
 	enum verdict v;
 	struct err e;
@@ -176,10 +187,8 @@ static void verdict(struct http_req *r)
 	c = api_core(r);
 	if (!c)
 		return;
-	m = calloc(1, sizeof(*m));
-	out = calloc(1, sizeof(*out));
 	err_clear(&e);
-	if (msg_get_for_citizen(c, in.code, in.mobile, m, &e)) {
+	if (msg_get_for_citizen(c, in.code, in.mobile, m, NULL, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,
 				 "no message with this tracking code and mobile number");
 		goto out;
@@ -189,15 +198,18 @@ static void verdict(struct http_req *r)
 		http_reply_err(r, &e);
 		goto out;
 	}
-	http_reply_json(r, 200, public_view(c, out));
+	t = xmalloc(sizeof(*t));
+	if (msg_text_get(c, out, t, &e))
+		http_reply_err(r, &e);
+	else
+		http_reply_json(r, 200, public_view(c, out, t));
 out:
-	free(m);
-	free(out);
+	free(t);
 }
 
 const struct http_route api_track_routes[] = {
 	{ HTTP_GET, "/api/v1/track", track_get, 0 },
-	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF },
+	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF | ROUTE_SOLO },
 	{ HTTP_POST, "/api/v1/track/verdict", verdict, ROUTE_JSON | ROUTE_NOCSRF },
 	{ 0, NULL, NULL, 0 },
 };

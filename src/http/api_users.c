@@ -129,7 +129,7 @@ static void update(struct http_req *r)
 
 const struct http_route api_users_routes[] = {
 	{ HTTP_GET, "/api/v1/users", list, ROUTE_AUTH },
-	{ HTTP_POST, "/api/v1/users", create, ROUTE_AUTH | ROUTE_JSON },
-	{ HTTP_PATCH, "/api/v1/users/{username}", update, ROUTE_AUTH | ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/users", create, ROUTE_AUTH | ROUTE_JSON | ROUTE_SOLO },
+	{ HTTP_PATCH, "/api/v1/users/{username}", update, ROUTE_AUTH | ROUTE_JSON | ROUTE_SOLO },
 	{ 0, NULL, NULL, 0 },
 };

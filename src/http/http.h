@@ -56,6 +56,12 @@ enum route_flags {
 	ROUTE_OPEN311 = 1 << 5,	/* Open311 (/open311/v2): no session is read and
 				 * neither Origin nor CSRF checked (the api_key
 				 * authenticates); the handler reads the raw body */
+	ROUTE_SOLO = 1 << 6,	/* a state-changing method the worker thread runs
+				 * itself instead of queuing it to the writer
+				 * (writer.h): a read posted to keep a mobile out
+				 * of the URL, or a write whose argon2id would
+				 * hold every other write up; its own writes
+				 * commit (and fsync) alone */
 };
 
 struct http_req;
@@ -123,6 +129,9 @@ struct http_req {
 	bool replied;
 	bool queued;
 	bool must_close;		/* answer with Connection: close */
+	bool to_writer;			/* dispatch: the writer runs the handler */
+	bool parked;			/* queued to the writer, the connection
+					 * suspended until its batch is durable */
 	uint64_t t0_us;
 	unsigned log_status;
 	uint64_t log_bytes;

@@ -21,7 +21,8 @@
  *
  * It refuses unknown members, duplicate members, wrong types, missing
  * (or, for strings, empty) required members, strings over max bytes or max code points or holding
- * control characters other than tab and newline, and numbers that are not
+ * control characters other than tab, newline and carriage return (a
+ * textarea's line ends), and numbers that are not
  * whole or out of range.  A JSON null counts as absent.  Strings point into
  * the cJSON tree and live as long as it.  Errors are ERR_INVALID with the
  * member's name as the field.  jval_object_all goes on past the first error

@@ -448,6 +448,7 @@ static int request_json(struct o311_req *q, const struct names *nm, const struct
 	const struct category *cat = cat_of(nm, m->category_id);
 	const struct unit *u = unit_of(nm, m->unit_id);
 	struct o311_meta meta;
+	struct msg_text *t;
 	char notes[CAP_MSG_ANSWER + 256];
 	cJSON *o;
 	int rc;
@@ -456,11 +457,18 @@ static int request_json(struct o311_req *q, const struct names *nm, const struct
 	rc = open311_meta_get(q->c, m->id, &meta, e);
 	if (rc < 0)
 		return rc;
+	/* this request's texts alone: a list reads them one request at a time */
+	t = xmalloc(sizeof(*t));
+	rc = msg_text_get(q->c, m, t, e);
+	if (rc < 0) {
+		free(t);
+		return rc;
+	}
 	if (m->state == STATE_REJECTED)
 		snprintf(notes, sizeof(notes), "%s: %s", state_fa(m->state),
 			 reject_fa(m->reject_reason));
-	else if (open311_closed(m->state) && m->answer[0])
-		str_copy(notes, sizeof(notes), m->answer);
+	else if (open311_closed(m->state) && t->answer[0])
+		str_copy(notes, sizeof(notes), t->answer);
 	else
 		str_copy(notes, sizeof(notes), state_fa(m->state));
 	str_utf8_trim_partial(notes);
@@ -470,13 +478,14 @@ static int request_json(struct o311_req *q, const struct names *nm, const struct
 	cJSON_AddStringToObject(o, "status_notes", notes);
 	add_str_or_null(o, "service_name", cat ? cat->name : NULL);
 	cJSON_AddStringToObject(o, "service_code", cat ? service_code_of(cat) : "");
-	add_description(o, m->body);
+	add_description(o, t->body);
 	add_str_or_null(o, "agency_responsible", u ? u->name : NULL);
 	cJSON_AddNullToObject(o, "service_notice");
 	add_time(o, "requested_datetime", m->created_at);
 	add_time(o, "updated_datetime", m->updated_at);
 	add_time(o, "expected_datetime", m->due_at);
-	add_str_or_null(o, "address", m->address);
+	add_str_or_null(o, "address", t->address);
+	free(t);
 	add_str_or_null(o, "address_id", meta.address_id);
 	cJSON_AddNullToObject(o, "zipcode");
 	if (m->has_point) {
@@ -757,7 +766,7 @@ static void requests_get(struct o311_req *q)
 
 static void request_get(struct o311_req *q, const char *id)
 {
-	struct msg *m = xmalloc(sizeof(*m));
+	struct msg mrec, *m = &mrec;
 	bool ext;
 	struct err e;
 
@@ -768,7 +777,6 @@ static void request_get(struct o311_req *q, const char *id)
 		else
 			answer_requests(q, m, 1, ext);
 	}
-	free(m);
 }
 
 /* ---- POST requests ---- */

@@ -44,6 +44,7 @@
 #include "http/ratelimit.h"
 #include "http/server.h"
 #include "http/server_int.h"
+#include "http/writer.h"
 
 static const char csp_fmt[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
 	"img-src 'self' data:%s%s; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -528,6 +529,76 @@ static void parse_json_body(struct http_req *r)
 	}
 }
 
+/*
+ * Group commit (writer.h): a state-changing request is answered only once
+ * its writes are on the disk.  Its handler runs in the writer's thread,
+ * inside a batch with every other write waiting at that moment; the worker
+ * thread suspends the connection meanwhile (park) and goes on serving
+ * others, so two workers hold hundreds of waiting writes.  ROUTE_SOLO and
+ * upload routes run here as before, committing on their own.
+ */
+static void run_route(struct http_req *r)
+{
+	if (r->srv->writer && is_state_changing(r->method) &&
+	    !(r->route->flags & (ROUTE_SOLO | ROUTE_UPLOAD))) {
+		r->to_writer = true;
+		return;
+	}
+	r->route->fn(r);
+}
+
+struct req_job {
+	struct writer_job job;	/* first */
+	struct http_req *r;
+};
+
+static void job_run(struct writer_job *j, struct core *c)
+{
+	struct http_req *r = ((struct req_job *)j)->r;
+
+	(void)c;	/* the handler finds it through api_core */
+	r->route->fn(r);
+}
+
+static void job_done(struct writer_job *j, const struct err *lost)
+{
+	struct http_req *r = ((struct req_job *)j)->r;
+	struct MHD_Connection *conn = r->conn;
+
+	/* a write that went with its batch is never reported done */
+	if (lost && (!r->replied || r->reply.status < 400))
+		http_reply_err(r, lost);
+	free(j);
+	/* from here on the worker thread owns r again (on_request) */
+	MHD_resume_connection(conn);
+}
+
+/*
+ * Queue r to the writer and suspend its connection (before the queue: the
+ * writer may answer at once).  A writer that is stopping takes nothing: the
+ * request is answered 503 here.  Either way on_request runs again once the
+ * connection is resumed and queues the answer.  Nothing times a parked
+ * connection out: conns.c gives a connection no deadline between its body
+ * and its answer (and evicts only those waiting for a head), and
+ * libmicrohttpd leaves suspended connections out of its idle timeout.
+ */
+static void park(struct http_req *r, struct MHD_Connection *c)
+{
+	struct req_job *rj = xcalloc(1, sizeof(*rj));
+
+	rj->job.run = job_run;
+	rj->job.done = job_done;
+	rj->r = r;
+	r->parked = true;
+	MHD_suspend_connection(c);
+	if (!writer_submit(r->srv->writer, &rj->job)) {
+		free(rj);
+		http_reply_error(r, ERR_UNAVAILABLE, NULL,
+				 "the server is stopping or too busy to take writes; try again");
+		MHD_resume_connection(c);
+	}
+}
+
 static void dispatch(struct http_req *r)
 {
 	unsigned allowed = 0;
@@ -563,7 +634,7 @@ static void dispatch(struct http_req *r)
 	}
 	if (r->route->flags & ROUTE_OPEN311) {
 		/* another site's app posting with its api_key is the point */
-		r->route->fn(r);
+		run_route(r);
 		return;
 	}
 	if (is_state_changing(r->method) && !same_origin(r)) {
@@ -588,7 +659,7 @@ static void dispatch(struct http_req *r)
 		if (r->replied)
 			return;
 	}
-	r->route->fn(r);
+	run_route(r);
 }
 
 /* ---- strict framing ---- */
@@ -707,11 +778,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 */
 		return r->body_seen - r->body_cap > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
 	}
+	if (r->parked)
+		return queue(r, c);	/* resumed: the writer has answered */
 	conns_body_done(srv->conns, conn_slot(c));
 	dispatch(r);
+	if (r->to_writer && !r->replied) {
+		park(r, c);
+		return MHD_YES;
+	}
 	return queue(r, c);
 }
 
+/* libmicrohttpd's messages (its format strings: clang checks them so) */
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -723,6 +802,29 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* ---- start and stop ---- */
+
+/* Admit an accepted socket from ss and hand it to libmicrohttpd; -1 when
+ * refused (the socket is closed then). */
+static int admit(struct http_server *srv, int fd, const struct sockaddr_storage *ss,
+		 socklen_t len)
+{
+	char text[64], key[64];
+	struct conn *slot;
+
+	addr_text((const struct sockaddr *)ss, text, sizeof(text));
+	ratelimit_key(text, key, sizeof(key));
+	slot = conns_admit(srv->conns, fd, key, http_now_us());
+	if (!slot) {
+		close(fd);
+		return -1;
+	}
+	/* libmicrohttpd closes the socket when it refuses it. */
+	if (MHD_add_connection(srv->d, fd, (const struct sockaddr *)ss, len) != MHD_YES) {
+		conns_closed(srv->conns, slot);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * The listening socket is ours, not libmicrohttpd's: its poll loop accepts
@@ -742,8 +844,6 @@ static void *acceptor(void *arg)
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
-		char text[64], key[64];
-		struct conn *slot;
 		int fd = accept(srv->listen_fd, (struct sockaddr *)&ss, &len);
 
 		if (fd < 0) {
@@ -758,18 +858,23 @@ static void *acceptor(void *arg)
 			continue;
 		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		addr_text((struct sockaddr *)&ss, text, sizeof(text));
-		ratelimit_key(text, key, sizeof(key));
-		slot = conns_admit(srv->conns, fd, key, http_now_us());
-		if (!slot) {
-			close(fd);
-			continue;
-		}
-		/* libmicrohttpd closes the socket when it refuses it. */
-		if (MHD_add_connection(srv->d, fd, (struct sockaddr *)&ss, len) != MHD_YES)
-			conns_closed(srv->conns, slot);
+		admit(srv, fd, &ss, len);
 	}
 	return NULL;
+}
+
+int http_server_add_socket(struct http_server *srv, int fd, struct err *err)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (admit(srv, fd, &ss, sizeof(*a)))
+		return err_set(err, ERR_TOOBIG, NULL, "the server refused the connection");
+	return 0;
 }
 
 /*
@@ -907,7 +1012,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	socklen_t sslen = 0;
 	bool v6 = false;
 	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-		MHD_USE_NO_LISTEN_SOCKET;
+		MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	*out = NULL;
@@ -948,6 +1053,17 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 
 		srv->conns = conns_new(&lim);
 	}
+	{
+		struct err we;
+
+		/* without a writer (the database cannot be opened now) every
+		 * handler runs in its worker thread, which answers 503 until
+		 * the database is there */
+		err_clear(&we);
+		if (writer_start(&srv->writer, cfg->db, &we))
+			log_warn("http: no group commit (the writer cannot open the "
+				 "database: %s)", we.msg);
+	}
 	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_CONNECTION_LIMIT,
@@ -977,6 +1093,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 fail:
 	if (srv->d)
 		MHD_stop_daemon(srv->d);
+	writer_free(srv->writer);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	conns_free(srv->conns);
@@ -1002,7 +1119,20 @@ void http_server_stop(struct http_server *srv)
 
 		nanosleep(&ts, NULL);
 	}
+	/*
+	 * Every write still queued is run and answered (writer_stop), later
+	 * ones are refused with 503; then a moment for the resumed
+	 * connections to send their answers before the daemon closes them.
+	 */
+	writer_stop(srv->writer);
+	deadline = http_now_us() + 1000000u;
+	while (atomic_load(&srv->inflight) > 0 && http_now_us() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
 	MHD_stop_daemon(srv->d);
+	writer_free(srv->writer);
 	conns_free(srv->conns);
 	server_parts_release(srv);
 	free(srv);

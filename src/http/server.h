@@ -74,6 +74,15 @@ int http_server_start(struct http_server **out, const struct http_config *cfg,
 /* Stop accepting, drain requests in flight, stop and free. */
 void http_server_stop(struct http_server *srv);
 
+/*
+ * For tests and fuzzing: serve fd, an already-connected stream socket (one
+ * end of a socketpair, say), as a connection accepted from 127.0.0.1, through
+ * the same admission and libmicrohttpd path as the listening socket's.  The
+ * server owns fd from then on, and closes it when refused (ERR_TOOBIG: the
+ * connection limits).
+ */
+int http_server_add_socket(struct http_server *srv, int fd, struct err *err);
+
 /* The config and application context of a running server (for handlers). */
 const struct http_config *http_server_config(const struct http_server *srv);
 void *http_server_app(const struct http_server *srv);

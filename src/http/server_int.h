@@ -17,6 +17,7 @@
 
 struct conns;
 struct static_cache;
+struct writer;
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -36,6 +37,8 @@ struct http_server {
 	struct ratelimit *rl_sms_fail;	/* wrong SMS webhook secrets */
 	struct static_cache *cache;
 	struct conns *conns;		/* open connections and their deadlines */
+	struct writer *writer;		/* group commit (writer.h); NULL: every
+					 * handler runs in its worker thread */
 	pthread_key_t core_key;		/* each worker thread's struct core */
 	char csp[1024];			/* Content-Security-Policy (tile origin added) */
 	/* storage full (server.c): when a write was last refused for lack of

@@ -102,25 +102,30 @@ enum msg_priority { PRIORITY_NORMAL = 0, PRIORITY_HIGH, PRIORITY_URGENT, PRIORIT
 
 #define TRACKING_CODE_LEN 10
 
+/*
+ * The message record: ids, state, place, times, verdict and grade, reasons,
+ * counters and version - every field of fixed size, so lists, searches and
+ * scans hand back arrays of small records (the static assert below keeps it
+ * so).  The texts (subject, body, address, answer, grade note) and the
+ * citizen's identity live apart in struct msg_text, read only when asked
+ * for (store msg_text_get, core msg_text_get).
+ */
 struct msg {
 	int64_t id;
 	char code[TRACKING_CODE_LEN + 1];	/* tracking code, ASCII digits */
 	enum msg_channel channel;
 	enum msg_kind kind;
 	int64_t category_id;		/* 0: not yet classified */
-	char subject[CAP_MSG_SUBJECT + 1];
-	char body[CAP_MSG_BODY + 1];
-	char address[CAP_MSG_ADDRESS + 1];
 	bool has_point;
 	double lat, lon;		/* WGS84, when has_point */
 	int64_t region_id;		/* unit of the region the place is in, 0 unknown */
 
 	int64_t citizen_id;		/* 0: anonymous */
-	char citizen_name[CAP_NAME];
-	char citizen_mobile[12];
-	char citizen_national_id[11];
-	bool identity_hidden;		/* the read blanked the three fields above */
 	bool confidential;
+	/* Set by the core's reads, never stored: this reader is not shown the
+	 * citizen's identity, so the texts read for this record (core
+	 * msg_text_get) come with name, mobile and national id blank. */
+	bool identity_hidden;
 
 	enum msg_state state;
 	int64_t unit_id;		/* current unit (the centre until referred) */
@@ -137,12 +142,10 @@ struct msg {
 	int64_t closed_at;
 	int64_t updated_at;
 
-	char answer[CAP_MSG_ANSWER + 1];	/* latest answer text */
 	enum verdict verdict;
 	int rating;			/* 1..5, 0 none */
 	int64_t verdict_at;
 	enum grade grade;
-	char grade_note[CAP_NOTE + 1];
 	int64_t graded_at;
 	int64_t graded_by;
 
@@ -156,6 +159,29 @@ struct msg {
 	int objections;			/* ... and object, over every answer */
 
 	int64_t version;		/* +1 on every change (optimistic concurrency) */
+};
+
+/* 272 bytes on x86-64 (struct msg_text: about 15 KiB); the bound leaves
+ * room for a few more fixed fields, never a text. */
+_Static_assert(sizeof(struct msg) <= 320, "struct msg is the small record: texts go in "
+	       "struct msg_text");
+
+/*
+ * A message's texts and, from the citizen's row, the identity as this read
+ * shows it (blank when anonymous or hidden from the reader).  About 15 KiB:
+ * one at a time, never an array.  subject, body and address are written
+ * once, at registration; answer and grade_note by the transitions that set
+ * them.
+ */
+struct msg_text {
+	char subject[CAP_MSG_SUBJECT + 1];
+	char body[CAP_MSG_BODY + 1];
+	char address[CAP_MSG_ADDRESS + 1];
+	char answer[CAP_MSG_ANSWER + 1];	/* latest answer text */
+	char grade_note[CAP_NOTE + 1];
+	char citizen_name[CAP_NAME];
+	char citizen_mobile[12];
+	char citizen_national_id[11];
 };
 
 /* One hop in a message's referral chain (refer, transfer, return, reopen). */

@@ -14,9 +14,14 @@
 #define SMS_SQL_STR_(x) #x
 #define SMS_SQL(x) SMS_SQL_STR_(x)
 #define SMS_STATE_PENDING_SQL SMS_SQL(SMS_STATE_NUM_PENDING)
+#define SMS_STATE_NUM_SENDING 1
+#define SMS_STATE_NUM_FAILED 3
+#define SMS_STATE_SENDING_SQL SMS_SQL(SMS_STATE_NUM_SENDING)
+#define SMS_STATE_FAILED_SQL SMS_SQL(SMS_STATE_NUM_FAILED)
 
 enum sms_state {
-	SMS_PENDING = SMS_STATE_NUM_PENDING, SMS_SENDING, SMS_SENT, SMS_FAILED, SMS_STATE_COUNT
+	SMS_PENDING = SMS_STATE_NUM_PENDING, SMS_SENDING = SMS_STATE_NUM_SENDING, SMS_SENT,
+	SMS_FAILED = SMS_STATE_NUM_FAILED, SMS_STATE_COUNT
 };
 
 struct sms {
@@ -27,8 +32,9 @@ struct sms {
 	enum sms_state state;
 	int attempts;
 	int64_t created_at;
-	int64_t next_at;		/* not before */
+	int64_t next_at;		/* not before; while sending, the lease's end */
 	int64_t sent_at;
+	int64_t claimed_at;		/* when a sender last claimed it (0: never) */
 	char last_error[CAP_NOTE + 1];
 };
 

@@ -8,20 +8,20 @@
 #include "base/buf.h"
 #include "base/caps.h"
 #include "base/mem.h"
+#include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
-/* Column i (1..43) of MSG_COLS is parameter ?i of the insert and the update;
- * column 0 is the id (?44 in the update) and 44..46 are the citizen's fields
- * from the join, read only. */
-#define MSG_COLS "m.id, m.code, m.channel, m.kind, m.category_id, m.subject, m.body," \
-	" m.address, m.has_point, m.lat, m.lon, m.region_id, m.citizen_id, m.confidential," \
-	" m.state, m.unit_id, m.priority, m.live_session_id, m.registered_by, m.created_at," \
-	" m.first_referred_at, m.first_referred_unit, m.referred_at, m.due_at, m.answered_at," \
-	" m.closed_at, m.updated_at, m.answer, m.verdict, m.rating, m.verdict_at, m.grade," \
-	" m.grade_note, m.graded_at, m.graded_by, m.reject_reason, m.return_reason," \
-	" m.duplicate_of, m.return_count, m.referral_count, m.reopen_count, m.version," \
-	" m.accepts, m.objections, coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.national_id, '')"
-#define MSG_FROM " FROM messages m LEFT JOIN citizens c ON c.id = m.citizen_id"
+/* The record's columns (struct msg): column i (1..38) of MSG_COLS is
+ * parameter ?i of the insert and the update, column 0 the id (?39 in the
+ * update).  No text column: a list, search or scan reads none. */
+#define MSG_COLS "m.id, m.code, m.channel, m.kind, m.category_id, m.has_point, m.lat," \
+	" m.lon, m.region_id, m.citizen_id, m.confidential, m.state, m.unit_id, m.priority," \
+	" m.live_session_id, m.registered_by, m.created_at, m.first_referred_at," \
+	" m.first_referred_unit, m.referred_at, m.due_at, m.answered_at, m.closed_at," \
+	" m.updated_at, m.verdict, m.rating, m.verdict_at, m.grade, m.graded_at, m.graded_by," \
+	" m.reject_reason, m.return_reason, m.duplicate_of, m.return_count, m.referral_count," \
+	" m.reopen_count, m.version, m.accepts, m.objections"
+#define MSG_FROM " FROM messages m"
 
 static void read_msg(sqlite3_stmt *st, struct msg *m)
 {
@@ -31,145 +31,211 @@ static void read_msg(sqlite3_stmt *st, struct msg *m)
 	m->channel = (enum msg_channel)sqlite3_column_int(st, 2);
 	m->kind = (enum msg_kind)sqlite3_column_int(st, 3);
 	m->category_id = sqlite3_column_int64(st, 4);
-	sq_col_text(st, 5, m->subject, sizeof(m->subject));
-	sq_col_text(st, 6, m->body, sizeof(m->body));
-	sq_col_text(st, 7, m->address, sizeof(m->address));
-	m->has_point = sqlite3_column_int(st, 8) != 0;
-	m->lat = sqlite3_column_double(st, 9);
-	m->lon = sqlite3_column_double(st, 10);
-	m->region_id = sqlite3_column_int64(st, 11);
-	m->citizen_id = sqlite3_column_int64(st, 12);
-	m->confidential = sqlite3_column_int(st, 13) != 0;
-	m->state = (enum msg_state)sqlite3_column_int(st, 14);
-	m->unit_id = sqlite3_column_int64(st, 15);
-	m->priority = (enum msg_priority)sqlite3_column_int(st, 16);
-	m->live_session_id = sqlite3_column_int64(st, 17);
-	m->registered_by = sqlite3_column_int64(st, 18);
-	m->created_at = sqlite3_column_int64(st, 19);
-	m->first_referred_at = sqlite3_column_int64(st, 20);
-	m->first_referred_unit = sqlite3_column_int64(st, 21);
-	m->referred_at = sqlite3_column_int64(st, 22);
-	m->due_at = sqlite3_column_int64(st, 23);
-	m->answered_at = sqlite3_column_int64(st, 24);
-	m->closed_at = sqlite3_column_int64(st, 25);
-	m->updated_at = sqlite3_column_int64(st, 26);
-	sq_col_text(st, 27, m->answer, sizeof(m->answer));
-	m->verdict = (enum verdict)sqlite3_column_int(st, 28);
-	m->rating = sqlite3_column_int(st, 29);
-	m->verdict_at = sqlite3_column_int64(st, 30);
-	m->grade = (enum grade)sqlite3_column_int(st, 31);
-	sq_col_text(st, 32, m->grade_note, sizeof(m->grade_note));
-	m->graded_at = sqlite3_column_int64(st, 33);
-	m->graded_by = sqlite3_column_int64(st, 34);
-	m->reject_reason = (enum reject_reason)sqlite3_column_int(st, 35);
-	m->return_reason = (enum return_reason)sqlite3_column_int(st, 36);
-	m->duplicate_of = sqlite3_column_int64(st, 37);
-	m->return_count = sqlite3_column_int(st, 38);
-	m->referral_count = sqlite3_column_int(st, 39);
-	m->reopen_count = sqlite3_column_int(st, 40);
-	m->version = sqlite3_column_int64(st, 41);
-	m->accepts = sqlite3_column_int(st, 42);
-	m->objections = sqlite3_column_int(st, 43);
-	sq_col_text(st, 44, m->citizen_name, sizeof(m->citizen_name));
-	sq_col_text(st, 45, m->citizen_mobile, sizeof(m->citizen_mobile));
-	sq_col_text(st, 46, m->citizen_national_id, sizeof(m->citizen_national_id));
+	m->has_point = sqlite3_column_int(st, 5) != 0;
+	m->lat = sqlite3_column_double(st, 6);
+	m->lon = sqlite3_column_double(st, 7);
+	m->region_id = sqlite3_column_int64(st, 8);
+	m->citizen_id = sqlite3_column_int64(st, 9);
+	m->confidential = sqlite3_column_int(st, 10) != 0;
+	m->state = (enum msg_state)sqlite3_column_int(st, 11);
+	m->unit_id = sqlite3_column_int64(st, 12);
+	m->priority = (enum msg_priority)sqlite3_column_int(st, 13);
+	m->live_session_id = sqlite3_column_int64(st, 14);
+	m->registered_by = sqlite3_column_int64(st, 15);
+	m->created_at = sqlite3_column_int64(st, 16);
+	m->first_referred_at = sqlite3_column_int64(st, 17);
+	m->first_referred_unit = sqlite3_column_int64(st, 18);
+	m->referred_at = sqlite3_column_int64(st, 19);
+	m->due_at = sqlite3_column_int64(st, 20);
+	m->answered_at = sqlite3_column_int64(st, 21);
+	m->closed_at = sqlite3_column_int64(st, 22);
+	m->updated_at = sqlite3_column_int64(st, 23);
+	m->verdict = (enum verdict)sqlite3_column_int(st, 24);
+	m->rating = sqlite3_column_int(st, 25);
+	m->verdict_at = sqlite3_column_int64(st, 26);
+	m->grade = (enum grade)sqlite3_column_int(st, 27);
+	m->graded_at = sqlite3_column_int64(st, 28);
+	m->graded_by = sqlite3_column_int64(st, 29);
+	m->reject_reason = (enum reject_reason)sqlite3_column_int(st, 30);
+	m->return_reason = (enum return_reason)sqlite3_column_int(st, 31);
+	m->duplicate_of = sqlite3_column_int64(st, 32);
+	m->return_count = sqlite3_column_int(st, 33);
+	m->referral_count = sqlite3_column_int(st, 34);
+	m->reopen_count = sqlite3_column_int(st, 35);
+	m->version = sqlite3_column_int64(st, 36);
+	m->accepts = sqlite3_column_int(st, 37);
+	m->objections = sqlite3_column_int(st, 38);
 }
 
-/* Bind ?1..?43 (the columns after id, in MSG_COLS order); the update
- * statement uses a subset plus ?44 = id. */
+/* Bind ?1..?38 (the columns after id, in MSG_COLS order); the update
+ * statement uses a subset plus ?39 = id. */
 static void bind_msg(sqlite3_stmt *st, const struct msg *m)
 {
 	sq_bind_text(st, 1, m->code);
 	sq_bind_int(st, 2, m->channel);
 	sq_bind_int(st, 3, m->kind);
 	sq_bind_id(st, 4, m->category_id);
-	sq_bind_text(st, 5, m->subject);
-	sq_bind_text(st, 6, m->body);
-	sq_bind_text(st, 7, m->address);
-	sq_bind_int(st, 8, m->has_point);
-	sqlite3_bind_double(st, 9, m->lat);
-	sqlite3_bind_double(st, 10, m->lon);
-	sq_bind_id(st, 11, m->region_id);
-	sq_bind_id(st, 12, m->citizen_id);
-	sq_bind_int(st, 13, m->confidential);
-	sq_bind_int(st, 14, m->state);
-	sq_bind_int(st, 15, m->unit_id);
-	sq_bind_int(st, 16, m->priority);
-	sq_bind_id(st, 17, m->live_session_id);
-	sq_bind_id(st, 18, m->registered_by);
-	sq_bind_int(st, 19, m->created_at);
-	sq_bind_int(st, 20, m->first_referred_at);
-	sq_bind_id(st, 21, m->first_referred_unit);
-	sq_bind_int(st, 22, m->referred_at);
-	sq_bind_int(st, 23, m->due_at);
-	sq_bind_int(st, 24, m->answered_at);
-	sq_bind_int(st, 25, m->closed_at);
-	sq_bind_int(st, 26, m->updated_at);
-	sq_bind_text(st, 27, m->answer);
-	sq_bind_int(st, 28, m->verdict);
-	sq_bind_int(st, 29, m->rating);
-	sq_bind_int(st, 30, m->verdict_at);
-	sq_bind_int(st, 31, m->grade);
-	sq_bind_text(st, 32, m->grade_note);
-	sq_bind_int(st, 33, m->graded_at);
-	sq_bind_id(st, 34, m->graded_by);
-	sq_bind_int(st, 35, m->reject_reason);
-	sq_bind_int(st, 36, m->return_reason);
-	sq_bind_id(st, 37, m->duplicate_of);
-	sq_bind_int(st, 38, m->return_count);
-	sq_bind_int(st, 39, m->referral_count);
-	sq_bind_int(st, 40, m->reopen_count);
-	sq_bind_int(st, 41, m->version);
-	sq_bind_int(st, 42, m->accepts);
-	sq_bind_int(st, 43, m->objections);
+	sq_bind_int(st, 5, m->has_point);
+	sqlite3_bind_double(st, 6, m->lat);
+	sqlite3_bind_double(st, 7, m->lon);
+	sq_bind_id(st, 8, m->region_id);
+	sq_bind_id(st, 9, m->citizen_id);
+	sq_bind_int(st, 10, m->confidential);
+	sq_bind_int(st, 11, m->state);
+	sq_bind_int(st, 12, m->unit_id);
+	sq_bind_int(st, 13, m->priority);
+	sq_bind_id(st, 14, m->live_session_id);
+	sq_bind_id(st, 15, m->registered_by);
+	sq_bind_int(st, 16, m->created_at);
+	sq_bind_int(st, 17, m->first_referred_at);
+	sq_bind_id(st, 18, m->first_referred_unit);
+	sq_bind_int(st, 19, m->referred_at);
+	sq_bind_int(st, 20, m->due_at);
+	sq_bind_int(st, 21, m->answered_at);
+	sq_bind_int(st, 22, m->closed_at);
+	sq_bind_int(st, 23, m->updated_at);
+	sq_bind_int(st, 24, m->verdict);
+	sq_bind_int(st, 25, m->rating);
+	sq_bind_int(st, 26, m->verdict_at);
+	sq_bind_int(st, 27, m->grade);
+	sq_bind_int(st, 28, m->graded_at);
+	sq_bind_id(st, 29, m->graded_by);
+	sq_bind_int(st, 30, m->reject_reason);
+	sq_bind_int(st, 31, m->return_reason);
+	sq_bind_id(st, 32, m->duplicate_of);
+	sq_bind_int(st, 33, m->return_count);
+	sq_bind_int(st, 34, m->referral_count);
+	sq_bind_int(st, 35, m->reopen_count);
+	sq_bind_int(st, 36, m->version);
+	sq_bind_int(st, 37, m->accepts);
+	sq_bind_int(st, 38, m->objections);
 }
 
-int sq_msg_insert(struct store *st, struct msg *m, const char *search_text, struct err *err)
+/* The texts are ?40..?44 of the insert (subject, body, address, answer,
+ * grade note) and ?43, ?44 of the texts' update. */
+int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
+		  const char *search_text, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_INSERT, "INSERT INTO messages (code, channel, kind,"
-		" category_id, subject, body, address, has_point, lat, lon, region_id, citizen_id,"
-		" confidential, state, unit_id, priority, live_session_id, registered_by, created_at,"
-		" first_referred_at, first_referred_unit, referred_at, due_at, answered_at, closed_at,"
-		" updated_at, answer, verdict, rating, verdict_at, grade, grade_note, graded_at,"
-		" graded_by, reject_reason, return_reason, duplicate_of, return_count,"
-		" referral_count, reopen_count, version, accepts, objections) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
-		" ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)", err);
+		" category_id, has_point, lat, lon, region_id, citizen_id, confidential, state,"
+		" unit_id, priority, live_session_id, registered_by, created_at, first_referred_at,"
+		" first_referred_unit, referred_at, due_at, answered_at, closed_at, updated_at,"
+		" verdict, rating, verdict_at, grade, graded_at, graded_by, reject_reason,"
+		" return_reason, duplicate_of, return_count, referral_count, reopen_count, version,"
+		" accepts, objections, subject, body, address, answer, grade_note) VALUES (?1, ?2,"
+		" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+		" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37,"
+		" ?38, ?40, ?41, ?42, ?43, ?44)", err);
 	int rc;
 
 	if (!stmt)
 		return ERR_STORE;
 	bind_msg(stmt, m);
+	sq_bind_text(stmt, 40, text->subject);
+	sq_bind_text(stmt, 41, text->body);
+	sq_bind_text(stmt, 42, text->address);
+	sq_bind_text(stmt, 43, text->answer);
+	sq_bind_text(stmt, 44, text->grade_note);
 	rc = sq_exec_stmt(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
 	m->id = sqlite3_last_insert_rowid(s->db);
-	stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
+	return sq_fts_add(s, m->id, search_text, err);
+}
+
+static int fts_insert(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
+{
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_FTS_INSERT,
+				     "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
+
 	if (!stmt)
 		return ERR_STORE;
-	sq_bind_int(stmt, 1, m->id);
-	sq_bind_text(stmt, 2, search_text);
+	sq_bind_int(stmt, 1, rowid);
+	sq_bind_text(stmt, 2, text);
 	return sq_exec_stmt(s, stmt, "message index", err);
 }
 
-int sq_msg_update(struct store *st, const struct msg *m, struct err *err)
+int sq_fts_add(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
+{
+	struct sq_fts_row *r;
+
+	if (s->depth <= 1)
+		return fts_insert(s, rowid, text, err);
+	if (s->nfts == s->fts_alloc) {
+		s->fts_alloc = s->fts_alloc ? 2 * s->fts_alloc : 64;
+		s->fts = xrealloc(s->fts, s->fts_alloc * sizeof(*s->fts));
+	}
+	r = &s->fts[s->nfts++];
+	r->rowid = rowid;
+	r->text = xstrdup(text ? text : "");
+	r->depth = s->depth;
+	return 0;
+}
+
+void sq_fts_release(struct sqlite_store *s, int depth)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfts; i++)
+		if (s->fts[i].depth >= depth)
+			s->fts[i].depth = depth - 1;
+}
+
+void sq_fts_drop(struct sqlite_store *s, int depth)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->nfts; i++) {
+		if (s->fts[i].depth >= depth)
+			free(s->fts[i].text);
+		else
+			s->fts[k++] = s->fts[i];
+	}
+	s->nfts = k;
+}
+
+int sq_fts_flush(struct sqlite_store *s, struct err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->nfts && rc == 0; i++)
+		rc = fts_insert(s, s->fts[i].rowid, s->fts[i].text, err);
+	if (rc == 0)
+		sq_fts_drop(s, 0);
+	return rc;
+}
+
+#define MSG_UPDATE_SET "UPDATE messages SET category_id = ?4, region_id = ?8," \
+	" confidential = ?10, state = ?11, unit_id = ?12, priority = ?13," \
+	" first_referred_at = ?17, first_referred_unit = ?18, referred_at = ?19, due_at = ?20," \
+	" answered_at = ?21, closed_at = ?22, updated_at = ?23, verdict = ?24, rating = ?25," \
+	" verdict_at = ?26, grade = ?27, graded_at = ?28, graded_by = ?29, reject_reason = ?30," \
+	" return_reason = ?31, duplicate_of = ?32, return_count = ?33, referral_count = ?34," \
+	" reopen_count = ?35, version = ?36, accepts = ?37, objections = ?38"
+#define MSG_UPDATE_WHERE " WHERE id = ?39 AND version = ?36 - 1"
+
+int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
+		  struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_UPDATE, "UPDATE messages SET category_id = ?4,"
-		" region_id = ?11, confidential = ?13, state = ?14, unit_id = ?15, priority = ?16,"
-		" first_referred_at = ?20, first_referred_unit = ?21, referred_at = ?22, due_at = ?23,"
-		" answered_at = ?24, closed_at = ?25, updated_at = ?26, answer = ?27, verdict = ?28,"
-		" rating = ?29, verdict_at = ?30, grade = ?31, grade_note = ?32, graded_at = ?33,"
-		" graded_by = ?34, reject_reason = ?35, return_reason = ?36, duplicate_of = ?37,"
-		" return_count = ?38, referral_count = ?39, reopen_count = ?40, version = ?41,"
-		" accepts = ?42, objections = ?43 WHERE id = ?44 AND version = ?41 - 1", err);
+	sqlite3_stmt *stmt;
 	int rc;
 
+	if (text)
+		stmt = sq_stmt(s, SQ_MSG_UPDATE_TEXT, MSG_UPDATE_SET ", answer = ?43,"
+			       " grade_note = ?44" MSG_UPDATE_WHERE, err);
+	else
+		stmt = sq_stmt(s, SQ_MSG_UPDATE, MSG_UPDATE_SET MSG_UPDATE_WHERE, err);
 	if (!stmt)
 		return ERR_STORE;
 	bind_msg(stmt, m);
-	sq_bind_int(stmt, 44, m->id);
+	sq_bind_int(stmt, 39, m->id);
+	if (text) {
+		sq_bind_text(stmt, 43, text->answer);
+		sq_bind_text(stmt, 44, text->grade_note);
+	}
 	rc = sq_exec_stmt(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
@@ -184,6 +250,35 @@ int sq_msg_update(struct store *st, const struct msg *m, struct err *err)
 		sqlite3_reset(stmt);
 		return err_set(err, ERR_CONFLICT, "version", "the message was changed meanwhile");
 	}
+	return 0;
+}
+
+int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_TEXT_GET, "SELECT m.subject, m.body, m.address,"
+				     " m.answer, m.grade_note, coalesce(c.name, ''),"
+				     " coalesce(c.mobile, ''), coalesce(c.national_id, '')"
+				     " FROM messages m LEFT JOIN citizens c ON c.id = m.citizen_id"
+				     " WHERE m.id = ?", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, id);
+	rc = sq_step_row(s, stmt, "message", err);
+	if (rc < 0)
+		return rc;
+	sq_col_text(stmt, 0, out->subject, sizeof(out->subject));
+	sq_col_text(stmt, 1, out->body, sizeof(out->body));
+	sq_col_text(stmt, 2, out->address, sizeof(out->address));
+	sq_col_text(stmt, 3, out->answer, sizeof(out->answer));
+	sq_col_text(stmt, 4, out->grade_note, sizeof(out->grade_note));
+	sq_col_text(stmt, 5, out->citizen_name, sizeof(out->citizen_name));
+	sq_col_text(stmt, 6, out->citizen_mobile, sizeof(out->citizen_mobile));
+	sq_col_text(stmt, 7, out->citizen_national_id, sizeof(out->citizen_national_id));
+	sqlite3_reset(stmt);
 	return 0;
 }
 
@@ -244,7 +339,7 @@ static void search_where(const struct store_search *q, struct buf *sql)
 {
 	if (q->nwords)
 		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
-			 " LEFT JOIN citizens c ON c.id = m.citizen_id WHERE msg_fts MATCH ?1");
+			 " WHERE msg_fts MATCH ?1");
 	else
 		buf_adds(sql, MSG_FROM " WHERE 1");
 	if (q->state >= 0)
@@ -714,7 +809,7 @@ int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 /* ---- SMS outbox ---- */
 
 #define SMS_COLS "id, to_mobile, body, msg_id, state, attempts, created_at, next_at, sent_at," \
-	" last_error"
+	" last_error, claimed_at"
 
 static void read_sms(sqlite3_stmt *st, void *rec)
 {
@@ -731,6 +826,7 @@ static void read_sms(sqlite3_stmt *st, void *rec)
 	m->next_at = sqlite3_column_int64(st, 7);
 	m->sent_at = sqlite3_column_int64(st, 8);
 	sq_col_text(st, 9, m->last_error, sizeof(m->last_error));
+	m->claimed_at = sqlite3_column_int64(st, 10);
 }
 
 int sq_sms_insert(struct store *st, struct sms *m, struct err *err)
@@ -779,9 +875,11 @@ int sq_sms_next_due(struct store *st, int64_t now, struct sms *out, struct err *
 int sq_sms_update(struct store *st, const struct sms *m, enum sms_state from, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_UPDATE, "UPDATE sms_outbox SET state = ?,"
-				     " attempts = ?, next_at = ?, sent_at = ?, last_error = ?"
-				     " WHERE id = ? AND state = ?", err);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_UPDATE, "UPDATE sms_outbox SET state = ?1,"
+				     " attempts = ?2, next_at = ?3, sent_at = ?4, last_error = ?5,"
+				     " claimed_at = ?8 WHERE id = ?6 AND state = ?7"
+				     " AND (state <> " SMS_STATE_SENDING_SQL " OR claimed_at = ?8)",
+				     err);
 	int rc;
 
 	if (!stmt)
@@ -793,10 +891,34 @@ int sq_sms_update(struct store *st, const struct sms *m, enum sms_state from, st
 	sq_bind_text(stmt, 5, m->last_error);
 	sq_bind_int(stmt, 6, m->id);
 	sq_bind_int(stmt, 7, from);
+	sq_bind_int(stmt, 8, m->claimed_at);
 	rc = sq_exec_stmt(s, stmt, "sms", err);
 	if (rc == 0 && sqlite3_changes(s->db) == 0)
 		return err_set(err, ERR_CONFLICT, "", "sms %lld is no longer %s", (long long)m->id,
 			       sms_state_name(from));
+	return rc;
+}
+
+int sq_sms_release_expired(struct store *st, int64_t now, int max_attempts, const char *error,
+			   size_t *n, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_RELEASE, "UPDATE sms_outbox SET state ="
+				     " CASE WHEN attempts >= ? THEN " SMS_STATE_FAILED_SQL
+				     " ELSE " SMS_STATE_PENDING_SQL " END, last_error = ?"
+				     " WHERE state = " SMS_STATE_SENDING_SQL " AND next_at <= ?",
+				     err);
+	int rc;
+
+	*n = 0;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, max_attempts);
+	sq_bind_text(stmt, 2, error);
+	sq_bind_int(stmt, 3, now);
+	rc = sq_exec_stmt(s, stmt, "sms", err);
+	if (rc == 0)
+		*n = (size_t)sqlite3_changes(s->db);
 	return rc;
 }
 
@@ -853,6 +975,21 @@ int sq_msg_near(struct store *st, const struct store_near *q, struct msg **out, 
 	sq_bind_int(stmt, 9, q->public_only);
 	sq_bind_int(stmt, 10, (int64_t)q->max);
 	return sq_list_rows(s, stmt, read_msg_rec, sizeof(**out), (void **)out, n, "nearby", err);
+}
+
+int sq_msg_scan(struct store *st, int64_t after_id, size_t max, struct msg **out, size_t *n,
+		struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AGG_MSG_SCAN, "SELECT " MSG_COLS MSG_FROM
+				     " WHERE m.id > ? ORDER BY m.id LIMIT ?", err);
+
+	if (stmt) {
+		sq_bind_int(stmt, 1, after_id);
+		sq_bind_int(stmt, 2, (int64_t)max);
+	}
+	return sq_list_rows(s, stmt, read_msg_rec, sizeof(**out), (void **)out, n, "message scan",
+			    err);
 }
 
 int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,

@@ -341,7 +341,12 @@ static const char *const migrations[] = {
 	" key TEXT NOT NULL,"
 	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
 	" PRIMARY KEY (source, key)) WITHOUT ROWID;",
-	/* 11 (issue 12): the search index rebuilt so that a comparative is
+	/* 11: the SMS sender's lease (issue 11): when a row was claimed.  A row
+	 * "sending" holds its lease's end in next_at; past it, the next sender
+	 * puts the row back to pending (core/sms.h).  Rows left "sending" by an
+	 * older release have no claim time and go back at the first claim. */
+	"ALTER TABLE sms_outbox ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
+	/* 12 (issue 12): the search index rebuilt so that a comparative is
 	 * also found by its base word: «بزرگتر» and «بزرگ‌تر» by «بزرگ»
 	 * (fa/terms.h; hamgan_index_text, as in migration 9).  The table is
 	 * made again rather than emptied: deleting every row of an FTS5 table

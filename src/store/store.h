@@ -148,6 +148,10 @@ struct store_ops {
 	void (*close)(struct store *st);
 	/* Schema version in the database, and the one this backend writes. */
 	int (*schema_version)(struct store *st, int *have, int *want, struct err *err);
+	/* The backend's own consistency check of every page, table and index:
+	 * *problems found (0: sound), the first ones as lines in report. */
+	int (*check)(struct store *st, char *report, size_t reportsz, size_t *problems,
+		     struct err *err);
 
 	int (*begin)(struct store *st, struct err *err);
 	int (*commit)(struct store *st, struct err *err);
@@ -205,17 +209,27 @@ struct store_ops {
 				     struct err *err);
 
 	/*
-	 * messages: reads fill the citizen fields from the citizen row.
-	 * msg_insert sets m->id and indexes search_text (the index text of the
-	 * subject and body, fa_index_text: terms separated by spaces).  msg_update writes every mutable field when the stored
-	 * version equals m->version - 1, else ERR_CONFLICT.
+	 * messages: the record (struct msg) and its texts (struct msg_text)
+	 * apart.  msg_insert writes both (the identity in text is ignored: it
+	 * is the citizen row's), sets m->id and indexes search_text (the
+	 * index text of the subject and body, fa_index_text: terms separated by
+	 * spaces).  msg_update writes every mutable field
+	 * of the record when the stored version equals m->version - 1, else
+	 * ERR_CONFLICT; with text (may be NULL: the texts stay) also the
+	 * answer and grade note, the texts a transition changes.  Every read of
+	 * records (get, lists, search, scan, near) reads the record only, never
+	 * a text column; msg_text_get reads one message's texts and its
+	 * citizen's name, mobile and national id (ERR_NOTFOUND when there is
+	 * no such message).
 	 */
-	int (*msg_insert)(struct store *st, struct msg *m, const char *search_text,
+	int (*msg_insert)(struct store *st, struct msg *m, const struct msg_text *text,
+			  const char *search_text, struct err *err);
+	int (*msg_update)(struct store *st, const struct msg *m, const struct msg_text *text,
 			  struct err *err);
-	int (*msg_update)(struct store *st, const struct msg *m, struct err *err);
 	int (*msg_get)(struct store *st, int64_t id, struct msg *out, struct err *err);
 	int (*msg_get_by_code)(struct store *st, const char *code, struct msg *out,
 			       struct err *err);
+	int (*msg_text_get)(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 	/* latest answered message of the citizen (by answered_at) */
 	int (*msg_latest_answered)(struct store *st, int64_t citizen_id, struct msg *out,
 				   struct err *err);
@@ -242,10 +256,17 @@ struct store_ops {
 	int (*sms_insert)(struct store *st, struct sms *s, struct err *err);
 	/* the oldest pending row with next_at <= now; ERR_NOTFOUND when none */
 	int (*sms_next_due)(struct store *st, int64_t now, struct sms *out, struct err *err);
-	/* write state, attempts, next_at, sent_at, last_error when the stored
-	 * state is `from`; else ERR_CONFLICT (someone else claimed it) */
+	/* write state, attempts, next_at, sent_at, last_error, claimed_at when
+	 * the stored state is `from` (and, from sending, the stored claimed_at
+	 * is s->claimed_at: the same claim); else ERR_CONFLICT (someone else
+	 * claimed it) */
 	int (*sms_update)(struct store *st, const struct sms *s, enum sms_state from,
 			  struct err *err);
+	/* rows sending whose lease ended (next_at <= now) go back to pending,
+	 * or to failed when they have had max_attempts; last_error = error;
+	 * *n of them */
+	int (*sms_release_expired)(struct store *st, int64_t now, int max_attempts,
+				   const char *error, size_t *n, struct err *err);
 	int (*sms_list)(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
 	/* one message's audit entries (by seq) and SMS rows (by id), at most max */
 	int (*audit_list_msg)(struct store *st, int64_t msg_id, size_t max,
@@ -398,6 +419,23 @@ struct store_ops {
 	 * generator - faster, not durable until switched off.  Never on in
 	 * normal operation. */
 	int (*bulk)(struct store *st, bool on, struct err *err);
+
+	/* Optional (may be NULL): how many transaction levels are open (0:
+	 * none; a write that failed badly enough, e.g. disk full, may have
+	 * ended the outer one, which a batch must notice). */
+	int (*tx_depth)(struct store *st);
+	/* Optional (may be NULL): the connection that does nearly every write
+	 * (the server's writer) takes the checkpoints over: the first call
+	 * turns automatic checkpoints off on this connection; each call copies
+	 * the log back into the database (passive: never waits for readers)
+	 * when at least min_pages pages were written to it since the last
+	 * one, 0 meaning any. */
+	int (*checkpoint)(struct store *st, unsigned min_pages, struct err *err);
+	/* Optional (may be NULL): on opens a read transaction, so the reads
+	 * until off see one state of the database and take the database's
+	 * read lock once instead of once per statement; no writes between.
+	 * Off ends it (safe when none is open). */
+	int (*snapshot)(struct store *st, bool on, struct err *err);
 };
 
 extern const struct store_ops store_sqlite_ops;

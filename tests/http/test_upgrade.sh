@@ -1,7 +1,8 @@
 # A city's database made by the previous release (schema 3,
 # tests/fixtures/release-3.sql) upgrades in place: `hamgan init --db` runs
 # every migration since (confidential labels, verification codes, place,
-# attachments, the figures' aggregates, the search terms), keeps the history
+# attachments, the figures' aggregates, the search terms, the SMS lease),
+# keeps the history
 # (the audit chain and the report recount pass), and the server then works on
 # it: Persian search through the rebuilt index, a confidential complainant
 # still hidden from the unit and the old "citizen:ID" hops shown as «شهروند».
@@ -10,6 +11,9 @@ t_release3_db "$H_DB"
 t_eq "the fixture is at schema 3" "$(sqlite3 "$H_DB" 'PRAGMA user_version')" 3
 t_eq "its objections name the citizen by id" \
 	"$(sqlite3 "$H_DB" "SELECT count(*) FROM referrals WHERE actor GLOB 'citizen:*'")" 2
+# the old release's sender died while sending one text: left "sending"
+STUCK=$(sqlite3 "$H_DB" "UPDATE sms_outbox SET state = 1, attempts = 1
+	WHERE id = (SELECT min(id) FROM sms_outbox) RETURNING id")
 t_run "init upgrades it in place" 0 "database '$H_DB' is at schema version $(t_schema_latest)" \
 	"$HAMGAN" init --db "$H_DB"
 t_run "the audit chain still verifies" 0 "audit log holds: $(sqlite3 "$H_DB" 'SELECT count(*) FROM audit') entries" \
@@ -19,6 +23,11 @@ t_grep "with no difference" " 0 differences" "$T_TMP/stdout"
 t_eq "the hops no longer name the citizen" \
 	"$(sqlite3 "$H_DB" "SELECT count(*) FROM referrals WHERE actor GLOB 'citizen:*'")" 0
 t_eq "nothing was lost" "$(sqlite3 "$H_DB" 'SELECT count(*) FROM messages')" 5
+printf '#!/bin/sh\necho "$1" >> "%s"\n' "$T_TMP/sent.log" >"$T_TMP/send.sh"
+chmod +x "$T_TMP/send.sh"
+t_exit "the sender runs on the upgraded outbox" 0 "$HAMGAN" sms send --command "$T_TMP/send.sh" --db "$H_DB"
+t_eq "the text left sending is sent after the upgrade (its lease is long over)" \
+	"$(sqlite3 "$H_DB" "SELECT state, attempts FROM sms_outbox WHERE id = $STUCK")" "2|2"
 
 h_start
 H_PW=password-1234

@@ -153,6 +153,20 @@ static inline void fx_teardown(struct fx *f)
 }
 
 /* Register a phone message as the operator. */
+/* The texts of m as the read that gave m allows (core msg_text_get), in a
+ * buffer of the fixture's: valid until the next call. */
+static inline const struct msg_text *fx_text(struct fx *f, const struct msg *m)
+{
+	static struct msg_text t;
+	struct err err;
+
+	if (msg_text_get(&f->c, m, &t, &err) < 0) {
+		fprintf(stderr, "fx_text: %s\n", err.msg);
+		memset(&t, 0, sizeof(t));
+	}
+	return &t;
+}
+
 static inline int fx_register(struct fx *f, const char *mobile, enum msg_kind kind, int64_t cat,
 		       struct msg *out)
 {

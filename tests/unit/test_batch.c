@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/batch.h"
+#include "core/search.h"
 #include "core_fixture.h"
 
 static void commit_makes_visible(void **state)
@@ -52,7 +53,7 @@ static void failed_write_undoes_only_itself(void **state)
 	/* the batch goes on */
 	assert_int_equal(msg_answer(&f.c, &f.s12, m.id, 0, "پاسخ", NULL, &err), 0);
 	assert_int_equal(core_batch_commit(&f.c, &err), 0);
-	assert_int_equal(msg_get(&f.c, &f.op, m.id, &m, &err), 0);
+	assert_int_equal(msg_get(&f.c, &f.op, m.id, &m, NULL, &err), 0);
 	assert_int_equal(m.state, STATE_ANSWERED);
 	assert_int_equal(m.version, 3);
 	assert_int_equal(fx_count(&f, "audit"), audit_before + 3);
@@ -89,12 +90,46 @@ static void rollback_undoes_the_batch(void **state)
 	fx_teardown(&f);
 }
 
+/* Inside a batch the search index rows are held back until the outer
+ * commit (sqlite_int.h): a rolled back level drops its own, the rest are
+ * all indexed and found. */
+static void search_rows_follow_their_level(void **state)
+{
+	struct fx f;
+	struct err err;
+	struct search_query q;
+	struct search_result res;
+	long long msgs, fts;
+
+	(void)state;
+	fx_setup(&f);
+	msgs = fx_count(&f, "messages");
+	fts = fx_count(&f, "msg_fts");
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);	/* a savepoint */
+	assert_int_equal(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL), 0);
+	core_batch_rollback(&f.c);				/* undoes only it */
+	assert_int_equal(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL), 0);
+	assert_int_equal(fx_count(&f, "msg_fts"), fts);	/* nothing written yet */
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+	assert_int_equal(fx_count(&f, "messages"), msgs + 2);
+	assert_int_equal(fx_count(&f, "msg_fts"), fts + 2);
+	search_query_init(&q);
+	q.text = "چاله";
+	assert_int_equal(msg_search(&f.c, &f.op, &q, &res, &err), 0);
+	assert_int_equal(res.n, (size_t)(msgs + 2));
+	search_result_release(&res);
+	fx_teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(commit_makes_visible),
 		cmocka_unit_test(failed_write_undoes_only_itself),
 		cmocka_unit_test(rollback_undoes_the_batch),
+		cmocka_unit_test(search_rows_follow_their_level),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

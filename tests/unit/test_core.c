@@ -564,6 +564,7 @@ static void confidential_identity(void **state)
 {
 	struct fx *f = *state;
 	struct msg *m = calloc(1, sizeof(*m)), *r = calloc(1, sizeof(*r)), *hist;
+	struct msg_text *t = calloc(1, sizeof(*t));
 	struct search_query q;
 	struct search_result res;
 	struct err err;
@@ -577,52 +578,74 @@ static void confidential_identity(void **state)
 	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
 
 	/* the unit's staff and manager never see who complained */
-	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, &err), 0);
-	assert_string_equal(r->citizen_name, "");
-	assert_string_equal(r->citizen_mobile, "");
-	assert_string_equal(r->citizen_national_id, "");
+	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, t, &err), 0);
+	assert_string_equal(t->citizen_name, "");
+	assert_string_equal(t->citizen_mobile, "");
+	assert_string_equal(t->citizen_national_id, "");
 	assert_true(r->identity_hidden);
-	assert_int_equal(msg_get_by_code(&f->c, &f->m12, m->code, r, &err), 0);
-	assert_string_equal(r->citizen_mobile, "");
+	assert_int_equal(msg_get_by_code(&f->c, &f->m12, m->code, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "");
 	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "بررسی شد", r, &err), 0);
-	assert_string_equal(r->citizen_mobile, "");
+	assert_int_equal(msg_text_get(&f->c, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "");
+	assert_string_equal(t->answer, "بررسی شد");
 	search_query_init(&q);
 	assert_int_equal(msg_search(&f->c, &f->s12, &q, &res, &err), 0);
 	assert_int_equal(res.n, 1);
-	assert_string_equal(res.items[0].citizen_mobile, "");
+	assert_int_equal(msg_text_get(&f->c, &res.items[0], t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "");
 	search_result_release(&res);
 	/* nor does the admin */
-	assert_int_equal(msg_get(&f->c, &f->adm, m->id, r, &err), 0);
-	assert_string_equal(r->citizen_mobile, "");
+	assert_int_equal(msg_get(&f->c, &f->adm, m->id, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "");
 
 	/* the operator and the inspector do, and each read is audited */
 	audits = fx_count(f, "audit");
-	assert_int_equal(msg_get(&f->c, &f->op, m->id, r, &err), 0);
-	assert_string_equal(r->citizen_mobile, FX_MOBILE);
-	assert_string_equal(r->citizen_name, "مریم رضایی");
+	assert_int_equal(msg_get(&f->c, &f->op, m->id, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, FX_MOBILE);
+	assert_string_equal(t->citizen_name, "مریم رضایی");
 	assert_false(r->identity_hidden);
 	assert_int_equal(fx_count(f, "audit"), audits + 1);
-	assert_int_equal(msg_get(&f->c, &f->insp, m->id, r, &err), 0);
-	assert_string_equal(r->citizen_mobile, FX_MOBILE);
+	assert_int_equal(msg_get(&f->c, &f->insp, m->id, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, FX_MOBILE);
 	assert_int_equal(fx_count(f, "audit"), audits + 2);
+	/* the operator's read of the record alone reveals nothing, so it is
+	 * not audited, and texts read later for that record stay blank */
+	assert_int_equal(msg_get(&f->c, &f->op, m->id, r, NULL, &err), 0);
+	assert_true(r->identity_hidden);
+	assert_int_equal(fx_count(f, "audit"), audits + 2);
+	assert_int_equal(msg_text_get(&f->c, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "");
+	assert_string_equal(t->citizen_name, "");
+	assert_string_equal(t->answer, "بررسی شد");
 	/* the staff read added no audit entry and showed nothing */
-	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, t, &err), 0);
 	assert_int_equal(fx_count(f, "audit"), audits + 2);
 	/* the caller's history is operator-only */
 	assert_int_equal(msg_history_by_mobile(&f->c, &f->s12, FX_MOBILE, 10, &hist, &n, &err),
 			 ERR_DENIED);
 	assert_int_equal(msg_history_by_mobile(&f->c, &f->op, FX_MOBILE, 10, &hist, &n, &err), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(hist[0].citizen_mobile, FX_MOBILE);
+	assert_int_equal(msg_text_get(&f->c, &hist[0], t, &err), 0);
+	assert_string_equal(t->citizen_mobile, FX_MOBILE);
 	free(hist);
 	/* a non-confidential message shows the identity to its unit */
 	assert_int_equal(fx_register(f, "09351112233", KIND_CRITICISM, f->cat_roads, m), 0);
 	assert_false(m->confidential);
 	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
-	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, &err), 0);
-	assert_string_equal(r->citizen_mobile, "09351112233");
+	assert_int_equal(msg_get(&f->c, &f->s12, m->id, r, t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "09351112233");
+	/* and in a list, whose rows read their texts one at a time */
+	search_query_init(&q);
+	assert_int_equal(msg_search(&f->c, &f->s12, &q, &res, &err), 0);
+	assert_int_equal(res.n, 2);
+	assert_int_equal(res.items[0].id, m->id);
+	assert_int_equal(msg_text_get(&f->c, &res.items[0], t, &err), 0);
+	assert_string_equal(t->citizen_mobile, "09351112233");
+	search_result_release(&res);
 	free(m);
 	free(r);
+	free(t);
 }
 
 /*
@@ -638,6 +661,7 @@ static void objection_names_no_citizen(void **state)
 	struct fx *f = *state;
 	struct msg *m = calloc(1, sizeof(*m)), *open = calloc(1, sizeof(*open));
 	struct msg *r = calloc(1, sizeof(*r));
+	struct msg_text *t = calloc(1, sizeof(*t));
 	struct actor cit, old = actor_system("x");
 	struct audit_entry *list = NULL;
 	struct referral *hops = NULL;
@@ -653,7 +677,7 @@ static void objection_names_no_citizen(void **state)
 	assert_true(m->confidential);
 	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
 	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "بررسی شد", m, &err), 0);
-	assert_int_equal(msg_get(&f->c, &f->sys, m->id, r, &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->sys, m->id, r, NULL, &err), 0);
 	cit = actor_citizen(r->citizen_id);
 	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_OBJECT, 0, m, &err), 0);
 	assert_int_equal(m->state, STATE_REOPENED);
@@ -690,11 +714,11 @@ static void objection_names_no_citizen(void **state)
 	/* the open message rejected as a duplicate of the confidential one */
 	assert_int_equal(msg_reject(&f->c, &f->op, open->id, 0, REJECT_DUPLICATE, m->id, NULL, r,
 				    &err), 0);
-	assert_int_equal(msg_get(&f->c, &f->op, open->id, r, &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->op, open->id, r, NULL, &err), 0);
 	assert_int_equal(r->duplicate_of, m->id);
-	assert_int_equal(msg_get(&f->c, &f->adm, open->id, r, &err), 0);
+	assert_int_equal(msg_get(&f->c, &f->adm, open->id, r, t, &err), 0);
 	assert_int_equal(r->duplicate_of, 0);
-	assert_string_equal(r->citizen_mobile, FX_MOBILE);
+	assert_string_equal(t->citizen_mobile, FX_MOBILE);
 	search_query_init(&q);
 	assert_int_equal(msg_search(&f->c, &f->adm, &q, &res, &err), 0);
 	for (i = 0; i < res.n; i++)
@@ -732,24 +756,35 @@ static void objection_names_no_citizen(void **state)
 	free(m);
 	free(open);
 	free(r);
+	free(t);
 }
 
 static void citizen_lookup(void **state)
 {
 	struct fx *f = *state;
 	struct msg *m = calloc(1, sizeof(*m)), *r = calloc(1, sizeof(*r));
+	struct msg_text *t = calloc(1, sizeof(*t));
 	struct actor other = actor_citizen(424242);
 	struct err err;
 
 	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_conduct, m), 0);
-	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "+98 912 123 4567", r, &err), 0);
-	assert_string_equal(r->citizen_mobile, FX_MOBILE);
-	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "09121234568", r, &err), ERR_NOTFOUND);
-	assert_int_equal(msg_get_for_citizen(&f->c, "1234", FX_MOBILE, r, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "+98 912 123 4567", r, t, &err), 0);
+	assert_int_equal(r->id, m->id);
+	/* the citizen's own message: their identity and texts */
+	assert_string_equal(t->citizen_mobile, FX_MOBILE);
+	assert_true(t->subject[0] != '\0');
+	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "09121234568", r, t, &err),
+			 ERR_NOTFOUND);
+	/* a wrong number leaves nothing behind */
+	assert_int_equal(r->id, 0);
+	assert_string_equal(t->subject, "");
+	assert_int_equal(msg_get_for_citizen(&f->c, "1234", FX_MOBILE, r, NULL, &err),
+			 ERR_NOTFOUND);
 	/* issue 9: out of one's rights reads as not there at all */
-	assert_int_equal(msg_get(&f->c, &other, m->id, r, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_get(&f->c, &other, m->id, r, t, &err), ERR_NOTFOUND);
 	free(m);
 	free(r);
+	free(t);
 }
 
 /* Every entry point refuses bad input with a clear error and writes nothing. */
@@ -831,9 +866,9 @@ static void bad_input_everywhere_changes_nothing(void **state)
 
 	assert_int_equal(sms_inbound(&f->c, "not a number", "31", &what, m, &err), ERR_INVALID);
 	assert_int_equal(sms_inbound(&f->c, FX_MOBILE, "  \n ", &what, m, &err), ERR_INVALID);
-	assert_int_equal(msg_get_by_code(&f->c, &f->op, "12345", m, &err), ERR_INVALID);
-	assert_int_equal(msg_get_by_code(&f->c, &f->op, "'; DROP TABLE messages; --", m, &err),
-			 ERR_INVALID);
+	assert_int_equal(msg_get_by_code(&f->c, &f->op, "12345", m, NULL, &err), ERR_INVALID);
+	assert_int_equal(msg_get_by_code(&f->c, &f->op, "'; DROP TABLE messages; --", m, NULL,
+					 &err), ERR_INVALID);
 
 	fx_counts(f, after, sizeof(after));
 	assert_string_equal(before, after);
@@ -849,9 +884,9 @@ static void code_in_persian_digits(void **state)
 
 	assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
 	fa_digits(m->code, strlen(m->code), DIGITS_PERSIAN, &b);
-	assert_int_equal(msg_get_by_code(&f->c, &f->op, b.data, r, &err), 0);
+	assert_int_equal(msg_get_by_code(&f->c, &f->op, b.data, r, NULL, &err), 0);
 	assert_int_equal(r->id, m->id);
-	assert_int_equal(msg_get_for_citizen(&f->c, b.data, "۰۹۱۲۱۲۳۴۵۶۷", r, &err), 0);
+	assert_int_equal(msg_get_for_citizen(&f->c, b.data, "۰۹۱۲۱۲۳۴۵۶۷", r, NULL, &err), 0);
 	buf_release(&b);
 	free(m);
 	free(r);

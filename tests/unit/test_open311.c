@@ -282,9 +282,9 @@ static void intake_and_reads(void **state)
 	in.media_url = "https://img.example.org/a.jpg";
 	assert_int_equal(open311_submit(&f->c, &in, m, &e), 0);
 	assert_int_equal(m->channel, CHANNEL_OPEN311);
-	assert_string_equal(m->body, "چاله\n\nاطلاعات تکمیلی:\nعمق: 12\nخط: چپ\nخط: راست\n"
+	assert_string_equal(fx_text(f, m)->body, "چاله\n\nاطلاعات تکمیلی:\nعمق: 12\nخط: چپ\nخط: راست\n"
 			    "پیوند تصویر: https://img.example.org/a.jpg");
-	assert_string_equal(m->citizen_mobile, "");
+	assert_string_equal(fx_text(f, m)->citizen_mobile, "");
 	assert_int_equal(sms_count(f), before);	/* open311: never texted */
 	assert_int_equal(open311_meta_get(&f->c, m->id, &meta, &e), 0);
 	assert_string_equal(meta.media_url, "https://img.example.org/a.jpg");
@@ -328,8 +328,8 @@ static void intake_and_reads(void **state)
 	assert_int_equal(n, 2);	/* the open311 one and the web one */
 	assert_false(list[0].confidential);
 	assert_false(list[1].confidential);
-	assert_string_equal(list[0].citizen_mobile, "");
-	assert_string_equal(list[1].citizen_mobile, "");
+	assert_string_equal(fx_text(f, &list[0])->citizen_mobile, "");
+	assert_string_equal(fx_text(f, &list[1])->citizen_mobile, "");
 	free(list);
 	q.status = 1;
 	assert_int_equal(open311_list(&f->c, &q, &list, &n, &e), 0);

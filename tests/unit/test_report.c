@@ -615,7 +615,7 @@ static void verify_after_random_transitions(void **state)
 
 		now += rnd(40 * H);
 		core_set_now(&f->c, now);
-		if (msg_get(&f->c, &f->sys, id, &m, NULL) < 0)
+		if (msg_get(&f->c, &f->sys, id, &m, NULL, NULL) < 0)
 			fail();
 		in12 = m.unit_id == f->r12 || m.unit_id == f->d12;
 		staff = in12 ? &f->s12 : &f->s01;
@@ -723,7 +723,7 @@ static void verify_after_random_transitions(void **state)
 		int64_t id, today, due, overdue = 0;
 
 		assert_int_equal(agg_day_of(now, &today, NULL), 0);
-		for (id = 1; msg_get(&f->c, &f->sys, id, mm, NULL) == 0; id++) {
+		for (id = 1; msg_get(&f->c, &f->sys, id, mm, NULL, NULL) == 0; id++) {
 			if (!msg_is_overdue(mm, now) || mm->unit_id == f->centre)
 				continue;
 			assert_int_equal(agg_day_of(mm->due_at, &due, NULL), 0);

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "core_fixture.h"
 #include "core/live.h"
@@ -333,6 +335,113 @@ static void sms_outbox_and_sender(void **state)
 	free(m);
 }
 
+/* A sender killed after its command took the text leaves the row "sending";
+ * no sender sends it again within the lease; after the lease the next one
+ * sends it exactly once more (at least once: the citizen may get it twice);
+ * a sender that lost its lease has its outcome refused; a row out of
+ * attempts goes to failed when its lease ends. */
+static void sms_lease_after_a_killed_sender(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	char script[700], body[1024], logp[700];
+	struct sms *list, a, b;
+	struct err err;
+	size_t sent, failed, n;
+	pid_t pid;
+	int status = 0;
+
+	reg(f, "چراغ", "چراغ خاموش", KIND_CRITICISM, CHANNEL_PHONE, m);
+	snprintf(logp, sizeof(logp), "%s/sent.log", f->dir);
+	/* the gateway takes the text, then the sender dies (SIGKILL) */
+	snprintf(body, sizeof(body), "printf '%%s|%%s\\n' \"$1\" \"$2\" >> '%s'\nkill -KILL $PPID",
+		 logp);
+	write_script(f, body, script, sizeof(script));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct core c2;
+
+		if (core_open_flags(&c2, f->path, 0, &err) < 0)
+			_exit(2);
+		core_set_now(&c2, FX_T0);
+		sms_send_due(&c2, script, &sent, &failed, &err);
+		_exit(3);	/* not reached: the command kills us */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	assert_int_equal(log_lines(f), 1);
+	assert_int_equal(sms_list(&f->c, &f->sys, 10, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].state, SMS_SENDING);
+	assert_int_equal(list[0].attempts, 1);
+	assert_int_equal(list[0].claimed_at, FX_T0);
+	assert_int_equal(list[0].next_at, FX_T0 + 300);
+	free(list);
+
+	/* a sender started again within the lease leaves it alone */
+	snprintf(body, sizeof(body), "printf '%%s|%%s\\n' \"$1\" \"$2\" >> '%s'", logp);
+	write_script(f, body, script, sizeof(script));
+	core_set_now(&f->c, FX_T0 + 299);
+	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
+	assert_int_equal(sent, 0);
+	assert_int_equal(log_lines(f), 1);
+	/* the lease ends: sent once more, and only once */
+	core_set_now(&f->c, FX_T0 + 300);
+	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
+	assert_int_equal(sent, 1);
+	assert_int_equal(log_lines(f), 2);
+	core_set_now(&f->c, FX_T0 + 5000);
+	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
+	assert_int_equal(sent, 0);
+	assert_int_equal(log_lines(f), 2);
+	assert_int_equal(sms_list(&f->c, &f->sys, 1, &list, &n, &err), 0);
+	assert_int_equal(list[0].state, SMS_SENT);
+	assert_int_equal(list[0].attempts, 2);
+	assert_int_equal(list[0].sent_at, FX_T0 + 300);
+	free(list);
+
+	/* a sender that lost its lease: its outcome is refused, the new
+	 * claimer's stands */
+	core_set_now(&f->c, FX_T0 + 10000);
+	reg(f, "آب", "لوله شکسته", KIND_COMPLAINT, CHANNEL_PHONE, m);
+	assert_int_equal(sms_claim(&f->c, &a, &err), 0);
+	core_set_now(&f->c, FX_T0 + 10000 + 299);
+	assert_int_equal(sms_claim(&f->c, &b, &err), ERR_NOTFOUND);
+	core_set_now(&f->c, FX_T0 + 10000 + 300);
+	assert_int_equal(sms_claim(&f->c, &b, &err), 0);
+	assert_int_equal(b.id, a.id);
+	assert_int_equal(b.attempts, 2);
+	assert_int_equal(sms_done(&f->c, &a, true, NULL, &err), ERR_CONFLICT);
+	assert_int_equal(sms_done(&f->c, &b, true, NULL, &err), 0);
+	assert_int_equal(sms_done(&f->c, &a, false, "late", &err), ERR_CONFLICT);
+	assert_int_equal(sms_list(&f->c, &f->sys, 1, &list, &n, &err), 0);
+	assert_int_equal(list[0].state, SMS_SENT);
+	free(list);
+
+	/* out of attempts when the lease ends: failed, with the reason */
+	f->c.cfg.sms_max_attempts = 1;
+	core_set_now(&f->c, FX_T0 + 20000);
+	reg(f, "درخت", "درخت افتاده", KIND_COMPLAINT, CHANNEL_PHONE, m);
+	assert_int_equal(sms_claim(&f->c, &a, &err), 0);
+	core_set_now(&f->c, FX_T0 + 20000 + 300);
+	assert_int_equal(sms_claim(&f->c, &b, &err), ERR_NOTFOUND);
+	assert_int_equal(sms_list(&f->c, &f->sys, 1, &list, &n, &err), 0);
+	assert_int_equal(list[0].state, SMS_FAILED);
+	assert_non_null(strstr(list[0].last_error, "lease expired"));
+	free(list);
+
+	/* the lease is never shorter than twice the command's time limit */
+	f->c.cfg.sms_max_attempts = 5;
+	f->c.cfg.sms_lease_sec = 10;
+	core_set_now(&f->c, FX_T0 + 30000);
+	reg(f, "پل", "پل خراب", KIND_COMPLAINT, CHANNEL_PHONE, m);
+	assert_int_equal(sms_claim(&f->c, &a, &err), 0);
+	assert_int_equal(a.next_at, FX_T0 + 30000 + 2 * 30);
+	free(m);
+}
+
 static void sms_command_is_not_a_shell(void **state)
 {
 	struct fx *f = *state;
@@ -383,7 +492,7 @@ static void sms_inbound_verdicts(void **state)
 	assert_int_equal(what, SMS_IN_NEW);
 	assert_int_equal(out->channel, CHANNEL_SMS);
 	assert_int_equal(out->state, STATE_REGISTERED);
-	assert_string_equal(out->body, "۳۱۳۱ سطل زباله پر است");
+	assert_string_equal(fx_text(f, out)->body, "۳۱۳۱ سطل زباله پر است");
 	assert_int_equal(sms_inbound(&f->c, "12", "hi", &what, out, &err), ERR_INVALID);
 	assert_int_equal(sms_inbound(&f->c, FX_MOBILE, "", &what, out, &err), ERR_INVALID);
 	assert_int_equal(sms_inbound(&f->c, FX_MOBILE, "\xc3", &what, out, &err), ERR_INVALID);
@@ -452,6 +561,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(filters_and_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(keyset_pagination, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_outbox_and_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(sms_lease_after_a_killed_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_command_is_not_a_shell, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_inbound_verdicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(live_sessions, setup, teardown),

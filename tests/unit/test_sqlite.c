@@ -168,7 +168,7 @@ static void migration_rebuilds_the_index(void **state)
 	cleanup(&f);
 }
 
-/* Migration 11 (issue 12): a version-10 database, its index made without
+/* Migration 12 (issue 12): a version-11 database, its index made without
  * the comparatives' base words, gets them: «بزرگ» then finds «بزرگ‌تر» and
  * «بزرگتر» as it always found «بزرگ تر»; a word that only ends like one
  * («دفتر») is left whole. */
@@ -178,7 +178,7 @@ static void migration_indexes_comparatives(void **state)
 	int64_t ids[4];
 
 	(void)state;
-	old_database(&f, 10,
+	old_database(&f, 11,
 		"INSERT INTO units (id, code, name, kind, path) VALUES (1, 'c', 'مرکز', 1, '/1/');"
 		"INSERT INTO messages (id, code, channel, kind, subject, body, state, unit_id,"
 		" created_at) VALUES"

@@ -156,34 +156,73 @@ static void unit_tree(void **state)
 static void t_msg_versions(struct sfx *f)
 {
 	struct msg *m = calloc(1, sizeof(*m)), *g = calloc(1, sizeof(*g));
+	struct msg_text *t = calloc(1, sizeof(*t)), *gt = calloc(1, sizeof(*gt));
+	struct citizen ci;
 	struct unit u;
 	struct err err;
 
 	add_unit(f, "root", 0, &u);
+	memset(&ci, 0, sizeof(ci));
+	snprintf(ci.mobile, sizeof(ci.mobile), "09121112233");
+	snprintf(ci.name, sizeof(ci.name), "مریم");
+	ci.created_at = 100;
+	assert_int_equal(f->ops->citizen_insert(f->st, &ci, &err), 0);
 	snprintf(m->code, sizeof(m->code), "1234567890");
-	snprintf(m->subject, sizeof(m->subject), "موضوع");
-	snprintf(m->body, sizeof(m->body), "متن");
+	snprintf(t->subject, sizeof(t->subject), "موضوع");
+	snprintf(t->body, sizeof(t->body), "متن");
+	snprintf(t->address, sizeof(t->address), "نشانی");
+	/* the identity is the citizen row's, never written with the message */
+	snprintf(t->citizen_name, sizeof(t->citizen_name), "not stored");
 	m->unit_id = u.id;
+	m->citizen_id = ci.id;
 	m->created_at = 100;
 	m->version = 1;
-	assert_int_equal(f->ops->msg_insert(f->st, m, "موضوع متن", &err), 0);
+	assert_int_equal(f->ops->msg_insert(f->st, m, t, "موضوع متن", &err), 0);
 	assert_true(m->id > 0);
-	assert_int_equal(f->ops->msg_insert(f->st, m, "x", &err), ERR_CONFLICT);
+	assert_int_equal(f->ops->msg_insert(f->st, m, t, "x", &err), ERR_CONFLICT);
 	m->state = STATE_REFERRED;
 	m->version = 2;
-	assert_int_equal(f->ops->msg_update(f->st, m, &err), 0);
+	assert_int_equal(f->ops->msg_update(f->st, m, NULL, &err), 0);
 	/* an update from a stale version is refused */
 	m->state = STATE_CLOSED;
 	m->version = 2;
-	assert_int_equal(f->ops->msg_update(f->st, m, &err), ERR_CONFLICT);
+	assert_int_equal(f->ops->msg_update(f->st, m, NULL, &err), ERR_CONFLICT);
 	assert_int_equal(f->ops->msg_get_by_code(f->st, "1234567890", g, &err), 0);
 	assert_int_equal(g->state, STATE_REFERRED);
 	assert_int_equal(g->version, 2);
-	g->id = 424242;
+	/* the texts apart: as inserted, with the citizen's identity joined */
+	assert_int_equal(f->ops->msg_text_get(f->st, g->id, gt, &err), 0);
+	assert_string_equal(gt->subject, "موضوع");
+	assert_string_equal(gt->body, "متن");
+	assert_string_equal(gt->address, "نشانی");
+	assert_string_equal(gt->answer, "");
+	assert_string_equal(gt->citizen_name, "مریم");
+	assert_string_equal(gt->citizen_mobile, "09121112233");
+	/* an update with texts writes the answer and the grade note, only them */
+	snprintf(t->subject, sizeof(t->subject), "changed");
+	snprintf(t->answer, sizeof(t->answer), "پاسخ");
+	snprintf(t->grade_note, sizeof(t->grade_note), "یادداشت");
+	g->state = STATE_ANSWERED;
 	g->version = 3;
-	assert_int_equal(f->ops->msg_update(f->st, g, &err), ERR_NOTFOUND);
+	assert_int_equal(f->ops->msg_update(f->st, g, t, &err), 0);
+	assert_int_equal(f->ops->msg_text_get(f->st, g->id, gt, &err), 0);
+	assert_string_equal(gt->subject, "موضوع");
+	assert_string_equal(gt->answer, "پاسخ");
+	assert_string_equal(gt->grade_note, "یادداشت");
+	/* an update without texts leaves them */
+	g->state = STATE_CLOSED;
+	g->version = 4;
+	assert_int_equal(f->ops->msg_update(f->st, g, NULL, &err), 0);
+	assert_int_equal(f->ops->msg_text_get(f->st, g->id, gt, &err), 0);
+	assert_string_equal(gt->answer, "پاسخ");
+	assert_int_equal(f->ops->msg_text_get(f->st, 424242, gt, &err), ERR_NOTFOUND);
+	g->id = 424242;
+	g->version = 5;
+	assert_int_equal(f->ops->msg_update(f->st, g, NULL, &err), ERR_NOTFOUND);
 	free(m);
 	free(g);
+	free(t);
+	free(gt);
 }
 
 static void msg_versions(void **state)
@@ -220,6 +259,7 @@ static void search_states(struct sfx *f, bool overdue, bool not_overdue, int sor
 static void t_state_sets(struct sfx *f)
 {
 	struct msg *m = calloc(1, sizeof(*m)), *g = calloc(1, sizeof(*g));
+	struct msg_text *t = calloc(1, sizeof(*t));
 	unsigned all = (1u << STATE_COUNT) - 1, found;
 	struct citizen ci;
 	struct unit u;
@@ -234,8 +274,8 @@ static void t_state_sets(struct sfx *f)
 	for (s = 0; s < STATE_COUNT; s++) {
 		memset(m, 0, sizeof(*m));
 		snprintf(m->code, sizeof(m->code), "100000000%c", (char)('0' + s));
-		snprintf(m->subject, sizeof(m->subject), "موضوع");
-		snprintf(m->body, sizeof(m->body), "متن");
+		snprintf(t->subject, sizeof(t->subject), "موضوع");
+		snprintf(t->body, sizeof(t->body), "متن");
 		m->unit_id = u.id;
 		m->citizen_id = ci.id;
 		m->state = (enum msg_state)s;
@@ -243,7 +283,7 @@ static void t_state_sets(struct sfx *f)
 		m->due_at = 500;
 		m->answered_at = 200 + s;
 		m->version = 1;
-		assert_int_equal(f->ops->msg_insert(f->st, m, "موضوع متن", &err), 0);
+		assert_int_equal(f->ops->msg_insert(f->st, m, t, "موضوع متن", &err), 0);
 	}
 	assert_int_equal(MSG_STATES_DONE & ~all, 0);
 	search_states(f, true, false, STORE_SORT_NEW, &found);
@@ -260,6 +300,7 @@ static void t_state_sets(struct sfx *f)
 	assert_int_equal(g->state, STATE_ANSWERED);
 	free(m);
 	free(g);
+	free(t);
 }
 
 static void state_sets(void **state)
@@ -274,22 +315,24 @@ static int64_t add_msg(struct sfx *f, int64_t unit, int at, enum msg_state state
 		       const char *subject, const char *body)
 {
 	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_text *t = calloc(1, sizeof(*t));
 	struct buf idx = BUF_INIT(CAP_INDEX_TEXT);
 	struct err err;
 	int64_t id;
 
 	snprintf(m->code, sizeof(m->code), "20000%05d", at);
-	snprintf(m->subject, sizeof(m->subject), "%s", subject);
-	snprintf(m->body, sizeof(m->body), "%s", body);
+	snprintf(t->subject, sizeof(t->subject), "%s", subject);
+	snprintf(t->body, sizeof(t->body), "%s", body);
 	m->unit_id = unit;
 	m->state = state;
 	m->created_at = at;
 	m->version = 1;
 	assert_int_equal(fa_index_text(subject, strlen(subject), &idx), 0);
 	assert_int_equal(fa_index_text(body, strlen(body), &idx), 0);
-	assert_int_equal(f->ops->msg_insert(f->st, m, idx.data, &err), 0);
+	assert_int_equal(f->ops->msg_insert(f->st, m, t, idx.data, &err), 0);
 	id = m->id;
 	buf_release(&idx);
+	free(t);
 	free(m);
 	return id;
 }

@@ -122,7 +122,7 @@ static void reopen_is_not_a_grade(void **state)
 	assert_int_equal(msg_reopen(&f->c, &f->insp, m->id, 0, "عکس پیوست نشده", m, &err), 0);
 	assert_int_equal(m->state, STATE_REOPENED);
 	assert_int_equal(m->grade, GRADE_NONE);
-	assert_string_equal(m->grade_note, "");
+	assert_string_equal(fx_text(f, m)->grade_note, "");
 	assert_int_equal(m->reopen_count, 1);
 	assert_int_equal(msg_referrals(&f->c, &f->insp, m->id, &hops, &n, &err), 0);
 	assert_int_equal(hops[n - 1].kind, HOP_REOPEN);

@@ -1,0 +1,269 @@
+/* writer.c - group commit: the writer thread and its queue; see writer.h. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "base/caps.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "core/batch.h"
+#include "core/core.h"
+#include "http/writer.h"
+
+struct writer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	struct core core;
+	struct writer_job *head, *tail;	/* the queue, oldest first */
+	unsigned queued;
+	bool stop;
+	bool joined;		/* writer_stop has been called */
+	struct writer_stats stats;	/* under mu */
+};
+
+static _Thread_local struct core *tl_core;
+
+struct core *writer_thread_core(void)
+{
+	return tl_core;
+}
+
+static void lose_all(struct writer *w, struct writer_job *from, struct writer_job *to,
+		     const struct err *why)
+{
+	struct writer_job *j, *next;
+	unsigned n = 0;
+
+	for (j = from; j != to; j = next) {
+		next = j->next;
+		j->done(j, why);
+		n++;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->stats.lost += n;
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void done_all(struct writer_job *from, struct writer_job *to)
+{
+	struct writer_job *j, *next;
+
+	for (j = from; j != to; j = next) {
+		next = j->next;
+		j->done(j, NULL);
+	}
+}
+
+/*
+ * Run the jobs of list (NULL-terminated) in one batch or, when the store
+ * ends the transaction under one of them, in as many batches as that takes.
+ * Every job gets its done() exactly once.
+ */
+static void run_batch(struct writer *w, struct writer_job *list, unsigned n)
+{
+	struct core *c = &w->core;
+	struct writer_job *start = list, *j, *next;
+	struct err e;
+
+	err_clear(&e);
+	if (core_batch_begin(c, &e)) {
+		lose_all(w, list, NULL, &e);
+		return;
+	}
+	for (j = list; j; j = next) {
+		next = j->next;
+		/* its own savepoint: a failing write inside undoes only itself */
+		if (core_batch_begin(c, &e) == 0) {
+			j->run(j, c);
+			if (core_batch_open(c))
+				core_batch_commit(c, &e);
+		} else {
+			j->run(j, c);
+		}
+		if (core_batch_open(c))
+			continue;
+		/*
+		 * The store ended the whole transaction (disk full, I/O
+		 * error): the writes of the jobs before this one went with it.
+		 * This job answered its own failure; the rest start afresh.
+		 */
+		err_set(&e, ERR_UNAVAILABLE, NULL, "the write was undone with its batch "
+			"(the database refused a write); try again");
+		lose_all(w, start, j, &e);
+		done_all(j, next);
+		start = next;
+		if (next && core_batch_begin(c, &e)) {
+			lose_all(w, next, NULL, &e);
+			return;
+		}
+	}
+	if (!start)
+		return;
+	err_clear(&e);
+	if (core_batch_commit(c, &e)) {
+		core_batch_rollback(c);
+		log_error("writer: a batch could not be committed: %s", e.msg);
+		lose_all(w, start, NULL, &e);
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->stats.batches++;
+	w->stats.jobs += n;
+	if (n > w->stats.max_batch)
+		w->stats.max_batch = n;
+	pthread_mutex_unlock(&w->mu);
+	done_all(start, NULL);
+}
+
+static void checkpoint(struct writer *w, unsigned min_pages)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (core_batch_checkpoint(&w->core, min_pages, &e))
+		log_warn("writer: checkpoint: %s", e.msg);
+	pthread_mutex_lock(&w->mu);
+	w->stats.checkpoints++;
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Under mu: wait for a job, the stop or (when idle is set) the idle time. */
+static bool wait_idle(struct writer *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += CAP_WRITER_IDLE_MS * 1000000L;
+	while (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	while (!w->head && !w->stop)
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) != 0)
+			return !w->head && !w->stop;
+	return false;
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	bool dirty = false;
+
+	tl_core = &w->core;
+	/* take the checkpoints over from SQLite's automatic ones */
+	checkpoint(w, CAP_WRITER_CKPT_PAGES);
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct writer_job *list, *j;
+		unsigned n = 1;
+
+		if (!w->head && !w->stop && dirty && wait_idle(w)) {
+			pthread_mutex_unlock(&w->mu);
+			checkpoint(w, 0);
+			dirty = false;
+			pthread_mutex_lock(&w->mu);
+		}
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->head)
+			break;	/* stopping, nothing left */
+		list = w->head;
+		for (j = list; j->next && n < CAP_WRITER_BATCH; j = j->next)
+			n++;
+		w->head = j->next;
+		if (!w->head)
+			w->tail = NULL;
+		j->next = NULL;
+		w->queued -= n;
+		pthread_mutex_unlock(&w->mu);
+		run_batch(w, list, n);
+		checkpoint(w, CAP_WRITER_CKPT_PAGES);
+		dirty = true;
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (dirty)
+		checkpoint(w, 0);
+	tl_core = NULL;
+	return NULL;
+}
+
+int writer_start(struct writer **out, const char *dsn, struct err *err)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+	int rc;
+
+	*out = NULL;
+	rc = core_open(&w->core, dsn, err);
+	if (rc) {
+		free(w);
+		return rc;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		core_close(&w->core);
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return err_set(err, ERR_IO, NULL, "cannot start the writer thread");
+	}
+	*out = w;
+	return 0;
+}
+
+bool writer_submit(struct writer *w, struct writer_job *j)
+{
+	bool ok;
+
+	j->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	ok = !w->stop && w->queued < CAP_WRITER_QUEUE;
+	if (ok) {
+		if (w->tail)
+			w->tail->next = j;
+		else
+			w->head = j;
+		w->tail = j;
+		w->queued++;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return ok;
+}
+
+void writer_stop(struct writer *w)
+{
+	bool joined;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	joined = w->joined;
+	w->stop = true;
+	w->joined = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (joined)
+		return;
+	pthread_join(w->thread, NULL);
+	core_close(&w->core);
+}
+
+void writer_free(struct writer *w)
+{
+	if (!w)
+		return;
+	writer_stop(w);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+
+void writer_stats(struct writer *w, struct writer_stats *out)
+{
+	pthread_mutex_lock(&w->mu);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->mu);
+}
