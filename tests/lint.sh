@@ -48,6 +48,20 @@ never "model, core, fa and base include no library of a front end or backend" \
 	'sqlite3|microhttpd|cjson/|libpq' src/model/*.[ch] src/core/*.[ch] src/fa/*.[ch] src/base/*.[ch]
 never "front ends include no store backend" \
 	'store/sqlite|sqlite3|libpq' src/http/*.[ch] src/cli/*.[ch]
+# The store suite speaks only store.h, so it runs unchanged on any backend;
+# what only SQLite has is tested in tests/unit/test_sqlite.c.
+never "the store tests include no backend" \
+	'store/sqlite|sqlite3|libpq' tests/unit/test_store*.c
+
+# The core hands the store a search's words (store.h, struct store_search);
+# only a backend writes query syntax: no FTS5 operator, table or function in
+# src/core, and no quoting of terms in its search.
+if grep -nE '\b(MATCH|NEAR)\b|msg_fts|fts5|" (AND|OR|NOT) "' src/core/*.[ch] >"$T_TMP/fts" ||
+	grep -nE "'\"'|\"\\\"\"" src/core/search.c >>"$T_TMP/fts"; then
+	t_fail "the core writes no FTS5 syntax" "$(head -5 "$T_TMP/fts")"
+else
+	t_pass "the core writes no FTS5 syntax"
+fi
 
 # The demo generator (src/demo) sits above the core like a front end: the
 # library and the server never include it nor call it.

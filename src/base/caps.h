@@ -257,6 +257,10 @@
  * word), and a clerk searches by a name, a street and a subject; 16 words
  * is more than that and keeps a query's work small. */
 #define CAP_SEARCH_WORDS 16
+/* A backend's query text made from a search's words: each word's stem and
+ * its stems joined with its neighbours, quoted (a word's bytes appear at
+ * most five times, quotes doubled at worst): 64 times the search text. */
+#define CAP_SEARCH_QUERY (64 * CAP_SEARCH_TEXT)
 #define CAP_HISTORY 100
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)

@@ -1,9 +1,10 @@
 /*
  * search.c - full-text search with filters, rights and keyset pagination.
  *
- * The query text is made into src/fa's search terms exactly as the indexed
- * text was (fa/terms.h), and each term becomes a double-quoted FTS5 string
- * (quotes doubled), so no user text is ever read as FTS5 syntax.
+ * The query text is split into src/fa's normalised words (fa/terms.h) and
+ * handed to the store as words; the store matches them as the index text
+ * was made (store.h, struct store_search), in whatever query language its
+ * backend speaks.  The core writes no query syntax.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,94 +55,47 @@ static int cursor_parse(const char *s, char want, int64_t *at, int64_t *id)
 	return 0;
 }
 
-static void add_term(struct buf *out, const char *t, size_t n)
-{
-	buf_addc(out, '"');
-	for (; n; n--, t++) {
-		if (*t == '"')
-			buf_addc(out, '"');
-		buf_addc(out, *t);
-	}
-	buf_addc(out, '"');
-}
-
 /*
- * The FTS5 query for text ("" when it has no words): word i matches its
- * stem, or its stem joined with a neighbour (fa/terms.h), all words must
- * match.  Every term is a double-quoted string (quotes doubled), so no user
- * text is ever read as FTS5 syntax.  terms gets the stems for highlighting.
+ * The words of text for the store (store.h, struct store_search): src/fa's
+ * normalised words, at most CAP_SEARCH_WORDS, split in place in *words
+ * (which w[] points into); *n is 0 when text has none.  terms gets their
+ * stems, space-separated, for highlighting.
  */
-static int fts_query(const char *text, struct buf *out, char *terms, size_t termsz,
-		     struct err *err)
+static int text_words(const char *text, struct buf *words, const char *w[CAP_SEARCH_WORDS],
+		      size_t *n, char *terms, size_t termsz, struct err *err)
 {
-	struct buf words = BUF_INIT(4 * CAP_SEARCH_TEXT);
-	struct buf j = BUF_INIT(8 * CAP_SEARCH_TEXT);
 	struct buf hl = BUF_INIT(termsz - 1);
-	const char *w[CAP_SEARCH_WORDS];
-	size_t len[CAP_SEARCH_WORDS], n = 0, i;
-	const char *p;
+	char *p;
 	int rc;
 
-	rc = fa_query_words(text, strlen(text), CAP_SEARCH_WORDS, &words);
-	if (rc == ERR_TOOBIG) {
-		rc = err_set(err, ERR_INVALID, "q", "at most %d words", CAP_SEARCH_WORDS);
-		goto out;
-	}
-	if (rc < 0) {
-		rc = err_set(err, ERR_INVALID, "q", "the search text is not valid text");
-		goto out;
-	}
-	for (p = words.data; *p && n < CAP_SEARCH_WORDS;) {
+	*n = 0;
+	rc = fa_query_words(text, strlen(text), CAP_SEARCH_WORDS, words);
+	if (rc == ERR_TOOBIG)
+		return err_set(err, ERR_INVALID, "q", "at most %d words", CAP_SEARCH_WORDS);
+	if (rc < 0)
+		return err_set(err, ERR_INVALID, "q", "the search text is not valid text");
+	for (p = words->data; *p && *n < CAP_SEARCH_WORDS;) {
 		size_t k = strcspn(p, " ");
 
-		w[n] = p;
-		len[n++] = k;
-		p += k;
-		while (*p == ' ')
-			p++;
-	}
-	for (i = 0; i < n; i++) {
-		size_t stem = fa_stem_len(w[i], len[i]);
-
-		if (i)
-			buf_adds(out, " AND ");
-		buf_addc(out, '(');
-		add_term(out, w[i], stem);
+		w[(*n)++] = p;
 		if (hl.len)
 			buf_addc(&hl, ' ');
-		buf_add(&hl, w[i], stem);
-		if (i > 0) {
-			buf_reset(&j);
-			fa_join_stem(w[i - 1], len[i - 1], w[i], len[i], &j);
-			buf_adds(out, " OR ");
-			add_term(out, j.data, j.len);
-		}
-		if (i + 1 < n) {
-			buf_reset(&j);
-			fa_join_stem(w[i], len[i], w[i + 1], len[i + 1], &j);
-			buf_adds(out, " OR ");
-			add_term(out, j.data, j.len);
-		}
-		buf_addc(out, ')');
-	}
-	if (buf_error(out) || buf_error(&j)) {
-		rc = err_set(err, ERR_TOOBIG, "q", "the search text is too long");
-		goto out;
+		buf_add(&hl, p, fa_stem_len(p, k));
+		p += k;
+		if (*p)
+			*p++ = '\0';
 	}
 	if (!buf_error(&hl))
 		str_copy(terms, termsz, hl.data);
-	rc = 0;
-out:
-	buf_release(&words);
-	buf_release(&j);
 	buf_release(&hl);
-	return rc;
+	return 0;
 }
 
 int msg_search(struct core *c, const struct actor *a, const struct search_query *q,
 	       struct search_result *out, struct err *err)
 {
-	struct buf fts = BUF_INIT(64 * CAP_SEARCH_TEXT);
+	struct buf words = BUF_INIT(4 * CAP_SEARCH_TEXT);
+	const char *w[CAP_SEARCH_WORDS];
 	struct store_search s;
 	int64_t scan_end = 0;
 	char letter;
@@ -220,17 +174,17 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		return err_set(err, ERR_DENIED, "", "you may not search");
 	}
 	if (q->text && *q->text) {
-		rc = fts_query(q->text, &fts, out->terms, sizeof(out->terms), err);
+		rc = text_words(q->text, &words, w, &s.nwords, out->terms, sizeof(out->terms),
+				err);
 		if (rc < 0)
 			goto out;
-		if (fts.len)
-			s.fts = fts.data;
+		s.words = w;
 	}
-	if (s.fts && q->by_due) {
+	if (s.nwords && q->by_due) {
 		rc = err_set(err, ERR_INVALID, "sort", "a text search is ordered by its matches");
 		goto out;
 	}
-	letter = s.fts ? 'i' : q->by_due ? 'd' : 'k';
+	letter = s.nwords ? 'i' : q->by_due ? 'd' : 'k';
 	if (q->cursor && *q->cursor) {
 		if (cursor_parse(q->cursor, letter, &s.cursor_at, &s.cursor_id) < 0) {
 			rc = err_set(err, ERR_INVALID, "cursor", "invalid cursor");
@@ -239,7 +193,7 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 		s.has_cursor = true;
 	}
 	s.limit++;	/* one more tells whether there is a next page */
-	if (s.fts) {
+	if (s.nwords) {
 		/* a page reads a bounded share of the words' matches: a rare
 		 * filter gives a short page with a cursor to read on */
 		s.scan = CAP_SEARCH_SCAN;
@@ -296,6 +250,6 @@ int msg_search(struct core *c, const struct actor *a, const struct search_query 
 	if (rc < 0)
 		search_result_release(out);
 out:
-	buf_release(&fts);
+	buf_release(&words);
 	return rc;
 }

@@ -20,6 +20,10 @@ struct ending {
 
 static const struct ending plural[] = { { "هایی", 2 }, { "های", 2 }, { "ها", 2 } };
 static const struct ending other[] = { { "ان", 3 }, { "ات", 3 } };
+/* The comparative and superlative endings, when at least three letters
+ * remain: «بزرگتر» (and «بزرگ‌تر», whose ZWNJ normalising drops) is also
+ * indexed as «بزرگ»; «دفتر», «دختر», «متر», «بهتر» keep theirs. */
+static const struct ending comparative[] = { { "ترین", 3 }, { "تر", 3 } };
 
 static size_t cps(const char *s, size_t len)
 {
@@ -112,6 +116,27 @@ int fa_join_stem(const char *a, size_t alen, const char *b, size_t blen, struct 
 	return 0;
 }
 
+int fa_word_terms(const char *const *words, size_t n, size_t i, struct buf *out)
+{
+	size_t len;
+
+	if (i >= n)
+		return ERR_INVALID;
+	len = strlen(words[i]);
+	buf_add(out, words[i], fa_stem_len(words[i], len));
+	if (i > 0) {
+		buf_addc(out, ' ');
+		if (fa_join_stem(words[i - 1], strlen(words[i - 1]), words[i], len, out) < 0)
+			return ERR_TOOBIG;
+	}
+	if (i + 1 < n) {
+		buf_addc(out, ' ');
+		if (fa_join_stem(words[i], len, words[i + 1], strlen(words[i + 1]), out) < 0)
+			return ERR_TOOBIG;
+	}
+	return buf_error(out) ? ERR_TOOBIG : 0;
+}
+
 struct index_state {
 	struct buf *out;
 	const char *prev;
@@ -123,9 +148,16 @@ static int index_word(const char *w, size_t len, void *arg)
 	struct index_state *st = arg;
 	struct buf *out = st->out;
 
+	size_t stem = fa_stem_len(w, len), base;
+
 	if (out->len)
 		buf_addc(out, ' ');
-	buf_add(out, w, fa_stem_len(w, len));
+	buf_add(out, w, stem);
+	base = drop(w, stem, comparative, sizeof(comparative) / sizeof(comparative[0]));
+	if (base < stem) {
+		buf_addc(out, ' ');
+		buf_add(out, w, fa_stem_len(w, base));
+	}
 	if (st->prev) {
 		buf_addc(out, ' ');
 		if (fa_join_stem(st->prev, st->prevlen, w, len, out) < 0)

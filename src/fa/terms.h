@@ -9,7 +9,10 @@
  *    share «خیاب»);
  *  - joined and split forms: «ناصر خسرو» and «ناصرخسرو» meet because the
  *    index also holds each pair of neighbouring words written together,
- *    and a query word may match its neighbour joined to it.
+ *    and a query word may match its neighbour joined to it;
+ *  - comparatives: «بزرگتر», «بزرگ‌تر» and «بزرگ تر» are all found by
+ *    «بزرگ» (the index also holds a word without «تر» or «ترین» when at
+ *    least three letters remain) and by «بزرگتر».
  *
  * Words are runs of letters and digits in the normalised form (fa_normalize);
  * punctuation separates them as a full-text tokenizer would.
@@ -35,13 +38,23 @@ int fa_index_text(const char *in, size_t len, struct buf *out);
 
 /*
  * Append the normalised words of a query, space-separated (at most max
- * words, else ERR_TOOBIG), for the caller to build its query from:
- * word i matches the stem of word i, or the stem of word i joined with
- * word i-1 or i+1 (fa_join_stem).  Errors as fa_index_text.
+ * words, else ERR_TOOBIG), for a store backend to build its query from:
+ * word i matches the terms fa_word_terms gives.  Errors as fa_index_text.
  */
 int fa_query_words(const char *in, size_t len, size_t max, struct buf *out);
 
 /* Append the stem of a (alen bytes) and b (blen bytes) written together. */
 int fa_join_stem(const char *a, size_t alen, const char *b, size_t blen, struct buf *out);
+
+/*
+ * Append to out the terms that word i of a query's n words (normalised
+ * words, as fa_query_words gives them) matches, space-separated: its stem,
+ * then its stem joined with word i-1 (when i > 0), then with word i+1 (when
+ * i + 1 < n).  A search finds a message when every word has one of its
+ * terms among the terms of the message's index text (fa_index_text), each
+ * compared whole, never as a prefix.  0, ERR_INVALID (i >= n), ERR_TOOBIG
+ * (out's cap).
+ */
+int fa_word_terms(const char *const *words, size_t n, size_t i, struct buf *out);
 
 #endif

@@ -296,15 +296,17 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	*n = 0;
 	/* every change written about the message (its registration and its
 	 * transitions, and whatever a later release adds), not the reads; the
-	 * payloads are core/audit.c's payload_* JSON objects */
+	 * payloads are core/audit.c's payload_* JSON objects, which name the
+	 * state by the model's name (?2) */
 	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT action,"
 			" coalesce(json_extract(payload, '$.verdict'), json_extract(payload, '$.grade'), ''),"
-			" json_extract(payload, '$.to_state') = 'reopened', at FROM audit"
+			" json_extract(payload, '$.to_state') = ?2, at FROM audit"
 			" WHERE msg_id = ?1 AND action LIKE 'msg.%' AND action <> 'msg.identity_read'"
 			" ORDER BY seq", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);
+	sqlite3_bind_text(stmt, 2, msg_state_name(STATE_REOPENED), -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct audit_step *a = sq_list_push((void **)out, n, &cap, sizeof(**out));
 

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "base/buf.h"
 #include "store/store.h"
 
 /* One slot per cached statement; the SQL sits beside the code using it. */
@@ -142,6 +143,10 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 			   struct err *err);
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
 		  struct err *err);
+/* The FTS5 query for q's words (sqlite_search.c), appended to out (cap
+ * CAP_SEARCH_QUERY): "" with no words.  ERR_INVALID for words store.h
+ * refuses, ERR_TOOBIG past out's cap. */
+int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err);
 int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
 		 int64_t *count, bool *partial, struct err *err);
 int sq_referral_insert(struct store *st, struct referral *r, struct err *err);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/caps.h"
 #include "base/mem.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
@@ -344,7 +345,7 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
  * match; without text, the order is created_at (or due_at for a queue). */
 static void search_where(const struct store_search *q, struct buf *sql)
 {
-	if (q->fts)
+	if (q->nwords)
 		buf_adds(sql, " FROM msg_fts f JOIN messages m ON m.id = f.rowid"
 			 " WHERE msg_fts MATCH ?1");
 	else
@@ -385,11 +386,11 @@ static void search_where(const struct store_search *q, struct buf *sql)
 		buf_adds(sql, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?16)");
 }
 
-static void search_bind(sqlite3_stmt *stmt, const struct store_search *q)
+static void search_bind(sqlite3_stmt *stmt, const struct store_search *q, const char *fts)
 {
 	/* binding a parameter the text does not use is a harmless SQLITE_RANGE */
-	if (q->fts)
-		sq_bind_text(stmt, 1, q->fts);
+	if (q->nwords)
+		sq_bind_text(stmt, 1, fts);
 	sq_bind_int(stmt, 2, q->state);
 	sq_bind_int(stmt, 3, q->kind);
 	sq_bind_int(stmt, 4, q->channel);
@@ -431,14 +432,15 @@ static int search_prepare(struct sqlite_store *s, struct buf *sql, sqlite3_stmt 
 static int search_fail(struct sqlite_store *s, const struct store_search *q, int rc,
 		       struct err *err)
 {
-	if ((rc & 0xff) == SQLITE_ERROR && q->fts)
+	if ((rc & 0xff) == SQLITE_ERROR && q->nwords)
 		return err_set(err, ERR_INVALID, "q", "cannot search for that text");
 	return sq_fail(s, rc, "search", err);
 }
 
 /* Run one page query (bound, plus ?19/?20 for a rowid window), appending
  * its rows to *out. */
-static int search_rows(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+static int search_rows(struct sqlite_store *s, const struct store_search *q, const char *fts,
+		       struct buf *sql,
 		       int64_t hi, int64_t lo, int64_t limit, struct msg **out, size_t *n,
 		       size_t *cap, struct err *err)
 {
@@ -447,7 +449,7 @@ static int search_rows(struct sqlite_store *s, const struct store_search *q, str
 
 	if (rc < 0)
 		return rc;
-	search_bind(stmt, q);
+	search_bind(stmt, q, fts);
 	sq_bind_int(stmt, 15, limit);
 	sq_bind_int(stmt, 19, hi);
 	sq_bind_int(stmt, 20, lo);
@@ -461,7 +463,8 @@ static int search_rows(struct sqlite_store *s, const struct store_search *q, str
 /* One row of numbers from a bound search statement (?17 max, ?18 scan,
  * ?19 hi, ?20 lo besides the filters): its first column in *a, its second
  * (when b is not NULL) in *b. */
-static int search_numbers(struct sqlite_store *s, const struct store_search *q, struct buf *sql,
+static int search_numbers(struct sqlite_store *s, const struct store_search *q, const char *fts,
+			  struct buf *sql,
 			  int64_t max, int64_t scan, int64_t hi, int64_t lo, int64_t *a,
 			  int64_t *b, struct err *err)
 {
@@ -470,7 +473,7 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 
 	if (rc < 0)
 		return rc;
-	search_bind(stmt, q);
+	search_bind(stmt, q, fts);
 	sq_bind_int(stmt, 17, max);
 	sq_bind_int(stmt, 18, scan);
 	sq_bind_int(stmt, 19, hi);
@@ -490,14 +493,15 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 
 /* The next window of a text's matches below hi: how many (at most chunk)
  * and the lowest rowid among them. */
-static int fts_window(struct sqlite_store *s, const struct store_search *q, int64_t hi,
+static int fts_window(struct sqlite_store *s, const struct store_search *q, const char *fts,
+		      int64_t hi,
 		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
 {
 	struct buf sql = BUF_INIT(512);
 
 	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
 		 " WHERE msg_fts MATCH ?1 AND rowid < ?19 ORDER BY rowid DESC LIMIT ?18)");
-	return search_numbers(s, q, &sql, 0, chunk, hi, 0, count, lo, err);
+	return search_numbers(s, q, fts, &sql, 0, chunk, hi, 0, count, lo, err);
 }
 
 /*
@@ -507,7 +511,7 @@ static int fts_window(struct sqlite_store *s, const struct store_search *q, int6
  * the matches end or the scan is spent (then *q->scan_end says where).
  */
 static int search_text_bounded(struct sqlite_store *s, const struct store_search *q,
-			       struct msg **out, size_t *n, struct err *err)
+			       const char *fts, struct msg **out, size_t *n, struct err *err)
 {
 	int64_t hi = q->has_cursor ? q->cursor_id : INT64_MAX, lo = 0, got = 0;
 	int64_t want = (int64_t)q->limit, chunk = want, read = 0;
@@ -519,7 +523,7 @@ static int search_text_bounded(struct sqlite_store *s, const struct store_search
 
 		if (chunk > q->scan - read)
 			chunk = q->scan - read;
-		rc = fts_window(s, q, hi, chunk, &got, &lo, err);
+		rc = fts_window(s, q, fts, hi, chunk, &got, &lo, err);
 		if (rc < 0 || got == 0)
 			break;
 		read += got;
@@ -527,7 +531,7 @@ static int search_text_bounded(struct sqlite_store *s, const struct store_search
 		search_where(q, &sql);
 		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 ORDER BY f.rowid DESC"
 			 " LIMIT ?15");
-		rc = search_rows(s, q, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
+		rc = search_rows(s, q, fts, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
 		if (rc < 0)
 			break;
 		hi = lo;
@@ -545,6 +549,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 {
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
+	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
 	size_t cap = 0;
 	int rc;
 
@@ -552,13 +557,16 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	*n = 0;
 	if (q->scan_end)
 		*q->scan_end = 0;
-	if (q->fts && q->scan > 0) {
-		rc = search_text_bounded(s, q, out, n, err);
+	rc = sq_fts_query(q, &fts, err);
+	if (rc < 0)
+		goto done;
+	if (q->nwords && q->scan > 0) {
+		rc = search_text_bounded(s, q, fts.data, out, n, err);
 		goto done;
 	}
 	buf_adds(&sql, "SELECT " MSG_COLS);
 	search_where(q, &sql);
-	if (q->fts) {
+	if (q->nwords) {
 		if (q->has_cursor)
 			buf_adds(&sql, " AND f.rowid < ?14");
 		buf_adds(&sql, " ORDER BY f.rowid DESC LIMIT ?15");
@@ -571,8 +579,10 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 			buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
 		buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
 	}
-	rc = search_rows(s, q, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
+	rc = search_rows(s, q, fts.data, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
 done:
+	buf_release(&sql);
+	buf_release(&fts);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -591,8 +601,8 @@ done:
  * own LIMIT would be materialised, every one of scan matches copied before
  * the first is counted.
  */
-static int count_text_bounded(struct sqlite_store *s, const struct store_search *q, int64_t max,
-			      int64_t scan, int64_t *count, bool *partial, struct err *err)
+static int count_text_bounded(struct sqlite_store *s, const struct store_search *q,
+			      const char *fts, int64_t max, int64_t scan, int64_t *count, bool *partial, struct err *err)
 {
 	int64_t hi = INT64_MAX, lo = 0, got = 0, chunk = max, read = 0, n;
 	int rc = 0;
@@ -602,14 +612,14 @@ static int count_text_bounded(struct sqlite_store *s, const struct store_search 
 
 		if (chunk > scan - read)
 			chunk = scan - read;
-		rc = fts_window(s, q, hi, chunk, &got, &lo, err);
+		rc = fts_window(s, q, fts, hi, chunk, &got, &lo, err);
 		if (rc < 0 || got == 0)
 			break;
 		read += got;
 		buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
 		search_where(q, &sql);
 		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 LIMIT ?17)");
-		rc = search_numbers(s, q, &sql, max - *count, 0, hi, lo, &n, NULL, err);
+		rc = search_numbers(s, q, fts, &sql, max - *count, 0, hi, lo, &n, NULL, err);
 		if (rc < 0)
 			break;
 		*count += n;
@@ -628,16 +638,27 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 {
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
+	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
+	int rc;
 
 	*count = 0;
 	*partial = false;
-	if (q->fts)
-		return count_text_bounded(s, q, max, scan, count, partial, err);
+	rc = sq_fts_query(q, &fts, err);
+	if (rc < 0)
+		goto out;
+	if (q->nwords) {
+		rc = count_text_bounded(s, q, fts.data, max, scan, count, partial, err);
+		goto out;
+	}
 	/* stop after max rows: a count never reads every match */
 	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
 	search_where(q, &sql);
 	buf_adds(&sql, " LIMIT ?17)");
-	return search_numbers(s, q, &sql, max, scan, 0, 0, count, NULL, err);
+	rc = search_numbers(s, q, fts.data, &sql, max, scan, 0, 0, count, NULL, err);
+out:
+	buf_release(&sql);
+	buf_release(&fts);
+	return rc;
 }
 
 /* ---- referrals ---- */

@@ -354,6 +354,16 @@ static const char *const migrations[] = {
 	"DROP INDEX IF EXISTS messages_due;"
 	"CREATE INDEX messages_due ON messages(due_at) WHERE " MSG_STATES_OPEN_SQL("state")
 	" AND due_at > 0;",
+	/* 13 (issue 12): the search index rebuilt so that a comparative is
+	 * also found by its base word: «بزرگتر» and «بزرگ‌تر» by «بزرگ»
+	 * (fa/terms.h; hamgan_index_text, as in migration 9).  The table is
+	 * made again rather than emptied: deleting every row of an FTS5 table
+	 * keeps the old segments and their tombstones (on the 100,000-message
+	 * demo an index 2.5 times the size, built in twice the time). */
+	"DROP TABLE msg_fts;"
+	"CREATE VIRTUAL TABLE msg_fts USING fts5(text, tokenize = 'unicode61');"
+	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body)"
+	" FROM messages;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

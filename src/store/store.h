@@ -61,10 +61,22 @@ struct store_session {
 	bool revoked;
 };
 
-/* A search as the store runs it: the core has normalised the text into an
- * FTS query, resolved the actor's scope and decoded the cursor. */
+/*
+ * A search as the store runs it: the core has split the text into words,
+ * resolved the actor's scope and decoded the cursor.
+ *
+ * words: nwords (at most CAP_SEARCH_WORDS; 0: no text) words, each
+ * normalised by src/fa (fa_query_words), in the order written.  A message
+ * matches when every word does; word i matches when one of the terms
+ * fa_word_terms(words, nwords, i) gives (its stem, its stem joined with the
+ * word before or after) is a term of the message's index text (msg_insert's
+ * search_text), compared whole, never as a prefix.  The words are data:
+ * a backend never reads them as query syntax.  An empty word, one holding a
+ * space, or more than CAP_SEARCH_WORDS is ERR_INVALID (field "q").
+ */
 struct store_search {
-	const char *fts;	/* FTS5 query text (already safe: quoted terms) or NULL */
+	const char *const *words;
+	size_t nwords;
 	int state, kind, channel;	/* -1 any */
 	int64_t scope_unit;	/* current unit in this subtree; 0 any */
 	int64_t unit_id;	/* and in this subtree; 0 any */
@@ -75,11 +87,11 @@ struct store_search {
 	bool not_overdue;	/* only messages that are not overdue */
 	int64_t now;		/* for overdue */
 	int64_t assigned_to;	/* assigned to this user; 0 any */
-	/* Order: with fts, by id newest first (the index's own order; cursor_id
-	 * only); else STORE_SORT_NEW by created_at newest first, or
+	/* Order: with words, by id newest first (the index's own order;
+	 * cursor_id only); else STORE_SORT_NEW by created_at newest first, or
 	 * STORE_SORT_DUE (open messages only) by due_at, the earliest first. */
 	int sort;
-	/* With fts and scan > 0: a page reads at most scan of the text's
+	/* With words and scan > 0: a page reads at most scan of the words'
 	 * matches; when that stops it before the page is full, *scan_end (when
 	 * not NULL) gets the last id read (the next page starts below it),
 	 * else 0. */
@@ -200,7 +212,8 @@ struct store_ops {
 	 * messages: the record (struct msg) and its texts (struct msg_text)
 	 * apart.  msg_insert writes both (the identity in text is ignored: it
 	 * is the citizen row's), sets m->id and indexes search_text (the
-	 * normalised subject and body).  msg_update writes every mutable field
+	 * index text of the subject and body, fa_index_text: terms separated by
+	 * spaces).  msg_update writes every mutable field
 	 * of the record when the stored version equals m->version - 1, else
 	 * ERR_CONFLICT; with text (may be NULL: the texts stay) also the
 	 * answer and grade note, the texts a transition changes.  Every read of
@@ -223,7 +236,7 @@ struct store_ops {
 	int (*msg_search)(struct store *st, const struct store_search *q, struct msg **out,
 			  size_t *n, struct err *err);
 	/* how many match q (cursor and limit ignored), counting at most max;
-	 * with fts, reading at most scan of its matches (newest first):
+	 * with words, reading at most scan of their matches (newest first):
 	 * *partial says the scan stopped there, so there may be more */
 	int (*msg_count)(struct store *st, const struct store_search *q, int64_t max,
 			 int64_t scan, int64_t *count, bool *partial, struct err *err);

@@ -165,6 +165,17 @@ h_req "SMS with a wrong secret is 401" POST /api/v1/sms/inbound 401 "${S[@]}" -H
 h_req "SMS text registers a message" POST /api/v1/sms/inbound 201 "${S[@]}" -H 'X-Hamgan-SMS-Secret: gateway-secret-1-0123456789abcdef0123' \
 	-d '{"from":"09131112222","text":"آب‌گرفتگی در کوچهٔ ما"}'
 h_jq "SMS result new" .result new
+
+# A word finds its comparative however it is written (docs/fa.md, "Search
+# terms"): «بزرگ» finds «بزرگ» and «بزرگ‌تر»; «بزرگتر» only the comparative.
+h_api "a message with a comparative" POST /api/v1/messages 201 "$OP" \
+	'{"kind":"complaint","subject":"گودال","body":"گودال جلوی مدرسه بزرگ‌تر شده","mobile":"09131112224"}'
+C5=$(jq -r .code "$T_TMP/body")
+h_api "search a word" GET "/api/v1/messages?q=$(jq -rn --arg s 'بزرگ' '$s|@uri')" 200 "$OP"
+h_jq "it finds the word and its comparative" '[.items[].code] | sort | join(",")' \
+	"$(printf '%s\n' "$CODE" "$C5" | sort | paste -sd, -)"
+h_api "search the glued comparative" GET "/api/v1/messages?q=$(jq -rn --arg s 'بزرگتر' '$s|@uri')" 200 "$OP"
+h_jq "it finds only the comparative" '[.items[].code] | join(",")' "$C5"
 h_api "answer something for the SMS verdict" POST /api/v1/messages/$CODE/answer 200 "$ST" '{"answer":"پاسخ سوم"}'
 h_req "SMS 31 accepts" POST /api/v1/sms/inbound 200 "${S[@]}" -H 'X-Hamgan-SMS-Secret: gateway-secret-1-0123456789abcdef0123' \
 	-d '{"from":"09121234567","text":"۳۱"}'
