@@ -179,6 +179,9 @@ $(BUILD)/fuzz/%: fuzz/%.c $(HTTPLIB) $(LIB)
 # The same targets without libFuzzer: fuzz/driver.c runs each input of
 # fuzz/seeds/NAME and fuzz/regress/NAME once (tests/cli/test_fuzz_regress.sh,
 # part of `make test`), built by the test build's compiler and sanitizers.
+# (driver.o is kept: as an intermediate make would delete it and relink
+# every regression program on the next build)
+.SECONDARY: $(BUILD)/fuzz/driver.o
 $(BUILD)/fuzz-regress/%: fuzz/%.c $(BUILD)/fuzz/driver.o $(HTTPLIB) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZREG $@")
