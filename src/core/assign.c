@@ -52,10 +52,7 @@ int msg_assign(struct core *c, const struct actor *a, int64_t msg_id, int64_t us
 		payload_end(&p);
 		rc = audit_append(c, a, "msg.assign", msg_id, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 out:
 	buf_release(&p);
 	return rc;

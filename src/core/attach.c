@@ -130,10 +130,7 @@ int attach_add(struct core *c, const struct actor *a, const char *code, const ch
 		payload_end(&p);
 		rc = audit_append(c, a, "attach", m->id, p.data, err);
 	}
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 out:
 	free(have);
 	buf_release(&body);

@@ -165,10 +165,7 @@ static int msg_view(struct core *c, const struct actor *a, struct msg *m, bool t
 	payload_str(&p, "code", m->code);
 	payload_end(&p);
 	rc = audit_append(c, a, "msg.identity_read", m->id, p.data, err);
-	if (rc == 0)
-		rc = core_commit(c, err);
-	else
-		core_rollback(c);
+	rc = core_end(c, rc, err);
 	buf_release(&p);
 	if (rc < 0)
 		msg_hide_identity(m);
@@ -593,10 +590,7 @@ int msg_history_by_mobile(struct core *c, const struct actor *a, const char *mob
 			payload_end(&p);
 			rc = audit_append(c, a, "citizen.history", 0, p.data, err);
 		}
-		if (rc == 0)
-			rc = core_commit(c, err);
-		else
-			core_rollback(c);
+		rc = core_end(c, rc, err);
 	}
 	buf_release(&p);
 	if (rc < 0) {

@@ -424,10 +424,7 @@ int od_import_311(struct core *c, const struct actor *a, const char *data, size_
 	rc = core_begin(c, err);
 	if (rc == 0) {
 		rc = ensure_tree(c, a, &im.org, err);
-		if (rc == 0)
-			rc = core_commit(c, err);
-		else
-			core_rollback(c);
+		rc = core_end(c, rc, err);
 	}
 	if (rc < 0)
 		goto out;
