@@ -237,13 +237,47 @@ static char *fh_expand(const uint8_t *data, size_t size, size_t *outlen)
 	return out;
 }
 
+/* Whether a[0..len) holds a whole first answer: its head and as many body
+ * bytes as its Content-Length says (none without one, to a HEAD, or with a
+ * 204 or 304). */
+static bool fh_answer_whole(const char *a, size_t len, bool head_req)
+{
+	const char *end = len ? strstr(a, "\r\n\r\n") : NULL, *p;
+	size_t head, want = 0;
+
+	if (!end)
+		return false;
+	head = (size_t)(end - a) + 4;
+	if (head_req || strncmp(a, "HTTP/1.1 204", 12) == 0 || strncmp(a, "HTTP/1.1 304", 12) == 0)
+		return true;
+	for (p = a; p && p < end; p = memchr(p, '\n', (size_t)(end - p))) {
+		if (*p == '\n')
+			p++;
+		if (strncasecmp(p, "Content-Length:", 15) == 0) {
+			want = strtoul(p + 15, NULL, 10);
+			break;
+		}
+	}
+	return len >= head + want;
+}
+
+/* How long to wait, once the input is sent, for an answer to begin before
+ * half-closing (a request the input leaves unfinished gets none). */
+static long fh_answer_wait_ms = 100;
+
 /* Send in[0..n) to the server over a new connection; the answer goes to
- * *ans (malloc'd, NUL-terminated, at most FH_ANSWER_MAX bytes kept). */
+ * *ans (malloc'd, NUL-terminated, at most FH_ANSWER_MAX bytes kept).
+ *
+ * The write side is closed only once the first answer is whole (or none
+ * came in fh_answer_wait_ms): a write request waits for its batch's commit
+ * (group commit) with its connection suspended, and libmicrohttpd drops a
+ * request whose client half-closed meanwhile, answer and all. */
 static void fh_exchange(const char *in, size_t n, char **ans, size_t *anslen)
 {
 	int sv[2], fd;
 	size_t off = 0, len = 0, cap = 4096;
 	bool wdone = false;
+	long sent_ms = 0;
 	char *a = malloc(cap + 1);
 	struct timespec t0, t1;
 	struct err e;
@@ -262,7 +296,7 @@ static void fh_exchange(const char *in, size_t n, char **ans, size_t *anslen)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		struct pollfd p = { fd, (short)(POLLIN | (wdone ? 0 : POLLOUT)), 0 };
+		struct pollfd p = { fd, (short)(POLLIN | (wdone || off == n ? 0 : POLLOUT)), 0 };
 		long ms;
 
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -277,13 +311,21 @@ static void fh_exchange(const char *in, size_t n, char **ans, size_t *anslen)
 		if (!wdone && (p.revents & (POLLOUT | POLLERR | POLLHUP))) {
 			ssize_t w = send(fd, in + off, n - off, MSG_NOSIGNAL);
 
-			if (w > 0)
+			if (w > 0) {
 				off += (size_t)w;
+				if (off == n)
+					sent_ms = ms;
+			}
 			/* the server may close before it has read it all */
-			if (off == n || (w < 0 && errno != EAGAIN && errno != EINTR)) {
+			if (w < 0 && errno != EAGAIN && errno != EINTR) {
 				shutdown(fd, SHUT_WR);
 				wdone = true;
 			}
+		}
+		if (!wdone && off == n &&
+		    (fh_answer_whole(a, len, n >= 5 && memcmp(in, "HEAD ", 5) == 0) || (len == 0 && ms - sent_ms > fh_answer_wait_ms))) {
+			shutdown(fd, SHUT_WR);
+			wdone = true;
 		}
 		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
 			char tmp[65536];
@@ -305,6 +347,7 @@ static void fh_exchange(const char *in, size_t n, char **ans, size_t *anslen)
 				}
 				memcpy(a + len, tmp, k);
 				len += k;
+				a[len] = '\0';
 			}
 		}
 	}
@@ -328,7 +371,9 @@ static void fh_first_message(void)
 			 "Content-Length: %zu\r\n\r\n%s",
 			 fh_tokens[FH_OP], strlen(body), body);
 
+	fh_answer_wait_ms = FH_DEADLINE_MS / 2;
 	fh_exchange(req, (size_t)n, &ans, &alen);
+	fh_answer_wait_ms = 100;
 	code = strstr(ans, "\"code\":\"");
 	if (strncmp(ans, "HTTP/1.1 201 ", 13) != 0 || !code) {
 		fprintf(stderr, "fuzz http: the first message was refused:\n%s\n", ans);
