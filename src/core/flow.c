@@ -438,6 +438,7 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	}
 	goto out;
 fail:
+	payload_drop();
 	core_rollback(c);
 out:
 	buf_release(&p);
