@@ -1,7 +1,7 @@
 /*
  * audit.c - the hash-chained audit log: appending inside the caller's
- * transaction, verifying the chain, and the payloads' JSON (a cJSON object
- * printed unformatted: cJSON is the one JSON writer).
+ * transaction, verifying the chain, and the payloads' JSON (written with
+ * base/jw.h, the one JSON writer).
  *
  * Hash input (docs/core.md): the tag "hamgan-audit-v1", then prev_hash, seq,
  * actor, action, msg_id, payload and at, each as a netstring "LEN:BYTES,"
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "base/jw.h"
 #include "base/str.h"
 #include "core/audit.h"
 #include "core/core_int.h"
@@ -147,13 +147,14 @@ out:
  * N (0 when absent). */
 static void drop_duplicate_of(char *payload, int64_t *id)
 {
-	char *p = strstr(payload, ",\"duplicate_of\":"), *q;
+	static const char key[] = ",\"duplicate_of\":";
+	char *p = strstr(payload, key), *q;
 	int64_t v = 0;
 
 	*id = 0;
 	if (!p)
 		return;
-	for (q = strchr(p + 1, ':') + 1; *q >= '0' && *q <= '9' && v < INT64_MAX / 10; q++)
+	for (q = p + sizeof(key) - 1; *q >= '0' && *q <= '9' && v < INT64_MAX / 10; q++)
 		v = v * 10 + (*q - '0');
 	*id = v;
 	memmove(p, q, strlen(q) + 1);
@@ -225,73 +226,25 @@ int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	return rc;
 }
 
-/* ---- payload writer (cJSON) ---- */
-
-/*
- * The object being built between payload_begin and payload_end, and the
- * buffer it is for: one at a time per thread (a caller that fails between
- * payload_begin and payload_end calls payload_drop).  cJSON answers NULL only
- * when memory runs out, which aborts here as everywhere (base/mem.h).
- */
-static _Thread_local cJSON *pl_obj;
-static _Thread_local struct buf *pl_buf;
-
-static cJSON *pl_need(cJSON *item)
-{
-	if (!item)
-		abort();
-	return item;
-}
-
-static void pl_add(struct buf *b, const char *key, cJSON *item)
-{
-	if (!pl_obj || pl_buf != b)
-		abort();	/* a member outside payload_begin .. payload_end */
-	if (!cJSON_AddItemToObject(pl_obj, key, pl_need(item)))
-		abort();
-}
+/* ---- payload writer (base/jw.h) ---- */
 
 void payload_begin(struct buf *b)
 {
 	buf_reset(b);
-	cJSON_Delete(pl_obj);
-	pl_obj = pl_need(cJSON_CreateObject());
-	pl_buf = b;
+	jw_object(b, NULL);
 }
 
 void payload_str(struct buf *b, const char *key, const char *value)
 {
-	pl_add(b, key, cJSON_CreateString(value ? value : ""));
+	jw_str(b, key, value);
 }
 
 void payload_int(struct buf *b, const char *key, int64_t value)
 {
-	char n[24];
-
-	/* raw: a double would round integers past 2^53 */
-	snprintf(n, sizeof(n), "%lld", (long long)value);
-	pl_add(b, key, cJSON_CreateRaw(n));
-}
-
-void payload_drop(void)
-{
-	cJSON_Delete(pl_obj);
-	pl_obj = NULL;
-	pl_buf = NULL;
+	jw_int(b, key, value);
 }
 
 void payload_end(struct buf *b)
 {
-	char *s;
-
-	if (!pl_obj || pl_buf != b)
-		abort();
-	s = cJSON_PrintUnformatted(pl_obj);
-	cJSON_Delete(pl_obj);
-	pl_obj = NULL;
-	pl_buf = NULL;
-	if (!s)
-		abort();
-	buf_adds(b, s);
-	cJSON_free(s);
+	jw_object_end(b);
 }

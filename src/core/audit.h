@@ -58,15 +58,11 @@ int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 int audit_redact(struct core *c, const struct actor *a, struct audit_entry *e,
 		 struct err *err);
 
-/* A payload: one JSON object of string and integer members, built as a
- * cJSON object and printed unformatted into b by payload_end (payload_begin
- * empties b; members keep their order; one payload at a time per thread). */
+/* A payload: one JSON object of string and integer members, written with
+ * base/jw.h (payload_begin empties b and opens the object). */
 void payload_begin(struct buf *b);
 void payload_str(struct buf *b, const char *key, const char *value);
 void payload_int(struct buf *b, const char *key, int64_t value);
 void payload_end(struct buf *b);
-/* Forget a payload begun but not ended (a failure in between); nothing when
- * none is. */
-void payload_drop(void);
 
 #endif

@@ -438,7 +438,6 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	}
 	goto out;
 fail:
-	payload_drop();
 	core_rollback(c);
 out:
 	buf_release(&p);

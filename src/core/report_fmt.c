@@ -9,12 +9,11 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 #include <xlsxwriter.h>
 
+#include "base/jw.h"
 #include "base/str.h"
 #include "core/csv.h"
 #include "core/report.h"
@@ -66,89 +65,48 @@ static void row_scores(const struct report_row *row, double v[NSCORES])
 	v[3] = row->score;
 }
 
-/* ---- JSON (a cJSON tree printed unformatted) ---- */
-
-/* cJSON answers NULL only when memory runs out: that aborts, as everywhere
- * (base/mem.h). */
-static cJSON *need(cJSON *item)
-{
-	if (!item)
-		abort();
-	return item;
-}
-
-static cJSON *add(cJSON *o, const char *key, cJSON *item)
-{
-	if (!cJSON_AddItemToObject(o, key, need(item)))
-		abort();
-	return item;
-}
-
-static void add_str(cJSON *o, const char *key, const char *value)
-{
-	add(o, key, cJSON_CreateString(value ? value : ""));
-}
-
-static void add_int(cJSON *o, const char *key, int64_t value)
-{
-	char n[24];
-
-	snprintf(n, sizeof(n), "%lld", (long long)value);
-	add(o, key, cJSON_CreateRaw(n));
-}
+/* ---- JSON (base/jw.h) ---- */
 
 /* A figure: add_num's text, or null when undefined (%.6f of the largest
  * double is some 320 bytes). */
-static void json_num(cJSON *o, const char *key, double v)
+static void json_num(struct buf *b, const char *key, double v)
 {
 	struct buf tb = BUF_INIT(512);
 
 	if (isnan(v) || isinf(v)) {
-		add(o, key, cJSON_CreateNull());
+		jw_null(b, key);
 		return;
 	}
 	add_num(&tb, v, "null");
-	add(o, key, cJSON_CreateRaw(tb.data));
+	jw_raw(b, key, tb.data);
 	buf_release(&tb);
 }
 
-/* A weight: "%.2f", the text the reports have always shown. */
-static void json_fixed2(cJSON *o, const char *key, double v)
-{
-	char n[64];
-
-	if (isnan(v) || isinf(v)) {
-		add(o, key, cJSON_CreateNull());
-		return;
-	}
-	snprintf(n, sizeof(n), "%.2f", v);
-	add(o, key, cJSON_CreateRaw(n));
-}
-
-static void json_fields(cJSON *o, const struct report_figures *f)
+static void json_fields(struct buf *b, const struct report_figures *f)
 {
 	int i;
 
 	for (i = 0; i < RF_COUNT; i++)
-		json_num(o, report_field_name((enum report_field)i),
+		json_num(b, report_field_name((enum report_field)i),
 			 report_field_value(f, (enum report_field)i));
 }
 
 /* "change_pct" (counts and times) or "change_pp" (rates) of a row. */
-static void json_changes(cJSON *o, const struct report_row *row, bool rates)
+static void json_changes(struct buf *b, const struct report_row *row, bool rates)
 {
-	cJSON *c = add(o, rates ? "change_pp" : "change_pct", cJSON_CreateObject());
 	int i;
 
+	jw_object(b, rates ? "change_pp" : "change_pct");
 	for (i = 0; i < RF_COUNT; i++) {
 		if (report_field_is_rate((enum report_field)i) != rates)
 			continue;
-		json_num(c, report_field_name((enum report_field)i), row->change[i]);
+		json_num(b, report_field_name((enum report_field)i), row->change[i]);
 	}
+	jw_object_end(b);
 }
 
 /* name, name_first, name_last, name_start, name_end of a period. */
-static void json_period(cJSON *o, const char *name, const struct jperiod *p)
+static void json_period(struct buf *b, const char *name, const struct jperiod *p)
 {
 	char s[40], e[40], first[JALALI_FMT_MAX], last[JALALI_FMT_MAX], key[64];
 
@@ -156,90 +114,87 @@ static void json_period(cJSON *o, const char *name, const struct jperiod *p)
 	iso_utc(p->end, e, sizeof(e));
 	jalali_format(&p->first, first, sizeof(first));
 	jalali_format(&p->last, last, sizeof(last));
-	add_str(o, name, p->label);
+	jw_str(b, name, p->label);
 	snprintf(key, sizeof(key), "%s_first", name);
-	add_str(o, key, first);
+	jw_str(b, key, first);
 	snprintf(key, sizeof(key), "%s_last", name);
-	add_str(o, key, last);
+	jw_str(b, key, last);
 	snprintf(key, sizeof(key), "%s_start", name);
-	add_str(o, key, s);
+	jw_str(b, key, s);
 	snprintf(key, sizeof(key), "%s_end", name);
-	add_str(o, key, e);
+	jw_str(b, key, e);
 }
 
-static void json_row(cJSON *o, const struct report *r, const struct report_row *row,
+static void json_row(struct buf *b, const struct report *r, const struct report_row *row,
 		     bool is_total)
 {
 	double sc[NSCORES];
 	int i;
 
 	if (is_total) {
-		add_str(o, "unit", r->unit.code);
-		add_str(o, "unit_name", r->unit.name);
-		json_period(o, "period", &r->period);
+		jw_str(b, "unit", r->unit.code);
+		jw_str(b, "unit_name", r->unit.name);
+		json_period(b, "period", &r->period);
 	} else {
-		add_str(o, "key", row->key);
-		add_str(o, "name", row->name);
-		json_period(o, "period", &row->period);
+		jw_str(b, "key", row->key);
+		jw_str(b, "name", row->name);
+		json_period(b, "period", &row->period);
 	}
-	json_fields(o, &row->cur);
+	json_fields(b, &row->cur);
 	if (row->rank) {
-		add_int(o, "rank", row->rank);
-		add_int(o, "rank_of", row->rank_of);
+		jw_int(b, "rank", row->rank);
+		jw_int(b, "rank_of", row->rank_of);
 	} else {
-		add(o, "rank", cJSON_CreateNull());
-		add(o, "rank_of", cJSON_CreateNull());
+		jw_null(b, "rank");
+		jw_null(b, "rank_of");
 	}
 	if (row->self)
-		add(o, "self", cJSON_CreateTrue());
+		jw_bool(b, "self", true);
 	row_scores(row, sc);
 	for (i = 0; i < NSCORES; i++)
-		json_num(o, score_names[i], sc[i]);
+		json_num(b, score_names[i], sc[i]);
 	if (r->compare) {
-		json_fields(add(o, "previous", cJSON_CreateObject()), &row->prev);
-		json_changes(o, row, false);
-		json_changes(o, row, true);
+		jw_object(b, "previous");
+		json_fields(b, &row->prev);
+		jw_object_end(b);
+		json_changes(b, row, false);
+		json_changes(b, row, true);
 	}
 }
 
 static void write_json(const struct report *r, struct buf *b)
 {
-	char gen[40], asof[40], *text;
-	cJSON *o = need(cJSON_CreateObject()), *w, *rows;
+	char gen[40], asof[40];
 	size_t i;
 
 	iso_utc(r->generated_at, gen, sizeof(gen));
 	iso_utc(r->as_of, asof, sizeof(asof));
-	json_row(o, r, &r->total, true);
-	add_str(o, "by", report_by_name(r->by));
-	add_str(o, "generated_at", gen);
-	add_str(o, "as_of", asof);
+	jw_object(b, NULL);
+	json_row(b, r, &r->total, true);
+	jw_str(b, "by", report_by_name(r->by));
+	jw_str(b, "generated_at", gen);
+	jw_str(b, "as_of", asof);
 	if (r->has_overdue_now) {
-		add_int(o, "overdue_now", r->overdue_now);
-		add_str(o, "overdue_now_at", gen);
+		jw_int(b, "overdue_now", r->overdue_now);
+		jw_str(b, "overdue_now_at", gen);
 	}
-	w = add(o, "weights", cJSON_CreateObject());
-	json_fixed2(w, "quantity", REPORT_W_QUANTITY);
-	json_fixed2(w, "quality", REPORT_W_QUALITY);
-	json_fixed2(w, "timeliness", REPORT_W_TIMELINESS);
+	jw_object(b, "weights");
+	jw_fixed(b, "quantity", REPORT_W_QUANTITY, 2);
+	jw_fixed(b, "quality", REPORT_W_QUALITY, 2);
+	jw_fixed(b, "timeliness", REPORT_W_TIMELINESS, 2);
+	jw_object_end(b);
 	if (r->compare)
-		json_period(o, "previous_period", &r->previous);
+		json_period(b, "previous_period", &r->previous);
 	if (r->by != REPORT_BY_NONE) {
-		rows = add(o, "rows", cJSON_CreateArray());
+		jw_array(b, "rows");
 		for (i = 0; i < r->nrows; i++) {
-			cJSON *row = need(cJSON_CreateObject());
-
-			json_row(row, r, &r->rows[i], false);
-			if (!cJSON_AddItemToArray(rows, row))
-				abort();
+			jw_object(b, NULL);
+			json_row(b, r, &r->rows[i], false);
+			jw_object_end(b);
 		}
+		jw_array_end(b);
 	}
-	text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (!text)
-		abort();
-	buf_adds(b, text);
-	cJSON_free(text);
+	jw_object_end(b);
 	buf_addc(b, '\n');
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/jw.h"
 #include "base/str.h"
 #include "core/core.h"
 #include "core/geo.h"
@@ -80,80 +81,32 @@ static void region(struct http_req *r)
 	http_reply_json(r, 200, o);
 }
 
-/*
- * The boundaries are streamed feature by feature (a city's file may hold a
- * few MiB of coordinates, whose cJSON tree would be many times that): each
- * feature is a cJSON object printed unformatted, and so are the collection's
- * head and tail, cut where the features go in between:
- *	{"type":"FeatureCollection","features":[]}  ->  up to the '['
- *	{"attribution":"..."}                       ->  "]," and the rest after '{'
- */
 struct fc {
 	struct buf *b;
 	struct buf attribution;
-	bool any;
 };
-
-/* The unformatted text of o (deleted); cJSON fails only when out of memory. */
-static char *print_json(cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o);
-
-	cJSON_Delete(o);
-	if (!s)
-		abort();
-	return s;
-}
-
-static void fc_head(struct buf *b)
-{
-	cJSON *o = cJSON_CreateObject();
-	char *s;
-	size_t n;
-
-	cJSON_AddStringToObject(o, "type", "FeatureCollection");
-	cJSON_AddArrayToObject(o, "features");
-	s = print_json(o);
-	n = strlen(s);
-	if (n < 2 || strcmp(s + n - 2, "]}"))
-		abort();
-	buf_add(b, s, n - 2);
-	cJSON_free(s);
-}
-
-static void fc_tail(struct buf *b, const char *attribution)
-{
-	cJSON *o = cJSON_CreateObject();
-	char *s;
-
-	cJSON_AddStringToObject(o, "attribution", attribution);
-	s = print_json(o);
-	buf_adds(b, "],");
-	buf_adds(b, s + 1);
-	cJSON_free(s);
-}
 
 static int add_feature(const struct unit *u, const struct geo_outline *o,
 		       const char *attribution, void *arg)
 {
 	struct fc *f = arg;
-	cJSON *ft = cJSON_CreateObject();
-	cJSON *p;
-	char *s;
+	cJSON *g = geojson_geometry(o);
+	char *geometry = cJSON_PrintUnformatted(g);
 
-	cJSON_AddStringToObject(ft, "type", "Feature");
-	p = cJSON_AddObjectToObject(ft, "properties");
-	cJSON_AddStringToObject(p, "unit", u->code);
-	cJSON_AddStringToObject(p, "name", u->name);
-	cJSON_AddStringToObject(p, "kind", unit_kind_name(u->kind));
-	cJSON_AddNumberToObject(p, "id", (double)u->id);
-	cJSON_AddItemToObject(ft, "geometry", geojson_geometry(o));
-	s = print_json(ft);
-	if (f->any)
-		buf_addc(f->b, ',');
-	f->any = true;
-	buf_adds(f->b, s);
-	cJSON_free(s);
+	cJSON_Delete(g);
+	if (!geometry)
+		abort();
+	jw_object(f->b, NULL);
+	jw_str(f->b, "type", "Feature");
+	jw_object(f->b, "properties");
+	jw_str(f->b, "unit", u->code);
+	jw_str(f->b, "name", u->name);
+	jw_str(f->b, "kind", unit_kind_name(u->kind));
+	jw_int(f->b, "id", u->id);
+	jw_object_end(f->b);
+	jw_raw(f->b, "geometry", geometry);
+	jw_object_end(f->b);
+	cJSON_free(geometry);
 	/* every distinct attribution once, joined (each file's licence holds) */
 	if (attribution[0] && !strstr(f->attribution.data, attribution)) {
 		if (f->attribution.len)
@@ -168,7 +121,7 @@ static void boundaries(struct http_req *r)
 {
 	struct core *c = api_core(r);
 	struct buf b = BUF_INIT(CAP_GEO_FILE + 64 * 1024);
-	struct fc f = { &b, BUF_INIT(8 * CAP_NOTE), false };
+	struct fc f = { &b, BUF_INIT(8 * CAP_NOTE) };
 	const char *inm;
 	char etag[48];
 	int64_t stamp;
@@ -177,7 +130,9 @@ static void boundaries(struct http_req *r)
 	if (!c)
 		return;
 	err_clear(&e);
-	fc_head(&b);
+	jw_object(&b, NULL);
+	jw_str(&b, "type", "FeatureCollection");
+	jw_array(&b, "features");
 	if (geo_boundaries(c, add_feature, &f, &stamp, &e)) {
 		buf_release(&b);
 		buf_release(&f.attribution);
@@ -196,8 +151,10 @@ static void boundaries(struct http_req *r)
 		http_reply_header(r, "ETag", etag);
 		return;
 	}
-	fc_tail(&b, f.attribution.data);
+	jw_array_end(&b);
+	jw_str(&b, "attribution", f.attribution.data);
 	buf_release(&f.attribution);
+	jw_object_end(&b);
 	if (buf_error(&b)) {
 		buf_release(&b);
 		http_reply_error(r, ERR_TOOBIG, NULL, "the boundaries are too large to send");

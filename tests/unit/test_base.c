@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/jw.h"
 #include "base/num.h"
 #include "base/str.h"
 
@@ -101,6 +102,59 @@ static void err_truncates_on_char_boundary(void **state)
 	assert_int_equal(err_set(NULL, ERR_DENIED, NULL, "x"), ERR_DENIED);
 }
 
+/* The one JSON writer: commas from the buffer's last byte, nesting, every
+ * kind of value, and the escapes the audit chain's payloads have always
+ * had (a change here changes the bytes of new audit entries). */
+static void jw_writes_json(void **state)
+{
+	struct buf b = BUF_INIT(4096);
+
+	(void)state;
+	jw_object(&b, NULL);
+	jw_str(&b, "s", "a\"b\\c\nd\re\tf\x01g\x1fh/ی");
+	jw_int(&b, "i", -9007199254740993LL);
+	jw_bool(&b, "t", true);
+	jw_null(&b, "n");
+	jw_fixed(&b, "f", 0.4, 2);
+	jw_fixed(&b, "nan", 0.0 / 0.0, 2);
+	jw_object(&b, "empty");
+	jw_object_end(&b);
+	jw_array(&b, "a");
+	jw_int(&b, NULL, 1);
+	jw_object(&b, NULL);
+	jw_raw(&b, "r", "[1,2]");
+	jw_object_end(&b);
+	jw_str(&b, NULL, NULL);
+	jw_array_end(&b);
+	jw_object_end(&b);
+	assert_false(buf_error(&b));
+	assert_string_equal(b.data,
+		"{\"s\":\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh/ی\",\"i\":-9007199254740993,"
+		"\"t\":true,\"n\":null,\"f\":0.40,\"nan\":null,\"empty\":{},"
+		"\"a\":[1,{\"r\":[1,2]},\"\"]}");
+	/* a key is escaped like a value */
+	buf_reset(&b);
+	jw_object(&b, NULL);
+	jw_int(&b, "k\"", 1);
+	jw_object_end(&b);
+	assert_string_equal(b.data, "{\"k\\\"\":1}");
+	buf_release(&b);
+}
+
+/* Past the buffer's cap the sticky error is set, never a longer text. */
+static void jw_keeps_the_cap(void **state)
+{
+	struct buf b = BUF_INIT(16);
+
+	(void)state;
+	jw_object(&b, NULL);
+	jw_str(&b, "key", "a value longer than the cap");
+	jw_object_end(&b);
+	assert_true(buf_error(&b));
+	assert_true(b.len <= 16);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +163,8 @@ int main(void)
 		cmocka_unit_test(num_bounds),
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(err_truncates_on_char_boundary),
+		cmocka_unit_test(jw_writes_json),
+		cmocka_unit_test(jw_keeps_the_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

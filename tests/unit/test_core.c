@@ -892,38 +892,10 @@ static void code_in_persian_digits(void **state)
 	free(r);
 }
 
-/* An audit payload through the real functions: members in their order,
- * the escapes the chain's payloads have always had (quote, backslash, \n \r
- * \t short, other control bytes as \u00xx, UTF-8 as it is: a change here
- * changes the bytes of new audit entries), exact 64-bit integers, NULL as
- * "", and a key escaped like a value. */
-static void audit_payload_text(void **state)
-{
-	struct buf b = BUF_INIT(4096);
-
-	(void)state;
-	payload_begin(&b);
-	payload_str(&b, "s", "a\"b\\c\nd\re\tf\x01g\x1fh/ی");
-	payload_int(&b, "i", -9007199254740993LL);
-	payload_str(&b, "n", NULL);
-	payload_int(&b, "k\"", 1);
-	payload_end(&b);
-	assert_false(buf_error(&b));
-	assert_string_equal(b.data,
-		"{\"s\":\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh/ی\",\"i\":-9007199254740993,"
-		"\"n\":\"\",\"k\\\"\":1}");
-	/* the buffer is emptied by the next payload */
-	payload_begin(&b);
-	payload_end(&b);
-	assert_string_equal(b.data, "{}");
-	buf_release(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(csv_reader),
-		cmocka_unit_test(audit_payload_text),
 		cmocka_unit_test(csv_cells_are_never_formulas),
 		cmocka_unit_test_setup_teardown(unit_import_all_or_nothing, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(unit_tree_depth_capped, setup_empty, teardown),
