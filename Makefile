@@ -3,7 +3,7 @@
 # and runs every test; `make run` builds and serves the demo.  See README.md.
 
 CC ?= cc
-PKGS := sqlite3 libsodium libmicrohttpd libcjson inih xlsxwriter libjpeg libpng libwebp
+PKGS := sqlite3 libpq libsodium libmicrohttpd libcjson inih xlsxwriter libjpeg libpng libwebp
 TEST_PKGS := cmocka
 
 # SAN=1 builds into build/asan with the sanitizers; FUZZ=1 into build/fuzz

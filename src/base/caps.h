@@ -461,4 +461,8 @@
  * hundred say enough to decide to restore. */
 #define CAP_DB_CHECK_PROBLEMS 100
 
+/* A database name as shown in messages and logs (store_dsn_safe: a
+ * PostgreSQL URI without its password); a longer one is cut. */
+#define CAP_DSN_SHOWN 512
+
 #endif

@@ -1319,15 +1319,3 @@ const struct store_ops store_sqlite_ops = {
 	SQ_ATTACH_OPS	/* attachments: sqlite_attach.c */
 	SQ_OPEN311_OPS	/* Open311 and open data: sqlite_open311.c */
 };
-
-const struct store_ops *const store_backends[] = { &store_sqlite_ops, NULL };
-
-int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
-{
-	if (!dsn)
-		return err_set(err, ERR_INVALID, "db", "no database named");
-	/* only SQLite today; "postgres:" will pick the next backend */
-	if (str_starts(dsn, "postgres:") || str_starts(dsn, "postgresql:"))
-		return err_set(err, ERR_INVALID, "db", "no PostgreSQL backend in this build");
-	return store_sqlite_ops.open(out, dsn, flags, err);
-}

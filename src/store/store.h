@@ -1,7 +1,9 @@
 /*
  * store.h - the only way the core reaches data: a table of operations each
- * backend fills (curl's vtls).  Today: SQLite (store_sqlite_ops); the same
- * tests (tests/unit/test_store.c) run over every backend in store_backends.
+ * backend fills (curl's vtls): SQLite (store_sqlite_ops, the embedded
+ * default) and PostgreSQL (store_pg_ops, several nodes on one database); the
+ * same tests (tests/unit/test_store.c) run over every backend in
+ * store_backends.
  *
  * Conventions for every op: return 0 or a negative ERR_* with err filled;
  * ERR_NOTFOUND for a missing row, ERR_CONFLICT for a duplicate key or a stale
@@ -439,11 +441,20 @@ struct store_ops {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 /* Every backend compiled in, NULL-terminated (the store tests run over it). */
 extern const struct store_ops *const store_backends[];
 
-/* Pick the backend for dsn ("sqlite:PATH" or a plain path) and open it. */
+/* The backend a dsn names: PostgreSQL for a "postgresql://" or
+ * "postgres://" URI, else SQLite ("sqlite:PATH" or a plain path). */
+const struct store_ops *store_backend_for(const char *dsn);
+
+/* Pick the backend for dsn and open it. */
 int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err);
+
+/* dsn as it may be shown in a message or a log: a URI's password (in its
+ * user part, or a password= parameter) replaced by "***". */
+void store_dsn_safe(const char *dsn, char *out, size_t outsz);
 
 #endif

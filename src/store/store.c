@@ -1,0 +1,72 @@
+/* store.c - the backends compiled in, and picking one by the dsn (store.h). */
+#include <string.h>
+
+#include "base/str.h"
+#include "store/store.h"
+
+const struct store_ops *const store_backends[] = { &store_sqlite_ops, &store_pg_ops, NULL };
+
+const struct store_ops *store_backend_for(const char *dsn)
+{
+	if (str_starts(dsn, "postgresql://") || str_starts(dsn, "postgres://"))
+		return &store_pg_ops;
+	return &store_sqlite_ops;
+}
+
+int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
+{
+	*out = NULL;
+	if (!dsn || !*dsn)
+		return err_set(err, ERR_INVALID, "db", "no database named");
+	return store_backend_for(dsn)->open(out, dsn, flags, err);
+}
+
+/*
+ * postgresql://user:SECRET@host/db?password=SECRET&sslmode=...: the
+ * secret in the user part (between the first ':' after the scheme and the
+ * '@' that ends it) and every password= parameter's value become "***".
+ */
+void store_dsn_safe(const char *dsn, char *out, size_t outsz)
+{
+	const char *p, *auth, *at, *colon;
+	size_t used = 0;
+
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	if (!dsn)
+		return;
+	if (store_backend_for(dsn) != &store_pg_ops) {
+		str_copy(out, outsz, dsn);
+		return;
+	}
+#define PUT(s, n) do { size_t k_ = (n); if (used + k_ >= outsz) k_ = outsz - 1 - used; \
+		memcpy(out + used, (s), k_); used += k_; out[used] = '\0'; } while (0)
+	auth = strstr(dsn, "://") + 3;
+	at = auth + strcspn(auth, "@/?");
+	colon = memchr(auth, ':', (size_t)(at - auth));
+	PUT(dsn, (size_t)(auth - dsn));
+	if (*at == '@' && colon) {
+		PUT(auth, (size_t)(colon - auth));
+		PUT(":***", 4);
+		p = at;
+	} else {
+		p = auth;
+	}
+	while (*p) {
+		const char *q = p + strcspn(p, "?&");
+
+		if (*q == '\0') {
+			PUT(p, strlen(p));
+			break;
+		}
+		PUT(p, (size_t)(q - p) + 1);
+		p = q + 1;
+		if (!strncmp(p, "password=", 9)) {
+			PUT("password=***", 12);
+			p += 9 + strcspn(p + 9, "&");
+		}
+	}
+#undef PUT
+	str_utf8_trim_partial(out);
+}
