@@ -21,6 +21,7 @@
 #include "base/caps.h"
 #include "fa/terms.h"
 #include "store/store.h"
+#include "pg_test.h"
 
 struct sfx {
 	const struct store_ops *ops;
@@ -44,6 +45,8 @@ static void cleanup(struct sfx *f)
 	if (f->st)
 		f->ops->close(f->st);
 	f->st = NULL;
+	if (f->ops == &store_pg_ops)
+		pg_test_drop(f->path);
 	unlink(f->path);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	unlink(p);
@@ -71,14 +74,16 @@ static void run_all(store_test fn)
 	const struct store_ops *const *b;
 
 	for (b = store_backends; *b; b++) {
-		if (*b == &store_pg_ops && !getenv("HAMGAN_TEST_PG"))
-			continue;	/* no test cluster: tests/run starts one */
 		struct sfx f;
 		struct err err;
 
+		if (*b == &store_pg_ops && !getenv("HAMGAN_TEST_PG"))
+			continue;	/* no test cluster: tests/run starts one */
 		memset(&f, 0, sizeof(f));
 		f.ops = *b;
 		dsn_for(&f);
+		if (f.ops == &store_pg_ops)
+			assert_int_equal(pg_test_db(f.path, sizeof(f.path)), 0);
 		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, &err), 0);
 		fn(&f);
 		cleanup(&f);
