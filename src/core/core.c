@@ -80,6 +80,16 @@ int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
 	return OPS(c)->check(c->st, report, reportsz, problems, err);
 }
 
+void core_dsn_safe(const char *dsn, char *out, size_t outsz)
+{
+	store_dsn_safe(dsn, out, outsz);
+}
+
+bool core_dsn_remote(const char *dsn)
+{
+	return store_backend_for(dsn) != &store_sqlite_ops;
+}
+
 int64_t core_now(const struct core *c)
 {
 	struct timespec ts;

@@ -24,6 +24,7 @@
 #define HAMGAN_CORE_CORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -88,6 +89,14 @@ int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
 int64_t core_now(const struct core *c);
 /* Fix the clock at t (0: back to the real clock). */
 void core_set_now(struct core *c, int64_t t);
+
+/* dsn as a message or a log may show it: a PostgreSQL URI's password
+ * replaced by "***" (store_dsn_safe); out holds CAP_DSN_SHOWN bytes. */
+void core_dsn_safe(const char *dsn, char *out, size_t outsz);
+
+/* Whether dsn names a database on a server (PostgreSQL) rather than a
+ * file on this machine (SQLite). */
+bool core_dsn_remote(const char *dsn);
 
 /* Default configuration (used by core_open). */
 void core_config_init(struct core_config *cfg);
