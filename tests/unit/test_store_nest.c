@@ -1,9 +1,10 @@
 /*
  * test_store_nest.c - nested store transactions (savepoints), run over every
  * backend in store_backends (HAMGAN_TEST_BACKEND=sqlite|postgresql: that
- * one only; PostgreSQL on the cluster HAMGAN_TEST_PG names): an inner commit folds into the outer
- * transaction, an inner rollback undoes only the inner work, an outer
- * rollback undoes everything, and bulk mode switches on and off.
+ * one only; PostgreSQL on a fresh database of the cluster HAMGAN_TEST_PG
+ * names, pg_test.h): an inner commit folds into the outer transaction, an
+ * inner rollback undoes only the inner work, an outer rollback undoes
+ * everything, and bulk mode switches on and off.
  */
 #include <stdarg.h>
 #include <stdbool.h>
