@@ -19,7 +19,7 @@
 #include "http/server.h"
 
 const char cmd_serve_usage[] =
-	"usage: hamgan serve [--config FILE] [--db PATH] [--listen ADDR:PORT]\n"
+	"usage: hamgan serve [--config FILE] [--db PATH|URI] [--listen ADDR:PORT]\n"
 	"                    [--web-root DIR] [--threads N] [--set KEY=VALUE]...\n"
 	"                    [--print-config]\n"
 	"\n"
@@ -147,9 +147,12 @@ int cmd_serve(int argc, char **argv)
 		struct core c;
 
 		if (core_open(&c, cfg.db, &err)) {
+			char shown[CAP_DSN_SHOWN];
+
+			core_dsn_safe(cfg.db, shown, sizeof(shown));
 			if (err.code == ERR_NOTFOUND)
 				return cli_fail("database '%s' not found: run 'hamgan init --db %s'",
-						cfg.db, cfg.db);
+						shown, shown);
 			return cli_fail("%s", err.msg);
 		}
 		core_close(&c);

@@ -15,7 +15,9 @@
 #include "http/server_int.h"
 
 /* Whether the database's filesystem has less than CAP_STORE_LOW_MIB free
- * (asked at most once a second per thread, like the database). */
+ * (asked at most once a second per thread, like the database).  A database
+ * on a PostgreSQL server has no file here: its disk is the server's to
+ * watch, and a write refused for space still shows as "full". */
 static bool disk_low(struct http_req *r)
 {
 	static _Thread_local uint64_t asked_us;
@@ -24,6 +26,8 @@ static bool disk_low(struct http_req *r)
 	uint64_t now = http_now_us();
 	struct statvfs sv;
 
+	if (core_dsn_server(db))
+		return false;
 	if (asked_us && now - asked_us < 1000000u)
 		return low;
 	asked_us = now;
