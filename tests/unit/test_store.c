@@ -1,10 +1,11 @@
 /*
  * test_store.c - the store contract, written once and run over every backend
- * in store_backends (today SQLite), through store.h alone: open, the schema
- * version, the unit tree, optimistic message updates, the named state sets,
- * search by words, transactions, the audit chain's rows, SMS claims,
- * sessions and failed logins, verification codes.  What only SQLite has
- * (its migrations, its file, its triggers, its query text) is
+ * in store_backends (SQLite, and PostgreSQL on a fresh database of the test
+ * cluster when HAMGAN_TEST_PG names one: pg_test.h), through store.h alone:
+ * open, the schema version, the unit tree, optimistic message updates, the
+ * named state sets, search by words, transactions, the audit chain's rows,
+ * SMS claims, sessions and failed logins, verification codes.  What only
+ * SQLite has (its migrations, its file, its triggers, its query text) is
  * tests/unit/test_sqlite.c.
  */
 #include <stdarg.h>
@@ -90,12 +91,28 @@ static void run_all(store_test fn)
 	}
 }
 
+/* A missing database is ERR_NOTFOUND saying how to make one, and opening
+ * it without STORE_CREATE makes nothing: for SQLite a file, for PostgreSQL
+ * a database the server does not have. */
 static void t_open_missing_refused(struct sfx *f)
 {
 	struct store *st = NULL;
 	struct err err;
 	char p[700];
 
+	if (f->ops == &store_pg_ops) {
+		pg_test_uri("hamgan_t_nope", p, sizeof(p));
+		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
+		assert_null(st);
+		assert_string_equal(err.field, "db");
+		assert_non_null(strstr(err.msg, "'hamgan_t_nope' does not exist"));
+		assert_non_null(strstr(err.msg, "createdb hamgan_t_nope"));
+		assert_non_null(strstr(err.msg, "hamgan init"));
+		/* and with STORE_CREATE: init cannot make a database either */
+		assert_int_equal(f->ops->open(&st, p, STORE_CREATE, &err), ERR_NOTFOUND);
+		assert_null(st);
+		return;
+	}
 	snprintf(p, sizeof(p), "%s/nope.db", f->dir);
 	assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
 	assert_non_null(strstr(err.msg, "hamgan init"));

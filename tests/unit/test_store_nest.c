@@ -2,7 +2,8 @@
  * test_store_nest.c - nested store transactions (savepoints), run over every
  * backend in store_backends: an inner commit folds into the outer
  * transaction, an inner rollback undoes only the inner work, an outer
- * rollback undoes everything, and bulk mode switches on and off.
+ * rollback undoes everything, and bulk mode switches on and off.  The
+ * PostgreSQL run gets a fresh database on the test cluster (pg_test.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "pg_test.h"
 
 struct nfx {
 	const struct store_ops *ops;
@@ -61,9 +63,13 @@ static void run_all(nest_test fn)
 		snprintf(f.dir, sizeof(f.dir), "%s/nest.XXXXXX", tmp ? tmp : "/tmp");
 		assert_non_null(mkdtemp(f.dir));
 		snprintf(f.path, sizeof(f.path), "%s/n.db", f.dir);
+		if (f.ops == &store_pg_ops)
+			assert_int_equal(pg_test_db(f.path, sizeof(f.path)), 0);
 		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, &err), 0);
 		fn(&f);
 		f.ops->close(f.st);
+		if (f.ops == &store_pg_ops)
+			pg_test_drop(f.path);
 		unlink(f.path);
 		snprintf(p, sizeof(p), "%s-wal", f.path);
 		unlink(p);
