@@ -253,7 +253,7 @@ int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, msg_id);
-	pg_p_text(&p, msg_state_name(STATE_REOPENED));
+	pl_p_text(&p, msg_state_name(STATE_REOPENED));
 	return pl_list(st, PL_AUDIT_STEPS, "SELECT action, coalesce(payload::json ->> 'verdict',"
 		       " payload::json ->> 'grade', ''), (payload::json ->> 'to_state') = $2, at"
 		       " FROM audit WHERE msg_id = $1 AND action ILIKE 'msg.%'"

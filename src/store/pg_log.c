@@ -26,6 +26,11 @@ int64_t pl_limit(size_t max)
 	return max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max;
 }
 
+void pl_p_text(struct pg_params *p, const char *v)
+{
+	pg_p_text(p, v ? v : "");
+}
+
 int pl_run(struct store *st, enum pg_log_stmt id, const char *sql, const struct pg_params *p,
 	   const char *what, struct err *err, PGresult **res)
 {
@@ -101,7 +106,8 @@ int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 }
 
 /* The insert itself: nothing when e does not extend the chain's tail
- * (the first entry extends an empty log whatever its prev_hash). */
+ * (the first entry extends an empty log whatever its prev_hash).  A
+ * refusal raises no error, so a transaction goes on as SQLite's does. */
 static int audit_put(struct store *st, const struct audit_entry *e, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
@@ -109,20 +115,21 @@ static int audit_put(struct store *st, const struct audit_entry *e, struct err *
 	int rc;
 
 	pg_p_int(&p, e->seq);
-	pg_p_text(&p, e->actor);
-	pg_p_text(&p, e->action);
+	pl_p_text(&p, e->actor);
+	pl_p_text(&p, e->action);
 	pg_p_id(&p, e->msg_id);
-	pg_p_text(&p, e->payload);
+	pl_p_text(&p, e->payload);
 	pg_p_int(&p, e->at);
-	pg_p_text(&p, e->prev_hash);
-	pg_p_text(&p, e->hash);
+	pl_p_text(&p, e->prev_hash);
+	pl_p_text(&p, e->hash);
 	rc = pl_exec(st, PL_AUDIT_INSERT, "INSERT INTO audit (seq, actor, action, msg_id, payload,"
 		     " at, prev_hash, hash) SELECT $1::bigint, $2::text, $3::text, $4::bigint,"
 		     " $5::text, $6::bigint, $7::text, $8::text"
 		     " FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM audit"
 		     " ORDER BY seq DESC LIMIT 1) t ON true"
 		     " WHERE $1::bigint = coalesce(t.seq, 0) + 1"
-		     " AND (t.seq IS NULL OR t.hash = $7::text)", &p, "audit", &n, err);
+		     " AND (t.seq IS NULL OR t.hash = $7::text) ON CONFLICT DO NOTHING", &p,
+		     "audit", &n, err);
 	if (rc < 0)
 		return rc;
 	if (n == 0)
@@ -222,8 +229,8 @@ int pl_sms_insert(struct store *st, struct sms *m, struct err *err)
 	PGresult *res;
 	int rc;
 
-	pg_p_text(&p, m->to);
-	pg_p_text(&p, m->body);
+	pl_p_text(&p, m->to);
+	pl_p_text(&p, m->body);
 	pg_p_id(&p, m->msg_id);
 	pg_p_int(&p, m->state);
 	pg_p_int(&p, m->attempts);
@@ -261,7 +268,7 @@ int pl_sms_update(struct store *st, const struct sms *m, enum sms_state from, st
 	pg_p_int(&p, m->attempts);
 	pg_p_int(&p, m->next_at);
 	pg_p_int(&p, m->sent_at);
-	pg_p_text(&p, m->last_error);
+	pl_p_text(&p, m->last_error);
 	pg_p_int(&p, m->id);
 	pg_p_int(&p, from);
 	pg_p_int(&p, m->claimed_at);
@@ -287,7 +294,7 @@ int pl_sms_release_expired(struct store *st, int64_t now, int max_attempts, cons
 
 	*n = 0;
 	pg_p_int(&p, max_attempts);
-	pg_p_text(&p, error);
+	pl_p_text(&p, error);
 	pg_p_int(&p, now);
 	rc = pl_exec(st, PL_SMS_RELEASE, "UPDATE sms_outbox SET state ="
 		     " CASE WHEN attempts >= $1 THEN " SMS_STATE_FAILED_SQL
@@ -347,10 +354,10 @@ int pl_verify_insert(struct store *st, struct verify_code *v, struct err *err)
 	PGresult *res;
 	int rc;
 
-	pg_p_text(&p, v->mobile);
-	pg_p_text(&p, v->addr);
-	pg_p_text(&p, v->salt);
-	pg_p_text(&p, v->hash);
+	pl_p_text(&p, v->mobile);
+	pl_p_text(&p, v->addr);
+	pl_p_text(&p, v->salt);
+	pl_p_text(&p, v->hash);
 	pg_p_int(&p, v->created_at);
 	pg_p_int(&p, v->expires_at);
 	pg_p_int(&p, v->tries);
@@ -370,7 +377,7 @@ int pl_verify_latest(struct store *st, const char *mobile, struct verify_code *o
 {
 	struct pg_params p = PG_PARAMS_INIT;
 
-	pg_p_text(&p, mobile);
+	pl_p_text(&p, mobile);
 	return pl_one(st, PL_VERIFY_LATEST, "SELECT " VERIFY_COLS " FROM verify_codes"
 		      " WHERE mobile = $1 ORDER BY created_at DESC, id DESC LIMIT 1", &p,
 		      "verification code", read_verify, out, err);
@@ -402,7 +409,7 @@ static int count_since(struct store *st, enum pg_log_stmt id, const char *sql, c
 
 	*n = 0;
 	*oldest = 0;
-	pg_p_text(&p, key);
+	pl_p_text(&p, key);
 	pg_p_int(&p, since);
 	rc = pl_run(st, id, sql, &p, "verification codes", err, &res);
 	if (rc < 0)

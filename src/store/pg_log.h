@@ -31,6 +31,8 @@ enum pg_log_stmt {
 
 _Static_assert(PL_STMT_END - 1 <= PG_LOG_LAST, "pg_log statements overflow PG_LOG's range");
 
+/* A text parameter, NULL sent as "" as SQLite's sq_bind_text binds it. */
+void pl_p_text(struct pg_params *p, const char *v);
 /* LIMIT's parameter: a size_t count, SIZE_MAX meaning no limit. */
 int64_t pl_limit(size_t max);
 

@@ -3,6 +3,12 @@
  * units' boundaries, API keys, Open311 request rows, service extras and
  * import keys, as sqlite_attach.c, sqlite_geo.c and sqlite_open311.c keep
  * them.
+ *
+ * A failed statement ends a PostgreSQL transaction, where SQLite's goes
+ * on; so a duplicate key (an import key seen before, an Open311 row or API
+ * key written twice), which a caller may meet and carry on from, raises no
+ * error: the inserts say ON CONFLICT DO NOTHING and one that made no row is
+ * ERR_CONFLICT ("what: already exists", as SQLite's reads).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +16,18 @@
 #include "base/mem.h"
 #include "store/pg_int.h"
 #include "store/pg_log.h"
+
+/* An INSERT ... ON CONFLICT DO NOTHING: ERR_CONFLICT when it made no row. */
+static int insert_once(struct store *st, enum pg_log_stmt id, const char *sql,
+		       const struct pg_params *p, const char *what, struct err *err)
+{
+	int64_t n = 0;
+	int rc = pl_exec(st, id, sql, p, what, &n, err);
+
+	if (rc == 0 && n == 0)
+		return err_set(err, ERR_CONFLICT, "", "%s: already exists", what);
+	return rc;
+}
 
 /* ---- attachments ---- */
 
@@ -40,9 +58,9 @@ int pl_attach_insert(struct store *st, struct attachment *a, const void *data, s
 	int rc;
 
 	pg_p_int(&p, a->msg_id);
-	pg_p_text(&p, a->name);
-	pg_p_text(&p, a->mime);
-	pg_p_text(&p, a->by);
+	pl_p_text(&p, a->name);
+	pl_p_text(&p, a->mime);
+	pl_p_text(&p, a->by);
 	pg_p_int(&p, a->by_role);
 	pg_p_int(&p, (int64_t)len);
 	pg_p_int(&p, a->created_at);
@@ -121,7 +139,7 @@ int pl_boundary_put(struct store *st, const struct store_boundary *b, struct err
 
 	pg_p_int(&p, b->unit_id);
 	pg_p_blob(&p, b->blob, b->blob_len);
-	pg_p_text(&p, b->attribution ? b->attribution : "");
+	pl_p_text(&p, b->attribution ? b->attribution : "");
 	pg_p_double(&p, b->min_lat);
 	pg_p_double(&p, b->min_lon);
 	pg_p_double(&p, b->max_lat);
@@ -213,14 +231,19 @@ int pl_apikey_insert(struct store *st, struct apikey *k, struct err *err)
 	PGresult *res;
 	int rc;
 
-	pg_p_text(&p, k->name);
-	pg_p_text(&p, k->key_hash);
+	pl_p_text(&p, k->name);
+	pl_p_text(&p, k->key_hash);
 	pg_p_int(&p, k->created_at);
 	pg_p_int(&p, k->revoked_at);
 	rc = pl_run(st, PL_KEY_INSERT, "INSERT INTO api_keys (name, key_hash, created_at,"
-		    " revoked_at) VALUES ($1, $2, $3, $4) RETURNING id", &p, "api key", err, &res);
+		    " revoked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id", &p,
+		    "api key", err, &res);
 	if (rc < 0)
 		return rc;
+	if (PQntuples(res) < 1) {
+		PQclear(res);
+		return err_set(err, ERR_CONFLICT, "", "api key: already exists");
+	}
 	k->id = pg_int(res, 0, 0);
 	PQclear(res);
 	return 0;
@@ -231,7 +254,7 @@ int pl_apikey_get_by_hash(struct store *st, const char *hash, struct apikey *out
 {
 	struct pg_params p = PG_PARAMS_INIT;
 
-	pg_p_text(&p, hash);
+	pl_p_text(&p, hash);
 	return pl_one(st, PL_KEY_BY_HASH, "SELECT " KEY_COLS " FROM api_keys WHERE key_hash = $1",
 		      &p, "api key", read_key, out, err);
 }
@@ -241,7 +264,7 @@ int pl_apikey_get_by_name(struct store *st, const char *name, struct apikey *out
 {
 	struct pg_params p = PG_PARAMS_INIT;
 
-	pg_p_text(&p, name);
+	pl_p_text(&p, name);
 	return pl_one(st, PL_KEY_BY_NAME, "SELECT " KEY_COLS " FROM api_keys WHERE name = $1", &p,
 		      "api key", read_key, out, err);
 }
@@ -291,8 +314,8 @@ int pl_service_put(struct store *st, const struct service_meta *m, struct err *e
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, m->category_id);
-	pg_p_text(&p, m->keywords);
-	pg_p_text(&p, m->attributes);
+	pl_p_text(&p, m->keywords);
+	pl_p_text(&p, m->attributes);
 	return pl_exec(st, PL_SERVICE_PUT, "INSERT INTO category_open311 (category_id, keywords,"
 		       " attributes) VALUES ($1, $2, $3) ON CONFLICT (category_id) DO UPDATE"
 		       " SET keywords = excluded.keywords, attributes = excluded.attributes", &p,
@@ -307,11 +330,11 @@ int pl_o311_meta_put(struct store *st, const struct o311_meta *m, struct err *er
 
 	pg_p_int(&p, m->msg_id);
 	pg_p_int(&p, m->api_key_id);
-	pg_p_text(&p, m->media_url);
-	pg_p_text(&p, m->address_id);
-	return pl_exec(st, PL_O311_PUT, "INSERT INTO open311_requests (msg_id, api_key_id,"
-		       " media_url, address_id) VALUES ($1, $2, $3, $4)", &p, "open311 request",
-		       NULL, err);
+	pl_p_text(&p, m->media_url);
+	pl_p_text(&p, m->address_id);
+	return insert_once(st, PL_O311_PUT, "INSERT INTO open311_requests (msg_id, api_key_id,"
+			   " media_url, address_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+			   &p, "open311 request", err);
 }
 
 static void read_o311(const PGresult *res, int r, void *rec)
@@ -347,8 +370,8 @@ int pl_import_key_get(struct store *st, const char *source, const char *key, int
 {
 	struct pg_params p = PG_PARAMS_INIT;
 
-	pg_p_text(&p, source);
-	pg_p_text(&p, key);
+	pl_p_text(&p, source);
+	pl_p_text(&p, key);
 	return pl_one(st, PL_IMPORT_GET, "SELECT msg_id FROM import_keys"
 		      " WHERE source = $1 AND key = $2", &p, "import key", read_msg_id, msg_id,
 		      err);
@@ -359,9 +382,9 @@ int pl_import_key_put(struct store *st, const char *source, const char *key, int
 {
 	struct pg_params p = PG_PARAMS_INIT;
 
-	pg_p_text(&p, source);
-	pg_p_text(&p, key);
+	pl_p_text(&p, source);
+	pl_p_text(&p, key);
 	pg_p_int(&p, msg_id);
-	return pl_exec(st, PL_IMPORT_PUT, "INSERT INTO import_keys (source, key, msg_id)"
-		       " VALUES ($1, $2, $3)", &p, "import key", NULL, err);
+	return insert_once(st, PL_IMPORT_PUT, "INSERT INTO import_keys (source, key, msg_id)"
+			   " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &p, "import key", err);
 }

@@ -203,8 +203,11 @@ static void audit_chain(void **state)
 	/* the same inside a transaction, which goes on afterwards */
 	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
 	assert_int_equal(store_pg_ops.audit_insert(f->st, e, &err), ERR_CONFLICT);
-	store_pg_ops.rollback(f->st);
-	check_chain(f->st, 3);
+	e->seq = 3;
+	assert_int_equal(store_pg_ops.audit_insert(f->st, e, &err), ERR_CONFLICT);
+	assert_int_equal(append(f->st, "ali", 2, "msg.register", "{}", &err), 0);
+	assert_int_equal(store_pg_ops.commit(f->st, &err), 0);
+	check_chain(f->st, 4);
 
 	/* by message, in seq order, at most max */
 	assert_int_equal(store_pg_ops.audit_list_msg(f->st, 1, 10, &list, &n, &err), 0);
@@ -216,14 +219,14 @@ static void audit_chain(void **state)
 	assert_int_equal(store_pg_ops.audit_list_msg(f->st, 1, 1, &list, &n, &err), 0);
 	assert_int_equal(n, 1);
 	free(list);
-	assert_int_equal(store_pg_ops.audit_list(f->st, 3, 10, &list, &n, &err), 0);
+	assert_int_equal(store_pg_ops.audit_list(f->st, 4, 10, &list, &n, &err), 0);
 	assert_int_equal(n, 0);
 	assert_null(list);
 
 	/* append-only whoever writes */
 	assert_true(sql_refused(f, "UPDATE audit SET actor = 'x'"));
 	assert_true(sql_refused(f, "DELETE FROM audit"));
-	check_chain(f->st, 3);
+	check_chain(f->st, 4);
 	free(e);
 }
 
@@ -992,6 +995,18 @@ static void open311(void **state)
 	assert_int_equal(store_pg_ops.import_key_get(f->st, "csv", "r1", &id, &err), 0);
 	assert_int_equal(id, 2);
 	assert_int_equal(store_pg_ops.import_key_put(f->st, "csv", "r2", 99, &err), ERR_INVALID);
+
+	/* a duplicate inside a transaction is ERR_CONFLICT and the
+	 * transaction goes on, as SQLite's does */
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(store_pg_ops.import_key_put(f->st, "csv", "r1", 1, &err), ERR_CONFLICT);
+	assert_string_equal(err.msg, "import key: already exists");
+	assert_int_equal(store_pg_ops.o311_meta_put(f->st, &om, &err), ERR_CONFLICT);
+	assert_int_equal(store_pg_ops.apikey_insert(f->st, &k, &err), ERR_CONFLICT);
+	assert_int_equal(store_pg_ops.import_key_put(f->st, "csv", "r3", 1, &err), 0);
+	assert_int_equal(store_pg_ops.commit(f->st, &err), 0);
+	assert_int_equal(store_pg_ops.import_key_get(f->st, "csv", "r3", &id, &err), 0);
+	assert_int_equal(id, 1);
 }
 
 int main(void)
