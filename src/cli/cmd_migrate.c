@@ -36,7 +36,6 @@
 #include "fa/period.h"
 #include "fa/tehran.h"
 #include "store/migrate.h"
-#include "store/store.h"
 
 const char cmd_migrate_usage[] =
 	"usage: hamgan migrate --from PATH --to postgresql://...\n"
@@ -412,7 +411,7 @@ int cmd_migrate(int argc, char **argv)
 		return rc;
 	if (!from || !to)
 		return cli_usage_error("hamgan migrate", "'--from' and '--to' are required");
-	store_dsn_safe(to, safe, sizeof(safe));
+	core_dsn_safe(to, safe, sizeof(safe));
 	fprintf(stderr, "copying %s to %s\n", from, safe);
 	err_clear(&err);
 	rc = store_migrate(from, to, on_progress, &pr, &err);
