@@ -12,6 +12,9 @@
  *    other's row lock finds the row taken (ERR_CONFLICT);
  *  - two_nodes_one_audit_chain: two connections append to the audit log
  *    at once, in transactions and outside them; the chain stays one line.
+ *
+ * same_as_sqlite runs one script of these ops over SQLite and PostgreSQL
+ * and compares the transcripts (codes, words, records, order) line by line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
