@@ -154,8 +154,9 @@ static void bulk_mode_batch(void **state)
 }
 
 /* Inside a batch the search index rows are held back until the outer
- * commit (sqlite_int.h): a rolled back level drops its own, the rest are
- * all indexed and found. */
+ * commit (sqlite_int.h; in PostgreSQL another connection sees none of the
+ * batch before it commits): a rolled back level drops its own, the rest
+ * are all indexed and found. */
 static void search_rows_follow_their_level(void **state)
 {
 	struct fx f;
