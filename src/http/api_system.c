@@ -2,8 +2,9 @@
  * reachable (load balancers and the test harness poll it).  The database is
  * asked at most once a second per worker thread, so a storm of probes costs
  * no more than a constant answer.  It says "degraded" (still 200: reads
- * work) when writes were refused for lack of space lately or the database's
- * filesystem is nearly full. */
+ * work) when writes were refused for lack of space lately or the database
+ * file's filesystem is nearly full (SQLite; a PostgreSQL server's disk is
+ * watched on that server). */
 #include <cjson/cJSON.h>
 #include <sys/statvfs.h>
 
@@ -26,11 +27,15 @@ static bool disk_low(struct http_req *r)
 	uint64_t now = http_now_us();
 	struct statvfs sv;
 
-	if (core_dsn_server(db))
-		return false;
 	if (asked_us && now - asked_us < 1000000u)
 		return low;
 	asked_us = now;
+	/* a database on a server: its disk is not this node's to watch (a
+	 * full one shows as refused writes, server_storage_full) */
+	if (core_dsn_server(db)) {
+		low = false;
+		return low;
+	}
 	if (str_starts(db, "sqlite:"))
 		db += 7;
 	low = statvfs(db, &sv) == 0 &&
