@@ -465,4 +465,17 @@
  * PostgreSQL URI without its password); a longer one is cut. */
 #define CAP_DSN_SHOWN 512
 
+/* `hamgan migrate` (store/migrate.c): one row of COPY text may hold an
+ * attachment (CAP_ATTACH_BYTES) and its preview in hex, twice their size,
+ * or a unit's outline; 64 MiB holds any row the program writes.  The text
+ * goes to the server in pieces of about 1 MiB (fewer calls, little
+ * memory), and progress is told every 10,000 rows (a few times a second). */
+#define CAP_MIGRATE_ROW (64L * 1024 * 1024)
+#define CAP_MIGRATE_CHUNK (1024 * 1024)
+#define CAP_MIGRATE_PROGRESS_ROWS 10000
+/* Its check compares the reports of each Jalali year of the data (and of
+ * the whole range); a city's history of more than 50 years has its first
+ * 50 compared year by year. */
+#define CAP_MIGRATE_YEARS 50
+
 #endif

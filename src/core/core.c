@@ -59,6 +59,16 @@ int core_open(struct core *c, const char *dsn, struct err *err)
 	return core_open_flags(c, dsn, 0, err);
 }
 
+void core_dsn_safe(const char *dsn, char *out, size_t outsz)
+{
+	store_dsn_safe(dsn, out, outsz);
+}
+
+bool core_dsn_server(const char *dsn)
+{
+	return dsn && store_backend_for(dsn) != &store_sqlite_ops;
+}
+
 void core_close(struct core *c)
 {
 	if (c->st)
@@ -78,16 +88,6 @@ int core_check(struct core *c, char *report, size_t reportsz, size_t *problems,
 	       struct err *err)
 {
 	return OPS(c)->check(c->st, report, reportsz, problems, err);
-}
-
-void core_dsn_safe(const char *dsn, char *out, size_t outsz)
-{
-	store_dsn_safe(dsn, out, outsz);
-}
-
-bool core_dsn_remote(const char *dsn)
-{
-	return store_backend_for(dsn) != &store_sqlite_ops;
 }
 
 int64_t core_now(const struct core *c)

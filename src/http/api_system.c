@@ -16,7 +16,9 @@
 #include "http/server_int.h"
 
 /* Whether the database's filesystem has less than CAP_STORE_LOW_MIB free
- * (asked at most once a second per thread, like the database). */
+ * (asked at most once a second per thread, like the database).  A database
+ * on a PostgreSQL server has no file here: its disk is the server's to
+ * watch, and a write refused for space still shows as "full". */
 static bool disk_low(struct http_req *r)
 {
 	static _Thread_local uint64_t asked_us;
@@ -25,15 +27,11 @@ static bool disk_low(struct http_req *r)
 	uint64_t now = http_now_us();
 	struct statvfs sv;
 
+	if (core_dsn_server(db))
+		return false;
 	if (asked_us && now - asked_us < 1000000u)
 		return low;
 	asked_us = now;
-	/* a database on a server: its disk is not this node's to watch (a
-	 * full one shows as refused writes, server_storage_full) */
-	if (core_dsn_remote(db)) {
-		low = false;
-		return low;
-	}
 	if (str_starts(db, "sqlite:"))
 		db += 7;
 	low = statvfs(db, &sv) == 0 &&

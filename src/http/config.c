@@ -183,7 +183,7 @@ int http_config_file(struct http_config *cfg, const char *path, struct err *err)
 	return 0;
 }
 
-/* A PostgreSQL URI's password is a secret too. */
+/* the database as it may be shown: a URI's password masked */
 static void print_db(FILE *out, const char *db)
 {
 	char shown[CAP_DSN_SHOWN];
