@@ -3,9 +3,11 @@
 # K times SRC's messages: SRC (a `hamgan demo` database) copied, then its
 # messages and their search index repeated K-1 more times with ids shifted
 # past the last (so the copies are the newer messages) and tracking codes
-# suffixed.  Everything a search reads (messages, units, citizens, the
-# index) is real demo data; the audit chain and aggregates are SRC's alone,
-# so the result is for measuring searches only, never for `audit verify`.
+# suffixed (the search index holds no text: a copy's entry is made of the
+# original's terms, read back from the index).  Everything a search reads
+# (messages, units, citizens, the index) is real demo data; the audit chain
+# and aggregates are SRC's alone, so the result is for measuring searches
+# only, never for `audit verify`.
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: bench/search_grow.sh SRC.db DST.db K" >&2; exit 2; }
 SRC=$1 DST=$2 K=$3
@@ -24,9 +26,14 @@ CREATE TEMP TABLE n AS SELECT max(id) AS m FROM messages;
 BEGIN;
 INSERT INTO messages ($cols)
 	SELECT $sel FROM temp.k k, temp.n n, messages m WHERE m.id <= n.m ORDER BY k.v, m.id;
+-- the index keeps no text (content=''): each message's terms are read back
+-- from the index itself, in their order, and indexed again for each copy
+CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, msg_fts, instance);
+CREATE TEMP TABLE t AS SELECT doc AS id, group_concat(term, ' ') AS text
+	FROM (SELECT doc, term FROM temp.v ORDER BY doc, offset) GROUP BY doc;
 INSERT INTO msg_fts (rowid, text)
-	SELECT f.rowid + k.v * n.m, f.text FROM temp.k k, temp.n n, msg_fts f
-	WHERE f.rowid <= n.m ORDER BY k.v, f.rowid;
+	SELECT t.id + k.v * n.m, t.text FROM temp.k k, temp.n n, temp.t t
+	WHERE t.id <= n.m ORDER BY k.v, t.id;
 COMMIT;
 SQL
 echo "$DST: $(sqlite3 "$DST" 'SELECT count(*) FROM messages') messages, $(du -h "$DST" | cut -f1)"

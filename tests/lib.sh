@@ -18,7 +18,7 @@ case ${HAMGAN_TEST_BACKEND:-sqlite} in
 sqlite) T_BACKEND=sqlite ;;
 postgresql)
 	T_BACKEND=postgresql
-	: "${HAMGAN_TEST_PG:?HAMGAN_TEST_BACKEND=postgresql needs the cluster's URI in HAMGAN_TEST_PG}" ;;
+	: "${HAMGAN_TEST_PG:?HAMGAN_TEST_BACKEND=postgresql needs the URI of the test cluster in HAMGAN_TEST_PG}" ;;
 *) echo "HAMGAN_TEST_BACKEND=$HAMGAN_TEST_BACKEND: not sqlite or postgresql" >&2; exit 2 ;;
 esac
 # every database this test makes on the cluster starts with this (dropped at exit)
@@ -61,11 +61,15 @@ t_sql() {
 
 # t_cleanup: drop this test's databases on the cluster, remove its files.
 t_cleanup() {
-	local d
+	local d like sql dbs
 	if t_pg; then
-		for d in $(psql -XAtq "$HAMGAN_TEST_PG" -c \
-			"SELECT datname FROM pg_database WHERE datname LIKE '${T_PGPREFIX//_/\\_}%'" 2>/dev/null); do
-			psql -XAtq "$HAMGAN_TEST_PG" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+		# LIKE's own '_' is any character: the prefix's are meant literally
+		like=$(printf %s "$T_PGPREFIX" | sed 's/_/\\_/g')
+		sql="SELECT datname FROM pg_database WHERE datname LIKE '$like%'"
+		dbs=$(psql -XAtq "$HAMGAN_TEST_PG" -c "$sql" 2>/dev/null)
+		for d in $dbs; do
+			sql="DROP DATABASE IF EXISTS $d WITH (FORCE)"
+			psql -XAtq "$HAMGAN_TEST_PG" -c "$sql" >/dev/null 2>&1
 		done
 	fi
 	rm -rf "$T_TMP"

@@ -261,6 +261,10 @@
  * its stems joined with its neighbours, quoted (a word's bytes appear at
  * most five times, quotes doubled at worst): 64 times the search text. */
 #define CAP_SEARCH_QUERY (64 * CAP_SEARCH_TEXT)
+/* The longest term PostgreSQL's search index holds (a tsvector lexeme is
+ * at most 2047 bytes, PostgreSQL's own limit): a longer one is left out of
+ * the index and of the query, never an error on a message's intake. */
+#define CAP_PG_LEXEME 2047
 #define CAP_HISTORY 100
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)

@@ -149,8 +149,12 @@ int cmd_serve(int argc, char **argv)
 		struct core c;
 
 		if (core_open(&c, cfg.db, &err)) {
+<<<<<<< HEAD
 			char shown[CAP_DSN_SHOWN];
 
+=======
+			/* a URI's password stays out of the terminal and the logs */
+>>>>>>> main
 			core_dsn_safe(cfg.db, shown, sizeof(shown));
 			if (err.code == ERR_NOTFOUND)
 				return cli_fail("database '%s' not found: run 'hamgan init --db %s'",

@@ -27,11 +27,15 @@ static bool disk_low(struct http_req *r)
 	uint64_t now = http_now_us();
 	struct statvfs sv;
 
-	if (core_dsn_server(db))
-		return false;
 	if (asked_us && now - asked_us < 1000000u)
 		return low;
 	asked_us = now;
+	/* a database on a server: its disk is not this node's to watch (a
+	 * full one shows as refused writes, server_storage_full) */
+	if (core_dsn_server(db)) {
+		low = false;
+		return low;
+	}
 	if (str_starts(db, "sqlite:"))
 		db += 7;
 	low = statvfs(db, &sv) == 0 &&

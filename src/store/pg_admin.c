@@ -66,10 +66,91 @@ static void p_limit(struct pg_params *p, size_t max)
 		pg_p_int(p, (int64_t)max);
 }
 
-/* The rows a write changed (its command tag's count). */
-static int64_t changed(const PGresult *res)
+/*
+ * pg_run tells a failure's code only through err, so an op called with
+ * none (the core's login_fail_add is) would turn a refused foreign key into
+ * ERR_STORE where SQLite says ERR_INVALID: run keeps the code in *rc
+ * whatever the caller passed, and the helpers below go through it.
+ */
+static PGresult *run(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
+		     const char *what, struct err *err, int *rc)
 {
-	return strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
+	struct err local;
+	struct err *e = err ? err : &local;
+	PGresult *res;
+
+	local.code = 0;
+	res = pg_run(s, S(stmt), sql, p, what, e);
+	*rc = res ? 0 : e->code ? e->code : ERR_STORE;
+	return res;
+}
+
+/* A write: 0 or its failure. */
+static int exec(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
+		const char *what, struct err *err)
+{
+	int rc;
+
+	PQclear(run(s, stmt, sql, p, what, err, &rc));
+	return rc;
+}
+
+/* A write that tells how many rows it changed (*n). */
+static int exec_n(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
+		  const char *what, int64_t *n, struct err *err)
+{
+	PGresult *res;
+	int rc;
+
+	*n = 0;
+	res = run(s, stmt, sql, p, what, err, &rc);
+	if (!res)
+		return rc;
+	*n = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+/* A read of one record with read: ERR_NOTFOUND ("what: not found")
+ * without a row, as sq_step_row says it. */
+static int get_one(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
+		   const char *what, void (*read)(const PGresult *res, int r, void *rec), void *rec,
+		   struct err *err)
+{
+	int rc;
+	PGresult *res = run(s, stmt, sql, p, what, err, &rc);
+
+	if (!res)
+		return rc;
+	return pg_one_row(res, read, rec, what, err);
+}
+
+/* A list of sz-byte records read with read (*out malloc'd). */
+static int get_list(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
+		    const char *what, void (*read)(const PGresult *res, int r, void *rec),
+		    size_t sz, void **out, size_t *n, struct err *err)
+{
+	int rc;
+	PGresult *res = run(s, stmt, sql, p, what, err, &rc);
+
+	if (!res) {
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	return pg_list_rows(res, read, sz, out, n, err);
+}
+
+static void read_int(const PGresult *res, int r, void *rec)
+{
+	*(int64_t *)rec = pg_int(res, r, 0);
+}
+
+/* A read of one integer (a count, a flag): ERR_NOTFOUND without a row. */
+static int one_int(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
+		   const char *what, int64_t *v, struct err *err)
+{
+	return get_one(s, stmt, sql, p, what, read_int, v, err);
 }
 
 /*
@@ -80,34 +161,11 @@ static int64_t changed(const PGresult *res)
 static int insert_id(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
 		     const char *what, int64_t *id, struct err *err)
 {
-	PGresult *res = pg_run(s, S(stmt), sql, p, what, err);
+	int rc = one_int(s, stmt, sql, p, what, id, err);
 
-	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
-	if (PQntuples(res) < 1) {
-		PQclear(res);
+	if (rc == ERR_NOTFOUND)
 		return err_set(err, ERR_CONFLICT, "", "%s: already exists", what);
-	}
-	*id = pg_int(res, 0, 0);
-	PQclear(res);
-	return 0;
-}
-
-/* A read of one integer (a count, a flag): ERR_NOTFOUND without a row. */
-static int one_int(struct pg_store *s, int stmt, const char *sql, const struct pg_params *p,
-		   const char *what, int64_t *v, struct err *err)
-{
-	PGresult *res = pg_run(s, S(stmt), sql, p, what, err);
-
-	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
-	if (PQntuples(res) < 1) {
-		PQclear(res);
-		return err_set(err, ERR_NOTFOUND, "", "%s: not found", what);
-	}
-	*v = pg_int(res, 0, 0);
-	PQclear(res);
-	return 0;
+	return rc;
 }
 
 /* ---- units ---- */
@@ -154,8 +212,8 @@ int pg_unit_update(struct store *st, const struct unit *u, struct err *err)
 	pg_p_int(&p, u->kind);
 	pg_p_bool(&p, u->active);
 	pg_p_int(&p, u->id);
-	return pg_exec(pg(st), S(A_UNIT_UPDATE), "UPDATE units SET name = $1, kind = $2,"
-		       " active = $3 WHERE id = $4", &p, "unit", err);
+	return exec(pg(st), A_UNIT_UPDATE, "UPDATE units SET name = $1, kind = $2,"
+		    " active = $3 WHERE id = $4", &p, "unit", err);
 }
 
 int pg_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err)
@@ -163,8 +221,8 @@ int pg_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err)
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, id);
-	return pg_one_row(pg_run(pg(st), S(A_UNIT_GET), "SELECT " UNIT_COLS " FROM units"
-				 " WHERE id = $1", &p, "unit", err), read_unit, out, "unit", err);
+	return get_one(pg(st), A_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE id = $1", &p,
+		       "unit", read_unit, out, err);
 }
 
 int pg_unit_get_by_code(struct store *st, const char *code, struct unit *out, struct err *err)
@@ -172,8 +230,8 @@ int pg_unit_get_by_code(struct store *st, const char *code, struct unit *out, st
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, code);
-	return pg_one_row(pg_run(pg(st), S(A_UNIT_GET_CODE), "SELECT " UNIT_COLS " FROM units"
-				 " WHERE code = $1", &p, "unit", err), read_unit, out, "unit", err);
+	return get_one(pg(st), A_UNIT_GET_CODE, "SELECT " UNIT_COLS " FROM units"
+		       " WHERE code = $1", &p, "unit", read_unit, out, err);
 }
 
 int pg_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *out,
@@ -182,16 +240,16 @@ int pg_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *ou
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, kind);
-	return pg_one_row(pg_run(pg(st), S(A_UNIT_FIRST_KIND), "SELECT " UNIT_COLS " FROM units"
-				 " WHERE kind = $1 AND active <> 0 ORDER BY id LIMIT 1", &p, "unit",
-				 err), read_unit, out, "unit", err);
+	return get_one(pg(st), A_UNIT_FIRST_KIND, "SELECT " UNIT_COLS " FROM units"
+		       " WHERE kind = $1 AND active <> 0 ORDER BY id LIMIT 1", &p, "unit",
+		       read_unit, out, err);
 }
 
 int pg_unit_list(struct store *st, struct unit **out, size_t *n, struct err *err)
 {
-	return pg_list_rows(pg_run(pg(st), S(A_UNIT_LIST), "SELECT " UNIT_COLS " FROM units"
-				   " ORDER BY code COLLATE \"C\"", NULL, "units", err), read_unit,
-			    sizeof(**out), (void **)out, n, err);
+	return get_list(pg(st), A_UNIT_LIST, "SELECT " UNIT_COLS " FROM units"
+			" ORDER BY code COLLATE \"C\"", NULL, "units", read_unit, sizeof(**out),
+			(void **)out, n, err);
 }
 
 /* Within: the unit's path starts with the ancestor's ('/1/5/9/' within
@@ -284,9 +342,8 @@ int pg_category_get(struct store *st, int64_t id, struct category *out, struct e
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, id);
-	return pg_one_row(pg_run(pg(st), S(A_CAT_GET), "SELECT " CAT_COLS " FROM categories"
-				 " WHERE id = $1", &p, "category", err), read_cat, out, "category",
-			  err);
+	return get_one(pg(st), A_CAT_GET, "SELECT " CAT_COLS " FROM categories WHERE id = $1",
+		       &p, "category", read_cat, out, err);
 }
 
 int pg_category_get_by_code(struct store *st, const char *code, struct category *out,
@@ -295,9 +352,8 @@ int pg_category_get_by_code(struct store *st, const char *code, struct category 
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, code);
-	return pg_one_row(pg_run(pg(st), S(A_CAT_GET_CODE), "SELECT " CAT_COLS " FROM categories"
-				 " WHERE code = $1", &p, "category", err), read_cat, out,
-			  "category", err);
+	return get_one(pg(st), A_CAT_GET_CODE, "SELECT " CAT_COLS " FROM categories"
+		       " WHERE code = $1", &p, "category", read_cat, out, err);
 }
 
 int pg_category_get_by_service(struct store *st, const char *code, struct category *out,
@@ -306,17 +362,16 @@ int pg_category_get_by_service(struct store *st, const char *code, struct catego
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, code);
-	return pg_one_row(pg_run(pg(st), S(A_CAT_GET_SERVICE), "SELECT " CAT_COLS
-				 " FROM categories WHERE service_code = $1 AND service_code <> ''"
-				 " ORDER BY id LIMIT 1", &p, "category", err), read_cat, out,
-			  "category", err);
+	return get_one(pg(st), A_CAT_GET_SERVICE, "SELECT " CAT_COLS
+		       " FROM categories WHERE service_code = $1 AND service_code <> ''"
+		       " ORDER BY id LIMIT 1", &p, "category", read_cat, out, err);
 }
 
 int pg_category_list(struct store *st, struct category **out, size_t *n, struct err *err)
 {
-	return pg_list_rows(pg_run(pg(st), S(A_CAT_LIST), "SELECT " CAT_COLS " FROM categories"
-				   " ORDER BY code COLLATE \"C\"", NULL, "categories", err), read_cat,
-			    sizeof(**out), (void **)out, n, err);
+	return get_list(pg(st), A_CAT_LIST, "SELECT " CAT_COLS " FROM categories"
+			" ORDER BY code COLLATE \"C\"", NULL, "categories", read_cat, sizeof(**out),
+			(void **)out, n, err);
 }
 
 int pg_category_has_children(struct store *st, int64_t id, bool *yes, struct err *err)
@@ -338,13 +393,14 @@ int pg_category_route_get(struct store *st, int64_t cat_id, char *out, size_t ou
 {
 	struct pg_params p = PG_PARAMS_INIT;
 	PGresult *res;
+	int rc;
 
 	out[0] = '\0';
 	pg_p_int(&p, cat_id);
-	res = pg_run(pg(st), S(A_CAT_ROUTE_GET), "SELECT route FROM categories WHERE id = $1", &p,
-		     "category", err);
+	res = run(pg(st), A_CAT_ROUTE_GET, "SELECT route FROM categories WHERE id = $1", &p,
+		  "category", err, &rc);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return rc;
 	if (PQntuples(res) < 1) {
 		PQclear(res);
 		return err_set(err, ERR_NOTFOUND, "", "category: not found");
@@ -360,8 +416,8 @@ int pg_category_route_set(struct store *st, int64_t cat_id, const char *rule, st
 
 	p_text(&p, rule);
 	pg_p_int(&p, cat_id);
-	return pg_exec(pg(st), S(A_CAT_ROUTE_SET), "UPDATE categories SET route = $1 WHERE id = $2",
-		       &p, "category", err);
+	return exec(pg(st), A_CAT_ROUTE_SET, "UPDATE categories SET route = $1 WHERE id = $2", &p,
+		    "category", err);
 }
 
 /* ---- users, sessions, failed logins ---- */
@@ -410,8 +466,8 @@ int pg_user_update(struct store *st, const struct user *u, struct err *err)
 	pg_p_bool(&p, u->active);
 	p_text(&p, u->pwhash);
 	pg_p_int(&p, u->id);
-	return pg_exec(pg(st), S(A_USER_UPDATE), "UPDATE users SET name = $1, role = $2,"
-		       " unit_id = $3, active = $4, pwhash = $5 WHERE id = $6", &p, "user", err);
+	return exec(pg(st), A_USER_UPDATE, "UPDATE users SET name = $1, role = $2,"
+		    " unit_id = $3, active = $4, pwhash = $5 WHERE id = $6", &p, "user", err);
 }
 
 int pg_user_get(struct store *st, int64_t id, struct user *out, struct err *err)
@@ -419,8 +475,8 @@ int pg_user_get(struct store *st, int64_t id, struct user *out, struct err *err)
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, id);
-	return pg_one_row(pg_run(pg(st), S(A_USER_GET), "SELECT " USER_COLS " FROM users"
-				 " WHERE id = $1", &p, "user", err), read_user, out, "user", err);
+	return get_one(pg(st), A_USER_GET, "SELECT " USER_COLS " FROM users WHERE id = $1", &p,
+		       "user", read_user, out, err);
 }
 
 int pg_user_get_by_name(struct store *st, const char *name, struct user *out, struct err *err)
@@ -428,16 +484,15 @@ int pg_user_get_by_name(struct store *st, const char *name, struct user *out, st
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, name);
-	return pg_one_row(pg_run(pg(st), S(A_USER_GET_NAME), "SELECT " USER_COLS " FROM users"
-				 " WHERE username = $1", &p, "user", err), read_user, out, "user",
-			  err);
+	return get_one(pg(st), A_USER_GET_NAME, "SELECT " USER_COLS " FROM users"
+		       " WHERE username = $1", &p, "user", read_user, out, err);
 }
 
 int pg_user_list(struct store *st, struct user **out, size_t *n, struct err *err)
 {
-	return pg_list_rows(pg_run(pg(st), S(A_USER_LIST), "SELECT " USER_COLS " FROM users"
-				   " ORDER BY username COLLATE \"C\"", NULL, "users", err), read_user,
-			    sizeof(**out), (void **)out, n, err);
+	return get_list(pg(st), A_USER_LIST, "SELECT " USER_COLS " FROM users"
+			" ORDER BY username COLLATE \"C\"", NULL, "users", read_user, sizeof(**out),
+			(void **)out, n, err);
 }
 
 int pg_session_insert(struct store *st, struct store_session *se, struct err *err)
@@ -473,25 +528,23 @@ int pg_session_get(struct store *st, const char *hash, struct store_session *out
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, hash);
-	return pg_one_row(pg_run(pg(st), S(A_SESSION_GET), "SELECT id, token_hash, user_id,"
-				 " created_at, expires_at, revoked FROM sessions"
-				 " WHERE token_hash = $1", &p, "session", err), read_session, out,
-			  "session", err);
+	return get_one(pg(st), A_SESSION_GET, "SELECT id, token_hash, user_id,"
+		       " created_at, expires_at, revoked FROM sessions WHERE token_hash = $1",
+		       &p, "session", read_session, out, err);
 }
 
 int pg_session_revoke(struct store *st, const char *hash, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
-	PGresult *res;
 	int64_t n;
+	int rc;
 
 	p_text(&p, hash);
-	res = pg_run(pg(st), S(A_SESSION_REVOKE), "UPDATE sessions SET revoked = 1"
-		     " WHERE token_hash = $1", &p, "session", err);
-	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
-	n = changed(res);
-	PQclear(res);
+	rc = exec_n(pg(st), A_SESSION_REVOKE,
+		    "UPDATE sessions SET revoked = 1 WHERE token_hash = $1", &p, "session", &n,
+		    err);
+	if (rc < 0)
+		return rc;
 	if (n == 0)
 		return err_set(err, ERR_NOTFOUND, "token", "no such session");
 	return 0;
@@ -502,8 +555,8 @@ int pg_session_revoke_user(struct store *st, int64_t user_id, struct err *err)
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, user_id);
-	return pg_exec(pg(st), S(A_SESSION_REVOKE_USER), "UPDATE sessions SET revoked = 1"
-		       " WHERE user_id = $1", &p, "session", err);
+	return exec(pg(st), A_SESSION_REVOKE_USER, "UPDATE sessions SET revoked = 1"
+		    " WHERE user_id = $1", &p, "session", err);
 }
 
 int pg_login_fail_add(struct store *st, const char *key, int64_t at, struct err *err)
@@ -512,8 +565,8 @@ int pg_login_fail_add(struct store *st, const char *key, int64_t at, struct err 
 
 	p_text(&p, key);
 	pg_p_int(&p, at);
-	return pg_exec(pg(st), S(A_LOGIN_ADD), "INSERT INTO login_failures (key, at)"
-		       " VALUES ($1, $2)", &p, "login failure", err);
+	return exec(pg(st), A_LOGIN_ADD, "INSERT INTO login_failures (key, at) VALUES ($1, $2)",
+		    &p, "login failure", err);
 }
 
 int pg_login_fail_count(struct store *st, const char *key, int64_t since, int64_t *count,
@@ -521,13 +574,15 @@ int pg_login_fail_count(struct store *st, const char *key, int64_t since, int64_
 {
 	struct pg_params p = PG_PARAMS_INIT;
 	PGresult *res;
+	int rc;
 
 	p_text(&p, key);
 	pg_p_int(&p, since);
-	res = pg_run(pg(st), S(A_LOGIN_COUNT), "SELECT count(*), coalesce(min(at), 0)"
-		     " FROM login_failures WHERE key = $1 AND at >= $2", &p, "login failures", err);
+	res = run(pg(st), A_LOGIN_COUNT, "SELECT count(*), coalesce(min(at), 0)"
+		  " FROM login_failures WHERE key = $1 AND at >= $2", &p, "login failures", err,
+		  &rc);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return rc;
 	*count = pg_int(res, 0, 0);
 	*oldest = pg_int(res, 0, 1);
 	PQclear(res);
@@ -539,8 +594,8 @@ int pg_login_fail_clear(struct store *st, const char *key, struct err *err)
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, key);
-	return pg_exec(pg(st), S(A_LOGIN_CLEAR), "DELETE FROM login_failures WHERE key = $1", &p,
-		       "login failures", err);
+	return exec(pg(st), A_LOGIN_CLEAR, "DELETE FROM login_failures WHERE key = $1", &p,
+		    "login failures", err);
 }
 
 int pg_login_fail_latest(struct store *st, const char *key, int64_t *at, struct err *err)
@@ -588,8 +643,8 @@ int pg_citizen_update(struct store *st, const struct citizen *ci, struct err *er
 	p_text(&p, ci->name);
 	p_text(&p, ci->national_id);
 	pg_p_int(&p, ci->id);
-	return pg_exec(pg(st), S(A_CIT_UPDATE), "UPDATE citizens SET name = $1, national_id = $2"
-		       " WHERE id = $3", &p, "citizen", err);
+	return exec(pg(st), A_CIT_UPDATE, "UPDATE citizens SET name = $1, national_id = $2"
+		    " WHERE id = $3", &p, "citizen", err);
 }
 
 int pg_citizen_get(struct store *st, int64_t id, struct citizen *out, struct err *err)
@@ -597,9 +652,8 @@ int pg_citizen_get(struct store *st, int64_t id, struct citizen *out, struct err
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, id);
-	return pg_one_row(pg_run(pg(st), S(A_CIT_GET), "SELECT " CIT_COLS " FROM citizens"
-				 " WHERE id = $1", &p, "citizen", err), read_cit, out, "citizen",
-			  err);
+	return get_one(pg(st), A_CIT_GET, "SELECT " CIT_COLS " FROM citizens WHERE id = $1", &p,
+		       "citizen", read_cit, out, err);
 }
 
 int pg_citizen_get_by_mobile(struct store *st, const char *mobile, struct citizen *out,
@@ -608,9 +662,8 @@ int pg_citizen_get_by_mobile(struct store *st, const char *mobile, struct citize
 	struct pg_params p = PG_PARAMS_INIT;
 
 	p_text(&p, mobile);
-	return pg_one_row(pg_run(pg(st), S(A_CIT_GET_MOBILE), "SELECT " CIT_COLS " FROM citizens"
-				 " WHERE mobile = $1", &p, "citizen", err), read_cit, out,
-			  "citizen", err);
+	return get_one(pg(st), A_CIT_GET_MOBILE, "SELECT " CIT_COLS " FROM citizens"
+		       " WHERE mobile = $1", &p, "citizen", read_cit, out, err);
 }
 
 /* ---- live sessions ---- */
@@ -652,9 +705,8 @@ int pg_live_get(struct store *st, int64_t id, struct live_session *out, struct e
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, id);
-	return pg_one_row(pg_run(pg(st), S(A_LIVE_GET), "SELECT " LIVE_COLS " FROM live_sessions"
-				 " WHERE id = $1", &p, "live session", err), read_live, out,
-			  "live session", err);
+	return get_one(pg(st), A_LIVE_GET, "SELECT " LIVE_COLS " FROM live_sessions"
+		       " WHERE id = $1", &p, "live session", read_live, out, err);
 }
 
 int pg_live_list(struct store *st, int64_t unit_id, size_t max, struct live_session **out,
@@ -664,11 +716,10 @@ int pg_live_list(struct store *st, int64_t unit_id, size_t max, struct live_sess
 
 	pg_p_int(&p, unit_id);
 	p_limit(&p, max);
-	return pg_list_rows(pg_run(pg(st), S(A_LIVE_LIST), "SELECT " LIVE_COLS
-				   " FROM live_sessions WHERE $1::bigint = 0 OR unit_id = $1"
-				   " ORDER BY starts_at DESC, id DESC LIMIT $2", &p,
-				   "live sessions", err), read_live, sizeof(**out), (void **)out, n,
-			    err);
+	return get_list(pg(st), A_LIVE_LIST, "SELECT " LIVE_COLS " FROM live_sessions"
+			" WHERE $1::bigint = 0 OR unit_id = $1 ORDER BY starts_at DESC, id DESC"
+			" LIMIT $2", &p, "live sessions", read_live, sizeof(**out), (void **)out, n,
+			err);
 }
 
 /* ---- secrets ---- */
@@ -685,16 +736,16 @@ int pg_secret_get_or_put(struct store *st, const char *name, unsigned char *valu
 
 	p_text(&p, name);
 	pg_p_blob(&p, value, len);
-	rc = pg_exec(s, S(A_SECRET_ADD), "INSERT INTO secrets (name, value) VALUES ($1, $2)"
-		     " ON CONFLICT DO NOTHING", &p, "secret", err);
+	rc = exec(s, A_SECRET_ADD, "INSERT INTO secrets (name, value) VALUES ($1, $2)"
+		  " ON CONFLICT DO NOTHING", &p, "secret", err);
 	if (rc < 0)
 		return rc;
 	p.n = 0;
 	p_text(&p, name);
-	res = pg_run(s, S(A_SECRET_GET), "SELECT value FROM secrets WHERE name = $1", &p, "secret",
-		     err);
+	res = run(s, A_SECRET_GET, "SELECT value FROM secrets WHERE name = $1", &p, "secret", err,
+		  &rc);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return rc;
 	if (PQntuples(res) < 1) {
 		PQclear(res);
 		return err_set(err, ERR_NOTFOUND, "", "secret: not found");
@@ -729,13 +780,13 @@ int pg_assign_set(struct store *st, int64_t msg_id, int64_t user_id, int64_t at,
 
 	pg_p_int(&p, msg_id);
 	if (!user_id)
-		return pg_exec(pg(st), S(A_ASSIGN_DEL), "DELETE FROM msg_assign WHERE msg_id = $1",
-			       &p, "assignment", err);
+		return exec(pg(st), A_ASSIGN_DEL, "DELETE FROM msg_assign WHERE msg_id = $1", &p,
+			    "assignment", err);
 	pg_p_int(&p, user_id);
 	pg_p_int(&p, at);
-	return pg_exec(pg(st), S(A_ASSIGN_SET), "INSERT INTO msg_assign (msg_id, user_id, at)"
-		       " VALUES ($1, $2, $3) ON CONFLICT (msg_id) DO UPDATE"
-		       " SET user_id = excluded.user_id, at = excluded.at", &p, "assignment", err);
+	return exec(pg(st), A_ASSIGN_SET, "INSERT INTO msg_assign (msg_id, user_id, at)"
+		    " VALUES ($1, $2, $3) ON CONFLICT (msg_id) DO UPDATE"
+		    " SET user_id = excluded.user_id, at = excluded.at", &p, "assignment", err);
 }
 
 int pg_note_insert(struct store *st, struct msg_note *nt, struct err *err)
@@ -748,8 +799,8 @@ int pg_note_insert(struct store *st, struct msg_note *nt, struct err *err)
 	p_text(&p, nt->body);
 	pg_p_int(&p, nt->at);
 	return insert_id(pg(st), A_NOTE_INSERT, "INSERT INTO msg_notes (msg_id, user_id, author,"
-			 " body, at) VALUES ($1, $2, $3, $4, $5) RETURNING id", &p, "note",
-			 &nt->id, err);
+			 " body, at) VALUES ($1, $2, $3, $4, $5) RETURNING id", &p, "note", &nt->id,
+			 err);
 }
 
 static void read_note(const PGresult *res, int r, void *rec)
@@ -772,9 +823,9 @@ int pg_note_list(struct store *st, int64_t msg_id, size_t max, struct msg_note *
 
 	pg_p_int(&p, msg_id);
 	p_limit(&p, max);
-	return pg_list_rows(pg_run(pg(st), S(A_NOTE_LIST), "SELECT id, msg_id, user_id, author,"
-				   " body, at FROM msg_notes WHERE msg_id = $1 ORDER BY id LIMIT $2",
-				   &p, "notes", err), read_note, sizeof(**out), (void **)out, n, err);
+	return get_list(pg(st), A_NOTE_LIST, "SELECT id, msg_id, user_id, author, body, at"
+			" FROM msg_notes WHERE msg_id = $1 ORDER BY id LIMIT $2", &p, "notes",
+			read_note, sizeof(**out), (void **)out, n, err);
 }
 
 #define CANNED_COLS "id, category_id, title, body, active, created_at"
@@ -809,19 +860,17 @@ int pg_canned_insert(struct store *st, struct canned *ca, struct err *err)
 int pg_canned_update(struct store *st, const struct canned *ca, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
-	PGresult *res;
 	int64_t n;
+	int rc;
 
 	p_text(&p, ca->title);
 	p_text(&p, ca->body);
 	pg_p_bool(&p, ca->active);
 	pg_p_int(&p, ca->id);
-	res = pg_run(pg(st), S(A_CANNED_UPDATE), "UPDATE canned_answers SET title = $1, body = $2,"
-		     " active = $3 WHERE id = $4", &p, "canned answer", err);
-	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
-	n = changed(res);
-	PQclear(res);
+	rc = exec_n(pg(st), A_CANNED_UPDATE, "UPDATE canned_answers SET title = $1, body = $2,"
+		    " active = $3 WHERE id = $4", &p, "canned answer", &n, err);
+	if (rc < 0)
+		return rc;
 	if (n == 0)
 		return err_set(err, ERR_NOTFOUND, "id", "no canned answer %lld", (long long)ca->id);
 	return 0;
@@ -832,9 +881,9 @@ int pg_canned_get(struct store *st, int64_t id, struct canned *out, struct err *
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, id);
-	return pg_one_row(pg_run(pg(st), S(A_CANNED_GET), "SELECT " CANNED_COLS
-				 " FROM canned_answers WHERE id = $1", &p, "canned answer", err),
-			  read_canned, out, "canned answer", err);
+	return get_one(pg(st), A_CANNED_GET, "SELECT " CANNED_COLS
+		       " FROM canned_answers WHERE id = $1", &p, "canned answer", read_canned, out,
+		       err);
 }
 
 int pg_canned_list(struct store *st, int64_t category_id, bool all, size_t max,
@@ -845,9 +894,9 @@ int pg_canned_list(struct store *st, int64_t category_id, bool all, size_t max,
 	pg_p_int(&p, category_id);
 	pg_p_bool(&p, all);
 	p_limit(&p, max);
-	return pg_list_rows(pg_run(pg(st), S(A_CANNED_LIST), "SELECT " CANNED_COLS
-				   " FROM canned_answers WHERE ($1::bigint = 0 OR category_id = $1)"
-				   " AND ($2::integer <> 0 OR active <> 0)"
-				   " ORDER BY title COLLATE \"C\", id LIMIT $3", &p, "canned answers",
-				   err), read_canned, sizeof(**out), (void **)out, n, err);
+	return get_list(pg(st), A_CANNED_LIST, "SELECT " CANNED_COLS " FROM canned_answers"
+			" WHERE ($1::bigint = 0 OR category_id = $1)"
+			" AND ($2::integer <> 0 OR active <> 0)"
+			" ORDER BY title COLLATE \"C\", id LIMIT $3", &p, "canned answers",
+			read_canned, sizeof(**out), (void **)out, n, err);
 }

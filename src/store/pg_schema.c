@@ -286,6 +286,9 @@ static const char *const migrations[] = {
 	" PRIMARY KEY (source, key));",
 	/* 2 to 13: in 1 */
 	"", "", "", "", "", "", "", "", "", "", "", "",
+	/* 14: SQLite's search index dropped its copy of the text; msg_fts
+	 * here never kept one (a tsvector of the terms) */
+	"",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

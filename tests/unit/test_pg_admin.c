@@ -73,6 +73,10 @@ static void said(struct afx *f, const char *what, int rc, const struct err *err)
 	     said(f, what, (call), &e_); } while (0)
 /* the op's err is e_ inside call */
 #define E (&e_)
+/* an op given no err must still return the code SQLite's does */
+#define CALL_NO_ERR(f, what, call) \
+	do { struct err e_; memset(&e_, 0, sizeof(e_)); \
+	     said(f, what " (no err)", (call), &e_); } while (0)
 
 static void say_unit(struct afx *f, const struct unit *u)
 {
@@ -187,6 +191,15 @@ static void script_units_refused(struct afx *f)
 	u.parent_id = 0;
 	u.kind = (enum unit_kind)7;
 	CALL(f, "unit_insert bad kind", f->ops->unit_insert(f->st, &u, E));
+	u.kind = UNIT_ORGANISATION;
+	u.parent_id = 9999;
+	CALL_NO_ERR(f, "unit_insert bad parent", f->ops->unit_insert(f->st, &u, NULL));
+	snprintf(u.code, sizeof(u.code), "a");
+	u.parent_id = 0;
+	CALL_NO_ERR(f, "unit_insert duplicate", f->ops->unit_insert(f->st, &u, NULL));
+	CALL_NO_ERR(f, "unit_get missing", f->ops->unit_get(f->st, 9999, &u, NULL));
+	CALL_NO_ERR(f, "session_revoke missing", f->ops->session_revoke(f->st, "nope", NULL));
+	CALL_NO_ERR(f, "login_fail_add", f->ops->login_fail_add(f->st, "k", 1, NULL));
 	/* a duplicate inside a transaction leaves it usable, as SQLite's */
 	CALL(f, "begin", f->ops->begin(f->st, E));
 	snprintf(u.code, sizeof(u.code), "root");

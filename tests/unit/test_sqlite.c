@@ -214,6 +214,56 @@ static void migration_indexes_comparatives(void **state)
 	cleanup(&f);
 }
 
+/* Whether msg_fts's own column gives back a text for rowid: whether the
+ * index keeps a copy of what it indexed. */
+static bool fts_text(const char *path, int64_t rowid)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	bool text;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT text FROM msg_fts WHERE rowid = ?",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, rowid);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	text = sqlite3_column_type(st, 0) != SQLITE_NULL;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return text;
+}
+
+/* Migration 14 (issue 11): a version-13 database's index, which kept a
+ * copy of every message's text, is made again without it (content=''),
+ * and every message is still found by the same words (a fresh database's
+ * index is the same table: every store and search test runs on it). */
+static void migration_drops_the_index_text(void **state)
+{
+	struct sfx f;
+	int64_t ids[4];
+
+	(void)state;
+	old_database(&f, 13,
+		"INSERT INTO units (id, code, name, kind, path) VALUES (1, 'c', 'مرکز', 1, '/1/');"
+		"INSERT INTO messages (id, code, channel, kind, subject, body, state, unit_id,"
+		" created_at) VALUES"
+		" (1, '1000000001', 0, 1, 'چاله', 'بزرگ‌تر از قبل', 0, 1, 1),"
+		" (2, '1000000002', 0, 1, 'درخت', 'افتاده در خیابان', 0, 1, 2);"
+		"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body)"
+		" FROM messages;");
+	assert_true(fts_text(f.path, 1));	/* version 13 kept the text */
+	assert_int_equal(found(f.path, "بزرگ", ids, 4), 1);	/* migrates */
+	assert_int_equal(ids[0], 1);
+	assert_false(fts_text(f.path, 1));
+	assert_false(fts_text(f.path, 2));
+	assert_int_equal(found(f.path, "خیابان", ids, 4), 1);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(found(f.path, "چاله‌ها", ids, 4), 1);
+	assert_int_equal(found(f.path, "قبل", ids, 4), 1);
+	assert_int_equal(found(f.path, "دفتر", ids, 4), 0);
+	cleanup(&f);
+}
+
 static void not_a_database(void **state)
 {
 	struct sfx f;
@@ -320,6 +370,7 @@ int main(void)
 		cmocka_unit_test(migration_citizen_labels),
 		cmocka_unit_test(migration_rebuilds_the_index),
 		cmocka_unit_test(migration_indexes_comparatives),
+		cmocka_unit_test(migration_drops_the_index_text),
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),

@@ -1,13 +1,5 @@
 /*
  * test_store.c - the store contract, written once and run over every backend
-<<<<<<< HEAD
- * in store_backends (SQLite, and PostgreSQL on a fresh database of the test
- * cluster when HAMGAN_TEST_PG names one: pg_test.h), through store.h alone:
- * open, the schema version, the unit tree, optimistic message updates, the
- * named state sets, search by words, transactions, the audit chain's rows,
- * SMS claims, sessions and failed logins, verification codes.  What only
- * SQLite has (its migrations, its file, its triggers, its query text) is
-=======
  * in store_backends (SQLite, and PostgreSQL on the test cluster
  * HAMGAN_TEST_PG names; HAMGAN_TEST_BACKEND=sqlite|postgresql runs one
  * only, as tests/run does), through store.h alone: open, the schema
@@ -15,7 +7,6 @@
  * search by words, transactions, the audit chain's rows, SMS claims,
  * sessions and failed logins, verification codes.  What only SQLite has
  * (its migrations, its file, its triggers, its query text) is
->>>>>>> pg-tests
  * tests/unit/test_sqlite.c.
  */
 #include <stdarg.h>
@@ -127,7 +118,6 @@ static void t_open_missing_refused(struct sfx *f)
 	char p[700];
 
 	if (f->ops == &store_pg_ops) {
-<<<<<<< HEAD
 		pg_test_uri("hamgan_t_nope", p, sizeof(p));
 		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
 		assert_null(st);
@@ -138,13 +128,11 @@ static void t_open_missing_refused(struct sfx *f)
 		/* and with STORE_CREATE: init cannot make a database either */
 		assert_int_equal(f->ops->open(&st, p, STORE_CREATE, &err), ERR_NOTFOUND);
 		assert_null(st);
-=======
 		/* a database that exists but holds nothing of hamgan's */
 		assert_int_equal(pg_test_db(p, sizeof(p)), 0);
 		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
 		assert_non_null(strstr(err.msg, "hamgan init"));
 		pg_test_drop(p);
->>>>>>> pg-tests
 		return;
 	}
 	snprintf(p, sizeof(p), "%s/nope.db", f->dir);
