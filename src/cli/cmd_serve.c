@@ -147,14 +147,10 @@ int cmd_serve(int argc, char **argv)
 	 * opens its own connection later). */
 	{
 		struct core c;
+		char shown[CAP_DSN_SHOWN];
 
 		if (core_open(&c, cfg.db, &err)) {
-<<<<<<< HEAD
-			char shown[CAP_DSN_SHOWN];
-
-=======
 			/* a URI's password stays out of the terminal and the logs */
->>>>>>> main
 			core_dsn_safe(cfg.db, shown, sizeof(shown));
 			if (err.code == ERR_NOTFOUND)
 				return cli_fail("database '%s' not found: run 'hamgan init --db %s'",

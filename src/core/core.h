@@ -26,6 +26,7 @@
 #define HAMGAN_CORE_CORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
