@@ -15,6 +15,12 @@
 FIX="$HAMGAN_ROOT/tests/http/fixtures"
 J=(-H 'Content-Type: application/json')
 
+case " ${HAMGAN_TEST_BACKENDS:-postgresql} " in
+*" postgresql "*) ;;
+*)	t_pass "# SKIP PostgreSQL left out on purpose (HAMGAN_TEST_BACKENDS)"
+	t_done
+	exit 0 ;;
+esac
 OWN_PG=
 if [ -z "${HAMGAN_TEST_PG-}" ]; then
 	OWN_PG=$T_TMP/pg
@@ -159,8 +165,9 @@ AT=$(jq -r .id "$T_TMP/body")
 curl -s -H "Authorization: Bearer $OP" "$A_URL/api/v1/messages/$C/attachments/$AT" -o "$T_TMP/from-a"
 on B
 h_req "the photo from B" GET "/api/v1/messages/$C/attachments/$AT" 200 \
-	-H "Authorization: Bearer $OP" -o "$T_TMP/from-b"
+	-H "Authorization: Bearer $OP"
 h_header "served as image/jpeg by B" '^Content-Type: image/jpeg'
+cp "$T_TMP/body" "$T_TMP/from-b"
 if [ -s "$T_TMP/from-b" ] && cmp -s "$T_TMP/from-a" "$T_TMP/from-b"; then
 	t_pass "B serves the very bytes A stored"
 else
@@ -216,10 +223,10 @@ t_eq "node B has its own 10 for that address" "$(limited_after B)" 11
 
 # --- node B killed with SIGKILL while clients submit to both ---
 before=$(sql "SELECT count(*) FROM messages")
+disown "$B_PID"	# its death is the point: no "Killed" notice from the shell
 out=$(python3 "$HAMGAN_ROOT/tests/http/nodes_kill.py" --a "${A_URL##*:}" --b "${B_URL##*:}" \
 	--b-pid "$B_PID" --token "$OP" --clients 8 --before 3 --after 2)
 rc=$?
-wait "$B_PID" 2>/dev/null
 B_PID=
 echo "# $out"
 if [ "$rc" -eq 0 ]; then
