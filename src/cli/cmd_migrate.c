@@ -82,9 +82,17 @@ static void on_progress(const struct store_migrate_progress *p, void *arg)
 {
 	struct progress *pr = arg;
 
+	if (p->end && p->table[0] == '(') {	/* not a table: the indexes */
+		fprintf(stderr, "%s  %-18s %10" PRId64 " made  %7.1f s\n", pr->drawn ? "\r\033[K" : "",
+			p->table, p->done, p->secs);
+		pr->drawn = false;
+		return;
+	}
 	if (p->end) {
-		fprintf(stderr, "%s  %-18s %10" PRId64 " rows  %7.1f s  %9.0f rows/s\n",
-			pr->drawn ? "\r" : "", p->table, p->done, p->secs, rate(p->done, p->secs));
+		if (pr->drawn)	/* the counter may be longer than this line */
+			fputs("\r\033[K", stderr);
+		fprintf(stderr, "  %-18s %10" PRId64 " rows  %7.1f s  %9.0f rows/s\n", p->table,
+			p->done, p->secs, rate(p->done, p->secs));
 		pr->drawn = false;
 		pr->rows += p->done;
 		pr->tables++;

@@ -57,6 +57,9 @@ struct mig {
 	store_migrate_progress_fn *progress;
 	void *arg;
 	struct buf data;	/* COPY text waiting to be sent */
+	char **indexes;		/* the indexes' and foreign keys' statements to
+				 * run after the rows (set_aside) */
+	size_t nindexes;
 };
 
 /* Tables never copied as rows (the file comment says why). */
@@ -80,19 +83,21 @@ static int sq_err(struct mig *m, int code, const char *what, struct err *err)
 	return err_set(err, code, "", "%s: %s", what, sqlite3_errmsg(m->src));
 }
 
-/* A failed PostgreSQL result, with the line COPY stopped at when it says. */
+/* A failed PostgreSQL result, with its detail (the key a foreign key
+ * misses) and the line COPY stopped at when it says. */
 static int pg_err(struct mig *m, PGresult *res, const char *what, struct err *err)
 {
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *where = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
-
 	int code = pg_fail(pg(m->dst), res, what, err);	/* the code, and the
 							 * message without one */
 
 	if (!msg)
 		return code;
-	return err_set(err, code, "", "%s: %s%s%s%s", what, msg, where ? " (" : "",
-		       where ? where : "", where ? ")" : "");
+	return err_set(err, code, "", "%s: %s%s%s%s%s%s", what, msg, detail ? ": " : "",
+		       detail ? detail : "", where ? " (" : "", where ? where : "",
+		       where ? ")" : "");
 }
 
 static int pg_sql(struct mig *m, const char *sql, const char *what, struct err *err)
@@ -119,6 +124,9 @@ static void mig_close(struct mig *m)
 		free(m->tables[i].name);
 	}
 	free(m->tables);
+	for (i = 0; i < m->nindexes; i++)
+		free(m->indexes[i]);
+	free(m->indexes);
 	if (m->src) {
 		sqlite3_exec(m->src, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(m->src);
@@ -731,6 +739,101 @@ static int copy_index(struct mig *m, struct err *err)
 	return rc;
 }
 
+/* ---- indexes and foreign keys, set aside ---- */
+
+/*
+ * The secondary indexes (those that back no constraint) and the foreign
+ * keys are dropped before the rows go in and made again after, inside the
+ * same transaction, as pg_restore does: one sorted build of an index is
+ * several times faster than an entry per row (the search index's GIN most
+ * of all), and a foreign key added to full tables is checked by one join
+ * instead of a look-up per row.  Adding it back checks every row as the
+ * look-ups would have; a failure rolls the drops back with the rest.
+ */
+static int set_aside(struct mig *m, const char *sql, bool index, const char *what,
+		     struct err *err)
+{
+	struct buf q = BUF_INIT(4096);
+	PGresult *res;
+	int i, rows, rc = 0;
+
+	res = PQexec(m->conn, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = pg_err(m, res, what, err);
+		PQclear(res);
+		return rc;
+	}
+	rows = PQntuples(res);
+	for (i = 0; i < rows && rc == 0; i++) {
+		const char *table = PQgetvalue(res, i, 0);
+
+		if (!find_table(m, table) && !str_eq(table, "msg_fts"))
+			continue;	/* not hamgan's */
+		buf_reset(&q);
+		if (index) {
+			buf_adds(&q, "DROP INDEX ");
+		} else {
+			buf_adds(&q, "ALTER TABLE ");
+			pg_ident(m, &q, table);
+			buf_adds(&q, " DROP CONSTRAINT ");
+		}
+		pg_ident(m, &q, PQgetvalue(res, i, 1));
+		rc = pg_sql(m, q.data, what, err);
+		if (rc < 0)
+			break;
+		m->indexes = xrealloc(m->indexes, (m->nindexes + 1) * sizeof(*m->indexes));
+		if (index) {
+			m->indexes[m->nindexes++] = xstrdup(PQgetvalue(res, i, 2));
+			continue;
+		}
+		buf_reset(&q);
+		buf_adds(&q, "ALTER TABLE ");
+		pg_ident(m, &q, table);
+		buf_adds(&q, " ADD CONSTRAINT ");
+		pg_ident(m, &q, PQgetvalue(res, i, 1));
+		buf_addf(&q, " %s", PQgetvalue(res, i, 2));
+		m->indexes[m->nindexes++] = buf_detach(&q, NULL);
+	}
+	PQclear(res);
+	buf_release(&q);
+	return rc;
+}
+
+static int drop_indexes(struct mig *m, struct err *err)
+{
+	int rc;
+
+	rc = set_aside(m, "SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i"
+		       " WHERE i.schemaname = current_schema() AND NOT EXISTS (SELECT 1"
+		       " FROM pg_constraint c WHERE c.connamespace = current_schema()::regnamespace"
+		       " AND c.conname = i.indexname) ORDER BY 1, 2", true,
+		       "cannot set the indexes aside", err);
+	if (rc == 0)
+		rc = set_aside(m, "SELECT a.relname, f.conname, pg_get_constraintdef(f.oid)"
+			       " FROM pg_constraint f JOIN pg_class a ON a.oid = f.conrelid"
+			       " WHERE f.contype = 'f'"
+			       " AND f.connamespace = current_schema()::regnamespace ORDER BY 1, 2",
+			       false, "cannot set the foreign keys aside", err);
+	return rc;
+}
+
+/* The indexes first: the foreign keys' checks then find them. */
+static int make_indexes(struct mig *m, struct err *err)
+{
+	double t0 = now_secs();
+	size_t i;
+	int rc = 0;
+
+	report(m, "(indexes, keys)", 0, (int64_t)m->nindexes, t0, false);
+	for (i = 0; i < m->nindexes && rc == 0; i++) {
+		rc = pg_sql(m, m->indexes[i], "cannot make an index or key again", err);
+		report(m, "(indexes, keys)", (int64_t)i + 1, (int64_t)m->nindexes, t0, false);
+	}
+	if (rc == 0)
+		report(m, "(indexes, keys)", (int64_t)m->nindexes, (int64_t)m->nindexes, t0, true);
+	return rc;
+}
+
 /* ---- after the rows ---- */
 
 /* Every identity column's next value past the largest copied: the rows
@@ -787,10 +890,16 @@ static int copy_all(struct mig *m, struct err *err)
 		rc = count_rows(m, m->tables[i].name, &m->tables[i].total, err);
 	if (rc == 0 && find_table(m, "agg_meta"))
 		rc = pg_sql(m, "DELETE FROM agg_meta", "cannot clear agg_meta", err);
+	if (rc == 0)
+		rc = pg_sql(m, "SET LOCAL maintenance_work_mem = '256MB'", "settings", err);
+	if (rc == 0)
+		rc = drop_indexes(m, err);
 	for (i = 0; i < m->ntables && rc == 0; i++)
 		rc = copy_table(m, &m->tables[i], err);
 	if (rc == 0)
 		rc = copy_index(m, err);
+	if (rc == 0)
+		rc = make_indexes(m, err);
 	if (rc == 0)
 		rc = set_sequences(m, err);
 	if (rc == 0)

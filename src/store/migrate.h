@@ -19,8 +19,9 @@
 #include "base/err.h"
 
 /* Where the copy is: table (the PostgreSQL table being filled; "msg_fts"
- * for the search index), done of total rows, seconds spent on the table so
- * far; end is true once for each table, when it is whole. */
+ * for the search index; "(indexes, keys)" for the secondary indexes and
+ * foreign keys made after the rows, counted one by one), done of total rows, seconds spent on the
+ * table so far; end is true once for each table, when it is whole. */
 struct store_migrate_progress {
 	const char *table;
 	int64_t done, total;

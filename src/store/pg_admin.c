@@ -5,7 +5,8 @@
  * does what its SQLite twin in sqlite.c, sqlite_geo.c or sqlite_daily.c
  * does: the same rows, the same order, the same ERR_* and `what` words, so
  * the core cannot tell the backends apart (tests/unit/test_store.c runs
- * over both).
+ * over both; tests/unit/test_pg_admin.c runs one script of these ops over
+ * each and compares every answer).
  *
  * A failed statement ends a PostgreSQL transaction (every later statement
  * fails until a rollback), where SQLite's transaction goes on.  So a

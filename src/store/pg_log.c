@@ -111,7 +111,8 @@ int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 static int audit_put(struct store *st, const struct audit_entry *e, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
-	int64_t n = 0;
+	char hash[AUDIT_HASH_HEX + 1];
+	int64_t n = 0, tail;
 	int rc;
 
 	pg_p_int(&p, e->seq);
@@ -130,12 +131,17 @@ static int audit_put(struct store *st, const struct audit_entry *e, struct err *
 		     " WHERE $1::bigint = coalesce(t.seq, 0) + 1"
 		     " AND (t.seq IS NULL OR t.hash = $7::text) ON CONFLICT DO NOTHING", &p,
 		     "audit", &n, err);
+	if (rc < 0 || n > 0)
+		return rc;
+	/* a seq the log has is a duplicate, in SQLite's words; the rest
+	 * (a gap, another prev_hash) SQLite would take and break the chain */
+	rc = pl_audit_tail(st, &tail, hash, err);
 	if (rc < 0)
 		return rc;
-	if (n == 0)
-		return err_set(err, ERR_CONFLICT, "", "audit: entry %lld does not follow the log's "
-			       "last entry", (long long)e->seq);
-	return 0;
+	if (e->seq <= tail)
+		return err_set(err, ERR_CONFLICT, "", "audit: already exists");
+	return err_set(err, ERR_CONFLICT, "", "audit: entry %lld does not follow the log's "
+		       "last entry", (long long)e->seq);
 }
 
 /*

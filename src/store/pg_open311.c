@@ -235,9 +235,13 @@ int pl_apikey_insert(struct store *st, struct apikey *k, struct err *err)
 	pl_p_text(&p, k->key_hash);
 	pg_p_int(&p, k->created_at);
 	pg_p_int(&p, k->revoked_at);
+	/* NOT EXISTS first: a duplicate takes no number from the identity
+	 * sequence, so the next key's id is the one SQLite gives it */
 	rc = pl_run(st, PL_KEY_INSERT, "INSERT INTO api_keys (name, key_hash, created_at,"
-		    " revoked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id", &p,
-		    "api key", err, &res);
+		    " revoked_at) SELECT $1::text, $2::text, $3::bigint, $4::bigint"
+		    " WHERE NOT EXISTS (SELECT 1 FROM api_keys WHERE name = $1::text"
+		    " OR key_hash = $2::text) ON CONFLICT DO NOTHING RETURNING id", &p, "api key",
+		    err, &res);
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) < 1) {

@@ -4,7 +4,8 @@
  * both and `hamgan migrate` copies like to like.
  *
  * No PostgreSQL database predates version 13: migration 1 makes the
- * schema of version 13 whole and 2 to 13 are empty.  From 14 on, every
+ * schema of version 13 whole (with the audit table of version 15) and 2 to
+ * 13 are empty.  From 14 on, every
  * change is written twice, here and in sqlite_schema.c, under one number.
  * hamgan_schema holds the version.  Never edit a migration once released.
  *
@@ -166,8 +167,11 @@ static const char *const migrations[] = {
 	" msg_id BIGINT,"
 	" payload TEXT NOT NULL,"
 	" at BIGINT NOT NULL,"
-	" prev_hash TEXT NOT NULL,"
-	" hash TEXT NOT NULL"
+	/* as SQLite's since its migration 15: the 32 bytes of each hash,
+	 * prev_hash NULL where it is the hash of entry seq - 1 (zeros for
+	 * the first); the store gives both back as hex */
+	" prev_hash BYTEA,"
+	" hash BYTEA NOT NULL"
 	");"
 	"CREATE INDEX audit_msg ON audit(msg_id) WHERE msg_id IS NOT NULL;"
 	"CREATE FUNCTION hamgan_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
@@ -288,6 +292,8 @@ static const char *const migrations[] = {
 	"", "", "", "", "", "", "", "", "", "", "", "",
 	/* 14: SQLite's search index dropped its copy of the text; msg_fts
 	 * here never kept one (a tsvector of the terms) */
+	"",
+	/* 15: SQLite's audit log took the compact form migration 1 has here */
 	"",
 };
 

@@ -117,6 +117,59 @@ void sq_col_text(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz)
 	str_utf8_trim_partial(dst);
 }
 
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int sq_unhex(const char *hex, size_t len, unsigned char *out, size_t max)
+{
+	size_t i;
+
+	if (len == 0 || len % 2 || len / 2 > max)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (nibble(hex[i]) < 0)
+			return -1;
+	for (i = 0; i < len / 2; i++)
+		out[i] = (unsigned char)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+	return (int)(len / 2);
+}
+
+void sq_bind_hash(sqlite3_stmt *stmt, int i, const char *hex)
+{
+	unsigned char bytes[AUDIT_HASH_HEX / 2];
+	int n = sq_unhex(hex, strlen(hex), bytes, sizeof(bytes));
+
+	if (n < 0)
+		sq_bind_text(stmt, i, hex);
+	else
+		sqlite3_bind_blob(stmt, i, bytes, n, SQLITE_TRANSIENT);
+}
+
+void sq_col_hash(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *b;
+	size_t n, k;
+
+	if (sqlite3_column_type(stmt, i) != SQLITE_BLOB) {
+		sq_col_text(stmt, i, dst, dstsz);
+		return;
+	}
+	b = sqlite3_column_blob(stmt, i);
+	n = (size_t)sqlite3_column_bytes(stmt, i);
+	for (k = 0; k < n && 2 * k + 2 < dstsz; k++) {
+		dst[2 * k] = digits[b[k] >> 4];
+		dst[2 * k + 1] = digits[b[k] & 15];
+	}
+	dst[2 * k] = '\0';
+}
+
 void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
 {
 	char *p;

@@ -117,6 +117,17 @@ void sq_bind_id(sqlite3_stmt *stmt, int i, int64_t v);
 void sq_bind_int(sqlite3_stmt *stmt, int i, int64_t v);
 void sq_col_text(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
 
+/* An audit hash as stored (schema 15): its bytes when hex is lower-case hex
+ * of an even length up to 2 * max (every hash the core makes), into out;
+ * the number of bytes, or -1 when hex is anything else (kept as text then,
+ * so what is read back is always what was written). */
+int sq_unhex(const char *hex, size_t len, unsigned char *out, size_t max);
+/* Bind an audit hash in its stored form (sq_unhex). */
+void sq_bind_hash(sqlite3_stmt *stmt, int i, const char *hex);
+/* Read an audit hash column back to its hex text (a blob in lower-case hex,
+ * a text as it is). */
+void sq_col_hash(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
+
 /* Grow a malloc'd list by one element of size sz; returns the new slot. */
 void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz);
 /* Step stmt (bound; NULL after a failed prepare gives ERR_STORE) to its

@@ -727,7 +727,15 @@ int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, si
 	return 0;
 }
 
-/* ---- audit ---- */
+/* ---- audit ----
+ *
+ * Since schema 15 a hash is stored as its 32 bytes (sq_bind_hash), and an
+ * entry's prev_hash only when it is not the hash of the entry before it (of
+ * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
+ * for what the core appends.  The reads give both back as hex, so the
+ * chain is checked exactly as before: an entry changed, removed or put
+ * in between still breaks it (core/audit.c).
+ */
 
 int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err)
 {
@@ -746,7 +754,7 @@ int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 	if (rc < 0)
 		return rc;
 	*seq = sqlite3_column_int64(stmt, 0);
-	sq_col_text(stmt, 1, hash, AUDIT_HASH_HEX + 1);
+	sq_col_hash(stmt, 1, hash, AUDIT_HASH_HEX + 1);
 	sqlite3_reset(stmt);
 	return 0;
 }
@@ -756,7 +764,9 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_INSERT, "INSERT INTO audit (seq, actor, action,"
 				     " msg_id, payload, at, prev_hash, hash)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+				     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 IS coalesce((SELECT"
+				     " p.hash FROM audit p WHERE p.seq = ?1 - 1), zeroblob(32))"
+				     " THEN NULL ELSE ?7 END, ?8)", err);
 
 	if (!stmt)
 		return ERR_STORE;
@@ -766,8 +776,8 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	sq_bind_id(stmt, 4, e->msg_id);
 	sq_bind_text(stmt, 5, e->payload);
 	sq_bind_int(stmt, 6, e->at);
-	sq_bind_text(stmt, 7, e->prev_hash);
-	sq_bind_text(stmt, 8, e->hash);
+	sq_bind_hash(stmt, 7, e->prev_hash);
+	sq_bind_hash(stmt, 8, e->hash);
 	return sq_exec_stmt(s, stmt, "audit", err);
 }
 
@@ -781,18 +791,19 @@ static void read_audit(sqlite3_stmt *stmt, void *rec)
 	e->msg_id = sqlite3_column_int64(stmt, 3);
 	sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
 	e->at = sqlite3_column_int64(stmt, 5);
-	sq_col_text(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
-	sq_col_text(stmt, 7, e->hash, sizeof(e->hash));
+	sq_col_hash(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
+	sq_col_hash(stmt, 7, e->hash, sizeof(e->hash));
 }
 
-#define AUDIT_COLS "seq, actor, action, msg_id, payload, at, prev_hash, hash"
+#define AUDIT_COLS "a.seq, a.actor, a.action, a.msg_id, a.payload, a.at, coalesce(a.prev_hash," \
+	" (SELECT p.hash FROM audit p WHERE p.seq = a.seq - 1), zeroblob(32)), a.hash"
 
 int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit"
-				     " WHERE seq > ? ORDER BY seq LIMIT ?", err);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit a"
+				     " WHERE a.seq > ? ORDER BY a.seq LIMIT ?", err);
 
 	if (stmt) {
 		sq_bind_int(stmt, 1, after);
@@ -805,8 +816,8 @@ int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 		      size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit"
-				     " WHERE msg_id = ? ORDER BY seq LIMIT ?", err);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit a"
+				     " WHERE a.msg_id = ? ORDER BY a.seq LIMIT ?", err);
 
 	if (stmt) {
 		sq_bind_int(stmt, 1, msg_id);

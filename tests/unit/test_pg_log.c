@@ -12,6 +12,9 @@
  *    other's row lock finds the row taken (ERR_CONFLICT);
  *  - two_nodes_one_audit_chain: two connections append to the audit log
  *    at once, in transactions and outside them; the chain stays one line.
+ *
+ * same_as_sqlite runs one script of these ops over SQLite and PostgreSQL
+ * and compares the transcripts (codes, words, records, order) line by line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1009,6 +1012,678 @@ static void open311(void **state)
 	assert_int_equal(id, 1);
 }
 
+/* ---- the same answers as SQLite ---- */
+
+/*
+ * One script of calls over each backend; every answer (return code, error
+ * words, each record read, the order of every list) goes into a
+ * transcript, and the two transcripts must be the same line for line.
+ */
+struct tfx {
+	const struct store_ops *ops;
+	struct store *st;
+	char dir[512], path[600];
+	char *log;
+	size_t len, cap;
+	int64_t u[4], cat, m1, m2;
+};
+
+static void say(struct tfx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct tfx *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->log + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		assert_true(n >= 0);
+		if (t->len + (size_t)n < t->cap)
+			break;
+		t->cap = (t->cap + (size_t)n) * 2;
+		t->log = realloc(t->log, t->cap);
+		assert_non_null(t->log);
+	}
+	t->len += (size_t)n;
+}
+
+static void said(struct tfx *t, const char *what, int rc, const struct err *err)
+{
+	if (rc == 0)
+		say(t, "%s -> 0\n", what);
+	else
+		say(t, "%s -> %d '%s' '%s'\n", what, rc, err->field, err->msg);
+}
+
+#define CALL(t, what, call) \
+	do { struct err e_; memset(&e_, 0, sizeof(e_)); \
+	     said(t, what, (call), &e_); } while (0)
+#define E (&e_)
+
+static void t_units(struct tfx *t)
+{
+	static const char *const codes[] = { "b", "B", "a", "z" };
+	struct category c;
+	struct unit u;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		memset(&u, 0, sizeof(u));
+		snprintf(u.code, sizeof(u.code), "%s", codes[i]);
+		snprintf(u.name, sizeof(u.name), "واحد %s", codes[i]);
+		u.active = true;
+		assert_int_equal(t->ops->unit_insert(t->st, &u, NULL), 0);
+		t->u[i] = u.id;
+	}
+	memset(&c, 0, sizeof(c));
+	snprintf(c.code, sizeof(c.code), "roads");
+	snprintf(c.name, sizeof(c.name), "راه");
+	c.deadline_hours = 48;
+	c.kinds = 5;
+	c.active = true;
+	assert_int_equal(t->ops->category_insert(t->st, &c, NULL), 0);
+	t->cat = c.id;
+}
+
+/* A message: through msg_insert, or while PostgreSQL has none yet
+ * (pg_msg.c's), a plain row. */
+static int64_t t_message(struct tfx *t, const char *code)
+{
+	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_text *x = calloc(1, sizeof(*x));
+	int64_t id;
+
+	if (t->ops->msg_insert) {
+		snprintf(m->code, sizeof(m->code), "%s", code);
+		snprintf(x->subject, sizeof(x->subject), "s");
+		snprintf(x->body, sizeof(x->body), "b");
+		m->unit_id = t->u[0];
+		m->created_at = 100;
+		m->version = 1;
+		assert_int_equal(t->ops->msg_insert(t->st, m, x, "s b", NULL), 0);
+		id = m->id;
+	} else {
+		PGconn *c = PQconnectdb(t->path);
+		const char *params[1] = { code };
+		PGresult *r;
+
+		r = PQexecParams(c, "INSERT INTO messages (code, channel, kind, subject, body, state,"
+				 " unit_id, created_at) VALUES ($1, 0, 0, 's', 'b', 0, 1, 100)"
+				 " RETURNING id", 1, NULL, params, NULL, NULL, 0);
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+	}
+	free(m);
+	free(x);
+	return id;
+}
+
+static void say_audit(struct tfx *t, const char *what, int64_t msg_id, int64_t after,
+		      size_t max)
+{
+	struct audit_entry *l = NULL;
+	size_t n = 0, i;
+
+	if (msg_id)
+		CALL(t, what, t->ops->audit_list_msg(t->st, msg_id, max, &l, &n, E));
+	else
+		CALL(t, what, t->ops->audit_list(t->st, after, max, &l, &n, E));
+	for (i = 0; i < n; i++)
+		say(t, "  %lld %s %s %lld %s %lld %s %s\n", (long long)l[i].seq, l[i].actor,
+		    l[i].action, (long long)l[i].msg_id, l[i].payload, (long long)l[i].at,
+		    l[i].prev_hash, l[i].hash);
+	free(l);
+}
+
+static void t_audit(struct tfx *t)
+{
+	static const char *const acts[][2] = {
+		{ "msg.register", "{\"to_state\":\"new\",\"n\":1}" },
+		{ "msg.identity_read", "{}" },
+		{ "user.login", "{\"u\":\"علی\"}" },
+		{ "msg.verdict", "{\"verdict\":\"object\"}" },
+		{ "msg.grade", "{\"grade\":2}" },
+		{ "Msg.reopen", "{\"to_state\":\"reopened\"}" },
+		{ "msg.answer", "{\"verdict\":null,\"grade\":\"bad\"}" },
+	};
+	struct audit_entry *e = calloc(1, sizeof(*e));
+	struct audit_step *steps;
+	char hash[AUDIT_HASH_HEX + 1];
+	int64_t seq = -1;
+	size_t i, n;
+
+	CALL(t, "audit_tail empty", t->ops->audit_tail(t->st, &seq, hash, E));
+	say(t, "  %lld '%s'\n", (long long)seq, hash);
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		e->seq = (int64_t)i + 1;
+		snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", i ? e->hash : "0");
+		snprintf(e->hash, sizeof(e->hash), "h%zu", i + 1);
+		snprintf(e->actor, sizeof(e->actor), "ali");
+		snprintf(e->action, sizeof(e->action), "%s", acts[i][0]);
+		snprintf(e->payload, sizeof(e->payload), "%s", acts[i][1]);
+		e->msg_id = i == 2 ? 0 : i == 3 ? t->m2 : t->m1;
+		e->at = 1000 + (int64_t)i;
+		CALL(t, "audit_insert", t->ops->audit_insert(t->st, e, E));
+	}
+	CALL(t, "audit_insert again", t->ops->audit_insert(t->st, e, E));
+	e->seq = 2;
+	CALL(t, "audit_insert seq 2", t->ops->audit_insert(t->st, e, E));
+	CALL(t, "audit_tail", t->ops->audit_tail(t->st, &seq, hash, E));
+	say(t, "  %lld '%s'\n", (long long)seq, hash);
+	say_audit(t, "audit_list all", 0, 0, SIZE_MAX);
+	say_audit(t, "audit_list after 5", 0, 5, 10);
+	say_audit(t, "audit_list 2", 0, 1, 2);
+	say_audit(t, "audit_list_msg m1", t->m1, 0, 10);
+	say_audit(t, "audit_list_msg m1 max 1", t->m1, 0, 1);
+	say_audit(t, "audit_list_msg none", 999, 0, 10);
+	CALL(t, "audit_steps m1", t->ops->audit_steps(t->st, t->m1, &steps, &n, E));
+	for (i = 0; i < n; i++)
+		say(t, "  %s '%s' %d %lld\n", steps[i].action, steps[i].value, steps[i].reopened,
+		    (long long)steps[i].at);
+	free(steps);
+	CALL(t, "audit_steps m2", t->ops->audit_steps(t->st, t->m2, &steps, &n, E));
+	for (i = 0; i < n; i++)
+		say(t, "  %s '%s' %d\n", steps[i].action, steps[i].value, steps[i].reopened);
+	free(steps);
+	free(e);
+}
+
+static void say_sms(struct tfx *t, const struct sms *s)
+{
+	say(t, "  sms %lld %s '%s' msg %lld state %d tries %d at %lld next %lld sent %lld '%s'"
+	    " claim %lld\n", (long long)s->id, s->to, s->body, (long long)s->msg_id, s->state,
+	    s->attempts, (long long)s->created_at, (long long)s->next_at, (long long)s->sent_at,
+	    s->last_error, (long long)s->claimed_at);
+}
+
+static void say_smss(struct tfx *t, const char *what, int64_t msg_id, size_t max)
+{
+	struct sms *l = NULL;
+	size_t n = 0, i;
+
+	if (msg_id >= 0)
+		CALL(t, what, t->ops->sms_list_msg(t->st, msg_id, max, &l, &n, E));
+	else
+		CALL(t, what, t->ops->sms_list(t->st, max, &l, &n, E));
+	for (i = 0; i < n; i++)
+		say_sms(t, &l[i]);
+	free(l);
+}
+
+static void t_sms(struct tfx *t)
+{
+	struct sms s, got, late;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		memset(&s, 0, sizeof(s));
+		snprintf(s.to, sizeof(s.to), "0912000000%c", (char)('0' + i));
+		snprintf(s.body, sizeof(s.body), "پیام %d", i);
+		s.msg_id = i == 3 ? 0 : i % 2 ? t->m2 : t->m1;
+		s.created_at = 10;
+		s.next_at = i == 2 ? 40 : 50;
+		CALL(t, "sms_insert", t->ops->sms_insert(t->st, &s, E));
+		say(t, "  id %lld\n", (long long)s.id);
+	}
+	CALL(t, "sms_next_due 39", t->ops->sms_next_due(t->st, 39, &got, E));
+	CALL(t, "sms_next_due 50", t->ops->sms_next_due(t->st, 50, &got, E));
+	say_sms(t, &got);
+	late = got;
+	got.state = SMS_SENDING;
+	got.attempts = 1;
+	got.claimed_at = 60;
+	got.next_at = 90;
+	CALL(t, "sms_update claim", t->ops->sms_update(t->st, &got, SMS_PENDING, E));
+	late.state = SMS_SENDING;
+	late.claimed_at = 60;
+	CALL(t, "sms_update claim again", t->ops->sms_update(t->st, &late, SMS_PENDING, E));
+	late.state = SMS_SENT;
+	late.claimed_at = 61;
+	CALL(t, "sms_update other claim", t->ops->sms_update(t->st, &late, SMS_SENDING, E));
+	CALL(t, "sms_next_due 50", t->ops->sms_next_due(t->st, 50, &s, E));
+	say_sms(t, &s);
+	s.state = SMS_SENDING;
+	s.attempts = 3;
+	s.claimed_at = 70;
+	s.next_at = 80;
+	CALL(t, "sms_update claim 2", t->ops->sms_update(t->st, &s, SMS_PENDING, E));
+	CALL(t, "sms_release 79", t->ops->sms_release_expired(t->st, 79, 3, "x", &n, E));
+	say(t, "  %zu\n", n);
+	CALL(t, "sms_release 95", t->ops->sms_release_expired(t->st, 95, 3, "مهلت", &n, E));
+	say(t, "  %zu\n", n);
+	CALL(t, "sms_release NULL", t->ops->sms_release_expired(t->st, 95, 3, NULL, &n, E));
+	say(t, "  %zu\n", n);
+	got.state = SMS_SENT;
+	got.sent_at = 96;
+	CALL(t, "sms_update sent late", t->ops->sms_update(t->st, &got, SMS_SENDING, E));
+	CALL(t, "sms_update claim 3", t->ops->sms_update(t->st, &got, SMS_PENDING, E));
+	say_smss(t, "sms_list", -1, 10);
+	say_smss(t, "sms_list 2", -1, 2);
+	say_smss(t, "sms_list_msg m1", t->m1, 10);
+	say_smss(t, "sms_list_msg m2 max 1", t->m2, 1);
+	say_smss(t, "sms_list_msg 0", 0, 10);
+	memset(&s, 0, sizeof(s));
+	s.msg_id = 999;
+	CALL(t, "sms_insert bad msg", t->ops->sms_insert(t->st, &s, E));
+}
+
+static void say_code(struct tfx *t, const char *mobile)
+{
+	struct verify_code v;
+
+	memset(&v, 0, sizeof(v));
+	CALL(t, "verify_latest", t->ops->verify_latest(t->st, mobile, &v, E));
+	say(t, "  %lld %s %s %s %s %lld %lld %d %d\n", (long long)v.id, v.mobile, v.addr, v.salt,
+	    v.hash, (long long)v.created_at, (long long)v.expires_at, v.tries, v.used);
+}
+
+static void t_verify(struct tfx *t)
+{
+	struct verify_code v;
+	int64_t n = -1, oldest = -1;
+	int i;
+
+	say_code(t, "09121234567");
+	for (i = 0; i < 4; i++) {
+		memset(&v, 0, sizeof(v));
+		snprintf(v.mobile, sizeof(v.mobile), "0912123456%c", (char)('7' + i / 3));
+		snprintf(v.addr, sizeof(v.addr), "10.0.0.%d", i % 2);
+		snprintf(v.salt, sizeof(v.salt), "s%d", i);
+		snprintf(v.hash, sizeof(v.hash), "h%d", i);
+		v.created_at = 100 + i / 2;
+		v.expires_at = 400 + i;
+		CALL(t, "verify_insert", t->ops->verify_insert(t->st, &v, E));
+		say(t, "  id %lld\n", (long long)v.id);
+	}
+	say_code(t, "09121234567");
+	say_code(t, "09121234568");
+	v.id = 2;
+	v.tries = 4;
+	v.used = true;
+	CALL(t, "verify_update", t->ops->verify_update(t->st, &v, E));
+	v.id = 99;
+	CALL(t, "verify_update missing", t->ops->verify_update(t->st, &v, E));
+	say_code(t, "09121234567");
+	CALL(t, "verify_count_mobile", t->ops->verify_count_mobile(t->st, "09121234567", 100, &n,
+								 &oldest, E));
+	say(t, "  %lld %lld\n", (long long)n, (long long)oldest);
+	CALL(t, "verify_count_addr", t->ops->verify_count_addr(t->st, "10.0.0.1", 101, &n,
+							     &oldest, E));
+	say(t, "  %lld %lld\n", (long long)n, (long long)oldest);
+	CALL(t, "verify_count_addr none", t->ops->verify_count_addr(t->st, "x", 0, &n, &oldest,
+								  E));
+	say(t, "  %lld %lld\n", (long long)n, (long long)oldest);
+	CALL(t, "verify_prune", t->ops->verify_prune(t->st, 101, E));
+	CALL(t, "verify_count_mobile", t->ops->verify_count_mobile(t->st, "09121234567", 0, &n,
+								 &oldest, E));
+	say(t, "  %lld %lld\n", (long long)n, (long long)oldest);
+}
+
+static int say_cell(const struct agg_row *r, void *arg)
+{
+	struct tfx *t = arg;
+	size_t i;
+
+	say(t, "  cell %d %lld %lld %lld c0 %lld c15 %lld hist", r->k.dim, (long long)r->k.unit,
+	    (long long)r->k.day, (long long)r->k.key, (long long)r->c[0],
+	    (long long)r->c[AGG_NCOUNTERS - 1]);
+	for (i = 0; i < r->hist_len; i++)
+		say(t, " %02x", r->hist[i]);
+	say(t, "\n");
+	return r->k.key == 99 ? 7 : 0;
+}
+
+static int say_pair(const struct agg_pair *p, void *arg)
+{
+	struct tfx *t = arg;
+
+	say(t, "  pair %d %lld %d %lld %lld %lld n %lld\n", p->dim, (long long)p->unit, p->kind,
+	    (long long)p->day, (long long)p->day2, (long long)p->key, (long long)p->n);
+	return 0;
+}
+
+static void t_cell(struct tfx *t, int dim, int64_t unit, int64_t day, int64_t key, int64_t c0,
+		   const char *hist, size_t hist_len)
+{
+	struct agg_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.k.dim = dim;
+	r.k.unit = unit;
+	r.k.day = day;
+	r.k.key = key;
+	r.c[0] = c0;
+	r.c[AGG_NCOUNTERS - 1] = -c0 * 1000000007LL;
+	r.hist = (unsigned char *)hist;
+	r.hist_len = hist_len;
+	CALL(t, "agg_cell_put", t->ops->agg_cell_put(t->st, &r, E));
+}
+
+static void t_agg(struct tfx *t)
+{
+	struct agg_key k = { 1, 5, 20000, 7 };
+	struct agg_row r;
+	struct agg_pair p;
+	bool stale = false;
+	int i;
+
+	CALL(t, "agg_stale", t->ops->agg_stale(t->st, &stale, E));
+	say(t, "  %d\n", stale);
+	CALL(t, "agg_cell_get none", t->ops->agg_cell_get(t->st, &k, &r, E));
+	t_cell(t, 1, 5, 20000, 7, 3, "\x01\x00\xff", 3);
+	t_cell(t, 1, 5, 20000, 8, 0, "\x00", 1);
+	t_cell(t, 1, 5, 20001, 1, 1, NULL, 0);
+	t_cell(t, 1, -5, 20001, 2, 2, "a", 1);
+	t_cell(t, 1, 9, 19999, 3, -4, "b", 1);
+	t_cell(t, 2, 5, 20000, 7, 5, "c", 1);
+	t_cell(t, 1, 5, 20002, 99, 6, "d", 1);
+	t_cell(t, 1, 5, 20003, 1, 7, "e", 1);
+	t_cell(t, 1, 5, 20001, 1, 0, NULL, 0);	/* goes */
+	CALL(t, "agg_cell_get", t->ops->agg_cell_get(t->st, &k, &r, E));
+	say_cell(&r, t);
+	free(r.hist);
+	k.key = 8;
+	CALL(t, "agg_cell_get zero", t->ops->agg_cell_get(t->st, &k, &r, E));
+	say_cell(&r, t);
+	free(r.hist);
+	CALL(t, "agg_cell_scan all", t->ops->agg_cell_scan(t->st, 1, 0, 0, 30000, say_cell, t, E));
+	CALL(t, "agg_cell_scan 5", t->ops->agg_cell_scan(t->st, 1, 5, 20000, 20001, say_cell, t,
+							 E));
+	CALL(t, "agg_cell_scan stop", t->ops->agg_cell_scan(t->st, 1, 5, 0, 30000, say_cell, t,
+							    E));
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < 6; i++) {
+		p.dim = i % 2;
+		p.unit = i < 3 ? 5 : -5;
+		p.kind = i % 3 == 2;
+		p.day = 20000 + i % 2;
+		p.day2 = i == 4 ? AGG_OPEN : 20005 - i;
+		p.key = i % 3;
+		p.n = i + 1;
+		CALL(t, "agg_pair_add", t->ops->agg_pair_add(t->st, &p, E));
+	}
+	p.n = -6;
+	CALL(t, "agg_pair_add to 0", t->ops->agg_pair_add(t->st, &p, E));
+	p.n = 2;
+	CALL(t, "agg_pair_add back", t->ops->agg_pair_add(t->st, &p, E));
+	p.n = -1;
+	CALL(t, "agg_pair_add less", t->ops->agg_pair_add(t->st, &p, E));
+	for (i = 0; i < 2; i++) {
+		CALL(t, "agg_pair_scan all", t->ops->agg_pair_scan(t->st, i, 0, 0, 0, 30000,
+								   say_pair, t, E));
+		CALL(t, "agg_pair_scan 5", t->ops->agg_pair_scan(t->st, i, 5, 1, 20000, 20000,
+								 say_pair, t, E));
+	}
+	CALL(t, "agg_clear", t->ops->agg_clear(t->st, E));
+	CALL(t, "agg_stale", t->ops->agg_stale(t->st, &stale, E));
+	say(t, "  %d\n", stale);
+	CALL(t, "agg_cell_scan cleared", t->ops->agg_cell_scan(t->st, 1, 0, 0, 30000, say_cell, t,
+							       E));
+}
+
+static void say_attach(struct tfx *t, const struct attachment *a)
+{
+	say(t, "  attach %lld msg %lld '%s' %s %s %d size %lld thumb %lld at %lld\n",
+	    (long long)a->id, (long long)a->msg_id, a->name, a->mime, a->by, a->by_role,
+	    (long long)a->size, (long long)a->thumb_size, (long long)a->created_at);
+}
+
+static void t_get(struct tfx *t, const char *what, int64_t id, int thumb)
+{
+	struct attachment a;
+	void *data = NULL;
+	size_t len = 0, i;
+
+	memset(&a, 0, sizeof(a));
+	CALL(t, what, t->ops->attach_get(t->st, id, thumb, &a, &data, &len, E));
+	say_attach(t, &a);
+	say(t, "  %zu bytes:", len);
+	for (i = 0; i < len && i < 8; i++)
+		say(t, " %02x", ((unsigned char *)data)[i]);
+	say(t, " %s\n", data ? "data" : "none");
+	free(data);
+}
+
+static void t_attach(struct tfx *t)
+{
+	struct attachment a, *l;
+	size_t n = 0, i;
+
+	memset(&a, 0, sizeof(a));
+	a.msg_id = t->m1;
+	snprintf(a.name, sizeof(a.name), "عکس.jpg");
+	snprintf(a.mime, sizeof(a.mime), "image/jpeg");
+	snprintf(a.by, sizeof(a.by), "citizen:1");
+	a.by_role = 2;
+	a.created_at = 300;
+	CALL(t, "attach_insert", t->ops->attach_insert(t->st, &a, "\xff\xd8\x00\x01", 4,
+						       "\x00\x02", 2, E));
+	say_attach(t, &a);
+	CALL(t, "attach_insert no preview", t->ops->attach_insert(t->st, &a, "%PDF", 4, NULL, 0,
+								   E));
+	say_attach(t, &a);
+	CALL(t, "attach_insert empty preview", t->ops->attach_insert(t->st, &a, "x", 1, "", 0,
+								      E));
+	a.msg_id = 999;
+	CALL(t, "attach_insert bad msg", t->ops->attach_insert(t->st, &a, "x", 1, NULL, 0, E));
+	CALL(t, "attach_list m1", t->ops->attach_list(t->st, t->m1, &l, &n, E));
+	for (i = 0; i < n; i++)
+		say_attach(t, &l[i]);
+	free(l);
+	CALL(t, "attach_list m2", t->ops->attach_list(t->st, t->m2, &l, &n, E));
+	say(t, "  %zu %s\n", n, l ? "list" : "null");
+	t_get(t, "attach_get bytes", 1, 0);
+	t_get(t, "attach_get thumb", 1, 1);
+	t_get(t, "attach_get no thumb", 2, 1);
+	t_get(t, "attach_get missing", 99, 0);
+}
+
+static int say_boundary(const struct store_boundary *b, void *arg)
+{
+	struct tfx *t = arg;
+
+	say(t, "  boundary %lld %zu '%s' %.17g %.17g %.17g %.17g %lld %lld\n",
+	    (long long)b->unit_id, b->blob_len, b->attribution, b->min_lat, b->min_lon, b->max_lat,
+	    b->max_lon, (long long)b->vertices, (long long)b->updated_at);
+	return b->unit_id == t->u[3] ? 5 : 0;
+}
+
+static void t_geo(struct tfx *t)
+{
+	struct store_boundary b;
+	int64_t stamp = -1;
+	int i;
+
+	CALL(t, "boundary_stamp", t->ops->boundary_stamp(t->st, &stamp, E));
+	say(t, "  %lld\n", (long long)stamp);
+	for (i = 0; i < 3; i++) {
+		memset(&b, 0, sizeof(b));
+		b.unit_id = t->u[i];
+		b.blob = "\x01\x00\x02\x03";
+		b.blob_len = 4 - (size_t)i;
+		b.attribution = i == 1 ? NULL : "© OSM";
+		b.min_lat = 35.1 + i / 3.0;
+		b.min_lon = 51.2;
+		b.max_lat = 35.9;
+		b.max_lon = 51.7 + i;
+		b.vertices = 10 + i;
+		b.updated_at = 500 + i;
+		CALL(t, "boundary_put", t->ops->boundary_put(t->st, &b, E));
+	}
+	CALL(t, "boundary_stamp", t->ops->boundary_stamp(t->st, &stamp, E));
+	say(t, "  %lld\n", (long long)stamp);
+	b.unit_id = t->u[0];
+	b.attribution = "new";
+	CALL(t, "boundary_put again", t->ops->boundary_put(t->st, &b, E));
+	CALL(t, "boundary_stamp", t->ops->boundary_stamp(t->st, &stamp, E));
+	say(t, "  %lld\n", (long long)stamp);
+	CALL(t, "boundary_scan", t->ops->boundary_scan(t->st, say_boundary, t, E));
+	b.unit_id = t->u[3];
+	CALL(t, "boundary_put z", t->ops->boundary_put(t->st, &b, E));
+	CALL(t, "boundary_scan stop", t->ops->boundary_scan(t->st, say_boundary, t, E));
+	b.unit_id = 999;
+	CALL(t, "boundary_put bad unit", t->ops->boundary_put(t->st, &b, E));
+}
+
+static void say_key(struct tfx *t, const struct apikey *k)
+{
+	say(t, "  key %lld %s %s %lld %lld\n", (long long)k->id, k->name, k->key_hash,
+	    (long long)k->created_at, (long long)k->revoked_at);
+}
+
+static void t_open311(struct tfx *t)
+{
+	struct apikey k, *l;
+	struct service_meta sm;
+	struct o311_meta om;
+	int64_t id = -1;
+	size_t n = 0, i;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.name, sizeof(k.name), "app");
+	snprintf(k.key_hash, sizeof(k.key_hash), "k1");
+	k.created_at = 5;
+	CALL(t, "apikey_insert", t->ops->apikey_insert(t->st, &k, E));
+	CALL(t, "apikey_insert same", t->ops->apikey_insert(t->st, &k, E));
+	snprintf(k.name, sizeof(k.name), "app2");
+	CALL(t, "apikey_insert same hash", t->ops->apikey_insert(t->st, &k, E));
+	snprintf(k.key_hash, sizeof(k.key_hash), "k2");
+	CALL(t, "apikey_insert 2", t->ops->apikey_insert(t->st, &k, E));
+	CALL(t, "apikey_get_by_hash", t->ops->apikey_get_by_hash(t->st, "k1", &k, E));
+	say_key(t, &k);
+	CALL(t, "apikey_get_by_hash none", t->ops->apikey_get_by_hash(t->st, "k9", &k, E));
+	CALL(t, "apikey_get_by_name", t->ops->apikey_get_by_name(t->st, "app2", &k, E));
+	say_key(t, &k);
+	CALL(t, "apikey_revoke", t->ops->apikey_revoke(t->st, 1, 77, E));
+	CALL(t, "apikey_revoke none", t->ops->apikey_revoke(t->st, 99, 77, E));
+	CALL(t, "apikey_list", t->ops->apikey_list(t->st, &l, &n, E));
+	for (i = 0; i < n; i++)
+		say_key(t, &l[i]);
+	free(l);
+	CALL(t, "service_get none", t->ops->service_get(t->st, t->cat, &sm, E));
+	say(t, "  %lld '%s' '%s'\n", (long long)sm.category_id, sm.keywords, sm.attributes);
+	snprintf(sm.keywords, sizeof(sm.keywords), "چاله");
+	snprintf(sm.attributes, sizeof(sm.attributes), "a|b\nc|d\n");
+	CALL(t, "service_put", t->ops->service_put(t->st, &sm, E));
+	snprintf(sm.keywords, sizeof(sm.keywords), "آسفالت");
+	CALL(t, "service_put again", t->ops->service_put(t->st, &sm, E));
+	CALL(t, "service_get", t->ops->service_get(t->st, t->cat, &sm, E));
+	say(t, "  %lld '%s' '%s'\n", (long long)sm.category_id, sm.keywords, sm.attributes);
+	sm.category_id = 999;
+	CALL(t, "service_put bad", t->ops->service_put(t->st, &sm, E));
+	CALL(t, "o311_meta_get none", t->ops->o311_meta_get(t->st, t->m1, &om, E));
+	say(t, "  %lld %lld '%s' '%s'\n", (long long)om.msg_id, (long long)om.api_key_id,
+	    om.media_url, om.address_id);
+	om.api_key_id = 1;
+	snprintf(om.media_url, sizeof(om.media_url), "https://example.org/1.jpg");
+	snprintf(om.address_id, sizeof(om.address_id), "A1");
+	CALL(t, "o311_meta_put", t->ops->o311_meta_put(t->st, &om, E));
+	CALL(t, "o311_meta_put again", t->ops->o311_meta_put(t->st, &om, E));
+	om.msg_id = t->m2;
+	om.api_key_id = 99;
+	CALL(t, "o311_meta_put bad key", t->ops->o311_meta_put(t->st, &om, E));
+	CALL(t, "o311_meta_get", t->ops->o311_meta_get(t->st, t->m1, &om, E));
+	say(t, "  %lld %lld '%s' '%s'\n", (long long)om.msg_id, (long long)om.api_key_id,
+	    om.media_url, om.address_id);
+	CALL(t, "import_key_get none", t->ops->import_key_get(t->st, "csv", "1", &id, E));
+	CALL(t, "import_key_put", t->ops->import_key_put(t->st, "csv", "1", t->m1, E));
+	CALL(t, "import_key_put again", t->ops->import_key_put(t->st, "csv", "1", t->m2, E));
+	CALL(t, "import_key_put other", t->ops->import_key_put(t->st, "xls", "1", t->m2, E));
+	CALL(t, "import_key_put bad", t->ops->import_key_put(t->st, "csv", "2", 999, E));
+	CALL(t, "import_key_get", t->ops->import_key_get(t->st, "csv", "1", &id, E));
+	say(t, "  %lld\n", (long long)id);
+	/* in a transaction: a duplicate, and the transaction goes on */
+	CALL(t, "begin", t->ops->begin(t->st, E));
+	CALL(t, "import_key_put dup in tx", t->ops->import_key_put(t->st, "csv", "1", t->m2, E));
+	CALL(t, "import_key_put in tx", t->ops->import_key_put(t->st, "csv", "3", t->m2, E));
+	CALL(t, "commit", t->ops->commit(t->st, E));
+	CALL(t, "import_key_get 3", t->ops->import_key_get(t->st, "csv", "3", &id, E));
+	say(t, "  %lld\n", (long long)id);
+}
+
+static void t_run(struct tfx *t, const struct store_ops *ops)
+{
+	const char *tmp = getenv("TMPROOT");
+	struct err err = { 0 };
+
+	memset(t, 0, sizeof(*t));
+	t->ops = ops;
+	t->cap = 1 << 16;
+	t->log = malloc(t->cap);
+	assert_non_null(t->log);
+	t->log[0] = '\0';
+	snprintf(t->dir, sizeof(t->dir), "%s/pglog.XXXXXX", tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(t->dir));
+	if (ops == &store_pg_ops)
+		assert_int_equal(pg_test_db(t->path, sizeof(t->path)), 0);
+	else
+		snprintf(t->path, sizeof(t->path), "%s/s.db", t->dir);
+	assert_int_equal(ops->open(&t->st, t->path, STORE_CREATE, &err), 0);
+	t_units(t);
+	t->m1 = t_message(t, "M1");
+	t->m2 = t_message(t, "M2");
+	t_audit(t);
+	t_sms(t);
+	t_verify(t);
+	t_agg(t);
+	t_attach(t);
+	t_geo(t);
+	t_open311(t);
+	ops->close(t->st);
+	if (ops == &store_pg_ops) {
+		pg_test_drop(t->path);
+	} else {
+		char p[700];
+
+		unlink(t->path);
+		snprintf(p, sizeof(p), "%s-wal", t->path);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s-shm", t->path);
+		unlink(p);
+	}
+	rmdir(t->dir);
+}
+
+static void same_as_sqlite(void **state)
+{
+	struct tfx sq, pq;
+	const char *a, *b;
+	size_t la, lb;
+	int line = 1;
+
+	(void)state;
+	t_run(&sq, &store_sqlite_ops);
+	t_run(&pq, &store_pg_ops);
+	/* the script did what it says, on SQLite: spot checks */
+	assert_non_null(strstr(sq.log, "audit_insert again -> -3"));
+	assert_non_null(strstr(sq.log, "sms_update claim again -> -3"));
+	assert_non_null(strstr(sq.log, "import_key_put in tx -> 0"));
+	if (getenv("HAMGAN_TEST_LOG_TRANSCRIPT"))
+		fputs(pq.log, stderr);
+	for (a = sq.log, b = pq.log; *a || *b; a += la + 1, b += lb + 1, line++) {
+		la = strcspn(a, "\n");
+		lb = strcspn(b, "\n");
+		if (la != lb || memcmp(a, b, la) != 0) {
+			print_error("transcripts differ at line %d:\n  sqlite:     %.*s\n"
+				    "  postgresql: %.*s\n", line, (int)la, a, (int)lb, b);
+			free(sq.log);
+			free(pq.log);
+			fail();
+		}
+		if (!a[la] || !b[lb])
+			break;
+	}
+	assert_int_equal(sq.len, pq.len);
+	print_message("%d lines the same\n", line);
+	free(sq.log);
+	free(pq.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1022,6 +1697,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attachments, setup, teardown),
 		cmocka_unit_test_setup_teardown(boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(open311, setup, teardown),
+		cmocka_unit_test(same_as_sqlite),
 	};
 
 	if (!getenv("HAMGAN_TEST_PG") || !*getenv("HAMGAN_TEST_PG")) {

@@ -799,7 +799,7 @@ static void copy_table(sqlite3 *db, const char *name)
 static void upgrade_from_the_previous_release(void **state)
 {
 	static const char *const tables[] = { "units", "categories", "users", "citizens",
-		"live_sessions", "messages", "referrals", "audit", "sms_outbox" };
+		"live_sessions", "messages", "referrals", "sms_outbox" };
 	struct fx *f = *state;
 	char old[700], attach[800];
 	struct agg_verify_result res;
@@ -817,6 +817,15 @@ static void upgrade_from_the_previous_release(void **state)
 	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		copy_table(db, tables[i]);
+	/* the previous release's audit log held its hashes as hex text, and
+	 * every prev_hash (schema 15: 32 bytes, prev_hash NULL where it
+	 * links) */
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO main.audit (seq, actor, action, msg_id,"
+				      " payload, at, prev_hash, hash) SELECT seq, actor, action,"
+				      " msg_id, payload, at, lower(hex(coalesce(prev_hash, (SELECT"
+				      " p.hash FROM f.audit p WHERE p.seq = a.seq - 1), zeroblob(32)))),"
+				      " lower(hex(hash)) FROM f.audit a", NULL, NULL, NULL),
+			 SQLITE_OK);
 	/* what the previous release's hook had left: stale old-style rows */
 	assert_int_equal(sqlite3_exec(db, "INSERT INTO agg_cells (dim, unit, day, key, referred,"
 				      " answered, on_time, handling_sum, evaluated, acceptable,"

@@ -20,6 +20,7 @@
 
 #include "base/caps.h"
 #include "core/actor.h"
+#include "core/audit.h"
 #include "core/core.h"
 #include "core/search.h"
 #include "store/sqlite_int.h"
@@ -264,6 +265,143 @@ static void migration_drops_the_index_text(void **state)
 	cleanup(&f);
 }
 
+/* Append entry seq to an old database's audit log as release 14 wrote it
+ * (hashes as hex text), linked to prev; its hash into hash. */
+static void old_audit(sqlite3 *db, int64_t seq, const char *prev, const char *actor,
+		      char hash[AUDIT_HASH_HEX + 1])
+{
+	struct audit_entry *e = calloc(1, sizeof(*e));
+	sqlite3_stmt *st;
+
+	e->seq = seq;
+	snprintf(e->actor, sizeof(e->actor), "%s", actor);
+	snprintf(e->action, sizeof(e->action), "msg.refer");
+	e->msg_id = 7;
+	snprintf(e->payload, sizeof(e->payload), "{\"code\":\"1234567890\"}");
+	e->at = 1000 + seq;
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", prev);
+	audit_hash(e, hash);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO audit (seq, actor, action, msg_id,"
+					    " payload, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?,"
+					    " ?, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, e->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, e->msg_id);
+	sqlite3_bind_text(st, 5, e->payload, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, e->at);
+	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	free(e);
+}
+
+/* The audit log of path as the store reads it, and what verify says. */
+static size_t audit_read(const char *path, struct audit_entry **list, int64_t *bad)
+{
+	struct store *st = NULL;
+	struct core c;
+	struct err err;
+	int64_t count;
+	size_t n;
+
+	assert_int_equal(core_open(&c, path, &err), 0);
+	*bad = 0;
+	audit_verify(&c, &count, bad, &err);
+	core_close(&c);
+	assert_int_equal(store_sqlite_ops.open(&st, path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.audit_list(st, 0, 100, list, &n, &err), 0);
+	store_sqlite_ops.close(st);
+	return n;
+}
+
+static long long sql_count(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Migration 15 (issue 11): a version-14 audit log (hashes as hex text)
+ * becomes hashes of 32 bytes with prev_hash NULL where it links, and reads
+ * back exactly as it was written, entry for entry: a chain that verified
+ * still does, and one that was broken by hand is still broken at the same
+ * entry (a prev_hash that does not link, a hash that is not hex: kept as
+ * they were).  New entries (test_core's audit tests, on a new database)
+ * are stored the same way. */
+static void migration_compacts_the_audit_log(void **state)
+{
+	static const char zeros[] =
+		"0000000000000000000000000000000000000000000000000000000000000000";
+	char h[6][AUDIT_HASH_HEX + 1];
+	struct audit_entry *after;
+	struct sfx good, bad;
+	int64_t bad_after;
+	size_t n, i;
+	sqlite3 *db;
+
+	(void)state;
+	/* a sound chain of three */
+	old_database(&good, 14, NULL);
+	assert_int_equal(sqlite3_open(good.path, &db), SQLITE_OK);
+	old_audit(db, 1, zeros, "operator", h[0]);
+	old_audit(db, 2, h[0], "staff-region-12", h[1]);
+	old_audit(db, 3, h[1], "system", h[2]);
+	sqlite3_close(db);
+	/* a chain changed by hand: entry 3 does not link to 2, entry 4's
+	 * hash text is not hex (so 5 does not link either) */
+	old_database(&bad, 14, NULL);
+	assert_int_equal(sqlite3_open(bad.path, &db), SQLITE_OK);
+	old_audit(db, 1, zeros, "operator", h[3]);
+	old_audit(db, 2, h[3], "operator", h[4]);
+	old_audit(db, 3, "ab", "evil", h[5]);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO audit (seq, actor, action, payload, at,"
+				      " prev_hash, hash) VALUES (4, 'x', 'y', '{}', 1, 'none',"
+				      " 'NOT-HEX'), (5, 'x', 'y', '{}', 1, 'NOT-HEX', 'AB')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	n = audit_read(good.path, &after, &bad_after);	/* migrates */
+	assert_int_equal(n, 3);
+	assert_int_equal(bad_after, 0);
+	assert_string_equal(after[0].prev_hash, zeros);
+	for (i = 0; i < 3; i++) {
+		assert_string_equal(after[i].hash, h[i]);
+		if (i > 0)
+			assert_string_equal(after[i].prev_hash, h[i - 1]);
+	}
+	free(after);
+	assert_int_equal(sql_count(good.path, "SELECT count(*) FROM audit WHERE prev_hash IS NULL"
+					      " AND length(hash) = 32"), 3);
+
+	n = audit_read(bad.path, &after, &bad_after);
+	assert_int_equal(n, 5);
+	assert_int_equal(bad_after, 3);
+	assert_string_equal(after[1].hash, h[4]);
+	assert_string_equal(after[2].prev_hash, "ab");
+	assert_string_equal(after[2].hash, h[5]);
+	assert_string_equal(after[3].prev_hash, "none");
+	assert_string_equal(after[3].hash, "NOT-HEX");
+	assert_string_equal(after[4].prev_hash, "NOT-HEX");
+	assert_string_equal(after[4].hash, "AB");
+	free(after);
+	/* what does not link is stored: entry 3's prev_hash and 4's; 5's is
+	 * 4's hash (a text) and is read from there */
+	assert_int_equal(sql_count(bad.path, "SELECT count(*) FROM audit WHERE prev_hash IS NOT NULL"),
+			 2);
+	cleanup(&good);
+	cleanup(&bad);
+}
+
 static void not_a_database(void **state)
 {
 	struct sfx f;
@@ -371,6 +509,7 @@ int main(void)
 		cmocka_unit_test(migration_rebuilds_the_index),
 		cmocka_unit_test(migration_indexes_comparatives),
 		cmocka_unit_test(migration_drops_the_index_text),
+		cmocka_unit_test(migration_compacts_the_audit_log),
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),

@@ -1,12 +1,12 @@
 /*
  * test_store.c - the store contract, written once and run over every backend
- * in store_backends (SQLite, and PostgreSQL on the test cluster
- * HAMGAN_TEST_PG names; HAMGAN_TEST_BACKEND=sqlite|postgresql runs one
- * only, as tests/run does), through store.h alone: open, the schema
- * version, the unit tree, optimistic message updates, the named state sets,
- * search by words, transactions, the audit chain's rows, SMS claims,
- * sessions and failed logins, verification codes.  What only SQLite has
- * (its migrations, its file, its triggers, its query text) is
+ * in store_backends (SQLite, and PostgreSQL on a fresh database of the test
+ * cluster HAMGAN_TEST_PG names: pg_test.h; HAMGAN_TEST_BACKEND=sqlite|
+ * postgresql runs one only, as tests/run does), through store.h alone:
+ * open, the schema version, the unit tree, optimistic message updates, the
+ * named state sets, search by words, transactions, the audit chain's rows,
+ * SMS claims, sessions and failed logins, verification codes.  What only
+ * SQLite has (its migrations, its file, its triggers, its query text) is
  * tests/unit/test_sqlite.c.
  */
 #include <stdarg.h>
