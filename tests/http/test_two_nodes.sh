@@ -218,8 +218,15 @@ limited_after() { # limited_after NODE: tracking look-ups from 127.0.0.3 until a
 	done
 	echo none
 }
-t_eq "node A answers 10 look-ups a minute from one address, then 429" "$(limited_after A)" 11
-t_eq "node B has its own 10 for that address" "$(limited_after B)" 11
+# a token comes back every 6 s: a slow machine may see an 11th before the 429
+in_range() { # in_range NAME GOT: GOT is 11 or 12
+	case $2 in 11|12) t_pass "$1 ($2)" ;; *) t_fail "$1" "429 at request $2" ;; esac
+}
+in_range "node A answers 10 look-ups a minute from one address, then 429" "$(limited_after A)"
+on B
+h_req "node B has not counted them: its first look-up from there is answered" \
+	GET "/api/v1/track?code=0000000000&mobile=09120000000" 404 --interface 127.0.0.3
+in_range "node B has its own 10 for that address" "$(( $(limited_after B) + 1 ))"
 
 # --- node B killed with SIGKILL while clients submit to both ---
 before=$(sql "SELECT count(*) FROM messages")
