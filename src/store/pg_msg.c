@@ -198,7 +198,7 @@ int pg_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 	pg_p_text(&p, search_text);
 	res = pg_run(pg(st), S_INSERT, sql, &p, "message", err);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	m->id = pg_int(res, 0, 0);
 	PQclear(res);
 	return 0;
@@ -235,7 +235,7 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 		res = pg_run(s, S_UPDATE, MSG_UPDATE_SET MSG_UPDATE_WHERE, &p, "message", err);
 	}
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	changed = strcmp(PQcmdTuples(res), "0") != 0;
 	PQclear(res);
 	if (changed)
@@ -244,7 +244,7 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	pg_p_int(&p, m->id);
 	res = pg_run(s, S_EXISTS, "SELECT 1 FROM messages WHERE id = $1", &p, "message", err);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	changed = PQntuples(res) > 0;
 	PQclear(res);
 	if (!changed)
@@ -474,7 +474,7 @@ static PGresult *dyn_run(struct pg_store *s, struct dyn *d, bool words, struct e
 
 static int dyn_fail(struct err *err)
 {
-	return err && err->code ? err->code : ERR_STORE;
+	return pg_failed(err);
 }
 
 /* The units in the subtree of the unit a slot holds (units.path is
@@ -781,7 +781,7 @@ int pg_referral_insert(struct store *st, struct referral *r, struct err *err)
 		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", &p, "referral",
 		     err);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	r->id = pg_int(res, 0, 0);
 	PQclear(res);
 	return 0;
