@@ -234,6 +234,15 @@ bench-http: bootstrap
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_commit
 	@bench/http.sh
 
+# Durable submissions with 1, 2 and 3 nodes on one PostgreSQL database beside
+# pgbench's insert rates, in one run (bench/scale_out.sh, docs/scale-out.md);
+# ROUNDS, SECONDS_PER_RUN, CONNS.  Needs wrk and PostgreSQL (pgbench, psql).
+.PHONY: bench-scale
+bench-scale: bootstrap
+	@command -v wrk >/dev/null || { echo "bench-scale needs wrk (apt-get install wrk)"; exit 1; }
+	@$(MAKE) --no-print-directory all
+	@bench/scale_out.sh
+
 clean:
 	rm -rf build
 

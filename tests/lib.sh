@@ -9,7 +9,71 @@ set -u
 T_N=0
 T_FAILED=0
 T_TMP=$(mktemp -d "${TMPROOT:-/tmp}/t.XXXXXX")
-trap 'rm -rf "$T_TMP"' EXIT
+trap 't_cleanup' EXIT
+
+# The backend a test's databases live in: HAMGAN_TEST_BACKEND=postgresql
+# (tests/run's second run; databases on the cluster HAMGAN_TEST_PG names),
+# else SQLite files in $T_TMP.
+case ${HAMGAN_TEST_BACKEND:-sqlite} in
+sqlite) T_BACKEND=sqlite ;;
+postgresql)
+	T_BACKEND=postgresql
+	: "${HAMGAN_TEST_PG:?HAMGAN_TEST_BACKEND=postgresql needs the URI of the test cluster in HAMGAN_TEST_PG}" ;;
+*) echo "HAMGAN_TEST_BACKEND=$HAMGAN_TEST_BACKEND: not sqlite or postgresql" >&2; exit 2 ;;
+esac
+# every database this test makes on the cluster starts with this (dropped at exit)
+T_PGPREFIX=hamgan_s_$$_
+
+t_pg() { [ "$T_BACKEND" = postgresql ]; }
+
+# t_pg_uri NAME: the cluster's URI naming database NAME
+t_pg_uri() {
+	printf '%s\n' "$HAMGAN_TEST_PG" | sed "s|^\(postgres[a-z]*://[^/?]*\)/[^?]*|\1/$1|"
+}
+
+# t_db NAME: a fresh, empty place for a database, printed as its dsn: the
+# file $T_TMP/NAME.db (not created), or a new database on the cluster.
+t_db() {
+	if ! t_pg; then
+		echo "$T_TMP/$1.db"
+		return
+	fi
+	local name="$T_PGPREFIX${1//[^a-z0-9_]/_}_$RANDOM$RANDOM"
+	psql -XAtq -v ON_ERROR_STOP=1 "$HAMGAN_TEST_PG" -c "CREATE DATABASE $name" >&2 || return 1
+	t_pg_uri "$name"
+}
+
+# t_db_missing NAME: the dsn of a database that does not exist
+t_db_missing() {
+	if t_pg; then t_pg_uri "${T_PGPREFIX}none"; else echo "$T_TMP/$1.db"; fi
+}
+
+# t_sql DSN SQL: run SQL on the database past hamgan (a test's look or its
+# tampering), rows on stdout with '|' between columns; the SQL must be in
+# the backend's dialect (t_pg tells which).
+t_sql() {
+	if t_pg; then
+		psql -XAtq -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+	else
+		sqlite3 "$1" "$2"
+	fi
+}
+
+# t_cleanup: drop this test's databases on the cluster, remove its files.
+t_cleanup() {
+	local d like sql dbs
+	if t_pg; then
+		# LIKE's own '_' is any character: the prefix's are meant literally
+		like=$(printf %s "$T_PGPREFIX" | sed 's/_/\\_/g')
+		sql="SELECT datname FROM pg_database WHERE datname LIKE '$like%'"
+		dbs=$(psql -XAtq "$HAMGAN_TEST_PG" -c "$sql" 2>/dev/null)
+		for d in $dbs; do
+			sql="DROP DATABASE IF EXISTS $d WITH (FORCE)"
+			psql -XAtq "$HAMGAN_TEST_PG" -c "$sql" >/dev/null 2>&1
+		done
+	fi
+	rm -rf "$T_TMP"
+}
 
 # t_release3_db PATH: a database written by the previous release (schema
 # 3, commit 10d016f; tests/fixtures/release-3.sql, made by

@@ -269,6 +269,10 @@
  * its stems joined with its neighbours, quoted (a word's bytes appear at
  * most five times, quotes doubled at worst): 64 times the search text. */
 #define CAP_SEARCH_QUERY (64 * CAP_SEARCH_TEXT)
+/* The longest term PostgreSQL's search index holds (a tsvector lexeme is
+ * at most 2047 bytes, PostgreSQL's own limit): a longer one is left out of
+ * the index and of the query, never an error on a message's intake. */
+#define CAP_PG_LEXEME 2047
 #define CAP_HISTORY 100
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)
@@ -472,5 +476,18 @@
 /* A database name as shown in messages and logs (store_dsn_safe: a
  * PostgreSQL URI without its password); a longer one is cut. */
 #define CAP_DSN_SHOWN 512
+
+/* `hamgan migrate` (store/migrate.c): one row of COPY text may hold an
+ * attachment (CAP_ATTACH_BYTES) and its preview in hex, twice their size,
+ * or a unit's outline; 64 MiB holds any row the program writes.  The text
+ * goes to the server in pieces of about 1 MiB (fewer calls, little
+ * memory), and progress is told every 10,000 rows (a few times a second). */
+#define CAP_MIGRATE_ROW (64L * 1024 * 1024)
+#define CAP_MIGRATE_CHUNK (1024 * 1024)
+#define CAP_MIGRATE_PROGRESS_ROWS 10000
+/* Its check compares the reports of each Jalali year of the data (and of
+ * the whole range); a city's history of more than 50 years has its first
+ * 50 compared year by year. */
+#define CAP_MIGRATE_YEARS 50
 
 #endif

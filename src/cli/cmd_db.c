@@ -1,8 +1,10 @@
 /*
- * cmd_db.c - `hamgan db check`: the database file's own consistency check
+ * cmd_db.c - `hamgan db check`: the database's own consistency check
  * (every page, table and index), for after a crash, a power cut or a copy.
  */
 #include <stdio.h>
+
+#include "base/caps.h"
 
 #include "core/core.h"
 #include "cli/cli.h"
@@ -12,8 +14,10 @@
 const char cmd_db_usage[] =
 	"usage: hamgan db check [--db PATH]\n"
 	"\n"
-	"check: SQLite's integrity check over the whole database (every page,\n"
-	"table and index).  Prints 'ok' and exits 0 when it is sound; prints the\n"
+	"check: the database's integrity check over the whole database: SQLite's\n"
+	"(every page, table and index), or for a postgresql:// URI amcheck over\n"
+	"every index (a read of every table without it).  Prints 'ok' and exits 0\n"
+	"when it is sound; prints the\n"
 	"first problems found, one a line, and exits 1 when it is not.  Run it\n"
 	"after a power cut or a restore, beside 'hamgan audit verify' (the audit\n"
 	"chain) and 'hamgan report --verify' (the report aggregates); it reads the\n"
@@ -29,6 +33,7 @@ static int db_check_cmd(int argc, char **argv)
 	size_t problems = 0;
 	struct core c;
 	struct err err;
+	char shown[CAP_DSN_SHOWN];
 	int rc, npos;
 
 	rc = cli_parse("hamgan db check", argc, argv, opts, pos, 0, 0, &npos);
@@ -44,7 +49,8 @@ static int db_check_cmd(int argc, char **argv)
 		return cli_fail("%s", err.msg);
 	if (problems) {
 		fputs(report, stdout);
-		return cli_fail("database '%s' has %zu problem%s", db, problems,
+		core_dsn_safe(db, shown, sizeof(shown));
+		return cli_fail("database '%s' has %zu problem%s", shown, problems,
 				problems == 1 ? "" : "s");
 	}
 	printf("ok\n");
@@ -52,7 +58,7 @@ static int db_check_cmd(int argc, char **argv)
 }
 
 static const struct cli_cmd db_cmds[] = {
-	{ "check", db_check_cmd, "SQLite's integrity check of the whole file", check_usage },
+	{ "check", db_check_cmd, "the integrity check of the whole database", check_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

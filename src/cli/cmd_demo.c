@@ -37,7 +37,9 @@ const char cmd_demo_usage[] =
 	"N messages (default 100000, 1000..10000000) from 1398-01-01 to 1400-12-29\n"
 	"with their referrals, answers, verdicts and grades.  The same seed (default\n"
 	"1888) gives the same data.  An existing PATH is refused unless --force,\n"
-	"which replaces it.  The regions' boundaries are loaded from FILE (default\n"
+	"which replaces it.  PATH may be a postgresql:// URI of an empty database\n"
+	"(one holding hamgan data is refused: --force never drops a server's\n"
+	"tables).  The regions' boundaries are loaded from FILE (default\n"
 	"data/tehran-regions.geojson beside the program or in the current\n"
 	"directory; none when it is not found).  docs/demo.md tells what is in it.\n";
 
@@ -116,6 +118,36 @@ static int load_boundaries(struct core *c, const char *path, struct err *err)
 	return 0;
 }
 
+/*
+ * Make room for the demo at db: a file is refused when it exists, unless
+ * force, which removes it; a PostgreSQL database must hold no hamgan data
+ * yet (dropping a server's tables is its administrator's call, not ours).
+ */
+static int prepare_target(const char *db, const char *shown, bool force)
+{
+	struct core c;
+	struct err err;
+
+	if (core_dsn_server(db)) {
+		err_clear(&err);
+		if (core_open(&c, db, &err) == 0) {
+			core_close(&c);
+			return cli_fail("'%s' holds hamgan data already: a demo needs an empty "
+					"database", shown);
+		}
+		if (err.code != ERR_NOTFOUND)
+			return cli_fail("%s", err.msg);
+		return EXIT_OK;
+	}
+	if (path_exists(db)) {
+		if (!force)
+			return cli_fail("'%s' exists; use --force to replace it", db);
+		if (remove_db(db) < 0)
+			return cli_fail("cannot remove '%s': %s", db, strerror(errno));
+	}
+	return EXIT_OK;
+}
+
 static void print_result(const char *db, const struct demo_opts *o, const struct demo_result *r,
 			 double secs)
 {
@@ -145,6 +177,7 @@ int cmd_demo(int argc, char **argv)
 	const char *boundaries = NULL;
 	char found[4096];
 	const char *db = "hamgan.db", *messages = NULL, *seed = NULL;
+	char shown[CAP_DSN_SHOWN];
 	bool force = false;
 	struct demo_opts o;
 	struct demo_result *res;
@@ -198,15 +231,13 @@ int cmd_demo(int argc, char **argv)
 					       "not '%s'", (long long)INT64_MAX, seed);
 		o.seed = (uint64_t)v;
 	}
-	if (path_exists(db)) {
-		if (!force)
-			return cli_fail("'%s' exists; use --force to replace it", db);
-		if (remove_db(db) < 0)
-			return cli_fail("cannot remove '%s': %s", db, strerror(errno));
-	}
+	core_dsn_safe(db, shown, sizeof(shown));
+	rc = prepare_target(db, shown, force);
+	if (rc != EXIT_OK)
+		return rc;
 	err_clear(&err);
 	if (core_open_flags(&c, db, CORE_CREATE, &err) < 0)
-		return cli_fail("cannot create '%s': %s", db, err.msg);
+		return cli_fail("cannot create '%s': %s", shown, err.msg);
 	o.progress = on_progress;
 	/* Millions of short-lived allocations: keep freed memory instead of
 	 * handing it back to the kernel each time (brk shrinking was most of
@@ -228,11 +259,13 @@ int cmd_demo(int argc, char **argv)
 	core_close(&c);
 	if (rc < 0) {
 		free(res);
-		/* a half-made demo is no use to anyone: do not leave it behind */
-		remove_db(db);
-		return cli_fail("cannot make the demo in '%s': %s", db, err.msg);
+		/* a half-made demo is no use to anyone: do not leave it behind
+		 * (a server's database is left to its administrator to drop) */
+		if (!core_dsn_server(db))
+			remove_db(db);
+		return cli_fail("cannot make the demo in '%s': %s", shown, err.msg);
 	}
-	print_result(db, &o, res,
+	print_result(shown, &o, res,
 		     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	free(res);
 	return EXIT_OK;

@@ -1,6 +1,8 @@
 /* cmd_init.c - `hamgan init`: create a database or bring one up to date. */
 #include <stdio.h>
 
+#include "base/caps.h"
+
 #include "cli/cli.h"
 #include "cli/cli_db.h"
 #include "cli/cmds.h"
@@ -10,7 +12,8 @@ const char cmd_init_usage[] =
 	"\n"
 	"Create the database PATH (default hamgan.db) with the current schema, or\n"
 	"apply the migrations an older database lacks.  A database made by a newer\n"
-	"hamgan is refused.\n";
+	"hamgan is refused.  PATH may be a postgresql://USER@HOST/DB URI (an\n"
+	"existing, empty PostgreSQL database); so may every command's --db.\n";
 
 int cmd_init(int argc, char **argv)
 {
@@ -18,6 +21,7 @@ int cmd_init(int argc, char **argv)
 	const struct cli_opt opts[] = { { "--db", &db, NULL }, { NULL, NULL, NULL } };
 	struct core c;
 	struct err err;
+	char shown[CAP_DSN_SHOWN];
 	int rc, npos, have = 0, want = 0;
 
 	rc = cli_parse("hamgan init", argc, argv, opts, pos, 0, 0, &npos);
@@ -32,6 +36,7 @@ int cmd_init(int argc, char **argv)
 		return cli_fail("%s", err.msg);
 	}
 	core_close(&c);
-	printf("database '%s' is at schema version %d\n", db, have);
+	core_dsn_safe(db, shown, sizeof(shown));
+	printf("database '%s' is at schema version %d\n", shown, have);
 	return EXIT_OK;
 }

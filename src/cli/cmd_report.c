@@ -158,8 +158,12 @@ int cmd_report(int argc, char **argv)
 			return cli_usage_error("hamgan report", "invalid period '%s': %s",
 					       evaluation ? evaluation : period, err.msg);
 	}
-	if (core_open(&core, db, &err) < 0)
-		return cli_fail("cannot open '%s': %s", db, err.msg);
+	if (core_open(&core, db, &err) < 0) {
+		char shown[CAP_DSN_SHOWN];
+
+		core_dsn_safe(db, shown, sizeof(shown));
+		return cli_fail("cannot open '%s': %s", shown, err.msg);
+	}
 	if (verify || rebuild) {
 		rc = run_verify(&core, rebuild);
 		core_close(&core);

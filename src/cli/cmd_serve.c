@@ -19,7 +19,7 @@
 #include "http/server.h"
 
 const char cmd_serve_usage[] =
-	"usage: hamgan serve [--config FILE] [--db PATH] [--listen ADDR:PORT]\n"
+	"usage: hamgan serve [--config FILE] [--db PATH|URI] [--listen ADDR:PORT]\n"
 	"                    [--web-root DIR] [--threads N] [--set KEY=VALUE]...\n"
 	"                    [--print-config]\n"
 	"\n"
@@ -31,6 +31,8 @@ const char cmd_serve_usage[] =
 	"max_connections, max_per_ip, max_body, idle_timeout, header_timeout,\n"
 	"body_timeout, secure_cookies, login_rate, track_rate, apikey_rate, map_tiles,\n"
 	"map_tiles_attribution); see docs/config.md.  Port 0 picks a free port.\n"
+	"--db postgresql://... serves a PostgreSQL database; several nodes may serve\n"
+	"one (docs/scale-out.md).\n"
 	"Prints \"listening on http://ADDR:PORT\" once ready; SIGTERM or SIGINT\n"
 	"stops accepting, finishes requests in flight and exits 0.\n"
 	"--print-config prints the settings in effect (secrets masked) and exits.\n"
@@ -145,11 +147,14 @@ int cmd_serve(int argc, char **argv)
 	 * opens its own connection later). */
 	{
 		struct core c;
+		char shown[CAP_DSN_SHOWN];
 
 		if (core_open(&c, cfg.db, &err)) {
+			/* a URI's password stays out of the terminal and the logs */
+			core_dsn_safe(cfg.db, shown, sizeof(shown));
 			if (err.code == ERR_NOTFOUND)
 				return cli_fail("database '%s' not found: run 'hamgan init --db %s'",
-						cfg.db, cfg.db);
+						shown, shown);
 			return cli_fail("%s", err.msg);
 		}
 		core_close(&c);

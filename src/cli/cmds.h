@@ -32,4 +32,7 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 extern const char cmd_apikey_usage[], cmd_import_usage[], cmd_export_usage[];
 
+int cmd_migrate(int argc, char **argv);
+extern const char cmd_migrate_usage[];
+
 #endif

@@ -32,6 +32,7 @@ const struct cli_cmd cli_commands[] = {
 	{ "apikey", cmd_apikey, "Open311 API keys: add, list, revoke", cmd_apikey_usage },
 	{ "import", cmd_import, "import history: 311-csv", cmd_import_usage },
 	{ "export", cmd_export, "export open data: 311-csv", cmd_export_usage },
+	{ "migrate", cmd_migrate, "move a SQLite database into PostgreSQL", cmd_migrate_usage },
 	{ "report", cmd_report, "reports by Jalali period, the evaluation, --verify", cmd_report_usage },
 	{ "help", cmd_help, "show help for a command", "usage: hamgan help [<command>]\n" },
 	{ "version", cmd_version, "print the version", "usage: hamgan version\n" },

@@ -59,6 +59,16 @@ int core_open(struct core *c, const char *dsn, struct err *err)
 	return core_open_flags(c, dsn, 0, err);
 }
 
+void core_dsn_safe(const char *dsn, char *out, size_t outsz)
+{
+	store_dsn_safe(dsn, out, outsz);
+}
+
+bool core_dsn_server(const char *dsn)
+{
+	return dsn && store_backend_for(dsn) != &store_sqlite_ops;
+}
+
 void core_close(struct core *c)
 {
 	if (c->st)

@@ -8,7 +8,9 @@
  *	...
  *	core_close(&core);
  *
- * The dsn is a file path (SQLite) or "sqlite:PATH".  Opening applies the
+ * The dsn is a file path (SQLite), "sqlite:PATH", or a "postgresql://" URI
+ * (PostgreSQL; several nodes may share one).  A URI may hold a password:
+ * whatever shows or logs a dsn shows core_dsn_safe's form.  Opening applies the
  * schema migrations the database lacks; a database made by a newer program is
  * refused (ERR_INVALID, "... newer than this program ...").
  *
@@ -24,6 +26,7 @@
 #define HAMGAN_CORE_CORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -75,6 +78,14 @@ enum core_open_flags {
 int core_open(struct core *c, const char *dsn, struct err *err);
 int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err *err);
 void core_close(struct core *c);
+
+/* dsn as it may be printed or logged: a URI's password becomes "***"
+ * (out holds at least CAP_DSN_SHOWN bytes to keep a long one whole). */
+void core_dsn_safe(const char *dsn, char *out, size_t outsz);
+
+/* Whether dsn names a database on a server (PostgreSQL) rather than a file
+ * of this machine's (SQLite): there is no file to stat, remove or copy. */
+bool core_dsn_server(const char *dsn);
 
 /* Schema version of the open database and the one this program writes. */
 int core_schema_version(struct core *c, int *have, int *want, struct err *err);

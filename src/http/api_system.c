@@ -2,8 +2,9 @@
  * reachable (load balancers and the test harness poll it).  The database is
  * asked at most once a second per worker thread, so a storm of probes costs
  * no more than a constant answer.  It says "degraded" (still 200: reads
- * work) when writes were refused for lack of space lately or the database's
- * filesystem is nearly full. */
+ * work) when writes were refused for lack of space lately or the database
+ * file's filesystem is nearly full (SQLite; a PostgreSQL server's disk is
+ * watched on that server). */
 #include <cjson/cJSON.h>
 #include <sys/statvfs.h>
 
@@ -15,7 +16,9 @@
 #include "http/server_int.h"
 
 /* Whether the database's filesystem has less than CAP_STORE_LOW_MIB free
- * (asked at most once a second per thread, like the database). */
+ * (asked at most once a second per thread, like the database).  A database
+ * on a PostgreSQL server has no file here: its disk is the server's to
+ * watch, and a write refused for space still shows as "full". */
 static bool disk_low(struct http_req *r)
 {
 	static _Thread_local uint64_t asked_us;
@@ -27,6 +30,12 @@ static bool disk_low(struct http_req *r)
 	if (asked_us && now - asked_us < 1000000u)
 		return low;
 	asked_us = now;
+	/* a database on a server: its disk is not this node's to watch (a
+	 * full one shows as refused writes, server_storage_full) */
+	if (core_dsn_server(db)) {
+		low = false;
+		return low;
+	}
 	if (str_starts(db, "sqlite:"))
 		db += 7;
 	low = statvfs(db, &sv) == 0 &&

@@ -11,6 +11,7 @@
 #include "base/caps.h"
 #include "base/num.h"
 #include "base/str.h"
+#include "core/core.h"
 #include "http/server.h"
 
 enum kind { K_STR, K_LONG };
@@ -182,6 +183,15 @@ int http_config_file(struct http_config *cfg, const char *path, struct err *err)
 	return 0;
 }
 
+/* the database as it may be shown: a URI's password masked */
+static void print_db(FILE *out, const char *db)
+{
+	char shown[CAP_DSN_SHOWN];
+
+	core_dsn_safe(db, shown, sizeof(shown));
+	fprintf(out, "db=%s\n", shown);
+}
+
 void http_config_print(const struct http_config *cfg, FILE *out)
 {
 	const char *base = (const char *)cfg;
@@ -194,6 +204,8 @@ void http_config_print(const struct http_config *cfg, FILE *out)
 			fprintf(out, "%s=%ld\n", s->key, *(const long *)(const void *)(base + s->offset));
 		else if (str_eq(s->key, "sms_secret"))
 			fprintf(out, "%s=%s\n", s->key, base[s->offset] ? "(set)" : "");
+		else if (str_eq(s->key, "db"))
+			print_db(out, base + s->offset);
 		else
 			fprintf(out, "%s=%s\n", s->key, base + s->offset);
 	}

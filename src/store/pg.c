@@ -341,6 +341,18 @@ static int pg_open(struct store **out, const char *dsn, unsigned flags, struct e
 		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 			msg[--len] = '\0';
 		str_utf8_trim_partial(msg);
+		/* the server is there but the database is not: as a missing
+		 * SQLite file, ERR_NOTFOUND saying how to make it (init cannot:
+		 * a database is created by the cluster's owner).  libpq gives no
+		 * SQLSTATE for a refused connection, only the server's text. */
+		if (strstr(msg, "database \"") && strstr(msg, "\" does not exist")) {
+			const char *name = PQdb(s->conn) ? PQdb(s->conn) : "NAME";
+
+			rc = err_set(err, ERR_NOTFOUND, "db", "database '%s' does not exist (create "
+				     "it with 'createdb %s', then 'hamgan init --db URI'): %s", name,
+				     name, safe);
+			goto fail;
+		}
 		rc = err_set(err, ERR_UNAVAILABLE, "db", "cannot connect to '%s': %s", safe, msg);
 		goto fail;
 	}

@@ -4,7 +4,7 @@
 # hand in tests/unit/test_report.c.)
 . "$(dirname "$0")/../lib.sh"
 
-DB="$T_TMP/h.db"
+DB=$(t_db h)
 "$HAMGAN" init --db "$DB" >/dev/null 2>&1
 printf 'code,name,kind,parent_code\ntehran,شهرداری تهران,organisation,\nregion-01,منطقه ۱,region,tehran\nregion-12,منطقه ۱۲,region,tehran\n' >"$T_TMP/u.csv"
 "$HAMGAN" unit import --db "$DB" "$T_TMP/u.csv" >/dev/null
@@ -19,7 +19,7 @@ t_exit "report with an unknown grouping" 2 "$HAMGAN" report --db "$DB" --unit re
 t_exit "report with an unknown comparison" 2 "$HAMGAN" report --db "$DB" --unit region-12 --period 1399 --compare last-week
 t_exit "xlsx needs --output" 2 "$HAMGAN" report --db "$DB" --unit region-12 --period 1399 --format xlsx
 t_exit "an unknown unit fails" 1 "$HAMGAN" report --db "$DB" --unit region-99 --period 1399
-t_exit "a missing database fails" 1 "$HAMGAN" report --db "$T_TMP/none.db" --unit region-12 --period 1399
+t_exit "a missing database fails" 1 "$HAMGAN" report --db "$(t_db_missing none)" --unit region-12 --period 1399
 
 "$HAMGAN" report --db "$DB" --unit region-12 --period 1399-01..1399-09 --compare previous-year \
 	--format json >"$T_TMP/r.json"
@@ -54,19 +54,21 @@ t_eq "evaluation states its weights" "$(jq -c .weights "$T_TMP/e.json")" \
 t_exit "evaluation takes no --unit" 2 "$HAMGAN" report --db "$DB" --evaluation 1399-H1 --unit region-12
 t_run "verify an empty database" 0 "recounted 0 messages: 0 cells, 0 pair rows, 0 differences" \
 	"$HAMGAN" report --db "$DB" --verify
-sqlite3 "$DB" "INSERT INTO agg_cells (dim, unit, day, key, c) VALUES (0, 5, 18000, 0, x'02')"
+if t_pg; then BLOB02="'\\x02'::bytea"; else BLOB02="x'02'"; fi
+t_sql "$DB" "INSERT INTO agg_cells (dim, unit, day, key, c) VALUES (0, 5, 18000, 0, $BLOB02)"
 t_exit "verify finds a stray aggregate" 1 "$HAMGAN" report --db "$DB" --verify
 t_exit "rebuild" 0 "$HAMGAN" report --db "$DB" --rebuild
 t_exit "verify after rebuild" 0 "$HAMGAN" report --db "$DB" --verify
 
 # a migration leaves the aggregates stale: the next open (hamgan init)
 # rebuilds them from the messages
-"$HAMGAN" demo --db "$T_TMP/d.db" --messages 1000 --seed 5 >/dev/null 2>&1
-sqlite3 "$T_TMP/d.db" "DELETE FROM agg_cells; DELETE FROM agg_pairs"
-t_exit "emptied aggregates differ from a recount" 1 "$HAMGAN" report --db "$T_TMP/d.db" --verify
-sqlite3 "$T_TMP/d.db" "INSERT INTO agg_meta VALUES ('stale', 1)"
-t_exit "init on a stale database" 0 "$HAMGAN" init --db "$T_TMP/d.db"
-t_eq "the mark is gone" "$(sqlite3 "$T_TMP/d.db" "SELECT count(*) FROM agg_meta WHERE k = 'stale'")" "0"
-t_exit "and the aggregates equal a recount" 0 "$HAMGAN" report --db "$T_TMP/d.db" --verify
-t_exit "the audit chain still holds" 0 "$HAMGAN" audit verify --db "$T_TMP/d.db"
+D=$(t_db d)
+t_exit "a demo of 1000 messages" 0 "$HAMGAN" demo --db "$D" --messages 1000 --seed 5
+t_sql "$D" "DELETE FROM agg_cells; DELETE FROM agg_pairs"
+t_exit "emptied aggregates differ from a recount" 1 "$HAMGAN" report --db "$D" --verify
+t_sql "$D" "INSERT INTO agg_meta VALUES ('stale', 1)"
+t_exit "init on a stale database" 0 "$HAMGAN" init --db "$D"
+t_eq "the mark is gone" "$(t_sql "$D" "SELECT count(*) FROM agg_meta WHERE k = 'stale'")" "0"
+t_exit "and the aggregates equal a recount" 0 "$HAMGAN" report --db "$D" --verify
+t_exit "the audit chain still holds" 0 "$HAMGAN" audit verify --db "$D"
 t_done

@@ -11,20 +11,35 @@
 H_PID=
 H_URL=
 H_PORT=
-H_DB=$T_TMP/hamgan.db
+# the test's database: a file, or with HAMGAN_TEST_BACKEND=postgresql a
+# fresh database on the test cluster (tests/lib.sh t_db), dropped at exit
+H_DB=$(t_db hamgan) || { echo "no database for the test" >&2; exit 1; }
 export HAMGAN_PWHASH_FAST=1
 
 h_cleanup() {
 	if [ -n "$H_PID" ] && kill -0 "$H_PID" 2>/dev/null; then
 		kill -KILL "$H_PID" 2>/dev/null
+		wait "$H_PID" 2>/dev/null
 	fi
-	rm -rf "$T_TMP"
+	t_cleanup
 }
 trap h_cleanup EXIT
 
+# h_sql SQL: t_sql on the test's database
+h_sql() { t_sql "$H_DB" "$1"; }
+
+# h_db_made: hamgan init has made the test's database
+h_db_made() {
+	if t_pg; then
+		h_sql "SELECT 1 FROM hamgan_schema" >/dev/null 2>&1
+	else
+		[ -f "$H_DB" ]
+	fi
+}
+
 # h_start [serve flags...]: start the server, wait for "listening on".
 h_start() {
-	[ -f "$H_DB" ] || "$HAMGAN" init --db "$H_DB" >/dev/null
+	h_db_made || "$HAMGAN" init --db "$H_DB" >/dev/null
 	# empty the files first: the redirections below happen in the child, and
 	# a restart must never read the previous server's "listening on" line
 	: >"$T_TMP/serve.out"
@@ -164,6 +179,6 @@ h_code() {
 	local m=$1; shift
 	curl -s -o /dev/null --max-time 20 -X POST -H 'Content-Type: application/json' "$@" \
 		-d "{\"mobile\":\"$m\"}" "$H_URL/api/v1/verify"
-	sqlite3 "$H_DB" "SELECT body FROM sms_outbox WHERE to_mobile = '$m' AND msg_id IS NULL
+	h_sql "SELECT body FROM sms_outbox WHERE to_mobile = '$m' AND msg_id IS NULL
 		ORDER BY id DESC LIMIT 1" | grep -o '[0-9]\{5\}' | head -1
 }

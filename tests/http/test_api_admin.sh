@@ -86,7 +86,11 @@ h_api "next page of the audit log" GET "/api/v1/audit?after=$after&limit=3" 200 
 h_jq "continues after" ".items[0].seq" $((after + 1))
 h_stop
 # Tamper with the log and the API says so.
-sqlite3 "$H_DB" "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 2"
+if t_pg; then
+	h_sql "DROP TRIGGER audit_no_update ON audit; UPDATE audit SET actor = 'mallory' WHERE seq = 2"
+else
+	h_sql "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 2"
+fi
 h_start
 INSP=$(h_token insp)
 h_api "tampered chain reported" GET /api/v1/audit/verify 200 "$INSP"

@@ -71,7 +71,7 @@ t_run "a rule naming no unit is refused" 1 "" "$HAMGAN" category import "$T_TMP/
 t_grep "saying so" "line 2: the routing rule names no unit 'deputy-nowhere'" "$T_TMP/stderr"
 t_run "categories with routing rules" 0 "imported 2 categories" \
 	"$HAMGAN" category import "$T_TMP/routes.csv" --db "$H_DB"
-t_eq "the rules are stored" "$(sqlite3 "$H_DB" "SELECT group_concat(route, ' ') FROM (SELECT route FROM categories WHERE route <> '' ORDER BY code)")" "{region}-green deputy-transport"
+t_eq "the rules are stored" "$(h_sql "SELECT route FROM categories WHERE route <> '' ORDER BY code" | tr '\n' ' ')" "{region}-green deputy-transport "
 
 h_start --set track_rate=1000
 OP=$(h_token op); ST=$(h_token st12); ST03=$(h_token st03)
@@ -96,7 +96,7 @@ h_req "lon is required" GET "/api/v1/places/region?lat=35.6" 422
 # (CAP_VERIFY_PER_NUMBER): its earlier codes are moved back past the window,
 # as if the citizen wrote again later.
 vcode_later() { # vcode_later MOBILE
-	sqlite3 "$H_DB" "UPDATE verify_codes SET created_at = created_at - 900 WHERE mobile = '$1'"
+	h_sql "UPDATE verify_codes SET created_at = created_at - 900 WHERE mobile = '$1'"
 	h_code "$1"
 }
 # A citizen's web message at the bazaar: referred by the system at once.
@@ -135,7 +135,7 @@ rule() { # rule CATEGORY LAT LON
 		--data-binary "{\"kind\":\"request\",\"category\":\"$1\",\"subject\":\"$1\",\"body\":\"متن\",\"mobile\":\"09125550002\",\"verification_code\":\"$vc\"${2:+,\"lat\":$2,\"lon\":$3}}"
 	h_api "operator reads it" GET /api/v1/messages/$(jq -r .code "$T_TMP/body") 200 "$OP"
 }
-uid() { sqlite3 "$H_DB" "SELECT id FROM units WHERE code = '$1'"; }
+uid() { h_sql "SELECT id FROM units WHERE code = '$1'"; }
 rule green 35.6745 51.4221
 h_jq "green space at the bazaar goes to Region 12's green space office" .unit_id "$(uid region-12-green)"
 h_jq "the hop names the rule" '.referrals[0].reason' "category rule {region}-green"

@@ -21,8 +21,9 @@ new "دیر دو" 2 region-12; LATE2=$C
 new "تازه" 48 district-12-1; FRESH=$C
 new "تازه‌تر" 24 region-12; FRESH2=$C
 # make two of them overdue: move their deadlines into the past
-sqlite3 "$H_DB" "UPDATE messages SET due_at = strftime('%s','now') - 3*86400 WHERE code = '$LATE1';
-	UPDATE messages SET due_at = strftime('%s','now') - 86400 WHERE code = '$LATE2';"
+if t_pg; then NOW="extract(epoch FROM now())::bigint"; else NOW="strftime('%s','now')"; fi
+h_sql "UPDATE messages SET due_at = $NOW - 3*86400 WHERE code = '$LATE1';
+	UPDATE messages SET due_at = $NOW - 86400 WHERE code = '$LATE2';"
 
 h_api "overdue section, by deadline" GET "/api/v1/messages?overdue=true&sort=due" 200 "$ST"
 h_jq "the longest overdue first" '[.items[].code] | join(",")' "$LATE1,$LATE2"
@@ -106,9 +107,16 @@ h_api "an unknown id is 404" PATCH /api/v1/canned/999 404 "$ADM" '{"active":fals
 h_api "the citizen side has none" GET "/api/v1/canned" 401 ""
 
 # totals: exact up to 1,000, then capped
-sqlite3 "$H_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1005)
-	INSERT INTO messages (code, channel, kind, subject, body, state, unit_id, created_at)
-	SELECT printf('9%09d', i), 0, 1, 'انبوه', 'انبوه', 0, (SELECT id FROM units WHERE code = 'centre'), 1 FROM n;"
+if t_pg; then
+	h_sql "INSERT INTO messages (code, channel, kind, subject, body, state, unit_id, created_at)
+		SELECT '9' || lpad(i::text, 9, '0'), 0, 1, 'انبوه', 'انبوه', 0,
+		(SELECT id FROM units WHERE code = 'centre'), 1 FROM generate_series(1, 1005) AS i;"
+else
+	h_sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1005)
+		INSERT INTO messages (code, channel, kind, subject, body, state, unit_id, created_at)
+		SELECT printf('9%09d', i), 0, 1, 'انبوه', 'انبوه', 0,
+		(SELECT id FROM units WHERE code = 'centre'), 1 FROM n;"
+fi
 h_api "a big list" GET "/api/v1/messages?state=registered&limit=5" 200 "$OP"
 h_jq "more than 1,000" .total_capped true
 h_jq "counted to 1,000" .total 1000

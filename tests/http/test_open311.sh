@@ -43,7 +43,14 @@ t_exit "revoking an unknown key fails" 1 "$HAMGAN" apikey revoke nobody --db "$H
 "$HAMGAN" apikey list --db "$H_DB" >"$T_TMP/keys.txt"
 t_grep "list shows the working key" "^fixmystreet	active	" "$T_TMP/keys.txt"
 t_grep "list shows the revoked key" "^old-app	revoked	" "$T_TMP/keys.txt"
-if grep -aq "$KEY" "$H_DB" "$T_TMP/keys.txt" "$H_DB-wal" 2>/dev/null; then
+# every byte of the database: the file and its log, or PostgreSQL's dump
+if t_pg; then
+	pg_dump --no-owner "$H_DB" >"$T_TMP/dump.sql" || t_fail "pg_dump"
+	db_bytes=("$T_TMP/dump.sql")
+else
+	db_bytes=("$H_DB" "$H_DB-wal")
+fi
+if grep -aq "$KEY" "${db_bytes[@]}" "$T_TMP/keys.txt" 2>/dev/null; then
 	t_fail "the key itself is stored nowhere (only its hash)"
 else
 	t_pass "the key itself is stored nowhere (only its hash)"

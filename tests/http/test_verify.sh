@@ -10,8 +10,10 @@ h_start --set track_rate=1000
 J=(-H 'Content-Type: application/json')
 OP=$(h_token op)
 VICTIM=09351112233
-sms_to() { sqlite3 "$H_DB" "SELECT count(*) FROM sms_outbox WHERE to_mobile = '$1'"; }
-msgs() { sqlite3 "$H_DB" "SELECT count(*) FROM messages"; }
+# instr in PostgreSQL's dialect
+if t_pg; then INSTR=strpos; else INSTR=instr; fi
+sms_to() { h_sql "SELECT count(*) FROM sms_outbox WHERE to_mobile = '$1'"; }
+msgs() { h_sql "SELECT count(*) FROM messages"; }
 web() { # web NAME WANT MOBILE CODE: a public web submission
 	local extra=""
 	[ -n "$4" ] && extra=",\"verification_code\":\"$4\""
@@ -31,17 +33,17 @@ h_req "verify without a mobile is 422" POST /api/v1/verify 422 "${J[@]}" -d '{}'
 h_req "verify texts a code" POST /api/v1/verify 202 "${J[@]}" -d '{"mobile":"+98 935 111 2233"}'
 h_jq "good for five minutes" .expires_in 300
 h_jq "five digits" .digits 5
-body=$(sqlite3 "$H_DB" "SELECT body FROM sms_outbox WHERE to_mobile = '$VICTIM'")
+body=$(h_sql "SELECT body FROM sms_outbox WHERE to_mobile = '$VICTIM'")
 code=$(printf %s "$body" | grep -o '[0-9]\{5\}' | head -1)
 t_eq "the SMS is Persian and holds the code" "$body" "کد تأیید همگان: $code
 اعتبار: ۵ دقیقه"
 t_eq "only a hash of the code is stored" \
-	"$(sqlite3 "$H_DB" "SELECT count(*) FROM verify_codes WHERE instr(mobile || addr || salt || hash, '$code') > 0")" 0
+	"$(h_sql "SELECT count(*) FROM verify_codes WHERE $INSTR(mobile || addr || salt || hash, '$code') > 0")" 0
 
 wrong=$(printf %05d $(((10#$code + 1) % 100000)))
 web "a wrong code is refused" 422 "$VICTIM" "$wrong"
 h_jq "naming verification_code" .error.field verification_code
-t_eq "the wrong try is counted" "$(sqlite3 "$H_DB" "SELECT tries FROM verify_codes")" 1
+t_eq "the wrong try is counted" "$(h_sql "SELECT tries FROM verify_codes")" 1
 web "a malformed code is refused" 422 "$VICTIM" "12ab5"
 t_eq "nothing registered yet" "$(msgs)" 0
 web "the right code registers" 201 "$VICTIM" "$code"

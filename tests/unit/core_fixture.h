@@ -1,7 +1,11 @@
 /*
- * core_fixture.h - a real SQLite database in a temporary directory with the
- * units, categories and users the core tests share (included by the core
- * test files; everything here is static).
+ * core_fixture.h - a real database with the units, categories and users the
+ * core tests share (included by the core test files; everything here is
+ * static): a SQLite file in a temporary directory, or, with
+ * HAMGAN_TEST_BACKEND=postgresql, a fresh database on the test cluster
+ * (pg_test.h; tests/run starts it and names it in HAMGAN_TEST_PG), dropped
+ * at teardown.  f->path is the dsn either way; f->dir is a temporary
+ * directory in both cases, for the files a test writes beside it.
  *
  * Units: tehran (organisation) > centre-1888 (centre), region-01,
  * region-12 > district-12-1.  Categories: roads (leaf, 48 h, all kinds),
@@ -18,6 +22,9 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <libpq-fe.h>
+
+#include "pg_test.h"
 
 #include "base/str.h"
 #include "core/actor.h"
@@ -34,7 +41,8 @@
 
 struct fx {
 	char dir[512];
-	char path[600];
+	char path[600];		/* the dsn: a file, or a postgresql:// URI */
+	bool pg;		/* path names a PostgreSQL database */
 	struct core c;
 	struct actor sys, op, s12, m12, s01, m01, insp, adm;
 	int64_t org, centre, r01, r12, d12;
@@ -92,6 +100,20 @@ static inline void fx_open_path(struct fx *f, bool create)
 	core_set_now(&f->c, FX_T0);
 }
 
+/* The run is over PostgreSQL (HAMGAN_TEST_BACKEND=postgresql), else SQLite;
+ * any other name is a mistake of the caller's, never a silent SQLite run. */
+static inline bool fx_backend_pg(void)
+{
+	const char *b = getenv("HAMGAN_TEST_BACKEND");
+
+	if (!b || !*b || !strcmp(b, "sqlite"))
+		return false;
+	if (!strcmp(b, "postgresql"))
+		return true;
+	fprintf(stderr, "fx: HAMGAN_TEST_BACKEND=%s: not sqlite or postgresql\n", b);
+	abort();
+}
+
 static inline void fx_setup_empty(struct fx *f)
 {
 	const char *tmp = getenv("TMPROOT");
@@ -101,7 +123,14 @@ static inline void fx_setup_empty(struct fx *f)
 	snprintf(f->dir, sizeof(f->dir), "%s/core.XXXXXX", tmp ? tmp : "/tmp");
 	if (!mkdtemp(f->dir))
 		abort();
-	snprintf(f->path, sizeof(f->path), "%s/h.db", f->dir);
+	f->pg = fx_backend_pg();
+	if (!f->pg) {
+		snprintf(f->path, sizeof(f->path), "%s/h.db", f->dir);
+	} else if (pg_test_db(f->path, sizeof(f->path)) < 0) {
+		/* asked for PostgreSQL: without a cluster that is a failure */
+		fprintf(stderr, "fx: no PostgreSQL database (is HAMGAN_TEST_PG set?)\n");
+		abort();
+	}
 	fx_open_path(f, true);
 	f->sys = actor_system("test");
 }
@@ -144,6 +173,11 @@ static inline void fx_teardown(struct fx *f)
 	char p[700];
 
 	core_close(&f->c);
+	if (f->pg) {
+		pg_test_drop(f->path);
+		rmdir(f->dir);
+		return;
+	}
 	unlink(f->path);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	unlink(p);
@@ -189,22 +223,77 @@ static inline int fx_register(struct fx *f, const char *mobile, enum msg_kind ki
 	return rc;
 }
 
-/* A count of rows in table (the tests open the file with sqlite3 directly). */
-static inline long long fx_count(struct fx *f, const char *table)
+/*
+ * A test's own look at the database, past the store: fx_exec runs SQL that
+ * returns no rows, fx_int the first column of the first row of a query
+ * (-1 when there is none or on an error).  The SQL must be valid in the
+ * backend's dialect; f->pg tells a test which one it speaks.
+ */
+static inline int fx_exec(struct fx *f, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	char sql[128];
+	if (f->pg) {
+		PGconn *c = PQconnectdb(f->path);
+		PGresult *r = PQexec(c, sql);
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+		if (!ok)
+			fprintf(stderr, "fx_exec: %s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+		return ok ? 0 : -1;
+	} else {
+		sqlite3 *db;
+		char *msg = NULL;
+		int rc;
+
+		if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+			abort();
+		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+		if (rc != SQLITE_OK)
+			fprintf(stderr, "fx_exec: %s: %s\n", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		return rc == SQLITE_OK ? 0 : -1;
+	}
+}
+
+static inline long long fx_int(struct fx *f, const char *sql)
+{
 	long long n = -1;
 
-	if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		abort();
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	if (f->pg) {
+		PGconn *c = PQconnectdb(f->path);
+		PGresult *r = PQexec(c, sql);
+
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
+		    !PQgetisnull(r, 0, 0))
+			n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fprintf(stderr, "fx_int: %s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+			abort();
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
 	return n;
+}
+
+/* A count of rows in table. */
+static inline long long fx_count(struct fx *f, const char *table)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	return fx_int(f, sql);
 }
 
 /* A fingerprint of every table's row count, to compare before/after. */

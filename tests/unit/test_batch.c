@@ -131,7 +131,13 @@ static void bulk_mode_batch(void **state)
 	assert_int_equal(audit_verify(&f.c, &count, &bad, &err), 0);
 	assert_int_equal(bad, 0);
 
-	/* a write that fails inside the transaction takes the batch with it */
+	/* a write that fails inside the transaction takes the batch with it:
+	 * SQLite's bulk mode (no savepoints); PostgreSQL's keeps them, so this
+	 * half is SQLite's own */
+	if (f.pg) {
+		fx_teardown(&f);
+		return;
+	}
 	assert_int_equal(core_batch_bulk(&f.c, true, &err), 0);
 	assert_int_equal(core_batch_begin(&f.c, &err), 0);
 	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &m), 0);
@@ -154,8 +160,9 @@ static void bulk_mode_batch(void **state)
 }
 
 /* Inside a batch the search index rows are held back until the outer
- * commit (sqlite_int.h): a rolled back level drops its own, the rest are
- * all indexed and found. */
+ * commit (sqlite_int.h; in PostgreSQL another connection sees none of the
+ * batch before it commits): a rolled back level drops its own, the rest
+ * are all indexed and found. */
 static void search_rows_follow_their_level(void **state)
 {
 	struct fx f;

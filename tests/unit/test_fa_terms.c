@@ -96,7 +96,8 @@ static void query_words(void **state)
 	buf_release(&b);
 }
 
-/* The search itself, through the real SQLite store. */
+/* The search itself, through the real store (SQLite, or PostgreSQL with
+ * HAMGAN_TEST_BACKEND=postgresql: core_fixture.h). */
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));

@@ -1,13 +1,16 @@
 /*
  * test_store.c - the store contract, written once and run over every backend
- * in store_backends (today SQLite), through store.h alone: open, the schema
- * version, the unit tree, optimistic message updates, the named state sets,
- * search by words, transactions, the audit chain's rows, SMS claims,
- * sessions and failed logins, verification codes.  What only SQLite has
- * (its migrations, its file, its triggers, its query text) is
+ * in store_backends (SQLite, and PostgreSQL on a fresh database of the test
+ * cluster HAMGAN_TEST_PG names: pg_test.h; HAMGAN_TEST_BACKEND=sqlite|
+ * postgresql runs one only, as tests/run does), through store.h alone:
+ * open, the schema version, the unit tree, optimistic message updates, the
+ * named state sets, search by words, transactions, the audit chain's rows,
+ * SMS claims, sessions and failed logins, verification codes.  What only
+ * SQLite has (its migrations, its file, its triggers, its query text) is
  * tests/unit/test_sqlite.c.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -66,19 +69,32 @@ static void add_unit(struct sfx *f, const char *code, int64_t parent, struct uni
 	assert_int_equal(f->ops->unit_insert(f->st, u, NULL), 0);
 }
 
-/* Each test body runs once per backend. */
+/* Each test body runs once per backend: every one in store_backends, or
+ * the one HAMGAN_TEST_BACKEND names.  PostgreSQL is left out only when
+ * nothing asked for it and no cluster is there (tests/run starts one). */
 typedef void (*store_test)(struct sfx *f);
+
+static bool backend_runs(const struct store_ops *ops)
+{
+	const char *only = getenv("HAMGAN_TEST_BACKEND");
+
+	if (only && *only)
+		return !strcmp(only, ops->name);
+	return ops != &store_pg_ops || getenv("HAMGAN_TEST_PG");
+}
 
 static void run_all(store_test fn)
 {
 	const struct store_ops *const *b;
+	int ran = 0;
 
 	for (b = store_backends; *b; b++) {
 		struct sfx f;
 		struct err err;
 
-		if (*b == &store_pg_ops && !getenv("HAMGAN_TEST_PG"))
-			continue;	/* no test cluster: tests/run starts one */
+		if (!backend_runs(*b))
+			continue;
+		ran++;
 		memset(&f, 0, sizeof(f));
 		f.ops = *b;
 		dsn_for(&f);
@@ -88,14 +104,37 @@ static void run_all(store_test fn)
 		fn(&f);
 		cleanup(&f);
 	}
+	if (!ran)
+		fail_msg("no backend named '%s'", getenv("HAMGAN_TEST_BACKEND"));
 }
 
+/* A missing database is ERR_NOTFOUND saying how to make one, and opening
+ * it without STORE_CREATE makes nothing: for SQLite a file, for PostgreSQL
+ * a database the server does not have. */
 static void t_open_missing_refused(struct sfx *f)
 {
 	struct store *st = NULL;
 	struct err err;
 	char p[700];
 
+	if (f->ops == &store_pg_ops) {
+		pg_test_uri("hamgan_t_nope", p, sizeof(p));
+		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
+		assert_null(st);
+		assert_string_equal(err.field, "db");
+		assert_non_null(strstr(err.msg, "'hamgan_t_nope' does not exist"));
+		assert_non_null(strstr(err.msg, "createdb hamgan_t_nope"));
+		assert_non_null(strstr(err.msg, "hamgan init"));
+		/* and with STORE_CREATE: init cannot make a database either */
+		assert_int_equal(f->ops->open(&st, p, STORE_CREATE, &err), ERR_NOTFOUND);
+		assert_null(st);
+		/* a database that exists but holds nothing of hamgan's */
+		assert_int_equal(pg_test_db(p, sizeof(p)), 0);
+		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
+		assert_non_null(strstr(err.msg, "hamgan init"));
+		pg_test_drop(p);
+		return;
+	}
 	snprintf(p, sizeof(p), "%s/nope.db", f->dir);
 	assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
 	assert_non_null(strstr(err.msg, "hamgan init"));

@@ -1,10 +1,13 @@
 /*
  * test_store_nest.c - nested store transactions (savepoints), run over every
- * backend in store_backends: an inner commit folds into the outer
- * transaction, an inner rollback undoes only the inner work, an outer
- * rollback undoes everything, and bulk mode switches on and off.
+ * backend in store_backends (HAMGAN_TEST_BACKEND=sqlite|postgresql: that
+ * one only; PostgreSQL on a fresh database of the cluster HAMGAN_TEST_PG
+ * names, pg_test.h): an inner commit folds into the outer transaction, an
+ * inner rollback undoes only the inner work, an outer rollback undoes
+ * everything, and bulk mode switches on and off.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "pg_test.h"
 
 struct nfx {
 	const struct store_ops *ops;
@@ -44,26 +48,44 @@ static bool has(struct nfx *f, const char *code)
 
 typedef void (*nest_test)(struct nfx *f);
 
+/* Every backend, or the one HAMGAN_TEST_BACKEND names; PostgreSQL is left
+ * out only when nothing asked for it and no cluster is there. */
+static bool backend_runs(const struct store_ops *ops)
+{
+	const char *only = getenv("HAMGAN_TEST_BACKEND");
+
+	if (only && *only)
+		return !strcmp(only, ops->name);
+	return ops != &store_pg_ops || getenv("HAMGAN_TEST_PG");
+}
+
 static void run_all(nest_test fn)
 {
 	const struct store_ops *const *b;
+	int ran = 0;
 
 	for (b = store_backends; *b; b++) {
-		if (*b == &store_pg_ops && !getenv("HAMGAN_TEST_PG"))
-			continue;	/* no test cluster: tests/run starts one */
 		struct nfx f;
 		struct err err;
 		const char *tmp = getenv("TMPROOT");
 		char p[700];
 
+		if (!backend_runs(*b))
+			continue;
+		ran++;
 		memset(&f, 0, sizeof(f));
 		f.ops = *b;
 		snprintf(f.dir, sizeof(f.dir), "%s/nest.XXXXXX", tmp ? tmp : "/tmp");
 		assert_non_null(mkdtemp(f.dir));
-		snprintf(f.path, sizeof(f.path), "%s/n.db", f.dir);
+		if (f.ops == &store_pg_ops)
+			assert_int_equal(pg_test_db(f.path, sizeof(f.path)), 0);
+		else
+			snprintf(f.path, sizeof(f.path), "%s/n.db", f.dir);
 		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, &err), 0);
 		fn(&f);
 		f.ops->close(f.st);
+		if (f.ops == &store_pg_ops)
+			pg_test_drop(f.path);
 		unlink(f.path);
 		snprintf(p, sizeof(p), "%s-wal", f.path);
 		unlink(p);
@@ -71,6 +93,8 @@ static void run_all(nest_test fn)
 		unlink(p);
 		rmdir(f.dir);
 	}
+	if (!ran)
+		fail_msg("no backend named '%s'", getenv("HAMGAN_TEST_BACKEND"));
 }
 
 static void t_inner_commit_folds(struct nfx *f)

@@ -75,17 +75,7 @@ static void other_code(const char *code, char out[CAP_VERIFY_DIGITS + 1])
 
 static long long code_tries(struct fx *f)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL);
-	if (sqlite3_prepare_v2(db, "SELECT tries FROM verify_codes ORDER BY id DESC LIMIT 1", -1,
-			       &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	return fx_int(f, "SELECT tries FROM verify_codes ORDER BY id DESC LIMIT 1");
 }
 
 static void code_proves_the_mobile(void **state)
@@ -105,18 +95,12 @@ static void code_proves_the_mobile(void **state)
 	assert_int_equal(fx_count(f, "verify_codes"), 1);
 	/* only a salted hash is kept */
 	{
-		sqlite3 *db;
-		sqlite3_stmt *st;
 		char sql[160];
 
-		sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL);
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM verify_codes WHERE instr(mobile ||"
-			 " addr || salt || hash, '%s') > 0", code);
-		sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-		sqlite3_step(st);
-		assert_int_equal(sqlite3_column_int(st, 0), 0);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
+		/* instr is strpos in PostgreSQL */
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM verify_codes WHERE %s(mobile ||"
+			 " addr || salt || hash, '%s') > 0", f->pg ? "strpos" : "instr", code);
+		assert_int_equal(fx_int(f, sql), 0);
 	}
 	assert_int_equal(verify_request(&f->c, "0912", "10.0.0.1", &retry, &err), ERR_INVALID);
 	assert_string_equal(err.field, "mobile");

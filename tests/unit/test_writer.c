@@ -1,5 +1,6 @@
 /*
- * test_writer.c - group commit (http/writer.h) over a real SQLite file: a
+ * test_writer.c - group commit (http/writer.h) over a real database (SQLite,
+ * or PostgreSQL with HAMGAN_TEST_BACKEND=postgresql: core_fixture.h): a
  * job is told it is done only once its batch is committed (another
  * connection sees its message then, and did not while it ran); jobs waiting
  * together share one batch; a failing job undoes only itself; jobs run and
@@ -32,23 +33,14 @@ struct tjob {
 	bool lost;
 };
 
+/* rows with code, seen by another connection (a tracking code is digits:
+ * safe in the SQL text) */
 static long long count_code(struct fx *f, const char *code)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long n = -1;
+	char sql[96];
 
-	if (sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		abort();
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM messages WHERE code = ?", -1, &st,
-			       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM messages WHERE code = '%s'", code);
+	return fx_int(f, sql);
 }
 
 static void job_run(struct writer_job *j, struct core *c)

@@ -1,0 +1,262 @@
+/*
+ * pg_agg.c - the PostgreSQL side of the report aggregates (core/agg.h), as
+ * sqlite_agg.c keeps them:
+ *
+ *	agg_cells (dim, unit, day, key) -> counters (bytea, varints) + histogram
+ *	agg_pairs (dim, unit, kind, day, key, day2) -> n
+ *
+ * and the audit steps a rebuild reads.  Every write to them runs in a
+ * write transaction, which holds the cluster-wide write lock (pg.c), so
+ * the core's read-modify-write of a cell never races another node's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/varint.h"
+#include "store/pg_int.h"
+#include "store/pg_log.h"
+
+#define CELL_COLS "dim, unit, day, key, c, hist"
+
+static int damaged(struct err *err)
+{
+	return err_set(err, ERR_STORE, "", "aggregate cell is damaged (run 'hamgan report "
+		       "--rebuild')");
+}
+
+/* Row r into out, its histogram malloc'd (NULL when empty): 0, or
+ * ERR_STORE when the counters' bytes are damaged. */
+static int read_cell(const PGresult *res, int r, struct agg_row *out, struct err *err)
+{
+	unsigned char *c;
+	size_t clen;
+	int bad;
+
+	memset(out, 0, sizeof(*out));
+	out->k.dim = (int)pg_int(res, r, 0);
+	out->k.unit = pg_int(res, r, 1);
+	out->k.day = pg_int(res, r, 2);
+	out->k.key = pg_int(res, r, 3);
+	c = pg_blob(res, r, 4, &clen);
+	bad = varint_decode_i64s(c, clen, out->c, AGG_NCOUNTERS) < 0;
+	free(c);
+	if (bad)
+		return damaged(err);
+	out->hist = pg_blob(res, r, 5, &out->hist_len);
+	if (out->hist && !out->hist_len) {
+		free(out->hist);
+		out->hist = NULL;
+	}
+	return 0;
+}
+
+int pl_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *out,
+		    struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res;
+	int rc;
+
+	pg_p_int(&p, k->dim);
+	pg_p_int(&p, k->unit);
+	pg_p_int(&p, k->day);
+	pg_p_int(&p, k->key);
+	rc = pl_run(st, PL_AGG_GET, "SELECT " CELL_COLS " FROM agg_cells"
+		    " WHERE dim = $1 AND unit = $2 AND day = $3 AND key = $4", &p, "aggregate cell",
+		    err, &res);
+	if (rc < 0)
+		return rc;
+	if (PQntuples(res) < 1)
+		rc = err_set(err, ERR_NOTFOUND, "", "aggregate cell: not found");
+	else
+		rc = read_cell(res, 0, out, err);
+	PQclear(res);
+	return rc;
+}
+
+/* Insert or replace; a cell with every counter 0 and no histogram goes
+ * (as in SQLite, so both hold the same rows). */
+int pl_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	unsigned char cb[AGG_NCOUNTERS * 10];
+	size_t clen = varint_encode_i64s(r->c, AGG_NCOUNTERS, cb);
+	bool zero = r->hist_len == 0;
+	int i;
+
+	for (i = 0; i < AGG_NCOUNTERS && zero; i++)
+		zero = r->c[i] == 0;
+	pg_p_int(&p, r->k.dim);
+	pg_p_int(&p, r->k.unit);
+	pg_p_int(&p, r->k.day);
+	pg_p_int(&p, r->k.key);
+	if (zero)
+		return pl_exec(st, PL_AGG_DEL, "DELETE FROM agg_cells WHERE dim = $1 AND unit = $2"
+			       " AND day = $3 AND key = $4", &p, "aggregate cell", NULL, err);
+	pg_p_blob(&p, cb, clen);
+	pg_p_blob(&p, r->hist_len ? r->hist : NULL, r->hist_len);
+	return pl_exec(st, PL_AGG_PUT, "INSERT INTO agg_cells (" CELL_COLS ")"
+		       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dim, unit, day, key)"
+		       " DO UPDATE SET c = excluded.c, hist = excluded.hist", &p, "aggregate cell",
+		       NULL, err);
+}
+
+int pl_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from, int64_t day_to,
+		     int (*fn)(const struct agg_row *r, void *arg), void *arg, struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	struct agg_row r;
+	PGresult *res;
+	int rc, i, rows, ret = 0;
+
+	pg_p_int(&p, dim);
+	pg_p_int(&p, unit);
+	pg_p_int(&p, day_from);
+	pg_p_int(&p, day_to);
+	if (unit)
+		rc = pl_run(st, PL_AGG_SCAN_UNIT, "SELECT " CELL_COLS " FROM agg_cells"
+			    " WHERE dim = $1 AND unit = $2 AND day BETWEEN $3 AND $4"
+			    " ORDER BY dim, unit, day, key", &p, "aggregate scan", err, &res);
+	else
+		rc = pl_run(st, PL_AGG_SCAN_ALL, "SELECT " CELL_COLS " FROM agg_cells"
+			    " WHERE dim = $1 AND $2::bigint = 0 AND day BETWEEN $3 AND $4"
+			    " ORDER BY dim, unit, day, key", &p, "aggregate scan", err, &res);
+	if (rc < 0)
+		return rc;
+	rows = PQntuples(res);
+	for (i = 0; i < rows && !ret; i++) {
+		ret = read_cell(res, i, &r, err);
+		if (ret)
+			break;
+		ret = fn(&r, arg);
+		free(r.hist);
+	}
+	PQclear(res);
+	return ret;
+}
+
+int pl_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
+{
+	struct pg_params k = PG_PARAMS_INIT;
+	int rc;
+
+	pg_p_int(&k, p->dim);
+	pg_p_int(&k, p->unit);
+	pg_p_int(&k, p->kind);
+	pg_p_int(&k, p->day);
+	pg_p_int(&k, p->day2);
+	pg_p_int(&k, p->key);
+	pg_p_int(&k, p->n);
+	rc = pl_exec(st, PL_AGG_PAIR_ADD, "INSERT INTO agg_pairs (dim, unit, kind, day, day2, key,"
+		     " n) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dim, unit, kind, day,"
+		     " key, day2) DO UPDATE SET n = agg_pairs.n + excluded.n", &k,
+		     "aggregate pair", NULL, err);
+	if (rc < 0 || p->n > 0)
+		return rc;
+	/* only a decrement can bring a row to 0; the same key, without n */
+	k.n = 6;
+	return pl_exec(st, PL_AGG_PAIR_DEL, "DELETE FROM agg_pairs WHERE dim = $1 AND unit = $2"
+		       " AND kind = $3 AND day = $4 AND day2 = $5 AND key = $6 AND n = 0", &k,
+		       "aggregate pair", NULL, err);
+}
+
+int pl_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
+		     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg), void *arg,
+		     struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	struct agg_pair pair;
+	PGresult *res;
+	int rc, i, rows, ret = 0;
+
+	pg_p_int(&p, dim);
+	pg_p_int(&p, unit);
+	pg_p_int(&p, kind);
+	pg_p_int(&p, day_from);
+	pg_p_int(&p, day_to);
+	if (unit)
+		rc = pl_run(st, PL_AGG_PAIR_SCAN_UNIT, "SELECT dim, unit, kind, day, day2, key, n"
+			    " FROM agg_pairs WHERE dim = $1 AND unit = $2 AND kind = $3"
+			    " AND day BETWEEN $4 AND $5 ORDER BY dim, unit, kind, day, key, day2",
+			    &p, "aggregate pair scan", err, &res);
+	else
+		rc = pl_run(st, PL_AGG_PAIR_SCAN_ALL, "SELECT dim, unit, kind, day, day2, key, n"
+			    " FROM agg_pairs WHERE dim = $1 AND $2::bigint = 0 AND kind = $3"
+			    " AND day BETWEEN $4 AND $5 ORDER BY dim, unit, kind, day, key, day2",
+			    &p, "aggregate pair scan", err, &res);
+	if (rc < 0)
+		return rc;
+	rows = PQntuples(res);
+	for (i = 0; i < rows && !ret; i++) {
+		pair.dim = (int)pg_int(res, i, 0);
+		pair.unit = pg_int(res, i, 1);
+		pair.kind = (int)pg_int(res, i, 2);
+		pair.day = pg_int(res, i, 3);
+		pair.day2 = pg_int(res, i, 4);
+		pair.key = pg_int(res, i, 5);
+		pair.n = pg_int(res, i, 6);
+		ret = fn(&pair, arg);
+	}
+	PQclear(res);
+	return ret;
+}
+
+int pl_agg_clear(struct store *st, struct err *err)
+{
+	int rc;
+
+	rc = pl_exec(st, PL_AGG_CLEAR_CELLS, "DELETE FROM agg_cells", NULL, "clear aggregates",
+		     NULL, err);
+	if (rc == 0)
+		rc = pl_exec(st, PL_AGG_CLEAR_PAIRS, "DELETE FROM agg_pairs", NULL,
+			     "clear aggregates", NULL, err);
+	if (rc == 0)
+		rc = pl_exec(st, PL_AGG_CLEAR_META, "DELETE FROM agg_meta WHERE k = 'stale'", NULL,
+			     "clear aggregates", NULL, err);
+	return rc;
+}
+
+int pl_agg_stale(struct store *st, bool *stale, struct err *err)
+{
+	PGresult *res;
+	int rc;
+
+	rc = pl_run(st, PL_AGG_STALE, "SELECT count(*) FROM agg_meta WHERE k = 'stale' AND v <> 0",
+		    NULL, "aggregate state", err, &res);
+	if (rc < 0)
+		return rc;
+	*stale = pg_int(res, 0, 0) > 0;
+	PQclear(res);
+	return 0;
+}
+
+static void read_step(const PGresult *res, int r, void *rec)
+{
+	struct audit_step *a = rec;
+
+	pg_text(res, r, 0, a->action, sizeof(a->action));
+	pg_text(res, r, 1, a->value, sizeof(a->value));
+	a->reopened = pg_bool(res, r, 2);
+	a->at = pg_int(res, r, 3);
+}
+
+/*
+ * Every change written about the message (its registration and its
+ * transitions), not the reads; the payloads are core/audit.c's JSON
+ * objects, which name the state by the model's name ($2).  ILIKE: SQLite's
+ * LIKE ignores ASCII case.
+ */
+int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
+		   struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+
+	pg_p_int(&p, msg_id);
+	pl_p_text(&p, msg_state_name(STATE_REOPENED));
+	return pl_list(st, PL_AUDIT_STEPS, "SELECT action, coalesce(payload::json ->> 'verdict',"
+		       " payload::json ->> 'grade', ''), (payload::json ->> 'to_state') = $2, at"
+		       " FROM audit WHERE msg_id = $1 AND action ILIKE 'msg.%'"
+		       " AND action <> 'msg.identity_read' ORDER BY seq", &p, "audit steps",
+		       read_step, sizeof(**out), (void **)out, n, err);
+}
