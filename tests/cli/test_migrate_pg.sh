@@ -172,6 +172,27 @@ t_eq "the target of the killed migrate is left empty" "$(rows "$TO5" | tr '\n' '
 "$HAMGAN" migrate --from "$SRC" --to "$TO5" >/dev/null 2>"$T_TMP/err"
 t_eq "and takes a whole migrate afterwards" "$?" 0
 
+# ---- the source written to during the copy: the copy is the state at its
+# start (one read transaction), the counts, read afterwards, differ, and
+# the target is emptied again ----
+LIVE=$T_TMP/live.db
+cp "$SRC" "$LIVE"
+TO6=$(pg_db f)
+"$HAMGAN" migrate --from "$LIVE" --to "$TO6" >/dev/null 2>"$T_TMP/live.err" &
+MPID=$!
+for i in $(seq 1 1000); do
+	grep -q '^  agg_cells ' "$T_TMP/live.err" 2>/dev/null && break
+	kill -0 "$MPID" 2>/dev/null || break
+	sleep 0.01
+done
+sqlite3 "$LIVE" "INSERT INTO login_failures (key, at) VALUES ('user:x', 1)"
+wait "$MPID"
+t_eq "a source written to meanwhile fails the checks" "$?" 1
+t_grep "the counts name the table and the cause" \
+	"login_failures \(1 in the source, 0 in the target\).*written to during the copy" "$T_TMP/live.err"
+t_eq "and the target is emptied" \
+	"$(psql "$TO6" -Atc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0
+
 # ---- a check that fails: the source's audit chain broken (the copy is
 # whole, the audit check fails) empties the target again, and another
 # application's table in the same database stays ----
