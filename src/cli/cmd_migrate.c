@@ -82,8 +82,8 @@ static void on_progress(const struct store_migrate_progress *p, void *arg)
 	struct progress *pr = arg;
 
 	if (p->end && p->table[0] == '(') {	/* not a table: the indexes */
-		fprintf(stderr, "%s  %-18s %10" PRId64 " made  %7.1f s\n", pr->drawn ? "\r\033[K" : "",
-			p->table, p->done, p->secs);
+		fprintf(stderr, "%s  %-18s %10" PRId64 " made  %7.1f s\n",
+			pr->drawn ? "\r\033[K" : "", p->table, p->done, p->secs);
 		pr->drawn = false;
 		return;
 	}

@@ -57,6 +57,11 @@ SRC=$T_TMP/city.db
 sqlite3 "$SRC" "INSERT INTO attachments (msg_id, name, mime, by_actor, by_role, size, created_at, bytes, thumb)
 	VALUES (7, 'a	b\\c.png', 'image/png', 'citizen', 0, 4, 1, x'00ff5c0a', NULL)"
 
+# a word longer than a tsvector lexeme may be (2,047 bytes): left out of
+# the search index, as on intake, never a failed move
+LONG=$(printf 'ب%.0s' $(seq 1 1100))
+sqlite3 "$SRC" "UPDATE messages SET body = '$LONG چاله' WHERE id = 8"
+
 # ---- the migration ----
 TO=$(pg_db a)
 "$HAMGAN" migrate --from "$SRC" --to "$TO" >"$T_TMP/out" 2>"$T_TMP/err"
@@ -85,6 +90,8 @@ t_eq "bytes and an odd name" "$(psql "$TO" -Atc "SELECT encode(bytes, 'hex'), na
 	"00ff5c0a|t"
 t_eq "a search term of message 1 in its tsvector" \
 	"$(psql "$TO" -Atc "SELECT tsv @@ 'جدول'::tsquery FROM msg_fts WHERE id = 1")" "t"
+t_eq "a message with an overlong word is indexed without it" \
+	"$(psql "$TO" -Atc "SELECT tsv @@ 'چاله'::tsquery, length(tsv) < 40 FROM msg_fts WHERE id = 8")" "t|t"
 t_eq "new ids follow the copied ones" "$(psql "$TO" -Atc "SELECT nextval(pg_get_serial_sequence('messages', 'id'))")" \
 	"$(($(sqlite3 "$SRC" 'SELECT max(id) FROM messages') + 1))"
 
