@@ -73,8 +73,9 @@ for t in messages audit sms_outbox units citizens referrals agg_cells agg_pairs 
 	t_eq "$t: as many rows as the source" "$(psql "$TO" -Atc "SELECT count(*) FROM $t")" \
 		"$(sqlite3 "$SRC" "SELECT count(*) FROM $t")"
 done
-t_eq "the audit chain's last hash" "$(psql "$TO" -Atc 'SELECT hash FROM audit ORDER BY seq DESC LIMIT 1')" \
-	"$(sqlite3 "$SRC" 'SELECT hash FROM audit ORDER BY seq DESC LIMIT 1')"
+t_eq "the audit chain's last hash" \
+	"$(psql "$TO" -Atc "SELECT encode(hash, 'hex') FROM audit ORDER BY seq DESC LIMIT 1")" \
+	"$(sqlite3 "$SRC" 'SELECT lower(hex(hash)) FROM audit ORDER BY seq DESC LIMIT 1')"
 t_eq "texts byte for byte (every message's subject and body)" \
 	"$(psql "$TO" -Atc "SELECT md5(string_agg(subject || '|' || body || '|' || answer, '#' ORDER BY id)) FROM messages")" \
 	"$(sqlite3 "$SRC" "SELECT group_concat(subject || '|' || body || '|' || answer, '#') FROM (SELECT * FROM messages ORDER BY id)" | tr -d '\n' | md5sum | cut -d' ' -f1)"
