@@ -54,11 +54,11 @@ run "init again with ?password=" 0 "$HAMGAN" init --db "$U2"
 t_grep "the parameter is masked too" "password=\*\*\*" "$T_TMP/o"
 run "a wrong password is refused" 1 "$HAMGAN" init --db "$BAD"
 t_grep "saying why" "password authentication failed" "$T_TMP/o"
-printf 'code,name,kind,parent_code\ntehran,شهرداری تهران,organisation,\nregion-12,منطقه ۱۲,region,tehran\n' >"$T_TMP/u.csv"
+printf 'code,name,kind,parent_code\ntehran,شهرداری تهران,organisation,\ncentre,مرکز ۱۸۸۸,centre,tehran\nregion-12,منطقه ۱۲,region,tehran\n' >"$T_TMP/u.csv"
 run "unit import" 0 "$HAMGAN" unit import "$T_TMP/u.csv" --db "$U1"
 printf 'code,name,parent_code,deadline_hours,kinds,confidential,service_code\nroads,معابر,,72,all,0,roads\n' >"$T_TMP/c.csv"
 run "category import" 0 "$HAMGAN" category import "$T_TMP/c.csv" --db "$U2"
-run "user add" 0 sh -c "echo '$H_PW' | '$HAMGAN' user add op --role operator --password-stdin --db '$U1'"
+run "user add" 0 sh -c "echo '$H_PW' | '$HAMGAN' user add op --role operator --unit centre --password-stdin --db '$U1'"
 run "report --verify" 0 "$HAMGAN" report --db "$U1" --verify
 run "a report of an unknown unit fails" 1 "$HAMGAN" report --db "$U1" --unit nowhere --period 1399
 run "audit verify" 0 "$HAMGAN" audit verify --db "$U2"
