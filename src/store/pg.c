@@ -605,5 +605,4 @@ const struct store_ops store_pg_ops = {
 	PG_ADMIN_OPS	/* pg_admin.c */
 	PG_MSG_OPS	/* pg_msg.c */
 	PG_LOG_OPS	/* pg_log.c */
-	.sms_prune = pg_sms_prune,	/* pg_sms.c */
 };

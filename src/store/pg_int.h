@@ -32,8 +32,6 @@ enum pg_stmt_id {
 	 * boundaries, Open311 */
 	PG_LOG_FIRST,
 	PG_LOG_LAST = PG_LOG_FIRST + 79,
-	/* pg_sms.c: the SMS outbox's retention */
-	PG_SMS_PRUNE,
 	PG_STMT_COUNT
 };
 
@@ -130,10 +128,6 @@ int pg_one_row(PGresult *res, void (*read)(const PGresult *res, int r, void *rec
 /* Schema (pg_schema.c): migrate up to the latest version, under an
  * advisory lock so that nodes starting together do it once. */
 int pg_schema_migrate(struct pg_store *s, struct err *err);
-
-/* pg_sms.c: store op sms_prune (store.h), the twin of sqlite_msg.c's. */
-int pg_sms_prune(struct store *st, int64_t before, int64_t after, size_t max,
-		 struct sms_pruned *out, struct err *err);
 int pg_schema_latest(void);
 int pg_schema_version(struct pg_store *s, int *have, struct err *err);
 
