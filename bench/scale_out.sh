@@ -77,7 +77,9 @@ CREATE TABLE pgb_audit (LIKE audit INCLUDING ALL);
 CREATE SEQUENCE pgb_code START 1000000000;
 CREATE SEQUENCE pgb_seq;
 SQL
-# one message as the desk registers it: Persian texts of the same length
+# one message as the desk registers it: Persian texts of the same length;
+# the audit entry in its stored form (the hash's 32 bytes, prev_hash NULL
+# when it is the entry before's: src/store/pg_schema.c)
 cat >"$T/row.sql" <<'SQL'
 INSERT INTO pgb_messages (code, channel, kind, category_id, subject, body, address, state,
   unit_id, priority, registered_by, created_at, due_at, updated_at)
@@ -106,7 +108,7 @@ INSERT INTO pgb_audit (seq, actor, action, msg_id, payload, at, prev_hash, hash)
   VALUES (nextval('pgb_seq'), 'user:1', 'msg.register',
   currval(pg_get_serial_sequence('pgb_messages', 'id')),
   '{"code":"1234567890","state":"registered","unit":2,"category":1,"kind":"complaint","channel":"phone"}',
-  1764680000, repeat('0', 64), repeat('f', 64));
+  1764680000, NULL, sha256(:n::text::bytea));
 COMMIT;
 SQL
 } >"$T/submission.sql"

@@ -328,6 +328,47 @@ int pl_sms_release_expired(struct store *st, int64_t now, int max_attempts, cons
 	return rc;
 }
 
+/* The rows sms_prune may delete, as SQLite's: done with, and done before
+ * $1, walking by id from $2. */
+#define SMS_PRUNABLE " id > $2 AND state IN (" SMS_STATE_SENT_SQL ", " SMS_STATE_FAILED_SQL ")" \
+	" AND CASE state WHEN " SMS_STATE_SENT_SQL " THEN sent_at" \
+	" ELSE greatest(created_at, claimed_at) END < $1"
+
+int pl_sms_prune(struct store *st, int64_t before, int64_t after, size_t max,
+		 struct sms_pruned *out, struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res;
+	int64_t count, changed = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	pg_p_int(&p, before);
+	pg_p_int(&p, after);
+	pg_p_int(&p, pl_limit(max));
+	rc = pl_run(st, PL_SMS_PRUNE_PICK, "SELECT count(*), coalesce(sum((state = "
+		    SMS_STATE_SENT_SQL ")::int), 0), coalesce(min(id), 0), coalesce(max(id), 0)"
+		    " FROM (SELECT id, state FROM sms_outbox WHERE" SMS_PRUNABLE
+		    " ORDER BY id LIMIT $3) picked", &p, "sms", err, &res);
+	if (rc < 0)
+		return rc;
+	count = pg_int(res, 0, 0);
+	out->sent = (size_t)pg_int(res, 0, 1);
+	out->failed = (size_t)(count - pg_int(res, 0, 1));
+	out->first_id = pg_int(res, 0, 2);
+	out->last_id = pg_int(res, 0, 3);
+	PQclear(res);
+	if (count == 0)
+		return 0;
+	p.n = 2;
+	pg_p_int(&p, out->last_id);
+	rc = pl_exec(st, PL_SMS_PRUNE_DEL, "DELETE FROM sms_outbox WHERE" SMS_PRUNABLE
+		     " AND id <= $3", &p, "sms", &changed, err);
+	if (rc == 0 && changed != count)
+		rc = err_set(err, ERR_CONFLICT, "", "the SMS outbox changed while it was pruned");
+	return rc;
+}
+
 int pl_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
