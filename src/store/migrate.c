@@ -333,9 +333,11 @@ static bool waits(struct mig *m, const PGresult *fks, const struct table *t)
 }
 
 /*
- * Order the tables so that each comes after every table it refers to (a
- * reference to itself, as a unit's parent, is checked at the end of its
- * COPY statement, so the rows' own order does not matter).
+ * Order the tables so that each comes after every table it refers to.  The
+ * foreign keys are set aside during the copy (set_aside) and check every
+ * row when they are made again, so the order is not needed for them; it
+ * keeps the copy correct should a key ever stay (a reference to itself,
+ * as a unit's parent, is checked at the end of its COPY statement).
  */
 static int order_tables(struct mig *m, struct err *err)
 {
@@ -964,7 +966,7 @@ int store_migrate(const char *from_path, const char *to_uri,
 	return rc;
 }
 
-/* ---- the checks' part here ---- */
+/* ---- for the checks (cmd_migrate.c) ---- */
 
 static int count_target(struct mig *m, const char *table, int64_t *n, struct err *err)
 {
