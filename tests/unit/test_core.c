@@ -523,7 +523,9 @@ static void audit_tamper_recomputed_hash_and_delete(void **state)
 	assert_int_equal(list[0].seq, 5);
 	snprintf(list[0].actor, sizeof(list[0].actor), "evil");
 	audit_hash(&list[0], list[0].hash);
-	snprintf(sql, sizeof(sql), "UPDATE audit SET actor = 'evil', hash = '%s' WHERE seq = 5;",
+	/* the hash's 32 bytes, as each dialect spells a blob */
+	snprintf(sql, sizeof(sql), f->pg ? "UPDATE audit SET actor = 'evil', hash = '\\x%s' "
+		 "WHERE seq = 5;" : "UPDATE audit SET actor = 'evil', hash = X'%s' WHERE seq = 5;",
 		 list[0].hash);
 	free(list);
 	tamper(f, "audit_no_update", sql);
