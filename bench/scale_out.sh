@@ -155,6 +155,7 @@ run_nodes() { # k: wrk against nodes 1..k, CONNS split evenly
 	rm -f "$T"/wrk*.out
 }
 
+echo "load $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before round 1"
 for round in $(seq "$ROUNDS"); do
 	{
 		run_pgbench pg_row "$T/row.sql"
@@ -163,6 +164,7 @@ for round in $(seq "$ROUNDS"); do
 		for k in 1 2 3; do run_nodes "$k"; done
 	} | sed "s/^/round $round /"
 done | tee "$T/all"
+echo "load $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) after round $ROUNDS"
 echo "messages in the database: $(psql -X -t -A "$URI" -c 'SELECT count(*) FROM messages')"
 mkdir -p build
 cp "$T/all" build/bench-scale.txt	# the raw lines, for --summary
@@ -176,8 +178,9 @@ function med(a, n,   i, j, t) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function val(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2) + 0; return 0 }
-$3 ~ /^pg_/ { pg[$3, ++npg[$3]] = val("tps") }
-$3 ~ /^nodes_/ { r[$3, ++nr[$3]] = val("rps"); p99[$3, nr[$3]] = val("p99_ms"); bad[$3] += val("not_201") }
+$3 ~ /^pg_/ { pg[$3, ++npg[$3]] = val("tps"); pgr[$3, $2] = val("tps") }
+$3 ~ /^nodes_/ { r[$3, ++nr[$3]] = val("rps"); p99[$3, nr[$3]] = val("p99_ms"); bad[$3] += val("not_201")
+	if (pgr["pg_submission", $2]) q[$3, nr[$3]] = 100 * val("rps") / pgr["pg_submission", $2] }
 END {
 	split("pg_row pg_submission pg_locked", P, " ")
 	for (i = 1; i <= 3; i++) {
@@ -187,7 +190,8 @@ END {
 	for (k = 1; k <= 3; k++) {
 		n = "nodes_" k
 		delete a; delete b
-		for (j = 1; j <= nr[n]; j++) { a[j] = r[n, j]; b[j] = p99[n, j] }
-		printf "median %s submissions %.0f/s p99 %.2f ms (not 201: %d)\n", n, med(a, nr[n]), med(b, nr[n]), bad[n]
+		delete c
+		for (j = 1; j <= nr[n]; j++) { a[j] = r[n, j]; b[j] = p99[n, j]; c[j] = q[n, j] }
+		printf "median %s submissions %.0f/s p99 %.2f ms (not 201: %d); %.0f%% of pg_submission (median of the rounds'"'"' ratios)\n", n, med(a, nr[n]), med(b, nr[n]), bad[n], med(c, nr[n])
 	}
 }' "$ALL"

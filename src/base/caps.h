@@ -250,6 +250,14 @@
  * sms_backoff setting after each failure, up to a day, so a gateway down
  * for a weekend is retried daily, not never. */
 #define CAP_SMS_BACKOFF DAY
+/* Outbox rows deleted in one transaction by `hamgan sms prune`: small
+ * enough that a batch holds the write lock for milliseconds, so the server
+ * and the sender go on meanwhile, large enough that a million rows take a
+ * thousand commits, not a million. */
+#define CAP_SMS_PRUNE_BATCH 1000
+/* The most days `sms prune --days` takes (about 100 years): a larger
+ * number is a typing mistake, and any cut-off before 1970 deletes nothing. */
+#define CAP_SMS_PRUNE_DAYS 36500
 /* Search: the query text, a page, a caller's history. */
 #define CAP_SEARCH_TEXT 256
 #define CAP_SEARCH_LIMIT 100

@@ -36,7 +36,6 @@
 #include "fa/period.h"
 #include "fa/tehran.h"
 #include "store/migrate.h"
-#include "store/store.h"
 
 const char cmd_migrate_usage[] =
 	"usage: hamgan migrate --from PATH --to postgresql://...\n"
@@ -126,6 +125,7 @@ static void on_count(const char *table, int64_t a, int64_t b, void *arg)
 static int check_counts(const char *from, const char *to, struct buf *why)
 {
 	struct counts c = { 0, BUF_INIT(4096) };
+	double t0 = now_secs();
 	struct err err;
 	int64_t differ = 0;
 
@@ -135,7 +135,8 @@ static int check_counts(const char *from, const char *to, struct buf *why)
 	} else if (differ) {
 		buf_addf(why, "row counts differ: %s", c.differ.data);
 	} else {
-		fprintf(stderr, "check 1/3: row counts equal (%" PRId64 " rows)\n", c.rows);
+		fprintf(stderr, "check 1/3: row counts equal (%" PRId64 " rows; %.1f s)\n", c.rows,
+			now_secs() - t0);
 	}
 	buf_release(&c.differ);
 	return why->len ? -1 : 0;
@@ -290,6 +291,7 @@ static int check_reports(struct core *from, struct core *to, int64_t entries, st
 	struct agg_verify_result res;
 	struct unit *units = NULL;
 	size_t nunits = 0, np = 0;
+	double t0 = now_secs(), t1;
 	struct err err;
 
 	err_clear(&err);
@@ -301,15 +303,16 @@ static int check_reports(struct core *from, struct core *to, int64_t entries, st
 	compare_reports(&rs, units, nunits, periods, np);
 	if (why->len)
 		goto out;
+	t1 = now_secs();
 	if (agg_verify(to->st, &res, print_line, NULL, &err) < 0)
 		buf_addf(why, "cannot recount the target's aggregates: %s", err.msg);
 	else if (res.differences)
 		buf_addf(why, "the target's aggregates differ from its recount in %zu rows",
 			 res.differences);
 	else
-		fprintf(stderr, "check 2/3: %zu reports equal over %zu periods; the target's "
-			"aggregates recount the same (%zu messages, %zu cells)\n", rs.compared, np,
-			res.messages, res.cells);
+		fprintf(stderr, "check 2/3: %zu reports equal over %zu periods (%.1f s); the "
+			"target's aggregates recount the same (%zu messages, %zu cells; %.1f s)\n",
+			rs.compared, np, t1 - t0, res.messages, res.cells, now_secs() - t1);
 out:
 	free(units);
 	buf_release(&rs.a);
@@ -342,6 +345,7 @@ static int chain_tail(struct core *c, int64_t *count, char hash[AUDIT_HASH_HEX +
 
 static int check_audit(struct core *to, int64_t na, const char *ha, struct buf *why)
 {
+	double t0 = now_secs();
 	char hb[AUDIT_HASH_HEX + 1];
 	int64_t nb = 0;
 	struct err err;
@@ -354,7 +358,7 @@ static int check_audit(struct core *to, int64_t na, const char *ha, struct buf *
 			 "the source, %" PRId64 " ending %.16s in the target", na, ha, nb, hb);
 	else
 		fprintf(stderr, "check 3/3: the audit chain verifies on the target (%" PRId64
-			" entries, ending %.16s)\n", nb, hb);
+			" entries, ending %.16s; %.1f s)\n", nb, hb, now_secs() - t0);
 	return why->len ? -1 : 0;
 }
 
@@ -412,7 +416,7 @@ int cmd_migrate(int argc, char **argv)
 		return rc;
 	if (!from || !to)
 		return cli_usage_error("hamgan migrate", "'--from' and '--to' are required");
-	store_dsn_safe(to, safe, sizeof(safe));
+	core_dsn_safe(to, safe, sizeof(safe));
 	fprintf(stderr, "copying %s to %s\n", from, safe);
 	err_clear(&err);
 	rc = store_migrate(from, to, on_progress, &pr, &err);

@@ -18,6 +18,7 @@
 #include "base/buf.h"
 #include "base/str.h"
 #include "base/units.h"
+#include "core/audit.h"
 #include "core/core_int.h"
 #include "core/msg.h"
 #include "core/sms.h"
@@ -238,6 +239,61 @@ int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, 
 		}
 		if (rc < 0)
 			return rc;
+	}
+}
+
+/* One batch of sms_prune, in its own transaction with its audit entry. */
+static int prune_batch(struct core *c, const struct actor *a, int64_t before, int64_t after,
+		       struct sms_pruned *p, struct err *err)
+{
+	struct buf b = BUF_INIT(CAP_AUDIT_PAYLOAD);
+	int rc = core_begin(c, err);
+
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->sms_prune(c->st, before, after, CAP_SMS_PRUNE_BATCH, p, err);
+	if (rc == 0 && p->last_id) {
+		payload_begin(&b);
+		payload_int(&b, "before", before);
+		payload_int(&b, "sent", (int64_t)p->sent);
+		payload_int(&b, "failed", (int64_t)p->failed);
+		payload_int(&b, "first_id", p->first_id);
+		payload_int(&b, "last_id", p->last_id);
+		payload_end(&b);
+		rc = audit_append(c, a, "sms.prune", 0, b.data, err);
+	}
+	buf_release(&b);
+	return core_end(c, rc, err);
+}
+
+int sms_prune(struct core *c, const struct actor *a, int64_t days,
+	      void (*progress)(size_t sent, size_t failed, void *arg), void *arg,
+	      size_t *sent, size_t *failed, struct err *err)
+{
+	struct sms_pruned p;
+	int64_t before, after = 0;
+	int rc;
+
+	*sent = 0;
+	*failed = 0;
+	if (a->role != ROLE_SYSTEM)
+		return err_set(err, ERR_DENIED, "", "only the system prunes the SMS outbox");
+	if (days < 1 || days > CAP_SMS_PRUNE_DAYS)
+		return err_set(err, ERR_INVALID, "days", "days must be 1..%d", CAP_SMS_PRUNE_DAYS);
+	/* a backend still being written may lack the op (PostgreSQL's, today) */
+	if (!OPS(c)->sms_prune)
+		return err_set(err, ERR_STORE, "", "the %s store cannot prune the SMS outbox yet",
+			       OPS(c)->name);
+	before = core_now(c) - days * DAY;
+	for (;;) {
+		rc = prune_batch(c, a, before, after, &p, err);
+		if (rc < 0 || !p.last_id)
+			return rc;
+		*sent += p.sent;
+		*failed += p.failed;
+		after = p.last_id;
+		if (progress)
+			progress(*sent, *failed, arg);
 	}
 }
 

@@ -61,6 +61,21 @@ int sms_run_command(const char *cmd, const char *to, const char *text, int timeo
  * try whose lease was lost counts as sent or failed as the command said). */
 int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, struct err *err);
 
+/*
+ * The outbox's retention (docs/deployment.md, "The SMS outbox: what is
+ * kept"): delete the rows done with (sent, or failed for good) more than
+ * `days` days before now, in batches of CAP_SMS_PRUNE_BATCH, each in its
+ * own transaction with one audit entry "sms.prune" giving the cut-off, how
+ * many sent and failed rows and their first and last id.  Pending and
+ * sending rows are never deleted.  Only the system may (ERR_DENIED
+ * otherwise); days is 1..CAP_SMS_PRUNE_DAYS (ERR_INVALID).  progress, when
+ * not NULL, is called after each batch with the totals so far.  *sent and
+ * *failed are the totals (what was committed, also on an error).
+ */
+int sms_prune(struct core *c, const struct actor *a, int64_t days,
+	      void (*progress)(size_t sent, size_t failed, void *arg), void *arg,
+	      size_t *sent, size_t *failed, struct err *err);
+
 /* Outbox rows (newest first) for inspection, as actor a may see them: for
  * a reader who does not see identities (admin, staff, manager) the number
  * of a text about a confidential message is blanked ("to" empty); *out

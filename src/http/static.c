@@ -5,8 +5,10 @@
  * Nothing outside web_root is ever served: the decoded path must be plain
  * segments (no "..", no hidden ".x" names, no backslash, no empty segment),
  * and the file's realpath must lie under web_root's realpath (so a symlink
- * pointing out is refused too).  ETag is the file's size, mtime and inode;
- * If-None-Match answers 304.  Text types are gzipped for clients that accept
+ * pointing out is refused too).  ETag is the file's size and mtime (to the
+ * nanosecond), never its inode, so that every node serving a copy of the
+ * same web root (docs/scale-out.md) gives the same ETag and a browser
+ * revalidating on another node still gets its 304; If-None-Match answers 304.  Text types are gzipped for clients that accept
  * it, compressed once and kept in a small in-memory cache keyed by path,
  * size and mtime (so an edited file is recompressed).
  */
@@ -296,9 +298,9 @@ static void serve_static(struct http_req *r)
 		return;
 	}
 	gz = compress && accepts_gzip(http_header(r, "Accept-Encoding"));
-	snprintf(etag, sizeof(etag), "\"%llx-%llx-%lx-%llx%s\"", (unsigned long long)st.st_size,
+	snprintf(etag, sizeof(etag), "\"%llx-%llx-%lx%s\"", (unsigned long long)st.st_size,
 		 (unsigned long long)st.st_mtim.tv_sec, (unsigned long)st.st_mtim.tv_nsec,
-		 (unsigned long long)st.st_ino, gz ? "-gz" : "");
+		 gz ? "-gz" : "");
 	if (etag_matches(http_header(r, "If-None-Match"), etag)) {
 		close(fd);
 		http_reply_bytes(r, 304, NULL, "", 0);

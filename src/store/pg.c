@@ -86,6 +86,21 @@ void pg_p_blob(struct pg_params *p, const void *data, size_t len)
 
 /* ---- errors ---- */
 
+/* The code of this thread's last failure, for callers that passed no err
+ * (a connection is used by one thread at a time). */
+static _Thread_local int last_code = ERR_STORE;
+
+int pg_failed(const struct err *err)
+{
+	return err && err->code < 0 ? err->code : last_code;
+}
+
+static int fail_code(struct err *err, int code, const char *what, const char *detail)
+{
+	last_code = code;
+	return err_set(err, code, "", "%s: %s", what, detail);
+}
+
 int pg_fail(struct pg_store *s, const PGresult *res, const char *what, struct err *err)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -103,28 +118,26 @@ int pg_fail(struct pg_store *s, const PGresult *res, const char *what, struct er
 		msg = line;
 	}
 	if (PQstatus(s->conn) == CONNECTION_BAD)
-		return err_set(err, ERR_UNAVAILABLE, "", "%s: the database connection is lost: %s",
-			       what, msg);
+		return fail_code(err, ERR_UNAVAILABLE, what, "the database connection is lost");
 	if (!state)
-		return err_set(err, ERR_STORE, "", "%s: %s", what, msg);
+		return fail_code(err, ERR_STORE, what, msg);
 	if (!strcmp(state, "23505"))
-		return err_set(err, ERR_CONFLICT, "", "%s: already exists", what);
+		return fail_code(err, ERR_CONFLICT, what, "already exists");
 	if (!strcmp(state, "23503"))
-		return err_set(err, ERR_INVALID, "", "%s: refers to something that does not exist",
-			       what);
+		return fail_code(err, ERR_INVALID, what, "refers to something that does not exist");
 	if (!strncmp(state, "23", 2))
-		return err_set(err, ERR_INVALID, "", "%s: %s", what, msg);
+		return fail_code(err, ERR_INVALID, what, msg);
 	/* serialisation failure, deadlock, lock not available, lock time-out
 	 * (55P03), too many connections, shutting down, cannot connect */
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
 	    !strcmp(state, "53300") || !strncmp(state, "57P", 3) || !strncmp(state, "08", 2))
-		return err_set(err, ERR_UNAVAILABLE, "", "%s: the database is busy: %s", what, msg);
+		return fail_code(err, ERR_UNAVAILABLE, what, "the database is busy");
 	/* disk full, out of memory on the server */
 	if (!strcmp(state, "53100"))
-		return err_set(err, ERR_FULL, "", "%s: %s", what, msg);
+		return fail_code(err, ERR_FULL, what, msg);
 	if (!strcmp(state, "22001") || !strcmp(state, "54000"))
-		return err_set(err, ERR_TOOBIG, "", "%s: %s", what, msg);
-	return err_set(err, ERR_STORE, "", "%s: %s", what, msg);
+		return fail_code(err, ERR_TOOBIG, what, msg);
+	return fail_code(err, ERR_STORE, what, msg);
 }
 
 /* ---- statements ---- */
@@ -191,7 +204,7 @@ int pg_exec(struct pg_store *s, enum pg_stmt_id id, const char *sql, const struc
 	PGresult *res = pg_run(s, id, sql, p, what, err);
 
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	PQclear(res);
 	return 0;
 }
@@ -265,7 +278,7 @@ int pg_list_rows(PGresult *res, void (*read)(const PGresult *res, int r, void *r
 	*out = NULL;
 	*n = 0;
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	rows = (size_t)PQntuples(res);
 	if (rows) {
 		if (!size_mul(rows, sz, &bytes))
@@ -284,7 +297,7 @@ int pg_one_row(PGresult *res, void (*read)(const PGresult *res, int r, void *rec
 	       const char *what, struct err *err)
 {
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	if (PQntuples(res) < 1) {
 		PQclear(res);
 		return err_set(err, ERR_NOTFOUND, "", "%s: not found", what);

@@ -101,6 +101,10 @@ int pg_exec_plain(struct pg_store *s, const char *sql, const char *what, struct 
  * ERR_UNAVAILABLE, disk full ERR_FULL, anything else ERR_STORE.
  */
 int pg_fail(struct pg_store *s, const PGresult *res, const char *what, struct err *err);
+/* The code of the last pg_fail on this thread, or err's when it has one:
+ * what a helper returns after a failure whether or not the caller passed
+ * an err. */
+int pg_failed(const struct err *err);
 
 /* Column readers (row r, column c); NULL reads as 0 or "". */
 int64_t pg_int(const PGresult *res, int r, int c);

@@ -83,7 +83,17 @@ int pl_one(struct store *st, enum pg_log_stmt id, const char *sql, const struct 
 	return pg_one_row(res, read, rec, what, err);
 }
 
-/* ---- audit ---- */
+/* ---- audit ----
+ *
+ * As SQLite's since its schema 15: a hash is stored as its 32 bytes, and an
+ * entry's prev_hash only when it is not the hash of the entry before it (of
+ * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
+ * for what the core appends.  The reads give both back as hex, so the
+ * chain is checked exactly as before (core/audit.c).
+ */
+
+/* the first entry's prev_hash: 32 zero bytes */
+#define AUDIT_ZERO "decode(repeat('00', 32), 'hex')"
 
 int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 		  struct err *err)
@@ -93,7 +103,8 @@ int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 
 	*seq = 0;
 	hash[0] = '\0';
-	rc = pl_run(st, PL_AUDIT_TAIL, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+	rc = pl_run(st, PL_AUDIT_TAIL, "SELECT seq, encode(hash, 'hex') FROM audit"
+		    " ORDER BY seq DESC LIMIT 1",
 		    NULL, "audit", err, &res);
 	if (rc < 0)
 		return rc;
@@ -125,11 +136,14 @@ static int audit_put(struct store *st, const struct audit_entry *e, struct err *
 	pl_p_text(&p, e->hash);
 	rc = pl_exec(st, PL_AUDIT_INSERT, "INSERT INTO audit (seq, actor, action, msg_id, payload,"
 		     " at, prev_hash, hash) SELECT $1::bigint, $2::text, $3::text, $4::bigint,"
-		     " $5::text, $6::bigint, $7::text, $8::text"
+		     " $5::text, $6::bigint, CASE WHEN decode($7::text, 'hex') = coalesce(t.hash,"
+		     " " AUDIT_ZERO ") THEN NULL ELSE decode($7::text, 'hex') END,"
+		     " decode($8::text, 'hex')"
 		     " FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM audit"
 		     " ORDER BY seq DESC LIMIT 1) t ON true"
 		     " WHERE $1::bigint = coalesce(t.seq, 0) + 1"
-		     " AND (t.seq IS NULL OR t.hash = $7::text) ON CONFLICT DO NOTHING", &p,
+		     " AND (t.seq IS NULL OR t.hash = decode($7::text, 'hex')) ON CONFLICT DO NOTHING",
+		     &p,
 		     "audit", &n, err);
 	if (rc < 0 || n > 0)
 		return rc;
@@ -180,7 +194,9 @@ static void read_audit(const PGresult *res, int r, void *rec)
 	pg_text(res, r, 7, e->hash, sizeof(e->hash));
 }
 
-#define AUDIT_COLS "seq, actor, action, msg_id, payload, at, prev_hash, hash"
+#define AUDIT_COLS "a.seq, a.actor, a.action, a.msg_id, a.payload, a.at," \
+	" encode(coalesce(a.prev_hash, (SELECT p.hash FROM audit p WHERE p.seq = a.seq - 1), " \
+	AUDIT_ZERO "), 'hex'), encode(a.hash, 'hex')"
 
 int pl_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
@@ -189,8 +205,8 @@ int pl_audit_list(struct store *st, int64_t after, size_t max, struct audit_entr
 
 	pg_p_int(&p, after);
 	pg_p_int(&p, pl_limit(max));
-	return pl_list(st, PL_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit WHERE seq > $1"
-		       " ORDER BY seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
+	return pl_list(st, PL_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit a WHERE a.seq > $1"
+		       " ORDER BY a.seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
 		       (void **)out, n, err);
 }
 
@@ -201,8 +217,8 @@ int pl_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 
 	pg_p_int(&p, msg_id);
 	pg_p_int(&p, pl_limit(max));
-	return pl_list(st, PL_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit WHERE msg_id = $1"
-		       " ORDER BY seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
+	return pl_list(st, PL_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit a"
+		       " WHERE a.msg_id = $1 ORDER BY a.seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
 		       (void **)out, n, err);
 }
 
@@ -309,6 +325,47 @@ int pl_sms_release_expired(struct store *st, int64_t now, int max_attempts, cons
 		     &changed, err);
 	if (rc == 0)
 		*n = (size_t)changed;
+	return rc;
+}
+
+/* The rows sms_prune may delete, as SQLite's: done with, and done before
+ * $1, walking by id from $2. */
+#define SMS_PRUNABLE " id > $2 AND state IN (" SMS_STATE_SENT_SQL ", " SMS_STATE_FAILED_SQL ")" \
+	" AND CASE state WHEN " SMS_STATE_SENT_SQL " THEN sent_at" \
+	" ELSE greatest(created_at, claimed_at) END < $1"
+
+int pl_sms_prune(struct store *st, int64_t before, int64_t after, size_t max,
+		 struct sms_pruned *out, struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res;
+	int64_t count, changed = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	pg_p_int(&p, before);
+	pg_p_int(&p, after);
+	pg_p_int(&p, pl_limit(max));
+	rc = pl_run(st, PL_SMS_PRUNE_PICK, "SELECT count(*), coalesce(sum((state = "
+		    SMS_STATE_SENT_SQL ")::int), 0), coalesce(min(id), 0), coalesce(max(id), 0)"
+		    " FROM (SELECT id, state FROM sms_outbox WHERE" SMS_PRUNABLE
+		    " ORDER BY id LIMIT $3) picked", &p, "sms", err, &res);
+	if (rc < 0)
+		return rc;
+	count = pg_int(res, 0, 0);
+	out->sent = (size_t)pg_int(res, 0, 1);
+	out->failed = (size_t)(count - pg_int(res, 0, 1));
+	out->first_id = pg_int(res, 0, 2);
+	out->last_id = pg_int(res, 0, 3);
+	PQclear(res);
+	if (count == 0)
+		return 0;
+	p.n = 2;
+	pg_p_int(&p, out->last_id);
+	rc = pl_exec(st, PL_SMS_PRUNE_DEL, "DELETE FROM sms_outbox WHERE" SMS_PRUNABLE
+		     " AND id <= $3", &p, "sms", &changed, err);
+	if (rc == 0 && changed != count)
+		rc = err_set(err, ERR_CONFLICT, "", "the SMS outbox changed while it was pruned");
 	return rc;
 }
 

@@ -17,6 +17,7 @@ enum pg_log_stmt {
 	PL_AUDIT_TAIL = PG_LOG_FIRST, PL_AUDIT_INSERT, PL_AUDIT_LIST, PL_AUDIT_LIST_MSG,
 	PL_AUDIT_STEPS,
 	PL_SMS_INSERT, PL_SMS_NEXT, PL_SMS_UPDATE, PL_SMS_RELEASE, PL_SMS_LIST, PL_SMS_LIST_MSG,
+	PL_SMS_PRUNE_PICK, PL_SMS_PRUNE_DEL,
 	PL_VERIFY_INSERT, PL_VERIFY_LATEST, PL_VERIFY_UPDATE, PL_VERIFY_COUNT_MOBILE,
 	PL_VERIFY_COUNT_ADDR, PL_VERIFY_PRUNE,
 	PL_AGG_GET, PL_AGG_PUT, PL_AGG_DEL, PL_AGG_SCAN_UNIT, PL_AGG_SCAN_ALL, PL_AGG_PAIR_ADD,
@@ -58,6 +59,8 @@ int pl_one(struct store *st, enum pg_log_stmt id, const char *sql, const struct 
 int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 		  struct err *err);
 int pl_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);
+int pl_sms_prune(struct store *st, int64_t before, int64_t after, size_t max,
+		 struct sms_pruned *out, struct err *err);
 int pl_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err);
 int pl_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
@@ -134,6 +137,7 @@ int pl_import_key_put(struct store *st, const char *source, const char *key, int
 	.sms_update = pl_sms_update, \
 	.sms_release_expired = pl_sms_release_expired, \
 	.sms_list = pl_sms_list, \
+	.sms_prune = pl_sms_prune, \
 	.sms_list_msg = pl_sms_list_msg, \
 	.verify_insert = pl_verify_insert, \
 	.verify_latest = pl_verify_latest, \

@@ -198,7 +198,7 @@ int pg_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 	pg_p_text(&p, search_text);
 	res = pg_run(pg(st), S_INSERT, sql, &p, "message", err);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	m->id = pg_int(res, 0, 0);
 	PQclear(res);
 	return 0;
@@ -235,7 +235,7 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 		res = pg_run(s, S_UPDATE, MSG_UPDATE_SET MSG_UPDATE_WHERE, &p, "message", err);
 	}
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	changed = strcmp(PQcmdTuples(res), "0") != 0;
 	PQclear(res);
 	if (changed)
@@ -244,7 +244,7 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	pg_p_int(&p, m->id);
 	res = pg_run(s, S_EXISTS, "SELECT 1 FROM messages WHERE id = $1", &p, "message", err);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	changed = PQntuples(res) > 0;
 	PQclear(res);
 	if (!changed)
@@ -474,7 +474,7 @@ static PGresult *dyn_run(struct pg_store *s, struct dyn *d, bool words, struct e
 
 static int dyn_fail(struct err *err)
 {
-	return err && err->code ? err->code : ERR_STORE;
+	return pg_failed(err);
 }
 
 /* The units in the subtree of the unit a slot holds (units.path is
@@ -487,11 +487,13 @@ static void subtree(struct dyn *d, enum slot a)
 
 /* FROM and WHERE of a search, as sqlite_msg.c's search_where: with words,
  * the index drives (its id order is the order of a page). */
-static void search_where(struct dyn *d, const struct store_search *q)
+static void search_where(struct dyn *d, const struct store_search *q, bool windowed)
 {
 	struct buf *b = &d->sql;
 
-	if (q->nwords)
+	if (windowed)
+		buf_adds(b, " FROM f JOIN messages m ON m.id = f.id WHERE true");
+	else if (q->nwords)
 		sqlf(d, " FROM msg_fts f JOIN messages m ON m.id = f.id WHERE f.tsv @@ ?", A_TSQ);
 	else
 		buf_adds(b, MSG_FROM " WHERE true");
@@ -528,6 +530,20 @@ static void search_where(struct dyn *d, const struct store_search *q)
 	if (q->assigned_to)
 		sqlf(d, " AND m.id IN (SELECT msg_id FROM msg_assign WHERE user_id = ?)",
 		     A_ASSIGNED);
+}
+
+/*
+ * The matches of the window [lo, hi) of ids (the window fts_window found:
+ * at most its chunk of them), read first as f: the filters then look up
+ * each match's message by its key.  Left to itself the planner may start
+ * from the filters instead (every message of a unit's subtree, say) and
+ * read each one's index row, or merge-join messages from its first row.
+ */
+static void window_cte(struct dyn *d)
+{
+	sqlf(d, "WITH f AS MATERIALIZED (SELECT id FROM msg_fts WHERE tsv @@ ?", A_TSQ);
+	sqlf(d, " AND id < ?", A_HI);
+	sqlf(d, " AND id >= ?)", A_LO);
 }
 
 /* Run d's page query, appending its rows to *out. */
@@ -612,10 +628,9 @@ static int search_text_bounded(struct pg_store *s, const struct store_search *q,
 		d.val[A_HI] = hi;
 		d.val[A_LO] = lo;
 		d.val[A_LIMIT] = want - (int64_t)*n;
-		buf_adds(&d.sql, "SELECT " MSG_COLS);
-		search_where(&d, q);
-		sqlf(&d, " AND f.id < ?", A_HI);
-		sqlf(&d, " AND f.id >= ?", A_LO);
+		window_cte(&d);
+		buf_adds(&d.sql, " SELECT " MSG_COLS);
+		search_where(&d, q, true);
 		sqlf(&d, " ORDER BY f.id DESC LIMIT ?", A_LIMIT);
 		rc = search_rows(s, &d, q, out, n, err);
 		if (rc < 0)
@@ -652,10 +667,12 @@ int pg_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	}
 	dyn_init(&d, q, tsq.data);
 	buf_adds(&d.sql, "SELECT " MSG_COLS);
-	search_where(&d, q);
+	search_where(&d, q, false);
 	if (q->nwords) {
-		if (q->has_cursor)
+		if (q->has_cursor) {
 			sqlf(&d, " AND f.id < ?", A_CUR_ID);
+			sqlf(&d, " AND m.id < ?", A_CUR_ID);
+		}
 		buf_adds(&d.sql, " ORDER BY f.id DESC");
 	} else if (q->sort == STORE_SORT_DUE) {
 		if (q->has_cursor) {
@@ -711,10 +728,9 @@ static int count_text_bounded(struct pg_store *s, const struct store_search *q,
 		d.val[A_HI] = hi;
 		d.val[A_LO] = lo;
 		d.val[A_MAX] = max - *count;
-		buf_adds(&d.sql, "SELECT count(*) FROM (SELECT 1");
-		search_where(&d, q);
-		sqlf(&d, " AND f.id < ?", A_HI);
-		sqlf(&d, " AND f.id >= ?", A_LO);
+		window_cte(&d);
+		buf_adds(&d.sql, " SELECT count(*) FROM (SELECT 1");
+		search_where(&d, q, true);
 		sqlf(&d, " LIMIT ?) c", A_MAX);
 		rc = search_numbers(s, &d, true, &k, NULL, err);
 		if (rc < 0)
@@ -752,7 +768,7 @@ int pg_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 	dyn_init(&d, q, tsq.data);
 	d.val[A_MAX] = max;
 	buf_adds(&d.sql, "SELECT count(*) FROM (SELECT 1");
-	search_where(&d, q);
+	search_where(&d, q, false);
 	sqlf(&d, " LIMIT ?) c", A_MAX);
 	rc = search_numbers(s, &d, false, count, NULL, err);
 out:
@@ -781,7 +797,7 @@ int pg_referral_insert(struct store *st, struct referral *r, struct err *err)
 		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id", &p, "referral",
 		     err);
 	if (!res)
-		return err && err->code ? err->code : ERR_STORE;
+		return pg_failed(err);
 	r->id = pg_int(res, 0, 0);
 	PQclear(res);
 	return 0;

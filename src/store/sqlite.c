@@ -1351,6 +1351,7 @@ const struct store_ops store_sqlite_ops = {
 	.sms_list = sq_sms_list,
 	.audit_list_msg = sq_audit_list_msg,
 	.sms_list_msg = sq_sms_list_msg,
+	.sms_prune = sq_sms_prune,
 	.assign_get = sq_assign_get,
 	.assign_set = sq_assign_set,
 	.note_insert = sq_note_insert,

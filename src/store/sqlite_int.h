@@ -42,6 +42,7 @@ enum sq_stmt_id {
 	SQ_GEO_PUT, SQ_GEO_SCAN, SQ_GEO_STAMP, SQ_MSG_NEAR_PLACE, SQ_MSG_NEAR_CITIZEN,
 	SQ_CAT_ROUTE_GET, SQ_CAT_ROUTE_SET,
 	SQ_AUDIT_LIST_MSG, SQ_SMS_LIST_MSG,	/* the timeline (issue 14) */
+	SQ_SMS_PRUNE_PICK, SQ_SMS_PRUNE_DEL,	/* issue 11 */
 	SQ_ASSIGN_GET, SQ_ASSIGN_SET, SQ_ASSIGN_DEL, SQ_NOTE_INSERT, SQ_NOTE_LIST,
 	SQ_CANNED_INSERT, SQ_CANNED_UPDATE, SQ_CANNED_GET, SQ_CANNED_LIST,
 	SQ_STMT_COUNT
@@ -187,6 +188,8 @@ int sq_canned_list(struct store *st, int64_t category_id, bool all, size_t max,
 		   struct canned **out, size_t *n, struct err *err);
 int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
 		      size_t *n, struct err *err);
+int sq_sms_prune(struct store *st, int64_t before, int64_t after, size_t max,
+		 struct sms_pruned *out, struct err *err);
 int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **out, size_t *n,
 		    struct err *err);
 

@@ -942,6 +942,55 @@ int sq_sms_release_expired(struct store *st, int64_t now, int max_attempts, cons
 	return rc;
 }
 
+/* The rows sms_prune may delete: done with, and done before ?1.  The walk
+ * is by id from ?2 (ids grow with time), never by the state index, so a
+ * batch reads its rows and the few still waiting among them, not every
+ * done row again to sort it. */
+#define SMS_PRUNABLE " id > ?2 AND state IN (" SMS_STATE_SENT_SQL ", " SMS_STATE_FAILED_SQL ")" \
+	" AND CASE state WHEN " SMS_STATE_SENT_SQL " THEN sent_at" \
+	" ELSE max(created_at, claimed_at) END < ?1"
+
+int sq_sms_prune(struct store *st, int64_t before, int64_t after, size_t max,
+		 struct sms_pruned *out, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_PRUNE_PICK, "SELECT count(*), coalesce(sum(state = "
+				     SMS_STATE_SENT_SQL "), 0), coalesce(min(id), 0), coalesce(max(id),"
+				     " 0) FROM (SELECT id, state FROM sms_outbox NOT INDEXED WHERE"
+				     SMS_PRUNABLE " ORDER BY id LIMIT ?3)", err);
+	int64_t count;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, before);
+	sq_bind_int(stmt, 2, after);
+	sq_bind_int(stmt, 3, (int64_t)max);
+	rc = sq_step_row(s, stmt, "sms", err);
+	if (rc < 0)
+		return rc;
+	count = sqlite3_column_int64(stmt, 0);
+	out->sent = (size_t)sqlite3_column_int64(stmt, 1);
+	out->failed = (size_t)(count - sqlite3_column_int64(stmt, 1));
+	out->first_id = sqlite3_column_int64(stmt, 2);
+	out->last_id = sqlite3_column_int64(stmt, 3);
+	sqlite3_reset(stmt);
+	if (count == 0)
+		return 0;
+	stmt = sq_stmt(s, SQ_SMS_PRUNE_DEL, "DELETE FROM sms_outbox NOT INDEXED WHERE" SMS_PRUNABLE
+		       " AND id <= ?3", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, before);
+	sq_bind_int(stmt, 2, after);
+	sq_bind_int(stmt, 3, out->last_id);
+	rc = sq_exec_stmt(s, stmt, "sms", err);
+	if (rc == 0 && sqlite3_changes(s->db) != count)
+		rc = err_set(err, ERR_CONFLICT, "", "the SMS outbox changed while it was pruned");
+	return rc;
+}
+
 int sq_sms_list(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);

@@ -275,6 +275,13 @@ struct store_ops {
 			      struct audit_entry **out, size_t *n, struct err *err);
 	int (*sms_list_msg)(struct store *st, int64_t msg_id, size_t max, struct sms **out,
 			    size_t *n, struct err *err);
+	/* delete, of the rows with id > after, the first max (by id) that are
+	 * done with: sent before `before` (sent_at), or failed with their
+	 * last try before it (claimed_at, or created_at when never claimed);
+	 * pending and sending rows are never touched.  *out counts them and
+	 * gives their first and last id (0 when none: nothing is left). */
+	int (*sms_prune)(struct store *st, int64_t before, int64_t after, size_t max,
+			 struct sms_pruned *out, struct err *err);
 
 	/* daily work (issue 14; core/assign.h, core/canned.h): assign_get
 	 * ERR_NOTFOUND when unassigned, assign_set with user 0 unassigns;

@@ -120,7 +120,7 @@ t_eq "no entry was lost" "$(count audit)" "$n"
 # -h everywhere
 for c in "init" "user add" "user list" "user passwd" "user disable" "unit import" "unit list" \
 	"category import" "category list" "message show" "message refer" "overdue" "audit verify" \
-	"sms send" "sms receive" "sms list"; do
+	"sms send" "sms receive" "sms list" "sms prune"; do
 	# shellcheck disable=SC2086
 	t_exit "$c -h" 0 "$HAMGAN" $c -h
 done

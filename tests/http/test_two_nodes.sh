@@ -97,11 +97,20 @@ node_stop() {
 on() { local v=${1}_URL; H_URL=${!v}; }
 
 h_seed
+# node B serves a copy of the web root (times kept, other inodes), as a
+# second machine would
+cp -a "$HAMGAN_ROOT/web" "$T_TMP/web-b"
 # a high in-memory track rate, so that only the test of the per-node limit
 # below meets it; the login rate out of the way for the throttle's test
 node_start A --set track_rate=10 --set login_rate=1000
-node_start B --set track_rate=10 --set login_rate=1000
+node_start B --set track_rate=10 --set login_rate=1000 --web-root "$T_TMP/web-b"
 
+# --- a static file revalidated on the other node is still a 304 ---
+on A
+h_req "the app from A" GET /index.html 200
+etag=$(tr -d '\r' <"$T_TMP/headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+on B
+h_req "A's ETag is a 304 on B (a copy of the web root)" GET /index.html 304 -H "If-None-Match: $etag"
 # --- a session made on A works on B; one signed out on B is gone on A ---
 on A
 h_req "sign in on A (cookie)" POST /api/v1/auth/login 200 "${J[@]}" -c "$T_TMP/jar" \
@@ -218,8 +227,15 @@ limited_after() { # limited_after NODE: tracking look-ups from 127.0.0.3 until a
 	done
 	echo none
 }
-t_eq "node A answers 10 look-ups a minute from one address, then 429" "$(limited_after A)" 11
-t_eq "node B has its own 10 for that address" "$(limited_after B)" 11
+# a token comes back every 6 s: a slow machine may see an 11th before the 429
+in_range() { # in_range NAME GOT: GOT is 11 or 12
+	case $2 in 11|12) t_pass "$1 ($2)" ;; *) t_fail "$1" "429 at request $2" ;; esac
+}
+in_range "node A answers 10 look-ups a minute from one address, then 429" "$(limited_after A)"
+on B
+h_req "node B has not counted them: its first look-up from there is answered" \
+	GET "/api/v1/track?code=0000000000&mobile=09120000000" 404 --interface 127.0.0.3
+in_range "node B has its own 10 for that address" "$(( $(limited_after B) + 1 ))"
 
 # --- node B killed with SIGKILL while clients submit to both ---
 before=$(sql "SELECT count(*) FROM messages")
@@ -241,7 +257,7 @@ after=$(sql "SELECT count(*) FROM messages")
 t_eq "B's lock died with it: no write lock is held" \
 	"$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
 		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" 0
-node_start B --set track_rate=10 --set login_rate=1000
+node_start B --set track_rate=10 --set login_rate=1000 --web-root "$T_TMP/web-b"
 on B
 h_api "the restarted B reads a message A acknowledged after the kill" \
 	GET "/api/v1/messages/$(sql "SELECT code FROM messages ORDER BY id DESC LIMIT 1")" 200 "$OP"

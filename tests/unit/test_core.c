@@ -523,10 +523,10 @@ static void audit_tamper_recomputed_hash_and_delete(void **state)
 	assert_int_equal(list[0].seq, 5);
 	snprintf(list[0].actor, sizeof(list[0].actor), "evil");
 	audit_hash(&list[0], list[0].hash);
-	/* the hash's 32 bytes, as each dialect spells a blob */
-	snprintf(sql, sizeof(sql), f->pg ? "UPDATE audit SET actor = 'evil', hash = '\\x%s' "
-		 "WHERE seq = 5;" : "UPDATE audit SET actor = 'evil', hash = X'%s' WHERE seq = 5;",
-		 list[0].hash);
+	/* the hash in its stored form: 32 bytes (SQLite keeps a text as it is) */
+	snprintf(sql, sizeof(sql), f->pg ?
+		 "UPDATE audit SET actor = 'evil', hash = decode('%s', 'hex') WHERE seq = 5;" :
+		 "UPDATE audit SET actor = 'evil', hash = X'%s' WHERE seq = 5;", list[0].hash);
 	free(list);
 	tamper(f, "audit_no_update", sql);
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);

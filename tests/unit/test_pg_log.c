@@ -1160,8 +1160,13 @@ static void t_audit(struct tfx *t)
 	say(t, "  %lld '%s'\n", (long long)seq, hash);
 	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
 		e->seq = (int64_t)i + 1;
-		snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", i ? e->hash : "0");
-		snprintf(e->hash, sizeof(e->hash), "h%zu", i + 1);
+		/* hashes as the core makes them: 64 lower-case hex digits (the
+		 * stored form is their 32 bytes) */
+		if (i)
+			snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", e->hash);
+		else
+			snprintf(e->prev_hash, sizeof(e->prev_hash), "%064d", 0);
+		snprintf(e->hash, sizeof(e->hash), "%064zx", i + 1);
 		snprintf(e->actor, sizeof(e->actor), "ali");
 		snprintf(e->action, sizeof(e->action), "%s", acts[i][0]);
 		snprintf(e->payload, sizeof(e->payload), "%s", acts[i][1]);

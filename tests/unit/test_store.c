@@ -598,6 +598,67 @@ static void t_sms_claim(struct sfx *f)
 	assert_int_equal(f->ops->sms_next_due(f->st, 1000, &got, &err), ERR_NOTFOUND);
 }
 
+/* sms_prune deletes only rows done with before the cut-off, at most max a
+ * call, walking by id from `after`; pending and sending rows stay however
+ * old they are. */
+static void t_sms_prune(struct sfx *f)
+{
+	static const struct { int state; int64_t created, claimed, sent; } rows[] = {
+		{ SMS_SENT, 10, 11, 12 },	/* 1: sent long ago */
+		{ SMS_PENDING, 10, 0, 0 },	/* 2: waiting */
+		{ SMS_FAILED, 10, 0, 0 },	/* 3: failed, never claimed */
+		{ SMS_SENDING, 10, 11, 0 },	/* 4: its sender died */
+		{ SMS_FAILED, 10, 500, 0 },	/* 5: failed, last tried late */
+		{ SMS_SENT, 10, 11, 500 },	/* 6: sent late */
+		{ SMS_SENT, 20, 21, 22 },	/* 7: sent long ago */
+	};
+	struct sms_pruned p;
+	struct sms s, *list = NULL;
+	struct err err;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&s, 0, sizeof(s));
+		snprintf(s.to, sizeof(s.to), "09121234567");
+		snprintf(s.body, sizeof(s.body), "سلام");
+		s.created_at = rows[i].created;
+		s.next_at = rows[i].created;
+		assert_int_equal(f->ops->sms_insert(f->st, &s, &err), 0);
+		s.state = rows[i].state;
+		s.claimed_at = rows[i].claimed;
+		s.sent_at = rows[i].sent;
+		if (s.state != SMS_PENDING)
+			assert_int_equal(f->ops->sms_update(f->st, &s, SMS_PENDING, &err), 0);
+	}
+	/* one at a time: 1, then 3 (2 is pending) */
+	assert_int_equal(f->ops->sms_prune(f->st, 100, 0, 1, &p, &err), 0);
+	assert_true(p.sent == 1 && p.failed == 0 && p.first_id == 1 && p.last_id == 1);
+	assert_int_equal(f->ops->sms_prune(f->st, 100, 1, 1, &p, &err), 0);
+	assert_true(p.sent == 0 && p.failed == 1 && p.first_id == 3 && p.last_id == 3);
+	/* the rest from 3 on: only 7 (5 and 6 are after the cut-off) */
+	assert_int_equal(f->ops->sms_prune(f->st, 100, 3, 10, &p, &err), 0);
+	assert_true(p.sent == 1 && p.failed == 0 && p.first_id == 7 && p.last_id == 7);
+	assert_int_equal(f->ops->sms_prune(f->st, 100, 7, 10, &p, &err), 0);
+	assert_true(p.sent == 0 && p.failed == 0 && p.last_id == 0);
+	/* what is left: 2 pending, 4 sending, 5 and 6 recent */
+	assert_int_equal(f->ops->sms_list(f->st, 10, &list, &n, &err), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(list[0].id, 6);
+	assert_int_equal(list[1].id, 5);
+	assert_int_equal(list[2].id, 4);
+	assert_int_equal(list[3].id, 2);
+	free(list);
+	/* a later cut-off takes 5 and 6, never 2 or 4 */
+	assert_int_equal(f->ops->sms_prune(f->st, 1000, 0, 10, &p, &err), 0);
+	assert_true(p.sent == 1 && p.failed == 1 && p.first_id == 5 && p.last_id == 6);
+}
+
+static void sms_prune_done_rows(void **state)
+{
+	(void)state;
+	run_all(t_sms_prune);
+}
+
 static void sms_claim_once(void **state)
 {
 	(void)state;
@@ -710,6 +771,7 @@ int main(void)
 		cmocka_unit_test(transactions),
 		cmocka_unit_test(audit_guard),
 		cmocka_unit_test(sms_claim_once),
+		cmocka_unit_test(sms_prune_done_rows),
 		cmocka_unit_test(sessions_and_failures),
 		cmocka_unit_test(verify_codes),
 	};
