@@ -273,6 +273,10 @@
  * at most 2047 bytes, PostgreSQL's own limit): a longer one is left out of
  * the index and of the query, never an error on a message's intake. */
 #define CAP_PG_LEXEME 2047
+/* SAVEPOINTs and RELEASEs the PostgreSQL backend holds back to send with
+ * the next statement (src/store/pg.c): a request nests 3 levels deep, so
+ * a full queue (sent on its own) means a bug's deep nesting, not a cost. */
+#define CAP_PG_DEFERRED 64
 #define CAP_HISTORY 100
 /* A deadline override: at most a year. */
 #define CAP_DEADLINE_HOURS (24 * 366)

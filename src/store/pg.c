@@ -140,6 +140,95 @@ int pg_fail(struct pg_store *s, const PGresult *res, const char *what, struct er
 	return fail_code(err, ERR_STORE, what, msg);
 }
 
+/* ---- savepoints held back ----
+ *
+ * Each request of a writer's batch runs in a savepoint, and the core nests
+ * one or two more inside it (core/batch.h): 6 of a submission's 22
+ * statements were SAVEPOINTs and RELEASEs, each a round trip of its own.
+ * Neither changes what a later statement reads or writes, so they are held
+ * back here and sent in front of the next statement, in the same round
+ * trip (libpq's pipeline mode).  A level opened and closed with no
+ * statement in it sends nothing, and COMMIT or ROLLBACK of the whole
+ * transaction drops what is held.  After a flush the queue only grows as
+ * RELEASEs then SAVEPOINTs (a RELEASE right after its SAVEPOINT cancels
+ * it), so its last entry, when a SAVEPOINT, is the innermost level's.
+ */
+
+static const char *deferred_sql(bool savepoint)
+{
+	return savepoint ? "SAVEPOINT nest" : "RELEASE SAVEPOINT nest";
+}
+
+int pg_flush(struct pg_store *s, struct err *err)
+{
+	char sql[CAP_PG_DEFERRED * 24 + 1];
+	size_t used = 0;
+	int i, n = s->ndeferred;
+
+	if (n == 0)
+		return 0;
+	s->ndeferred = 0;
+	sql[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s;",
+					 deferred_sql(s->deferred[i]));
+	return pg_exec_plain(s, sql, "savepoint", err);
+}
+
+/* Hold back a SAVEPOINT (true) or a RELEASE; a full queue is sent first. */
+static int defer(struct pg_store *s, bool savepoint, struct err *err)
+{
+	int rc;
+
+	if (!savepoint && s->ndeferred > 0 && s->deferred[s->ndeferred - 1]) {
+		s->ndeferred--;		/* nothing ran inside the level */
+		return 0;
+	}
+	if (s->ndeferred == CAP_PG_DEFERRED) {
+		rc = pg_flush(s, err);
+		if (rc < 0)
+			return rc;
+	}
+	s->deferred[s->ndeferred++] = savepoint;
+	return 0;
+}
+
+/*
+ * The statement name with p, after the held-back savepoints, in one round
+ * trip.  The result of the first that failed (a failed SAVEPOINT aborts
+ * what follows it), else the statement's; NULL when the connection broke.
+ */
+static PGresult *run_deferred(struct pg_store *s, const char *name, const struct pg_params *p)
+{
+	PGresult *res, *out = NULL;
+	int i, n = s->ndeferred;
+
+	s->ndeferred = 0;
+	if (!PQenterPipelineMode(s->conn))
+		return NULL;
+	for (i = 0; i < n; i++)
+		PQsendQueryParams(s->conn, deferred_sql(s->deferred[i]), 0, NULL, NULL, NULL,
+				  NULL, 0);
+	PQsendQueryPrepared(s->conn, name, p->n, p->v, p->len, p->fmt, 0);
+	PQpipelineSync(s->conn);
+	/* each statement's result, then a NULL; then the sync's */
+	for (i = 0; i <= n; i++) {
+		while ((res = PQgetResult(s->conn))) {
+			bool ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+				  PQresultStatus(res) == PGRES_TUPLES_OK;
+
+			if (!out && (!ok || i == n))
+				out = res;
+			else
+				PQclear(res);
+		}
+	}
+	res = PQgetResult(s->conn);
+	PQclear(res);
+	PQexitPipelineMode(s->conn);
+	return out;
+}
+
 /* ---- statements ---- */
 
 /* After a lost connection: one reconnect when no transaction was open (a
@@ -179,7 +268,10 @@ PGresult *pg_run(struct pg_store *s, enum pg_stmt_id id, const char *sql,
 			PQclear(res);
 			s->prepared[id] = true;
 		}
-		res = PQexecPrepared(s->conn, name, p->n, p->v, p->len, p->fmt, 0);
+		if (s->ndeferred)
+			res = run_deferred(s, name, p);
+		else
+			res = PQexecPrepared(s->conn, name, p->n, p->v, p->len, p->fmt, 0);
 		switch (PQresultStatus(res)) {
 		case PGRES_COMMAND_OK:
 		case PGRES_TUPLES_OK:
@@ -211,8 +303,12 @@ int pg_exec(struct pg_store *s, enum pg_stmt_id id, const char *sql, const struc
 
 int pg_exec_plain(struct pg_store *s, const char *sql, const char *what, struct err *err)
 {
-	PGresult *res = PQexec(s->conn, sql);
-	int rc = 0;
+	PGresult *res;
+	int rc = pg_flush(s, err);
+
+	if (rc < 0)
+		return rc;
+	res = PQexec(s->conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
 		rc = pg_fail(s, res, what, err);
@@ -486,11 +582,12 @@ static int pg_begin(struct store *st, struct err *err)
 	if (s->depth == 0 && PQtransactionStatus(s->conn) != PQTRANS_IDLE && !s->snapshot)
 		pg_exec_plain(s, "ROLLBACK", "rollback", NULL);
 	if (s->depth > 0) {
-		rc = pg_exec(s, PG_SAVEPOINT, "SAVEPOINT nest", NULL, "begin", err);
+		rc = defer(s, true, err);
 		if (rc == 0)
 			s->depth++;
 		return rc;
 	}
+	s->ndeferred = 0;
 	if (s->snapshot)
 		return err_set(err, ERR_STORE, "", "a write inside a read snapshot");
 	rc = pg_exec(s, PG_BEGIN, "BEGIN", NULL, "begin", err);
@@ -512,13 +609,14 @@ static int pg_commit(struct store *st, struct err *err)
 	int rc;
 
 	if (s->depth > 1) {
-		rc = pg_exec(s, PG_RELEASE, "RELEASE SAVEPOINT nest", NULL, "commit", err);
+		rc = defer(s, false, err);
 		if (rc == 0)
 			s->depth--;
 		return rc;
 	}
 	if (s->depth == 0)
 		return 0;
+	s->ndeferred = 0;	/* COMMIT releases every savepoint */
 	if (PQtransactionStatus(s->conn) == PQTRANS_INERROR) {
 		/* COMMIT of a failed transaction is a ROLLBACK that says
 		 * nothing: say it */
@@ -536,11 +634,15 @@ static void pg_rollback(struct store *st)
 	struct pg_store *s = pg(st);
 
 	if (s->depth > 1) {
-		pg_exec_plain(s, "ROLLBACK TO SAVEPOINT nest; RELEASE SAVEPOINT nest", "rollback",
-			      NULL);
+		if (s->ndeferred > 0 && s->deferred[s->ndeferred - 1])
+			s->ndeferred--;	/* its SAVEPOINT was never sent */
+		else
+			pg_exec_plain(s, "ROLLBACK TO SAVEPOINT nest; RELEASE SAVEPOINT nest",
+				      "rollback", NULL);
 		s->depth--;
 		return;
 	}
+	s->ndeferred = 0;
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE && !s->snapshot)
 		pg_exec_plain(s, "ROLLBACK", "rollback", NULL);
 	s->depth = 0;
@@ -555,6 +657,8 @@ static int pg_tx_depth(struct store *st)
 		s->depth = 0;
 	if (s->depth > 0 && PQstatus(s->conn) == CONNECTION_BAD)
 		s->depth = 0;
+	if (s->depth == 0)
+		s->ndeferred = 0;
 	return s->depth;
 }
 

@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include "base/caps.h"
 #include "store/store.h"
 
 /* One slot per cached statement; the SQL sits beside the code using it.
@@ -48,6 +49,10 @@ struct pg_store {
 	int depth;		/* open levels: 1 = BEGIN, deeper = savepoints */
 	bool snapshot;		/* a read-only snapshot transaction is open */
 	bool bulk;		/* bulk loading: synchronous_commit off */
+	/* SAVEPOINTs (true) and RELEASEs (false) not sent yet: they go with
+	 * the next statement, in one round trip (pg.c, pg_flush) */
+	bool deferred[CAP_PG_DEFERRED];
+	int ndeferred;
 };
 
 static inline struct pg_store *pg(struct store *st)
@@ -91,6 +96,9 @@ PGresult *pg_run(struct pg_store *s, enum pg_stmt_id id, const char *sql,
 /* pg_run, then: 0 when the statement succeeded (result cleared). */
 int pg_exec(struct pg_store *s, enum pg_stmt_id id, const char *sql, const struct pg_params *p,
 	    const char *what, struct err *err);
+/* Send the SAVEPOINTs and RELEASEs held back (pg.c) now: before a
+ * statement that does not go through pg_run or pg_exec_plain. */
+int pg_flush(struct pg_store *s, struct err *err);
 /* Run a statement with no parameters and no cache (schema, SET). */
 int pg_exec_plain(struct pg_store *s, const char *sql, const char *what, struct err *err);
 

@@ -460,6 +460,10 @@ static PGresult *dyn_run(struct pg_store *s, struct dyn *d, bool words, struct e
 		err_set(err, ERR_TOOBIG, "", "search too complex");
 		return NULL;
 	}
+	/* the savepoints held back first (pg.c): a failed search must roll
+	 * back its own level, not an outer one */
+	if (pg_flush(s, err) < 0)
+		return NULL;
 	res = PQexecParams(s->conn, d->sql.data, d->p.n, NULL, d->p.v, d->p.len, d->p.fmt, 0);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
@@ -934,6 +938,10 @@ int pg_msg_ids(struct store *st, const struct store_msg_ids *q, int64_t **out, s
 	if (buf_error(&d.sql)) {
 		buf_release(&d.sql);
 		return err_set(err, ERR_TOOBIG, "", "message list too complex");
+	}
+	if (pg_flush(s, err) < 0) {
+		buf_release(&d.sql);
+		return pg_failed(err);
 	}
 	res = PQexecParams(s->conn, d.sql.data, d.p.n, NULL, d.p.v, d.p.len, d.p.fmt, 0);
 	buf_release(&d.sql);
