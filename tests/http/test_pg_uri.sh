@@ -85,6 +85,7 @@ t_grep "naming it masked" "not found: run 'hamgan init --db postgresql://$ROLE:\
 q "CREATE DATABASE $moved OWNER $ROLE"
 UM=$(printf %s "$U1" | sed "s|/$dbname?|/$moved?|")
 run "a SQLite city to migrate" 0 "$HAMGAN" init --db "$T_TMP/src.db"
+run "with its units" 0 "$HAMGAN" unit import "$T_TMP/u.csv" --db "$T_TMP/src.db"
 run "migrate into the URI" 0 "$HAMGAN" migrate --from "$T_TMP/src.db" --to "$UM"
 run "a second migrate is refused" 1 "$HAMGAN" migrate --from "$T_TMP/src.db" --to "$UM"
 
