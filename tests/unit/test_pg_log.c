@@ -233,6 +233,60 @@ static void audit_chain(void **state)
 	free(e);
 }
 
+/* The savepoints held back (pg.c) and the tail remembered (pg_log.c): a
+ * level rolled back takes its entries and its failed statement with it,
+ * a level with nothing in it costs nothing, the outer levels go on, and the
+ * chain stays one line. */
+static void audit_in_savepoints(void **state)
+{
+	struct fx *f = fixture(state);
+	struct audit_entry *list;
+	struct store *other;
+	struct err err = { 0 };
+	size_t n;
+
+	base_rows(f);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(append(f->st, "ali", 1, "a.one", "{}", &err), 0);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(append(f->st, "ali", 1, "a.gone", "{}", &err), 0);
+	store_pg_ops.rollback(f->st);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(store_pg_ops.commit(f->st, &err), 0);
+	store_pg_ops.rollback(f->st);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(append(f->st, "ali", 1, "a.two", "{}", &err), 0);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(append(f->st, "ali", 1, "a.gone", "{}", &err), 0);
+	/* a statement failing in the same round trip as its SAVEPOINT */
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_null(pg_run(pg(f->st), PG_LOG_LAST, "SELECT 1 / (random() * 0)::int", NULL,
+			   "test", &err));
+	store_pg_ops.rollback(f->st);
+	store_pg_ops.rollback(f->st);
+	assert_int_equal(store_pg_ops.commit(f->st, &err), 0);
+	assert_int_equal(store_pg_ops.tx_depth(f->st), 1);
+	assert_int_equal(append(f->st, "ali", 1, "a.three", "{}", &err), 0);
+	assert_int_equal(store_pg_ops.commit(f->st, &err), 0);
+	assert_int_equal(store_pg_ops.tx_depth(f->st), 0);
+	check_chain(f->st, 3);
+	assert_int_equal(store_pg_ops.audit_list(f->st, 0, 10, &list, &n, &err), 0);
+	assert_string_equal(list[0].action, "a.one");
+	assert_string_equal(list[1].action, "a.two");
+	assert_string_equal(list[2].action, "a.three");
+	free(list);
+	/* a new transaction reads the tail again: another connection's
+	 * append in between is followed */
+	other = open_node(f);
+	assert_int_equal(append(other, "other", 0, "a.four", "{}", &err), 0);
+	store_pg_ops.close(other);
+	assert_int_equal(store_pg_ops.begin(f->st, &err), 0);
+	assert_int_equal(append(f->st, "ali", 1, "a.five", "{}", &err), 0);
+	assert_int_equal(store_pg_ops.commit(f->st, &err), 0);
+	check_chain(f->st, 5);
+}
+
 static void audit_steps(void **state)
 {
 	struct fx *f = fixture(state);
@@ -1693,6 +1747,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_in_savepoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(two_nodes_one_audit_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_outbox, setup, teardown),
