@@ -10,6 +10,8 @@ T_N=0
 T_FAILED=0
 T_TMP=$(mktemp -d "${TMPROOT:-/tmp}/t.XXXXXX")
 trap 't_cleanup' EXIT
+# stopped from outside (tests/run interrupted): clean up all the same
+trap 'exit 143' TERM
 
 # The backend a test's databases live in: HAMGAN_TEST_BACKEND=postgresql
 # (tests/run's second run; databases on the cluster HAMGAN_TEST_PG names),

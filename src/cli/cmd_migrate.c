@@ -82,8 +82,8 @@ static void on_progress(const struct store_migrate_progress *p, void *arg)
 	struct progress *pr = arg;
 
 	if (p->end && p->table[0] == '(') {	/* not a table: the indexes */
-		fprintf(stderr, "%s  %-18s %10" PRId64 " made  %7.1f s\n", pr->drawn ? "\r\033[K" : "",
-			p->table, p->done, p->secs);
+		fprintf(stderr, "%s  %-18s %10" PRId64 " made  %7.1f s\n",
+			pr->drawn ? "\r\033[K" : "", p->table, p->done, p->secs);
 		pr->drawn = false;
 		return;
 	}
@@ -133,7 +133,8 @@ static int check_counts(const char *from, const char *to, struct buf *why)
 	if (store_migrate_counts(from, to, on_count, &c, &differ, &err) < 0) {
 		buf_addf(why, "cannot count the rows: %s", err.msg);
 	} else if (differ) {
-		buf_addf(why, "row counts differ: %s", c.differ.data);
+		buf_addf(why, "row counts differ: %s (a source written to during the copy: stop "
+			 "its server and migrate again)", c.differ.data);
 	} else {
 		fprintf(stderr, "check 1/3: row counts equal (%" PRId64 " rows; %.1f s)\n", c.rows,
 			now_secs() - t0);

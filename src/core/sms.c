@@ -280,7 +280,7 @@ int sms_prune(struct core *c, const struct actor *a, int64_t days,
 		return err_set(err, ERR_DENIED, "", "only the system prunes the SMS outbox");
 	if (days < 1 || days > CAP_SMS_PRUNE_DAYS)
 		return err_set(err, ERR_INVALID, "days", "days must be 1..%d", CAP_SMS_PRUNE_DAYS);
-	/* a backend still being written may lack the op (PostgreSQL's, today) */
+	/* a backend still being written may lack the op: an error, not a crash */
 	if (!OPS(c)->sms_prune)
 		return err_set(err, ERR_STORE, "", "the %s store cannot prune the SMS outbox yet",
 			       OPS(c)->name);

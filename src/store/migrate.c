@@ -16,7 +16,6 @@
  * (hamgan_index_text: fa_index_text of each).
  */
 #include <inttypes.h>
-#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,9 +333,11 @@ static bool waits(struct mig *m, const PGresult *fks, const struct table *t)
 }
 
 /*
- * Order the tables so that each comes after every table it refers to (a
- * reference to itself, as a unit's parent, is checked at the end of its
- * COPY statement, so the rows' own order does not matter).
+ * Order the tables so that each comes after every table it refers to.  The
+ * foreign keys are set aside during the copy (set_aside) and check every
+ * row when they are made again, so the order is not needed for them; it
+ * keeps the copy correct should a key ever stay (a reference to itself,
+ * as a unit's parent, is checked at the end of its COPY statement).
  */
 static int order_tables(struct mig *m, struct err *err)
 {
@@ -429,8 +430,9 @@ static int check_empty(struct mig *m, struct err *err)
 		if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			rc = pg_err(m, res, "cannot read the target", err);
 		else if (str_eq(PQgetvalue(res, 0, 0), "t"))
-			rc = err_set(err, ERR_CONFLICT, "to", "the target already holds hamgan data "
-				     "(table '%s' has rows): migrate only into an empty database",
+			rc = err_set(err, ERR_CONFLICT, "to", "the target already holds hamgan "
+				     "data (table '%s' has rows): migrate only into an empty "
+				     "database",
 				     name);
 		PQclear(res);
 	}
@@ -571,15 +573,30 @@ static int copy_begin(struct mig *m, const char *table, const struct table *t, s
 	return rc;
 }
 
+/* libpq's message of the connection, without its newline. */
+static void conn_msg(struct mig *m, char *out, size_t outsz)
+{
+	size_t len;
+
+	str_copy(out, outsz, PQerrorMessage(m->conn));
+	len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		out[--len] = '\0';
+	str_utf8_trim_partial(out);
+}
+
 /* Send what waits in m->data. */
 static int copy_flush(struct mig *m, const char *table, struct err *err)
 {
+	char msg[200];
+
 	if (buf_error(&m->data))
-		return err_set(err, ERR_TOOBIG, "", "table '%s': a row is larger than %d bytes",
-			       table, (int)CAP_MIGRATE_ROW);
-	if (m->data.len && PQputCopyData(m->conn, m->data.data, (int)m->data.len) != 1)
-		return err_set(err, ERR_UNAVAILABLE, "", "copying table '%s': %s", table,
-			       PQerrorMessage(m->conn));
+		return err_set(err, ERR_TOOBIG, "", "table '%s': a row is larger than %ld bytes",
+			       table, (long)CAP_MIGRATE_ROW);
+	if (m->data.len && PQputCopyData(m->conn, m->data.data, (int)m->data.len) != 1) {
+		conn_msg(m, msg, sizeof(msg));
+		return err_set(err, ERR_UNAVAILABLE, "", "copying table '%s': %s", table, msg);
+	}
 	buf_reset(&m->data);
 	return 0;
 }
@@ -593,8 +610,12 @@ static int copy_end(struct mig *m, const char *table, bool failed, struct err *e
 	int rc = 0;
 
 	snprintf(what, sizeof(what), "copying table '%s'", table);
-	if (PQputCopyEnd(m->conn, failed ? "the migration stopped" : NULL) != 1 && !failed)
-		rc = err_set(err, ERR_UNAVAILABLE, "", "%s: %s", what, PQerrorMessage(m->conn));
+	if (PQputCopyEnd(m->conn, failed ? "the migration stopped" : NULL) != 1 && !failed) {
+		char msg[200];
+
+		conn_msg(m, msg, sizeof(msg));
+		rc = err_set(err, ERR_UNAVAILABLE, "", "%s: %s", what, msg);
+	}
 	while ((res = PQgetResult(m->conn)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0 && !failed)
 			rc = pg_err(m, res, what, err);
@@ -683,7 +704,9 @@ static int index_text(sqlite3_stmt *st, struct buf *out)
 /*
  * Every message's terms into a temporary table by COPY, then msg_fts from
  * it in one statement: the tsvector of the terms as fa made them (split at
- * the single spaces, empty strings dropped), no parser of PostgreSQL's.
+ * the single spaces, empty strings dropped), no parser of PostgreSQL's, as
+ * msg_insert makes it (pg_msg.c): a term longer than a lexeme may be
+ * (CAP_PG_LEXEME) is left out, as there.
  */
 static int copy_index(struct mig *m, struct err *err)
 {
@@ -731,9 +754,11 @@ static int copy_index(struct mig *m, struct err *err)
 	else
 		copy_end(m, "msg_fts", true, NULL);
 	if (rc == 0)
-		rc = pg_sql(m, "INSERT INTO msg_fts (id, tsv) SELECT id,"
-			    " array_to_tsvector(array_remove(string_to_array(text, ' '), ''))"
-			    " FROM hamgan_migrate_fts", "cannot fill the search index", err);
+		rc = pg_sql(m, "INSERT INTO msg_fts (id, tsv) SELECT f.id, array_to_tsvector(ARRAY("
+			    "SELECT t FROM unnest(string_to_array(f.text, ' ')) t WHERE t <> ''"
+			    " AND octet_length(t) <= " MSG_SQL(CAP_PG_LEXEME) "))"
+			    " FROM hamgan_migrate_fts f",
+			    "cannot fill the search index", err);
 	if (rc == 0)
 		report(m, "msg_fts", done, total, t0, true);
 	return rc;
@@ -941,7 +966,7 @@ int store_migrate(const char *from_path, const char *to_uri,
 	return rc;
 }
 
-/* ---- the checks' part here ---- */
+/* ---- for the checks (cmd_migrate.c) ---- */
 
 static int count_target(struct mig *m, const char *table, int64_t *n, struct err *err)
 {

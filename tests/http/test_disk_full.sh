@@ -5,7 +5,7 @@
 #
 # Twice: with SQLite's page limit (the testing-only HAMGAN_TEST_MAX_PAGES,
 # which makes SQLite answer SQLITE_FULL exactly as for ENOSPC), and, where
-# this test may mount one, on a real 4 MiB filesystem (tmpfs, in a private
+# this test may mount one, on a real 3 MiB filesystem (tmpfs, in a private
 # mount namespace of its own: nothing is left mounted whatever happens).
 if [ -z "${HAMGAN_MOUNT_NS:-}" ] && unshare -m --propagation private true 2>/dev/null; then
 	exec env HAMGAN_MOUNT_NS=1 unshare -m --propagation private bash "$0" "$@"
@@ -23,7 +23,7 @@ scenario() {
 	local how=$1 db pages code accepted n n503 n201 first new lost acked i c
 	if [ "$how" = fs ]; then
 		mkdir -p "$T_TMP/fs"
-		mount -t tmpfs -o size=4m tmpfs "$T_TMP/fs" || { t_fail "[fs] mount"; return; }
+		mount -t tmpfs -o size=3m tmpfs "$T_TMP/fs" || { t_fail "[fs] mount"; return; }
 		H_DB=$T_TMP/fs/hamgan.db
 		h_seed
 		# Ballast: 1 MiB the test deletes later to "free disk space".
@@ -42,7 +42,7 @@ scenario() {
 	OP=$(h_token op)
 	: >"$T_TMP/codes.$how"
 	code=
-	for i in $(seq 1 3000); do
+	for i in $(seq 1 8000); do
 		code=$(submit)
 		[ "$code" = 201 ] || break
 		jq -r .code "$T_TMP/body" >>"$T_TMP/codes.$how"

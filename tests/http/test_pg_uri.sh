@@ -20,12 +20,14 @@ HBA=$(q "SHOW hba_file")
 { printf 'local all %s scram-sha-256\nhost all %s 127.0.0.1/32 scram-sha-256\n' "$ROLE" "$ROLE"
   cat "$HBA"; } >"$T_TMP/hba" && cat "$T_TMP/hba" >"$HBA" && q "SELECT pg_reload_conf()" >/dev/null
 empty=${T_PGPREFIX}empty
+moved=${T_PGPREFIX}moved
 drop_role() {
 	# the lines for the role out again, then its databases and the role
 	grep -v " $ROLE " "$HBA" >"$T_TMP/hba2" && cat "$T_TMP/hba2" >"$HBA"
 	q "SELECT pg_reload_conf()" >/dev/null
 	q "DROP DATABASE IF EXISTS $dbname WITH (FORCE)"
 	q "DROP DATABASE IF EXISTS $empty WITH (FORCE)"
+	q "DROP DATABASE IF EXISTS $moved WITH (FORCE)"
 	q "DROP ROLE IF EXISTS $ROLE"
 }
 trap 'drop_role; h_cleanup' EXIT
@@ -78,6 +80,13 @@ q "CREATE DATABASE $empty OWNER $ROLE"
 run "serve on an empty database says to init it" 1 "$HAMGAN" serve --listen 127.0.0.1:0 \
 	--db "$(printf %s "$U1" | sed "s|/$dbname?|/$empty?|")"
 t_grep "naming it masked" "not found: run 'hamgan init --db postgresql://$ROLE:\*\*\*@" "$T_TMP/o"
+
+# hamgan migrate into a database of the role, and refused a second time
+q "CREATE DATABASE $moved OWNER $ROLE"
+UM=$(printf %s "$U1" | sed "s|/$dbname?|/$moved?|")
+run "a SQLite city to migrate" 0 "$HAMGAN" init --db "$T_TMP/src.db"
+run "migrate into the URI" 0 "$HAMGAN" migrate --from "$T_TMP/src.db" --to "$UM"
+run "a second migrate is refused" 1 "$HAMGAN" migrate --from "$T_TMP/src.db" --to "$UM"
 
 # the server on the URI: it answers, logs in, registers, and says nothing
 # of the password in its output or log
