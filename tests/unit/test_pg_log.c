@@ -1694,26 +1694,13 @@ static void t_run(struct tfx *t, const struct store_ops *ops)
 	t_geo(t);
 	t_open311(t);
 	ops->close(t->st);
-	if (ops == &store_pg_ops) {
-		pg_test_drop(t->path);
-	} else {
-		char p[700];
-
-		unlink(t->path);
-		snprintf(p, sizeof(p), "%s-wal", t->path);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", t->path);
-		unlink(p);
-	}
+	test_db_remove(ops == &store_pg_ops, t->path);
 	rmdir(t->dir);
 }
 
 static void same_as_sqlite(void **state)
 {
 	struct tfx sq, pq;
-	const char *a, *b;
-	size_t la, lb;
-	int line = 1;
 
 	(void)state;
 	t_run(&sq, &store_sqlite_ops);
@@ -1724,21 +1711,12 @@ static void same_as_sqlite(void **state)
 	assert_non_null(strstr(sq.log, "import_key_put in tx -> 0"));
 	if (getenv("HAMGAN_TEST_LOG_TRANSCRIPT"))
 		fputs(pq.log, stderr);
-	for (a = sq.log, b = pq.log; *a || *b; a += la + 1, b += lb + 1, line++) {
-		la = strcspn(a, "\n");
-		lb = strcspn(b, "\n");
-		if (la != lb || memcmp(a, b, la) != 0) {
-			print_error("transcripts differ at line %d:\n  sqlite:     %.*s\n"
-				    "  postgresql: %.*s\n", line, (int)la, a, (int)lb, b);
-			free(sq.log);
-			free(pq.log);
-			fail();
-		}
-		if (!a[la] || !b[lb])
-			break;
+	if (transcripts_differ(sq.log, pq.log)) {
+		free(sq.log);
+		free(pq.log);
+		fail();
 	}
 	assert_int_equal(sq.len, pq.len);
-	print_message("%d lines the same\n", line);
 	free(sq.log);
 	free(pq.log);
 }
