@@ -617,6 +617,7 @@ static int pg_commit(struct store *st, struct err *err)
 	if (s->depth == 0)
 		return 0;
 	s->ndeferred = 0;	/* COMMIT releases every savepoint */
+	s->tail_known = false;
 	if (PQtransactionStatus(s->conn) == PQTRANS_INERROR) {
 		/* COMMIT of a failed transaction is a ROLLBACK that says
 		 * nothing: say it */
@@ -633,6 +634,7 @@ static void pg_rollback(struct store *st)
 {
 	struct pg_store *s = pg(st);
 
+	s->tail_known = false;	/* the entry may have gone with the level */
 	if (s->depth > 1) {
 		if (s->ndeferred > 0 && s->deferred[s->ndeferred - 1])
 			s->ndeferred--;	/* its SAVEPOINT was never sent */
@@ -657,8 +659,10 @@ static int pg_tx_depth(struct store *st)
 		s->depth = 0;
 	if (s->depth > 0 && PQstatus(s->conn) == CONNECTION_BAD)
 		s->depth = 0;
-	if (s->depth == 0)
+	if (s->depth == 0) {
 		s->ndeferred = 0;
+		s->tail_known = false;
+	}
 	return s->depth;
 }
 

@@ -53,6 +53,13 @@ struct pg_store {
 	 * the next statement, in one round trip (pg.c, pg_flush) */
 	bool deferred[CAP_PG_DEFERRED];
 	int ndeferred;
+	/* the audit log's last entry, as this transaction appended it
+	 * (pg_log.c): under the write lock nobody else appends, so the next
+	 * append needs no read of the tail.  Forgotten at COMMIT, ROLLBACK
+	 * and a savepoint's rollback. */
+	bool tail_known;
+	int64_t tail_seq;
+	char tail_hash[AUDIT_HASH_HEX + 1];
 };
 
 static inline struct pg_store *pg(struct store *st)

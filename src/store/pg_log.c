@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "store/pg_int.h"
 #include "store/pg_log.h"
 
@@ -103,6 +104,12 @@ int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 
 	*seq = 0;
 	hash[0] = '\0';
+	if (pg(st)->tail_known && pg(st)->depth > 0) {
+		/* this transaction's own last append (pg_int.h) */
+		*seq = pg(st)->tail_seq;
+		str_copy(hash, AUDIT_HASH_HEX + 1, pg(st)->tail_hash);
+		return 0;
+	}
 	rc = pl_run(st, PL_AUDIT_TAIL, "SELECT seq, encode(hash, 'hex') FROM audit"
 		    " ORDER BY seq DESC LIMIT 1",
 		    NULL, "audit", err, &res);
@@ -114,6 +121,20 @@ int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 	}
 	PQclear(res);
 	return 0;
+}
+
+/* The tail now, for the next append in this transaction: e's seq and its
+ * hash as encode(hash, 'hex') reads it back (lower case). */
+static void remember_tail(struct pg_store *s, const struct audit_entry *e)
+{
+	char *h;
+
+	s->tail_known = true;
+	s->tail_seq = e->seq;
+	str_copy(s->tail_hash, sizeof(s->tail_hash), e->hash);
+	for (h = s->tail_hash; *h; h++)
+		if (*h >= 'A' && *h <= 'F')
+			*h = (char)(*h - 'A' + 'a');
 }
 
 /* The insert itself: nothing when e does not extend the chain's tail
@@ -145,7 +166,12 @@ static int audit_put(struct store *st, const struct audit_entry *e, struct err *
 		     " AND (t.seq IS NULL OR t.hash = decode($7::text, 'hex')) ON CONFLICT DO NOTHING",
 		     &p,
 		     "audit", &n, err);
-	if (rc < 0 || n > 0)
+	if (rc == 0 && n > 0) {
+		remember_tail(pg(st), e);
+		return 0;
+	}
+	pg(st)->tail_known = false;
+	if (rc < 0)
 		return rc;
 	/* a seq the log has is a duplicate, in SQLite's words; the rest
 	 * (a gap, another prev_hash) SQLite would take and break the chain */

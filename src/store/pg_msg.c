@@ -336,11 +336,9 @@ int pg_tsquery(const struct store_search *q, struct buf *out, bool *none, struct
 	int rc = 0;
 
 	*none = false;
-	if (q->nwords > CAP_SEARCH_WORDS)
-		return err_set(err, ERR_INVALID, "q", "at most %d words", CAP_SEARCH_WORDS);
-	for (i = 0; i < q->nwords; i++)
-		if (!q->words[i] || !q->words[i][0] || strchr(q->words[i], ' '))
-			return err_set(err, ERR_INVALID, "q", "not a search word");
+	rc = store_search_words_check(q, err);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < q->nwords && rc == 0; i++) {
 		const char *p;
 		size_t kept = 0;

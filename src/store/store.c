@@ -1,6 +1,7 @@
 /* store.c - the backends compiled in, and picking one by the dsn (store.h). */
 #include <string.h>
 
+#include "base/caps.h"
 #include "base/str.h"
 #include "store/store.h"
 
@@ -19,6 +20,18 @@ int store_open(struct store **out, const char *dsn, unsigned flags, struct err *
 	if (!dsn || !*dsn)
 		return err_set(err, ERR_INVALID, "db", "no database named");
 	return store_backend_for(dsn)->open(out, dsn, flags, err);
+}
+
+int store_search_words_check(const struct store_search *q, struct err *err)
+{
+	size_t i;
+
+	if (q->nwords > CAP_SEARCH_WORDS)
+		return err_set(err, ERR_INVALID, "q", "at most %d words", CAP_SEARCH_WORDS);
+	for (i = 0; i < q->nwords; i++)
+		if (!q->words[i] || !q->words[i][0] || strchr(q->words[i], ' '))
+			return err_set(err, ERR_INVALID, "q", "not a search word");
+	return 0;
 }
 
 /*

@@ -460,6 +460,11 @@ const struct store_ops *store_backend_for(const char *dsn);
 /* Pick the backend for dsn and open it. */
 int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err);
 
+/* The words of q as store.h allows them (struct store_search): 0, or
+ * ERR_INVALID (field "q") for too many, an empty one or one with a space.
+ * Every backend checks them so before it writes its query. */
+int store_search_words_check(const struct store_search *q, struct err *err);
+
 /* dsn as it may be shown in a message or a log: a URI's password (in its
  * user part, or a password= parameter) replaced by "***". */
 void store_dsn_safe(const char *dsn, char *out, size_t outsz);

@@ -10,6 +10,7 @@
 #ifndef HAMGAN_TESTS_PG_TEST_H
 #define HAMGAN_TESTS_PG_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,43 @@ static inline void pg_test_drop(const char *uri)
 	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.*s WITH (FORCE)",
 		 (int)strcspn(path + 1, "?"), path + 1);
 	pg_test_admin(sql);
+}
+
+/* Remove a test database: drop a PostgreSQL one, unlink a SQLite file
+ * with its -wal and -shm. */
+static inline void test_db_remove(bool pg, const char *path)
+{
+	char p[1100];
+
+	if (pg) {
+		pg_test_drop(path);
+		return;
+	}
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+/* 0 when two transcripts are the same line for line; else the first line
+ * that differs (1-based), printed with both sides to stderr. */
+static inline int transcripts_differ(const char *a, const char *b)
+{
+	size_t la, lb;
+	int line = 1;
+
+	for (;; a += la + 1, b += lb + 1, line++) {
+		la = strcspn(a, "\n");
+		lb = strcspn(b, "\n");
+		if (la != lb || memcmp(a, b, la) != 0) {
+			fprintf(stderr, "transcripts differ at line %d:\n  sqlite:     %.*s\n"
+				"  postgresql: %.*s\n", line, (int)la, a, (int)lb, b);
+			return line;
+		}
+		if (!a[la] || !b[lb])
+			return 0;
+	}
 }
 
 #endif

@@ -787,26 +787,13 @@ static void run(struct afx *f, const struct store_ops *ops)
 	assert_int_equal(ops->open(&f->st, f->path, STORE_CREATE, &err), 0);
 	script(f);
 	ops->close(f->st);
-	if (ops == &store_pg_ops) {
-		pg_test_drop(f->path);
-	} else {
-		char p[700];
-
-		unlink(f->path);
-		snprintf(p, sizeof(p), "%s-wal", f->path);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", f->path);
-		unlink(p);
-	}
+	test_db_remove(ops == &store_pg_ops, f->path);
 	rmdir(f->dir);
 }
 
 static void same_as_sqlite(void **state)
 {
 	struct afx sq, pq;
-	const char *a, *b;
-	size_t la, lb;
-	int line = 1;
 
 	(void)state;
 	if (!getenv("HAMGAN_TEST_PG"))
@@ -817,16 +804,8 @@ static void same_as_sqlite(void **state)
 	assert_non_null(strstr(sq.log, "session_revoke missing -> -"));
 	assert_non_null(strstr(sq.log, "unit_insert after it -> 0"));
 	assert_non_null(strstr(sq.log, "unit_get_by_code t1 -> 0"));
-	for (a = sq.log, b = pq.log; *a || *b; a += la + 1, b += lb + 1, line++) {
-		la = strcspn(a, "\n");
-		lb = strcspn(b, "\n");
-		if (la != lb || memcmp(a, b, la) != 0) {
-			print_error("transcripts differ at line %d:\n  sqlite:     %.*s\n"
-				    "  postgresql: %.*s\n", line, (int)la, a, (int)lb, b);
-			fail();
-		}
-		if (!a[la] || !b[lb])
-			break;
+	if (transcripts_differ(sq.log, pq.log)) {
+		fail();
 	}
 	assert_int_equal(sq.len, pq.len);
 	free(sq.log);
