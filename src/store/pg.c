@@ -242,6 +242,25 @@ static bool reconnect(struct pg_store *s)
 	return PQstatus(s->conn) == CONNECTION_OK;
 }
 
+PGresult *pg_run_text(struct pg_store *s, const char *sql, const struct pg_params *p,
+		      struct err *err)
+{
+	PGresult *res;
+	int tries;
+
+	/* the savepoints held back first: a failed statement must roll back
+	 * its own level, not an outer one */
+	if (pg_flush(s, err) < 0)
+		return NULL;
+	for (tries = 0;; tries++) {
+		res = PQexecParams(s->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK ||
+		    tries > 0 || !reconnect(s))
+			return res;
+		PQclear(res);
+	}
+}
+
 PGresult *pg_run(struct pg_store *s, enum pg_stmt_id id, const char *sql,
 		 const struct pg_params *p, const char *what, struct err *err)
 {

@@ -106,6 +106,13 @@ int pg_exec(struct pg_store *s, enum pg_stmt_id id, const char *sql, const struc
 /* Send the SAVEPOINTs and RELEASEs held back (pg.c) now: before a
  * statement that does not go through pg_run or pg_exec_plain. */
 int pg_flush(struct pg_store *s, struct err *err);
+/* Run sql, made for this call (no cache: planned with its values), with
+ * p, after the held-back savepoints; one reconnect after a lost connection
+ * outside a transaction, as pg_run.  The result whatever its status (NULL
+ * only when the savepoints failed, err filled): the caller reads it and
+ * PQclear()s it. */
+PGresult *pg_run_text(struct pg_store *s, const char *sql, const struct pg_params *p,
+		      struct err *err);
 /* Run a statement with no parameters and no cache (schema, SET). */
 int pg_exec_plain(struct pg_store *s, const char *sql, const char *what, struct err *err);
 

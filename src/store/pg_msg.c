@@ -458,11 +458,9 @@ static PGresult *dyn_run(struct pg_store *s, struct dyn *d, bool words, struct e
 		err_set(err, ERR_TOOBIG, "", "search too complex");
 		return NULL;
 	}
-	/* the savepoints held back first (pg.c): a failed search must roll
-	 * back its own level, not an outer one */
-	if (pg_flush(s, err) < 0)
+	res = pg_run_text(s, d->sql.data, &d->p, err);
+	if (!res)
 		return NULL;
-	res = PQexecParams(s->conn, d->sql.data, d->p.n, NULL, d->p.v, d->p.len, d->p.fmt, 0);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -937,12 +935,10 @@ int pg_msg_ids(struct store *st, const struct store_msg_ids *q, int64_t **out, s
 		buf_release(&d.sql);
 		return err_set(err, ERR_TOOBIG, "", "message list too complex");
 	}
-	if (pg_flush(s, err) < 0) {
-		buf_release(&d.sql);
-		return pg_failed(err);
-	}
-	res = PQexecParams(s->conn, d.sql.data, d.p.n, NULL, d.p.v, d.p.len, d.p.fmt, 0);
+	res = pg_run_text(s, d.sql.data, &d.p, err);
 	buf_release(&d.sql);
+	if (!res)
+		return pg_failed(err);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		int rc = pg_fail(s, res, "message list", err);
 

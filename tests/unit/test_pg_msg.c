@@ -819,6 +819,68 @@ static void near_scan_ids(void **state)
 	}
 }
 
+/* The server ends the store's connection (a restart, a failover, an
+ * administrator): the next read outside a transaction connects again and
+ * answers, whether it is a prepared statement (msg_get) or a search made
+ * for its values (msg_search, msg_ids). */
+static void kill_store_conn(void)
+{
+	sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+	/* the backend is gone once no other session of the database is left */
+	for (int i = 0; i < 200; i++) {
+		char n[16];
+
+		sql_value("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+			  " current_database() AND pid <> pg_backend_pid()", NULL, n, sizeof(n));
+		if (!strcmp(n, "0"))
+			return;
+		usleep(10000);
+	}
+	fail_msg("the store's connection outlived pg_terminate_backend");
+}
+
+static void reconnects(void **state)
+{
+	const char *words[1] = { pool[0] };
+	struct store_search q;
+	struct store_msg_ids iq;
+	struct msg *la, *lb, m;
+	int64_t *ia, *ib;
+	size_t na, nb;
+	struct err err;
+
+	(void)state;
+	SKIP_WITHOUT_PG();
+	load();
+	memset(&q, 0, sizeof(q));
+	q.state = q.kind = q.channel = -1;
+	q.words = words;
+	q.nwords = 1;
+	q.limit = 20;
+	assert_int_equal(store_pg_ops.msg_search(P.pg, &q, &la, &na, &err), 0);
+	assert_true(na > 0);
+	kill_store_conn();
+	assert_int_equal(store_pg_ops.msg_search(P.pg, &q, &lb, &nb, &err), 0);
+	same_msgs(la, na, lb, nb);
+	free(la);
+	free(lb);
+
+	memset(&iq, 0, sizeof(iq));
+	iq.limit = 50;
+	assert_int_equal(store_sqlite_ops.msg_ids(P.sq, &iq, &ia, &na, &err), 0);
+	kill_store_conn();
+	assert_int_equal(store_pg_ops.msg_ids(P.pg, &iq, &ib, &nb, &err), 0);
+	assert_int_equal(na, nb);
+	assert_memory_equal(ia, ib, na * sizeof(*ia));
+	free(ia);
+	free(ib);
+
+	kill_store_conn();
+	assert_int_equal(store_pg_ops.msg_get(P.pg, 1, &m, &err), 0);
+	assert_int_equal(m.id, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -830,6 +892,7 @@ int main(void)
 		cmocka_unit_test(words_refused),
 		cmocka_unit_test(search_mirrors_sqlite),
 		cmocka_unit_test(near_scan_ids),
+		cmocka_unit_test(reconnects),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
