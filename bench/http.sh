@@ -39,20 +39,8 @@ trap cleanup EXIT
 DB=$T/bench.db
 PW=bench-password-1
 
-"$HAMGAN" init --db "$DB" >/dev/null
-cat >"$T/units.csv" <<'CSV'
-code,name,kind,parent_code
-tehran,شهرداری تهران,organisation,
-centre,مرکز ۱۸۸۸,centre,tehran
-region-12,منطقه ۱۲,region,tehran
-CSV
-cat >"$T/cats.csv" <<'CSV'
-code,name,parent_code,deadline_hours,kinds,confidential,service_code
-roads,معابر و آسفالت,,72,all,0,roads
-CSV
-"$HAMGAN" unit import "$T/units.csv" --db "$DB" >/dev/null
-"$HAMGAN" category import "$T/cats.csv" --db "$DB" >/dev/null
-echo "$PW" | "$HAMGAN" user add op --role operator --name "اپراتور" --password-stdin --db "$DB" >/dev/null
+. bench/seed.sh
+bench_seed "$DB" "$PW"
 
 "$HAMGAN" serve --listen 127.0.0.1:0 --db "$DB" --web-root web \
 	--set track_rate=100000 --set login_rate=100000 --set max_per_ip=0 \

@@ -51,21 +51,8 @@ URI=${BASE/\/postgres\?/\/bench?}
 psql -X -q "$BASE" -c 'CREATE DATABASE bench'
 PW=bench-password-1
 
-"$HAMGAN" init --db "$URI" >/dev/null
-cat >"$T/units.csv" <<'CSV'
-code,name,kind,parent_code
-tehran,شهرداری تهران,organisation,
-centre,مرکز ۱۸۸۸,centre,tehran
-region-12,منطقه ۱۲,region,tehran
-CSV
-cat >"$T/cats.csv" <<'CSV'
-code,name,parent_code,deadline_hours,kinds,confidential,service_code
-roads,معابر و آسفالت,,72,all,0,roads
-CSV
-"$HAMGAN" unit import "$T/units.csv" --db "$URI" >/dev/null
-"$HAMGAN" category import "$T/cats.csv" --db "$URI" >/dev/null
-echo "$PW" | "$HAMGAN" user add op --role operator --name "اپراتور" --password-stdin \
-	--db "$URI" >/dev/null
+. bench/seed.sh
+bench_seed "$URI" "$PW"
 
 # the scratch tables pgbench writes: the same columns, indexes and defaults
 psql -X -q -v ON_ERROR_STOP=1 "$URI" <<'SQL'

@@ -10,6 +10,7 @@
 #ifndef HAMGAN_TESTS_PG_TEST_H
 #define HAMGAN_TESTS_PG_TEST_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,29 @@ static inline void test_db_remove(bool pg, const char *path)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", path);
 	unlink(p);
+}
+
+/* Append a formatted line to a growing transcript (*log, *len, *cap). */
+static inline void transcript_add(char **log, size_t *len, size_t *cap, const char *fmt,
+				  va_list ap)
+{
+	va_list aq;
+	int n;
+
+	for (;;) {
+		va_copy(aq, ap);
+		n = vsnprintf(*log ? *log + *len : NULL, *log ? *cap - *len : 0, fmt, aq);
+		va_end(aq);
+		if (n < 0)
+			abort();
+		if (*log && *len + (size_t)n < *cap)
+			break;
+		*cap = (*cap + (size_t)n) * 2;
+		*log = realloc(*log, *cap);
+		if (!*log)
+			abort();
+	}
+	*len += (size_t)n;
 }
 
 /* 0 when two transcripts are the same line for line; else the first line

@@ -36,20 +36,10 @@ struct afx {
 static void say(struct afx *f, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(f->log + f->len, f->cap - f->len, fmt, ap);
-		va_end(ap);
-		assert_true(n >= 0);
-		if (f->len + (size_t)n < f->cap)
-			break;
-		f->cap = (f->cap + (size_t)n) * 2;
-		f->log = realloc(f->log, f->cap);
-		assert_non_null(f->log);
-	}
-	f->len += (size_t)n;
+	va_start(ap, fmt);
+	transcript_add(&f->log, &f->len, &f->cap, fmt, ap);
+	va_end(ap);
 }
 
 /* An op's answer: 0, or its code, field and words.  A check constraint's

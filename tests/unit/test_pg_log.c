@@ -1087,20 +1087,10 @@ static void say(struct tfx *t, const char *fmt, ...) __attribute__((format(print
 static void say(struct tfx *t, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->log + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		assert_true(n >= 0);
-		if (t->len + (size_t)n < t->cap)
-			break;
-		t->cap = (t->cap + (size_t)n) * 2;
-		t->log = realloc(t->log, t->cap);
-		assert_non_null(t->log);
-	}
-	t->len += (size_t)n;
+	va_start(ap, fmt);
+	transcript_add(&t->log, &t->len, &t->cap, fmt, ap);
+	va_end(ap);
 }
 
 static void said(struct tfx *t, const char *what, int rc, const struct err *err)
