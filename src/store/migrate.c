@@ -968,6 +968,23 @@ int store_migrate(const char *from_path, const char *to_uri,
 
 /* ---- for the checks (cmd_migrate.c) ---- */
 
+/* The source and an existing target open, the tables known: what the
+ * checks and the undo start from. */
+static int open_both(struct mig *m, const char *from_path, const char *to_uri,
+		     struct err *err)
+{
+	int version, rc;
+
+	memset(m, 0, sizeof(*m));
+	buf_init(&m->data, 0);
+	rc = open_source(m, from_path, &version, err);
+	if (rc == 0)
+		rc = open_target(m, to_uri, 0, err);
+	if (rc == 0)
+		rc = load_tables(m, err);
+	return rc;
+}
+
 static int count_target(struct mig *m, const char *table, int64_t *n, struct err *err)
 {
 	struct buf q = BUF_INIT(512);
@@ -992,16 +1009,10 @@ int store_migrate_counts(const char *from_path, const char *to_uri, store_migrat
 	struct mig m;
 	int64_t a = 0, b = 0;
 	size_t i;
-	int version, rc;
+	int rc;
 
 	*differ = 0;
-	memset(&m, 0, sizeof(m));
-	buf_init(&m.data, 0);
-	rc = open_source(&m, from_path, &version, err);
-	if (rc == 0)
-		rc = open_target(&m, to_uri, 0, err);
-	if (rc == 0)
-		rc = load_tables(&m, err);
+	rc = open_both(&m, from_path, to_uri, err);
 	if (rc == 0)
 		rc = pg_sql(&m, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 			    "cannot read the target", err);
@@ -1033,15 +1044,9 @@ int store_migrate_undo(const char *from_path, const char *to_uri, struct err *er
 	struct buf q = BUF_INIT(16384);
 	struct mig m;
 	size_t i;
-	int version, rc;
+	int rc;
 
-	memset(&m, 0, sizeof(m));
-	buf_init(&m.data, 0);
-	rc = open_source(&m, from_path, &version, err);
-	if (rc == 0)
-		rc = open_target(&m, to_uri, 0, err);
-	if (rc == 0)
-		rc = load_tables(&m, err);
+	rc = open_both(&m, from_path, to_uri, err);
 	if (rc == 0) {
 		buf_adds(&q, "BEGIN; DROP TABLE msg_fts, hamgan_schema");
 		for (i = 0; i < m.ntables; i++) {
