@@ -64,6 +64,8 @@ struct core {
 	/* bulk mode (core_batch_bulk): transitions leave the aggregates alone,
 	 * which are rebuilt when bulk mode ends */
 	bool agg_deferred;
+	/* a bulk load's message held in memory (core/bulk.h), NULL none */
+	struct bulk_held *held;
 };
 
 enum core_open_flags {

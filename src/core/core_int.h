@@ -11,6 +11,7 @@
 #include "core/actor.h"
 #include "core/core.h"
 #include "core/audit.h"
+#include "core/bulk.h"
 #include "core/msg.h"
 #include "store/store.h"
 
@@ -25,6 +26,8 @@
 struct core_scratch {
 	struct msg_text text;
 	struct audit_entry audit;
+	/* the message a bulk load holds (bulk.h): c->held points here */
+	struct bulk_held held;
 	/* user_login's stand-in hash for unknown usernames (user.c) */
 	char dummy_pwhash[128];
 };

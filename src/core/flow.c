@@ -13,6 +13,7 @@
 #include "base/str.h"
 #include "core/agg.h"
 #include "core/audit.h"
+#include "core/bulk.h"
 #include "core/category.h"
 #include "core/core_int.h"
 #include "core/flow.h"
@@ -364,13 +365,20 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	struct msg before_rec, after_rec, *before = &before_rec, *after = &after_rec;
 	/* only answer and grade change a text: the others never read one */
 	struct msg_text *tx = (t == TR_ANSWER || t == TR_GRADE) ? &c->scratch->text : NULL;
+	struct bulk_held *held = bulk_held_for(c, id);
 	char action[CAP_CODE];
 	bool in_scope = false;
 	int rc = core_begin(c, err);
 
 	if (rc < 0)
 		goto out;
-	rc = OPS(c)->msg_get(c->st, id, before, err);
+	if (held) {
+		*before = *held->m;
+		if (tx)
+			tx = held->tx;
+	} else {
+		rc = OPS(c)->msg_get(c->st, id, before, err);
+	}
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)id);
 	if (rc < 0)
@@ -387,7 +395,7 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 			     (long long)expected_version);
 		goto fail;
 	}
-	if (tx) {
+	if (tx && !held) {
 		rc = OPS(c)->msg_text_get(c->st, id, tx, err);
 		if (rc < 0)
 			goto fail;
@@ -407,7 +415,10 @@ static int transition(struct core *c, const struct actor *a, enum transition t, 
 	}
 	after->version = before->version + 1;
 	after->updated_at = core_now(c);
-	rc = OPS(c)->msg_update(c->st, after, tx, err);
+	if (held)
+		*held->m = *after;	/* written once, by bulk_save */
+	else
+		rc = OPS(c)->msg_update(c->st, after, tx, err);
 	if (rc < 0)
 		goto fail;
 	/* a message handed on (transfer, return) leaves its assignee behind */

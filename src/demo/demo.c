@@ -25,6 +25,7 @@
 #include "base/str.h"
 #include "core/actor.h"
 #include "core/batch.h"
+#include "core/bulk.h"
 #include "core/category.h"
 #include "core/core.h"
 #include "base/units.h"
@@ -518,6 +519,7 @@ struct dm {
 	int32_t citizen;		/* pool index, -1 anonymous */
 	int32_t dup_of;			/* message index, -1 */
 	int32_t session;		/* -1 */
+	int32_t slot;			/* its record in gen.live while held, -1 */
 	int16_t first, target, cur, transfer_to;	/* unit indexes, -1 none */
 	uint16_t day, flags;
 	uint8_t region, cat, kind, channel, phase, window, qpath, reject;
@@ -535,6 +537,14 @@ struct sess {
 	int64_t starts, ends, create_at, id;
 	int region;		/* -1: the mayor's */
 	int calls;
+};
+
+/* A message between its registration and its last step: the core's record
+ * of it (core/bulk.h) and the texts its steps change. */
+struct live {
+	struct msg m;
+	char *answer, *note;		/* malloc'd, NULL: empty */
+	char mobile[12];		/* the citizen's, "" anonymous */
 };
 
 #define NOPS 6
@@ -573,6 +583,11 @@ struct gen {
 
 	int32_t *heap;
 	size_t nheap;
+	struct live *live;	/* records held, reused through free_slot */
+	size_t nlive, live_cap;
+	int32_t *free_slot;
+	size_t nfree;
+	struct msg_text *tx;	/* the texts handed to the held transitions */
 	long ops_in_batch;
 	long registered_step;
 };
@@ -1671,6 +1686,52 @@ static void citizen_of(const struct gen *g, int32_t idx, char mobile[12], char *
 	}
 }
 
+/* Keep the record of message m, registered as reg, in a slot of g->live. */
+static void hold_new(struct gen *g, struct dm *m, const struct msg *reg, const char *mobile)
+{
+	struct live *l;
+
+	if (g->nfree) {
+		m->slot = g->free_slot[--g->nfree];
+	} else {
+		if (g->nlive == g->live_cap) {
+			g->live_cap = g->live_cap ? 2 * g->live_cap : 4096;
+			g->live = xrealloc(g->live, g->live_cap * sizeof(*g->live));
+			g->free_slot = xrealloc(g->free_slot, g->live_cap * sizeof(*g->free_slot));
+		}
+		m->slot = (int32_t)g->nlive++;
+	}
+	l = &g->live[m->slot];
+	l->m = *reg;
+	l->m.identity_hidden = false;
+	l->answer = l->note = NULL;
+	str_copy(l->mobile, sizeof(l->mobile), mobile);
+}
+
+/* Write message m's record (its last step is done) and free its slot. */
+static int save_held(struct gen *g, struct dm *m)
+{
+	struct live *l = &g->live[m->slot];
+	int rc;
+
+	str_copy(g->tx->answer, sizeof(g->tx->answer), l->answer ? l->answer : "");
+	str_copy(g->tx->grade_note, sizeof(g->tx->grade_note), l->note ? l->note : "");
+	rc = bulk_save(g->c, &l->m, g->tx, g->err);
+	free(l->answer);
+	free(l->note);
+	l->answer = l->note = NULL;
+	g->free_slot[g->nfree++] = m->slot;
+	m->slot = -1;
+	if (rc < 0)
+		return fail(g, rc, "saving a message", m);
+	return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return *s ? xstrdup(s) : NULL;
+}
+
 static int do_register(struct gen *g, struct dm *m)
 {
 	struct buf subject, body, address;
@@ -1737,6 +1798,7 @@ static int do_register(struct gen *g, struct dm *m)
 	if (rc < 0)
 		return fail(g, rc, "registering a message", m);
 	m->id = reg.id;
+	hold_new(g, m, &reg, mobile);
 	m->state = STATE_REGISTERED;
 	g->res->registered++;
 	if (m->reject) {
@@ -1955,6 +2017,35 @@ static int step(struct gen *g, struct dm *m)
 	}
 }
 
+/* One step of message m: a registration makes its record, the others work
+ * on it held (core/bulk.h), the last writes it. */
+static int step_held(struct gen *g, struct dm *m)
+{
+	struct live *l;
+	int rc;
+
+	if (m->phase == PH_REGISTER) {
+		rc = step(g, m);
+	} else {
+		l = &g->live[m->slot];
+		str_copy(g->tx->answer, sizeof(g->tx->answer), l->answer ? l->answer : "");
+		str_copy(g->tx->grade_note, sizeof(g->tx->grade_note), l->note ? l->note : "");
+		str_copy(g->tx->citizen_mobile, sizeof(g->tx->citizen_mobile), l->mobile);
+		bulk_hold(g->c, &l->m, g->tx);
+		rc = step(g, m);
+		bulk_unhold(g->c);
+		if (rc == 0 && (l->m.answered_at || l->m.graded_at)) {
+			free(l->answer);
+			free(l->note);
+			l->answer = dup_or_null(g->tx->answer);
+			l->note = dup_or_null(g->tx->grade_note);
+		}
+	}
+	if (rc == 0 && m->phase == PH_DONE && m->slot >= 0)
+		rc = save_held(g, m);
+	return rc;
+}
+
 static int batch_tick(struct gen *g)
 {
 	int rc;
@@ -2021,6 +2112,7 @@ static int play(struct gen *g)
 	g->heap = xcalloc(g->n ? g->n : 1, sizeof(int32_t));
 	for (i = 0; i < g->n; i++) {
 		g->m[i].phase = PH_REGISTER;
+		g->m[i].slot = -1;
 		g->m[i].at = g->m[i].created;
 		g->heap[g->nheap++] = (int32_t)i;	/* already in time order: a heap */
 	}
@@ -2041,7 +2133,7 @@ static int play(struct gen *g)
 		if (m->at >= g->end)
 			break;	/* the rest happens after the data ends */
 		core_set_now(g->c, m->at);
-		rc = step(g, m);
+		rc = step_held(g, m);
 		if (rc < 0)
 			return rc;
 		if (m->phase == PH_DONE)
@@ -2053,6 +2145,14 @@ static int play(struct gen *g)
 		if (g->res->registered * 10 / (long)g->n > done_pct) {
 			done_pct = g->res->registered * 10 / (long)g->n;
 			progress(g, (int)(done_pct * 10), "messages");
+		}
+	}
+	/* the messages still open when the data ends */
+	for (i = 0; i < g->n; i++) {
+		if (g->m[i].slot >= 0) {
+			rc = save_held(g, &g->m[i]);
+			if (rc < 0)
+				return rc;
 		}
 	}
 	for (i = 0; i < g->n; i++) {
@@ -2087,6 +2187,7 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 {
 	struct gen g;
 	long target[3] = { 0, 0, 0 };
+	size_t i;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -2107,6 +2208,7 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 	g.sys = actor_system("demo");
 	g.n = (size_t)o->messages;
 	g.m = xcalloc(g.n, sizeof(*g.m));
+	g.tx = xcalloc(1, sizeof(*g.tx));
 
 	rc = setup_days(&g);
 	if (rc < 0)
@@ -2168,5 +2270,12 @@ out:
 	free(g.m);
 	free(g.s);
 	free(g.heap);
+	for (i = 0; i < g.nlive; i++) {
+		free(g.live[i].answer);
+		free(g.live[i].note);
+	}
+	free(g.live);
+	free(g.free_slot);
+	free(g.tx);
 	return rc;
 }

@@ -35,7 +35,8 @@
 #define S_NEAR_CITIZEN	(PG_MSG_FIRST + 10)
 #define S_NEAR_PLACE	(PG_MSG_FIRST + 11)
 #define S_SCAN	(PG_MSG_FIRST + 12)
-_Static_assert(PG_MSG_FIRST + 12 <= PG_MSG_LAST, "pg_msg.c: more statements than its range");
+#define S_SAVE	(PG_MSG_FIRST + 13)
+_Static_assert(PG_MSG_FIRST + 13 <= PG_MSG_LAST, "pg_msg.c: more statements than its range");
 
 /* The record's columns (struct msg), as sqlite_msg.c's MSG_COLS: column 0
  * the id, then the 38 that the insert's $1..$38 write.  No text column. */
@@ -250,6 +251,27 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	if (!changed)
 		return err_set(err, ERR_NOTFOUND, "", "message: not found");
 	return err_set(err, ERR_CONFLICT, "version", "the message was changed meanwhile");
+}
+
+int pg_msg_save(struct store *st, const struct msg *m, const struct msg_text *text,
+		struct err *err)
+{
+	struct pg_store *s = pg(st);
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res;
+	bool changed;
+
+	bind_mutable(&p, m);
+	pg_p_int(&p, m->id);
+	pg_p_text(&p, text->answer);
+	pg_p_text(&p, text->grade_note);
+	res = pg_run(s, S_SAVE, MSG_UPDATE_SET ", answer = $30, grade_note = $31 WHERE id = $29",
+		     &p, "message", err);
+	if (!res)
+		return pg_failed(err);
+	changed = strcmp(PQcmdTuples(res), "0") != 0;
+	PQclear(res);
+	return changed ? 0 : err_set(err, ERR_NOTFOUND, "", "message: not found");
 }
 
 static void read_text(const PGresult *res, int r, void *rec)

@@ -12,6 +12,8 @@
 
 int pg_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 		  const char *search_text, struct err *err);
+int pg_msg_save(struct store *st, const struct msg *m, const struct msg_text *text,
+		struct err *err);
 int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
 		  struct err *err);
 int pg_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err);
@@ -48,6 +50,7 @@ int pg_tsquery(const struct store_search *q, struct buf *out, bool *none, struct
 #define PG_MSG_OPS \
 	.msg_insert = pg_msg_insert, \
 	.msg_update = pg_msg_update, \
+	.msg_save = pg_msg_save, \
 	.msg_get = pg_msg_get, \
 	.msg_get_by_code = pg_msg_get_by_code, \
 	.msg_text_get = pg_msg_text_get, \

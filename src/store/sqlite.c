@@ -1333,6 +1333,7 @@ const struct store_ops store_sqlite_ops = {
 	.citizen_get_by_mobile = sq_citizen_get_by_mobile,
 	.msg_insert = sq_msg_insert,
 	.msg_update = sq_msg_update,
+	.msg_save = sq_msg_save,
 	.msg_get = sq_msg_get,
 	.msg_get_by_code = sq_msg_get_by_code,
 	.msg_text_get = sq_msg_text_get,

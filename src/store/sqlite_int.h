@@ -23,7 +23,7 @@ enum sq_stmt_id {
 	SQ_LOGIN_ADD, SQ_LOGIN_COUNT, SQ_LOGIN_CLEAR, SQ_LOGIN_LATEST,
 	SQ_CIT_INSERT, SQ_CIT_UPDATE, SQ_CIT_GET, SQ_CIT_GET_MOBILE,
 	SQ_LIVE_INSERT, SQ_LIVE_GET, SQ_LIVE_LIST,
-	SQ_MSG_INSERT, SQ_MSG_FTS_INSERT, SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
+	SQ_MSG_INSERT, SQ_MSG_FTS_INSERT, SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_SAVE, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
 	SQ_MSG_GET_CODE, SQ_MSG_LATEST_ANSWERED,
 	SQ_REF_INSERT, SQ_REF_LIST,
 	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
@@ -148,6 +148,8 @@ int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 		  const char *search_text, struct err *err);
 int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
 		  struct err *err);
+int sq_msg_save(struct store *st, const struct msg *m, const struct msg_text *text,
+		struct err *err);
 int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 int sq_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err);
 int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err);

@@ -261,6 +261,26 @@ int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	return 0;
 }
 
+int sq_msg_save(struct store *st, const struct msg *m, const struct msg_text *text,
+		struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_SAVE, MSG_UPDATE_SET ", answer = ?43,"
+				     " grade_note = ?44 WHERE id = ?39", err);
+	int rc;
+
+	if (!stmt)
+		return ERR_STORE;
+	bind_msg(stmt, m);
+	sq_bind_int(stmt, 39, m->id);
+	sq_bind_text(stmt, 43, text->answer);
+	sq_bind_text(stmt, 44, text->grade_note);
+	rc = sq_exec_stmt(s, stmt, "message", err);
+	if (rc == 0 && sqlite3_changes(s->db) == 0)
+		rc = err_set(err, ERR_NOTFOUND, "", "message: not found");
+	return rc;
+}
+
 int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err)
 {
 	struct sqlite_store *s = sq(st);

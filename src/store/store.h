@@ -228,6 +228,11 @@ struct store_ops {
 			  const char *search_text, struct err *err);
 	int (*msg_update)(struct store *st, const struct msg *m, const struct msg_text *text,
 			  struct err *err);
+	/* A bulk load's last write of a message it held in memory since its
+	 * registration (core/bulk.h): every mutable field, the answer and the
+	 * grade note, whatever version is stored; ERR_NOTFOUND when none. */
+	int (*msg_save)(struct store *st, const struct msg *m, const struct msg_text *text,
+			struct err *err);
 	int (*msg_get)(struct store *st, int64_t id, struct msg *out, struct err *err);
 	int (*msg_get_by_code)(struct store *st, const char *code, struct msg *out,
 			       struct err *err);
