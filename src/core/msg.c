@@ -437,7 +437,8 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		rc = register_allowed(c, a, in, err);
 	if (rc == 0)
 		rc = unit_centre(c, &centre, err);
-	if (rc == 0)
+	/* (a bulk load's store indexes the texts itself at the end) */
+	if (rc == 0 && !(c->agg_deferred && OPS(c)->bulk_indexes_at_end))
 		rc = msg_search_text(in->subject, in->body, &search, err);
 	memset(&pl, 0, sizeof(pl));
 	if (rc == 0 && in->has_point && !in->no_route)

@@ -61,6 +61,8 @@ struct sqlite_store {
 	/* bulk mode: the first message whose search index entry waits for
 	 * the end (sq_bulk off indexes them in one statement); 0 none */
 	int64_t bulk_fts_from;
+	/* bulk mode: units, categories and the audit tail read (sqlite_bulk.c) */
+	struct sq_bulk_cache *cache;
 	bool own_checkpoints;	/* sq_checkpoint called: no automatic ones */
 	int wal_pages;		/* the log's size in pages at the last commit
 				 * (the wal hook) */
@@ -166,6 +168,36 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 int sq_referral_insert(struct store *st, struct referral *r, struct err *err);
 int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
 		     struct err *err);
+/* The ops of units and categories (sqlite.c) and their bulk-mode front
+ * (sqlite_bulk.c: the ops table's entries); sq_bulk_cache_reset forgets
+ * what bulk mode remembered (a rollback, the mode's end). */
+int sq_unit_insert(struct store *st, struct unit *u, struct err *err);
+int sq_unit_update(struct store *st, const struct unit *u, struct err *err);
+int sq_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err);
+int sq_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *out,
+			  struct err *err);
+int sq_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
+		   struct err *err);
+int sq_category_insert(struct store *st, struct category *cat, struct err *err);
+int sq_category_update(struct store *st, const struct category *cat, struct err *err);
+int sq_category_get(struct store *st, int64_t id, struct category *out, struct err *err);
+int sq_category_has_children(struct store *st, int64_t id, bool *yes, struct err *err);
+int sq_bulk_unit_insert(struct store *st, struct unit *u, struct err *err);
+int sq_bulk_unit_update(struct store *st, const struct unit *u, struct err *err);
+int sq_bulk_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err);
+int sq_bulk_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *out,
+			       struct err *err);
+int sq_bulk_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
+			struct err *err);
+int sq_bulk_category_insert(struct store *st, struct category *cat, struct err *err);
+int sq_bulk_category_update(struct store *st, const struct category *cat, struct err *err);
+int sq_bulk_category_get(struct store *st, int64_t id, struct category *out, struct err *err);
+int sq_bulk_category_has_children(struct store *st, int64_t id, bool *yes, struct err *err);
+int sq_bulk_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
+		       struct err *err);
+int sq_bulk_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);
+void sq_bulk_cache_reset(struct sqlite_store *s);
+
 int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err);
 int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);
 int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,

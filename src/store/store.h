@@ -433,6 +433,10 @@ struct store_ops {
 	 * generator - faster, not durable until switched off.  Never on in
 	 * normal operation. */
 	int (*bulk)(struct store *st, bool on, struct err *err);
+	/* In bulk mode msg_insert ignores search_text (the caller may pass
+	 * NULL): the store indexes the messages' subject and body itself
+	 * when bulk mode ends. */
+	bool bulk_indexes_at_end;
 
 	/* Optional (may be NULL): how many transaction levels are open (0:
 	 * none; a write that failed badly enough, e.g. disk full, may have
