@@ -8,9 +8,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "core/batch.h"
+#include "core/bulk.h"
 #include "core/search.h"
 #include "core_fixture.h"
 
@@ -159,6 +162,79 @@ static void bulk_mode_batch(void **state)
 	fx_teardown(&f);
 }
 
+/* A message held in memory (core/bulk.h): its transitions change the
+ * caller's record and leave the stored row as registered, write their
+ * referral hops, audit entries and SMS as usual, and bulk_save writes the
+ * record and its answer once; the result is the row the ordinary path
+ * makes.  In SQLite's bulk mode a rollback also forgets the audit tail the
+ * store remembered, so the chain still links after it. */
+static void held_message(void **state)
+{
+	struct fx f;
+	struct msg m, held, plain;
+	struct msg_text *tx = calloc(1, sizeof(*tx)), *t2 = calloc(1, sizeof(*t2));
+	struct err err;
+	int64_t count, bad, audit0, sms0;
+
+	(void)state;
+	assert_non_null(tx);
+	assert_non_null(t2);
+	fx_setup(&f);
+	/* the ordinary path, for comparison */
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &plain), 0);
+	assert_int_equal(msg_refer(&f.c, &f.op, plain.id, 0, f.r12, 0, 0, "برو", NULL, &err), 0);
+	assert_int_equal(msg_answer(&f.c, &f.s12, plain.id, 0, "انجام شد", &plain, &err), 0);
+
+	audit0 = fx_count(&f, "audit");
+	sms0 = fx_count(&f, "sms_outbox");
+	assert_int_equal(core_batch_bulk(&f.c, true, &err), 0);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, &m), 0);
+	held = m;
+	held.identity_hidden = false;
+	snprintf(tx->citizen_mobile, sizeof(tx->citizen_mobile), "%s", FX_MOBILE);
+	bulk_hold(&f.c, &held, tx);
+	assert_int_equal(msg_refer(&f.c, &f.op, held.id, 0, f.r12, 0, 0, "برو", NULL, &err), 0);
+	assert_int_equal(msg_answer(&f.c, &f.s12, held.id, 0, "انجام شد", NULL, &err), 0);
+	bulk_unhold(&f.c);
+	assert_int_equal(held.state, STATE_ANSWERED);
+	assert_int_equal(held.version, 3);
+	assert_string_equal(tx->answer, "انجام شد");
+	/* the row is still as registered */
+	assert_int_equal(msg_get(&f.c, &f.op, held.id, &m, t2, &err), 0);
+	assert_int_equal(m.state, STATE_REGISTERED);
+	assert_int_equal(m.version, 1);
+	assert_int_equal(bulk_save(&f.c, &held, tx, &err), 0);
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+
+	/* a rolled back batch in bulk mode: the next entry still links */
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL), 0);
+	core_batch_rollback(&f.c);
+	assert_int_equal(core_batch_begin(&f.c, &err), 0);
+	assert_int_equal(fx_register(&f, NULL, KIND_REQUEST, f.cat_roads, NULL), 0);
+	assert_int_equal(core_batch_commit(&f.c, &err), 0);
+	assert_int_equal(core_batch_bulk(&f.c, false, &err), 0);
+
+	assert_int_equal(msg_get(&f.c, &f.op, held.id, &m, t2, &err), 0);
+	assert_int_equal(m.state, STATE_ANSWERED);
+	assert_int_equal(m.version, 3);
+	assert_int_equal(m.unit_id, plain.unit_id);
+	assert_int_equal(m.referral_count, 1);
+	assert_int_equal(m.due_at - m.referred_at, plain.due_at - plain.referred_at);
+	assert_string_equal(t2->answer, "انجام شد");
+	assert_string_equal(t2->subject, "چاله در خیابان");
+	/* register, refer, answer of the held one and the one registration */
+	assert_int_equal(fx_count(&f, "audit"), audit0 + 4);
+	/* the registration's SMS and the answer's */
+	assert_int_equal(fx_count(&f, "sms_outbox"), sms0 + 2);
+	assert_int_equal(audit_verify(&f.c, &count, &bad, &err), 0);
+	assert_int_equal(bad, 0);
+	free(tx);
+	free(t2);
+	fx_teardown(&f);
+}
+
 /* Inside a batch the search index rows are held back until the outer
  * commit (sqlite_int.h; in PostgreSQL another connection sees none of the
  * batch before it commits): a rolled back level drops its own, the rest
@@ -200,6 +276,7 @@ int main(void)
 		cmocka_unit_test(failed_write_undoes_only_itself),
 		cmocka_unit_test(rollback_undoes_the_batch),
 		cmocka_unit_test(bulk_mode_batch),
+		cmocka_unit_test(held_message),
 		cmocka_unit_test(search_rows_follow_their_level),
 	};
 
