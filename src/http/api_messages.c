@@ -265,7 +265,7 @@ static void get_one(struct http_req *r)
 	}
 	free(hops);
 	err_clear(&e);
-	if (msg_timeline(c, &r->auth.actor, m->id, &ev, &n, &cut, &e) == 0) {
+	if (msg_timeline(c, &r->auth.actor, m, &ev, &n, &cut, &e) == 0) {
 		cJSON_AddItemToObject(o, "timeline", api_timeline_json(c, ev, n));
 		cJSON_AddBoolToObject(o, "timeline_cut", cut);
 	}
