@@ -438,7 +438,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	if (rc == 0)
 		rc = unit_centre(c, &centre, err);
 	/* (a bulk load's store indexes the texts itself at the end) */
-	if (rc == 0 && !(c->agg_deferred && OPS(c)->bulk_indexes_at_end))
+	if (rc == 0 && !in->search && !(c->agg_deferred && OPS(c)->bulk_indexes_at_end))
 		rc = msg_search_text(in->subject, in->body, &search, err);
 	memset(&pl, 0, sizeof(pl));
 	if (rc == 0 && in->has_point && !in->no_route)
@@ -502,7 +502,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	m->created_at = core_now(c);
 	m->updated_at = m->created_at;
 	m->version = 1;
-	rc = OPS(c)->msg_insert(c->st, m, t, search, err);
+	rc = OPS(c)->msg_insert(c->st, m, t, in->search ? in->search : search, err);
 	if (rc < 0)
 		goto fail;
 	payload_begin(&p);
