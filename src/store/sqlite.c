@@ -463,7 +463,8 @@ static void sq_rollback(struct store *st)
 }
 
 /*
- * Bulk loading (the demo generator): no fsync, a large page cache,
+ * Bulk loading (the demo generator): no fsync, a 1 GiB page cache (the
+ * indexes of codes, citizens and mobiles are written all over),
  * savepoint journals in memory, and no foreign-key look-ups (every row
  * comes from the core's writes, which check what they name; the demo's
  * tests run foreign_key_check over the result); off restores the defaults
@@ -479,7 +480,7 @@ static int sq_bulk(struct store *st, bool on, struct err *err)
 	s->broken = false;
 	sq_bulk_cache_reset(s);
 	if (on)
-		return exec_sql(s->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;"
+		return exec_sql(s->db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576;"
 				" PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF;", err);
 	if (s->bulk_fts_from) {
 		/* the search index of the messages registered meanwhile, in one
