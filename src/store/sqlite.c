@@ -430,7 +430,7 @@ static void sq_rollback(struct store *st)
 {
 	struct sqlite_store *s = sq(st);
 
-	sq_bulk_cache_reset(s);	/* the audit tail it knew may be undone */
+	sq_bulk_cache_forget(s);	/* the audit tail it knew may be undone */
 
 	if (s->broken) {
 		/* the nested failure already undid everything: this is the

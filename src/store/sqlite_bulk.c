@@ -48,6 +48,22 @@ void sq_bulk_cache_reset(struct sqlite_store *s)
 	s->cache = NULL;
 }
 
+/* Forget what was read, keeping the memory (a unit or category written,
+ * a rollback). */
+void sq_bulk_cache_forget(struct sqlite_store *s)
+{
+	struct sq_bulk_cache *b = s->cache;
+
+	if (!b)
+		return;
+	b->tail_ok = false;
+	memset(b->unit_ok, 0, CACHE_IDS * sizeof(*b->unit_ok));
+	memset(b->first_ok, 0, sizeof(b->first_ok));
+	memset(b->cat_ok, 0, CACHE_IDS * sizeof(*b->cat_ok));
+	memset(b->kids, -1, CACHE_IDS);
+	memset(b->within, 0, sizeof(b->within));
+}
+
 static struct sq_bulk_cache *cache(struct sqlite_store *s)
 {
 	struct sq_bulk_cache *b;
@@ -180,25 +196,25 @@ int sq_bulk_category_has_children(struct store *st, int64_t id, bool *yes, struc
 /* The writes of units and categories: whatever was read may have changed. */
 int sq_bulk_unit_insert(struct store *st, struct unit *u, struct err *err)
 {
-	sq_bulk_cache_reset(sq(st));
+	sq_bulk_cache_forget(sq(st));
 	return sq_unit_insert(st, u, err);
 }
 
 int sq_bulk_unit_update(struct store *st, const struct unit *u, struct err *err)
 {
-	sq_bulk_cache_reset(sq(st));
+	sq_bulk_cache_forget(sq(st));
 	return sq_unit_update(st, u, err);
 }
 
 int sq_bulk_category_insert(struct store *st, struct category *cat, struct err *err)
 {
-	sq_bulk_cache_reset(sq(st));
+	sq_bulk_cache_forget(sq(st));
 	return sq_category_insert(st, cat, err);
 }
 
 int sq_bulk_category_update(struct store *st, const struct category *cat, struct err *err)
 {
-	sq_bulk_cache_reset(sq(st));
+	sq_bulk_cache_forget(sq(st));
 	return sq_category_update(st, cat, err);
 }
 

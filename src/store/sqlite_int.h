@@ -169,8 +169,9 @@ int sq_referral_insert(struct store *st, struct referral *r, struct err *err);
 int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
 		     struct err *err);
 /* The ops of units and categories (sqlite.c) and their bulk-mode front
- * (sqlite_bulk.c: the ops table's entries); sq_bulk_cache_reset forgets
- * what bulk mode remembered (a rollback, the mode's end). */
+ * (sqlite_bulk.c: the ops table's entries).  sq_bulk_cache_forget forgets
+ * what bulk mode remembered (a rollback), sq_bulk_cache_reset also frees
+ * it (the mode's end). */
 int sq_unit_insert(struct store *st, struct unit *u, struct err *err);
 int sq_unit_update(struct store *st, const struct unit *u, struct err *err);
 int sq_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err);
@@ -197,6 +198,7 @@ int sq_bulk_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX 
 		       struct err *err);
 int sq_bulk_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);
 void sq_bulk_cache_reset(struct sqlite_store *s);
+void sq_bulk_cache_forget(struct sqlite_store *s);
 
 int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err);
 int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);
