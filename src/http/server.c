@@ -556,6 +556,8 @@ static void run_route(struct http_req *r)
 		return;
 	}
 	r->route->fn(r);
+	if (r->finish && r->reply.status < 300)
+		r->finish(r);
 }
 
 struct req_job {
@@ -790,8 +792,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 */
 		return r->body_seen - r->body_cap > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
 	}
-	if (r->parked)
-		return queue(r, c);	/* resumed: the writer has answered */
+	if (r->parked) {
+		/* resumed: the writer has answered, or left the answer to us */
+		if (r->finish && r->reply.status < 300)
+			r->finish(r);
+		return queue(r, c);
+	}
 	conns_body_done(srv->conns, conn_slot(c));
 	dispatch(r);
 	if (r->to_writer && !r->replied) {
