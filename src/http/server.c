@@ -1150,6 +1150,16 @@ void http_server_stop(struct http_server *srv)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(srv->d);
+	if (srv->writer) {
+		struct writer_stats ws;
+
+		writer_stats(srv->writer, &ws);
+		log_info("writer: %llu writes in %llu batches (%.1f a batch, the largest %u), "
+			 "%llu lost, %llu checkpoints", (unsigned long long)ws.jobs,
+			 (unsigned long long)ws.batches,
+			 ws.batches ? (double)ws.jobs / (double)ws.batches : 0.0, ws.max_batch,
+			 (unsigned long long)ws.lost, (unsigned long long)ws.checkpoints);
+	}
 	writer_free(srv->writer);
 	conns_free(srv->conns);
 	server_parts_release(srv);
