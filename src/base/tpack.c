@@ -196,22 +196,45 @@ static size_t next_char(const unsigned char *p, size_t len, size_t *pos, char ch
 int tpack_decode(const unsigned char *p, size_t len, char *out, size_t cap)
 {
 	size_t pos = 0, o = 0;
-	bool full = false;
 
 	if (len > INT_MAX / TPACK_EXPANSION)
 		return ERR_INVALID;
+	/* the common case first: the whole text fits, one byte at a time
+	 * without the bookkeeping of a cut (every character is at most 4
+	 * bytes, so while 4 bytes are left none can overrun) */
+	while (pos < len && o + 4 < cap) {
+		unsigned char b = p[pos];
+
+		if (b - 1u < 0x7fu) {
+			out[o++] = (char)b;
+			pos++;
+		} else if (b >= 0x80 && b != TPACK_ESCAPE) {
+			o += utf8_put(table[b - 0x80], out + o);
+			pos++;
+		} else {
+			char ch[4];
+			size_t n = next_char(p, len, &pos, ch);
+
+			if (n == 0)
+				return ERR_INVALID;
+			memcpy(out + o, ch, n);
+			o += n;
+		}
+	}
+	/* near the end of the buffer: whole characters only, and the rest
+	 * still checked */
 	while (pos < len) {
 		char ch[4];
 		size_t n = next_char(p, len, &pos, ch);
 
 		if (n == 0)
 			return ERR_INVALID;
-		if (full || o + n >= cap) {
-			full = true;	/* cut, but the rest is still checked */
-			continue;
+		if (o + n < cap) {
+			memcpy(out + o, ch, n);
+			o += n;
+		} else {
+			cap = o + 1;	/* cut: nothing after it fits either */
 		}
-		memcpy(out + o, ch, n);
-		o += n;
 	}
 	out[o] = '\0';
 	return (int)o;
