@@ -43,7 +43,7 @@ PW=bench-password-1
 bench_seed "$DB" "$PW"
 
 "$HAMGAN" serve --listen 127.0.0.1:0 --db "$DB" --web-root web \
-	--set track_rate=100000000 --set login_rate=100000000 --set max_per_ip=0 \
+	--set track_rate=100000000 --set login_rate=100000 --set max_per_ip=0 \
 	>"$T/serve.out" 2>"$T/serve.err" &
 SRV=$!
 for _ in $(seq 100); do grep -q '^listening on' "$T/serve.out" && break; sleep 0.1; done
