@@ -10,8 +10,10 @@
  * (docs/demo.md).  Then the play: a min-heap of (time, message) replays every
  * transition in historical order through the real core functions with the
  * clock set to that time, in batches of DEMO_BATCH core calls per store
- * transaction.  Delays are drawn from each message's own random stream, so
- * nothing depends on the order the heap hands messages out.
+ * transaction, each message held in memory (struct live, core/bulk.h)
+ * from its registration until its last step writes it.  Delays are drawn
+ * from each message's own random stream, so nothing depends on the order
+ * the heap hands messages out.
  */
 #include <math.h>
 #include <stdio.h>

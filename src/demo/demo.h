@@ -5,7 +5,9 @@
  * 1398-01-01 to 1400-12-29 with realistic channels, kinds, rhythms, referral
  * chains, answers, verdicts and grades.  Every change goes through the real
  * core functions (msg_register, msg_refer, ...) at its historical time
- * (core_set_now), so the audit chain and the report aggregates are real.
+ * (core_set_now), so the audit chain and the report aggregates are real;
+ * each message is held in memory from its registration to its last step
+ * (core/bulk.h), so its row is written twice, not once a step.
  *
  * The content is a function of (seed, messages) only.  Region 12 is shaped
  * by construction, whatever the seed: docs/demo.md says how.
