@@ -295,6 +295,14 @@ static const char *const migrations[] = {
 	"",
 	/* 15: SQLite's audit log took the compact form migration 1 has here */
 	"",
+	/* 16, 17: kept for changes made alongside 18 (issue 11) */
+	"",
+	"",
+	/* 18: SQLite's search index took the search tags (a unit, a category,
+	 * "not confidential") to skip what a filter refuses; the GIN index
+	 * here reads a search's matches in no order and filters them by the
+	 * row, so its tsvector holds the words alone */
+	"",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -154,8 +154,11 @@ int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 
 static int fts_insert(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
 {
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_FTS_INSERT,
-				     "INSERT INTO msg_fts (rowid, text) VALUES (?, ?)", err);
+	/* the tags from the row as it is now: a pending entry is written at
+	 * the commit, after any change of the message's unit */
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text)"
+				     " SELECT id, ?2 || hamgan_search_tags(unit_id, category_id,"
+				     " confidential) FROM messages WHERE id = ?1", err);
 
 	if (!stmt)
 		return ERR_STORE;
@@ -228,9 +231,13 @@ int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 		  struct err *err)
 {
 	struct sqlite_store *s = sq(st);
+	struct sq_tags tags;
 	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = sq_tags_read(s, m->id, &tags, err);
+	if (rc < 0)
+		return rc;
 	if (text)
 		stmt = sq_stmt(s, SQ_MSG_UPDATE_TEXT, MSG_UPDATE_SET ", answer = ?43,"
 			       " grade_note = ?44" MSG_UPDATE_WHERE, err);
@@ -258,7 +265,7 @@ int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 		sqlite3_reset(stmt);
 		return err_set(err, ERR_CONFLICT, "version", "the message was changed meanwhile");
 	}
-	return 0;
+	return sq_tags_keep(s, m, &tags, err);
 }
 
 int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err)
@@ -491,27 +498,69 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 	return rc;
 }
 
-/* The next window of a text's matches below hi: how many (at most chunk)
- * and the lowest rowid among them. */
+/*
+ * The next window of a text's matches below hi: how many (at most chunk)
+ * and the lowest rowid among them.  The chunk-th match is read by skipping
+ * the ones before it (a count over a subquery with its own LIMIT copies
+ * every row through a co-routine first, twice the time); when there is
+ * none, the matches end within the chunk and are counted.
+ */
 static int fts_window(struct sqlite_store *s, const struct store_search *q, const char *fts,
 		      int64_t hi,
 		      int64_t chunk, int64_t *count, int64_t *lo, struct err *err)
 {
-	struct buf sql = BUF_INIT(512);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SEARCH_WINDOW, "SELECT rowid FROM msg_fts"
+				     " WHERE msg_fts MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC"
+				     " LIMIT 1 OFFSET ?3", err);
+	int rc;
 
-	buf_adds(&sql, "SELECT count(*), min(rowid) FROM (SELECT rowid FROM msg_fts"
-		 " WHERE msg_fts MATCH ?1 AND rowid < ?19 ORDER BY rowid DESC LIMIT ?18)");
-	return search_numbers(s, q, fts, &sql, 0, chunk, hi, 0, count, lo, err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, fts);
+	sq_bind_int(stmt, 2, hi);
+	sq_bind_int(stmt, 3, chunk - 1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*count = chunk;
+		*lo = sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+		return 0;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(stmt);
+	stmt = sq_stmt(s, SQ_SEARCH_WINDOW_END, "SELECT count(*), coalesce(min(rowid), 0)"
+		       " FROM msg_fts WHERE msg_fts MATCH ?1 AND rowid < ?2", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, fts);
+	sq_bind_int(stmt, 2, hi);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	*count = sqlite3_column_int64(stmt, 0);
+	*lo = sqlite3_column_int64(stmt, 1);
+	sqlite3_reset(stmt);
+	return 0;
+fail:
+	rc = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(stmt);
+	return search_fail(s, q, rc, err);
 }
 
 /*
  * A text search that reads at most q->scan of the text's matches: windows
- * of matches (newest first, each four times the last, the first one page),
- * each filtered with one query on its rowid range, until the page is full,
- * the matches end or the scan is spent (then *q->scan_end says where).
+ * of matches (newest first: the first one page, the second the rest of
+ * the scan), each filtered with one query on its rowid range, until the
+ * page is full, the matches end or the scan is spent (then *q->scan_end
+ * says where).  The windows are the words' (fts); the filtering query asks
+ * the index for the filters' tags too (tagged, sq_fts_filtered), so a
+ * narrow filter reads the rows of its own matches only, and it stops at
+ * the page's end, so a large window costs what the page needs.
  */
 static int search_text_bounded(struct sqlite_store *s, const struct store_search *q,
-			       const char *fts, struct msg **out, size_t *n, struct err *err)
+			       const char *fts, const char *tagged, struct msg **out, size_t *n,
+			       struct err *err)
 {
 	int64_t hi = q->has_cursor ? q->cursor_id : INT64_MAX, lo = 0, got = 0;
 	int64_t want = (int64_t)q->limit, chunk = want, read = 0;
@@ -531,13 +580,14 @@ static int search_text_bounded(struct sqlite_store *s, const struct store_search
 		search_where(q, &sql);
 		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 ORDER BY f.rowid DESC"
 			 " LIMIT ?15");
-		rc = search_rows(s, q, fts, &sql, hi, lo, want - (int64_t)*n, out, n, &cap, err);
+		rc = search_rows(s, q, tagged, &sql, hi, lo, want - (int64_t)*n, out, n, &cap,
+				 err);
 		if (rc < 0)
 			break;
 		hi = lo;
 		if (got < chunk)
 			break;	/* the matches ended */
-		chunk *= 4;
+		chunk = q->scan;
 	}
 	if (rc == 0 && (int64_t)*n < want && read >= q->scan && q->scan_end)
 		*q->scan_end = hi;
@@ -550,6 +600,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
 	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
+	struct buf tagged = BUF_INIT(2 * CAP_SEARCH_QUERY);
 	size_t cap = 0;
 	int rc;
 
@@ -558,10 +609,12 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	if (q->scan_end)
 		*q->scan_end = 0;
 	rc = sq_fts_query(q, &fts, err);
+	if (rc == 0 && q->nwords)
+		rc = sq_fts_filtered(s, q, fts.data, &tagged, err);
 	if (rc < 0)
 		goto done;
 	if (q->nwords && q->scan > 0) {
-		rc = search_text_bounded(s, q, fts.data, out, n, err);
+		rc = search_text_bounded(s, q, fts.data, tagged.data, out, n, err);
 		goto done;
 	}
 	buf_adds(&sql, "SELECT " MSG_COLS);
@@ -579,10 +632,12 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 			buf_adds(&sql, " AND (m.created_at < ?13 OR (m.created_at = ?13 AND m.id < ?14))");
 		buf_adds(&sql, " ORDER BY m.created_at DESC, m.id DESC LIMIT ?15");
 	}
-	rc = search_rows(s, q, fts.data, &sql, 0, 0, (int64_t)q->limit, out, n, &cap, err);
+	rc = search_rows(s, q, q->nwords ? tagged.data : fts.data, &sql, 0, 0, (int64_t)q->limit,
+			 out, n, &cap, err);
 done:
 	buf_release(&sql);
 	buf_release(&fts);
+	buf_release(&tagged);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -592,17 +647,18 @@ done:
 }
 
 /*
- * The count of a text search, in the same windows as a page (the first
- * one max matches, each next four times the last): each window's matches
- * are counted through the filters with one query that walks the index in
- * rowid order and stops at what is still missing.  A word in most messages
- * reaches max after about max of its matches; a rare filter reads at most
- * scan of them.  Nothing is gathered and sorted first: a subquery with its
+ * The count of a text search, in windows as a page's (the first one max
+ * matches, the second the rest of the scan): each window's matches are
+ * counted through the filters (and their tags) with one query that walks
+ * the index in rowid order and stops at what is still missing.  A word in
+ * most messages reaches max after about max of its matches; a rare filter
+ * reads at most scan of them.  Nothing is gathered and sorted first: a subquery with its
  * own LIMIT would be materialised, every one of scan matches copied before
  * the first is counted.
  */
 static int count_text_bounded(struct sqlite_store *s, const struct store_search *q,
-			      const char *fts, int64_t max, int64_t scan, int64_t *count, bool *partial, struct err *err)
+			      const char *fts, const char *tagged, int64_t max, int64_t scan,
+			      int64_t *count, bool *partial, struct err *err)
 {
 	int64_t hi = INT64_MAX, lo = 0, got = 0, chunk = max, read = 0, n;
 	int rc = 0;
@@ -619,14 +675,14 @@ static int count_text_bounded(struct sqlite_store *s, const struct store_search 
 		buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
 		search_where(q, &sql);
 		buf_adds(&sql, " AND f.rowid < ?19 AND f.rowid >= ?20 LIMIT ?17)");
-		rc = search_numbers(s, q, fts, &sql, max - *count, 0, hi, lo, &n, NULL, err);
+		rc = search_numbers(s, q, tagged, &sql, max - *count, 0, hi, lo, &n, NULL, err);
 		if (rc < 0)
 			break;
 		*count += n;
 		hi = lo;
 		if (got < chunk)
 			return 0;	/* the matches ended: the count is whole */
-		chunk *= 4;
+		chunk = scan;
 	}
 	if (rc == 0 && *count < max && read >= scan)
 		*partial = true;
@@ -639,6 +695,7 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 	struct sqlite_store *s = sq(st);
 	struct buf sql = BUF_INIT(8192);
 	struct buf fts = BUF_INIT(CAP_SEARCH_QUERY);
+	struct buf tagged = BUF_INIT(2 * CAP_SEARCH_QUERY);
 	int rc;
 
 	*count = 0;
@@ -647,7 +704,10 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 	if (rc < 0)
 		goto out;
 	if (q->nwords) {
-		rc = count_text_bounded(s, q, fts.data, max, scan, count, partial, err);
+		rc = sq_fts_filtered(s, q, fts.data, &tagged, err);
+		if (rc == 0)
+			rc = count_text_bounded(s, q, fts.data, tagged.data, max, scan, count,
+						partial, err);
 		goto out;
 	}
 	/* stop after max rows: a count never reads every match */
@@ -658,6 +718,7 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 out:
 	buf_release(&sql);
 	buf_release(&fts);
+	buf_release(&tagged);
 	return rc;
 }
 

@@ -53,6 +53,22 @@ static void index_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	buf_release(&b);
 }
 
+/* hamgan_search_tags(unit_id, category_id, confidential): the search tags
+ * that follow a message's words in the index (sq_search_tags). */
+static void search_tags_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct buf b = BUF_INIT(128);
+
+	(void)argc;
+	sq_search_tags(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]),
+		       sqlite3_value_int(argv[2]) != 0, &b);
+	if (buf_error(&b))
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_text(ctx, b.data, (int)b.len, SQLITE_TRANSIENT);
+	buf_release(&b);
+}
+
 static const char *const migrations[] = {
 	/* 1: the domain tables */
 	"CREATE TABLE units ("
@@ -430,6 +446,17 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	/* 16, 17: kept for changes made alongside 18 (issue 11) */
+	"",
+	"",
+	/* 18 (issue 11): the search index holds each message's search tags
+	 * after its words (its unit, its category, "not confidential";
+	 * sqlite_search.c), so that a search filtered on them reads only the
+	 * matches that can pass.  The index is made again, as in 13. */
+	"DROP TABLE msg_fts;"
+	"CREATE VIRTUAL TABLE msg_fts USING fts5(text, content = '', tokenize = 'unicode61');"
+	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body) ||"
+	" hamgan_search_tags(unit_id, category_id, confidential) FROM messages;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -473,7 +500,10 @@ int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
 	if (sqlite3_create_function(db, "hamgan_index_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				    NULL, index_text_fn, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "hamgan_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-				    NULL, unhex_fn, NULL, NULL) != SQLITE_OK)
+				    NULL, unhex_fn, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "hamgan_search_tags", 3,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, search_tags_fn, NULL,
+				    NULL) != SQLITE_OK)
 		return err_set(err, ERR_STORE, "", "cannot register the migrations' functions");
 	if (have > MIGRATION_COUNT)
 		return err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
