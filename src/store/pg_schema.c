@@ -298,10 +298,9 @@ static const char *const migrations[] = {
 	/* 16, 17: kept for changes made alongside 18 (issue 11) */
 	"",
 	"",
-	/* 18: SQLite's search index took the search tags (a unit, a category,
-	 * "not confidential") to skip what a filter refuses; the GIN index
-	 * here reads a search's matches in no order and filters them by the
-	 * row, so its tsvector holds the words alone */
+	/* 18: SQLite's search index took the search tags (a message's unit
+	 * and category) to skip what a filter refuses; the search here is
+	 * unchanged and its tsvector holds the words alone */
 	"",
 };
 

@@ -480,7 +480,7 @@ static int sq_bulk(struct store *st, bool on, struct err *err)
 		 * statement (large segments, no merging on the way) */
 		snprintf(sql, sizeof(sql), "BEGIN; INSERT INTO msg_fts (rowid, text) SELECT id,"
 			 " hamgan_index_text(subject, body) || hamgan_search_tags(unit_id,"
-			 " category_id, confidential) FROM messages WHERE id >= %lld; COMMIT;",
+			 " category_id) FROM messages WHERE id >= %lld; COMMIT;",
 			 (long long)s->bulk_fts_from);
 		s->bulk_fts_from = 0;
 		rc = exec_sql(s->db, sql, err);

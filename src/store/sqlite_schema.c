@@ -53,15 +53,14 @@ static void index_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	buf_release(&b);
 }
 
-/* hamgan_search_tags(unit_id, category_id, confidential): the search tags
- * that follow a message's words in the index (sq_search_tags). */
+/* hamgan_search_tags(unit_id, category_id): the search tags that follow a
+ * message's words in the index (sq_search_tags). */
 static void search_tags_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct buf b = BUF_INIT(128);
 
 	(void)argc;
-	sq_search_tags(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]),
-		       sqlite3_value_int(argv[2]) != 0, &b);
+	sq_search_tags(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]), &b);
 	if (buf_error(&b))
 		sqlite3_result_error_nomem(ctx);
 	else
@@ -450,13 +449,13 @@ static const char *const migrations[] = {
 	"",
 	"",
 	/* 18 (issue 11): the search index holds each message's search tags
-	 * after its words (its unit, its category, "not confidential";
-	 * sqlite_search.c), so that a search filtered on them reads only the
-	 * matches that can pass.  The index is made again, as in 13. */
+	 * after its words (its unit and its category; sqlite_search.c), so
+	 * that a search filtered on them reads only the matches that can
+	 * pass.  The index is made again, as in 13. */
 	"DROP TABLE msg_fts;"
 	"CREATE VIRTUAL TABLE msg_fts USING fts5(text, content = '', tokenize = 'unicode61');"
 	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body) ||"
-	" hamgan_search_tags(unit_id, category_id, confidential) FROM messages;",
+	" hamgan_search_tags(unit_id, category_id) FROM messages;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -501,7 +500,7 @@ int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
 				    NULL, index_text_fn, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "hamgan_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				    NULL, unhex_fn, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_create_function(db, "hamgan_search_tags", 3,
+	    sqlite3_create_function(db, "hamgan_search_tags", 2,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, search_tags_fn, NULL,
 				    NULL) != SQLITE_OK)
 		return err_set(err, ERR_STORE, "", "cannot register the migrations' functions");

@@ -11,12 +11,12 @@
  * This file is the only place that writes FTS5 syntax.
  *
  * Besides its words, a message's index entry holds its search tags: one
- * token for its current unit, one for its category and one when it is not
- * confidential, each starting with «¹» (U+00B9), a character a word never
- * holds (fa/terms.h splits words on it; unicode61 keeps it in a token), so
- * no word is a tag and no query word matches one.  A search with a filter
- * on those asks the index for the tags too (sq_fts_tags): the index
- * intersects the lists, and a narrow filter reads its own messages rather
+ * token for its current unit and one for its category, each starting with
+ * «¹» (U+00B9), a character a word never holds (fa/terms.h splits words on
+ * it; unicode61 keeps it in a token), so no word is a tag and no query word
+ * matches one.  A search filtered on them reads the tags' matches too
+ * (sq_fts_tags) and only the messages in both lists are read through the
+ * filters (sqlite_msg.c): a narrow filter reads its own messages rather
  * than every match of the words (docs/performance.md, "Search").  The
  * filters themselves stay in the SQL: the tags only skip messages that
  * could not pass.
@@ -79,21 +79,20 @@ int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err)
 
 #define TAG "\xc2\xb9"	/* U+00B9, never in a word */
 
-void sq_search_tags(int64_t unit_id, int64_t category_id, bool confidential, struct buf *out)
+void sq_search_tags(int64_t unit_id, int64_t category_id, struct buf *out)
 {
 	buf_addf(out, " " TAG "u%" PRId64, unit_id);
 	if (category_id)
 		buf_addf(out, " " TAG "c%" PRId64, category_id);
-	if (!confidential)
-		buf_adds(out, " " TAG "p");
 }
 
 /* A subtree of more units than this is no narrow filter: its tag is left
  * out (the SQL filter alone decides). */
 #define TAG_UNITS 64
 
-/* AND ("¹u1" OR "¹u2" ...): the message's unit is in root's subtree. */
-static int and_units(struct sqlite_store *s, int64_t root, struct buf *out, struct err *err)
+/* ("¹u1" OR "¹u2" ...): the message's unit is in root's subtree; nothing
+ * when the subtree is too large to be a narrow filter. */
+static int subtree_tag(struct sqlite_store *s, int64_t root, struct buf *out, struct err *err)
 {
 	sqlite3_stmt *stmt = sq_stmt(s, SQ_SEARCH_UNITS, "SELECT id FROM units WHERE path GLOB"
 				     " (SELECT path FROM units WHERE id = ?1) || '*' LIMIT ?2", err);
@@ -104,7 +103,7 @@ static int and_units(struct sqlite_store *s, int64_t root, struct buf *out, stru
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, root);
 	sq_bind_int(stmt, 2, TAG_UNITS + 1);
-	buf_adds(out, " AND (");
+	buf_adds(out, out->len ? " AND (" : "(");
 	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt), n++)
 		buf_addf(out, "%s\"" TAG "u%" PRId64 "\"", n ? " OR " : "",
 			 (int64_t)sqlite3_column_int64(stmt, 0));
@@ -121,22 +120,20 @@ static int and_units(struct sqlite_store *s, int64_t root, struct buf *out, stru
 	return 0;
 }
 
-int sq_fts_filtered(struct sqlite_store *s, const struct store_search *q, const char *words,
-		    struct buf *out, struct err *err)
+int sq_fts_tags(struct sqlite_store *s, const struct store_search *q, struct buf *out,
+		struct err *err)
 {
 	int rc = 0;
 
-	buf_adds(out, words);
 	if (q->scope_unit)
-		rc = and_units(s, q->scope_unit, out, err);
+		rc = subtree_tag(s, q->scope_unit, out, err);
 	if (rc == 0 && q->unit_id)
-		rc = and_units(s, q->unit_id, out, err);
+		rc = subtree_tag(s, q->unit_id, out, err);
 	if (rc < 0)
 		return rc;
 	if (q->category_id)
-		buf_addf(out, " AND \"" TAG "c%" PRId64 "\"", q->category_id);
-	if (q->public_only)
-		buf_adds(out, " AND \"" TAG "p\"");
+		buf_addf(out, "%s\"" TAG "c%" PRId64 "\"", out->len ? " AND " : "",
+			 q->category_id);
 	if (buf_error(out))
 		return err_set(err, ERR_TOOBIG, "q", "the search text is too long");
 	return 0;
@@ -154,8 +151,8 @@ int sq_tags_read(struct sqlite_store *s, int64_t id, struct sq_tags *out, struct
 	for (i = 0; i < s->nfts; i++)
 		if (s->fts[i].rowid == id)
 			return 0;
-	stmt = sq_stmt(s, SQ_MSG_TAGS_GET, "SELECT unit_id, category_id, confidential"
-		       " FROM messages WHERE id = ?", err);
+	stmt = sq_stmt(s, SQ_MSG_TAGS_GET, "SELECT unit_id, category_id FROM messages"
+		       " WHERE id = ?", err);
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, id);
@@ -166,7 +163,6 @@ int sq_tags_read(struct sqlite_store *s, int64_t id, struct sq_tags *out, struct
 		return rc;
 	out->unit_id = sqlite3_column_int64(stmt, 0);
 	out->category_id = sqlite3_column_int64(stmt, 1);
-	out->confidential = sqlite3_column_int(stmt, 2) != 0;
 	out->indexed = true;
 	sqlite3_reset(stmt);
 	return 0;
@@ -183,24 +179,22 @@ int sq_tags_keep(struct sqlite_store *s, const struct msg *m, const struct sq_ta
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (!old->indexed || (old->unit_id == m->unit_id && old->category_id == m->category_id &&
-			      old->confidential == m->confidential))
+	if (!old->indexed || (old->unit_id == m->unit_id && old->category_id == m->category_id))
 		return 0;
 	stmt = sq_stmt(s, SQ_MSG_FTS_DELETE, "INSERT INTO msg_fts (msg_fts, rowid, text)"
 		       " SELECT 'delete', id, hamgan_index_text(subject, body) ||"
-		       " hamgan_search_tags(?2, ?3, ?4) FROM messages WHERE id = ?1", err);
+		       " hamgan_search_tags(?2, ?3) FROM messages WHERE id = ?1", err);
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, m->id);
 	sq_bind_int(stmt, 2, old->unit_id);
 	sq_bind_int(stmt, 3, old->category_id);
-	sq_bind_int(stmt, 4, old->confidential);
 	rc = sq_exec_stmt(s, stmt, "message index", err);
 	if (rc < 0)
 		return rc;
 	stmt = sq_stmt(s, SQ_MSG_FTS_REINDEX, "INSERT INTO msg_fts (rowid, text)"
 		       " SELECT id, hamgan_index_text(subject, body) || hamgan_search_tags(unit_id,"
-		       " category_id, confidential) FROM messages WHERE id = ?1", err);
+		       " category_id) FROM messages WHERE id = ?1", err);
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, m->id);
