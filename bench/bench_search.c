@@ -3,8 +3,9 @@
  * HTTP handler calls it) on a real database: a word in most messages, a
  * rare word, a word common elsewhere but in no message of the unit, each
  * scoped to a unit (as its staff), in one category, with the confidential
- * messages left out, and second pages; each with and without the bounded
- * count.  Prints p50 and p99 of N runs
+ * messages left out, and second pages, and the common word's page with
+ * each result's texts read (msg_text_get, as a list page writes them);
+ * each with and without the bounded count.  Prints p50 and p99 of N runs
  * per query, in milliseconds of wall clock and of the thread's CPU time
  * (on a shared machine the wall clock also counts waiting for a core).
  *
@@ -24,6 +25,7 @@
 #include "core/actor.h"
 #include "core/category.h"
 #include "core/core.h"
+#include "core/msg.h"
 #include "core/search.h"
 #include "core/unit.h"
 
@@ -49,6 +51,7 @@ struct query {
 	bool public_only;	/* confidential messages left out */
 	bool second_page;	/* the page after the first one's cursor */
 	int64_t category_id;	/* only this category */
+	bool texts;		/* each result's texts read, as a list page does */
 };
 
 static void query_set(struct search_query *sq, const struct query *q)
@@ -64,15 +67,16 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 		int64_t runs)
 {
 	double *t = calloc((size_t)runs, sizeof(*t)), *cpu = calloc((size_t)runs, sizeof(*cpu));
+	struct msg_text *text = calloc(1, sizeof(*text));
 	char cursor[SEARCH_CURSOR_MAX] = "";
 	struct search_result res;
 	struct search_query sq;
 	struct err err;
-	size_t n = 0, total = 0;
+	size_t n = 0, total = 0, j;
 	bool capped = false;
 	int64_t i;
 
-	if (!t || !cpu)
+	if (!t || !cpu || !text)
 		abort();
 	if (q->second_page) {
 		query_set(&sq, q);
@@ -95,6 +99,11 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 			fprintf(stderr, "bench_search: %s: %s\n", q->name, err.msg);
 			exit(1);
 		}
+		for (j = 0; q->texts && j < res.n; j++)
+			if (msg_text_get(c, &res.items[j], text, &err) < 0) {
+				fprintf(stderr, "bench_search: %s: %s\n", q->name, err.msg);
+				exit(1);
+			}
 		t[i] = clock_ms(CLOCK_MONOTONIC) - t0;
 		cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 		n = res.n;
@@ -112,6 +121,7 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 	printf("\n");
 	free(t);
 	free(cpu);
+	free(text);
 }
 
 int main(int argc, char **argv)
@@ -168,19 +178,20 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		const struct query qs[] = {
-			{ "common word", common, false, false, false, 0 },
-			{ "common word, page 2", common, false, false, true, 0 },
-			{ "rare word", rare, false, false, false, 0 },
-			{ "common word, unit's staff", common, true, false, false, 0 },
-			{ "common word, unit's staff, page 2", common, true, false, true, 0 },
-			{ "common word, unit's staff, no confid.", common, true, true, false, 0 },
-			{ "rare word, unit's staff", rare, true, false, false, 0 },
-			{ "rare word, unit's staff, page 2", rare, true, false, true, 0 },
-			{ "word elsewhere, unit's staff", elsewhere, true, false, false, 0 },
-			{ "common word, no confidential", common, false, true, false, 0 },
-			{ "common word, category", common, false, false, false, cat.id },
-			{ "common word, category, page 2", common, false, false, true, cat.id },
-			{ "rare word, category", rare, false, false, false, cat.id },
+			{ "common word", common, false, false, false, 0, false },
+			{ "common word, page 2", common, false, false, true, 0, false },
+			{ "rare word", rare, false, false, false, 0, false },
+			{ "common word, unit's staff", common, true, false, false, 0, false },
+			{ "common word, unit's staff, page 2", common, true, false, true, 0, false },
+			{ "common word, unit's staff, no confid.", common, true, true, false, 0, false },
+			{ "rare word, unit's staff", rare, true, false, false, 0, false },
+			{ "rare word, unit's staff, page 2", rare, true, false, true, 0, false },
+			{ "word elsewhere, unit's staff", elsewhere, true, false, false, 0, false },
+			{ "common word, no confidential", common, false, true, false, 0, false },
+			{ "common word, category", common, false, false, false, cat.id, false },
+			{ "common word, category, page 2", common, false, false, true, cat.id, false },
+			{ "rare word, category", rare, false, false, false, cat.id, false },
+			{ "common word, with texts", common, false, false, false, 0, true },
 		};
 
 		staff.role = ROLE_STAFF;

@@ -295,8 +295,10 @@ static const char *const migrations[] = {
 	"",
 	/* 15: SQLite's audit log took the compact form migration 1 has here */
 	"",
-	/* 16, 17: kept for changes made alongside 18 (issue 11) */
+	/* 16: reserved (the audit log's next change, issue 11) */
 	"",
+	/* 17: SQLite's message texts were packed (base/tpack.h); here they
+	 * stay text (docs/core.md, "The message texts on disk") */
 	"",
 	/* 18: SQLite's search index took the search tags (a message's unit
 	 * and category) to skip what a filter refuses; the search here is

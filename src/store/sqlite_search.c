@@ -171,7 +171,8 @@ int sq_tags_read(struct sqlite_store *s, int64_t id, struct sq_tags *out, struct
 /*
  * The index keeps no text (content=''): an entry is taken out by giving
  * FTS5 its terms again, the words made from the message's subject and body
- * as at registration (which never change after it) and the old tags.
+ * (unpacked: base/tpack.h) as at registration (they never change after
+ * it) and the old tags.
  */
 int sq_tags_keep(struct sqlite_store *s, const struct msg *m, const struct sq_tags *old,
 		 struct err *err)
@@ -182,8 +183,9 @@ int sq_tags_keep(struct sqlite_store *s, const struct msg *m, const struct sq_ta
 	if (!old->indexed || (old->unit_id == m->unit_id && old->category_id == m->category_id))
 		return 0;
 	stmt = sq_stmt(s, SQ_MSG_FTS_DELETE, "INSERT INTO msg_fts (msg_fts, rowid, text)"
-		       " SELECT 'delete', id, hamgan_index_text(subject, body) ||"
-		       " hamgan_search_tags(?2, ?3) FROM messages WHERE id = ?1", err);
+		       " SELECT 'delete', id, hamgan_index_text(hamgan_unpack(subject),"
+		       " hamgan_unpack(body)) || hamgan_search_tags(?2, ?3) FROM messages"
+		       " WHERE id = ?1", err);
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, m->id);
@@ -193,8 +195,9 @@ int sq_tags_keep(struct sqlite_store *s, const struct msg *m, const struct sq_ta
 	if (rc < 0)
 		return rc;
 	stmt = sq_stmt(s, SQ_MSG_FTS_REINDEX, "INSERT INTO msg_fts (rowid, text)"
-		       " SELECT id, hamgan_index_text(subject, body) || hamgan_search_tags(unit_id,"
-		       " category_id) FROM messages WHERE id = ?1", err);
+		       " SELECT id, hamgan_index_text(hamgan_unpack(subject), hamgan_unpack(body))"
+		       " || hamgan_search_tags(unit_id, category_id) FROM messages WHERE id = ?1",
+		       err);
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, m->id);
