@@ -14,6 +14,7 @@
 
 #include "base/mem.h"
 #include "base/varint.h"
+#include "store/audit_pack.h"
 #include "store/pg_int.h"
 #include "store/pg_log.h"
 
@@ -234,18 +235,20 @@ int pl_agg_stale(struct store *st, bool *stale, struct err *err)
 static void read_step(const PGresult *res, int r, void *rec)
 {
 	struct audit_step *a = rec;
+	char *payload = xmalloc(CAP_AUDIT_PAYLOAD + 1);
+	char action[CAP_CODE];
 
-	pg_text(res, r, 0, a->action, sizeof(a->action));
-	pg_text(res, r, 1, a->value, sizeof(a->value));
-	a->reopened = pg_bool(res, r, 2);
-	a->at = pg_int(res, r, 3);
+	pg_text(res, r, 0, action, sizeof(action));
+	a->at = pg_int(res, r, 2);
+	pl_audit_payload(res, r, 1, a->at, payload, CAP_AUDIT_PAYLOAD + 1);
+	audit_step_read(a, action, payload);
+	free(payload);
 }
 
 /*
  * Every change written about the message (its registration and its
- * transitions), not the reads; the payloads are core/audit.c's JSON
- * objects, which name the state by the model's name ($2).  ILIKE: SQLite's
- * LIKE ignores ASCII case.
+ * transitions), not the reads; the payloads (audit_step_read) are
+ * core/audit.c's JSON objects.  ILIKE: SQLite's LIKE ignores ASCII case.
  */
 int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
 		   struct err *err)
@@ -253,10 +256,9 @@ int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, msg_id);
-	pl_p_text(&p, msg_state_name(STATE_REOPENED));
-	return pl_list(st, PL_AUDIT_STEPS, "SELECT action, coalesce(payload::json ->> 'verdict',"
-		       " payload::json ->> 'grade', ''), (payload::json ->> 'to_state') = $2, at"
-		       " FROM audit WHERE msg_id = $1 AND action ILIKE 'msg.%'"
-		       " AND action <> 'msg.identity_read' ORDER BY seq", &p, "audit steps",
+	return pl_list(st, PL_AUDIT_STEPS, "SELECT w.name, a.payload, a.at FROM audit a"
+		       " JOIN audit_names w ON w.id = a.action_id WHERE a.msg_id = $1"
+		       " AND w.name ILIKE 'msg.%' AND w.name <> 'msg.identity_read' ORDER BY a.seq",
+		       &p, "audit steps",
 		       read_step, sizeof(**out), (void **)out, n, err);
 }

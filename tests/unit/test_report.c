@@ -806,8 +806,10 @@ static void upgrade_from_the_previous_release(void **state)
 	struct report r;
 	struct err err;
 	int64_t count = 0, bad = 0;
+	struct audit_entry *list;
+	sqlite3_stmt *ins;
 	sqlite3 *db;
-	size_t i;
+	size_t i, n;
 
 	build_fixture(f);
 	snprintf(old, sizeof(old), "%s/old.db", f->dir);
@@ -817,15 +819,30 @@ static void upgrade_from_the_previous_release(void **state)
 	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		copy_table(db, tables[i]);
-	/* the previous release's audit log held its hashes as hex text, and
-	 * every prev_hash (schema 15: 32 bytes, prev_hash NULL where it
-	 * links) */
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO main.audit (seq, actor, action, msg_id,"
-				      " payload, at, prev_hash, hash) SELECT seq, actor, action,"
-				      " msg_id, payload, at, lower(hex(coalesce(prev_hash, (SELECT"
-				      " p.hash FROM f.audit p WHERE p.seq = a.seq - 1), zeroblob(32)))),"
-				      " lower(hex(hash)) FROM f.audit a", NULL, NULL, NULL),
-			 SQLITE_OK);
+	/* the previous release's audit log held its texts as they are, its
+	 * hashes as hex text, and every prev_hash (schema 15: 32 bytes,
+	 * prev_hash NULL where it links; 16: names by id, payloads packed):
+	 * the entries as the core reads them */
+	assert_int_equal(audit_list(&f->c, &f->sys, 0, 1000, &list, &n, &err), 0);
+	assert_true(n > 0);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO main.audit (seq, actor, action,"
+					    " msg_id, payload, at, prev_hash, hash)"
+					    " VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?)", -1, &ins,
+					    NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(ins, 1, list[i].seq);
+		sqlite3_bind_text(ins, 2, list[i].actor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, list[i].action, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, list[i].msg_id);
+		sqlite3_bind_text(ins, 5, list[i].payload, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 6, list[i].at);
+		sqlite3_bind_text(ins, 7, list[i].prev_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 8, list[i].hash, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	free(list);
 	/* what the previous release's hook had left: stale old-style rows */
 	assert_int_equal(sqlite3_exec(db, "INSERT INTO agg_cells (dim, unit, day, key, referred,"
 				      " answered, on_time, handling_sum, evaluated, acceptable,"

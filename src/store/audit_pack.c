@@ -1,0 +1,775 @@
+/*
+ * audit_pack.c - an audit entry's payload packed and unpacked
+ * (audit_pack.h says the form).  The parser takes exactly the JSON the
+ * core's writer (base/jw.h) makes of a payload: one object of string and
+ * integer members, with no white space; anything else is kept as text.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/jw.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "base/varint.h"
+#include "model/msg.h"
+#include "store/audit_pack.h"
+
+enum { TAG_TEXT = 0, TAG_PACKED = 1 };
+
+/* A value's type, the low 3 bits of a member's head. */
+enum { T_INT, T_INT_AT, T_DIGITS, T_WORD, T_TEXT, T_FA, T_HUFF };
+
+#define MAX_MEMBERS 64
+#define MAX_KEY 64
+#define MAX_DIGITS 18
+
+/* Member names, by index from 1.  Append only. */
+static const char *const keys[] = {
+	NULL, "code", "channel", "kind", "confidential", "from", "to", "due_at", "to_state",
+	"reason", "duplicate_of", "answer", "verdict", "rating", "grade", "note", "username",
+	"role", "unit_id", "name", "parent_id", "deadline_hours", "mobile_hash", "fields",
+	"live_session_id", "host", "rows", "addr", "active", "attachment", "before",
+	"category_id", "failed", "features", "first_id", "id", "kinds", "last_id", "messages",
+	"mime", "sent", "service_code", "size", "title", "user", "why",
+};
+
+/* Words of string values, by index from 0: the model's names (model/names.c).
+ * Append only. */
+static const char *const words[] = {
+	"registered", "referred", "in_progress", "answered", "closed", "returned", "rejected",
+	"reopened", "phone", "web", "sms", "open311", "live", "criticism", "complaint",
+	"suggestion", "appreciation", "request", "none", "accept", "object", "acceptable",
+	"unacceptable", "incomplete", "duplicate", "outside_remit", "abusive", "not_ours",
+	"wrong_region", "refer", "transfer", "return", "reopen", "normal", "high", "urgent",
+	"citizen", "operator", "staff", "manager", "inspector", "admin", "system",
+	"organisation", "centre", "region", "district", "department", "name",
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define NWORDS (sizeof(words) / sizeof(words[0]))
+
+/* The code points written as one byte (0x80 + their place here) in a T_FA
+ * string: Persian and Arabic letters, marks, digits and punctuation, and
+ * the joiners.  0xff escapes any other code point (its UTF-8 follows); bytes
+ * below 0x80 are ASCII.  Append only (at most 127 in all). */
+static const struct { uint32_t lo, hi; } fa_ranges[] = {
+	{ 0x060C, 0x060C }, { 0x061B, 0x061B }, { 0x061F, 0x061F }, { 0x0621, 0x063A },
+	{ 0x0640, 0x0655 }, { 0x0660, 0x066D }, { 0x0670, 0x0670 }, { 0x067E, 0x067E },
+	{ 0x0686, 0x0686 }, { 0x0698, 0x0698 }, { 0x06A9, 0x06A9 }, { 0x06AF, 0x06AF },
+	{ 0x06BE, 0x06BE }, { 0x06C0, 0x06C1 }, { 0x06CC, 0x06CC }, { 0x06D5, 0x06D5 },
+	{ 0x06F0, 0x06F9 }, { 0x00A0, 0x00A0 }, { 0x00AB, 0x00AB }, { 0x00BB, 0x00BB },
+	{ 0x200C, 0x200F }, { 0x2013, 0x2014 }, { 0x2026, 0x2026 },
+};
+
+#define FA_ESCAPE 0xff
+
+/* ---- UTF-8 ---- */
+
+/* One code point of s[0..n) at *i: its length, or 0 when not valid UTF-8. */
+static size_t utf8_next(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
+{
+	unsigned char c = s[i];
+	size_t len, k;
+	uint32_t v;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (i + len > n)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i + k] & 0x3f);
+	}
+	if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+	    (len == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static size_t utf8_put(uint32_t cp, unsigned char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (unsigned char)(0xc0 | (cp >> 6));
+		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | (cp >> 12));
+		out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | (cp >> 18));
+	out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* cp's byte in a T_FA string, or 0 when it has none. */
+static unsigned fa_byte(uint32_t cp)
+{
+	unsigned idx = 0;
+	size_t r;
+
+	for (r = 0; r < sizeof(fa_ranges) / sizeof(fa_ranges[0]); r++) {
+		if (cp >= fa_ranges[r].lo && cp <= fa_ranges[r].hi)
+			return 0x80 + idx + (unsigned)(cp - fa_ranges[r].lo);
+		idx += (unsigned)(fa_ranges[r].hi - fa_ranges[r].lo + 1);
+	}
+	return 0;
+}
+
+static bool fa_cp(unsigned byte, uint32_t *cp)
+{
+	unsigned idx = byte - 0x80, n;
+	size_t r;
+
+	for (r = 0; r < sizeof(fa_ranges) / sizeof(fa_ranges[0]); r++) {
+		n = (unsigned)(fa_ranges[r].hi - fa_ranges[r].lo + 1);
+		if (idx < n) {
+			*cp = fa_ranges[r].lo + idx;
+			return true;
+		}
+		idx -= n;
+	}
+	return false;
+}
+
+/* s[0..n) in the T_FA form into out (at least 2 * n bytes): its length,
+ * or 0 when it is not valid UTF-8. */
+static size_t fa_encode(const unsigned char *s, size_t n, unsigned char *out)
+{
+	size_t i = 0, o = 0, len;
+	uint32_t cp;
+	unsigned b;
+
+	while (i < n) {
+		len = utf8_next(s, n, i, &cp);
+		if (len == 0)
+			return 0;
+		b = cp < 0x80 ? cp : fa_byte(cp);
+		if (b) {
+			out[o++] = (unsigned char)b;
+		} else {
+			out[o++] = FA_ESCAPE;
+			memcpy(out + o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	return o;
+}
+
+/* ---- a fixed Huffman code of the T_FA bytes ----
+ *
+ * T_HUFF is a T_FA string's length, then its bytes in a canonical Huffman
+ * code of these lengths (bits first to last, high bit first, the last
+ * byte padded with zeros).  The lengths come from the byte frequencies of
+ * Persian sentences (scripts/audit-huffman, with a floor for Latin,
+ * digits and the rest): about 4.6 bits a letter.  Never change them. */
+static const unsigned char huff_len[256] = {
+	16, 16, 15, 15, 15, 15, 15, 15, 15, 15, 10, 15, 15, 15, 15, 15,
+	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+	3, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 7, 10,
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 15,
+	13, 7, 13, 12, 10, 12, 12, 12, 12, 3, 5, 12, 5, 12, 7, 7,
+	7, 4, 12, 4, 6, 5, 5, 9, 8, 7, 9, 7, 11, 12, 7, 7,
+	12, 6, 4, 5, 5, 5, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 7, 11, 12, 7, 7, 12, 12, 12, 4, 12, 9, 8, 10, 11,
+	10, 10, 11, 12, 8, 12, 12, 7, 7, 8, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 15,
+};
+
+#define HUFF_LONGEST 16
+
+static struct {
+	uint32_t code[256];
+	uint32_t first[HUFF_LONGEST + 1];	/* the first code of each length */
+	unsigned count[HUFF_LONGEST + 1];	/* codes of each length */
+	unsigned offset[HUFF_LONGEST + 1];	/* their first symbol's place in sorted */
+	unsigned char sorted[256];	/* by length, then value */
+} huff;
+static pthread_once_t huff_once = PTHREAD_ONCE_INIT;
+
+static void huff_init(void)
+{
+	uint32_t next[HUFF_LONGEST + 2], code = 0;
+	unsigned l, k = 0, s;
+
+	for (s = 0; s < 256; s++)
+		huff.count[huff_len[s]]++;
+	for (l = 1; l <= HUFF_LONGEST; l++) {
+		code = (code + huff.count[l - 1]) << 1;
+		next[l] = huff.first[l] = code;
+		huff.offset[l] = k;
+		k += huff.count[l];
+	}
+	for (l = 1; l <= HUFF_LONGEST; l++) {
+		for (s = 0; s < 256; s++) {
+			if (huff_len[s] != l)
+				continue;
+			huff.sorted[huff.offset[l] + (next[l] - huff.first[l])] = (unsigned char)s;
+			huff.code[s] = next[l]++;
+		}
+	}
+}
+
+/* p[0..n) coded into out (at least 2 * n bytes: no code is longer than
+ * 16 bits): the bytes written. */
+static size_t huff_encode(const unsigned char *p, size_t n, unsigned char *out)
+{
+	size_t i, o = 0;
+	unsigned used = 0, l, k;
+
+	pthread_once(&huff_once, huff_init);
+	for (i = 0; i < n; i++) {
+		l = huff_len[p[i]];
+		for (k = l; k-- > 0;) {
+			if (used == 0)
+				out[o++] = 0;
+			if ((huff.code[p[i]] >> k) & 1)
+				out[o - 1] |= (unsigned char)(0x80 >> used);
+			used = (used + 1) & 7;
+		}
+	}
+	return o;
+}
+
+/* count bytes decoded from p[0..n) into b: 0, or ERR_INVALID unless they
+ * take exactly the n bytes (with a zero padding). */
+static int huff_decode(const unsigned char *p, size_t n, size_t count, struct buf *b)
+{
+	size_t bit = 0, done;
+	uint32_t code;
+	unsigned l;
+
+	pthread_once(&huff_once, huff_init);
+	for (done = 0; done < count; done++) {
+		code = 0;
+		for (l = 1; l <= HUFF_LONGEST; l++, bit++) {
+			if (bit >= n * 8)
+				return ERR_INVALID;
+			code |= (p[bit >> 3] >> (7 - (bit & 7))) & 1;
+			if (code - huff.first[l] < huff.count[l] && code >= huff.first[l])
+				break;
+			code <<= 1;
+		}
+		if (l > HUFF_LONGEST)
+			return ERR_INVALID;
+		buf_addc(b, (char)huff.sorted[huff.offset[l] + (code - huff.first[l])]);
+		bit++;
+	}
+	if ((bit + 7) / 8 != n || (bit & 7 && (p[n - 1] & (0xff >> (bit & 7)))))
+		return ERR_INVALID;
+	return 0;
+}
+
+/* The T_FA string p[0..n) back as UTF-8 into b. */
+static int fa_decode(const unsigned char *p, size_t n, struct buf *b)
+{
+	unsigned char u[4];
+	size_t i = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			buf_addc(b, (char)p[i++]);
+		} else if (p[i] == FA_ESCAPE) {
+			len = ++i < n ? utf8_next(p, n, i, &cp) : 0;
+			if (len == 0)
+				return ERR_INVALID;
+			buf_add(b, p + i, len);
+			i += len;
+		} else {
+			if (!fa_cp(p[i++], &cp))
+				return ERR_INVALID;
+			buf_add(b, u, utf8_put(cp, u));
+		}
+	}
+	return 0;
+}
+
+/* ---- the JSON a payload is ---- */
+
+struct member {
+	const char *key;	/* in text */
+	const char *str;	/* in text, NULL for an integer */
+	size_t len;		/* of str */
+	int64_t num;
+};
+
+struct parsed {
+	struct member m[MAX_MEMBERS];
+	size_t n;
+	char *text;		/* the decoded strings, each NUL-terminated */
+	size_t used;
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool hex4(const char *p, uint32_t *v)
+{
+	int k, d;
+
+	*v = 0;
+	for (k = 0; k < 4; k++) {
+		d = hexval(p[k]);
+		if (d < 0)
+			return false;
+		*v = (*v << 4) | (uint32_t)d;
+	}
+	return true;
+}
+
+/* A JSON string at *pp into ps->text; false when it is not one (or holds
+ * a NUL, which a payload's C string cannot). */
+static bool parse_string(const char **pp, struct parsed *ps, const char **out, size_t *len)
+{
+	const char *p = *pp;
+	char *o = ps->text + ps->used;
+	size_t start = ps->used;
+	uint32_t cp, lo;
+
+	if (*p++ != '"')
+		return false;
+	while (*p != '"') {
+		if (*p == '\0' || (unsigned char)*p < 0x20)
+			return false;
+		if (*p != '\\') {
+			o[ps->used++ - start] = *p++;
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case '"': case '\\': case '/':
+			cp = (unsigned char)*p;
+			break;
+		case 'b': cp = '\b'; break;
+		case 'f': cp = '\f'; break;
+		case 'n': cp = '\n'; break;
+		case 'r': cp = '\r'; break;
+		case 't': cp = '\t'; break;
+		case 'u':
+			if (!hex4(p + 1, &cp))
+				return false;
+			p += 4;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (p[1] != '\\' || p[2] != 'u' || !hex4(p + 3, &lo) ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return false;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			} else if ((cp >= 0xdc00 && cp <= 0xdfff) || cp == 0) {
+				return false;
+			}
+			break;
+		default:
+			return false;
+		}
+		p++;
+		ps->used += utf8_put(cp, (unsigned char *)o + (ps->used - start));
+	}
+	*pp = p + 1;
+	*out = o;
+	*len = ps->used - start;
+	ps->text[ps->used++] = '\0';
+	return true;
+}
+
+/* An integer as jw_int writes one: no '+', no leading zero, no "-0". */
+static bool parse_int(const char **pp, int64_t *v)
+{
+	const char *p = *pp;
+	bool neg = *p == '-';
+	uint64_t u = 0;
+	int digits = 0;
+
+	if (neg)
+		p++;
+	if (*p < '0' || *p > '9' || (*p == '0' && (neg || (p[1] >= '0' && p[1] <= '9'))))
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (digits >= MAX_DIGITS)
+			return false;
+		u = u * 10 + (uint64_t)(*p - '0');
+	}
+	*v = neg ? -(int64_t)u : (int64_t)u;
+	*pp = p;
+	return true;
+}
+
+/* text as one object of string and integer members into ps (ps->text as
+ * long as text and its NULs). */
+static bool parse_object(const char *text, struct parsed *ps)
+{
+	const char *p = text;
+	struct member *m;
+	size_t klen;
+
+	ps->n = 0;
+	ps->used = 0;
+	if (*p++ != '{')
+		return false;
+	if (*p == '}')
+		return p[1] == '\0';
+	for (;;) {
+		if (ps->n == MAX_MEMBERS)
+			return false;
+		m = &ps->m[ps->n++];
+		if (!parse_string(&p, ps, &m->key, &klen) || klen == 0 || klen >= MAX_KEY ||
+		    *p++ != ':')
+			return false;
+		m->str = NULL;
+		if (*p == '"') {
+			if (!parse_string(&p, ps, &m->str, &m->len))
+				return false;
+		} else if (!parse_int(&p, &m->num)) {
+			return false;
+		}
+		if (*p == '}')
+			return p[1] == '\0';
+		if (*p++ != ',')
+			return false;
+	}
+}
+
+static struct parsed *parsed_new(const char *text)
+{
+	struct parsed *ps = xcalloc(1, sizeof(*ps));
+
+	ps->text = xmalloc(strlen(text) + MAX_MEMBERS * 2 + 1);
+	return ps;
+}
+
+static void parsed_free(struct parsed *ps)
+{
+	if (ps) {
+		free(ps->text);
+		free(ps);
+	}
+}
+
+/* ---- packing ---- */
+
+static size_t lookup(const char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] && str_eq(list[i], s))
+			return i;
+	return n;
+}
+
+/* s (len bytes) as a number: a string of decimal digits that reads back
+ * the same (no leading zero but "0" itself). */
+static bool digits_value(const char *s, size_t len, uint64_t *v)
+{
+	size_t i;
+
+	if (len == 0 || len > MAX_DIGITS || (s[0] == '0' && len > 1))
+		return false;
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return true;
+}
+
+static size_t put_bytes(unsigned char *o, const void *s, size_t len)
+{
+	size_t k = varint_put(o, len);
+
+	memcpy(o + k, s, len);
+	return k + len;
+}
+
+static size_t pack_member(const struct member *m, int64_t at, unsigned char *o)
+{
+	unsigned char vb[10];
+	size_t k = 0, key = lookup(keys, NKEYS, m->key), w, fl = 0, hl = 0;
+	uint64_t head = (key == NKEYS ? 0 : (uint64_t)key) << 3, v = 0;
+	int64_t d;
+	unsigned type;
+	unsigned char *fa = NULL;
+
+	if (!m->str) {
+		v = varint_zigzag(m->num);
+		type = T_INT;
+		if (!__builtin_sub_overflow(m->num, at, &d) &&
+		    varint_put(vb, varint_zigzag(d)) < varint_put(vb, v)) {
+			v = varint_zigzag(d);
+			type = T_INT_AT;
+		}
+	} else if (digits_value(m->str, m->len, &v)) {
+		type = T_DIGITS;
+	} else if ((w = lookup(words, NWORDS, m->str)) < NWORDS) {
+		v = w;
+		type = T_WORD;
+	} else {
+		/* the shortest of the bytes, the T_FA form and its code */
+		fa = xmalloc(6 * m->len + 2);
+		fl = fa_encode((const unsigned char *)m->str, m->len, fa);
+		hl = fl ? huff_encode(fa, fl, fa + 2 * m->len + 1) : 0;
+		type = T_TEXT;
+		if (fl && fl < m->len)
+			type = T_FA;
+		if (fl && hl + varint_put(vb, fl) < (type == T_FA ? fl : m->len))
+			type = T_HUFF;
+	}
+	k += varint_put(o + k, head | type);
+	if (key == NKEYS)
+		k += put_bytes(o + k, m->key, strlen(m->key));
+	if (type == T_FA) {
+		k += put_bytes(o + k, fa, fl);
+	} else if (type == T_HUFF) {
+		k += varint_put(o + k, fl);
+		k += put_bytes(o + k, fa + 2 * m->len + 1, hl);
+	} else if (type == T_TEXT) {
+		k += put_bytes(o + k, m->str, m->len);
+	} else {
+		k += varint_put(o + k, v);
+	}
+	free(fa);
+	return k;
+}
+
+/* The packed form of ps into a buffer of its own (*len bytes). */
+static unsigned char *pack_parsed(const struct parsed *ps, size_t textlen, int64_t at,
+				  size_t *len)
+{
+	/* a member takes at most its text's bytes and three varints */
+	unsigned char *o = xmalloc(1 + textlen + ps->n * 3 * 10);
+	size_t i, k = 0;
+
+	o[k++] = TAG_PACKED;
+	for (i = 0; i < ps->n; i++)
+		k += pack_member(&ps->m[i], at, o + k);
+	*len = k;
+	return o;
+}
+
+size_t audit_pack(const char *payload, int64_t at, unsigned char out[AUDIT_PACKED_SIZE])
+{
+	size_t n = strlen(payload), len = 0;
+	struct parsed *ps = NULL;
+	unsigned char *packed = NULL;
+	char *back = NULL;
+	bool ok = false;
+
+	if (n > CAP_AUDIT_PAYLOAD)
+		n = CAP_AUDIT_PAYLOAD;
+	if (n == strlen(payload)) {
+		ps = parsed_new(payload);
+		if (parse_object(payload, ps)) {
+			packed = pack_parsed(ps, n, at, &len);
+			back = xmalloc(CAP_AUDIT_PAYLOAD + 1);
+			ok = len <= n && audit_unpack(packed, len, at, back, CAP_AUDIT_PAYLOAD + 1,
+						      NULL) == 0 && str_eq(back, payload);
+		}
+	}
+	if (ok) {
+		memcpy(out, packed, len);
+	} else {
+		out[0] = TAG_TEXT;
+		memcpy(out + 1, payload, n);
+		len = n + 1;
+	}
+	free(back);
+	free(packed);
+	parsed_free(ps);
+	return len;
+}
+
+/* ---- unpacking ---- */
+
+static int get_bytes(const unsigned char *p, size_t n, size_t *pos, const unsigned char **s,
+		     size_t *len)
+{
+	uint64_t v;
+
+	if (varint_get(p, n, pos, &v) < 0 || v > n - *pos)
+		return ERR_INVALID;
+	*s = p + *pos;
+	*len = (size_t)v;
+	*pos += (size_t)v;
+	return 0;
+}
+
+/* One member at *pos into b. */
+static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t at,
+			 struct buf *b, struct buf *val, struct buf *fa)
+{
+	char key[MAX_KEY];
+	const unsigned char *s;
+	size_t len;
+	uint64_t head, v;
+	int64_t num;
+	char digits[24];
+
+	if (varint_get(p, n, pos, &head) < 0 || (head >> 3) >= NKEYS)
+		return ERR_INVALID;
+	if (head >> 3) {
+		str_copy(key, sizeof(key), keys[head >> 3]);
+	} else {
+		if (get_bytes(p, n, pos, &s, &len) < 0 || len == 0 || len >= sizeof(key) ||
+		    memchr(s, '\0', len))
+			return ERR_INVALID;
+		memcpy(key, s, len);
+		key[len] = '\0';
+	}
+	buf_reset(val);
+	buf_reset(fa);
+	switch (head & 7) {
+	case T_INT:
+	case T_INT_AT:
+		if (varint_get(p, n, pos, &v) < 0)
+			return ERR_INVALID;
+		num = varint_unzigzag(v);
+		if ((head & 7) == T_INT_AT && __builtin_add_overflow(num, at, &num))
+			return ERR_INVALID;
+		jw_int(b, key, num);
+		return 0;
+	case T_DIGITS:
+		if (varint_get(p, n, pos, &v) < 0)
+			return ERR_INVALID;
+		snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
+		jw_str(b, key, digits);
+		return 0;
+	case T_WORD:
+		if (varint_get(p, n, pos, &v) < 0 || v >= NWORDS)
+			return ERR_INVALID;
+		jw_str(b, key, words[v]);
+		return 0;
+	case T_TEXT:
+		if (get_bytes(p, n, pos, &s, &len) < 0)
+			return ERR_INVALID;
+		buf_add(val, s, len);
+		break;
+	case T_FA:
+		if (get_bytes(p, n, pos, &s, &len) < 0 || fa_decode(s, len, val) < 0)
+			return ERR_INVALID;
+		break;
+	case T_HUFF:
+		if (varint_get(p, n, pos, &v) < 0 || v > CAP_AUDIT_PAYLOAD * 2 ||
+		    get_bytes(p, n, pos, &s, &len) < 0 || huff_decode(s, len, v, fa) < 0 ||
+		    buf_error(fa) || fa_decode((const unsigned char *)fa->data, fa->len, val) < 0)
+			return ERR_INVALID;
+		break;
+	default:
+		return ERR_INVALID;
+	}
+	if (buf_error(val) || memchr(val->data, '\0', val->len))
+		return ERR_INVALID;
+	jw_str(b, key, val->data);
+	return 0;
+}
+
+int audit_unpack(const unsigned char *p, size_t n, int64_t at, char *out, size_t outsz,
+		 struct err *err)
+{
+	struct buf b = BUF_INIT(outsz > 0 ? outsz - 1 : 0);
+	struct buf val = BUF_INIT(CAP_AUDIT_PAYLOAD);
+	struct buf fa = BUF_INIT(CAP_AUDIT_PAYLOAD * 2);
+	size_t pos = 1;
+	int rc = 0;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	if (n == 0 || p[0] > TAG_PACKED) {
+		rc = ERR_INVALID;
+	} else if (p[0] == TAG_TEXT) {
+		buf_add(&b, p + 1, n - 1);
+	} else {
+		jw_object(&b, NULL);
+		while (rc == 0 && pos < n)
+			rc = unpack_member(p, n, &pos, at, &b, &val, &fa);
+		jw_object_end(&b);
+	}
+	if (rc == 0 && (buf_error(&b) || memchr(b.data, '\0', b.len)))
+		rc = ERR_INVALID;
+	if (rc == 0)
+		memcpy(out, b.data, b.len + 1);
+	buf_release(&b);
+	buf_release(&val);
+	buf_release(&fa);
+	if (rc < 0)
+		return err_set(err, ERR_INVALID, "", "audit: a stored payload does not unpack");
+	return 0;
+}
+
+bool audit_payload_member(const char *payload, const char *key, char *out, size_t outsz)
+{
+	struct parsed *ps = parsed_new(payload);
+	bool found = false;
+	size_t i;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	if (parse_object(payload, ps)) {
+		for (i = 0; i < ps->n && !found; i++) {
+			if (!str_eq(ps->m[i].key, key))
+				continue;
+			found = true;
+			if (ps->m[i].str)
+				str_copy(out, outsz, ps->m[i].str);
+			else
+				snprintf(out, outsz, "%lld", (long long)ps->m[i].num);
+		}
+	}
+	parsed_free(ps);
+	return found;
+}
+
+void audit_step_read(struct audit_step *a, const char *action, const char *payload)
+{
+	char state[CAP_CODE];
+
+	str_copy(a->action, sizeof(a->action), action ? action : "");
+	if (!audit_payload_member(payload, "verdict", a->value, sizeof(a->value)))
+		audit_payload_member(payload, "grade", a->value, sizeof(a->value));
+	a->reopened = audit_payload_member(payload, "to_state", state, sizeof(state)) &&
+		      str_eq(state, msg_state_name(STATE_REOPENED));
+}
