@@ -130,62 +130,7 @@ static size_t utf8_put(uint32_t cp, unsigned char *out)
 	return 4;
 }
 
-/* cp's byte in a T_FA string, or 0 when it has none. */
-static unsigned fa_byte(uint32_t cp)
-{
-	unsigned idx = 0;
-	size_t r;
-
-	for (r = 0; r < sizeof(fa_ranges) / sizeof(fa_ranges[0]); r++) {
-		if (cp >= fa_ranges[r].lo && cp <= fa_ranges[r].hi)
-			return 0x80 + idx + (unsigned)(cp - fa_ranges[r].lo);
-		idx += (unsigned)(fa_ranges[r].hi - fa_ranges[r].lo + 1);
-	}
-	return 0;
-}
-
-static bool fa_cp(unsigned byte, uint32_t *cp)
-{
-	unsigned idx = byte - 0x80, n;
-	size_t r;
-
-	for (r = 0; r < sizeof(fa_ranges) / sizeof(fa_ranges[0]); r++) {
-		n = (unsigned)(fa_ranges[r].hi - fa_ranges[r].lo + 1);
-		if (idx < n) {
-			*cp = fa_ranges[r].lo + idx;
-			return true;
-		}
-		idx -= n;
-	}
-	return false;
-}
-
-/* s[0..n) in the T_FA form into out (at least 2 * n bytes): its length,
- * or 0 when it is not valid UTF-8. */
-static size_t fa_encode(const unsigned char *s, size_t n, unsigned char *out)
-{
-	size_t i = 0, o = 0, len;
-	uint32_t cp;
-	unsigned b;
-
-	while (i < n) {
-		len = utf8_next(s, n, i, &cp);
-		if (len == 0)
-			return 0;
-		b = cp < 0x80 ? cp : fa_byte(cp);
-		if (b) {
-			out[o++] = (unsigned char)b;
-		} else {
-			out[o++] = FA_ESCAPE;
-			memcpy(out + o, s + i, len);
-			o += len;
-		}
-		i += len;
-	}
-	return o;
-}
-
-/* ---- a fixed Huffman code of the T_FA bytes ----
+/* ---- the tables: T_FA's bytes and a fixed Huffman code of them ----
  *
  * T_HUFF is a T_FA string's length, then its bytes in a canonical Huffman
  * code of these lengths (bits first to last, high bit first, the last
@@ -211,112 +156,186 @@ static const unsigned char huff_len[256] = {
 	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 15,
 };
 
-#define HUFF_LONGEST 16
+#define HUFF_LONGEST 16		/* no length above is longer */
+#define HUFF_FAST 12		/* codes this long or shorter: one look-up */
+#define FA_TOP 0x2100		/* above every code point of fa_ranges */
 
+/* Made once from fa_ranges and huff_len (tables_init). */
 static struct {
-	uint32_t code[256];
+	unsigned char fa_byte[FA_TOP];	/* a code point's T_FA byte, 0: none */
+	uint32_t fa_cp[128];		/* a T_FA byte's code point, 0: none */
+	uint32_t code[256];		/* each byte's code */
 	uint32_t first[HUFF_LONGEST + 1];	/* the first code of each length */
 	unsigned count[HUFF_LONGEST + 1];	/* codes of each length */
-	unsigned offset[HUFF_LONGEST + 1];	/* their first symbol's place in sorted */
+	unsigned offset[HUFF_LONGEST + 1];	/* their first byte's place in sorted */
 	unsigned char sorted[256];	/* by length, then value */
-} huff;
-static pthread_once_t huff_once = PTHREAD_ONCE_INIT;
+	uint16_t fast[1 << HUFF_FAST];	/* what the next HUFF_FAST bits start
+					 * with: byte | length << 8, or 0 for
+					 * a longer code */
+} tab;
+static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
 
-static void huff_init(void)
+static void tables_init(void)
 {
-	uint32_t next[HUFF_LONGEST + 2], code = 0;
-	unsigned l, k = 0, s;
+	uint32_t next[HUFF_LONGEST + 1], code = 0, cp;
+	unsigned l, k = 0, s, b = 0x80, f;
+	size_t r;
 
+	for (r = 0; r < sizeof(fa_ranges) / sizeof(fa_ranges[0]); r++) {
+		for (cp = fa_ranges[r].lo; cp <= fa_ranges[r].hi; cp++, b++) {
+			tab.fa_byte[cp] = (unsigned char)b;
+			tab.fa_cp[b - 0x80] = cp;
+		}
+	}
 	for (s = 0; s < 256; s++)
-		huff.count[huff_len[s]]++;
+		tab.count[huff_len[s]]++;
 	for (l = 1; l <= HUFF_LONGEST; l++) {
-		code = (code + huff.count[l - 1]) << 1;
-		next[l] = huff.first[l] = code;
-		huff.offset[l] = k;
-		k += huff.count[l];
+		code = (code + tab.count[l - 1]) << 1;
+		next[l] = tab.first[l] = code;
+		tab.offset[l] = k;
+		k += tab.count[l];
 	}
 	for (l = 1; l <= HUFF_LONGEST; l++) {
 		for (s = 0; s < 256; s++) {
 			if (huff_len[s] != l)
 				continue;
-			huff.sorted[huff.offset[l] + (next[l] - huff.first[l])] = (unsigned char)s;
-			huff.code[s] = next[l]++;
+			tab.sorted[tab.offset[l] + (next[l] - tab.first[l])] = (unsigned char)s;
+			tab.code[s] = next[l]++;
+			if (l > HUFF_FAST)
+				continue;
+			/* every HUFF_FAST-bit string that starts with the code */
+			for (f = 0; f < 1u << (HUFF_FAST - l); f++)
+				tab.fast[(tab.code[s] << (HUFF_FAST - l)) | f] =
+					(uint16_t)(s | l << 8);
 		}
 	}
 }
 
-/* p[0..n) coded into out (at least 2 * n bytes: no code is longer than
- * 16 bits): the bytes written. */
-static size_t huff_encode(const unsigned char *p, size_t n, unsigned char *out)
+/* cp's byte in a T_FA string, or 0 when it has none. */
+static unsigned fa_byte(uint32_t cp)
 {
-	size_t i, o = 0;
-	unsigned used = 0, l, k;
+	return cp < FA_TOP ? tab.fa_byte[cp] : 0;
+}
 
-	pthread_once(&huff_once, huff_init);
-	for (i = 0; i < n; i++) {
-		l = huff_len[p[i]];
-		for (k = l; k-- > 0;) {
-			if (used == 0)
-				out[o++] = 0;
-			if ((huff.code[p[i]] >> k) & 1)
-				out[o - 1] |= (unsigned char)(0x80 >> used);
-			used = (used + 1) & 7;
+/* s[0..n) in the T_FA form into out (at least 2 * n bytes): its length,
+ * or 0 when it is not valid UTF-8. */
+static size_t fa_encode(const unsigned char *s, size_t n, unsigned char *out)
+{
+	size_t i = 0, o = 0, len;
+	uint32_t cp;
+	unsigned b;
+
+	pthread_once(&tab_once, tables_init);
+	while (i < n) {
+		len = utf8_next(s, n, i, &cp);
+		if (len == 0)
+			return 0;
+		b = cp < 0x80 ? cp : fa_byte(cp);
+		if (b) {
+			out[o++] = (unsigned char)b;
+		} else {
+			out[o++] = FA_ESCAPE;
+			memcpy(out + o, s + i, len);
+			o += len;
 		}
+		i += len;
 	}
 	return o;
 }
 
-/* count bytes decoded from p[0..n) into b: 0, or ERR_INVALID unless they
- * take exactly the n bytes (with a zero padding). */
-static int huff_decode(const unsigned char *p, size_t n, size_t count, struct buf *b)
+/* The T_FA string p[0..n) back as UTF-8 into out (at least 3 * n bytes):
+ * its length, or -1 for bytes fa_encode never writes. */
+static long fa_decode(const unsigned char *p, size_t n, unsigned char *out)
 {
-	size_t bit = 0, done;
-	uint32_t code;
-	unsigned l;
-
-	pthread_once(&huff_once, huff_init);
-	for (done = 0; done < count; done++) {
-		code = 0;
-		for (l = 1; l <= HUFF_LONGEST; l++, bit++) {
-			if (bit >= n * 8)
-				return ERR_INVALID;
-			code |= (p[bit >> 3] >> (7 - (bit & 7))) & 1;
-			if (code - huff.first[l] < huff.count[l] && code >= huff.first[l])
-				break;
-			code <<= 1;
-		}
-		if (l > HUFF_LONGEST)
-			return ERR_INVALID;
-		buf_addc(b, (char)huff.sorted[huff.offset[l] + (code - huff.first[l])]);
-		bit++;
-	}
-	if ((bit + 7) / 8 != n || (bit & 7 && (p[n - 1] & (0xff >> (bit & 7)))))
-		return ERR_INVALID;
-	return 0;
-}
-
-/* The T_FA string p[0..n) back as UTF-8 into b. */
-static int fa_decode(const unsigned char *p, size_t n, struct buf *b)
-{
-	unsigned char u[4];
-	size_t i = 0, len;
+	size_t i = 0, o = 0, len;
 	uint32_t cp;
 
+	pthread_once(&tab_once, tables_init);
 	while (i < n) {
 		if (p[i] < 0x80) {
-			buf_addc(b, (char)p[i++]);
+			out[o++] = p[i++];
 		} else if (p[i] == FA_ESCAPE) {
 			len = ++i < n ? utf8_next(p, n, i, &cp) : 0;
 			if (len == 0)
-				return ERR_INVALID;
-			buf_add(b, p + i, len);
+				return -1;
+			memcpy(out + o, p + i, len);
+			o += len;
 			i += len;
 		} else {
-			if (!fa_cp(p[i++], &cp))
-				return ERR_INVALID;
-			buf_add(b, u, utf8_put(cp, u));
+			cp = tab.fa_cp[p[i++] - 0x80];
+			if (cp == 0)
+				return -1;
+			o += utf8_put(cp, out + o);
 		}
 	}
+	return (long)o;
+}
+
+/* p[0..n) coded into out (at least 2 * n bytes: no code is longer than 16
+ * bits): the bytes written. */
+static size_t huff_encode(const unsigned char *p, size_t n, unsigned char *out)
+{
+	uint64_t acc = 0;
+	unsigned bits = 0;
+	size_t i, o = 0;
+
+	pthread_once(&tab_once, tables_init);
+	for (i = 0; i < n; i++) {
+		acc = acc << huff_len[p[i]] | tab.code[p[i]];
+		bits += huff_len[p[i]];
+		while (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (bits)
+		out[o++] = (unsigned char)(acc << (8 - bits));
+	return o;
+}
+
+/* The bits of p[0..n) from bit `at` on, as the high bits of 32 (zeros past
+ * the end). */
+static uint32_t peek32(const unsigned char *p, size_t n, size_t at)
+{
+	size_t byte = at >> 3, k;
+	uint64_t w = 0;
+
+	for (k = 0; k < 5; k++)
+		w = w << 8 | (byte + k < n ? p[byte + k] : 0);
+	return (uint32_t)(w >> (8 - (at & 7)));
+}
+
+/* count bytes decoded from p[0..n) into out: 0, or -1 unless they take
+ * exactly the n bytes (with a zero padding). */
+static int huff_decode(const unsigned char *p, size_t n, size_t count, unsigned char *out)
+{
+	size_t bit = 0, done;
+	uint32_t w, code;
+	unsigned l, e;
+
+	pthread_once(&tab_once, tables_init);
+	for (done = 0; done < count; done++) {
+		w = peek32(p, n, bit);
+		e = tab.fast[w >> (32 - HUFF_FAST)];
+		if (e) {
+			l = e >> 8;
+			out[done] = (unsigned char)e;
+		} else {
+			for (l = HUFF_FAST + 1; l <= HUFF_LONGEST; l++) {
+				code = w >> (32 - l);
+				if (code >= tab.first[l] && code - tab.first[l] < tab.count[l])
+					break;
+			}
+			if (l > HUFF_LONGEST)
+				return -1;
+			out[done] = tab.sorted[tab.offset[l] + (code - tab.first[l])];
+		}
+		bit += l;
+		if (bit > n * 8)
+			return -1;
+	}
+	if ((bit + 7) / 8 != n || ((bit & 7) && (p[n - 1] & (0xff >> (bit & 7)))))
+		return -1;
 	return 0;
 }
 
@@ -638,9 +657,58 @@ static int get_bytes(const unsigned char *p, size_t n, size_t *pos, const unsign
 	return 0;
 }
 
+/* Where a member's string is decoded: str, and the T_FA bytes of a T_HUFF
+ * string before that; each grown to what the longest string so far
+ * needed. */
+struct scratch {
+	unsigned char *str, *fa;
+	size_t str_cap, fa_cap;
+};
+
+static unsigned char *room(unsigned char **p, size_t *cap, size_t need)
+{
+	if (need > *cap) {
+		free(*p);
+		*p = xmalloc(need);
+		*cap = need;
+	}
+	return *p;
+}
+
+/* A member's string (a T_TEXT, T_FA or T_HUFF value at *pos) into sc->str:
+ * its length, or -1. */
+static long unpack_str(const unsigned char *p, size_t n, size_t *pos, unsigned type,
+		       struct scratch *sc)
+{
+	const unsigned char *s;
+	size_t len;
+	uint64_t count = 0;
+	long r;
+
+	if (type == T_HUFF && (varint_get(p, n, pos, &count) < 0 || count > CAP_AUDIT_PAYLOAD))
+		return -1;
+	if (get_bytes(p, n, pos, &s, &len) < 0 || len > CAP_AUDIT_PAYLOAD)
+		return -1;
+	if (type == T_TEXT) {
+		memcpy(room(&sc->str, &sc->str_cap, len + 1), s, len);
+		r = (long)len;
+	} else if (type == T_FA) {
+		/* 3 bytes of UTF-8 at most for each byte */
+		r = fa_decode(s, len, room(&sc->str, &sc->str_cap, 3 * len + 1));
+	} else {
+		r = huff_decode(s, len, (size_t)count, room(&sc->fa, &sc->fa_cap, count + 1)) < 0 ?
+			-1 : fa_decode(sc->fa, (size_t)count,
+				       room(&sc->str, &sc->str_cap, 3 * count + 1));
+	}
+	if (r < 0 || r > CAP_AUDIT_PAYLOAD || memchr(sc->str, '\0', (size_t)r))
+		return -1;
+	sc->str[r] = '\0';
+	return r;
+}
+
 /* One member at *pos into b. */
 static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t at,
-			 struct buf *b, struct buf *val, struct buf *fa)
+			 struct buf *b, struct scratch *sc)
 {
 	char key[MAX_KEY];
 	const unsigned char *s;
@@ -660,8 +728,6 @@ static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t 
 		memcpy(key, s, len);
 		key[len] = '\0';
 	}
-	buf_reset(val);
-	buf_reset(fa);
 	switch (head & 7) {
 	case T_INT:
 	case T_INT_AT:
@@ -684,35 +750,22 @@ static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t 
 		jw_str(b, key, words[v]);
 		return 0;
 	case T_TEXT:
-		if (get_bytes(p, n, pos, &s, &len) < 0)
-			return ERR_INVALID;
-		buf_add(val, s, len);
-		break;
 	case T_FA:
-		if (get_bytes(p, n, pos, &s, &len) < 0 || fa_decode(s, len, val) < 0)
-			return ERR_INVALID;
-		break;
 	case T_HUFF:
-		if (varint_get(p, n, pos, &v) < 0 || v > CAP_AUDIT_PAYLOAD * 2 ||
-		    get_bytes(p, n, pos, &s, &len) < 0 || huff_decode(s, len, v, fa) < 0 ||
-		    buf_error(fa) || fa_decode((const unsigned char *)fa->data, fa->len, val) < 0)
+		if (unpack_str(p, n, pos, (unsigned)(head & 7), sc) < 0)
 			return ERR_INVALID;
-		break;
+		jw_str(b, key, (const char *)sc->str);
+		return 0;
 	default:
 		return ERR_INVALID;
 	}
-	if (buf_error(val) || memchr(val->data, '\0', val->len))
-		return ERR_INVALID;
-	jw_str(b, key, val->data);
-	return 0;
 }
 
 int audit_unpack(const unsigned char *p, size_t n, int64_t at, char *out, size_t outsz,
 		 struct err *err)
 {
 	struct buf b = BUF_INIT(outsz > 0 ? outsz - 1 : 0);
-	struct buf val = BUF_INIT(CAP_AUDIT_PAYLOAD);
-	struct buf fa = BUF_INIT(CAP_AUDIT_PAYLOAD * 2);
+	struct scratch sc = { NULL, NULL, 0, 0 };
 	size_t pos = 1;
 	int rc = 0;
 
@@ -725,7 +778,7 @@ int audit_unpack(const unsigned char *p, size_t n, int64_t at, char *out, size_t
 	} else {
 		jw_object(&b, NULL);
 		while (rc == 0 && pos < n)
-			rc = unpack_member(p, n, &pos, at, &b, &val, &fa);
+			rc = unpack_member(p, n, &pos, at, &b, &sc);
 		jw_object_end(&b);
 	}
 	if (rc == 0 && (buf_error(&b) || memchr(b.data, '\0', b.len)))
@@ -733,8 +786,8 @@ int audit_unpack(const unsigned char *p, size_t n, int64_t at, char *out, size_t
 	if (rc == 0)
 		memcpy(out, b.data, b.len + 1);
 	buf_release(&b);
-	buf_release(&val);
-	buf_release(&fa);
+	free(sc.str);
+	free(sc.fa);
 	if (rc < 0)
 		return err_set(err, ERR_INVALID, "", "audit: a stored payload does not unpack");
 	return 0;
