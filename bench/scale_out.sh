@@ -107,7 +107,7 @@ sed "s/^BEGIN;\$/BEGIN;\nSELECT pg_advisory_xact_lock($LOCK_KEY);/" "$T/submissi
 URLS=()
 for n in 1 2 3; do
 	"$HAMGAN" serve --listen 127.0.0.1:0 --db "$URI" --web-root web \
-		--set track_rate=100000000 --set login_rate=100000000 --set max_per_ip=0 \
+		--set track_rate=100000000 --set login_rate=100000 --set max_per_ip=0 \
 		>"$T/serve$n.out" 2>"$T/serve$n.err" &
 	PIDS+=($!)
 	for _ in $(seq 200); do grep -q '^listening on' "$T/serve$n.out" && break; sleep 0.1; done
