@@ -14,6 +14,7 @@
 #include "base/jw.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/tpack.h"
 #include "base/varint.h"
 #include "model/msg.h"
 #include "store/audit_pack.h"
@@ -21,7 +22,7 @@
 enum { TAG_TEXT = 0, TAG_PACKED = 1 };
 
 /* A value's type, the low 3 bits of a member's head. */
-enum { T_INT, T_INT_AT, T_DIGITS, T_WORD, T_TEXT, T_FA, T_HUFF };
+enum { T_INT, T_INT_AT, T_DIGITS, T_WORD, T_TEXT, T_TPACK, T_HUFF };
 
 #define MAX_MEMBERS 64
 #define MAX_KEY 64
@@ -52,60 +53,7 @@ static const char *const words[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
-/* The code points written as one byte (0x80 + their place here) in a T_FA
- * string: Persian and Arabic letters, marks, digits and punctuation, and
- * the joiners.  0xff escapes any other code point (its UTF-8 follows); bytes
- * below 0x80 are ASCII.  Append only (at most 127 in all). */
-static const struct { uint32_t lo, hi; } fa_ranges[] = {
-	{ 0x060C, 0x060C }, { 0x061B, 0x061B }, { 0x061F, 0x061F }, { 0x0621, 0x063A },
-	{ 0x0640, 0x0655 }, { 0x0660, 0x066D }, { 0x0670, 0x0670 }, { 0x067E, 0x067E },
-	{ 0x0686, 0x0686 }, { 0x0698, 0x0698 }, { 0x06A9, 0x06A9 }, { 0x06AF, 0x06AF },
-	{ 0x06BE, 0x06BE }, { 0x06C0, 0x06C1 }, { 0x06CC, 0x06CC }, { 0x06D5, 0x06D5 },
-	{ 0x06F0, 0x06F9 }, { 0x00A0, 0x00A0 }, { 0x00AB, 0x00AB }, { 0x00BB, 0x00BB },
-	{ 0x200C, 0x200F }, { 0x2013, 0x2014 }, { 0x2026, 0x2026 },
-};
-
-#define FA_ESCAPE 0xff
-
-/* ---- UTF-8 ---- */
-
-/* One code point of s[0..n) at *i: its length, or 0 when not valid UTF-8. */
-static size_t utf8_next(const unsigned char *s, size_t n, size_t i, uint32_t *cp)
-{
-	unsigned char c = s[i];
-	size_t len, k;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (i + len > n)
-		return 0;
-	for (k = 1; k < len; k++) {
-		if ((s[i + k] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i + k] & 0x3f);
-	}
-	if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-	    (len == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return len;
-}
-
+/* A code point as UTF-8 into out (at most 4 bytes): the length. */
 static size_t utf8_put(uint32_t cp, unsigned char *out)
 {
 	if (cp < 0x80) {
@@ -130,13 +78,15 @@ static size_t utf8_put(uint32_t cp, unsigned char *out)
 	return 4;
 }
 
-/* ---- the tables: T_FA's bytes and a fixed Huffman code of them ----
+/* ---- a fixed Huffman code of the packed text's bytes ----
  *
- * T_HUFF is a T_FA string's length, then its bytes in a canonical Huffman
- * code of these lengths (bits first to last, high bit first, the last
- * byte padded with zeros).  The lengths come from the byte frequencies of
- * Persian sentences (scripts/audit-huffman, with a floor for Latin,
- * digits and the rest): about 4.6 bits a letter.  Never change them. */
+ * T_TPACK is a string in base/tpack.h's packed form (a byte a Persian
+ * letter, as the messages' texts are kept).  T_HUFF is that form's length,
+ * then its bytes in a canonical Huffman code of these lengths (bits first
+ * to last, high bit first, the last byte padded with zeros).  The lengths
+ * come from the byte frequencies of the demo's Persian answers and notes
+ * (scripts/audit-huffman, with a floor for Latin, digits and the rest):
+ * about 4.6 bits a letter.  Never change them. */
 static const unsigned char huff_len[256] = {
 	16, 16, 15, 15, 15, 15, 15, 15, 15, 15, 10, 15, 15, 15, 15, 15,
 	15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
@@ -146,24 +96,21 @@ static const unsigned char huff_len[256] = {
 	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
 	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
 	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 15,
-	13, 7, 13, 12, 10, 12, 12, 12, 12, 3, 5, 12, 5, 12, 7, 7,
-	7, 4, 12, 4, 6, 5, 5, 9, 8, 7, 9, 7, 11, 12, 7, 7,
-	12, 6, 4, 5, 5, 5, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-	12, 12, 7, 11, 12, 7, 7, 12, 12, 12, 4, 12, 9, 8, 10, 11,
-	10, 10, 11, 12, 8, 12, 12, 7, 7, 8, 12, 12, 12, 12, 12, 12,
+	13, 10, 12, 13, 12, 12, 3, 5, 12, 5, 12, 7, 7, 7, 4, 12,
+	4, 6, 5, 5, 9, 8, 7, 9, 7, 11, 12, 7, 7, 12, 6, 4,
+	5, 5, 5, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	7, 11, 12, 7, 7, 4, 12, 12, 9, 8, 10, 11, 10, 10, 11, 12,
+	8, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 7, 12, 12,
+	12, 12, 12, 8, 12, 12, 12, 12, 7, 7, 12, 12, 12, 12, 12, 12,
 	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
 	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 15,
 };
 
 #define HUFF_LONGEST 16		/* no length above is longer */
 #define HUFF_FAST 12		/* codes this long or shorter: one look-up */
-#define FA_TOP 0x2100		/* above every code point of fa_ranges */
 
-/* Made once from fa_ranges and huff_len (tables_init). */
+/* Made once from huff_len (tables_init). */
 static struct {
-	unsigned char fa_byte[FA_TOP];	/* a code point's T_FA byte, 0: none */
-	uint32_t fa_cp[128];		/* a T_FA byte's code point, 0: none */
 	uint32_t code[256];		/* each byte's code */
 	uint32_t first[HUFF_LONGEST + 1];	/* the first code of each length */
 	unsigned count[HUFF_LONGEST + 1];	/* codes of each length */
@@ -177,16 +124,9 @@ static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
 
 static void tables_init(void)
 {
-	uint32_t next[HUFF_LONGEST + 1], code = 0, cp;
-	unsigned l, k = 0, s, b = 0x80, f;
-	size_t r;
+	uint32_t next[HUFF_LONGEST + 1], code = 0;
+	unsigned l, k = 0, s, f;
 
-	for (r = 0; r < sizeof(fa_ranges) / sizeof(fa_ranges[0]); r++) {
-		for (cp = fa_ranges[r].lo; cp <= fa_ranges[r].hi; cp++, b++) {
-			tab.fa_byte[cp] = (unsigned char)b;
-			tab.fa_cp[b - 0x80] = cp;
-		}
-	}
 	for (s = 0; s < 256; s++)
 		tab.count[huff_len[s]]++;
 	for (l = 1; l <= HUFF_LONGEST; l++) {
@@ -209,66 +149,6 @@ static void tables_init(void)
 					(uint16_t)(s | l << 8);
 		}
 	}
-}
-
-/* cp's byte in a T_FA string, or 0 when it has none. */
-static unsigned fa_byte(uint32_t cp)
-{
-	return cp < FA_TOP ? tab.fa_byte[cp] : 0;
-}
-
-/* s[0..n) in the T_FA form into out (at least 2 * n bytes): its length,
- * or 0 when it is not valid UTF-8. */
-static size_t fa_encode(const unsigned char *s, size_t n, unsigned char *out)
-{
-	size_t i = 0, o = 0, len;
-	uint32_t cp;
-	unsigned b;
-
-	pthread_once(&tab_once, tables_init);
-	while (i < n) {
-		len = utf8_next(s, n, i, &cp);
-		if (len == 0)
-			return 0;
-		b = cp < 0x80 ? cp : fa_byte(cp);
-		if (b) {
-			out[o++] = (unsigned char)b;
-		} else {
-			out[o++] = FA_ESCAPE;
-			memcpy(out + o, s + i, len);
-			o += len;
-		}
-		i += len;
-	}
-	return o;
-}
-
-/* The T_FA string p[0..n) back as UTF-8 into out (at least 3 * n bytes):
- * its length, or -1 for bytes fa_encode never writes. */
-static long fa_decode(const unsigned char *p, size_t n, unsigned char *out)
-{
-	size_t i = 0, o = 0, len;
-	uint32_t cp;
-
-	pthread_once(&tab_once, tables_init);
-	while (i < n) {
-		if (p[i] < 0x80) {
-			out[o++] = p[i++];
-		} else if (p[i] == FA_ESCAPE) {
-			len = ++i < n ? utf8_next(p, n, i, &cp) : 0;
-			if (len == 0)
-				return -1;
-			memcpy(out + o, p + i, len);
-			o += len;
-			i += len;
-		} else {
-			cp = tab.fa_cp[p[i++] - 0x80];
-			if (cp == 0)
-				return -1;
-			o += utf8_put(cp, out + o);
-		}
-	}
-	return (long)o;
 }
 
 /* p[0..n) coded into out (at least 2 * n bytes: no code is longer than 16
@@ -568,24 +448,22 @@ static size_t pack_member(const struct member *m, int64_t at, unsigned char *o)
 		v = w;
 		type = T_WORD;
 	} else {
-		/* the shortest of the bytes, the T_FA form and its code */
-		fa = xmalloc(6 * m->len + 2);
-		fl = fa_encode((const unsigned char *)m->str, m->len, fa);
-		hl = fl ? huff_encode(fa, fl, fa + 2 * m->len + 1) : 0;
-		type = T_TEXT;
-		if (fl && fl < m->len)
-			type = T_FA;
-		if (fl && hl + varint_put(vb, fl) < (type == T_FA ? fl : m->len))
+		/* the shortest of the bytes, the packed text and its code */
+		fa = xmalloc(3 * m->len + 1);
+		fl = tpack_encode(m->str, m->len, fa);
+		hl = fl ? huff_encode(fa, fl, fa + m->len) : 0;
+		type = fl ? T_TPACK : T_TEXT;
+		if (fl && hl + varint_put(vb, fl) < fl)
 			type = T_HUFF;
 	}
 	k += varint_put(o + k, head | type);
 	if (key == NKEYS)
 		k += put_bytes(o + k, m->key, strlen(m->key));
-	if (type == T_FA) {
+	if (type == T_TPACK) {
 		k += put_bytes(o + k, fa, fl);
 	} else if (type == T_HUFF) {
 		k += varint_put(o + k, fl);
-		k += put_bytes(o + k, fa + 2 * m->len + 1, hl);
+		k += put_bytes(o + k, fa + m->len, hl);
 	} else if (type == T_TEXT) {
 		k += put_bytes(o + k, m->str, m->len);
 	} else {
@@ -657,7 +535,7 @@ static int get_bytes(const unsigned char *p, size_t n, size_t *pos, const unsign
 	return 0;
 }
 
-/* Where a member's string is decoded: str, and the T_FA bytes of a T_HUFF
+/* Where a member's string is decoded: str, and the packed bytes of a T_HUFF
  * string before that; each grown to what the longest string so far
  * needed. */
 struct scratch {
@@ -675,7 +553,7 @@ static unsigned char *room(unsigned char **p, size_t *cap, size_t need)
 	return *p;
 }
 
-/* A member's string (a T_TEXT, T_FA or T_HUFF value at *pos) into sc->str:
+/* A member's string (a T_TEXT, T_TPACK or T_HUFF value at *pos) into sc->str:
  * its length, or -1. */
 static long unpack_str(const unsigned char *p, size_t n, size_t *pos, unsigned type,
 		       struct scratch *sc)
@@ -692,13 +570,16 @@ static long unpack_str(const unsigned char *p, size_t n, size_t *pos, unsigned t
 	if (type == T_TEXT) {
 		memcpy(room(&sc->str, &sc->str_cap, len + 1), s, len);
 		r = (long)len;
-	} else if (type == T_FA) {
-		/* 3 bytes of UTF-8 at most for each byte */
-		r = fa_decode(s, len, room(&sc->str, &sc->str_cap, 3 * len + 1));
+	} else if (type == T_TPACK) {
+		r = len == 0 ? -1 : tpack_decode(s, len, (char *)room(&sc->str, &sc->str_cap,
+				     TPACK_EXPANSION * len + 1), TPACK_EXPANSION * len + 1);
 	} else {
-		r = huff_decode(s, len, (size_t)count, room(&sc->fa, &sc->fa_cap, count + 1)) < 0 ?
-			-1 : fa_decode(sc->fa, (size_t)count,
-				       room(&sc->str, &sc->str_cap, 3 * count + 1));
+		r = count == 0 || huff_decode(s, len, (size_t)count,
+					      room(&sc->fa, &sc->fa_cap, count + 1)) < 0 ? -1 :
+			tpack_decode(sc->fa, (size_t)count,
+				     (char *)room(&sc->str, &sc->str_cap,
+						  TPACK_EXPANSION * count + 1),
+				     TPACK_EXPANSION * count + 1);
 	}
 	if (r < 0 || r > CAP_AUDIT_PAYLOAD || memchr(sc->str, '\0', (size_t)r))
 		return -1;
@@ -750,7 +631,7 @@ static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t 
 		jw_str(b, key, words[v]);
 		return 0;
 	case T_TEXT:
-	case T_FA:
+	case T_TPACK:
 	case T_HUFF:
 		if (unpack_str(p, n, pos, (unsigned)(head & 7), sc) < 0)
 			return ERR_INVALID;

@@ -12,7 +12,8 @@
  *	   follows: an integer (zigzag varint), an integer as its difference
  *	   from the entry's time, a string of decimal digits as its number, a
  *	   word of a fixed list by its index, or a string's bytes (as they are,
- *	   or with the Persian letters one byte each).
+ *	   in base/tpack.h's packed form, a byte a Persian letter, or that
+ *	   form in a fixed Huffman code).
  * The hash chain is computed over the text, so the packing is checked when
  * it is made: audit_pack unpacks what it packed and keeps the text instead
  * unless the two are the same bytes.  The fixed lists only ever grow at
