@@ -16,6 +16,7 @@
 
 #include "base/caps.h"
 #include "base/mem.h"
+#include "base/num.h"
 #include "base/str.h"
 #include "base/units.h"
 #include "base/varint.h"
@@ -385,6 +386,18 @@ void agg_tally_free(struct agg_tally *t)
 	free(t->pairs);
 	free(t->units);
 	free(t);
+}
+
+/* Empty t of cells and pairs, keeping its tables and its unit cache. */
+static void tally_clear(struct agg_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->capcells; i++)
+		agg_hist_release(&t->cells[i].h);
+	memset(t->cells, 0, t->capcells * sizeof(*t->cells));
+	memset(t->pairs, 0, t->cappairs * sizeof(*t->pairs));
+	t->ncells = t->npairs = 0;
 }
 
 size_t agg_tally_cells(const struct agg_tally *t)
@@ -884,40 +897,12 @@ static int cmp_pair(const void *a, const void *b)
 	return CMP3(x->day2, y->day2);
 }
 
-int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
-{
-	struct tcell **cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
-	struct tpair **pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
-	struct agg_row row;
-	size_t i, nc = 0, np = 0;
-	int rc = 0;
+/* ---- adding a tally to the stored rows ---- */
 
-	for (i = 0; i < t->capcells && nc < t->ncells; i++)
-		if (t->cells[i].used && !cell_zero(&t->cells[i]))
-			cells[nc++] = &t->cells[i];
-	for (i = 0; i < t->cappairs && np < t->npairs; i++)
-		if (t->pairs[i].used && t->pairs[i].p.n != 0)
-			pairs[np++] = &t->pairs[i];
-	qsort(cells, nc, sizeof(*cells), cmp_cell);
-	qsort(pairs, np, sizeof(*pairs), cmp_pair);
-	for (i = 0; i < nc && rc == 0; i++) {
-		row.k = cells[i]->k;
-		memcpy(row.c, cells[i]->c, sizeof(row.c));
-		row.hist = agg_hist_encode(&cells[i]->h, &row.hist_len);
-		rc = st->ops->agg_cell_put(st, &row, err);
-		free(row.hist);
-	}
-	for (i = 0; i < np && rc == 0; i++)
-		rc = st->ops->agg_pair_add(st, &pairs[i]->p, err);
-	free(cells);
-	free(pairs);
-	return rc;
-}
-
-/* ---- the transition hook ---- */
-
-/* Add the tally cell's difference to the stored cell. */
-static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
+/* Add the tally cell's difference to the stored cell; *created (may be
+ * NULL) counts a cell that was not stored. */
+static int cell_apply(struct store *st, const struct tcell *d, size_t *created,
+		      struct err *err)
 {
 	struct agg_row row;
 	struct agg_hist h = { 0 };
@@ -928,6 +913,8 @@ static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
 	if (rc == ERR_NOTFOUND) {
 		memset(&row, 0, sizeof(row));
 		row.k = d->k;
+		if (created)
+			(*created)++;
 	} else if (rc < 0) {
 		return rc;
 	}
@@ -949,6 +936,41 @@ static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
 	return rc;
 }
 
+/* Add every cell and pair count of t to the stored rows, in the tables' key
+ * order (rows written in key order append to the B-trees instead of landing
+ * on a random page each).  *created (may be NULL) counts the cells that
+ * were not stored before. */
+static int tally_apply(struct agg_tally *t, struct store *st, size_t *created, struct err *err)
+{
+	struct tcell **cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
+	struct tpair **pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
+	size_t i, nc = 0, np = 0;
+	int rc = 0;
+
+	for (i = 0; i < t->capcells && nc < t->ncells; i++)
+		if (t->cells[i].used && !cell_zero(&t->cells[i]))
+			cells[nc++] = &t->cells[i];
+	for (i = 0; i < t->cappairs && np < t->npairs; i++)
+		if (t->pairs[i].used && t->pairs[i].p.n != 0)
+			pairs[np++] = &t->pairs[i];
+	qsort(cells, nc, sizeof(*cells), cmp_cell);
+	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	for (i = 0; i < nc && rc == 0; i++)
+		rc = cell_apply(st, cells[i], created, err);
+	for (i = 0; i < np && rc == 0; i++)
+		rc = st->ops->agg_pair_add(st, &pairs[i]->p, err);
+	free(cells);
+	free(pairs);
+	return rc;
+}
+
+int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
+{
+	return tally_apply(t, st, NULL, err);
+}
+
+/* ---- the transition hook ---- */
+
 /* How many of ev the message had before this transition: the events of
  * the earlier transitions (this one wrote the last audit step). */
 static size_t events_before(const struct agg_event *ev, size_t n, size_t nsteps)
@@ -963,7 +985,7 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 {
 	struct agg_tally *t;
 	struct agg_event *ev = NULL;
-	size_t n = 0, nb, nsteps = 0, i;
+	size_t n = 0, nb, nsteps = 0;
 	int rc = 0;
 
 	(void)now;
@@ -978,14 +1000,8 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 		rc = agg_tally_add(t, st, before, ev, nb, -1, err);
 	if (rc == 0)
 		rc = agg_tally_add(t, st, after, ev, n, 1, err);
-	for (i = 0; rc == 0 && i < t->capcells; i++) {
-		if (t->cells[i].used && !cell_zero(&t->cells[i]))
-			rc = cell_apply(st, &t->cells[i], err);
-	}
-	for (i = 0; rc == 0 && i < t->cappairs; i++) {
-		if (t->pairs[i].used && t->pairs[i].p.n != 0)
-			rc = st->ops->agg_pair_add(st, &t->pairs[i].p, err);
-	}
+	if (rc == 0)
+		rc = tally_apply(t, st, NULL, err);
 	agg_tally_free(t);
 	free(ev);
 	return rc;
@@ -1080,19 +1096,47 @@ static int verify_pair(const struct agg_pair *p, void *arg)
 	return 0;
 }
 
-static int recount(struct store *st, struct agg_tally *t, size_t *messages, struct err *err)
+/* Messages in one range of the recount: HAMGAN_TEST_AGG_RANGE (tests force
+ * many ranges with it), else no limit but the tally's size. */
+static size_t range_messages(void)
 {
+	const char *v = getenv("HAMGAN_TEST_AGG_RANGE");
+	int64_t n;
+
+	if (v && num_parse(v, 1, INT32_MAX, &n) == 0)
+		return (size_t)n;
+	return SIZE_MAX;
+}
+
+/*
+ * The one recount: every message's contribution summed in t, by ranges of
+ * messages in id order.  A range ends when its tally holds
+ * CAP_AGG_RANGE_ROWS cells and pair rows (or HAMGAN_TEST_AGG_RANGE
+ * messages); flush(t, arg, err) then takes the range's sums and t starts
+ * empty again, so the memory is one range's whatever the database's size.
+ */
+static int recount(struct store *st, struct agg_tally *t,
+		   int (*flush)(struct agg_tally *t, void *arg, struct err *err), void *arg,
+		   size_t *messages, struct err *err)
+{
+	size_t limit = range_messages(), in_range = 0, n, i;
 	int64_t after = 0;
 	struct msg *list;
-	size_t n, i;
-	int rc;
+	int rc = 0;
 
 	for (;;) {
 		rc = st->ops->msg_scan(st, after, CAP_AGG_VERIFY_PAGE, &list, &n, err);
 		if (rc < 0)
 			return rc;
-		for (i = 0; i < n && rc == 0; i++)
+		for (i = 0; i < n && rc == 0; i++) {
 			rc = agg_tally_add_msg(t, st, &list[i], 1, err);
+			if (rc == 0 && flush && (++in_range >= limit ||
+					t->ncells + t->npairs >= CAP_AGG_RANGE_ROWS)) {
+				rc = flush(t, arg, err);
+				tally_clear(t);
+				in_range = 0;
+			}
+		}
 		if (n)
 			after = list[n - 1].id;
 		free(list);
@@ -1100,8 +1144,11 @@ static int recount(struct store *st, struct agg_tally *t, size_t *messages, stru
 			return rc;
 		*messages += n;
 		if (n < CAP_AGG_VERIFY_PAGE)
-			return 0;
+			break;
 	}
+	if (flush && in_range)
+		rc = flush(t, arg, err);
+	return rc;
 }
 
 int agg_verify(struct store *st, struct agg_verify_result *res,
@@ -1120,7 +1167,7 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 	rc = st->ops->begin(st, err);
 	if (rc < 0)
 		goto out;
-	rc = recount(st, v.t, &res->messages, err);
+	rc = recount(st, v.t, NULL, NULL, &res->messages, err);
 	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
 		rc = st->ops->agg_cell_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_cell, &v, err);
 	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
@@ -1158,10 +1205,31 @@ out:
 	return rc;
 }
 
+struct rebuild_ctx {
+	struct store *st;
+	struct agg_verify_result *res;
+};
+
+/* A range's sums added to what the earlier ranges stored. */
+static int rebuild_range(struct agg_tally *t, void *arg, struct err *err)
+{
+	struct rebuild_ctx *r = arg;
+
+	return tally_apply(t, r->st, &r->res->cells, err);
+}
+
+static int count_pair(const struct agg_pair *p, void *arg)
+{
+	(void)p;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
 int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err)
 {
 	struct agg_tally *t = agg_tally_new();
-	int rc;
+	struct rebuild_ctx r = { st, res };
+	int rc, dim, kind;
 
 	memset(res, 0, sizeof(*res));
 	rc = st->ops->begin(st, err);
@@ -1169,15 +1237,15 @@ int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err
 		goto out;
 	rc = st->ops->agg_clear(st, err);
 	if (rc == 0)
-		rc = recount(st, t, &res->messages, err);
-	if (rc == 0)
-		rc = agg_tally_write(t, st, err);
+		rc = recount(st, t, rebuild_range, &r, &res->messages, err);
+	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
+		for (kind = 0; rc == 0 && kind < AGG_PAIR_KINDS; kind++)
+			rc = st->ops->agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
+						    count_pair, &res->pairs, err);
 	if (rc == 0)
 		rc = st->ops->commit(st, err);
 	if (rc < 0)
 		st->ops->rollback(st);
-	res->cells = t->ncells;
-	res->pairs = t->npairs;
 out:
 	agg_tally_free(t);
 	return rc;

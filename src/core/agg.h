@@ -120,8 +120,8 @@ int agg_tally_add(struct agg_tally *t, struct store *st, const struct msg *m,
 int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m, int sign,
 		      struct err *err);
 size_t agg_tally_cells(const struct agg_tally *t);
-/* Write every cell and pair count into the store (which should hold no
- * aggregates: use agg_clear first); the caller holds the transaction. */
+/* Add every cell and pair count to the stored rows (the same store ops as
+ * the transition hook); the caller holds the transaction. */
 int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err);
 
 /* What agg_verify found. */
@@ -138,7 +138,11 @@ struct agg_verify_result {
  */
 int agg_verify(struct store *st, struct agg_verify_result *res,
 	       void (*report)(const char *line, void *arg), void *arg, struct err *err);
-/* Throw the stored aggregates away and write the recount, in one transaction. */
+/* Throw the stored aggregates away and write the recount, in one
+ * transaction.  The recount goes by ranges of messages (a range ends at
+ * CAP_AGG_RANGE_ROWS cells and pair rows, or at HAMGAN_TEST_AGG_RANGE
+ * messages when set), each added to what the ranges before it stored, so
+ * its memory does not grow with the database. */
 int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err);
 /* agg_rebuild when a schema migration left the aggregates stale (called
  * when the core opens a database). */
