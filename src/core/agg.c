@@ -16,11 +16,11 @@
 
 #include "base/caps.h"
 #include "base/mem.h"
-#include "base/num.h"
 #include "base/str.h"
 #include "base/units.h"
 #include "base/varint.h"
 #include "core/agg.h"
+#include "core/agg_int.h"
 #include "core/audit.h"
 #include "core/msg.h"
 #include "core/unit.h"
@@ -301,32 +301,6 @@ out:
 
 /* ---- the tally: cells and pairs in hashes ---- */
 
-struct tcell {
-	bool used, seen;
-	struct agg_key k;
-	int64_t c[AGG_NCOUNTERS];
-	struct agg_hist h;
-};
-
-struct tpair {
-	bool used, seen;
-	struct agg_pair p;
-};
-
-struct ucache {
-	int64_t id, parent;
-	bool holder;		/* not the centre: a unit that can hold a message */
-};
-
-struct agg_tally {
-	struct tcell *cells;
-	size_t ncells, capcells;	/* capacity a power of two */
-	struct tpair *pairs;
-	size_t npairs, cappairs;
-	struct ucache *units;
-	size_t nunits, capunits;
-};
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -388,8 +362,7 @@ void agg_tally_free(struct agg_tally *t)
 	free(t);
 }
 
-/* Empty t of cells and pairs, keeping its tables and its unit cache. */
-static void tally_clear(struct agg_tally *t)
+void agg_tally_clear(struct agg_tally *t)
 {
 	size_t i;
 
@@ -850,7 +823,7 @@ int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m
 	return rc;
 }
 
-static bool cell_zero(const struct tcell *c)
+bool agg_cell_zero(const struct tcell *c)
 {
 	int i;
 
@@ -899,10 +872,8 @@ static int cmp_pair(const void *a, const void *b)
 
 /* ---- adding a tally to the stored rows ---- */
 
-/* Add the tally cell's difference to the stored cell; *created (may be
- * NULL) counts a cell that was not stored. */
-static int cell_apply(struct store *st, const struct tcell *d, size_t *created,
-		      struct err *err)
+/* Add the tally cell's difference to the stored cell. */
+static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
 {
 	struct agg_row row;
 	struct agg_hist h = { 0 };
@@ -913,8 +884,6 @@ static int cell_apply(struct store *st, const struct tcell *d, size_t *created,
 	if (rc == ERR_NOTFOUND) {
 		memset(&row, 0, sizeof(row));
 		row.k = d->k;
-		if (created)
-			(*created)++;
 	} else if (rc < 0) {
 		return rc;
 	}
@@ -938,9 +907,8 @@ static int cell_apply(struct store *st, const struct tcell *d, size_t *created,
 
 /* Add every cell and pair count of t to the stored rows, in the tables' key
  * order (rows written in key order append to the B-trees instead of landing
- * on a random page each).  *created (may be NULL) counts the cells that
- * were not stored before. */
-static int tally_apply(struct agg_tally *t, struct store *st, size_t *created, struct err *err)
+ * on a random page each). */
+static int tally_apply(struct agg_tally *t, struct store *st, struct err *err)
 {
 	struct tcell **cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
 	struct tpair **pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
@@ -948,7 +916,7 @@ static int tally_apply(struct agg_tally *t, struct store *st, size_t *created, s
 	int rc = 0;
 
 	for (i = 0; i < t->capcells && nc < t->ncells; i++)
-		if (t->cells[i].used && !cell_zero(&t->cells[i]))
+		if (t->cells[i].used && !agg_cell_zero(&t->cells[i]))
 			cells[nc++] = &t->cells[i];
 	for (i = 0; i < t->cappairs && np < t->npairs; i++)
 		if (t->pairs[i].used && t->pairs[i].p.n != 0)
@@ -956,7 +924,7 @@ static int tally_apply(struct agg_tally *t, struct store *st, size_t *created, s
 	qsort(cells, nc, sizeof(*cells), cmp_cell);
 	qsort(pairs, np, sizeof(*pairs), cmp_pair);
 	for (i = 0; i < nc && rc == 0; i++)
-		rc = cell_apply(st, cells[i], created, err);
+		rc = cell_apply(st, cells[i], err);
 	for (i = 0; i < np && rc == 0; i++)
 		rc = st->ops->agg_pair_add(st, &pairs[i]->p, err);
 	free(cells);
@@ -966,7 +934,7 @@ static int tally_apply(struct agg_tally *t, struct store *st, size_t *created, s
 
 int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
 {
-	return tally_apply(t, st, NULL, err);
+	return tally_apply(t, st, err);
 }
 
 /* ---- the transition hook ---- */
@@ -1001,263 +969,8 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 	if (rc == 0)
 		rc = agg_tally_add(t, st, after, ev, n, 1, err);
 	if (rc == 0)
-		rc = tally_apply(t, st, NULL, err);
+		rc = tally_apply(t, st, err);
 	agg_tally_free(t);
 	free(ev);
 	return rc;
-}
-
-/* ---- verify and rebuild ---- */
-
-struct verify_ctx {
-	struct agg_tally *t;
-	struct agg_verify_result *res;
-	void (*report)(const char *line, void *arg);
-	void *arg;
-};
-
-static void differ(struct verify_ctx *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void differ(struct verify_ctx *v, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	v->res->differences++;
-	if (!v->report || v->res->differences > CAP_AGG_VERIFY_SHOWN)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	v->report(line, v->arg);
-}
-
-static const char *const counter_names[AGG_NCOUNTERS] = {
-	"referred", "reentries", "internal", "answers", "handling_sum", "transferred_out",
-	"returns", "handoff_sum", "reopens", "obligations", "late", "verdict_accept",
-	"verdict_object", "grade_ok", "grade_bad", "objected",
-};
-
-static int verify_cell(const struct agg_row *r, void *arg)
-{
-	struct verify_ctx *v = arg;
-	struct tcell *c = cell_find(v->t, &r->k, false);
-	struct agg_hist h = { 0 };
-	int i;
-	size_t j;
-	bool same;
-
-	if (agg_hist_decode_add(&h, r->hist, r->hist_len, 1) < 0) {
-		differ(v, "cell dim %d unit %lld day %lld key %lld: damaged histogram", r->k.dim,
-		       (long long)r->k.unit, (long long)r->k.day, (long long)r->k.key);
-		agg_hist_release(&h);
-		return 0;
-	}
-	if (!c) {
-		differ(v, "cell dim %d unit %lld day %lld key %lld: stored (referred %lld) "
-		       "but no message makes it", r->k.dim, (long long)r->k.unit,
-		       (long long)r->k.day, (long long)r->k.key, (long long)r->c[AGG_REFERRED]);
-		agg_hist_release(&h);
-		return 0;
-	}
-	c->seen = true;
-	for (i = 0; i < AGG_NCOUNTERS; i++) {
-		if (r->c[i] != c->c[i])
-			differ(v, "cell dim %d unit %lld day %lld key %lld: %s stored %lld, "
-			       "recount %lld", r->k.dim, (long long)r->k.unit, (long long)r->k.day,
-			       (long long)r->k.key, counter_names[i], (long long)r->c[i],
-			       (long long)c->c[i]);
-	}
-	same = h.n == c->h.n;
-	for (j = 0; same && j < h.n; j++)
-		same = h.v[j].bin == c->h.v[j].bin && h.v[j].count == c->h.v[j].count &&
-		       h.v[j].sum == c->h.v[j].sum;
-	if (!same)
-		differ(v, "cell dim %d unit %lld day %lld key %lld: handling-time histogram "
-		       "differs", r->k.dim, (long long)r->k.unit, (long long)r->k.day,
-		       (long long)r->k.key);
-	agg_hist_release(&h);
-	return 0;
-}
-
-static int verify_pair(const struct agg_pair *p, void *arg)
-{
-	struct verify_ctx *v = arg;
-	struct tpair *t = pair_find(v->t, p, false);
-
-	if (t)
-		t->seen = true;
-	if (!t || t->p.n != p->n)
-		differ(v, "pair dim %d unit %lld kind %d day %lld day2 %lld key %lld: stored "
-		       "%lld, recount %lld", p->dim, (long long)p->unit, p->kind,
-		       (long long)p->day, (long long)p->day2, (long long)p->key,
-		       (long long)p->n, (long long)(t ? t->p.n : 0));
-	return 0;
-}
-
-/* Messages in one range of the recount: HAMGAN_TEST_AGG_RANGE (tests force
- * many ranges with it), else no limit but the tally's size. */
-static size_t range_messages(void)
-{
-	const char *v = getenv("HAMGAN_TEST_AGG_RANGE");
-	int64_t n;
-
-	if (v && num_parse(v, 1, INT32_MAX, &n) == 0)
-		return (size_t)n;
-	return SIZE_MAX;
-}
-
-/*
- * The one recount: every message's contribution summed in t, by ranges of
- * messages in id order.  A range ends when its tally holds
- * CAP_AGG_RANGE_ROWS cells and pair rows (or HAMGAN_TEST_AGG_RANGE
- * messages); flush(t, arg, err) then takes the range's sums and t starts
- * empty again, so the memory is one range's whatever the database's size.
- */
-static int recount(struct store *st, struct agg_tally *t,
-		   int (*flush)(struct agg_tally *t, void *arg, struct err *err), void *arg,
-		   size_t *messages, struct err *err)
-{
-	size_t limit = range_messages(), in_range = 0, n, i;
-	int64_t after = 0;
-	struct msg *list;
-	int rc = 0;
-
-	for (;;) {
-		rc = st->ops->msg_scan(st, after, CAP_AGG_VERIFY_PAGE, &list, &n, err);
-		if (rc < 0)
-			return rc;
-		for (i = 0; i < n && rc == 0; i++) {
-			rc = agg_tally_add_msg(t, st, &list[i], 1, err);
-			if (rc == 0 && flush && (++in_range >= limit ||
-					t->ncells + t->npairs >= CAP_AGG_RANGE_ROWS)) {
-				rc = flush(t, arg, err);
-				tally_clear(t);
-				in_range = 0;
-			}
-		}
-		if (n)
-			after = list[n - 1].id;
-		free(list);
-		if (rc < 0)
-			return rc;
-		*messages += n;
-		if (n < CAP_AGG_VERIFY_PAGE)
-			break;
-	}
-	if (flush && in_range)
-		rc = flush(t, arg, err);
-	return rc;
-}
-
-int agg_verify(struct store *st, struct agg_verify_result *res,
-	       void (*report)(const char *line, void *arg), void *arg, struct err *err)
-{
-	struct verify_ctx v;
-	size_t i;
-	int rc, dim, kind;
-
-	memset(res, 0, sizeof(*res));
-	v.t = agg_tally_new();
-	v.res = res;
-	v.report = report;
-	v.arg = arg;
-	/* hold the writer lock so the recount and the tables are one moment */
-	rc = st->ops->begin(st, err);
-	if (rc < 0)
-		goto out;
-	rc = recount(st, v.t, NULL, NULL, &res->messages, err);
-	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
-		rc = st->ops->agg_cell_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_cell, &v, err);
-	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
-		for (kind = 0; rc == 0 && kind < AGG_PAIR_KINDS; kind++)
-			rc = st->ops->agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
-						    verify_pair, &v, err);
-	st->ops->rollback(st);
-	if (rc < 0)
-		goto out;
-	for (i = 0; i < v.t->capcells; i++) {
-		struct tcell *c = &v.t->cells[i];
-
-		if (!c->used || cell_zero(c))
-			continue;
-		res->cells++;
-		if (!c->seen)
-			differ(&v, "cell dim %d unit %lld day %lld key %lld: missing (recount "
-			       "referred %lld)", c->k.dim, (long long)c->k.unit, (long long)c->k.day,
-			       (long long)c->k.key, (long long)c->c[AGG_REFERRED]);
-	}
-	for (i = 0; i < v.t->cappairs; i++) {
-		struct tpair *p = &v.t->pairs[i];
-
-		if (!p->used || p->p.n == 0)
-			continue;
-		res->pairs++;
-		if (!p->seen)
-			differ(&v, "pair dim %d unit %lld kind %d day %lld day2 %lld key %lld: "
-			       "missing (recount %lld)", p->p.dim, (long long)p->p.unit, p->p.kind,
-			       (long long)p->p.day, (long long)p->p.day2, (long long)p->p.key,
-			       (long long)p->p.n);
-	}
-out:
-	agg_tally_free(v.t);
-	return rc;
-}
-
-struct rebuild_ctx {
-	struct store *st;
-	struct agg_verify_result *res;
-};
-
-/* A range's sums added to what the earlier ranges stored. */
-static int rebuild_range(struct agg_tally *t, void *arg, struct err *err)
-{
-	struct rebuild_ctx *r = arg;
-
-	return tally_apply(t, r->st, &r->res->cells, err);
-}
-
-static int count_pair(const struct agg_pair *p, void *arg)
-{
-	(void)p;
-	(*(size_t *)arg)++;
-	return 0;
-}
-
-int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err)
-{
-	struct agg_tally *t = agg_tally_new();
-	struct rebuild_ctx r = { st, res };
-	int rc, dim, kind;
-
-	memset(res, 0, sizeof(*res));
-	rc = st->ops->begin(st, err);
-	if (rc < 0)
-		goto out;
-	rc = st->ops->agg_clear(st, err);
-	if (rc == 0)
-		rc = recount(st, t, rebuild_range, &r, &res->messages, err);
-	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
-		for (kind = 0; rc == 0 && kind < AGG_PAIR_KINDS; kind++)
-			rc = st->ops->agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
-						    count_pair, &res->pairs, err);
-	if (rc == 0)
-		rc = st->ops->commit(st, err);
-	if (rc < 0)
-		st->ops->rollback(st);
-out:
-	agg_tally_free(t);
-	return rc;
-}
-
-int agg_rebuild_if_stale(struct store *st, struct err *err)
-{
-	struct agg_verify_result res;
-	bool stale = false;
-	int rc = st->ops->agg_stale(st, &stale, err);
-
-	if (rc < 0 || !stale)
-		return rc;
-	return agg_rebuild(st, &res, err);
 }

@@ -131,6 +131,13 @@ struct agg_verify_result {
 	size_t differences;	/* cells or pair rows that differ */
 };
 /*
+ * The recount of agg_verify and agg_rebuild (agg_recount.c) replays the
+ * messages a range at a time (a range ends at CAP_AGG_RANGE_ROWS cells and
+ * pair rows, or at HAMGAN_TEST_AGG_RANGE messages when that is set), puts
+ * each range's sums sorted on temporary files in $TMPDIR (else /tmp) and
+ * merges them: its memory is one range's whatever the database's size;
+ * ERR_IO when the temporary files cannot be written.
+ *
  * Recount every aggregate from the messages and their histories and compare
  * with the stored tables.  Each difference is described to report(line,
  * arg) when given (at most the first 100).  0 even when there are
@@ -139,10 +146,7 @@ struct agg_verify_result {
 int agg_verify(struct store *st, struct agg_verify_result *res,
 	       void (*report)(const char *line, void *arg), void *arg, struct err *err);
 /* Throw the stored aggregates away and write the recount, in one
- * transaction.  The recount goes by ranges of messages (a range ends at
- * CAP_AGG_RANGE_ROWS cells and pair rows, or at HAMGAN_TEST_AGG_RANGE
- * messages when set), each added to what the ranges before it stored, so
- * its memory does not grow with the database. */
+ * transaction. */
 int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err);
 /* agg_rebuild when a schema migration left the aggregates stale (called
  * when the core opens a database). */
