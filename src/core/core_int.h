@@ -78,9 +78,6 @@ int msg_hide_links(struct core *c, const struct actor *a, struct msg *m, struct 
 /* Is message id confidential (false when there is no such message)? */
 int msg_is_confidential(struct core *c, int64_t id, bool *yes, struct err *err);
 
-/* The normalised subject+body for the search index, malloc'd. */
-int msg_search_text(const char *subject, const char *body, char **out, struct err *err);
-
 /* Routing by rule and place (route.c, docs/routing.md).  route_channel:
  * the channels a message is routed on by itself (web, SMS, Open311).
  * route_refer: inside msg_register's transaction, refer m (the message

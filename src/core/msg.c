@@ -437,7 +437,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 		rc = register_allowed(c, a, in, err);
 	if (rc == 0)
 		rc = unit_centre(c, &centre, err);
-	if (rc == 0)
+	if (rc == 0 && !in->search)
 		rc = msg_search_text(in->subject, in->body, &search, err);
 	memset(&pl, 0, sizeof(pl));
 	if (rc == 0 && in->has_point && !in->no_route)
@@ -501,7 +501,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 	m->created_at = core_now(c);
 	m->updated_at = m->created_at;
 	m->version = 1;
-	rc = OPS(c)->msg_insert(c->st, m, t, search, err);
+	rc = OPS(c)->msg_insert(c->st, m, t, in->search ? in->search : search, err);
 	if (rc < 0)
 		goto fail;
 	payload_begin(&p);

@@ -57,7 +57,18 @@ struct msg_new {
 	int64_t live_session_id;	/* required for CHANNEL_LIVE */
 	bool no_route;			/* the caller refers it itself (imports, the
 					 * demo): no routing by place or rule */
+	const char *search;		/* msg_search_text(subject, body) made
+					 * beforehand, outside the transaction (the
+					 * server's worker threads do, so that the
+					 * writer does not), or NULL: made here */
 };
+
+/*
+ * The search index's text of a message: the index terms of subject and body
+ * (fa_index_text), in *out (malloc'd; free it).  msg_register makes it
+ * unless msg_new.search brings it.
+ */
+int msg_search_text(const char *subject, const char *body, char **out, struct err *err);
 
 /*
  * Register a new message (state registered, current unit the centre) with a

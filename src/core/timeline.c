@@ -21,10 +21,10 @@ static int by_time(const void *pa, const void *pb)
 	return 0;
 }
 
-int msg_timeline(struct core *c, const struct actor *a, int64_t id, struct msg_event **out,
-		 size_t *n, bool *cut, struct err *err)
+int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
+		 struct msg_event **out, size_t *n, bool *cut, struct err *err)
 {
-	struct msg mrec, *m = &mrec;
+	int64_t id = m->id;
 	struct audit_entry *au = NULL;
 	struct sms *sm = NULL;
 	struct referral *hops = NULL;
@@ -36,11 +36,7 @@ int msg_timeline(struct core *c, const struct actor *a, int64_t id, struct msg_e
 	*out = NULL;
 	*n = 0;
 	*cut = false;
-	rc = OPS(c)->msg_get(c->st, id, m, err);
-	if (rc == ERR_NOTFOUND)
-		rc = err_set(err, ERR_NOTFOUND, "id", "no message %lld", (long long)id);
-	if (rc == 0)
-		rc = msg_may_read(c, a, m, err);
+	rc = msg_may_read(c, a, m, err);
 	if (rc == 0)
 		rc = OPS(c)->audit_list_msg(c->st, id, CAP_TIMELINE + 1, &au, &na, err);
 	if (rc == 0)

@@ -47,13 +47,15 @@ struct msg_event {
 };
 
 /*
- * The timeline of message id as actor a may see it (same rights as msg_get:
- * ERR_NOTFOUND, ERR_DENIED).  For a confidential message an actor that does
- * not see identities (units, managers, admins) gets the SMS events without
- * the number and the text (sms_hidden).  At most CAP_TIMELINE events, the
- * oldest; *cut says more were left out.  *out malloc'd.
+ * The timeline of message m (a record the caller read: msg_get and the
+ * like; it is not read again) as actor a may see it (same rights as
+ * msg_get: ERR_NOTFOUND out of their sight, ERR_DENIED).  For a
+ * confidential message an actor that does not see identities (units,
+ * managers, admins) gets the SMS events without the number and the text
+ * (sms_hidden).  At most CAP_TIMELINE events, the oldest; *cut says more
+ * were left out.  *out malloc'd.
  */
-int msg_timeline(struct core *c, const struct actor *a, int64_t id, struct msg_event **out,
-		 size_t *n, bool *cut, struct err *err);
+int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
+		 struct msg_event **out, size_t *n, bool *cut, struct err *err);
 
 #endif

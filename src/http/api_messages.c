@@ -52,12 +52,29 @@ static const struct jval_field create_fields[] = {
 	JV_END,
 };
 
-static void create(struct http_req *r)
-{
+/* What create's first call (the worker's) keeps for its second (the
+ * writer's): the checked request and its search text. */
+struct create_prep {
 	struct create_in in;
 	struct msg_new mn;
-	struct msg mrec, *m = &mrec;
-	struct actor a;
+	char *search;
+};
+
+static void create_prep_free(void *p)
+{
+	struct create_prep *cp = p;
+
+	if (cp)
+		free(cp->search);
+	free(cp);
+}
+
+/* The worker's part: read and check the request, resolve its codes and
+ * make the search text; false when it has answered. */
+static bool create_check(struct http_req *r, struct create_prep *cp)
+{
+	struct create_in *in = &cp->in;
+	struct msg_new *mn = &cp->mn;
 	struct core *c;
 	struct err e;
 	enum msg_channel ch;
@@ -66,79 +83,109 @@ static void create(struct http_req *r)
 
 	/* a citizen's web form: limited like tracking look-ups */
 	if (!r->auth.signed_in && !api_limit(r, r->srv->rl_track, NULL))
-		return;
-	if (!api_body(r, create_fields, &in))
-		return;
+		return false;
+	if (!api_body(r, create_fields, in))
+		return false;
 	/* the urgency and the region are the centre's to judge, not the
 	 * submitter's: refused like an unknown member (operators set them) */
-	if (!r->auth.signed_in && (in.priority || in.region)) {
-		http_reply_error(r, ERR_INVALID, in.priority ? "priority" : "region",
-				 "unknown member '%s'", in.priority ? "priority" : "region");
-		return;
+	if (!r->auth.signed_in && (in->priority || in->region)) {
+		http_reply_error(r, ERR_INVALID, in->priority ? "priority" : "region",
+				 "unknown member '%s'", in->priority ? "priority" : "region");
+		return false;
+	}
+	c = api_core(r);
+	if (!c)
+		return false;
+	if (r->auth.signed_in)
+		mn->channel = r->auth.actor.role == ROLE_MANAGER ? CHANNEL_LIVE : CHANNEL_PHONE;
+	else
+		mn->channel = CHANNEL_WEB;
+	if (in->channel) {
+		if (msg_channel_parse(in->channel, &ch)) {
+			http_reply_error(r, ERR_INVALID, "channel", "unknown channel '%s'",
+					 in->channel);
+			return false;
+		}
+		if (!r->auth.signed_in && ch != CHANNEL_WEB) {
+			http_reply_error(r, ERR_INVALID, "channel", "citizens submit on the web channel");
+			return false;
+		}
+		mn->channel = ch;
+	}
+	if (msg_kind_parse(in->kind, &k)) {
+		http_reply_error(r, ERR_INVALID, "kind", "unknown kind '%s'", in->kind);
+		return false;
+	}
+	mn->kind = k;
+	if (in->category && !api_category_ref(r, c, "category", in->category, &mn->category_id))
+		return false;
+	if (in->region && !api_unit_ref(r, c, "region", in->region, &mn->region_id))
+		return false;
+	if (in->lat.set != in->lon.set) {
+		http_reply_error(r, ERR_INVALID, in->lat.set ? "lon" : "lat",
+				 "give both lat and lon, or neither");
+		return false;
+	}
+	mn->has_point = in->lat.set;
+	mn->lat = in->lat.v;
+	mn->lon = in->lon.v;
+	mn->subject = in->subject;
+	mn->body = in->body;
+	mn->address = in->address;
+	mn->anonymous = in->anonymous.v;
+	mn->mobile = in->mobile;
+	mn->citizen_name = in->name;
+	mn->national_id = in->national_id;
+	mn->confidential = in->confidential.v;
+	if (in->priority) {
+		if (priority_parse(in->priority, &p)) {
+			http_reply_error(r, ERR_INVALID, "priority", "unknown priority '%s'",
+					 in->priority);
+			return false;
+		}
+		mn->priority = p;
+	}
+	mn->live_session_id = in->live_session_id.v;
+	/* the index terms: the writer's batch would otherwise make them */
+	err_clear(&e);
+	if (msg_search_text(mn->subject, mn->body, &cp->search, &e)) {
+		http_reply_err(r, &e);
+		return false;
+	}
+	mn->search = cp->search;
+	return true;
+}
+
+/*
+ * POST /api/v1/messages (ROUTE_PREP): the worker checks the request and
+ * makes its search text (create_check); the writer registers it and makes
+ * the answer.
+ */
+static void create(struct http_req *r)
+{
+	struct create_prep *cp = r->prep;
+	struct msg mrec, *m = &mrec;
+	struct actor a;
+	struct core *c;
+	struct err e;
+
+	if (r->preparing || !cp) {
+		cp = xcalloc(1, sizeof(*cp));
+		r->prep = cp;
+		r->prep_free = create_prep_free;
+		if (!create_check(r, cp) || r->preparing)
+			return;
 	}
 	c = api_core(r);
 	if (!c)
 		return;
-	memset(&mn, 0, sizeof(mn));
-	if (r->auth.signed_in) {
-		a = r->auth.actor;
-		mn.channel = a.role == ROLE_MANAGER ? CHANNEL_LIVE : CHANNEL_PHONE;
-	} else {
-		a = actor_citizen(0);
-		mn.channel = CHANNEL_WEB;
-	}
-	if (in.channel) {
-		if (msg_channel_parse(in.channel, &ch)) {
-			http_reply_error(r, ERR_INVALID, "channel", "unknown channel '%s'", in.channel);
-			return;
-		}
-		if (!r->auth.signed_in && ch != CHANNEL_WEB) {
-			http_reply_error(r, ERR_INVALID, "channel", "citizens submit on the web channel");
-			return;
-		}
-		mn.channel = ch;
-	}
-	if (msg_kind_parse(in.kind, &k)) {
-		http_reply_error(r, ERR_INVALID, "kind", "unknown kind '%s'", in.kind);
-		return;
-	}
-	mn.kind = k;
-	if (in.category && !api_category_ref(r, c, "category", in.category, &mn.category_id))
-		return;
-	if (in.region && !api_unit_ref(r, c, "region", in.region, &mn.region_id))
-		return;
-	if (in.lat.set != in.lon.set) {
-		http_reply_error(r, ERR_INVALID, in.lat.set ? "lon" : "lat",
-				 "give both lat and lon, or neither");
-		return;
-	}
-	mn.has_point = in.lat.set;
-	mn.lat = in.lat.v;
-	mn.lon = in.lon.v;
-	mn.subject = in.subject;
-	mn.body = in.body;
-	mn.address = in.address;
-	mn.anonymous = in.anonymous.v;
-	mn.mobile = in.mobile;
-	mn.citizen_name = in.name;
-	mn.national_id = in.national_id;
-	mn.confidential = in.confidential.v;
-	if (in.priority) {
-		if (priority_parse(in.priority, &p)) {
-			http_reply_error(r, ERR_INVALID, "priority", "unknown priority '%s'",
-					 in.priority);
-			return;
-		}
-		mn.priority = p;
-	}
-	mn.live_session_id = in.live_session_id.v;
-
+	a = r->auth.signed_in ? r->auth.actor : actor_citizen(0);
 	memset(m, 0, sizeof(*m));
 	err_clear(&e);
 	/* the public web proves the mobile with a texted code (issue 9); the
 	 * desk has the caller on the line */
-	if (r->auth.signed_in ? msg_register(c, &a, &mn, m, &e)
-			      : verify_register(c, &a, &mn, in.verification_code, m, &e)) {
+	if (r->auth.signed_in ? msg_register(c, &a, &cp->mn, m, &e)
+			      : verify_register(c, &a, &cp->mn, cp->in.verification_code, m, &e)) {
 		http_reply_err(r, &e);
 	} else if (!r->auth.signed_in) {
 		/* A citizen learns the code and nothing else. */
@@ -218,7 +265,7 @@ static void get_one(struct http_req *r)
 	}
 	free(hops);
 	err_clear(&e);
-	if (msg_timeline(c, &r->auth.actor, m->id, &ev, &n, &cut, &e) == 0) {
+	if (msg_timeline(c, &r->auth.actor, m, &ev, &n, &cut, &e) == 0) {
 		cJSON_AddItemToObject(o, "timeline", api_timeline_json(c, ev, n));
 		cJSON_AddBoolToObject(o, "timeline_cut", cut);
 	}
@@ -636,7 +683,7 @@ static void transition(struct http_req *r)
 }
 
 const struct http_route api_messages_routes[] = {
-	{ HTTP_POST, "/api/v1/messages", create, ROUTE_JSON },
+	{ HTTP_POST, "/api/v1/messages", create, ROUTE_JSON | ROUTE_PREP },
 	{ HTTP_GET, "/api/v1/messages", list, ROUTE_AUTH },
 	{ HTTP_GET, "/api/v1/messages/{code}", get_one, ROUTE_AUTH },
 	{ HTTP_POST, "/api/v1/messages/{code}/{action}", transition, ROUTE_AUTH | ROUTE_JSON },

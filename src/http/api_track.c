@@ -61,7 +61,7 @@ static cJSON *public_view(struct core *c, const struct msg *m, const struct msg_
 	api_add_time(o, "created_at", m->created_at);
 	api_add_time(o, "due_at", m->due_at);
 	err_clear(&e);
-	if (msg_timeline(c, &a, m->id, &ev, &n, &cut, &e) == 0)
+	if (msg_timeline(c, &a, m, &ev, &n, &cut, &e) == 0)
 		cJSON_AddItemToObject(o, "timeline", api_public_timeline_json(ev, n));
 	else
 		cJSON_AddArrayToObject(o, "timeline");

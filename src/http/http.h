@@ -62,6 +62,13 @@ enum route_flags {
 				 * of the URL, or a write whose argon2id would
 				 * hold every other write up; its own writes
 				 * commit (and fsync) alone */
+	ROUTE_PREP = 1 << 7,	/* the handler is called twice for a write that
+				 * goes to the writer: first in the worker thread
+				 * with r->preparing set, to read and check the
+				 * request and do the work that needs no write
+				 * (it may answer: that ends the request), then in
+				 * the writer's batch; what the first call keeps
+				 * for the second goes in r->prep */
 };
 
 struct http_req;
@@ -85,6 +92,10 @@ struct http_reply {
 	unsigned status;
 	const char *type;		/* Content-Type, static string */
 	struct buf body;		/* the answer's bytes, owned */
+	struct cJSON *json;		/* or a JSON answer not yet printed, owned:
+					 * printed into body when the answer is
+					 * queued, by the worker thread (a handler
+					 * run by the writer leaves it to them) */
 	int fd;				/* or a file to send (>= 0): owned */
 	uint64_t fd_size;
 	bool no_store;			/* Cache-Control: no-store (API answers) */
@@ -132,6 +143,12 @@ struct http_req {
 	bool to_writer;			/* dispatch: the writer runs the handler */
 	bool parked;			/* queued to the writer, the connection
 					 * suspended until its batch is durable */
+	bool preparing;			/* ROUTE_PREP: the worker's first call */
+	void *prep;			/* ROUTE_PREP: what the first call keeps for
+					 * the second, freed with prep_free */
+	void (*prep_free)(void *prep);
+	int route_rc;			/* router_match's result, made once */
+	unsigned route_allowed;		/* and its allowed methods */
 	uint64_t t0_us;
 	unsigned log_status;
 	uint64_t log_bytes;
@@ -185,6 +202,8 @@ unsigned http_status_of(int code);
 
 /* Free everything a reply owns; it is empty again. */
 void http_reply_release(struct http_reply *rep);
+/* Print a JSON answer left unprinted (rep->json) into rep->body. */
+void http_reply_print(struct http_reply *rep);
 
 /* ---- routes ---- */
 

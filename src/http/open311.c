@@ -509,7 +509,7 @@ static int request_json(struct o311_req *q, const struct names *nm, const struct
 		cJSON_AddStringToObject(x, "state", msg_state_name(m->state));
 		/* the citizen's public steps (core/timeline.h), without the
 		 * texts sent to them: anyone may read an Open311 request */
-		rc = msg_timeline(q->c, &sys, m->id, &ev, &nev, &cut, e);
+		rc = msg_timeline(q->c, &sys, m, &ev, &nev, &cut, e);
 		for (i = 0; rc == 0 && i < nev; i++) {
 			const char *what = api_public_event(&ev[i]);
 			cJSON *it;

@@ -66,6 +66,8 @@ void http_reply_release(struct http_reply *rep)
 	int i;
 
 	buf_release(&rep->body);
+	cJSON_Delete(rep->json);
+	rep->json = NULL;
 	if (rep->fd >= 0)
 		close(rep->fd);
 	rep->fd = -1;
@@ -100,17 +102,23 @@ void http_reply_header(struct http_req *r, const char *name, const char *value)
 
 void http_reply_json(struct http_req *r, unsigned status, cJSON *body)
 {
+	reply_reset(r, status, "application/json; charset=utf-8");
+	r->reply.json = body;
+}
+
+void http_reply_print(struct http_reply *rep)
+{
 	char *s;
 
-	reply_reset(r, status, "application/json; charset=utf-8");
-	if (!body)
+	if (!rep->json)
 		return;
-	s = cJSON_PrintUnformatted(body);
-	cJSON_Delete(body);
+	s = cJSON_PrintUnformatted(rep->json);
+	cJSON_Delete(rep->json);
+	rep->json = NULL;
 	if (!s)
 		abort();	/* cJSON fails only when out of memory */
-	buf_adds(&r->reply.body, s);
-	buf_addc(&r->reply.body, '\n');
+	buf_adds(&rep->body, s);
+	buf_addc(&rep->body, '\n');
 	free(s);
 }
 

@@ -240,9 +240,8 @@ static unsigned method_bit(const char *m)
  * max_body. */
 static size_t body_cap(struct http_req *r)
 {
-	unsigned allowed;
-
-	if (r->bad_path || router_match(r, &allowed) != 0 || !(r->route->flags & ROUTE_UPLOAD))
+	r->route_rc = r->bad_path ? ERR_NOTFOUND : router_match(r, &r->route_allowed);
+	if (r->route_rc != 0 || !(r->route->flags & ROUTE_UPLOAD))
 		return (size_t)r->srv->cfg.max_body;
 	r->upload = true;
 	if (atomic_fetch_add(&r->srv->uploads, 1) < CAP_HTTP_UPLOADS)
@@ -301,6 +300,8 @@ static void req_free(struct http_req *r)
 		free(s);
 	}
 	auth_release(r);
+	if (r->prep_free)
+		r->prep_free(r->prep);
 	cJSON_Delete(r->json);
 	buf_release(&r->body);
 	http_reply_release(&r->reply);
@@ -443,7 +444,10 @@ static enum MHD_Result queue(struct http_req *r, struct MHD_Connection *c)
 		r->log_bytes = r->reply.fd_size;
 	} else {
 		size_t len;
-		char *data = buf_detach(&r->reply.body, &len);
+		char *data;
+
+		http_reply_print(&r->reply);
+		data = buf_detach(&r->reply.body, &len);
 
 		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 		if (!resp)
@@ -539,6 +543,13 @@ static void parse_json_body(struct http_req *r)
  */
 static void run_route(struct http_req *r)
 {
+	if (r->route->flags & ROUTE_PREP) {
+		r->preparing = true;
+		r->route->fn(r);
+		r->preparing = false;
+		if (r->replied)
+			return;
+	}
 	if (r->srv->writer && is_state_changing(r->method) &&
 	    !(r->route->flags & (ROUTE_SOLO | ROUTE_UPLOAD))) {
 		r->to_writer = true;
@@ -613,7 +624,8 @@ static void dispatch(struct http_req *r)
 				 r->body_cap);
 		return;
 	}
-	rc = router_match(r, &allowed);
+	rc = r->route_rc;	/* body_cap matched the route */
+	allowed = r->route_allowed;
 	if (rc == ERR_NOTFOUND) {
 		http_reply_error(r, ERR_NOTFOUND, NULL, "no such resource");
 		return;

@@ -71,7 +71,7 @@ static void every_step_in_time_order(void **state)
 	assert_int_equal(msg_grade(&f->c, &f->insp, m->id, 0, GRADE_ACCEPTABLE, "خوب", false, m,
 				   &err), 0);
 
-	assert_int_equal(msg_timeline(&f->c, &f->s12, m->id, &ev, &n, &cut, &err), 0);
+	assert_int_equal(msg_timeline(&f->c, &f->s12, m, &ev, &n, &cut, &err), 0);
 	assert_false(cut);
 	for (i = 1; i < n; i++)
 		assert_true(ev[i - 1].at <= ev[i].at);
@@ -128,7 +128,7 @@ static void reopen_is_not_a_grade(void **state)
 	assert_int_equal(hops[n - 1].kind, HOP_REOPEN);
 	assert_string_equal(hops[n - 1].reason, "inspector: عکس پیوست نشده");
 	free(hops);
-	assert_int_equal(msg_timeline(&f->c, &f->insp, m->id, &ev, &n, &cut, &err), 0);
+	assert_int_equal(msg_timeline(&f->c, &f->insp, m, &ev, &n, &cut, &err), 0);
 	i = find(ev, n, "reopen", 0);
 	assert_true(i < n && ev[i].has_hop);
 	assert_int_equal(find(ev, n, "grade", 0), n);
@@ -151,7 +151,7 @@ static void confidential_sms_hidden_from_the_unit(void **state)
 	assert_true(m->confidential);
 	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
 	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "رسیدگی شد", m, &err), 0);
-	assert_int_equal(msg_timeline(&f->c, &f->s12, m->id, &ev, &n, &cut, &err), 0);
+	assert_int_equal(msg_timeline(&f->c, &f->s12, m, &ev, &n, &cut, &err), 0);
 	for (i = 0; i < n; i++) {
 		if (!str_eq(ev[i].event, "sms"))
 			continue;
@@ -161,14 +161,14 @@ static void confidential_sms_hidden_from_the_unit(void **state)
 	}
 	assert_true(find(ev, n, "sms", 0) < n);
 	free(ev);
-	assert_int_equal(msg_timeline(&f->c, &f->insp, m->id, &ev, &n, &cut, &err), 0);
+	assert_int_equal(msg_timeline(&f->c, &f->insp, m, &ev, &n, &cut, &err), 0);
 	i = find(ev, n, "sms", 0);
 	assert_true(i < n);
 	assert_false(ev[i].sms_hidden);
 	assert_string_equal(ev[i].sms_to, FX_MOBILE);
 	free(ev);
 	/* out of scope: not found, like an unknown id (docs/security.md) */
-	assert_int_equal(msg_timeline(&f->c, &f->s01, m->id, &ev, &n, &cut, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_timeline(&f->c, &f->s01, m, &ev, &n, &cut, &err), ERR_NOTFOUND);
 	free(m);
 }
 
