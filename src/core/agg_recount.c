@@ -29,16 +29,29 @@
 
 /* ---- the recount by ranges ---- */
 
-/* Messages in one range: HAMGAN_TEST_AGG_RANGE (tests force many ranges
- * with it), else no limit but the tally's size. */
-static size_t range_messages(void)
+/* A test's setting n (1 up), else dflt. */
+static size_t test_setting(const char *name, size_t dflt)
 {
-	const char *v = getenv("HAMGAN_TEST_AGG_RANGE");
+	const char *v = getenv(name);
 	int64_t n;
 
 	if (v && num_parse(v, 1, INT32_MAX, &n) == 0)
 		return (size_t)n;
-	return SIZE_MAX;
+	return dflt;
+}
+
+/* Messages in one range: HAMGAN_TEST_AGG_RANGE (tests force many ranges
+ * with it), else no limit but the tally's size. */
+static size_t range_messages(void)
+{
+	return test_setting("HAMGAN_TEST_AGG_RANGE", SIZE_MAX);
+}
+
+/* Runs waiting before they are merged into one: HAMGAN_TEST_AGG_RUNS
+ * (tests), else CAP_AGG_RUNS. */
+static size_t max_runs(void)
+{
+	return test_setting("HAMGAN_TEST_AGG_RUNS", CAP_AGG_RUNS);
 }
 
 /* Every message's contribution, a range at a time: a range ends when the
@@ -135,8 +148,11 @@ static int cmp_pair(const void *a, const void *b)
 
 enum { RUN_CELLS = 0, RUN_PAIRS = 1 };
 
+/* A run: its cells, then its pairs, on one file. */
 struct run {
-	FILE *f[2];
+	FILE *f;
+	off_t pairs_at;
+	size_t n[2];		/* cells, pairs */
 };
 
 struct runs {
@@ -155,10 +171,8 @@ static void runs_release(struct runs *rs)
 {
 	size_t i;
 
-	for (i = 0; i < rs->n; i++) {
-		fclose(rs->v[i].f[0]);
-		fclose(rs->v[i].f[1]);
-	}
+	for (i = 0; i < rs->n; i++)
+		fclose(rs->v[i].f);
 	free(rs->v);
 	memset(rs, 0, sizeof(*rs));
 }
@@ -192,83 +206,44 @@ static FILE *temp_file(struct err *err)
 	return f;
 }
 
-static void write_cell(FILE *f, const struct tcell *c)
+static void write_cell(FILE *f, const struct agg_key *k, const int64_t *c,
+		       const unsigned char *hist, size_t hlen)
 {
 	unsigned char cb[AGG_NCOUNTERS * 10];
 	struct cell_rec rec;
-	unsigned char *hist;
-	size_t hlen;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.k = c->k;
-	rec.clen = (uint16_t)varint_encode_i64s(c->c, AGG_NCOUNTERS, cb);
-	hist = agg_hist_encode(&c->h, &hlen);
+	rec.k = *k;
+	rec.clen = (uint16_t)varint_encode_i64s(c, AGG_NCOUNTERS, cb);
 	rec.hlen = (uint16_t)hlen;	/* at most AGG_BINS * 30 bytes */
 	fwrite(&rec, sizeof(rec), 1, f);
 	fwrite(cb, 1, rec.clen, f);
-	fwrite(hist, 1, hlen, f);
-	free(hist);
+	if (hlen)
+		fwrite(hist, 1, hlen, f);
 }
 
-/* The recount's flush: t's non-zero cells and pairs, sorted, as a new run. */
-static int spill(struct agg_tally *t, void *arg, struct err *err)
+/* Check what went to r's file and add r to the runs (r's file closed on
+ * failure). */
+static int run_add(struct runs *rs, struct run *r, struct err *err)
 {
-	struct runs *rs = arg;
-	struct run r = { { NULL, NULL } };
-	struct spill_cell *cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
-	struct agg_pair *pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
-	size_t i, nc = 0, np = 0;
-	int rc = 0;
-
-	for (i = 0; i < t->capcells && nc < t->ncells; i++) {
-		if (t->cells[i].used && !agg_cell_zero(&t->cells[i])) {
-			cells[nc].k = t->cells[i].k;
-			cells[nc++].c = &t->cells[i];
-		}
+	if (fflush(r->f) != 0 || ferror(r->f)) {
+		fclose(r->f);
+		return err_set(err, ERR_IO, "", "cannot write the recount's temporary file "
+			       "(is the temporary directory full?)");
 	}
-	for (i = 0; i < t->cappairs && np < t->npairs; i++)
-		if (t->pairs[i].used && t->pairs[i].p.n != 0)
-			pairs[np++] = t->pairs[i].p;
-	qsort(cells, nc, sizeof(*cells), cmp_spill_cell);
-	qsort(pairs, np, sizeof(*pairs), cmp_pair);
-	r.f[RUN_CELLS] = temp_file(err);
-	r.f[RUN_PAIRS] = r.f[RUN_CELLS] ? temp_file(err) : NULL;
-	if (!r.f[RUN_PAIRS]) {
-		rc = ERR_IO;
-		goto out;
-	}
-	for (i = 0; i < nc; i++)
-		write_cell(r.f[RUN_CELLS], cells[i].c);
-	if (np)
-		fwrite(pairs, sizeof(*pairs), np, r.f[RUN_PAIRS]);
-	if (fflush(r.f[RUN_CELLS]) != 0 || fflush(r.f[RUN_PAIRS]) != 0 ||
-	    ferror(r.f[RUN_CELLS]) || ferror(r.f[RUN_PAIRS])) {
-		rc = err_set(err, ERR_IO, "", "cannot write the recount's temporary file "
-			     "(is the temporary directory full?)");
-		goto out;
-	}
-	rewind(r.f[RUN_CELLS]);
-	rewind(r.f[RUN_PAIRS]);
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 8;
 		rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
 	}
-	rs->v[rs->n++] = r;
-	memset(&r, 0, sizeof(r));
-out:
-	if (r.f[RUN_CELLS])
-		fclose(r.f[RUN_CELLS]);
-	if (r.f[RUN_PAIRS])
-		fclose(r.f[RUN_PAIRS]);
-	free(cells);
-	free(pairs);
-	return rc;
+	rs->v[rs->n++] = *r;
+	return 0;
 }
 
 /* ---- merging the runs ---- */
 
 /* A run's next row. */
 struct head {
+	size_t left;		/* rows of the run not read yet */
 	struct agg_key k;
 	int64_t c[AGG_NCOUNTERS];
 	unsigned char *hist;
@@ -303,18 +278,19 @@ static int damaged_run(struct err *err)
 /* 1 with run i's next row in its head, 0 at its end, or ERR_IO. */
 static int read_head(struct merge *m, size_t i, struct err *err)
 {
-	FILE *f = m->rs->v[i].f[m->which];
+	FILE *f = m->rs->v[i].f;
 	struct head *h = &m->heads[i];
 	unsigned char cb[AGG_NCOUNTERS * 10];
 	struct cell_rec rec;
 
+	if (!h->left)
+		return 0;
+	h->left--;
 	if (m->which == RUN_PAIRS) {
-		if (fread(&h->p, sizeof(h->p), 1, f) == 1)
-			return 1;
-		return feof(f) && !ferror(f) ? 0 : damaged_run(err);
+		return fread(&h->p, sizeof(h->p), 1, f) == 1 ? 1 : damaged_run(err);
 	}
 	if (fread(&rec, sizeof(rec), 1, f) != 1)
-		return feof(f) && !ferror(f) ? 0 : damaged_run(err);
+		return damaged_run(err);
 	if (rec.clen > sizeof(cb) || fread(cb, 1, rec.clen, f) != rec.clen ||
 	    varint_decode_i64s(cb, rec.clen, h->c, AGG_NCOUNTERS) < 0)
 		return damaged_run(err);
@@ -381,7 +357,7 @@ static void merge_release(struct merge *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Start merging the runs' cells or pairs (each file is read once). */
+/* Start merging the runs' cells or pairs. */
 static int merge_open(struct merge *m, struct runs *rs, int which, struct err *err)
 {
 	size_t i;
@@ -393,6 +369,9 @@ static int merge_open(struct merge *m, struct runs *rs, int which, struct err *e
 	m->heads = xcalloc(rs->n ? rs->n : 1, sizeof(*m->heads));
 	m->heap = xcalloc(rs->n ? rs->n : 1, sizeof(*m->heap));
 	for (i = 0; i < rs->n; i++) {
+		m->heads[i].left = rs->v[i].n[which];
+		if (fseeko(rs->v[i].f, which == RUN_CELLS ? 0 : rs->v[i].pairs_at, SEEK_SET) != 0)
+			return damaged_run(err);
 		rc = read_head(m, i, err);
 		if (rc < 0)
 			return rc;
@@ -496,6 +475,95 @@ static int merge_next(struct merge *m, struct err *err)
 			return 0;
 		}
 	}
+}
+
+/* ---- a range's sums as a run ---- */
+
+/* Write the merge of every run so far as one run, in their place: the
+ * runs, and the files open, stay at most CAP_AGG_RUNS (max_runs). */
+static int runs_compact(struct runs *rs, struct err *err)
+{
+	struct run r;
+	struct merge m;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.f = temp_file(err);
+	if (!r.f)
+		return ERR_IO;
+	rc = merge_open(&m, rs, RUN_CELLS, err);
+	if (rc == 0)
+		rc = merge_next(&m, err);
+	while (rc == 0 && m.has) {
+		write_cell(r.f, &m.k, m.c, m.hist, m.hlen);
+		rc = merge_next(&m, err);
+	}
+	r.n[RUN_CELLS] = m.rows;
+	merge_release(&m);
+	r.pairs_at = ftello(r.f);
+	if (rc == 0)
+		rc = merge_open(&m, rs, RUN_PAIRS, err);
+	if (rc == 0)
+		rc = merge_next(&m, err);
+	while (rc == 0 && m.has) {
+		fwrite(&m.p, sizeof(m.p), 1, r.f);
+		rc = merge_next(&m, err);
+	}
+	r.n[RUN_PAIRS] = m.rows;
+	merge_release(&m);
+	if (rc < 0) {
+		fclose(r.f);
+		return rc;
+	}
+	runs_release(rs);
+	return run_add(rs, &r, err);
+}
+
+/* The recount's flush: t's non-zero cells and pairs, sorted, as a new run. */
+static int spill(struct agg_tally *t, void *arg, struct err *err)
+{
+	struct runs *rs = arg;
+	struct run r;
+	struct spill_cell *cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
+	struct agg_pair *pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
+	unsigned char *hist;
+	size_t i, nc = 0, np = 0, hlen;
+	int rc = 0;
+
+	for (i = 0; i < t->capcells && nc < t->ncells; i++) {
+		if (t->cells[i].used && !agg_cell_zero(&t->cells[i])) {
+			cells[nc].k = t->cells[i].k;
+			cells[nc++].c = &t->cells[i];
+		}
+	}
+	for (i = 0; i < t->cappairs && np < t->npairs; i++)
+		if (t->pairs[i].used && t->pairs[i].p.n != 0)
+			pairs[np++] = t->pairs[i].p;
+	qsort(cells, nc, sizeof(*cells), cmp_spill_cell);
+	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	memset(&r, 0, sizeof(r));
+	r.f = temp_file(err);
+	if (!r.f) {
+		rc = ERR_IO;
+		goto out;
+	}
+	for (i = 0; i < nc; i++) {
+		hist = agg_hist_encode(&cells[i].c->h, &hlen);
+		write_cell(r.f, &cells[i].k, cells[i].c->c, hist, hlen);
+		free(hist);
+	}
+	r.pairs_at = ftello(r.f);
+	if (np)
+		fwrite(pairs, sizeof(*pairs), np, r.f);
+	r.n[RUN_CELLS] = nc;
+	r.n[RUN_PAIRS] = np;
+	rc = run_add(rs, &r, err);
+	if (rc == 0 && rs->n >= max_runs())
+		rc = runs_compact(rs, err);
+out:
+	free(cells);
+	free(pairs);
+	return rc;
 }
 
 /* ---- verify: the merged recount beside the stored rows ---- */

@@ -839,8 +839,9 @@ static void collect(const char *line, void *arg)
 }
 
 /* The recount by ranges (HAMGAN_TEST_AGG_RANGE: a few messages a range,
- * many temporary runs merged) writes and verifies exactly what one range
- * does and what the transition hook kept, and finds the same wrongs. */
+ * many temporary runs merged; HAMGAN_TEST_AGG_RUNS: the runs merged into
+ * one on the way) writes and verifies exactly what one range does and what
+ * the transition hook kept, and finds the same wrongs. */
 static void recount_by_ranges_equals_one_range(void **state)
 {
 	struct fx *f = *state;
@@ -859,6 +860,17 @@ static void recount_by_ranges_equals_one_range(void **state)
 	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
 	dump_aggs(f, &b);
 	assert_string_equal(b.data, a.data);
+	/* and with the runs merged into one every four */
+	assert_int_equal(setenv("HAMGAN_TEST_AGG_RUNS", "4", 1), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	dump_aggs(f, &b);
+	assert_string_equal(b.data, a.data);
+	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, &err), 0);
+	assert_int_equal(many.differences, 0);
+	assert_int_equal(many.cells, one.cells);
+	assert_int_equal(many.pairs, one.pairs);
+	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RUNS"), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
 	assert_int_equal(many.messages, 40);
 	assert_int_equal(many.messages, one.messages);
 	assert_true(many.cells > 100 && many.pairs > 10);
