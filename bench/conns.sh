@@ -5,7 +5,7 @@
 # then 5,000 idle kept-alive connections for the memory one costs.
 #
 #   bench/conns.sh [--db PATH] [--conns "64 1000 5000"] [--duration S]
-#                  [--runs N] [--threads T] [--hamgan PATH]
+#                  [--runs N] [--threads T] [--hamgan PATH] [--paced MS]
 #
 # Prints, per connection count and URL, the median over N interleaved runs
 # of requests/s, p50 and p99 latency, and the errors of all runs (socket
@@ -14,7 +14,12 @@
 # connection comes from 127.0.0.1): max_per_ip=0, track_rate=100000000;
 # max_connections stays at its default.  Without --db a 2,000-message demo
 # database is made in build/bench (a look-up is an indexed read: its cost
-# does not grow with the database).  Needs wrk (Debian package wrk).
+# does not grow with the database).  With --paced MS each connection count
+# and URL is also run paced (bench/http/paced.lua): every connection waits
+# about MS milliseconds (half to one and a half times) after each answer, so
+# that N connections offer about N * 1000 / MS requests a second, below the
+# server's ceiling; its rows are named healthz~MS and track~MS.  Needs wrk
+# (Debian package wrk).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,6 +29,7 @@ DURATION=10
 RUNS=3
 THREADS=2
 HAMGAN=build/hamgan
+PACED=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--db) DB=$2; shift 2 ;;
@@ -32,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=$2; shift 2 ;;
 	--threads) THREADS=$2; shift 2 ;;
 	--hamgan) HAMGAN=$2; shift 2 ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--paced) PACED=$2; shift 2 ;;
+	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "conns.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -68,10 +75,16 @@ grep -h 'open files' "$OUT/serve.err" || true
 
 declare -A PATHS=([healthz]="/healthz" [track]="/api/v1/track?code=$CODE&mobile=$MOBILE")
 
-# one wrk run: "req/s p50_ms p99_ms socket_errors non2xx"
+# one wrk run: "req/s p50_ms p99_ms socket_errors non2xx"; a third
+# argument runs it paced (bench/http/paced.lua) with that pause
 one() {
 	local c=$1 path=$2 out
-	out=$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency "$URL$path" 2>&1)
+	if [ -n "${3-}" ]; then
+		out=$(PACED_PATH=$path PACED_MS=$3 wrk -t"$THREADS" -c"$c" -d"${DURATION}s" \
+			--timeout 5s --latency -s bench/http/paced.lua "$URL" 2>&1)
+	else
+		out=$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency "$URL$path" 2>&1)
+	fi
 	echo "$out" | awk '
 		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
 				 if (v ~ /m$/) return v * 60000; return v * 1000 }
@@ -131,15 +144,19 @@ for run in $(seq 1 "$RUNS"); do
 	for c in $CONNS; do
 		for name in healthz track; do
 			echo "$c $name $run $(one "$c" "${PATHS[$name]}")" | tee -a "$OUT/runs.txt" >&2
+			[ -z "$PACED" ] || echo "$c $name~$PACED $run $(one "$c" "${PATHS[$name]}" "$PACED")" |
+				tee -a "$OUT/runs.txt" >&2
 		done
 	done
 done
 
-printf '\n%-6s %-8s %10s %9s %9s %8s %8s\n' conns url 'req/s' 'p50 ms' 'p99 ms' 'sockerr' 'non-2xx'
+printf '\n%-6s %-12s %10s %9s %9s %8s %8s\n' conns url 'req/s' 'p50 ms' 'p99 ms' 'sockerr' 'non-2xx'
+NAMES="healthz track"
+[ -z "$PACED" ] || NAMES="$NAMES healthz~$PACED track~$PACED"
 for c in $CONNS; do
-	for name in healthz track; do
+	for name in $NAMES; do
 		sel=$(awk -v c="$c" -v n="$name" '$1 == c && $2 == n' "$OUT/runs.txt")
-		printf '%-6s %-8s %10s %9s %9s %8s %8s\n' "$c" "$name" \
+		printf '%-6s %-12s %10s %9s %9s %8s %8s\n' "$c" "$name" \
 			"$(echo "$sel" | awk '{ print $4 }' | median)" \
 			"$(echo "$sel" | awk '{ print $5 }' | median)" \
 			"$(echo "$sel" | awk '{ print $6 }' | median)" \

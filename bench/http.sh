@@ -9,7 +9,9 @@
 #     alone with FULL and with NORMAL;
 #   - submit: POST /api/v1/messages as the operator's desk (bearer token),
 #     each 201 sent only after its batch is fsynced (bench/http/submit.lua);
-#   - healthz: GET /healthz;
+#   - healthz: GET /healthz; healthz_lua: the same through a wrk script
+#     doing the client-side work track's does (bench/http/healthz.lua), so
+#     that track/healthz_lua compares the server's work only;
 #   - track: GET /api/v1/track over 500 existing codes (bench/http/track.lua).
 # Prints each run, then the medians and the ratios the targets are about.
 #
@@ -82,6 +84,7 @@ for round in $(seq "$ROUNDS"); do
 	rm -f "$T"/core.db* "$T"/raw.db*
 	run_wrk submit -s bench/http/submit.lua "$URL/" | sed "s/^/round $round /"
 	run_wrk healthz "$URL/healthz" | sed "s/^/round $round /"
+	run_wrk healthz_lua -s bench/http/healthz.lua "$URL/" | sed "s/^/round $round /"
 	BENCH_CODES=$T/codes run_wrk track -s bench/http/track.lua "$URL/" | sed "s/^/round $round /"
 done | tee "$T/all"
 echo "messages in the database: $(sqlite3 "$DB" 'SELECT count(*) FROM messages')"
@@ -102,6 +105,7 @@ $3 == "sqlite_batched_full" { ref[++nref] = $4 + 0; rref[$2] = $4 + 0 }
 $3 == "commit_full_ms" { cf[++ncf] = $4 + 0; cn[ncf] = $6 + 0 }
 $3 == "submit" { s[++ns] = val($0, "rps"); rs[$2] = s[ns]; s50[ns] = val($0, "p50_ms"); s99[ns] = val($0, "p99_ms"); sbad += val($0, "not_201") }
 $3 == "healthz" { h[++nh] = val($0, "rps") + 0; rh[$2] = h[nh] }
+$3 == "healthz_lua" { hl[++nhl] = val($0, "rps") + 0; rhl[$2] = hl[nhl] }
 $3 == "track" { t[++nt] = val($0, "rps"); rt[$2] = t[nt]; t50[nt] = val($0, "p50_ms"); t99[nt] = val($0, "p99_ms"); tbad += val($0, "not_200") }
 END {
 	R = med(ref, nref); C = med(core, ncore); S = med(s, ns); H = med(h, nh); TR = med(t, nt)
@@ -110,7 +114,8 @@ END {
 	printf "median submit %.0f/s p50 %.2f ms p99 %.2f ms (not 201: %d) = %.0f%% of sqlite_batched_full, %.0f%% of core_batched_full\n", S, med(s50, ns), med(s99, ns), sbad, 100 * S / R, 100 * S / C
 	for (r in rs) if (rref[r]) qs[++nqs] = 100 * rs[r] / rref[r]
 	for (r in rt) if (rh[r]) qt[++nqt] = 100 * rt[r] / rh[r]
-	printf "median of the rounds'"'"' ratios: submit/sqlite_batched_full %.0f%%, track/healthz %.0f%%\n", med(qs, nqs), med(qt, nqt)
-	printf "median healthz %.0f/s\n", H
+	for (r in rt) if (rhl[r]) qtl[++nqtl] = 100 * rt[r] / rhl[r]
+	printf "median of the rounds'"'"' ratios: submit/sqlite_batched_full %.0f%%, track/healthz %.0f%%, track/healthz_lua %.0f%%\n", med(qs, nqs), med(qt, nqt), med(qtl, nqtl)
+	printf "median healthz %.0f/s, healthz_lua (the same client work as track) %.0f/s\n", H, med(hl, nhl)
 	printf "median track %.0f/s p50 %.2f ms p99 %.2f ms (not 200: %d) = %.0f%% of healthz\n", TR, med(t50, nt), med(t99, nt), tbad, 100 * TR / H
 }' "$ALL"

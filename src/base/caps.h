@@ -67,12 +67,14 @@
 #define CAP_HTTP_PER_IP 64
 /* Memory of one connection, which bounds the request line and headers too
  * (libmicrohttpd answers 431/414 past it).  Real browsers send 1-4 KiB of
- * headers; 16 KiB leaves room for long cookies and refuses 1 MiB headers.
- * libmicrohttpd 0.9.75 zeroes the whole pool after every request
+ * headers (the web app's own requests: under 1 KiB, its cookies are two
+ * tokens); 8 KiB is nginx's own limit for a header line and refuses 1 MiB
+ * headers.  libmicrohttpd 0.9.75 zeroes the whole pool after every request
  * (MHD_pool_reset), so every connection that made a request holds all of
- * it and every request pays a memset of it: 32 KiB made 5,000 kept-alive
- * connections cost 160 MB (docs/performance.md). */
-#define CAP_HTTP_CONN_MEMORY (16 * 1024)
+ * it and every request pays a memset of it: 5,000 kept-alive connections
+ * cost 160 MB at 32 KiB, 84 MB at 16 KiB, 44 MB at 8 KiB
+ * (docs/performance.md). */
+#define CAP_HTTP_CONN_MEMORY (8 * 1024)
 /* A request body, in bytes.  The largest real body is a message: subject and
  * body (CAP_MSG_SUBJECT + CAP_MSG_BODY) plus citizen, address and JSON
  * escaping (\uXXXX is 6 bytes per 2-byte letter at worst): 64 KiB.  Checked
