@@ -134,14 +134,17 @@ struct agg_verify_result {
  * The recount of agg_verify and agg_rebuild (agg_recount.c) replays the
  * messages a range at a time (a range ends at CAP_AGG_RANGE_ROWS cells and
  * pair rows, or at HAMGAN_TEST_AGG_RANGE messages when that is set), puts
- * each range's sums sorted on temporary files in $TMPDIR (else /tmp) and
- * merges them: its memory is one range's whatever the database's size;
- * ERR_IO when the temporary files cannot be written.
+ * each range's sums sorted on a temporary file in $TMPDIR (else /tmp) and
+ * merges them (the files so far into one past CAP_AGG_RUNS of them, or
+ * HAMGAN_TEST_AGG_RUNS): its memory is one range's whatever the database's
+ * size; ERR_IO when the temporary files cannot be written.
  *
  * Recount every aggregate from the messages and their histories and compare
  * with the stored tables.  Each difference is described to report(line,
- * arg) when given (at most the first 100).  0 even when there are
- * differences (see result).
+ * arg) when given (at most the first CAP_AGG_VERIFY_SHOWN): stored rows
+ * that differ or that no message makes in the tables' order, then the
+ * recount's cells and pair rows that are not stored.  0 even when there
+ * are differences (see result).
  */
 int agg_verify(struct store *st, struct agg_verify_result *res,
 	       void (*report)(const char *line, void *arg), void *arg, struct err *err);
