@@ -5,12 +5,13 @@
  *
  * The messages are replayed in id order a range at a time into a tally
  * (agg_tally_add_msg, the replay the transition hook applies); each range's
- * sums go, sorted by key, to a pair of temporary files (a run: cells,
+ * sums go, sorted by key, to a temporary file (a run: its cells, then its
  * pairs).  Merging the runs yields every cell and pair row of the recount
  * once, summed over the ranges, in the order the store's scans return the
  * tables: --rebuild writes that stream into the emptied tables, --verify
  * walks it beside the stored rows (a merge join).  Either holds one range's
- * tally, then a read buffer and a head row a run.
+ * tally, then a read buffer and a head row a run; past CAP_AGG_RUNS runs
+ * the runs so far are merged into one on the way.
  */
 #include <stdarg.h>
 #include <stdio.h>
