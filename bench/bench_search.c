@@ -2,8 +2,9 @@
  * bench_search.c - full-text search through the core (msg_search, as the
  * HTTP handler calls it) on a real database: a word in most messages, a
  * rare word, a search scoped to a unit (as its staff), one with the
- * confidential messages left out, and the second page of the common word;
- * each with and without the bounded count.  Prints p50 and p99 of N runs
+ * confidential messages left out, the second page of the common word, and
+ * the common word's page with each result's texts read (msg_text_get, as a
+ * list page writes them); each with and without the bounded count.  Prints p50 and p99 of N runs
  * per query, in milliseconds of wall clock and of the thread's CPU time
  * (on a shared machine the wall clock also counts waiting for a core).
  *
@@ -21,6 +22,7 @@
 #include "base/str.h"
 #include "core/actor.h"
 #include "core/core.h"
+#include "core/msg.h"
 #include "core/search.h"
 #include "core/unit.h"
 
@@ -45,6 +47,7 @@ struct query {
 	bool staff;		/* as the unit's staff (scoped to its subtree) */
 	bool public_only;	/* confidential messages left out */
 	bool second_page;	/* the page after the first one's cursor */
+	bool texts;		/* each result's texts read, as a list page does */
 };
 
 /* Run q runs times; print p50, p99, the page's size and the count. */
@@ -52,15 +55,16 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 		int64_t runs)
 {
 	double *t = calloc((size_t)runs, sizeof(*t)), *cpu = calloc((size_t)runs, sizeof(*cpu));
+	struct msg_text *text = calloc(1, sizeof(*text));
 	char cursor[SEARCH_CURSOR_MAX] = "";
 	struct search_result res;
 	struct search_query sq;
 	struct err err;
-	size_t n = 0, total = 0;
+	size_t n = 0, total = 0, j;
 	bool capped = false;
 	int64_t i;
 
-	if (!t || !cpu)
+	if (!t || !cpu || !text)
 		abort();
 	if (q->second_page) {
 		search_query_init(&sq);
@@ -87,6 +91,11 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 			fprintf(stderr, "bench_search: %s: %s\n", q->name, err.msg);
 			exit(1);
 		}
+		for (j = 0; q->texts && j < res.n; j++)
+			if (msg_text_get(c, &res.items[j], text, &err) < 0) {
+				fprintf(stderr, "bench_search: %s: %s\n", q->name, err.msg);
+				exit(1);
+			}
 		t[i] = clock_ms(CLOCK_MONOTONIC) - t0;
 		cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 		n = res.n;
@@ -104,6 +113,7 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 	printf("\n");
 	free(t);
 	free(cpu);
+	free(text);
 }
 
 int main(int argc, char **argv)
@@ -134,12 +144,13 @@ int main(int argc, char **argv)
 	inspector.role = ROLE_INSPECTOR;
 	for (; i < argc; i++) {
 		const struct query qs[] = {
-			{ "common word", common, false, false, false },
-			{ "common word, page 2", common, false, false, true },
-			{ "rare word", rare, false, false, false },
-			{ "common word, unit's staff", common, true, false, false },
-			{ "rare word, unit's staff", rare, true, false, false },
-			{ "common word, no confidential", common, false, true, false },
+			{ "common word", common, false, false, false, false },
+			{ "common word, page 2", common, false, false, true, false },
+			{ "rare word", rare, false, false, false, false },
+			{ "common word, unit's staff", common, true, false, false, false },
+			{ "rare word, unit's staff", rare, true, false, false, false },
+			{ "common word, no confidential", common, false, true, false, false },
+			{ "common word, with texts", common, false, false, false, true },
 		};
 		struct actor staff = { 0 };
 		struct unit u;

@@ -88,6 +88,9 @@ for round in $(seq "$ROUNDS"); do
 	BENCH_CODES=$T/codes run_wrk track -s bench/http/track.lua "$URL/" | sed "s/^/round $round /"
 done | tee "$T/all"
 echo "messages in the database: $(sqlite3 "$DB" 'SELECT count(*) FROM messages')"
+kill "$SRV" && wait "$SRV" 2>/dev/null || true
+SRV=""
+sed -n 's/^hamgan: info: writer: /the writer: /p' "$T/serve.err"	# batch sizes
 mkdir -p build
 cp "$T/all" build/bench-http.txt	# the raw lines, for --summary
 ALL=$T/all

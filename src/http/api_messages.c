@@ -58,6 +58,7 @@ struct create_prep {
 	struct create_in in;
 	struct msg_new mn;
 	char *search;
+	struct msg m;		/* what the writer registered */
 };
 
 static void create_prep_free(void *p)
@@ -156,10 +157,28 @@ static bool create_check(struct http_req *r, struct create_prep *cp)
 	return true;
 }
 
+/* The desk's answer: the registered message as it sees it. */
+static void create_finish(struct http_req *r)
+{
+	struct create_prep *cp = r->prep;
+	struct core *c = api_core(r);
+	cJSON *o;
+	struct err e;
+
+	if (!c)
+		return;
+	err_clear(&e);
+	o = api_msg_json_row(c, &cp->m, core_now(c), &e);
+	if (o)
+		http_reply_json(r, 201, o);
+	else
+		http_reply_err(r, &e);
+}
+
 /*
  * POST /api/v1/messages (ROUTE_PREP): the worker checks the request and
- * makes its search text (create_check); the writer registers it and makes
- * the answer.
+ * makes its search text (create_check); the writer registers it; the
+ * worker again makes the desk's answer (create_finish).
  */
 static void create(struct http_req *r)
 {
@@ -196,12 +215,11 @@ static void create(struct http_req *r)
 		api_add_time(o, "created_at", m->created_at);
 		http_reply_json(r, 201, o);
 	} else {
-		cJSON *o = api_msg_json_row(c, m, core_now(c), &e);
-
-		if (o)
-			http_reply_json(r, 201, o);
-		else
-			http_reply_err(r, &e);
+		/* the message as the desk sees it: read by the worker once
+		 * the batch is durable (create_finish) */
+		cp->m = *m;
+		http_reply_json(r, 201, NULL);
+		r->finish = create_finish;
 	}
 }
 

@@ -147,6 +147,13 @@ struct http_req {
 	void *prep;			/* ROUTE_PREP: what the first call keeps for
 					 * the second, freed with prep_free */
 	void (*prep_free)(void *prep);
+	void (*finish)(struct http_req *r);	/* set by a handler the writer
+					 * ran: called by the worker thread once
+					 * the batch is durable, before the answer
+					 * goes out, to make the answer there
+					 * (reads only, with the worker's own
+					 * connection) when the writer's call left
+					 * a status below 300 */
 	int route_rc;			/* router_match's result, made once */
 	unsigned route_allowed;		/* and its allowed methods */
 	uint64_t t0_us;

@@ -556,6 +556,8 @@ static void run_route(struct http_req *r)
 		return;
 	}
 	r->route->fn(r);
+	if (r->finish && r->reply.status < 300)
+		r->finish(r);
 }
 
 struct req_job {
@@ -790,8 +792,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 */
 		return r->body_seen - r->body_cap > CAP_HTTP_DISCARD ? MHD_NO : MHD_YES;
 	}
-	if (r->parked)
-		return queue(r, c);	/* resumed: the writer has answered */
+	if (r->parked) {
+		/* resumed: the writer has answered, or left the answer to us */
+		if (r->finish && r->reply.status < 300)
+			r->finish(r);
+		return queue(r, c);
+	}
 	conns_body_done(srv->conns, conn_slot(c));
 	dispatch(r);
 	if (r->to_writer && !r->replied) {
@@ -1144,6 +1150,16 @@ void http_server_stop(struct http_server *srv)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(srv->d);
+	if (srv->writer) {
+		struct writer_stats ws;
+
+		writer_stats(srv->writer, &ws);
+		log_info("writer: %llu writes in %llu batches (%.1f a batch, the largest %u), "
+			 "%llu lost, %llu checkpoints", (unsigned long long)ws.jobs,
+			 (unsigned long long)ws.batches,
+			 ws.batches ? (double)ws.jobs / (double)ws.batches : 0.0, ws.max_batch,
+			 (unsigned long long)ws.lost, (unsigned long long)ws.checkpoints);
+	}
 	writer_free(srv->writer);
 	conns_free(srv->conns);
 	server_parts_release(srv);

@@ -26,6 +26,7 @@
 #include "base/caps.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "base/tpack.h"
 #include "fa/terms.h"
 #include "store/migrate.h"
 #include "store/pg_int.h"
@@ -521,6 +522,32 @@ static void copy_bytea(struct buf *b, const unsigned char *s, size_t len)
 	}
 }
 
+/* The text of a source column: a BLOB is a packed text (SQLite's migration
+ * 17 packs the messages' texts; base/tpack.h), unpacked into a malloc'd
+ * string (*tofree); NULL with *len 0 for one no encoder wrote, which is
+ * then copied as the bytes it is for PostgreSQL to refuse. */
+static const char *src_text(sqlite3_stmt *st, int i, size_t *len, char **tofree)
+{
+	const unsigned char *p;
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	int out;
+
+	*tofree = NULL;
+	if (sqlite3_column_type(st, i) != SQLITE_BLOB) {
+		p = sqlite3_column_text(st, i);
+		*len = p ? (size_t)sqlite3_column_bytes(st, i) : 0;
+		return p ? (const char *)p : "";
+	}
+	p = sqlite3_column_blob(st, i);
+	out = tpack_decoded_len(p, n);
+	*len = 0;
+	if (out < 0)
+		return NULL;
+	*tofree = xmalloc((size_t)out + 1);
+	*len = (size_t)tpack_decode(p, n, *tofree, (size_t)out + 1);
+	return *tofree;
+}
+
 static void copy_value(struct buf *b, sqlite3_stmt *st, int i, enum col_kind kind)
 {
 	int type = sqlite3_column_type(st, i);
@@ -537,11 +564,18 @@ static void copy_value(struct buf *b, sqlite3_stmt *st, int i, enum col_kind kin
 		/* 17 significant digits: the same double back */
 		buf_addf(b, "%.17g", sqlite3_column_double(st, i));
 	} else {
-		/* text, or a value of the wrong type, which PostgreSQL then
-		 * refuses with the table and line (a row SQLite let through) */
-		const unsigned char *p = sqlite3_column_text(st, i);
+		/* text (a packed one unpacked), or a value of the wrong type,
+		 * which PostgreSQL then refuses with the table and line (a row
+		 * SQLite let through) */
+		char *tofree = NULL;
+		size_t len = 0;
+		const char *t = kind == COL_TEXT ? src_text(st, i, &len, &tofree) : NULL;
 
-		copy_text(b, p, (size_t)sqlite3_column_bytes(st, i));
+		if (t)
+			copy_text(b, (const unsigned char *)t, len);
+		else
+			copy_text(b, sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+		free(tofree);
 	}
 }
 
@@ -693,10 +727,12 @@ static int index_text(sqlite3_stmt *st, struct buf *out)
 
 	buf_reset(out);
 	for (i = 1; i <= 2 && rc == 0; i++) {
-		const char *s = (const char *)sqlite3_column_text(st, i);
+		char *tofree;
+		size_t len;
+		const char *s = src_text(st, i, &len, &tofree);
 
-		if (s)
-			rc = fa_index_text(s, (size_t)sqlite3_column_bytes(st, i), out);
+		rc = s ? fa_index_text(s, len, out) : ERR_INVALID;
+		free(tofree);
 	}
 	return rc;
 }

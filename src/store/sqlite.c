@@ -4,6 +4,7 @@
  * units, categories, users, sessions, failed logins, citizens and live
  * sessions.  Messages, referrals, audit, SMS and search are sqlite_msg.c.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
+#include "base/tpack.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_verify.h"
 #include "store/sqlite_attach.h"
@@ -168,6 +170,41 @@ void sq_col_hash(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz)
 		dst[2 * k + 1] = digits[b[k] & 15];
 	}
 	dst[2 * k] = '\0';
+}
+
+void sq_bind_ptext(sqlite3_stmt *stmt, int i, const char *v)
+{
+	size_t len = v ? strlen(v) : 0;
+	unsigned char *packed;
+	size_t n;
+
+	if (len == 0 || len > INT_MAX) {
+		sq_bind_text(stmt, i, v);
+		return;
+	}
+	packed = xmalloc(len);
+	n = tpack_encode(v, len, packed);
+	if (n > 0)
+		sqlite3_bind_blob(stmt, i, packed, (int)n, SQLITE_TRANSIENT);
+	else
+		sq_bind_text(stmt, i, v);
+	free(packed);
+}
+
+int sq_col_ptext(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz)
+{
+	const unsigned char *b;
+
+	if (sqlite3_column_type(stmt, i) != SQLITE_BLOB) {
+		sq_col_text(stmt, i, dst, dstsz);
+		return 0;
+	}
+	b = sqlite3_column_blob(stmt, i);
+	if (tpack_decode(b, (size_t)sqlite3_column_bytes(stmt, i), dst, dstsz) < 0) {
+		dst[0] = '\0';
+		return ERR_STORE;
+	}
+	return 0;
 }
 
 void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
@@ -467,7 +504,7 @@ static void sq_rollback(struct store *st)
 static int sq_bulk(struct store *st, bool on, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	char sql[160];
+	char sql[224];
 	int rc;
 
 	s->bulk = on;
@@ -479,7 +516,8 @@ static int sq_bulk(struct store *st, bool on, struct err *err)
 		/* the search index of the messages registered meanwhile, in one
 		 * statement (large segments, no merging on the way) */
 		snprintf(sql, sizeof(sql), "BEGIN; INSERT INTO msg_fts (rowid, text) SELECT id,"
-			 " hamgan_index_text(subject, body) FROM messages WHERE id >= %lld; COMMIT;",
+			 " hamgan_index_text(hamgan_unpack(subject), hamgan_unpack(body)) FROM messages"
+			 " WHERE id >= %lld; COMMIT;",
 			 (long long)s->bulk_fts_from);
 		s->bulk_fts_from = 0;
 		rc = exec_sql(s->db, sql, err);

@@ -129,6 +129,14 @@ void sq_bind_hash(sqlite3_stmt *stmt, int i, const char *hex);
  * a text as it is). */
 void sq_col_hash(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
 
+/* A message's text as stored (schema 17; base/tpack.h): a BLOB holding
+ * its packed form when that is shorter, else the TEXT as it is. */
+void sq_bind_ptext(sqlite3_stmt *stmt, int i, const char *v);
+/* Read such a column back into dst (truncated at a whole character as
+ * sq_col_text): 0, or ERR_STORE for a BLOB that is no packed text (a
+ * damaged file), dst then empty. */
+int sq_col_ptext(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
+
 /* Grow a malloc'd list by one element of size sz; returns the new slot. */
 void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz);
 /* Step stmt (bound; NULL after a failed prepare gives ERR_STORE) to its

@@ -112,7 +112,8 @@ static void bind_msg(sqlite3_stmt *st, const struct msg *m)
 }
 
 /* The texts are ?40..?44 of the insert (subject, body, address, answer,
- * grade note) and ?43, ?44 of the texts' update. */
+ * grade note) and ?43, ?44 of the texts' update, each in its stored form
+ * (sq_bind_ptext: packed when that is shorter). */
 int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 		  const char *search_text, struct err *err)
 {
@@ -132,11 +133,11 @@ int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 	if (!stmt)
 		return ERR_STORE;
 	bind_msg(stmt, m);
-	sq_bind_text(stmt, 40, text->subject);
-	sq_bind_text(stmt, 41, text->body);
-	sq_bind_text(stmt, 42, text->address);
-	sq_bind_text(stmt, 43, text->answer);
-	sq_bind_text(stmt, 44, text->grade_note);
+	sq_bind_ptext(stmt, 40, text->subject);
+	sq_bind_ptext(stmt, 41, text->body);
+	sq_bind_ptext(stmt, 42, text->address);
+	sq_bind_ptext(stmt, 43, text->answer);
+	sq_bind_ptext(stmt, 44, text->grade_note);
 	rc = sq_exec_stmt(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
@@ -241,8 +242,8 @@ int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	bind_msg(stmt, m);
 	sq_bind_int(stmt, 39, m->id);
 	if (text) {
-		sq_bind_text(stmt, 43, text->answer);
-		sq_bind_text(stmt, 44, text->grade_note);
+		sq_bind_ptext(stmt, 43, text->answer);
+		sq_bind_ptext(stmt, 44, text->grade_note);
 	}
 	rc = sq_exec_stmt(s, stmt, "message", err);
 	if (rc < 0)
@@ -278,11 +279,16 @@ int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct e
 	rc = sq_step_row(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
-	sq_col_text(stmt, 0, out->subject, sizeof(out->subject));
-	sq_col_text(stmt, 1, out->body, sizeof(out->body));
-	sq_col_text(stmt, 2, out->address, sizeof(out->address));
-	sq_col_text(stmt, 3, out->answer, sizeof(out->answer));
-	sq_col_text(stmt, 4, out->grade_note, sizeof(out->grade_note));
+	if (sq_col_ptext(stmt, 0, out->subject, sizeof(out->subject)) < 0 ||
+	    sq_col_ptext(stmt, 1, out->body, sizeof(out->body)) < 0 ||
+	    sq_col_ptext(stmt, 2, out->address, sizeof(out->address)) < 0 ||
+	    sq_col_ptext(stmt, 3, out->answer, sizeof(out->answer)) < 0 ||
+	    sq_col_ptext(stmt, 4, out->grade_note, sizeof(out->grade_note)) < 0) {
+		sqlite3_reset(stmt);
+		memset(out, 0, sizeof(*out));
+		return err_set(err, ERR_STORE, "", "message %lld: a stored text is damaged",
+			       (long long)id);
+	}
 	sq_col_text(stmt, 5, out->citizen_name, sizeof(out->citizen_name));
 	sq_col_text(stmt, 6, out->citizen_mobile, sizeof(out->citizen_mobile));
 	sq_col_text(stmt, 7, out->citizen_national_id, sizeof(out->citizen_national_id));

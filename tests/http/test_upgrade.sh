@@ -1,8 +1,8 @@
 # A city's database made by the previous release (schema 3,
 # tests/fixtures/release-3.sql) upgrades in place: `hamgan init --db` runs
 # every migration since (confidential labels, verification codes, place,
-# attachments, the figures' aggregates, the search terms, the SMS lease),
-# keeps the history
+# attachments, the figures' aggregates, the search terms, the SMS lease,
+# the packed texts), keeps the history
 # (the audit chain and the report recount pass), and the server then works on
 # it: Persian search through the rebuilt index, a confidential complainant
 # still hidden from the unit and the old "citizen:ID" hops shown as «شهروند».
@@ -44,5 +44,15 @@ h_body_lacks "no mobile in it" "09121110001"
 h_body_lacks "no name in it" "مریم"
 h_api "the operator still sees who complained" GET "/api/v1/messages/$CONF" 200 "$OP"
 h_jq "the operator sees the mobile" .citizen.mobile 09121110001
+# the texts are packed (migration 17) and read as the old release wrote them
+t_eq "the Persian texts are kept packed" \
+	"$(sqlite3 "$H_DB" "SELECT typeof(subject), typeof(body), typeof(answer), typeof(grade_note) FROM messages WHERE id = 1")" \
+	"blob|blob|blob|blob"
+h_api "a message's texts after the upgrade" GET /api/v1/messages/8220300735 200 "$OP"
+h_jq "its subject" .subject "رفتار مأمور"
+h_jq "its body" .body "مأمور شهرداری بی‌ادبی کرد"
+h_jq "its answer" .answer "با مأمور برخورد شد."
+h_jq "its grade note" .grade_note "پاسخ ناقص"
+h_jq "its empty address" .address null
 h_stop
 t_done

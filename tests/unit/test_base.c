@@ -1,8 +1,10 @@
-/* test_base.c - src/base: buffers, bounded integers, UTF-8, errors. */
+/* test_base.c - src/base: buffers, bounded integers, UTF-8, errors, packed
+ * text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -12,6 +14,7 @@
 #include "base/jw.h"
 #include "base/num.h"
 #include "base/str.h"
+#include "base/tpack.h"
 
 static void buf_grows_and_caps(void **state)
 {
@@ -155,6 +158,129 @@ static void jw_keeps_the_cap(void **state)
 	buf_release(&b);
 }
 
+/* Pack s, which must pack to want bytes (0: kept plain), and unpack it
+ * back to the same bytes. */
+static void packs(const char *s, size_t want)
+{
+	size_t len = strlen(s);
+	unsigned char *p = malloc(len + 1);
+	char *back = malloc(len + 1);
+	size_t n = tpack_encode(s, len, p);
+
+	assert_int_equal(n, want);
+	if (n) {
+		assert_int_equal(tpack_decoded_len(p, n), (int)len);
+		assert_int_equal(tpack_decode(p, n, back, len + 1), (int)len);
+		assert_memory_equal(back, s, len + 1);
+	}
+	free(p);
+	free(back);
+}
+
+static void tpack_round_trips(void **state)
+{
+	(void)state;
+	/* one byte a Persian letter, ZWNJ and digit; spaces and ASCII as is */
+	packs("سلام", 4);
+	packs("چاله‌های خیابان ۱۲", 18);
+	packs("«پیگیری» ٬ ؟ ﷼", 14);
+	packs("Café Müller ٢", 13);
+	packs("é", 1);
+	/* kept plain: empty, ASCII only, nothing shorter */
+	packs("", 0);
+	packs("Pothole on 5th Avenue", 0);
+	packs("😀😀", 0);		/* escapes make it longer */
+	packs("Привет", 0);		/* Cyrillic: not in the table */
+	/* a few escapes among many table letters still pack */
+	packs("سلام دنیا 😀 привет", 34);
+	/* invalid UTF-8 and NUL stay plain, for the caller to refuse as before */
+	assert_int_equal(tpack_encode("سل\xc0\xaf", 6, (unsigned char[6]){0}), 0);
+	assert_int_equal(tpack_encode("سلام\xed\xa0\x80", 11, (unsigned char[11]){0}), 0);
+	assert_int_equal(tpack_encode("سلام\xd8", 9, (unsigned char[9]){0}), 0);
+	assert_int_equal(tpack_encode("سلام\0ab", 11, (unsigned char[11]){0}), 0);
+}
+
+/* Every character there is, alone among Persian letters, comes back as it
+ * went: the table, the escapes, and every length of UTF-8. */
+static void tpack_every_character(void **state)
+{
+	unsigned char p[64];
+	char s[64], back[64];
+	uint32_t c;
+	int one_byte = 0;
+
+	(void)state;
+	for (c = 1; c <= 0x10FFFF; c++) {
+		size_t len, n, k = 0;
+
+		if (c >= 0xD800 && c <= 0xDFFF)
+			continue;
+		k = (size_t)snprintf(s, sizeof(s), "ببببب");
+		if (c < 0x80) {
+			s[k++] = (char)c;
+		} else if (c < 0x800) {
+			s[k++] = (char)(0xc0 | (c >> 6));
+			s[k++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			s[k++] = (char)(0xe0 | (c >> 12));
+			s[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			s[k++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			s[k++] = (char)(0xf0 | (c >> 18));
+			s[k++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			s[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			s[k++] = (char)(0x80 | (c & 0x3f));
+		}
+		s[k] = '\0';
+		len = k;
+		n = tpack_encode(s, len, p);
+		if (n == 0)
+			fail_msg("U+%04X not packed", (unsigned)c);
+		if (n == 6 && c >= 0x80)
+			one_byte++;
+		if (tpack_decode(p, n, back, sizeof(back)) != (int)len || memcmp(back, s, len + 1))
+			fail_msg("U+%04X does not come back", (unsigned)c);
+	}
+	assert_int_equal(one_byte, 127);	/* each table byte, one character */
+}
+
+/* Bytes no encoder writes are refused, and a text is cut at a whole
+ * character when the reader's buffer is short. */
+static void tpack_refuses_damage(void **state)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+	} bad[] = {
+		{ "\xff", 1 },			/* an escape cut short */
+		{ "\x80\xff\xd8", 3 },		/* a character cut short */
+		{ "\xff" "a", 2 },		/* ASCII needs no escape */
+		{ "\xff\xc0\xaf", 3 },		/* overlong */
+		{ "\xff\xed\xa0\x80", 4 },	/* surrogate */
+		{ "\xff\xf4\x90\x80\x80", 5 },	/* past U+10FFFF */
+		{ "\xff\x80", 2 },		/* a continuation byte first */
+		{ "a\0b", 3 },			/* NUL */
+	};
+	char out[16];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(tpack_decode((const unsigned char *)bad[i].bytes, bad[i].len,
+					      out, sizeof(out)), ERR_INVALID);
+		assert_int_equal(tpack_decoded_len((const unsigned char *)bad[i].bytes,
+						   bad[i].len), ERR_INVALID);
+	}
+	/* «سلام» in 5 bytes: whole letters of 2 bytes, never half of one, and
+	 * damage after the cut is still found */
+	assert_int_equal(tpack_decode((const unsigned char *)"\x92\x9e\x86\x9f", 4, out, 6), 4);
+	assert_string_equal(out, "سل");
+	assert_int_equal(tpack_decode((const unsigned char *)"\x92\x9e\x86\xff", 4, out, 6),
+			 ERR_INVALID);
+	assert_int_equal(tpack_decode((const unsigned char *)"\x92", 1, out, 1), 0);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +291,9 @@ int main(void)
 		cmocka_unit_test(err_truncates_on_char_boundary),
 		cmocka_unit_test(jw_writes_json),
 		cmocka_unit_test(jw_keeps_the_cap),
+		cmocka_unit_test(tpack_round_trips),
+		cmocka_unit_test(tpack_every_character),
+		cmocka_unit_test(tpack_refuses_damage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

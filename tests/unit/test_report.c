@@ -949,6 +949,13 @@ static void upgrade_from_the_previous_release(void **state)
 	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		copy_table(db, tables[i]);
+	/* the previous release kept the messages' texts as text (schema 17
+	 * packs them) */
+	assert_int_equal(sqlite3_exec(db, "UPDATE main.messages SET subject = hamgan_unpack(subject),"
+				      " body = hamgan_unpack(body), address = hamgan_unpack(address),"
+				      " answer = hamgan_unpack(answer),"
+				      " grade_note = hamgan_unpack(grade_note)", NULL, NULL, NULL),
+			 SQLITE_OK);
 	/* the previous release's audit log held its hashes as hex text, and
 	 * every prev_hash (schema 15: 32 bytes, prev_hash NULL where it
 	 * links) */

@@ -1,7 +1,7 @@
 /*
  * test_sqlite.c - what only the SQLite backend has, tested against the file
  * itself: the schema migrations (an older database upgraded in place, a
- * newer one refused, the search index rebuilt), a file that is not a
+ * newer one refused, the search index rebuilt, the texts packed), a file that is not a
  * database, the audit table's triggers, and the FTS5 query text made from
  * a search's words.  The store contract every backend keeps is
  * tests/unit/test_store.c, which speaks only store.h.
@@ -402,6 +402,84 @@ static void migration_compacts_the_audit_log(void **state)
 	cleanup(&bad);
 }
 
+/* Migration 17 (issue 11): a version-15 database's message texts are
+ * packed where that is shorter (base/tpack.h), left as text where not,
+ * and every one reads back as it was written; the search finds what it
+ * found.  A packed text damaged by hand is an error, never other text. */
+static void migration_packs_the_texts(void **state)
+{
+	struct msg_text *t = calloc(1, sizeof(*t));
+	struct store *st = NULL;
+	struct sfx f;
+	struct err err;
+	int64_t ids[4];
+
+	(void)state;
+	old_database(&f, 15,
+		"INSERT INTO units (id, code, name, kind, path) VALUES (1, 'c', 'مرکز', 1, '/1/');"
+		"INSERT INTO messages (id, code, channel, kind, subject, body, address, answer,"
+		" grade_note, state, unit_id, created_at) VALUES"
+		" (1, '1000000001', 0, 1, 'چاله', 'چاله‌های بزرگ در کوچهٔ ۱۲', 'تهران، پلاک ۷',"
+		" 'پاسخ داده شد «ترمیم»', '', 3, 1, 1),"
+		" (2, '1000000002', 0, 1, 'Pothole', 'A pothole on 5th Avenue 😀', '', '', 'ok',"
+		" 0, 1, 2),"
+		" (3, '1000000003', 0, 1, '😀😀', 'Яма', 'é', '', '', 0, 1, 3);"
+		"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(subject, body)"
+		" FROM messages;");
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM messages WHERE typeof(body) = 'blob'"),
+			 0);
+	assert_int_equal(found(f.path, "چاله", ids, 4), 1);	/* migrates */
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(found(f.path, "pothole", ids, 4), 1);
+	assert_int_equal(ids[0], 2);
+	/* packed: the Persian texts and the one Latin-1 letter; the rest as
+	 * they were, the empty texts empty */
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM messages WHERE id = 1 AND"
+				   " typeof(subject) = 'blob' AND typeof(body) = 'blob' AND"
+				   " typeof(address) = 'blob' AND typeof(answer) = 'blob' AND"
+				   " grade_note = ''"), 1);
+	assert_int_equal(sql_count(f.path, "SELECT length(body) FROM messages WHERE id = 1"),
+			 25);	/* a byte a character */
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM messages WHERE id > 1 AND"
+				   " typeof(subject) = 'text' AND typeof(body) = 'text' AND"
+				   " typeof(answer) = 'text' AND typeof(grade_note) = 'text'"), 2);
+	assert_int_equal(sql_count(f.path, "SELECT typeof(address) = 'blob' FROM messages"
+				   " WHERE id = 3"), 1);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.msg_text_get(st, 1, t, &err), 0);
+	assert_string_equal(t->subject, "چاله");
+	assert_string_equal(t->body, "چاله‌های بزرگ در کوچهٔ ۱۲");
+	assert_string_equal(t->address, "تهران، پلاک ۷");
+	assert_string_equal(t->answer, "پاسخ داده شد «ترمیم»");
+	assert_string_equal(t->grade_note, "");
+	assert_int_equal(store_sqlite_ops.msg_text_get(st, 2, t, &err), 0);
+	assert_string_equal(t->subject, "Pothole");
+	assert_string_equal(t->body, "A pothole on 5th Avenue 😀");
+	assert_string_equal(t->grade_note, "ok");
+	assert_int_equal(store_sqlite_ops.msg_text_get(st, 3, t, &err), 0);
+	assert_string_equal(t->subject, "😀😀");
+	assert_string_equal(t->body, "Яма");
+	assert_string_equal(t->address, "é");
+	store_sqlite_ops.close(st);
+	/* an escape cut short, written from outside the program */
+	{
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE messages SET body = x'9280ff' WHERE id = 1",
+					      NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.msg_text_get(st, 1, t, &err), ERR_STORE);
+	assert_non_null(strstr(err.msg, "message 1"));
+	assert_string_equal(t->subject, "");
+	assert_int_equal(store_sqlite_ops.msg_text_get(st, 2, t, &err), 0);
+	store_sqlite_ops.close(st);
+	cleanup(&f);
+	free(t);
+}
+
 static void not_a_database(void **state)
 {
 	struct sfx f;
@@ -510,6 +588,7 @@ int main(void)
 		cmocka_unit_test(migration_indexes_comparatives),
 		cmocka_unit_test(migration_drops_the_index_text),
 		cmocka_unit_test(migration_compacts_the_audit_log),
+		cmocka_unit_test(migration_packs_the_texts),
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),

@@ -4,7 +4,7 @@
  * cluster HAMGAN_TEST_PG names: pg_test.h; HAMGAN_TEST_BACKEND=sqlite|
  * postgresql runs one only, as tests/run does), through store.h alone:
  * open, the schema version, the unit tree, optimistic message updates, the
- * named state sets, search by words, transactions, the audit chain's rows,
+ * message texts as written, the named state sets, search by words, transactions, the audit chain's rows,
  * SMS claims, sessions and failed logins, verification codes.  What only
  * SQLite has (its migrations, its file, its triggers, its query text) is
  * tests/unit/test_sqlite.c.
@@ -275,6 +275,106 @@ static void msg_versions(void **state)
 {
 	(void)state;
 	run_all(t_msg_versions);
+}
+
+/* Fill dst (size bytes) with whole copies of the UTF-8 character ch, up to
+ * the last byte. */
+static void fill_with(char *dst, size_t size, const char *ch)
+{
+	size_t n = strlen(ch), k = 0;
+
+	while (k + n < size) {
+		memcpy(dst + k, ch, n);
+		k += n;
+	}
+	dst[k] = '\0';
+}
+
+/* Every text column comes back as written, whatever it holds and however
+ * the backend keeps it (SQLite packs Persian; base/tpack.h): empty, up to
+ * each cap, Latin, Cyrillic, emoji, mixed, and through an update. */
+static void t_msg_texts(struct sfx *f)
+{
+	static const char *const samples[] = {
+		"",
+		"چاله‌های خیابان ولیعصر، روبه‌روی پلاک ۱۲ «خطرناک» است؟",
+		"Pothole on 5th Avenue near the corner of W 34th St",
+		"Café Müller, Straße 9 — naïve façade",
+		"Яма на дороге у дома 7",
+		"😀 🚧 درخت افتاده 🌳 🙏",
+		"道路に穴があります",
+		"a",
+		"س",
+	};
+	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_text *t = calloc(1, sizeof(*t)), *gt = calloc(1, sizeof(*gt));
+	const size_t ns = sizeof(samples) / sizeof(samples[0]);
+	struct unit u;
+	struct err err;
+	size_t i;
+
+	add_unit(f, "root", 0, &u);
+	for (i = 0; i < ns + 3; i++) {
+		memset(m, 0, sizeof(*m));
+		memset(t, 0, sizeof(*t));
+		if (i < ns) {
+			const char *x = samples[i], *y = samples[(i + 1) % ns];
+
+			snprintf(t->subject, sizeof(t->subject), "%s", x);
+			snprintf(t->body, sizeof(t->body), "%s", y);
+			snprintf(t->address, sizeof(t->address), "%s", x);
+		} else {
+			/* each column full to its cap: two-byte letters, a
+			 * three-byte ZWNJ, four-byte emoji */
+			static const char *const fill[] = { "ب", "\xe2\x80\x8c", "😀" };
+
+			fill_with(t->subject, sizeof(t->subject), fill[i % 3]);
+			fill_with(t->body, sizeof(t->body), fill[(i + 1) % 3]);
+			fill_with(t->address, sizeof(t->address), fill[(i + 2) % 3]);
+		}
+		snprintf(m->code, sizeof(m->code), "20000000%02zu", i);
+		m->unit_id = u.id;
+		m->created_at = 100;
+		m->version = 1;
+		assert_int_equal(f->ops->msg_insert(f->st, m, t, "x", &err), 0);
+		assert_int_equal(f->ops->msg_text_get(f->st, m->id, gt, &err), 0);
+		assert_string_equal(gt->subject, t->subject);
+		assert_string_equal(gt->body, t->body);
+		assert_string_equal(gt->address, t->address);
+		assert_string_equal(gt->answer, "");
+		assert_string_equal(gt->grade_note, "");
+		/* the answer and the grade note, then another answer over them */
+		if (i < ns) {
+			snprintf(t->answer, sizeof(t->answer), "%s", samples[(i + 2) % ns]);
+			snprintf(t->grade_note, sizeof(t->grade_note), "%s", samples[(i + 3) % ns]);
+		} else {
+			fill_with(t->answer, sizeof(t->answer), i % 2 ? "ی" : "😀");
+			fill_with(t->grade_note, sizeof(t->grade_note), i % 2 ? "😀" : "ی");
+		}
+		m->version = 2;
+		assert_int_equal(f->ops->msg_update(f->st, m, t, &err), 0);
+		assert_int_equal(f->ops->msg_text_get(f->st, m->id, gt, &err), 0);
+		assert_string_equal(gt->answer, t->answer);
+		assert_string_equal(gt->grade_note, t->grade_note);
+		assert_string_equal(gt->subject, t->subject);
+		snprintf(t->answer, sizeof(t->answer), "Done.");
+		t->grade_note[0] = '\0';
+		m->version = 3;
+		assert_int_equal(f->ops->msg_update(f->st, m, t, &err), 0);
+		assert_int_equal(f->ops->msg_text_get(f->st, m->id, gt, &err), 0);
+		assert_string_equal(gt->answer, "Done.");
+		assert_string_equal(gt->grade_note, "");
+		assert_string_equal(gt->body, t->body);
+	}
+	free(m);
+	free(t);
+	free(gt);
+}
+
+static void msg_texts(void **state)
+{
+	(void)state;
+	run_all(t_msg_texts);
 }
 
 /* The named state sets: a message of every state with a deadline passed,
@@ -766,6 +866,7 @@ int main(void)
 		cmocka_unit_test(schema_is_current),
 		cmocka_unit_test(unit_tree),
 		cmocka_unit_test(msg_versions),
+		cmocka_unit_test(msg_texts),
 		cmocka_unit_test(state_sets),
 		cmocka_unit_test(search_words),
 		cmocka_unit_test(transactions),
