@@ -1,14 +1,16 @@
 /*
  * bench_search.c - full-text search through the core (msg_search, as the
  * HTTP handler calls it) on a real database: a word in most messages, a
- * rare word, a search scoped to a unit (as its staff), one with the
- * confidential messages left out, the second page of the common word, and
- * the common word's page with each result's texts read (msg_text_get, as a
- * list page writes them); each with and without the bounded count.  Prints p50 and p99 of N runs
+ * rare word, a word common elsewhere but in no message of the unit, each
+ * scoped to a unit (as its staff), in one category, with the confidential
+ * messages left out, and second pages, and the common word's page with
+ * each result's texts read (msg_text_get, as a list page writes them);
+ * each with and without the bounded count.  Prints p50 and p99 of N runs
  * per query, in milliseconds of wall clock and of the thread's CPU time
  * (on a shared machine the wall clock also counts waiting for a core).
  *
- *	build/bench/bench_search [--runs N] [--common W] [--rare W] [--unit CODE] DB...
+ *	build/bench/bench_search [--runs N] [--common W] [--rare W] [--elsewhere W]
+ *		[--unit CODE] [--category CODE] DB...
  *
  * DB is a `hamgan demo` database (bench/search_grow.sh makes a larger one
  * from it); docs/performance.md has the figures and the commands.
@@ -21,6 +23,7 @@
 #include "base/num.h"
 #include "base/str.h"
 #include "core/actor.h"
+#include "core/category.h"
 #include "core/core.h"
 #include "core/msg.h"
 #include "core/search.h"
@@ -47,8 +50,17 @@ struct query {
 	bool staff;		/* as the unit's staff (scoped to its subtree) */
 	bool public_only;	/* confidential messages left out */
 	bool second_page;	/* the page after the first one's cursor */
+	int64_t category_id;	/* only this category */
 	bool texts;		/* each result's texts read, as a list page does */
 };
+
+static void query_set(struct search_query *sq, const struct query *q)
+{
+	search_query_init(sq);
+	sq->text = q->text;
+	sq->public_only = q->public_only;
+	sq->category_id = q->category_id;
+}
 
 /* Run q runs times; print p50, p99, the page's size and the count. */
 static void run(struct core *c, const struct query *q, const struct actor *a, bool count,
@@ -67,9 +79,7 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 	if (!t || !cpu || !text)
 		abort();
 	if (q->second_page) {
-		search_query_init(&sq);
-		sq.text = q->text;
-		sq.public_only = q->public_only;
+		query_set(&sq, q);
 		if (msg_search(c, a, &sq, &res, &err) < 0) {
 			fprintf(stderr, "bench_search: %s: %s\n", q->name, err.msg);
 			exit(1);
@@ -80,9 +90,7 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 	for (i = 0; i < runs; i++) {
 		double t0, c0;
 
-		search_query_init(&sq);
-		sq.text = q->text;
-		sq.public_only = q->public_only;
+		query_set(&sq, q);
 		sq.count = count;
 		sq.cursor = cursor[0] ? cursor : NULL;
 		c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
@@ -105,7 +113,7 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 	}
 	qsort(t, (size_t)runs, sizeof(*t), cmp_double);
 	qsort(cpu, (size_t)runs, sizeof(*cpu), cmp_double);
-	printf("  %-28s %-5s %8.2f %8.2f %8.2f %8.2f %6zu", q->name, count ? "yes" : "no",
+	printf("  %-40s %-5s %8.2f %8.2f %8.2f %8.2f %6zu", q->name, count ? "yes" : "no",
 	       t[runs / 2], t[(runs * 99 + 99) / 100 - 1], cpu[runs / 2],
 	       cpu[(runs * 99 + 99) / 100 - 1], n);
 	if (count)
@@ -118,7 +126,8 @@ static void run(struct core *c, const struct query *q, const struct actor *a, bo
 
 int main(int argc, char **argv)
 {
-	const char *common = "خیابان", *rare = "ابن‌بابویه", *unit_code = "region-12";
+	const char *common = "خیابان", *rare = "ابن‌بابویه", *elsewhere = "بلوار";
+	const char *unit_code = "region-12", *category_code = "conduct.corruption";
 	struct actor inspector = actor_system("bench");
 	int64_t runs = 50;
 	int i;
@@ -133,6 +142,10 @@ int main(int argc, char **argv)
 			common = argv[i + 1];
 		} else if (str_eq(argv[i], "--rare")) {
 			rare = argv[i + 1];
+		} else if (str_eq(argv[i], "--elsewhere")) {
+			elsewhere = argv[i + 1];
+		} else if (str_eq(argv[i], "--category")) {
+			category_code = argv[i + 1];
 		} else if (str_eq(argv[i], "--unit")) {
 			unit_code = argv[i + 1];
 		} else {
@@ -143,16 +156,8 @@ int main(int argc, char **argv)
 		goto usage;
 	inspector.role = ROLE_INSPECTOR;
 	for (; i < argc; i++) {
-		const struct query qs[] = {
-			{ "common word", common, false, false, false, false },
-			{ "common word, page 2", common, false, false, true, false },
-			{ "rare word", rare, false, false, false, false },
-			{ "common word, unit's staff", common, true, false, false, false },
-			{ "rare word, unit's staff", rare, true, false, false, false },
-			{ "common word, no confidential", common, false, true, false, false },
-			{ "common word, with texts", common, false, false, false, true },
-		};
 		struct actor staff = { 0 };
+		struct category cat;
 		struct unit u;
 		struct core c;
 		struct err err;
@@ -167,11 +172,33 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_search: unit '%s': %s\n", unit_code, err.msg);
 			return 1;
 		}
+		if (category_get_by_code(&c, category_code, &cat, &err) < 0) {
+			fprintf(stderr, "bench_search: category '%s': %s\n", category_code,
+				err.msg);
+			return 1;
+		}
+		const struct query qs[] = {
+			{ "common word", common, false, false, false, 0, false },
+			{ "common word, page 2", common, false, false, true, 0, false },
+			{ "rare word", rare, false, false, false, 0, false },
+			{ "common word, unit's staff", common, true, false, false, 0, false },
+			{ "common word, unit's staff, page 2", common, true, false, true, 0, false },
+			{ "common word, unit's staff, no confid.", common, true, true, false, 0, false },
+			{ "rare word, unit's staff", rare, true, false, false, 0, false },
+			{ "rare word, unit's staff, page 2", rare, true, false, true, 0, false },
+			{ "word elsewhere, unit's staff", elsewhere, true, false, false, 0, false },
+			{ "common word, no confidential", common, false, true, false, 0, false },
+			{ "common word, category", common, false, false, false, cat.id, false },
+			{ "common word, category, page 2", common, false, false, true, cat.id, false },
+			{ "rare word, category", rare, false, false, false, cat.id, false },
+			{ "common word, with texts", common, false, false, false, 0, true },
+		};
+
 		staff.role = ROLE_STAFF;
 		staff.unit_id = u.id;
 		str_copy(staff.name, sizeof(staff.name), "bench-staff");
 		printf("%s (%lld runs; ms: wall clock, then CPU time)\n"
-		       "  %-28s %-5s %8s %8s %8s %8s %6s %6s\n", argv[i], (long long)runs,
+		       "  %-40s %-5s %8s %8s %8s %8s %6s %6s\n", argv[i], (long long)runs,
 		       "query", "count", "p50", "p99", "cpu p50", "cpu p99", "page", "total");
 		/* a first pass warms the page cache as a running server's would be */
 		for (pass = 0; pass < 2; pass++)
@@ -182,8 +209,7 @@ int main(int argc, char **argv)
 					struct search_result res;
 					struct search_query sq;
 
-					search_query_init(&sq);
-					sq.text = qs[k].text;
+					query_set(&sq, &qs[k]);
 					sq.count = true;
 					if (msg_search(&c, a, &sq, &res, &err) == 0)
 						search_result_release(&res);
@@ -197,6 +223,6 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: bench_search [--runs N] [--common WORD] [--rare WORD] "
-		"[--unit CODE] DB...\n");
+		"[--elsewhere WORD] [--unit CODE] [--category CODE] DB...\n");
 	return 2;
 }

@@ -504,7 +504,7 @@ static void sq_rollback(struct store *st)
 static int sq_bulk(struct store *st, bool on, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	char sql[224];
+	char sql[288];
 	int rc;
 
 	s->bulk = on;
@@ -516,8 +516,9 @@ static int sq_bulk(struct store *st, bool on, struct err *err)
 		/* the search index of the messages registered meanwhile, in one
 		 * statement (large segments, no merging on the way) */
 		snprintf(sql, sizeof(sql), "BEGIN; INSERT INTO msg_fts (rowid, text) SELECT id,"
-			 " hamgan_index_text(hamgan_unpack(subject), hamgan_unpack(body)) FROM messages"
-			 " WHERE id >= %lld; COMMIT;",
+			 " hamgan_index_text(hamgan_unpack(subject), hamgan_unpack(body)) ||"
+			 " hamgan_search_tags(unit_id, category_id) FROM messages WHERE id >= %lld;"
+			 " COMMIT;",
 			 (long long)s->bulk_fts_from);
 		s->bulk_fts_from = 0;
 		rc = exec_sql(s->db, sql, err);

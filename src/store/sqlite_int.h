@@ -23,7 +23,9 @@ enum sq_stmt_id {
 	SQ_LOGIN_ADD, SQ_LOGIN_COUNT, SQ_LOGIN_CLEAR, SQ_LOGIN_LATEST,
 	SQ_CIT_INSERT, SQ_CIT_UPDATE, SQ_CIT_GET, SQ_CIT_GET_MOBILE,
 	SQ_LIVE_INSERT, SQ_LIVE_GET, SQ_LIVE_LIST,
-	SQ_MSG_INSERT, SQ_MSG_FTS_INSERT, SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
+	SQ_MSG_INSERT, SQ_MSG_FTS_INSERT, SQ_MSG_TAGS_GET, SQ_MSG_FTS_DELETE, SQ_MSG_FTS_REINDEX,
+	SQ_SEARCH_UNITS, SQ_SEARCH_IDS,
+	SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
 	SQ_MSG_GET_CODE, SQ_MSG_LATEST_ANSWERED,
 	SQ_REF_INSERT, SQ_REF_LIST,
 	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
@@ -167,6 +169,24 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
  * CAP_SEARCH_QUERY): "" with no words.  ERR_INVALID for words store.h
  * refuses, ERR_TOOBIG past out's cap. */
 int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err);
+/* A message's search tags (sqlite_search.c): its unit and its category
+ * (when not 0), appended to out as index text. */
+void sq_search_tags(int64_t unit_id, int64_t category_id, struct buf *out);
+/* A message's tags as they are before an update (sq_tags_read), and its
+ * index entry made again when the update changed them (sq_tags_keep);
+ * nothing while the entry is still to be written (sq_fts_add pending, bulk
+ * mode), which reads the row when it is. */
+struct sq_tags {
+	int64_t unit_id, category_id;
+	bool indexed;	/* the entry is in the index now */
+};
+int sq_tags_read(struct sqlite_store *s, int64_t id, struct sq_tags *out, struct err *err);
+int sq_tags_keep(struct sqlite_store *s, const struct msg *m, const struct sq_tags *old,
+		 struct err *err);
+/* The FTS5 query of the tags every message that passes q's filters on
+ * unit and category holds, appended to out: "" when q has no narrow one. */
+int sq_fts_tags(struct sqlite_store *s, const struct store_search *q, struct buf *out,
+		struct err *err);
 int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, int64_t scan,
 		 int64_t *count, bool *partial, struct err *err);
 int sq_referral_insert(struct store *st, struct referral *r, struct err *err);

@@ -186,6 +186,107 @@ static void filters_and_scope(void **state)
 	free(c);
 }
 
+static size_t search_q(struct fx *f, const struct actor *a, const struct search_query *q)
+{
+	struct search_result r;
+	struct err err;
+	size_t n;
+
+	assert_int_equal(msg_search(&f->c, a, q, &r, &err), 0);
+	n = r.n;
+	search_result_release(&r);
+	return n;
+}
+
+/* In SQLite, the index entry of message id holds tag (its unit's or its
+ * category's; sqlite_search.c) and its words: 1, else 0. */
+static long long index_has(struct fx *f, int64_t id, const char *tag)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM msg_fts WHERE msg_fts MATCH"
+		 " '\"چراغ\" AND \"%s\"' AND rowid = %lld", tag, (long long)id);
+	return fx_int(f, sql);
+}
+
+/*
+ * A search filtered by unit or category (or confidentiality, a filter of
+ * the rows alone) finds a message where it is now: the filters' tags in
+ * the index follow each referral, transfer and reclassification (their
+ * words stay).
+ */
+static void search_tags_follow_the_message(void **state)
+{
+	struct fx *f = *state;
+	struct msg *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	struct search_query q;
+	struct err err;
+	char tag[64];
+
+	reg(f, "چراغ خاموش", "چراغ کوچه روشن نمی‌شود", KIND_COMPLAINT, CHANNEL_PHONE, a);
+	reg(f, "چراغ", "چراغ راهنما", KIND_CRITICISM, CHANNEL_PHONE, b);
+	assert_int_equal(msg_refer(&f->c, &f->op, b->id, 0, f->r01, f->cat_roads, 0, NULL, b,
+				   &err), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, a->id, 0, f->r12, f->cat_roads, 0, NULL, a,
+				   &err), 0);
+	assert_false(a->confidential);
+	assert_int_equal(search_n(f, &f->s12, "چراغ"), 1);
+	assert_int_equal(search_n(f, &f->s01, "چراغ"), 1);
+	assert_int_equal(search_n(f, &f->insp, "چراغ"), 2);
+	search_query_init(&q);
+	q.text = "چراغ";
+	q.category_id = f->cat_roads;
+	assert_int_equal(search_q(f, &f->insp, &q), 2);
+	q.public_only = true;
+	assert_int_equal(search_q(f, &f->insp, &q), 2);
+
+	/* within the subtree, then out of it under a confidential category
+	 * (a complaint there becomes confidential) */
+	assert_int_equal(msg_transfer(&f->c, &f->s12, a->id, 0, f->d12, NULL, a, &err), 0);
+	assert_int_equal(search_n(f, &f->s12, "چراغ"), 1);
+	search_query_init(&q);
+	q.text = "چراغ";
+	q.unit_id = f->d12;
+	assert_int_equal(search_q(f, &f->insp, &q), 1);
+	q.unit_id = f->r01;
+	assert_int_equal(search_q(f, &f->insp, &q), 1);
+	assert_int_equal(msg_return(&f->c, &f->s12, a->id, 0, RETURN_NOT_OURS, NULL, a, &err), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, a->id, 0, f->r01, f->cat_conduct, 0, NULL, a,
+				   &err), 0);
+	assert_true(a->confidential);
+	assert_int_equal(search_n(f, &f->s12, "چراغ"), 0);
+	assert_int_equal(search_n(f, &f->s01, "چراغ"), 2);
+	assert_int_equal(search_n(f, &f->insp, "چراغ"), 2);
+	search_query_init(&q);
+	q.text = "چراغ";
+	q.category_id = f->cat_conduct;
+	assert_int_equal(search_q(f, &f->insp, &q), 1);
+	q.category_id = f->cat_roads;
+	assert_int_equal(search_q(f, &f->insp, &q), 1);
+	q.category_id = 0;
+	q.public_only = true;
+	assert_int_equal(search_q(f, &f->insp, &q), 1);
+	q.public_only = false;
+	q.unit_id = f->r12;
+	assert_int_equal(search_q(f, &f->insp, &q), 0);
+	if (!f->pg) {
+		snprintf(tag, sizeof(tag), "¹u%lld", (long long)f->r01);
+		assert_int_equal(index_has(f, a->id, tag), 1);
+		snprintf(tag, sizeof(tag), "¹u%lld", (long long)f->d12);
+		assert_int_equal(index_has(f, a->id, tag), 0);
+		snprintf(tag, sizeof(tag), "¹c%lld", (long long)f->cat_conduct);
+		assert_int_equal(index_has(f, a->id, tag), 1);
+		snprintf(tag, sizeof(tag), "¹c%lld", (long long)f->cat_roads);
+		assert_int_equal(index_has(f, a->id, tag), 0);
+		snprintf(tag, sizeof(tag), "¹c%lld", (long long)f->cat_roads);
+		assert_int_equal(index_has(f, b->id, tag), 1);
+		assert_int_equal(fx_exec(f, "INSERT INTO msg_fts (msg_fts) VALUES"
+					 " ('integrity-check')"), 0);
+	}
+	free(a);
+	free(b);
+}
+
 static void keyset_pagination(void **state)
 {
 	struct fx *f = *state;
@@ -559,6 +660,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(persian_normalised_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(filters_and_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_tags_follow_the_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(keyset_pagination, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_outbox_and_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_lease_after_a_killed_sender, setup, teardown),
