@@ -66,7 +66,8 @@ CREATE SEQUENCE pgb_seq;
 SQL
 # one message as the desk registers it: Persian texts of the same length;
 # the audit entry in its stored form (the hash's 32 bytes, prev_hash NULL
-# when it is the entry before's: src/store/pg_schema.c)
+# when it is the entry before's, actor and action as ids of audit_names, the
+# payload packed: a registration's 13 bytes; src/store/pg_schema.c)
 cat >"$T/row.sql" <<'SQL'
 INSERT INTO pgb_messages (code, channel, kind, category_id, subject, body, address, state,
   unit_id, priority, registered_by, created_at, due_at, updated_at)
@@ -91,10 +92,10 @@ INSERT INTO pgb_fts (id, tsv) VALUES (currval(pg_get_serial_sequence('pgb_messag
 INSERT INTO pgb_sms (to_mobile, body, msg_id, created_at, next_at)
   VALUES ('09' || lpad(:n::text, 9, '0'), 'همگان: پیام شما ثبت شد. کد رهگیری: ۱۲۳۴۵۶۷۸۹۰',
   currval(pg_get_serial_sequence('pgb_messages', 'id')), 1764680000, 1764680000);
-INSERT INTO pgb_audit (seq, actor, action, msg_id, payload, at, prev_hash, hash)
-  VALUES (nextval('pgb_seq'), 'user:1', 'msg.register',
+INSERT INTO pgb_audit (seq, actor_id, action_id, msg_id, payload, at, prev_hash, hash)
+  VALUES (nextval('pgb_seq'), 1, 2,
   currval(pg_get_serial_sequence('pgb_messages', 'id')),
-  '{"code":"1234567890","state":"registered","unit":2,"category":1,"kind":"complaint","channel":"phone"}',
+  decode('010aa080a2cd0a13081b0d2000', 'hex'),
   1764680000, NULL, sha256(:n::text::bytea));
 COMMIT;
 SQL

@@ -375,6 +375,17 @@
  * CAP_AGG_VERIFY_SHOWN: past that the first ones say what is wrong. */
 #define CAP_AGG_VERIFY_PAGE 1000
 #define CAP_AGG_VERIFY_SHOWN 100
+/* The recount of --verify and --rebuild sums the messages a range at a
+ * time: a range ends when its tally holds this many cells and pair rows
+ * (about 200 bytes a cell with its histogram, 64 a pair row, the hash
+ * tables at most half full: a few hundred MiB), so the memory is the same
+ * at 10 million messages as at 100,000. */
+#define CAP_AGG_RANGE_ROWS (1024 * 1024)
+/* The recount's ranges wait on temporary files (runs) to be merged, one
+ * file each; past this many the runs so far are merged into one, so the
+ * files open stay well under the usual limit of 1,024 (a range of the
+ * demo's messages is about 33,000 of them: 256 runs are 8 million). */
+#define CAP_AGG_RUNS 256
 
 /* --- verification codes (issue 9: کد تأیید for public web submissions) --- */
 

@@ -20,6 +20,7 @@
 #include "base/units.h"
 #include "base/varint.h"
 #include "core/agg.h"
+#include "core/agg_int.h"
 #include "core/audit.h"
 #include "core/msg.h"
 #include "core/unit.h"
@@ -300,32 +301,6 @@ out:
 
 /* ---- the tally: cells and pairs in hashes ---- */
 
-struct tcell {
-	bool used, seen;
-	struct agg_key k;
-	int64_t c[AGG_NCOUNTERS];
-	struct agg_hist h;
-};
-
-struct tpair {
-	bool used, seen;
-	struct agg_pair p;
-};
-
-struct ucache {
-	int64_t id, parent;
-	bool holder;		/* not the centre: a unit that can hold a message */
-};
-
-struct agg_tally {
-	struct tcell *cells;
-	size_t ncells, capcells;	/* capacity a power of two */
-	struct tpair *pairs;
-	size_t npairs, cappairs;
-	struct ucache *units;
-	size_t nunits, capunits;
-};
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -385,6 +360,17 @@ void agg_tally_free(struct agg_tally *t)
 	free(t->pairs);
 	free(t->units);
 	free(t);
+}
+
+void agg_tally_clear(struct agg_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->capcells; i++)
+		agg_hist_release(&t->cells[i].h);
+	memset(t->cells, 0, t->capcells * sizeof(*t->cells));
+	memset(t->pairs, 0, t->cappairs * sizeof(*t->pairs));
+	t->ncells = t->npairs = 0;
 }
 
 size_t agg_tally_cells(const struct agg_tally *t)
@@ -837,7 +823,7 @@ int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m
 	return rc;
 }
 
-static bool cell_zero(const struct tcell *c)
+bool agg_cell_zero(const struct tcell *c)
 {
 	int i;
 
@@ -884,37 +870,7 @@ static int cmp_pair(const void *a, const void *b)
 	return CMP3(x->day2, y->day2);
 }
 
-int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
-{
-	struct tcell **cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
-	struct tpair **pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
-	struct agg_row row;
-	size_t i, nc = 0, np = 0;
-	int rc = 0;
-
-	for (i = 0; i < t->capcells && nc < t->ncells; i++)
-		if (t->cells[i].used && !cell_zero(&t->cells[i]))
-			cells[nc++] = &t->cells[i];
-	for (i = 0; i < t->cappairs && np < t->npairs; i++)
-		if (t->pairs[i].used && t->pairs[i].p.n != 0)
-			pairs[np++] = &t->pairs[i];
-	qsort(cells, nc, sizeof(*cells), cmp_cell);
-	qsort(pairs, np, sizeof(*pairs), cmp_pair);
-	for (i = 0; i < nc && rc == 0; i++) {
-		row.k = cells[i]->k;
-		memcpy(row.c, cells[i]->c, sizeof(row.c));
-		row.hist = agg_hist_encode(&cells[i]->h, &row.hist_len);
-		rc = st->ops->agg_cell_put(st, &row, err);
-		free(row.hist);
-	}
-	for (i = 0; i < np && rc == 0; i++)
-		rc = st->ops->agg_pair_add(st, &pairs[i]->p, err);
-	free(cells);
-	free(pairs);
-	return rc;
-}
-
-/* ---- the transition hook ---- */
+/* ---- adding a tally to the stored rows ---- */
 
 /* Add the tally cell's difference to the stored cell. */
 static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
@@ -949,6 +905,40 @@ static int cell_apply(struct store *st, const struct tcell *d, struct err *err)
 	return rc;
 }
 
+/* Add every cell and pair count of t to the stored rows, in the tables' key
+ * order (rows written in key order append to the B-trees instead of landing
+ * on a random page each). */
+static int tally_apply(struct agg_tally *t, struct store *st, struct err *err)
+{
+	struct tcell **cells = xcalloc(t->ncells ? t->ncells : 1, sizeof(*cells));
+	struct tpair **pairs = xcalloc(t->npairs ? t->npairs : 1, sizeof(*pairs));
+	size_t i, nc = 0, np = 0;
+	int rc = 0;
+
+	for (i = 0; i < t->capcells && nc < t->ncells; i++)
+		if (t->cells[i].used && !agg_cell_zero(&t->cells[i]))
+			cells[nc++] = &t->cells[i];
+	for (i = 0; i < t->cappairs && np < t->npairs; i++)
+		if (t->pairs[i].used && t->pairs[i].p.n != 0)
+			pairs[np++] = &t->pairs[i];
+	qsort(cells, nc, sizeof(*cells), cmp_cell);
+	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	for (i = 0; i < nc && rc == 0; i++)
+		rc = cell_apply(st, cells[i], err);
+	for (i = 0; i < np && rc == 0; i++)
+		rc = st->ops->agg_pair_add(st, &pairs[i]->p, err);
+	free(cells);
+	free(pairs);
+	return rc;
+}
+
+int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
+{
+	return tally_apply(t, st, err);
+}
+
+/* ---- the transition hook ---- */
+
 /* How many of ev the message had before this transition: the events of
  * the earlier transitions (this one wrote the last audit step). */
 static size_t events_before(const struct agg_event *ev, size_t n, size_t nsteps)
@@ -963,7 +953,7 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 {
 	struct agg_tally *t;
 	struct agg_event *ev = NULL;
-	size_t n = 0, nb, nsteps = 0, i;
+	size_t n = 0, nb, nsteps = 0;
 	int rc = 0;
 
 	(void)now;
@@ -978,218 +968,9 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
 		rc = agg_tally_add(t, st, before, ev, nb, -1, err);
 	if (rc == 0)
 		rc = agg_tally_add(t, st, after, ev, n, 1, err);
-	for (i = 0; rc == 0 && i < t->capcells; i++) {
-		if (t->cells[i].used && !cell_zero(&t->cells[i]))
-			rc = cell_apply(st, &t->cells[i], err);
-	}
-	for (i = 0; rc == 0 && i < t->cappairs; i++) {
-		if (t->pairs[i].used && t->pairs[i].p.n != 0)
-			rc = st->ops->agg_pair_add(st, &t->pairs[i].p, err);
-	}
+	if (rc == 0)
+		rc = tally_apply(t, st, err);
 	agg_tally_free(t);
 	free(ev);
 	return rc;
-}
-
-/* ---- verify and rebuild ---- */
-
-struct verify_ctx {
-	struct agg_tally *t;
-	struct agg_verify_result *res;
-	void (*report)(const char *line, void *arg);
-	void *arg;
-};
-
-static void differ(struct verify_ctx *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void differ(struct verify_ctx *v, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	v->res->differences++;
-	if (!v->report || v->res->differences > CAP_AGG_VERIFY_SHOWN)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	v->report(line, v->arg);
-}
-
-static const char *const counter_names[AGG_NCOUNTERS] = {
-	"referred", "reentries", "internal", "answers", "handling_sum", "transferred_out",
-	"returns", "handoff_sum", "reopens", "obligations", "late", "verdict_accept",
-	"verdict_object", "grade_ok", "grade_bad", "objected",
-};
-
-static int verify_cell(const struct agg_row *r, void *arg)
-{
-	struct verify_ctx *v = arg;
-	struct tcell *c = cell_find(v->t, &r->k, false);
-	struct agg_hist h = { 0 };
-	int i;
-	size_t j;
-	bool same;
-
-	if (agg_hist_decode_add(&h, r->hist, r->hist_len, 1) < 0) {
-		differ(v, "cell dim %d unit %lld day %lld key %lld: damaged histogram", r->k.dim,
-		       (long long)r->k.unit, (long long)r->k.day, (long long)r->k.key);
-		agg_hist_release(&h);
-		return 0;
-	}
-	if (!c) {
-		differ(v, "cell dim %d unit %lld day %lld key %lld: stored (referred %lld) "
-		       "but no message makes it", r->k.dim, (long long)r->k.unit,
-		       (long long)r->k.day, (long long)r->k.key, (long long)r->c[AGG_REFERRED]);
-		agg_hist_release(&h);
-		return 0;
-	}
-	c->seen = true;
-	for (i = 0; i < AGG_NCOUNTERS; i++) {
-		if (r->c[i] != c->c[i])
-			differ(v, "cell dim %d unit %lld day %lld key %lld: %s stored %lld, "
-			       "recount %lld", r->k.dim, (long long)r->k.unit, (long long)r->k.day,
-			       (long long)r->k.key, counter_names[i], (long long)r->c[i],
-			       (long long)c->c[i]);
-	}
-	same = h.n == c->h.n;
-	for (j = 0; same && j < h.n; j++)
-		same = h.v[j].bin == c->h.v[j].bin && h.v[j].count == c->h.v[j].count &&
-		       h.v[j].sum == c->h.v[j].sum;
-	if (!same)
-		differ(v, "cell dim %d unit %lld day %lld key %lld: handling-time histogram "
-		       "differs", r->k.dim, (long long)r->k.unit, (long long)r->k.day,
-		       (long long)r->k.key);
-	agg_hist_release(&h);
-	return 0;
-}
-
-static int verify_pair(const struct agg_pair *p, void *arg)
-{
-	struct verify_ctx *v = arg;
-	struct tpair *t = pair_find(v->t, p, false);
-
-	if (t)
-		t->seen = true;
-	if (!t || t->p.n != p->n)
-		differ(v, "pair dim %d unit %lld kind %d day %lld day2 %lld key %lld: stored "
-		       "%lld, recount %lld", p->dim, (long long)p->unit, p->kind,
-		       (long long)p->day, (long long)p->day2, (long long)p->key,
-		       (long long)p->n, (long long)(t ? t->p.n : 0));
-	return 0;
-}
-
-static int recount(struct store *st, struct agg_tally *t, size_t *messages, struct err *err)
-{
-	int64_t after = 0;
-	struct msg *list;
-	size_t n, i;
-	int rc;
-
-	for (;;) {
-		rc = st->ops->msg_scan(st, after, CAP_AGG_VERIFY_PAGE, &list, &n, err);
-		if (rc < 0)
-			return rc;
-		for (i = 0; i < n && rc == 0; i++)
-			rc = agg_tally_add_msg(t, st, &list[i], 1, err);
-		if (n)
-			after = list[n - 1].id;
-		free(list);
-		if (rc < 0)
-			return rc;
-		*messages += n;
-		if (n < CAP_AGG_VERIFY_PAGE)
-			return 0;
-	}
-}
-
-int agg_verify(struct store *st, struct agg_verify_result *res,
-	       void (*report)(const char *line, void *arg), void *arg, struct err *err)
-{
-	struct verify_ctx v;
-	size_t i;
-	int rc, dim, kind;
-
-	memset(res, 0, sizeof(*res));
-	v.t = agg_tally_new();
-	v.res = res;
-	v.report = report;
-	v.arg = arg;
-	/* hold the writer lock so the recount and the tables are one moment */
-	rc = st->ops->begin(st, err);
-	if (rc < 0)
-		goto out;
-	rc = recount(st, v.t, &res->messages, err);
-	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
-		rc = st->ops->agg_cell_scan(st, dim, 0, INT64_MIN, INT64_MAX, verify_cell, &v, err);
-	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++)
-		for (kind = 0; rc == 0 && kind < AGG_PAIR_KINDS; kind++)
-			rc = st->ops->agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
-						    verify_pair, &v, err);
-	st->ops->rollback(st);
-	if (rc < 0)
-		goto out;
-	for (i = 0; i < v.t->capcells; i++) {
-		struct tcell *c = &v.t->cells[i];
-
-		if (!c->used || cell_zero(c))
-			continue;
-		res->cells++;
-		if (!c->seen)
-			differ(&v, "cell dim %d unit %lld day %lld key %lld: missing (recount "
-			       "referred %lld)", c->k.dim, (long long)c->k.unit, (long long)c->k.day,
-			       (long long)c->k.key, (long long)c->c[AGG_REFERRED]);
-	}
-	for (i = 0; i < v.t->cappairs; i++) {
-		struct tpair *p = &v.t->pairs[i];
-
-		if (!p->used || p->p.n == 0)
-			continue;
-		res->pairs++;
-		if (!p->seen)
-			differ(&v, "pair dim %d unit %lld kind %d day %lld day2 %lld key %lld: "
-			       "missing (recount %lld)", p->p.dim, (long long)p->p.unit, p->p.kind,
-			       (long long)p->p.day, (long long)p->p.day2, (long long)p->p.key,
-			       (long long)p->p.n);
-	}
-out:
-	agg_tally_free(v.t);
-	return rc;
-}
-
-int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err)
-{
-	struct agg_tally *t = agg_tally_new();
-	int rc;
-
-	memset(res, 0, sizeof(*res));
-	rc = st->ops->begin(st, err);
-	if (rc < 0)
-		goto out;
-	rc = st->ops->agg_clear(st, err);
-	if (rc == 0)
-		rc = recount(st, t, &res->messages, err);
-	if (rc == 0)
-		rc = agg_tally_write(t, st, err);
-	if (rc == 0)
-		rc = st->ops->commit(st, err);
-	if (rc < 0)
-		st->ops->rollback(st);
-	res->cells = t->ncells;
-	res->pairs = t->npairs;
-out:
-	agg_tally_free(t);
-	return rc;
-}
-
-int agg_rebuild_if_stale(struct store *st, struct err *err)
-{
-	struct agg_verify_result res;
-	bool stale = false;
-	int rc = st->ops->agg_stale(st, &stale, err);
-
-	if (rc < 0 || !stale)
-		return rc;
-	return agg_rebuild(st, &res, err);
 }

@@ -120,8 +120,8 @@ int agg_tally_add(struct agg_tally *t, struct store *st, const struct msg *m,
 int agg_tally_add_msg(struct agg_tally *t, struct store *st, const struct msg *m, int sign,
 		      struct err *err);
 size_t agg_tally_cells(const struct agg_tally *t);
-/* Write every cell and pair count into the store (which should hold no
- * aggregates: use agg_clear first); the caller holds the transaction. */
+/* Add every cell and pair count to the stored rows (the same store ops as
+ * the transition hook); the caller holds the transaction. */
 int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err);
 
 /* What agg_verify found. */
@@ -131,14 +131,25 @@ struct agg_verify_result {
 	size_t differences;	/* cells or pair rows that differ */
 };
 /*
+ * The recount of agg_verify and agg_rebuild (agg_recount.c) replays the
+ * messages a range at a time (a range ends at CAP_AGG_RANGE_ROWS cells and
+ * pair rows, or at HAMGAN_TEST_AGG_RANGE messages when that is set), puts
+ * each range's sums sorted on a temporary file in $TMPDIR (else /tmp) and
+ * merges them (the files so far into one past CAP_AGG_RUNS of them, or
+ * HAMGAN_TEST_AGG_RUNS): its memory is one range's whatever the database's
+ * size; ERR_IO when the temporary files cannot be written.
+ *
  * Recount every aggregate from the messages and their histories and compare
  * with the stored tables.  Each difference is described to report(line,
- * arg) when given (at most the first 100).  0 even when there are
- * differences (see result).
+ * arg) when given (at most the first CAP_AGG_VERIFY_SHOWN): stored rows
+ * that differ or that no message makes in the tables' order, then the
+ * recount's cells and pair rows that are not stored.  0 even when there
+ * are differences (see result).
  */
 int agg_verify(struct store *st, struct agg_verify_result *res,
 	       void (*report)(const char *line, void *arg), void *arg, struct err *err);
-/* Throw the stored aggregates away and write the recount, in one transaction. */
+/* Throw the stored aggregates away and write the recount, in one
+ * transaction. */
 int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err);
 /* agg_rebuild when a schema migration left the aggregates stale (called
  * when the core opens a database). */

@@ -14,6 +14,7 @@
 
 #include "base/mem.h"
 #include "base/varint.h"
+#include "store/audit_pack.h"
 #include "store/pg_int.h"
 #include "store/pg_log.h"
 
@@ -102,38 +103,77 @@ int pl_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 		       NULL, err);
 }
 
+/* Rows a page of a scan of every unit (--verify's): the whole dimension in
+ * one result would be held in the client at once, gigabytes at 10 million
+ * messages; 5,000 cells with their histograms are a few MB. */
+#define SCAN_PAGE 5000
+
+/* fn on each cell of res; *last the last one's key, *rows their number. */
+static int visit_cells(const PGresult *res, int (*fn)(const struct agg_row *r, void *arg),
+		       void *arg, struct agg_key *last, int *rows, struct err *err)
+{
+	struct agg_row r;
+	int i, ret = 0;
+
+	*rows = PQntuples(res);
+	for (i = 0; i < *rows && !ret; i++) {
+		ret = read_cell(res, i, &r, err);
+		if (ret)
+			break;
+		*last = r.k;
+		ret = fn(&r, arg);
+		free(r.hist);
+	}
+	return ret;
+}
+
 int pl_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from, int64_t day_to,
 		     int (*fn)(const struct agg_row *r, void *arg), void *arg, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
-	struct agg_row r;
+	struct agg_key last = { 0 };
 	PGresult *res;
-	int rc, i, rows, ret = 0;
+	int rc, rows, ret;
 
-	pg_p_int(&p, dim);
-	pg_p_int(&p, unit);
-	pg_p_int(&p, day_from);
-	pg_p_int(&p, day_to);
-	if (unit)
+	if (unit) {
+		pg_p_int(&p, dim);
+		pg_p_int(&p, unit);
+		pg_p_int(&p, day_from);
+		pg_p_int(&p, day_to);
 		rc = pl_run(st, PL_AGG_SCAN_UNIT, "SELECT " CELL_COLS " FROM agg_cells"
 			    " WHERE dim = $1 AND unit = $2 AND day BETWEEN $3 AND $4"
 			    " ORDER BY dim, unit, day, key", &p, "aggregate scan", err, &res);
-	else
-		rc = pl_run(st, PL_AGG_SCAN_ALL, "SELECT " CELL_COLS " FROM agg_cells"
-			    " WHERE dim = $1 AND $2::bigint = 0 AND day BETWEEN $3 AND $4"
-			    " ORDER BY dim, unit, day, key", &p, "aggregate scan", err, &res);
-	if (rc < 0)
-		return rc;
-	rows = PQntuples(res);
-	for (i = 0; i < rows && !ret; i++) {
-		ret = read_cell(res, i, &r, err);
-		if (ret)
-			break;
-		ret = fn(&r, arg);
-		free(r.hist);
+		if (rc < 0)
+			return rc;
+		ret = visit_cells(res, fn, arg, &last, &rows, err);
+		PQclear(res);
+		return ret;
 	}
-	PQclear(res);
-	return ret;
+	/* every unit: by pages, each after the last key of the one before */
+	pg_p_int(&p, dim);
+	pg_p_int(&p, day_from);
+	pg_p_int(&p, day_to);
+	pg_p_int(&p, SCAN_PAGE);
+	rc = pl_run(st, PL_AGG_SCAN_ALL, "SELECT " CELL_COLS " FROM agg_cells"
+		    " WHERE dim = $1 AND day BETWEEN $2 AND $3"
+		    " ORDER BY dim, unit, day, key LIMIT $4", &p, "aggregate scan", err, &res);
+	for (;;) {
+		if (rc < 0)
+			return rc;
+		ret = visit_cells(res, fn, arg, &last, &rows, err);
+		PQclear(res);
+		if (ret || rows < SCAN_PAGE)
+			return ret;
+		p.n = 4;
+		pg_p_int(&p, last.unit);
+		pg_p_int(&p, last.day);
+		pg_p_int(&p, last.key);
+		rc = pl_run(st, PL_AGG_SCAN_ALL_NEXT, "SELECT " CELL_COLS " FROM agg_cells"
+			    " WHERE dim = $1 AND day BETWEEN $2 AND $3"
+			    " AND (unit, day, key) > ($5::bigint, $6::bigint, $7::bigint)"
+			    " ORDER BY dim, unit, day, key LIMIT $4", &p, "aggregate scan", err,
+			    &res);
+	}
 }
 
 int pl_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
@@ -161,45 +201,81 @@ int pl_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
 		       "aggregate pair", NULL, err);
 }
 
+/* fn on each pair row of res; *last the last one, *rows their number. */
+static int visit_pairs(const PGresult *res, int (*fn)(const struct agg_pair *p, void *arg),
+		       void *arg, struct agg_pair *last, int *rows)
+{
+	int i, ret = 0;
+
+	*rows = PQntuples(res);
+	for (i = 0; i < *rows && !ret; i++) {
+		last->dim = (int)pg_int(res, i, 0);
+		last->unit = pg_int(res, i, 1);
+		last->kind = (int)pg_int(res, i, 2);
+		last->day = pg_int(res, i, 3);
+		last->day2 = pg_int(res, i, 4);
+		last->key = pg_int(res, i, 5);
+		last->n = pg_int(res, i, 6);
+		ret = fn(last, arg);
+	}
+	return ret;
+}
+
 int pl_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
 		     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg), void *arg,
 		     struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
-	struct agg_pair pair;
+	struct agg_pair last = { 0 };
 	PGresult *res;
-	int rc, i, rows, ret = 0;
+	int rc, rows, ret;
 
-	pg_p_int(&p, dim);
-	pg_p_int(&p, unit);
-	pg_p_int(&p, kind);
-	pg_p_int(&p, day_from);
-	pg_p_int(&p, day_to);
-	if (unit)
+	if (unit) {
+		pg_p_int(&p, dim);
+		pg_p_int(&p, unit);
+		pg_p_int(&p, kind);
+		pg_p_int(&p, day_from);
+		pg_p_int(&p, day_to);
 		rc = pl_run(st, PL_AGG_PAIR_SCAN_UNIT, "SELECT dim, unit, kind, day, day2, key, n"
 			    " FROM agg_pairs WHERE dim = $1 AND unit = $2 AND kind = $3"
 			    " AND day BETWEEN $4 AND $5 ORDER BY dim, unit, kind, day, key, day2",
 			    &p, "aggregate pair scan", err, &res);
-	else
-		rc = pl_run(st, PL_AGG_PAIR_SCAN_ALL, "SELECT dim, unit, kind, day, day2, key, n"
-			    " FROM agg_pairs WHERE dim = $1 AND $2::bigint = 0 AND kind = $3"
-			    " AND day BETWEEN $4 AND $5 ORDER BY dim, unit, kind, day, key, day2",
-			    &p, "aggregate pair scan", err, &res);
-	if (rc < 0)
-		return rc;
-	rows = PQntuples(res);
-	for (i = 0; i < rows && !ret; i++) {
-		pair.dim = (int)pg_int(res, i, 0);
-		pair.unit = pg_int(res, i, 1);
-		pair.kind = (int)pg_int(res, i, 2);
-		pair.day = pg_int(res, i, 3);
-		pair.day2 = pg_int(res, i, 4);
-		pair.key = pg_int(res, i, 5);
-		pair.n = pg_int(res, i, 6);
-		ret = fn(&pair, arg);
+		if (rc < 0)
+			return rc;
+		ret = visit_pairs(res, fn, arg, &last, &rows);
+		PQclear(res);
+		return ret;
 	}
-	PQclear(res);
-	return ret;
+	/* every unit: by pages, each after the last key of the one before (kind
+	 * is in the row so that it follows the index's column order) */
+	pg_p_int(&p, dim);
+	pg_p_int(&p, kind);
+	pg_p_int(&p, day_from);
+	pg_p_int(&p, day_to);
+	pg_p_int(&p, SCAN_PAGE);
+	rc = pl_run(st, PL_AGG_PAIR_SCAN_ALL, "SELECT dim, unit, kind, day, day2, key, n"
+		    " FROM agg_pairs WHERE dim = $1 AND kind = $2 AND day BETWEEN $3 AND $4"
+		    " ORDER BY dim, unit, kind, day, key, day2 LIMIT $5", &p,
+		    "aggregate pair scan", err, &res);
+	for (;;) {
+		if (rc < 0)
+			return rc;
+		ret = visit_pairs(res, fn, arg, &last, &rows);
+		PQclear(res);
+		if (ret || rows < SCAN_PAGE)
+			return ret;
+		p.n = 5;
+		pg_p_int(&p, last.unit);
+		pg_p_int(&p, last.day);
+		pg_p_int(&p, last.key);
+		pg_p_int(&p, last.day2);
+		rc = pl_run(st, PL_AGG_PAIR_SCAN_ALL_NEXT, "SELECT dim, unit, kind, day, day2, key, n"
+			    " FROM agg_pairs WHERE dim = $1 AND kind = $2 AND day BETWEEN $3 AND $4"
+			    " AND (unit, kind, day, key, day2) > ($6::bigint, $2::integer,"
+			    " $7::bigint, $8::bigint, $9::bigint)"
+			    " ORDER BY dim, unit, kind, day, key, day2 LIMIT $5", &p,
+			    "aggregate pair scan", err, &res);
+	}
 }
 
 int pl_agg_clear(struct store *st, struct err *err)
@@ -234,18 +310,20 @@ int pl_agg_stale(struct store *st, bool *stale, struct err *err)
 static void read_step(const PGresult *res, int r, void *rec)
 {
 	struct audit_step *a = rec;
+	char *payload = xmalloc(CAP_AUDIT_PAYLOAD + 1);
+	char action[CAP_CODE];
 
-	pg_text(res, r, 0, a->action, sizeof(a->action));
-	pg_text(res, r, 1, a->value, sizeof(a->value));
-	a->reopened = pg_bool(res, r, 2);
-	a->at = pg_int(res, r, 3);
+	pg_text(res, r, 0, action, sizeof(action));
+	a->at = pg_int(res, r, 2);
+	pl_audit_payload(res, r, 1, a->at, payload, CAP_AUDIT_PAYLOAD + 1);
+	audit_step_read(a, action, payload);
+	free(payload);
 }
 
 /*
  * Every change written about the message (its registration and its
- * transitions), not the reads; the payloads are core/audit.c's JSON
- * objects, which name the state by the model's name ($2).  ILIKE: SQLite's
- * LIKE ignores ASCII case.
+ * transitions), not the reads; the payloads (audit_step_read) are
+ * core/audit.c's JSON objects.  ILIKE: SQLite's LIKE ignores ASCII case.
  */
 int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
 		   struct err *err)
@@ -253,10 +331,9 @@ int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	struct pg_params p = PG_PARAMS_INIT;
 
 	pg_p_int(&p, msg_id);
-	pl_p_text(&p, msg_state_name(STATE_REOPENED));
-	return pl_list(st, PL_AUDIT_STEPS, "SELECT action, coalesce(payload::json ->> 'verdict',"
-		       " payload::json ->> 'grade', ''), (payload::json ->> 'to_state') = $2, at"
-		       " FROM audit WHERE msg_id = $1 AND action ILIKE 'msg.%'"
-		       " AND action <> 'msg.identity_read' ORDER BY seq", &p, "audit steps",
+	return pl_list(st, PL_AUDIT_STEPS, "SELECT w.name, a.payload, a.at FROM audit a"
+		       " JOIN audit_names w ON w.id = a.action_id WHERE a.msg_id = $1"
+		       " AND w.name ILIKE 'msg.%' AND w.name <> 'msg.identity_read' ORDER BY a.seq",
+		       &p, "audit steps",
 		       read_step, sizeof(**out), (void **)out, n, err);
 }

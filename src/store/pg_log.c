@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/str.h"
+#include "store/audit_pack.h"
 #include "store/pg_int.h"
 #include "store/pg_log.h"
 
@@ -89,8 +90,10 @@ int pl_one(struct store *st, enum pg_log_stmt id, const char *sql, const struct 
  * As SQLite's since its schema 15: a hash is stored as its 32 bytes, and an
  * entry's prev_hash only when it is not the hash of the entry before it (of
  * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
- * for what the core appends.  The reads give both back as hex, so the
- * chain is checked exactly as before (core/audit.c).
+ * for what the core appends.  Since schema 16 actor and action are ids in
+ * audit_names and the payload is packed (audit_pack.h).  The reads give
+ * back the same texts and hex, so the chain is checked exactly as before
+ * (core/audit.c).
  */
 
 /* the first entry's prev_hash: 32 zero bytes */
@@ -142,22 +145,35 @@ static void remember_tail(struct pg_store *s, const struct audit_entry *e)
  * refusal raises no error, so a transaction goes on as SQLite's does. */
 static int audit_put(struct store *st, const struct audit_entry *e, struct err *err)
 {
-	struct pg_params p = PG_PARAMS_INIT;
+	struct pg_params p = PG_PARAMS_INIT, names = PG_PARAMS_INIT;
 	char hash[AUDIT_HASH_HEX + 1];
+	unsigned char payload[AUDIT_PACKED_SIZE];
 	int64_t n = 0, tail;
+	size_t len;
 	int rc;
 
+	pl_p_text(&names, e->actor);
+	pl_p_text(&names, e->action);
+	rc = pl_exec(st, PL_AUDIT_NAMES, "INSERT INTO audit_names (name) VALUES ($1::text),"
+		     " ($2::text) ON CONFLICT (name) DO NOTHING", &names, "audit", NULL, err);
+	if (rc < 0) {
+		pg(st)->tail_known = false;
+		return rc;
+	}
+	len = audit_pack(e->payload, e->at, payload);
 	pg_p_int(&p, e->seq);
 	pl_p_text(&p, e->actor);
 	pl_p_text(&p, e->action);
 	pg_p_id(&p, e->msg_id);
-	pl_p_text(&p, e->payload);
+	pg_p_blob(&p, payload, len);
 	pg_p_int(&p, e->at);
 	pl_p_text(&p, e->prev_hash);
 	pl_p_text(&p, e->hash);
-	rc = pl_exec(st, PL_AUDIT_INSERT, "INSERT INTO audit (seq, actor, action, msg_id, payload,"
-		     " at, prev_hash, hash) SELECT $1::bigint, $2::text, $3::text, $4::bigint,"
-		     " $5::text, $6::bigint, CASE WHEN decode($7::text, 'hex') = coalesce(t.hash,"
+	rc = pl_exec(st, PL_AUDIT_INSERT, "INSERT INTO audit (seq, actor_id, action_id, msg_id,"
+		     " payload, at, prev_hash, hash) SELECT $1::bigint,"
+		     " (SELECT id FROM audit_names WHERE name = $2::text),"
+		     " (SELECT id FROM audit_names WHERE name = $3::text), $4::bigint,"
+		     " $5::bytea, $6::bigint, CASE WHEN decode($7::text, 'hex') = coalesce(t.hash,"
 		     " " AUDIT_ZERO ") THEN NULL ELSE decode($7::text, 'hex') END,"
 		     " decode($8::text, 'hex')"
 		     " FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM audit"
@@ -206,6 +222,18 @@ int pl_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	return rc;
 }
 
+/* A stored payload (column c) as its text; one that does not unpack reads
+ * as "", so that `audit verify` finds its entry's content changed. */
+void pl_audit_payload(const PGresult *res, int r, int c, int64_t at, char *dst, size_t dstsz)
+{
+	size_t n;
+	unsigned char *p = pg_blob(res, r, c, &n);
+
+	if (!p || audit_unpack(p, n, at, dst, dstsz, NULL) < 0)
+		str_copy(dst, dstsz, "");
+	free(p);
+}
+
 static void read_audit(const PGresult *res, int r, void *rec)
 {
 	struct audit_entry *e = rec;
@@ -214,15 +242,16 @@ static void read_audit(const PGresult *res, int r, void *rec)
 	pg_text(res, r, 1, e->actor, sizeof(e->actor));
 	pg_text(res, r, 2, e->action, sizeof(e->action));
 	e->msg_id = pg_int(res, r, 3);
-	pg_text(res, r, 4, e->payload, sizeof(e->payload));
 	e->at = pg_int(res, r, 5);
+	pl_audit_payload(res, r, 4, e->at, e->payload, sizeof(e->payload));
 	pg_text(res, r, 6, e->prev_hash, sizeof(e->prev_hash));
 	pg_text(res, r, 7, e->hash, sizeof(e->hash));
 }
 
-#define AUDIT_COLS "a.seq, a.actor, a.action, a.msg_id, a.payload, a.at," \
+#define AUDIT_COLS "a.seq, who.name, what.name, a.msg_id, a.payload, a.at," \
 	" encode(coalesce(a.prev_hash, (SELECT p.hash FROM audit p WHERE p.seq = a.seq - 1), " \
-	AUDIT_ZERO "), 'hex'), encode(a.hash, 'hex')"
+	AUDIT_ZERO "), 'hex'), encode(a.hash, 'hex') FROM audit a" \
+	" JOIN audit_names who ON who.id = a.actor_id JOIN audit_names what ON what.id = a.action_id"
 
 int pl_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
@@ -231,7 +260,7 @@ int pl_audit_list(struct store *st, int64_t after, size_t max, struct audit_entr
 
 	pg_p_int(&p, after);
 	pg_p_int(&p, pl_limit(max));
-	return pl_list(st, PL_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit a WHERE a.seq > $1"
+	return pl_list(st, PL_AUDIT_LIST, "SELECT " AUDIT_COLS " WHERE a.seq > $1"
 		       " ORDER BY a.seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
 		       (void **)out, n, err);
 }
@@ -243,7 +272,7 @@ int pl_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 
 	pg_p_int(&p, msg_id);
 	pg_p_int(&p, pl_limit(max));
-	return pl_list(st, PL_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit a"
+	return pl_list(st, PL_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS
 		       " WHERE a.msg_id = $1 ORDER BY a.seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
 		       (void **)out, n, err);
 }

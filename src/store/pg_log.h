@@ -14,14 +14,15 @@
 
 /* The statements of these three files, in pg_int.h's PG_LOG range. */
 enum pg_log_stmt {
-	PL_AUDIT_TAIL = PG_LOG_FIRST, PL_AUDIT_INSERT, PL_AUDIT_LIST, PL_AUDIT_LIST_MSG,
+	PL_AUDIT_TAIL = PG_LOG_FIRST, PL_AUDIT_NAMES, PL_AUDIT_INSERT, PL_AUDIT_LIST, PL_AUDIT_LIST_MSG,
 	PL_AUDIT_STEPS,
 	PL_SMS_INSERT, PL_SMS_NEXT, PL_SMS_UPDATE, PL_SMS_RELEASE, PL_SMS_LIST, PL_SMS_LIST_MSG,
 	PL_SMS_PRUNE_PICK, PL_SMS_PRUNE_DEL,
 	PL_VERIFY_INSERT, PL_VERIFY_LATEST, PL_VERIFY_UPDATE, PL_VERIFY_COUNT_MOBILE,
 	PL_VERIFY_COUNT_ADDR, PL_VERIFY_PRUNE,
-	PL_AGG_GET, PL_AGG_PUT, PL_AGG_DEL, PL_AGG_SCAN_UNIT, PL_AGG_SCAN_ALL, PL_AGG_PAIR_ADD,
-	PL_AGG_PAIR_DEL, PL_AGG_PAIR_SCAN_UNIT, PL_AGG_PAIR_SCAN_ALL, PL_AGG_CLEAR_CELLS,
+	PL_AGG_GET, PL_AGG_PUT, PL_AGG_DEL, PL_AGG_SCAN_UNIT, PL_AGG_SCAN_ALL, PL_AGG_SCAN_ALL_NEXT,
+	PL_AGG_PAIR_ADD, PL_AGG_PAIR_DEL, PL_AGG_PAIR_SCAN_UNIT, PL_AGG_PAIR_SCAN_ALL,
+	PL_AGG_PAIR_SCAN_ALL_NEXT, PL_AGG_CLEAR_CELLS,
 	PL_AGG_CLEAR_PAIRS, PL_AGG_CLEAR_META, PL_AGG_STALE,
 	PL_ATTACH_INSERT, PL_ATTACH_LIST, PL_ATTACH_GET_BYTES, PL_ATTACH_GET_THUMB,
 	PL_GEO_PUT, PL_GEO_SCAN, PL_GEO_STAMP,
@@ -56,6 +57,9 @@ int pl_one(struct store *st, enum pg_log_stmt id, const char *sql, const struct 
 	   struct err *err);
 
 /* pg_log.c: audit, SMS outbox, verification codes */
+/* An audit payload column c (schema 16: audit_pack.h) of an entry of time
+ * at as its text; "" when it does not unpack. */
+void pl_audit_payload(const PGresult *res, int r, int c, int64_t at, char *dst, size_t dstsz);
 int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 		  struct err *err);
 int pl_audit_insert(struct store *st, const struct audit_entry *e, struct err *err);

@@ -15,6 +15,7 @@
 
 #include "base/mem.h"
 #include "base/varint.h"
+#include "store/audit_pack.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
@@ -289,6 +290,7 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
+	char *payload;
 	size_t cap = 0;
 	int rc;
 
@@ -296,25 +298,23 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	*n = 0;
 	/* every change written about the message (its registration and its
 	 * transitions, and whatever a later release adds), not the reads; the
-	 * payloads are core/audit.c's payload_* JSON objects, which name the
-	 * state by the model's name (?2) */
-	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT action,"
-			" coalesce(json_extract(payload, '$.verdict'), json_extract(payload, '$.grade'), ''),"
-			" json_extract(payload, '$.to_state') = ?2, at FROM audit"
-			" WHERE msg_id = ?1 AND action LIKE 'msg.%' AND action <> 'msg.identity_read'"
-			" ORDER BY seq", err);
+	 * payloads (audit_step_read) are core/audit.c's payload_* JSON objects */
+	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT n.name, a.payload, a.at FROM audit a"
+			" JOIN audit_names n ON n.id = a.action_id"
+			" WHERE a.msg_id = ?1 AND n.name LIKE 'msg.%' AND n.name <> 'msg.identity_read'"
+			" ORDER BY a.seq", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);
-	sqlite3_bind_text(stmt, 2, msg_state_name(STATE_REOPENED), -1, SQLITE_STATIC);
+	payload = xmalloc(CAP_AUDIT_PAYLOAD + 1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct audit_step *a = sq_list_push((void **)out, n, &cap, sizeof(**out));
 
-		sq_col_text(stmt, 0, a->action, sizeof(a->action));
-		sq_col_text(stmt, 1, a->value, sizeof(a->value));
-		a->reopened = sqlite3_column_int(stmt, 2) != 0;
-		a->at = sqlite3_column_int64(stmt, 3);
+		a->at = sqlite3_column_int64(stmt, 2);
+		sq_col_audit_payload(stmt, 1, a->at, payload, CAP_AUDIT_PAYLOAD + 1);
+		audit_step_read(a, (const char *)sqlite3_column_text(stmt, 0), payload);
 	}
+	free(payload);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		free(*out);

@@ -28,7 +28,7 @@ enum sq_stmt_id {
 	SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_SAVE, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
 	SQ_MSG_GET_CODE, SQ_MSG_LATEST_ANSWERED,
 	SQ_REF_INSERT, SQ_REF_LIST,
-	SQ_AUDIT_TAIL, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
+	SQ_AUDIT_TAIL, SQ_AUDIT_NAMES, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
 	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST, SQ_SMS_RELEASE,
 	SQ_SAVEPOINT, SQ_RELEASE,
 	/* report aggregates (sqlite_agg.c) */
@@ -132,6 +132,9 @@ void sq_bind_hash(sqlite3_stmt *stmt, int i, const char *hex);
 /* Read an audit hash column back to its hex text (a blob in lower-case hex,
  * a text as it is). */
 void sq_col_hash(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz);
+/* Read an audit payload column (schema 16: audit_pack.h) of an entry of
+ * time at back to its text; "" when it does not unpack (sqlite_msg.c). */
+void sq_col_audit_payload(sqlite3_stmt *stmt, int i, int64_t at, char *dst, size_t dstsz);
 
 /* A message's text as stored (schema 17; base/tpack.h): a BLOB holding
  * its packed form when that is shorter, else the TEXT as it is. */

@@ -8,6 +8,8 @@
 #include "base/buf.h"
 #include "base/caps.h"
 #include "base/mem.h"
+#include "base/str.h"
+#include "store/audit_pack.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
@@ -936,9 +938,11 @@ int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, si
  * Since schema 15 a hash is stored as its 32 bytes (sq_bind_hash), and an
  * entry's prev_hash only when it is not the hash of the entry before it (of
  * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
- * for what the core appends.  The reads give both back as hex, so the
- * chain is checked exactly as before: an entry changed, removed or put
- * in between still breaks it (core/audit.c).
+ * for what the core appends.  Since schema 16 actor and action are ids in
+ * audit_names and the payload is packed (audit_pack.h).  The reads give
+ * back the same texts and hex, so the chain is checked exactly as before:
+ * an entry changed, removed or put in between still breaks it
+ * (core/audit.c).
  */
 
 int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err)
@@ -966,23 +970,49 @@ int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_INSERT, "INSERT INTO audit (seq, actor, action,"
-				     " msg_id, payload, at, prev_hash, hash)"
-				     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 IS coalesce((SELECT"
-				     " p.hash FROM audit p WHERE p.seq = ?1 - 1), zeroblob(32))"
-				     " THEN NULL ELSE ?7 END, ?8)", err);
+	sqlite3_stmt *names = sq_stmt(s, SQ_AUDIT_NAMES, "INSERT OR IGNORE INTO audit_names (name)"
+				      " VALUES (?1), (?2)", err);
+	sqlite3_stmt *stmt;
+	unsigned char payload[AUDIT_PACKED_SIZE];
+	size_t len;
+	int rc;
 
+	if (!names)
+		return ERR_STORE;
+	sq_bind_text(names, 1, e->actor);
+	sq_bind_text(names, 2, e->action);
+	rc = sq_exec_stmt(s, names, "audit", err);
+	if (rc < 0)
+		return rc;
+	stmt = sq_stmt(s, SQ_AUDIT_INSERT, "INSERT INTO audit (seq, actor_id, action_id,"
+		       " msg_id, payload, at, prev_hash, hash)"
+		       " VALUES (?1, (SELECT id FROM audit_names WHERE name = ?2),"
+		       " (SELECT id FROM audit_names WHERE name = ?3), ?4, ?5, ?6,"
+		       " CASE WHEN ?7 IS coalesce((SELECT p.hash FROM audit p WHERE p.seq = ?1 - 1),"
+		       " zeroblob(32)) THEN NULL ELSE ?7 END, ?8)", err);
 	if (!stmt)
 		return ERR_STORE;
+	len = audit_pack(e->payload, e->at, payload);
 	sq_bind_int(stmt, 1, e->seq);
 	sq_bind_text(stmt, 2, e->actor);
 	sq_bind_text(stmt, 3, e->action);
 	sq_bind_id(stmt, 4, e->msg_id);
-	sq_bind_text(stmt, 5, e->payload);
+	sqlite3_bind_blob(stmt, 5, payload, (int)len, SQLITE_TRANSIENT);
 	sq_bind_int(stmt, 6, e->at);
 	sq_bind_hash(stmt, 7, e->prev_hash);
 	sq_bind_hash(stmt, 8, e->hash);
 	return sq_exec_stmt(s, stmt, "audit", err);
+}
+
+/* A stored payload as its text; one that does not unpack reads as "", so
+ * that `audit verify` finds its entry's content changed. */
+void sq_col_audit_payload(sqlite3_stmt *stmt, int i, int64_t at, char *dst, size_t dstsz)
+{
+	const unsigned char *p = sqlite3_column_blob(stmt, i);
+	size_t n = (size_t)sqlite3_column_bytes(stmt, i);
+
+	if (!p || audit_unpack(p, n, at, dst, dstsz, NULL) < 0)
+		str_copy(dst, dstsz, "");
 }
 
 static void read_audit(sqlite3_stmt *stmt, void *rec)
@@ -993,20 +1023,23 @@ static void read_audit(sqlite3_stmt *stmt, void *rec)
 	sq_col_text(stmt, 1, e->actor, sizeof(e->actor));
 	sq_col_text(stmt, 2, e->action, sizeof(e->action));
 	e->msg_id = sqlite3_column_int64(stmt, 3);
-	sq_col_text(stmt, 4, e->payload, sizeof(e->payload));
 	e->at = sqlite3_column_int64(stmt, 5);
+	sq_col_audit_payload(stmt, 4, e->at, e->payload, sizeof(e->payload));
 	sq_col_hash(stmt, 6, e->prev_hash, sizeof(e->prev_hash));
 	sq_col_hash(stmt, 7, e->hash, sizeof(e->hash));
 }
 
-#define AUDIT_COLS "a.seq, a.actor, a.action, a.msg_id, a.payload, a.at, coalesce(a.prev_hash," \
-	" (SELECT p.hash FROM audit p WHERE p.seq = a.seq - 1), zeroblob(32)), a.hash"
+#define AUDIT_FROM "SELECT a.seq, who.name, what.name, a.msg_id, a.payload, a.at," \
+	" coalesce(a.prev_hash, (SELECT p.hash FROM audit p WHERE p.seq = a.seq - 1)," \
+	" zeroblob(32)), a.hash FROM audit a" \
+	" JOIN audit_names who ON who.id = a.actor_id" \
+	" JOIN audit_names what ON what.id = a.action_id"
 
 int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, "SELECT " AUDIT_COLS " FROM audit a"
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST, AUDIT_FROM
 				     " WHERE a.seq > ? ORDER BY a.seq LIMIT ?", err);
 
 	if (stmt) {
@@ -1020,7 +1053,7 @@ int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 		      size_t *n, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS " FROM audit a"
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_LIST_MSG, AUDIT_FROM
 				     " WHERE a.msg_id = ? ORDER BY a.seq LIMIT ?", err);
 
 	if (stmt) {

@@ -111,7 +111,15 @@ t_exit "sms send with a bad interval" 2 "$HAMGAN" sms send --command x --interva
 # the audit chain
 t_exit "audit verify holds" 0 "$HAMGAN" audit verify --db "$DB"
 n=$(count audit)
-t_exit "the audit table refuses an update" 0 sh -c "! sqlite3 '$DB' \"UPDATE audit SET actor = 'x' WHERE seq = 3\" 2>/dev/null"
+t_exit "the audit table refuses an update" 0 sh -c "! sqlite3 '$DB' \"UPDATE audit SET actor_id = actor_id WHERE seq = 3\" 2>/dev/null"
+t_exit "and so does its names table" 0 sh -c "! sqlite3 '$DB' \"UPDATE audit_names SET name = 'x' WHERE id = 1\" 2>/dev/null"
+t_exit "audit list prints the entries" 0 "$HAMGAN" audit list --db "$DB"
+t_eq "every one of them" "$(wc -l <"$T_TMP/stdout")" "$n"
+t_grep "as the core wrote them (seq, time, actor, action, message, payload, hash)" \
+	'^3	[0-9]+	[^	]+	[a-z_.]+	[0-9]+	\{.*\}	[0-9a-f]{64}$' "$T_TMP/stdout"
+t_exit "audit list after an entry, at most 2" 0 "$HAMGAN" audit list --after 3 --limit 2 --db "$DB"
+t_eq "entries 4 and 5" "$(cut -f 1 "$T_TMP/stdout" | tr '\n' ' ')" "4 5 "
+t_exit "audit list with a bad limit" 2 "$HAMGAN" audit list --limit 0 --db "$DB"
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET payload = '{}' WHERE seq = 3"
 t_exit "audit verify fails after tampering" 1 "$HAMGAN" audit verify --db "$DB"
 t_eq "naming the entry" "$(cat "$T_TMP/stdout")" "broken at entry 3"
@@ -119,7 +127,7 @@ t_eq "no entry was lost" "$(count audit)" "$n"
 
 # -h everywhere
 for c in "init" "user add" "user list" "user passwd" "user disable" "unit import" "unit list" \
-	"category import" "category list" "message show" "message refer" "overdue" "audit verify" \
+	"category import" "category list" "message show" "message refer" "overdue" "audit verify" "audit list" \
 	"sms send" "sms receive" "sms list" "sms prune"; do
 	# shellcheck disable=SC2086
 	t_exit "$c -h" 0 "$HAMGAN" $c -h

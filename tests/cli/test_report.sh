@@ -71,4 +71,22 @@ t_exit "init on a stale database" 0 "$HAMGAN" init --db "$D"
 t_eq "the mark is gone" "$(t_sql "$D" "SELECT count(*) FROM agg_meta WHERE k = 'stale'")" "0"
 t_exit "and the aggregates equal a recount" 0 "$HAMGAN" report --db "$D" --verify
 t_exit "the audit chain still holds" 0 "$HAMGAN" audit verify --db "$D"
+
+# the recount by ranges of 7 messages (temporary runs, merged into one every
+# 5 on the way) says what one range says; a temporary directory that cannot
+# be written is a clear error and changes nothing
+ONE=$("$HAMGAN" report --db "$D" --verify)
+t_run "verify by ranges of 7 messages" 0 "$ONE" \
+	env HAMGAN_TEST_AGG_RANGE=7 HAMGAN_TEST_AGG_RUNS=5 "$HAMGAN" report --db "$D" --verify
+t_run "rebuild by ranges of 7 messages" 0 "$(echo "$ONE" | sed 's/^recounted \(.*\), 0 differences$/rebuilt from \1/')" \
+	env HAMGAN_TEST_AGG_RANGE=7 HAMGAN_TEST_AGG_RUNS=5 "$HAMGAN" report --db "$D" --rebuild
+t_run "and one range verifies what it wrote" 0 "$ONE" "$HAMGAN" report --db "$D" --verify
+t_sql "$D" "DELETE FROM agg_pairs WHERE day = (SELECT min(day) FROM agg_pairs)"
+t_exit "a deleted pair row is found by ranges" 1 \
+	env HAMGAN_TEST_AGG_RANGE=7 "$HAMGAN" report --db "$D" --verify
+t_grep "and said missing" ": missing \(recount [0-9]+\)$" "$T_TMP/stdout"
+t_exit "rebuild with no temporary directory fails" 1 \
+	env TMPDIR="$T_TMP/none" "$HAMGAN" report --db "$D" --rebuild
+t_grep "saying why" "cannot rebuild the aggregates: cannot make a temporary file in" "$T_TMP/stderr"
+t_exit "and changes nothing: the pair row is still missing" 1 "$HAMGAN" report --db "$D" --verify
 t_done

@@ -86,10 +86,13 @@ h_api "next page of the audit log" GET "/api/v1/audit?after=$after&limit=3" 200 
 h_jq "continues after" ".items[0].seq" $((after + 1))
 h_stop
 # Tamper with the log and the API says so.
+# (the actor is the id of its name in audit_names)
+MALLORY="INSERT INTO audit_names (name) VALUES ('mallory');
+UPDATE audit SET actor_id = (SELECT id FROM audit_names WHERE name = 'mallory') WHERE seq = 2"
 if t_pg; then
-	h_sql "DROP TRIGGER audit_no_update ON audit; UPDATE audit SET actor = 'mallory' WHERE seq = 2"
+	h_sql "DROP TRIGGER audit_no_update ON audit; $MALLORY"
 else
-	h_sql "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 2"
+	h_sql "DROP TRIGGER audit_no_update; $MALLORY"
 fi
 h_start
 INSP=$(h_token insp)

@@ -14,10 +14,19 @@ t_eq "its objections name the citizen by id" \
 # the old release's sender died while sending one text: left "sending"
 STUCK=$(sqlite3 "$H_DB" "UPDATE sms_outbox SET state = 1, attempts = 1
 	WHERE id = (SELECT min(id) FROM sms_outbox) RETURNING id")
+# every audit entry as the old release wrote it, to compare with what the
+# upgraded log gives back
+sqlite3 -json "$H_DB" "SELECT seq, actor, action, msg_id, payload, at FROM audit ORDER BY seq" |
+	jq -c '[.[] | [.seq, .actor, .action, .msg_id, (.payload | fromjson), (.at | todate)]]' \
+	>"$T_TMP/audit-before"
 t_run "init upgrades it in place" 0 "database '$H_DB' is at schema version $(t_schema_latest)" \
 	"$HAMGAN" init --db "$H_DB"
 t_run "the audit chain still verifies" 0 "audit log holds: $(sqlite3 "$H_DB" 'SELECT count(*) FROM audit') entries" \
 	"$HAMGAN" audit verify --db "$H_DB"
+t_eq "every payload is packed (schema 16)" \
+	"$(sqlite3 "$H_DB" "SELECT count(*) FROM audit WHERE typeof(payload) <> 'blob' OR hex(substr(payload, 1, 1)) <> '01'")" 0
+t_eq "actor and action are ids of their names" \
+	"$(sqlite3 "$H_DB" "SELECT count(DISTINCT name) = count(*) FROM audit_names")" 1
 t_exit "the report recount matches" 0 "$HAMGAN" report --verify --db "$H_DB"
 t_grep "with no difference" " 0 differences" "$T_TMP/stdout"
 t_eq "the hops no longer name the citizen" \
@@ -34,6 +43,14 @@ H_PW=password-1234
 ST=$(h_token st12)
 OP=$(h_token op)
 CONF=$(sqlite3 "$H_DB" 'SELECT code FROM messages WHERE confidential = 1')
+INSP=$(h_token insp)
+h_api "the upgraded audit log read through the API" GET "/api/v1/audit?limit=1000" 200 "$INSP"
+# (the logins since have appended theirs)
+jq -c --argjson n "$(jq length "$T_TMP/audit-before")" \
+	'[.items[] | [.seq, .actor, .action, .msg_id, .payload, .at]] | .[:$n]' "$T_TMP/body" \
+	>"$T_TMP/audit-after"
+t_eq "every entry reads as the old release wrote it" \
+	"$(cmp -s "$T_TMP/audit-before" "$T_TMP/audit-after" && echo same)" same
 h_api "a plural found through the rebuilt index" GET "/api/v1/messages?q=$(jq -rn '"چاله‌ها"|@uri')" 200 "$OP"
 h_jq "both messages about potholes" '.items | length' 2
 h_api "staff read the confidential complaint" GET "/api/v1/messages/$CONF" 200 "$ST"

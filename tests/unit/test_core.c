@@ -524,20 +524,102 @@ static void audit_tamper_recomputed_hash_and_delete(void **state)
 	snprintf(list[0].actor, sizeof(list[0].actor), "evil");
 	audit_hash(&list[0], list[0].hash);
 	/* the hash in its stored form: 32 bytes (SQLite keeps a text as it is) */
+	/* (schema 16: the actor is the id of its text in audit_names) */
 	snprintf(sql, sizeof(sql), f->pg ?
-		 "UPDATE audit SET actor = 'evil', hash = decode('%s', 'hex') WHERE seq = 5;" :
-		 "UPDATE audit SET actor = 'evil', hash = X'%s' WHERE seq = 5;", list[0].hash);
+		 "INSERT INTO audit_names (name) VALUES ('evil'), ('evil2');"
+		 "UPDATE audit SET actor_id = (SELECT id FROM audit_names WHERE name = 'evil'),"
+		 " hash = decode('%s', 'hex') WHERE seq = 5;" :
+		 "INSERT INTO audit_names (name) VALUES ('evil'), ('evil2');"
+		 "UPDATE audit SET actor_id = (SELECT id FROM audit_names WHERE name = 'evil'),"
+		 " hash = X'%s' WHERE seq = 5;", list[0].hash);
 	free(list);
 	tamper(f, "audit_no_update", sql);
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
 	assert_int_equal(bad, 6);
 	assert_int_equal(count, 5);
 	/* and a careless one who does not, at entry 5 itself */
-	tamper(f, NULL, "UPDATE audit SET actor = 'evil2' WHERE seq = 5;");
+	tamper(f, NULL, "UPDATE audit SET actor_id = (SELECT id FROM audit_names"
+	       " WHERE name = 'evil2') WHERE seq = 5;");
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
 	assert_int_equal(bad, 5);
 	}
 	free(m);
+}
+
+/* Schema 16 keeps actor and action as ids of audit_names and the payload
+ * packed (store/audit_pack.h).  The texts come back as the core wrote them,
+ * and a change to any part of the stored form (the payload, the id of
+ * actor or action, the text behind an id) or to the order of two entries
+ * still breaks the chain at the first entry it touches. */
+static void tamper_stored(void **state, const char *guard, const char *sql)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct audit_entry *list;
+	struct err err;
+	int64_t count, bad, first = 0;
+	size_t n, i;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+		assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err),
+				 0);
+	}
+	assert_int_equal(audit_list(&f->c, &f->sys, 0, 1000, &list, &n, &err), 0);
+	assert_true(n > 7);
+	assert_string_equal(list[n - 1].action, "msg.refer");
+	assert_string_equal(list[n - 1].actor, "op");
+	assert_non_null(strstr(list[n - 1].payload, ",\"to_state\":\"referred\"}"));
+	assert_int_equal(list[n - 1].payload[0], '{');
+	/* the first entry by entry 6's actor (for the renamed actor) */
+	for (i = 0; i < n && !first; i++)
+		if (str_eq(list[i].actor, list[5].actor))
+			first = list[i].seq;
+	free(list);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	tamper(f, guard, sql);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, strstr(sql, "audit_names SET") ? first : 6);
+	assert_int_equal(count, bad - 1);
+	free(m);
+}
+
+static void audit_tamper_packed_payload(void **state)
+{
+	struct fx *f = *state;
+
+	/* a well-formed packed payload, of "{}" */
+	tamper_stored(state, "audit_no_update", f->pg ?
+		      "UPDATE audit SET payload = decode('01', 'hex') WHERE seq = 6" :
+		      "UPDATE audit SET payload = X'01' WHERE seq = 6");
+}
+
+static void audit_tamper_action_id(void **state)
+{
+	tamper_stored(state, "audit_no_update",
+		      "INSERT INTO audit_names (name) VALUES ('msg.forged');"
+		      "UPDATE audit SET action_id = (SELECT id FROM audit_names"
+		      " WHERE name = 'msg.forged') WHERE seq = 6");
+}
+
+static void audit_tamper_name(void **state)
+{
+	struct fx *f = *state;
+
+	tamper_stored(state, NULL, f->pg ?
+		      "DROP TRIGGER audit_names_no_update ON audit_names;"
+		      "UPDATE audit_names SET name = 'mallory' WHERE id = (SELECT actor_id"
+		      " FROM audit WHERE seq = 6)" :
+		      "DROP TRIGGER audit_names_no_update;"
+		      "UPDATE audit_names SET name = 'mallory' WHERE id = (SELECT actor_id"
+		      " FROM audit WHERE seq = 6)");
+}
+
+static void audit_tamper_reorder(void **state)
+{
+	tamper_stored(state, "audit_no_update",
+		      "UPDATE audit SET seq = 1000 WHERE seq = 6; UPDATE audit SET seq = 6"
+		      " WHERE seq = 7; UPDATE audit SET seq = 7 WHERE seq = 1000");
 }
 
 static void audit_tamper_delete(void **state)
@@ -902,6 +984,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_tamper_recomputed_hash_and_delete, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(audit_tamper_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_packed_payload, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_action_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_reorder, setup, teardown),
 		cmocka_unit_test_setup_teardown(confidential_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(objection_names_no_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizen_lookup, setup, teardown),

@@ -27,6 +27,7 @@
 #include "core/report.h"
 #include "fa/period.h"
 #include "core/user.h"
+#include "store/audit_pack.h"
 
 #define SMALL 3000	/* messages for the quick checks */
 #define MEDIUM 12000	/* enough for the Region 12 figures to a point */
@@ -146,6 +147,21 @@ struct r12 {
 	int64_t referred, answered, judgements, positive;
 };
 
+/* audit_text(payload, at): a stored audit payload (schema 16, packed) as
+ * its JSON text, for the SQL below. */
+static void audit_text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *text = malloc(CAP_AUDIT_PAYLOAD + 1);
+
+	(void)argc;
+	if (audit_unpack(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+			 sqlite3_value_int64(argv[1]), text, CAP_AUDIT_PAYLOAD + 1, NULL) < 0)
+		sqlite3_result_error(ctx, "audit_text: does not unpack", -1);
+	else
+		sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+	free(text);
+}
+
 static void r12_figures(const char *path, int64_t from, int64_t to, struct r12 *r)
 {
 	static const char sql[] =
@@ -157,11 +173,12 @@ static void r12_figures(const char *path, int64_t from, int64_t to, struct r12 *
 		"   WHERE r.at >= ?1 AND r.at < ?2),"
 		" answers AS (SELECT a.msg_id, a.seq, a.at, (SELECT x.to_unit FROM referrals x"
 		"   WHERE x.msg_id = a.msg_id AND x.at <= a.at ORDER BY x.id DESC LIMIT 1) AS holder"
-		"   FROM audit a WHERE a.action = 'msg.answer'),"
-		" judged AS (SELECT j.action, j.payload, (SELECT holder FROM answers an"
-		"   WHERE an.msg_id = j.msg_id AND an.seq < j.seq ORDER BY an.seq DESC LIMIT 1) AS holder"
-		"   FROM audit j WHERE j.action IN ('msg.verdict', 'msg.grade') AND j.at >= ?1"
-		"   AND j.at < ?2)"
+		"   FROM audit a JOIN audit_names n ON n.id = a.action_id WHERE n.name = 'msg.answer'),"
+		" judged AS (SELECT audit_text(j.payload, j.at) AS payload, (SELECT holder"
+		"   FROM answers an WHERE an.msg_id = j.msg_id AND an.seq < j.seq"
+		"   ORDER BY an.seq DESC LIMIT 1) AS holder"
+		"   FROM audit j JOIN audit_names n ON n.id = j.action_id"
+		"   WHERE n.name IN ('msg.verdict', 'msg.grade') AND j.at >= ?1 AND j.at < ?2)"
 		" SELECT (SELECT count(*) FROM entered),"
 		" (SELECT count(*) FROM entered e WHERE EXISTS (SELECT 1 FROM answers an"
 		"   WHERE an.msg_id = e.msg_id AND an.at >= e.at AND an.at < ?2"
@@ -174,6 +191,8 @@ static void r12_figures(const char *path, int64_t from, int64_t to, struct r12 *
 	sqlite3_stmt *st;
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_create_function(db, "audit_text", 2, SQLITE_UTF8, NULL,
+						 audit_text_fn, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);

@@ -589,13 +589,11 @@ static unsigned pick_for(enum msg_state st)
 	}
 }
 
-static void verify_after_random_transitions(void **state)
+/* Register nmsg messages (ids) from *now, then make `steps` random
+ * transitions on them, the clock moving on; how many went through. */
+static int random_walk(struct fx *f, int64_t *ids, int nmsg, int steps, int64_t *at)
 {
-	struct fx *f = *state;
-	const int nmsg = 60, steps = 1500;
-	int64_t ids[60], now = tday(1399, 11, 20), ref, ans, hsum;
-	struct agg_verify_result res;
-	struct report r;
+	int64_t now = *at;
 	struct msg m;
 	struct err err;
 	int i, ok = 0;
@@ -668,6 +666,21 @@ static void verify_after_random_transitions(void **state)
 			break;
 		}
 	}
+	*at = now;
+	return ok;
+}
+
+static void verify_after_random_transitions(void **state)
+{
+	struct fx *f = *state;
+	const int nmsg = 60, steps = 1500;
+	int64_t ids[60], now = tday(1399, 11, 20), ref, ans, hsum;
+	struct agg_verify_result res;
+	struct report r;
+	struct err err;
+	int ok;
+
+	ok = random_walk(f, ids, nmsg, steps, &now);
 	fprintf(stderr, "# %d of %d transitions went through\n", ok, steps);
 	/* the walk must have moved messages a lot, not bounced off every rule */
 	assert_true(ok > steps / 4);
@@ -743,16 +756,11 @@ static void lines(const char *line, void *arg)
 	(*(int *)arg)++;
 }
 
-static void verify_finds_tampering_and_rebuild_mends(void **state)
+/* Three wrongs in the stored aggregates, in each backend's spelling of a
+ * blob: a cell's counters changed, the pair rows of the first day gone, a
+ * cell no message makes. */
+static void tamper(struct fx *f)
 {
-	struct fx *f = *state;
-	struct agg_verify_result res;
-	struct err err;
-	int n = 0;
-
-	build_fixture(f);
-	verify_clean(f);
-	/* the same three wrongs in each backend's spelling of a blob */
 	assert_int_equal(fx_exec(f, f->pg ?
 				 "UPDATE agg_cells SET c = '\\x0204'::bytea "
 				 "WHERE id = (SELECT min(id) FROM agg_cells WHERE dim = 1);"
@@ -764,11 +772,135 @@ static void verify_finds_tampering_and_rebuild_mends(void **state)
 				 "DELETE FROM agg_pairs WHERE day = (SELECT min(day) FROM agg_pairs);"
 				 "INSERT INTO agg_cells (dim, unit, day, key, c)"
 				 " VALUES (2, 999, 1, 0, x'02');"), 0);
+}
+
+static void verify_finds_tampering_and_rebuild_mends(void **state)
+{
+	struct fx *f = *state;
+	struct agg_verify_result res;
+	struct err err;
+	int n = 0;
+
+	build_fixture(f);
+	verify_clean(f);
+	tamper(f);
 	assert_int_equal(agg_verify(f->c.st, &res, lines, &n, &err), 0);
 	assert_true(res.differences >= 3);
 	assert_int_equal(n, (int)res.differences);
 	assert_int_equal(agg_rebuild(f->c.st, &res, &err), 0);
 	verify_clean(f);
+}
+
+/* Every stored cell and pair row as a line, in the store's scan order. */
+static int dump_cell(const struct agg_row *r, void *arg)
+{
+	struct buf *b = arg;
+	size_t i;
+
+	buf_addf(b, "cell %d %lld %lld %lld:", r->k.dim, (long long)r->k.unit,
+		 (long long)r->k.day, (long long)r->k.key);
+	for (i = 0; i < AGG_NCOUNTERS; i++)
+		buf_addf(b, " %lld", (long long)r->c[i]);
+	buf_adds(b, " hist ");
+	for (i = 0; i < r->hist_len; i++)
+		buf_addf(b, "%02x", r->hist[i]);
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static int dump_pair(const struct agg_pair *p, void *arg)
+{
+	buf_addf(arg, "pair %d %lld %d %lld %lld %lld: %lld\n", p->dim, (long long)p->unit,
+		 p->kind, (long long)p->day, (long long)p->day2, (long long)p->key,
+		 (long long)p->n);
+	return 0;
+}
+
+static void dump_aggs(struct fx *f, struct buf *b)
+{
+	struct err err;
+	int dim, kind;
+
+	buf_reset(b);
+	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
+		assert_int_equal(f->c.st->ops->agg_cell_scan(f->c.st, dim, 0, INT64_MIN, INT64_MAX,
+							     dump_cell, b, &err), 0);
+		for (kind = 0; kind < AGG_PAIR_KINDS; kind++)
+			assert_int_equal(f->c.st->ops->agg_pair_scan(f->c.st, dim, 0, kind,
+								     INT64_MIN, INT64_MAX,
+								     dump_pair, b, &err), 0);
+	}
+	assert_false(buf_error(b));
+}
+
+static void collect(const char *line, void *arg)
+{
+	buf_addf(arg, "%s\n", line);
+}
+
+/* The recount by ranges (HAMGAN_TEST_AGG_RANGE: a few messages a range,
+ * many temporary runs merged; HAMGAN_TEST_AGG_RUNS: the runs merged into
+ * one on the way) writes and verifies exactly what one range does and what
+ * the transition hook kept, and finds the same wrongs. */
+static void recount_by_ranges_equals_one_range(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[40], now = tday(1399, 11, 20);
+	struct agg_verify_result one, many;
+	struct buf hook = BUF_INIT(64 << 20), a = BUF_INIT(64 << 20), b = BUF_INIT(64 << 20);
+	struct err err;
+
+	assert_true(random_walk(f, ids, 40, 800, &now) > 200);
+	dump_aggs(f, &hook);
+	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RANGE"), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &one, &err), 0);
+	dump_aggs(f, &a);
+	assert_string_equal(a.data, hook.data);
+	assert_int_equal(setenv("HAMGAN_TEST_AGG_RANGE", "3", 1), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	dump_aggs(f, &b);
+	assert_string_equal(b.data, a.data);
+	/* and with the runs merged into one every four */
+	assert_int_equal(setenv("HAMGAN_TEST_AGG_RUNS", "4", 1), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	dump_aggs(f, &b);
+	assert_string_equal(b.data, a.data);
+	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, &err), 0);
+	assert_int_equal(many.differences, 0);
+	assert_int_equal(many.cells, one.cells);
+	assert_int_equal(many.pairs, one.pairs);
+	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RUNS"), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	assert_int_equal(many.messages, 40);
+	assert_int_equal(many.messages, one.messages);
+	assert_true(many.cells > 100 && many.pairs > 10);
+	assert_int_equal(many.cells, one.cells);
+	assert_int_equal(many.pairs, one.pairs);
+	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, &err), 0);
+	assert_int_equal(many.differences, 0);
+	assert_int_equal(many.cells, one.cells);
+	assert_int_equal(many.pairs, one.pairs);
+
+	/* the same wrongs, described alike by either */
+	tamper(f);
+	buf_reset(&b);
+	assert_int_equal(agg_verify(f->c.st, &many, collect, &b, &err), 0);
+	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RANGE"), 0);
+	buf_reset(&a);
+	assert_int_equal(agg_verify(f->c.st, &one, collect, &a, &err), 0);
+	assert_true(one.differences >= 3);
+	assert_int_equal(many.differences, one.differences);
+	assert_string_equal(b.data, a.data);
+	assert_non_null(strstr(a.data, "but no message makes it"));
+	assert_non_null(strstr(a.data, ": missing (recount"));
+	assert_int_equal(setenv("HAMGAN_TEST_AGG_RANGE", "3", 1), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RANGE"), 0);
+	dump_aggs(f, &b);
+	assert_string_equal(b.data, hook.data);
+	buf_release(&hook);
+	buf_release(&a);
+	buf_release(&b);
 }
 
 /* Copy table `name` of the attached database `f` into the same table of
@@ -806,8 +938,10 @@ static void upgrade_from_the_previous_release(void **state)
 	struct report r;
 	struct err err;
 	int64_t count = 0, bad = 0;
+	struct audit_entry *list;
+	sqlite3_stmt *ins;
 	sqlite3 *db;
-	size_t i;
+	size_t i, n;
 
 	build_fixture(f);
 	snprintf(old, sizeof(old), "%s/old.db", f->dir);
@@ -824,15 +958,30 @@ static void upgrade_from_the_previous_release(void **state)
 				      " answer = hamgan_unpack(answer),"
 				      " grade_note = hamgan_unpack(grade_note)", NULL, NULL, NULL),
 			 SQLITE_OK);
-	/* the previous release's audit log held its hashes as hex text, and
-	 * every prev_hash (schema 15: 32 bytes, prev_hash NULL where it
-	 * links) */
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO main.audit (seq, actor, action, msg_id,"
-				      " payload, at, prev_hash, hash) SELECT seq, actor, action,"
-				      " msg_id, payload, at, lower(hex(coalesce(prev_hash, (SELECT"
-				      " p.hash FROM f.audit p WHERE p.seq = a.seq - 1), zeroblob(32)))),"
-				      " lower(hex(hash)) FROM f.audit a", NULL, NULL, NULL),
-			 SQLITE_OK);
+	/* the previous release's audit log held its texts as they are, its
+	 * hashes as hex text, and every prev_hash (schema 15: 32 bytes,
+	 * prev_hash NULL where it links; 16: names by id, payloads packed):
+	 * the entries as the core reads them */
+	assert_int_equal(audit_list(&f->c, &f->sys, 0, 1000, &list, &n, &err), 0);
+	assert_true(n > 0);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO main.audit (seq, actor, action,"
+					    " msg_id, payload, at, prev_hash, hash)"
+					    " VALUES (?, ?, ?, nullif(?, 0), ?, ?, ?, ?)", -1, &ins,
+					    NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(ins, 1, list[i].seq);
+		sqlite3_bind_text(ins, 2, list[i].actor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, list[i].action, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, list[i].msg_id);
+		sqlite3_bind_text(ins, 5, list[i].payload, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 6, list[i].at);
+		sqlite3_bind_text(ins, 7, list[i].prev_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 8, list[i].hash, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	free(list);
 	/* what the previous release's hook had left: stale old-style rows */
 	assert_int_equal(sqlite3_exec(db, "INSERT INTO agg_cells (dim, unit, day, key, referred,"
 				      " answered, on_time, handling_sum, evaluated, acceptable,"
@@ -998,6 +1147,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(definitions_at_their_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(handling_across_daylight_saving, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_after_random_transitions, setup, teardown),
+		cmocka_unit_test_setup_teardown(recount_by_ranges_equals_one_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_finds_tampering_and_rebuild_mends, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(roles_scope_reports, setup, teardown),

@@ -522,9 +522,16 @@ static void audit_triggers(void **state)
 	store_sqlite_ops.close(st);
 	free(e);
 	assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET actor = 'evil'", NULL, NULL, NULL),
-			     SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET actor_id = actor_id", NULL, NULL,
+					  NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	/* the names the entries' ids stand for, as append-only (schema 16) */
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_names SET name = 'evil'", NULL, NULL,
+					  NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit_names", NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO audit_names (name) VALUES ('new')", NULL,
+				      NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	cleanup(&f);
 }
