@@ -158,16 +158,41 @@ int sq_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 static int fts_insert(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
 {
 	/* the tags from the row as it is now: a pending entry is written at
-	 * the commit, after any change of the message's unit */
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text)"
-				     " SELECT id, ?2 || hamgan_search_tags(unit_id, category_id)"
-				     " FROM messages WHERE id = ?1", err);
+	 * the commit, after any change of the message's unit.  Read first,
+	 * then one INSERT ... VALUES: an INSERT ... SELECT into the index is
+	 * a statement transaction, whose savepoint makes FTS5 write out its
+	 * pending terms, one segment a message (docs/performance.md) */
+	struct buf b = BUF_INIT(CAP_INDEX_TEXT + 128);	/* hamgan_search_tags: 128 */
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_TAGS_GET, "SELECT unit_id, category_id FROM messages"
+				     " WHERE id = ?", err);
+	int rc;
 
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_int(stmt, 1, rowid);
-	sq_bind_text(stmt, 2, text);
-	return sq_exec_stmt(s, stmt, "message index", err);
+	rc = sq_step_row(s, stmt, "message", err);
+	if (rc == ERR_NOTFOUND)
+		return 0;	/* as the INSERT ... SELECT did: no row, no entry */
+	if (rc < 0)
+		return rc;
+	buf_adds(&b, text ? text : "");
+	sq_search_tags(sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1), &b);
+	sqlite3_reset(stmt);
+	if (buf_error(&b)) {
+		buf_release(&b);
+		return err_set(err, ERR_TOOBIG, "", "the message index text is too long");
+	}
+	stmt = sq_stmt(s, SQ_MSG_FTS_INSERT, "INSERT INTO msg_fts (rowid, text) VALUES (?1, ?2)",
+		       err);
+	if (!stmt) {
+		buf_release(&b);
+		return ERR_STORE;
+	}
+	sq_bind_int(stmt, 1, rowid);
+	sq_bind_text(stmt, 2, b.data);
+	rc = sq_exec_stmt(s, stmt, "message index", err);
+	buf_release(&b);
+	return rc;
 }
 
 int sq_fts_add(struct sqlite_store *s, int64_t rowid, const char *text, struct err *err)
