@@ -125,6 +125,9 @@ static void raw_phase(const char *core_db, const char *raw_db, int64_t n)
 		base[k] = max_rowid(db, tables[k]);
 	snprintf(sql, sizeof(sql), "ATTACH '%s' AS src", core_db);
 	sql_exec(db, sql);
+	/* the audit's actor and action names the core phase added (once,
+	 * not a submission's rows) */
+	sql_exec(db, "INSERT OR IGNORE INTO main.audit_names SELECT * FROM src.audit_names");
 	for (k = 0; k < NTABLES; k++) {
 		snprintf(sql, sizeof(sql), "INSERT INTO main.%s SELECT * FROM src.%s WHERE rowid = ?",
 			 tables[k], tables[k]);
