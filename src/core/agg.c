@@ -833,23 +833,12 @@ bool agg_cell_zero(const struct tcell *c)
 	return c->h.n == 0;
 }
 
-#define CMP3(a, b) ((a) < (b) ? -1 : (a) > (b))
-
 /* The stored tables' key orders: rows written in key order append to the
  * B-trees instead of landing on a random page each (a rebuild writes a
  * million of them). */
 static int cmp_cell(const void *a, const void *b)
 {
-	const struct agg_key *x = &(*(struct tcell *const *)a)->k;
-	const struct agg_key *y = &(*(struct tcell *const *)b)->k;
-
-	if (x->dim != y->dim)
-		return CMP3(x->dim, y->dim);
-	if (x->unit != y->unit)
-		return CMP3(x->unit, y->unit);
-	if (x->day != y->day)
-		return CMP3(x->day, y->day);
-	return CMP3(x->key, y->key);
+	return agg_key_cmp(&(*(struct tcell *const *)a)->k, &(*(struct tcell *const *)b)->k);
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -858,16 +847,16 @@ static int cmp_pair(const void *a, const void *b)
 	const struct agg_pair *y = &(*(struct tpair *const *)b)->p;
 
 	if (x->dim != y->dim)
-		return CMP3(x->dim, y->dim);
+		return AGG_CMP3(x->dim, y->dim);
 	if (x->unit != y->unit)
-		return CMP3(x->unit, y->unit);
+		return AGG_CMP3(x->unit, y->unit);
 	if (x->kind != y->kind)
-		return CMP3(x->kind, y->kind);
+		return AGG_CMP3(x->kind, y->kind);
 	if (x->day != y->day)
-		return CMP3(x->day, y->day);
+		return AGG_CMP3(x->day, y->day);
 	if (x->key != y->key)
-		return CMP3(x->key, y->key);
-	return CMP3(x->day2, y->day2);
+		return AGG_CMP3(x->key, y->key);
+	return AGG_CMP3(x->day2, y->day2);
 }
 
 /* ---- adding a tally to the stored rows ---- */

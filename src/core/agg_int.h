@@ -44,5 +44,10 @@ struct agg_tally {
 bool agg_cell_zero(const struct tcell *c);
 /* Empty t of cells and pairs, keeping its tables and its unit cache. */
 void agg_tally_clear(struct agg_tally *t);
+/* The cells' order (agg_cell_scan's and the writes'): dim, unit, day, key;
+ * <0, 0, >0. */
+int agg_key_cmp(const struct agg_key *x, const struct agg_key *y);
+
+#define AGG_CMP3(a, b) ((a) < (b) ? -1 : (a) > (b))
 
 #endif

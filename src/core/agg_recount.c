@@ -98,18 +98,15 @@ static int recount(struct store *st, struct agg_tally *t,
 
 /* ---- keys in the store's scan order ---- */
 
-#define CMP3(a, b) ((a) < (b) ? -1 : (a) > (b))
-
-/* agg_cell_scan's order: dim, unit, day, key. */
-static int cmp_key(const struct agg_key *x, const struct agg_key *y)
+int agg_key_cmp(const struct agg_key *x, const struct agg_key *y)
 {
 	if (x->dim != y->dim)
-		return CMP3(x->dim, y->dim);
+		return AGG_CMP3(x->dim, y->dim);
 	if (x->unit != y->unit)
-		return CMP3(x->unit, y->unit);
+		return AGG_CMP3(x->unit, y->unit);
 	if (x->day != y->day)
-		return CMP3(x->day, y->day);
-	return CMP3(x->key, y->key);
+		return AGG_CMP3(x->day, y->day);
+	return AGG_CMP3(x->key, y->key);
 }
 
 /* agg_pair_scan's, called a dimension and a kind at a time: dim, kind,
@@ -117,16 +114,16 @@ static int cmp_key(const struct agg_key *x, const struct agg_key *y)
 static int cmp_pkey(const struct agg_pair *x, const struct agg_pair *y)
 {
 	if (x->dim != y->dim)
-		return CMP3(x->dim, y->dim);
+		return AGG_CMP3(x->dim, y->dim);
 	if (x->kind != y->kind)
-		return CMP3(x->kind, y->kind);
+		return AGG_CMP3(x->kind, y->kind);
 	if (x->unit != y->unit)
-		return CMP3(x->unit, y->unit);
+		return AGG_CMP3(x->unit, y->unit);
 	if (x->day != y->day)
-		return CMP3(x->day, y->day);
+		return AGG_CMP3(x->day, y->day);
 	if (x->key != y->key)
-		return CMP3(x->key, y->key);
-	return CMP3(x->day2, y->day2);
+		return AGG_CMP3(x->key, y->key);
+	return AGG_CMP3(x->day2, y->day2);
 }
 
 /* A cell to spill: its key beside it, so the sort reads one array. */
@@ -137,7 +134,7 @@ struct spill_cell {
 
 static int cmp_spill_cell(const void *a, const void *b)
 {
-	return cmp_key(&((const struct spill_cell *)a)->k, &((const struct spill_cell *)b)->k);
+	return agg_key_cmp(&((const struct spill_cell *)a)->k, &((const struct spill_cell *)b)->k);
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -310,7 +307,7 @@ static int head_cmp(const struct merge *m, size_t a, size_t b)
 {
 	if (m->which == RUN_PAIRS)
 		return cmp_pkey(&m->heads[a].p, &m->heads[b].p);
-	return cmp_key(&m->heads[a].k, &m->heads[b].k);
+	return agg_key_cmp(&m->heads[a].k, &m->heads[b].k);
 }
 
 static void sift_down(struct merge *m, size_t i)
@@ -391,7 +388,7 @@ static bool top_is_current(const struct merge *m)
 
 	if (m->which == RUN_PAIRS)
 		return cmp_pkey(&h->p, &m->p) == 0;
-	return cmp_key(&h->k, &m->k) == 0;
+	return agg_key_cmp(&h->k, &m->k) == 0;
 }
 
 static bool current_zero(const struct merge *m)
@@ -672,17 +669,17 @@ static int verify_cell(const struct agg_row *r, void *arg)
 	bool bytes, damaged;
 	int rc = 0, i;
 
-	while (rc == 0 && m->has && cmp_key(&m->k, &r->k) < 0)
+	while (rc == 0 && m->has && agg_key_cmp(&m->k, &r->k) < 0)
 		rc = cell_missing(v);
 	if (rc < 0)
 		return rc;
-	bytes = m->has && cmp_key(&m->k, &r->k) == 0 && r->hist_len == m->hlen &&
+	bytes = m->has && agg_key_cmp(&m->k, &r->k) == 0 && r->hist_len == m->hlen &&
 		(!m->hlen || memcmp(r->hist, m->hist, m->hlen) == 0);
 	damaged = !bytes && agg_hist_decode_add(&h, r->hist, r->hist_len, 1) < 0;
 	if (damaged)
 		differ(v, "cell dim %d unit %lld day %lld key %lld: damaged histogram", r->k.dim,
 		       (long long)r->k.unit, (long long)r->k.day, (long long)r->k.key);
-	if (!m->has || cmp_key(&m->k, &r->k) != 0) {
+	if (!m->has || agg_key_cmp(&m->k, &r->k) != 0) {
 		if (!damaged)
 			differ(v, "cell dim %d unit %lld day %lld key %lld: stored (referred %lld) "
 			       "but no message makes it", r->k.dim, (long long)r->k.unit,

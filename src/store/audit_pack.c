@@ -53,31 +53,6 @@ static const char *const words[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
-/* A code point as UTF-8 into out (at most 4 bytes): the length. */
-static size_t utf8_put(uint32_t cp, unsigned char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (unsigned char)(0xc0 | (cp >> 6));
-		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (unsigned char)(0xe0 | (cp >> 12));
-		out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (unsigned char)(0xf0 | (cp >> 18));
-	out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* ---- a fixed Huffman code of the packed text's bytes ----
  *
  * T_TPACK is a string in base/tpack.h's packed form (a byte a Persian
@@ -306,7 +281,7 @@ static bool parse_string(const char **pp, struct parsed *ps, const char **out, s
 			return false;
 		}
 		p++;
-		ps->used += utf8_put(cp, (unsigned char *)o + (ps->used - start));
+		ps->used += str_utf8_encode(cp, o + (ps->used - start));
 	}
 	*pp = p + 1;
 	*out = o;
