@@ -21,6 +21,22 @@ static int by_time(const void *pa, const void *pb)
 	return 0;
 }
 
+/* Copies s into the text area after the events; returns the copy. */
+static const char *keep(char **tail, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p = memcpy(*tail, s, len);
+
+	*tail += len;
+	return p;
+}
+
+static bool moves(const char *event, const char *payload)
+{
+	return str_eq(event, "refer") || str_eq(event, "transfer") || str_eq(event, "return") ||
+	       str_eq(event, "reopen") || strstr(payload, "\"to_state\":\"reopened\"");
+}
+
 int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
 		 struct msg_event **out, size_t *n, bool *cut, struct err *err)
 {
@@ -29,7 +45,8 @@ int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
 	struct sms *sm = NULL;
 	struct referral *hops = NULL;
 	struct msg_event *ev = NULL;
-	size_t na = 0, ns = 0, nh = 0, h = 0, i, k = 0;
+	size_t na = 0, ns = 0, nh = 0, h = 0, i, k = 0, texts = 0;
+	char *tail;
 	bool hide;
 	int rc;
 
@@ -46,27 +63,36 @@ int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
 	if (rc < 0)
 		goto out;
 	hide = m->confidential && a->role != ROLE_CITIZEN && !role_sees_identity(a->role);
-	ev = xcalloc(na + ns + 1, sizeof(*ev));
+	/* the entries that are events, as the reader may see them (no citizen
+	 * id, no link from a confidential message to another: audit_list's
+	 * rule), and the room their texts take */
 	for (i = 0; i < na; i++) {
-		struct msg_event *e = &ev[k];
-
-		if (!str_starts(au[i].action, "msg.") || str_eq(au[i].action, "msg.identity_read"))
+		if (!str_starts(au[i].action, "msg.") || str_eq(au[i].action, "msg.identity_read")) {
+			au[i].action[0] = '\0';
 			continue;
-		/* what the reader may see of the entry: no citizen id, no link
-		 * from a confidential message to another (audit_list's rule) */
+		}
 		rc = audit_redact(c, a, &au[i], err);
 		if (rc < 0)
 			goto out;
+		texts += strlen(au[i].payload) + 1;
+	}
+	for (i = 0; i < ns && !hide; i++)
+		texts += strlen(sm[i].body) + 1;
+	ev = xcalloc(1, (na + ns + 1) * sizeof(*ev) + texts);
+	tail = (char *)(ev + na + ns + 1);
+	for (i = 0; i < na; i++) {
+		struct msg_event *e = &ev[k];
+
+		if (!au[i].action[0])
+			continue;
 		e->at = au[i].at;
 		e->order = au[i].seq * 2;
 		str_copy(e->event, sizeof(e->event), au[i].action + 4);
 		str_copy(e->actor, sizeof(e->actor), au[i].actor);
-		str_copy(e->payload, sizeof(e->payload), au[i].payload);
+		e->payload = keep(&tail, au[i].payload);
 		/* every transition that moves the message writes one hop, in the
 		 * same order as its audit entry */
-		if (h < nh && (str_eq(e->event, "refer") || str_eq(e->event, "transfer") ||
-			       str_eq(e->event, "return") || str_eq(e->event, "reopen") ||
-			       strstr(e->payload, "\"to_state\":\"reopened\""))) {
+		if (h < nh && moves(e->event, e->payload)) {
 			e->has_hop = true;
 			e->hop = hops[h++];
 		}
@@ -80,12 +106,13 @@ int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
 		/* after the audit entries of the same second */
 		e->order = INT64_MAX / 2 + sm[i].id;
 		str_copy(e->event, sizeof(e->event), "sms");
-		str_copy(e->payload, sizeof(e->payload), "{}");
+		e->payload = "{}";
 		e->sms_state = sm[i].state;
 		e->sms_hidden = hide;
+		e->sms_text = "";
 		if (!hide) {
 			str_copy(e->sms_to, sizeof(e->sms_to), sm[i].to);
-			str_copy(e->sms_text, sizeof(e->sms_text), sm[i].body);
+			e->sms_text = keep(&tail, sm[i].body);
 		}
 	}
 	qsort(ev, k, sizeof(*ev), by_time);

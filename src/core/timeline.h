@@ -33,7 +33,7 @@ struct msg_event {
 	 * "close", "reject", "verdict", "grade", "reopen", or "sms" */
 	char event[CAP_CODE];
 	char actor[CAP_CODE];		/* the audit actor label; "" for "sms" */
-	char payload[CAP_AUDIT_PAYLOAD + 1];	/* the audit payload (JSON object), "{}" for sms */
+	const char *payload;		/* the audit payload (JSON object), "{}" for sms */
 	/* the referral hop this event made (refer, transfer, return, and any
 	 * reopen: the inspector's, a grade's or an objection's) */
 	bool has_hop;
@@ -41,7 +41,7 @@ struct msg_event {
 	/* "sms" only */
 	bool sms_hidden;		/* confidential and the reader is a unit: no number, no text */
 	char sms_to[12];
-	char sms_text[CAP_SMS_TEXT + 1];
+	const char *sms_text;		/* "" when hidden */
 	enum sms_state sms_state;
 	int64_t order;			/* tie-break: write order */
 };
@@ -53,7 +53,8 @@ struct msg_event {
  * confidential message an actor that does not see identities (units,
  * managers, admins) gets the SMS events without the number and the text
  * (sms_hidden).  At most CAP_TIMELINE events, the oldest; *cut says more
- * were left out.  *out malloc'd.
+ * were left out.  *out is one malloc'd block that also holds the texts
+ * the events point to: free(*out) frees them all.
  */
 int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
 		 struct msg_event **out, size_t *n, bool *cut, struct err *err);

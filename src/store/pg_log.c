@@ -248,10 +248,11 @@ static void read_audit(const PGresult *res, int r, void *rec)
 	pg_text(res, r, 7, e->hash, sizeof(e->hash));
 }
 
+#define AUDIT_NAMES " FROM audit a JOIN audit_names who ON who.id = a.actor_id" \
+	" JOIN audit_names what ON what.id = a.action_id"
 #define AUDIT_COLS "a.seq, who.name, what.name, a.msg_id, a.payload, a.at," \
 	" encode(coalesce(a.prev_hash, (SELECT p.hash FROM audit p WHERE p.seq = a.seq - 1), " \
-	AUDIT_ZERO "), 'hex'), encode(a.hash, 'hex') FROM audit a" \
-	" JOIN audit_names who ON who.id = a.actor_id JOIN audit_names what ON what.id = a.action_id"
+	AUDIT_ZERO "), 'hex'), encode(a.hash, 'hex')" AUDIT_NAMES
 
 int pl_audit_list(struct store *st, int64_t after, size_t max, struct audit_entry **out,
 		  size_t *n, struct err *err)
@@ -272,7 +273,9 @@ int pl_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 
 	pg_p_int(&p, msg_id);
 	pg_p_int(&p, pl_limit(max));
-	return pl_list(st, PL_AUDIT_LIST_MSG, "SELECT " AUDIT_COLS
+	/* without the hashes (a timeline does not need them) */
+	return pl_list(st, PL_AUDIT_LIST_MSG, "SELECT a.seq, who.name, what.name, a.msg_id,"
+		       " a.payload, a.at, NULL, NULL" AUDIT_NAMES
 		       " WHERE a.msg_id = $1 ORDER BY a.seq LIMIT $2", &p, "audit", read_audit, sizeof(**out),
 		       (void **)out, n, err);
 }

@@ -212,7 +212,9 @@ void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
 	char *p;
 
 	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16, bytes;
+		/* 16 rows to start, fewer of a big record (an audit entry
+		 * holds a 16 KiB payload): a short list stays a small block */
+		size_t ncap = *cap ? *cap * 2 : sz > 4096 ? 2 : 16, bytes;
 
 		if (!size_mul(ncap, sz, &bytes))
 			abort();

@@ -275,7 +275,8 @@ struct store_ops {
 	int (*sms_release_expired)(struct store *st, int64_t now, int max_attempts,
 				   const char *error, size_t *n, struct err *err);
 	int (*sms_list)(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
-	/* one message's audit entries (by seq) and SMS rows (by id), at most max */
+	/* one message's audit entries (by seq; prev_hash and hash left "": a
+	 * timeline does not need them) and SMS rows (by id), at most max */
 	int (*audit_list_msg)(struct store *st, int64_t msg_id, size_t max,
 			      struct audit_entry **out, size_t *n, struct err *err);
 	int (*sms_list_msg)(struct store *st, int64_t msg_id, size_t max, struct sms **out,
