@@ -75,10 +75,24 @@ grep -h 'open files' "$OUT/serve.err" || true
 
 declare -A PATHS=([healthz]="/healthz" [track]="/api/v1/track?code=$CODE&mobile=$MOBILE")
 
+# Wait until the server is idle (its CPU time still for half a second, at
+# most 30 s): a closed-loop run ends with thousands of requests still
+# queued, and a run started before they are drained times out on them.
+settle() {
+	local a b
+	for _ in $(seq 60); do
+		a=$(awk '{ print $14 + $15 }' /proc/$PID/stat)
+		sleep 0.5
+		b=$(awk '{ print $14 + $15 }' /proc/$PID/stat)
+		[ "$((b - a))" -le 1 ] && return
+	done
+}
+
 # one wrk run: "req/s p50_ms p99_ms socket_errors non2xx"; a third
 # argument runs it paced (bench/http/paced.lua) with that pause
 one() {
 	local c=$1 path=$2 out
+	settle
 	if [ -n "${3-}" ]; then
 		out=$(PACED_PATH=$path PACED_MS=$3 wrk -t"$THREADS" -c"$c" -d"${DURATION}s" \
 			--timeout 5s --latency -s bench/http/paced.lua "$URL" 2>&1)
