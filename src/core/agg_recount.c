@@ -757,7 +757,7 @@ static int verify_join(struct store *st, struct verify_ctx *v, struct runs *rs)
 	for (dim = 0; rc == 0 && dim < AGG_DIM_COUNT; dim++) {
 		for (kind = 0; rc == 0 && kind < AGG_PAIR_KINDS; kind++) {
 			rc = st->ops->agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
-						    verify_pair, v, v->err);
+						    INT64_MIN, verify_pair, v, v->err);
 			while (rc == 0 && v->m.has && (v->m.p.dim < dim ||
 			       (v->m.p.dim == dim && v->m.p.kind <= kind)))
 				rc = pair_missing(v);

@@ -443,6 +443,7 @@ static int visit(struct ctx *x, int64_t scope, int dim, int kind, int64_t d0, in
 						    x->err);
 		else
 			rc = st->ops->agg_pair_scan(st, dims[i], scope, kind, r[i][0], r[i][1],
+						    kind == AGG_PAIR_DUE ? s->over_after : INT64_MIN,
 						    kind == AGG_PAIR_ANSWERED ? scan_answered :
 						    scan_due, s, x->err);
 	}

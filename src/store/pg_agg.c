@@ -201,9 +201,11 @@ int pl_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
 		       "aggregate pair", NULL, err);
 }
 
-/* fn on each pair row of res; *last the last one, *rows their number. */
-static int visit_pairs(const PGresult *res, int (*fn)(const struct agg_pair *p, void *arg),
-		       void *arg, struct agg_pair *last, int *rows)
+/* fn on each pair row of res with day2 > day2_after; *last the last row,
+ * *rows their number. */
+static int visit_pairs(const PGresult *res, int64_t day2_after,
+		       int (*fn)(const struct agg_pair *p, void *arg), void *arg,
+		       struct agg_pair *last, int *rows)
 {
 	int i, ret = 0;
 
@@ -216,14 +218,15 @@ static int visit_pairs(const PGresult *res, int (*fn)(const struct agg_pair *p, 
 		last->day2 = pg_int(res, i, 4);
 		last->key = pg_int(res, i, 5);
 		last->n = pg_int(res, i, 6);
-		ret = fn(last, arg);
+		if (last->day2 > day2_after)
+			ret = fn(last, arg);
 	}
 	return ret;
 }
 
 int pl_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
-		     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg), void *arg,
-		     struct err *err)
+		     int64_t day_to, int64_t day2_after,
+		     int (*fn)(const struct agg_pair *p, void *arg), void *arg, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
 	struct agg_pair last = { 0 };
@@ -242,7 +245,7 @@ int pl_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t 
 			    &p, "aggregate pair scan", err, &res);
 		if (rc < 0)
 			return rc;
-		ret = visit_pairs(res, fn, arg, &last, &rows);
+		ret = visit_pairs(res, day2_after, fn, arg, &last, &rows);
 		PQclear(res);
 		return ret;
 	}
@@ -260,7 +263,7 @@ int pl_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t 
 	for (;;) {
 		if (rc < 0)
 			return rc;
-		ret = visit_pairs(res, fn, arg, &last, &rows);
+		ret = visit_pairs(res, day2_after, fn, arg, &last, &rows);
 		PQclear(res);
 		if (ret || rows < SCAN_PAGE)
 			return ret;

@@ -95,8 +95,8 @@ int pl_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from, 
 		     int (*fn)(const struct agg_row *r, void *arg), void *arg, struct err *err);
 int pl_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err);
 int pl_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
-		     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg), void *arg,
-		     struct err *err);
+		     int64_t day_to, int64_t day2_after,
+		     int (*fn)(const struct agg_pair *p, void *arg), void *arg, struct err *err);
 int pl_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
 		   struct err *err);
 int pl_agg_clear(struct store *st, struct err *err);

@@ -198,23 +198,25 @@ int sq_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
 }
 
 int sq_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
-		     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg), void *arg,
-		     struct err *err)
+		     int64_t day_to, int64_t day2_after,
+		     int (*fn)(const struct agg_pair *p, void *arg), void *arg, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
 	struct agg_pair p;
 	int rc, ret = 0;
 
+	/* day2 is tested by the statement itself: a row it skips is never
+	 * decoded into columns (most of an overdue count's rows) */
 	if (unit)
 		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_UNIT, "SELECT dim, unit, kind, day, day2, key, n"
 				" FROM agg_pairs WHERE dim = ?1 AND unit = ?2 AND kind = ?3"
-				" AND day BETWEEN ?4 AND ?5 ORDER BY dim, unit, kind, day, key, day2",
-				err);
+				" AND day BETWEEN ?4 AND ?5 AND day2 > ?6"
+				" ORDER BY dim, unit, kind, day, key, day2", err);
 	else
 		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_ALL, "SELECT dim, unit, kind, day, day2, key, n"
 				" FROM agg_pairs WHERE dim = ?1 AND kind = ?3 AND day BETWEEN ?4 AND ?5"
-				" ORDER BY dim, unit, kind, day, key, day2", err);
+				" AND day2 > ?6 ORDER BY dim, unit, kind, day, key, day2", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int(stmt, 1, dim);
@@ -223,6 +225,7 @@ int sq_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t 
 	sqlite3_bind_int(stmt, 3, kind);
 	sqlite3_bind_int64(stmt, 4, day_from);
 	sqlite3_bind_int64(stmt, 5, day_to);
+	sqlite3_bind_int64(stmt, 6, day2_after);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		p.dim = sqlite3_column_int(stmt, 0);
 		p.unit = sqlite3_column_int64(stmt, 1);

@@ -321,7 +321,9 @@ struct store_ops {
 	 * the row is valid during the call only; a non-zero return from fn stops
 	 * the scan and is returned.  agg_pair_add adds p->n to the pair row (a
 	 * row reaching 0 goes); agg_pair_scan visits the pair rows of dimension
-	 * dim, unit (0: all) and kind with day in [day_from, day_to].  agg_clear
+	 * dim, unit (0: all) and kind with day in [day_from, day_to] and day2 >
+	 * day2_after (INT64_MIN: any; an overdue count passes its moment, so
+	 * the rows closed by then are skipped inside the store).  agg_clear
 	 * deletes every aggregate row.  audit_steps lists the audit entries of
 	 * the changes to the message ("msg.*" but the reads, msg.identity_read:
 	 * its registration and one per transition), oldest first (*out
@@ -337,8 +339,9 @@ struct store_ops {
 			     void *arg, struct err *err);
 	int (*agg_pair_add)(struct store *st, const struct agg_pair *p, struct err *err);
 	int (*agg_pair_scan)(struct store *st, int dim, int64_t unit, int kind, int64_t day_from,
-			     int64_t day_to, int (*fn)(const struct agg_pair *p, void *arg),
-			     void *arg, struct err *err);
+			     int64_t day_to, int64_t day2_after,
+			     int (*fn)(const struct agg_pair *p, void *arg), void *arg,
+			     struct err *err);
 	int (*audit_steps)(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
 			   struct err *err);
 	int (*agg_clear)(struct store *st, struct err *err);

@@ -812,21 +812,35 @@ static void aggregates(void **state)
 	assert_int_equal(store_pg_ops.agg_pair_add(f->st, &p, &err), 0);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_pg_ops.agg_pair_scan(f->st, AGG_DIM_ALL, 5, AGG_PAIR_DUE, 20000,
-						    20001, see_pair, &s, &err), 0);
+						    20001, INT64_MIN, see_pair, &s, &err), 0);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.pairs[0].day2, 20003);
 	assert_int_equal(s.pairs[0].n, 1);
 	assert_int_equal(s.pairs[1].day2, AGG_OPEN);
 	assert_int_equal(s.pairs[1].n, 3);
+	/* only the rows still open after day 20003 */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_pg_ops.agg_pair_scan(f->st, AGG_DIM_ALL, 5, AGG_PAIR_DUE, 20000,
+						    20001, 20003, see_pair, &s, &err), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.pairs[0].day2, AGG_OPEN);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(store_pg_ops.agg_pair_scan(f->st, AGG_DIM_ALL, 0, AGG_PAIR_DUE, 0, 30000,
-						    see_pair, &s, &err), 0);
+						    INT64_MIN, see_pair, &s, &err), 0);
 	assert_int_equal(s.n, 3);
 	assert_int_equal(s.pairs[2].unit, 6);
 	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_pg_ops.agg_pair_scan(f->st, AGG_DIM_ALL, 0, AGG_PAIR_DUE, 0, 30000,
+						    20002, see_pair, &s, &err), 0);
+	assert_int_equal(s.n, 3);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_pg_ops.agg_pair_scan(f->st, AGG_DIM_ALL, 0, AGG_PAIR_DUE, 0, 30000,
+						    20003, see_pair, &s, &err), 0);
+	assert_int_equal(s.n, 1);
+	memset(&s, 0, sizeof(s));
 	s.stop_at = 1;
 	assert_int_equal(store_pg_ops.agg_pair_scan(f->st, AGG_DIM_ALL, 0, AGG_PAIR_DUE, 0, 30000,
-						    see_pair, &s, &err), 43);
+						    INT64_MIN, see_pair, &s, &err), 43);
 	p.unit = 5;
 	p.kind = AGG_PAIR_DUE;
 	p.day2 = AGG_OPEN;
@@ -1469,9 +1483,15 @@ static void t_agg(struct tfx *t)
 	CALL(t, "agg_pair_add less", t->ops->agg_pair_add(t->st, &p, E));
 	for (i = 0; i < 2; i++) {
 		CALL(t, "agg_pair_scan all", t->ops->agg_pair_scan(t->st, i, 0, 0, 0, 30000,
-								   say_pair, t, E));
+								   INT64_MIN, say_pair, t, E));
 		CALL(t, "agg_pair_scan 5", t->ops->agg_pair_scan(t->st, i, 5, 1, 20000, 20000,
-								 say_pair, t, E));
+								 INT64_MIN, say_pair, t, E));
+		CALL(t, "agg_pair_scan all open after", t->ops->agg_pair_scan(t->st, i, 0, 0, 0,
+									      30000, 20003,
+									      say_pair, t, E));
+		CALL(t, "agg_pair_scan 5 open after", t->ops->agg_pair_scan(t->st, i, -5, 0, 0,
+									    30000, 20002,
+									    say_pair, t, E));
 	}
 	CALL(t, "agg_clear", t->ops->agg_clear(t->st, E));
 	CALL(t, "agg_stale", t->ops->agg_stale(t->st, &stale, E));

@@ -827,7 +827,7 @@ static void dump_aggs(struct fx *f, struct buf *b)
 							     dump_cell, b, &err), 0);
 		for (kind = 0; kind < AGG_PAIR_KINDS; kind++)
 			assert_int_equal(f->c.st->ops->agg_pair_scan(f->c.st, dim, 0, kind,
-								     INT64_MIN, INT64_MAX,
+								     INT64_MIN, INT64_MAX, INT64_MIN,
 								     dump_pair, b, &err), 0);
 	}
 	assert_false(buf_error(b));
