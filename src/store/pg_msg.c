@@ -214,6 +214,36 @@ int pg_msg_insert(struct store *st, struct msg *m, const struct msg_text *text,
 	" reopen_count = $25, version = $26, accepts = $27, objections = $28"
 #define MSG_UPDATE_WHERE " WHERE id = $29 AND version = $26 - 1"
 
+/* Writes m (and text's answer and grade note, when given) over its row:
+ * versioned, only over version m->version - 1 (msg_update), otherwise
+ * whatever is there (msg_save).  *changed: whether a row was written. */
+static int msg_write(struct pg_store *s, const struct msg *m, const struct msg_text *text,
+		     bool versioned, bool *changed, struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	PGresult *res;
+
+	bind_mutable(&p, m);
+	pg_p_int(&p, m->id);
+	if (text) {
+		pg_p_text(&p, text->answer);
+		pg_p_text(&p, text->grade_note);
+	}
+	if (!versioned)
+		res = pg_run(s, S_SAVE, MSG_UPDATE_SET ", answer = $30, grade_note = $31"
+			     " WHERE id = $29", &p, "message", err);
+	else if (text)
+		res = pg_run(s, S_UPDATE_TEXT, MSG_UPDATE_SET ", answer = $30, grade_note = $31"
+			     MSG_UPDATE_WHERE, &p, "message", err);
+	else
+		res = pg_run(s, S_UPDATE, MSG_UPDATE_SET MSG_UPDATE_WHERE, &p, "message", err);
+	if (!res)
+		return pg_failed(err);
+	*changed = strcmp(PQcmdTuples(res), "0") != 0;
+	PQclear(res);
+	return 0;
+}
+
 /* Optimistic: the row changes only from the version before m's; a row
  * that is there but changed meanwhile is ERR_CONFLICT, a missing one
  * ERR_NOTFOUND, as SQLite says. */
@@ -224,24 +254,10 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	struct pg_params p = PG_PARAMS_INIT;
 	PGresult *res;
 	bool changed;
+	int rc = msg_write(s, m, text, true, &changed, err);
 
-	bind_mutable(&p, m);
-	pg_p_int(&p, m->id);
-	if (text) {
-		pg_p_text(&p, text->answer);
-		pg_p_text(&p, text->grade_note);
-		res = pg_run(s, S_UPDATE_TEXT, MSG_UPDATE_SET ", answer = $30, grade_note = $31"
-			     MSG_UPDATE_WHERE, &p, "message", err);
-	} else {
-		res = pg_run(s, S_UPDATE, MSG_UPDATE_SET MSG_UPDATE_WHERE, &p, "message", err);
-	}
-	if (!res)
-		return pg_failed(err);
-	changed = strcmp(PQcmdTuples(res), "0") != 0;
-	PQclear(res);
-	if (changed)
-		return 0;
-	p.n = 0;
+	if (rc < 0 || changed)
+		return rc;
 	pg_p_int(&p, m->id);
 	res = pg_run(s, S_EXISTS, "SELECT 1 FROM messages WHERE id = $1", &p, "message", err);
 	if (!res)
@@ -256,22 +272,12 @@ int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 int pg_msg_save(struct store *st, const struct msg *m, const struct msg_text *text,
 		struct err *err)
 {
-	struct pg_store *s = pg(st);
-	struct pg_params p = PG_PARAMS_INIT;
-	PGresult *res;
 	bool changed;
+	int rc = msg_write(pg(st), m, text, false, &changed, err);
 
-	bind_mutable(&p, m);
-	pg_p_int(&p, m->id);
-	pg_p_text(&p, text->answer);
-	pg_p_text(&p, text->grade_note);
-	res = pg_run(s, S_SAVE, MSG_UPDATE_SET ", answer = $30, grade_note = $31 WHERE id = $29",
-		     &p, "message", err);
-	if (!res)
-		return pg_failed(err);
-	changed = strcmp(PQcmdTuples(res), "0") != 0;
-	PQclear(res);
-	return changed ? 0 : err_set(err, ERR_NOTFOUND, "", "message: not found");
+	if (rc == 0 && !changed)
+		rc = err_set(err, ERR_NOTFOUND, "", "message: not found");
+	return rc;
 }
 
 static void read_text(const PGresult *res, int r, void *rec)

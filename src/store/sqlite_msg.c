@@ -255,18 +255,28 @@ int sq_fts_flush(struct sqlite_store *s, struct err *err)
 	" reopen_count = ?35, version = ?36, accepts = ?37, objections = ?38"
 #define MSG_UPDATE_WHERE " WHERE id = ?39 AND version = ?36 - 1"
 
-int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
-		  struct err *err)
+/*
+ * Writes m (and text's answer and grade note, when given) over its row with
+ * the search index's tags following the unit and category (in bulk mode
+ * the index is made at the end: nothing to do).  versioned: only over
+ * version m->version - 1 (msg_update); otherwise whatever is there
+ * (msg_save).  *changed: whether a row was written.
+ */
+static int msg_write(struct sqlite_store *s, const struct msg *m, const struct msg_text *text,
+		     bool versioned, bool *changed, struct err *err)
 {
-	struct sqlite_store *s = sq(st);
 	struct sq_tags tags;
 	sqlite3_stmt *stmt;
 	int rc;
 
+	*changed = false;
 	rc = sq_tags_read(s, m->id, &tags, err);
 	if (rc < 0)
 		return rc;
-	if (text)
+	if (!versioned)
+		stmt = sq_stmt(s, SQ_MSG_SAVE, MSG_UPDATE_SET ", answer = ?43, grade_note = ?44"
+			       " WHERE id = ?39", err);
+	else if (text)
 		stmt = sq_stmt(s, SQ_MSG_UPDATE_TEXT, MSG_UPDATE_SET ", answer = ?43,"
 			       " grade_note = ?44" MSG_UPDATE_WHERE, err);
 	else
@@ -282,47 +292,40 @@ int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *
 	rc = sq_exec_stmt(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
-	if (sqlite3_changes(s->db) == 0) {
-		stmt = sq_stmt(s, SQ_MSG_EXISTS, "SELECT 1 FROM messages WHERE id = ?", err);
-		if (!stmt)
-			return ERR_STORE;
-		sq_bind_int(stmt, 1, m->id);
-		rc = sq_step_row(s, stmt, "message", err);
-		if (rc < 0)
-			return rc;
-		sqlite3_reset(stmt);
-		return err_set(err, ERR_CONFLICT, "version", "the message was changed meanwhile");
-	}
-	return sq_tags_keep(s, m, &tags, err);
+	*changed = sqlite3_changes(s->db) > 0;
+	return *changed ? sq_tags_keep(s, m, &tags, err) : 0;
+}
+
+int sq_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
+		  struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt;
+	bool changed;
+	int rc = msg_write(s, m, text, true, &changed, err);
+
+	if (rc < 0 || changed)
+		return rc;
+	stmt = sq_stmt(s, SQ_MSG_EXISTS, "SELECT 1 FROM messages WHERE id = ?", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, m->id);
+	rc = sq_step_row(s, stmt, "message", err);
+	if (rc < 0)
+		return rc;
+	sqlite3_reset(stmt);
+	return err_set(err, ERR_CONFLICT, "version", "the message was changed meanwhile");
 }
 
 int sq_msg_save(struct store *st, const struct msg *m, const struct msg_text *text,
 		struct err *err)
 {
-	struct sqlite_store *s = sq(st);
-	struct sq_tags tags;
-	sqlite3_stmt *stmt;
-	int rc;
+	bool changed;
+	int rc = msg_write(sq(st), m, text, false, &changed, err);
 
-	/* as msg_update: the index's tags follow the unit and category (in
-	 * bulk mode the index is made at the end: nothing to do) */
-	rc = sq_tags_read(s, m->id, &tags, err);
-	if (rc < 0)
-		return rc;
-	stmt = sq_stmt(s, SQ_MSG_SAVE, MSG_UPDATE_SET ", answer = ?43, grade_note = ?44"
-		       " WHERE id = ?39", err);
-	if (!stmt)
-		return ERR_STORE;
-	bind_msg(stmt, m);
-	sq_bind_int(stmt, 39, m->id);
-	sq_bind_ptext(stmt, 43, text->answer);
-	sq_bind_ptext(stmt, 44, text->grade_note);
-	rc = sq_exec_stmt(s, stmt, "message", err);
-	if (rc < 0)
-		return rc;
-	if (sqlite3_changes(s->db) == 0)
-		return err_set(err, ERR_NOTFOUND, "", "message: not found");
-	return sq_tags_keep(s, m, &tags, err);
+	if (rc == 0 && !changed)
+		rc = err_set(err, ERR_NOTFOUND, "", "message: not found");
+	return rc;
 }
 
 int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err)
