@@ -33,13 +33,41 @@ static int password_check(const char *pw, struct err *err)
 	return 0;
 }
 
+/*
+ * argon2id with 19 MiB and 2 passes (OWASP's password storage
+ * recommendation; libsodium's INTERACTIVE is 64 MiB): each login holds
+ * this much for its verify, so a server's peak memory grows by it for
+ * every login at once (docs/security.md).  Hashes made with other limits
+ * still verify and are made again at the next login (user_login).
+ */
+#define PWHASH_OPS 2ULL
+#define PWHASH_MEM ((size_t)19 * 1024 * 1024)
+
+static void pwhash_limits(const struct core *c, unsigned long long *ops, size_t *mem)
+{
+	*ops = c->cfg.pwhash_fast ? crypto_pwhash_OPSLIMIT_MIN : PWHASH_OPS;
+	*mem = c->cfg.pwhash_fast ? crypto_pwhash_MEMLIMIT_MIN : PWHASH_MEM;
+}
+
+/* Whether hash was made with limits other than today's (a core with the
+ * tests' fast limits makes nothing again). */
+static bool pwhash_stale(const struct core *c, const char *hash)
+{
+	unsigned long long ops;
+	size_t mem;
+
+	if (c->cfg.pwhash_fast)
+		return false;
+	pwhash_limits(c, &ops, &mem);
+	return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
+}
+
 static int password_hash(struct core *c, const char *pw, char out[PWHASH_MAX], struct err *err)
 {
-	unsigned long long ops = c->cfg.pwhash_fast ? crypto_pwhash_OPSLIMIT_MIN
-						    : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	size_t mem = c->cfg.pwhash_fast ? crypto_pwhash_MEMLIMIT_MIN
-					: crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	unsigned long long ops;
+	size_t mem;
 
+	pwhash_limits(c, &ops, &mem);
 	if (crypto_pwhash_str(out, pw, strlen(pw), ops, mem) != 0)
 		return err_set(err, ERR_IO, "password", "cannot hash the password (out of memory)");
 	return 0;
@@ -543,6 +571,13 @@ int user_login(struct core *c, const char *username, const char *password, const
 	if (rc < 0)
 		return rc;
 	rc = OPS(c)->login_fail_clear(c->st, ukey, err);
+	if (rc == 0 && pwhash_stale(c, u.pwhash)) {
+		/* made with older limits: made again with today's, which is
+		 * only possible now that the password is at hand */
+		rc = password_hash(c, password, u.pwhash, err);
+		if (rc == 0)
+			rc = OPS(c)->user_update(c->st, &u, err);
+	}
 	if (rc == 0)
 		rc = session_create_tx(c, u.id, token, err);
 	if (rc == 0) {
@@ -554,6 +589,7 @@ int user_login(struct core *c, const char *username, const char *password, const
 	}
 	rc = core_end(c, rc, err);
 	buf_release(&p);
+	sodium_memzero(u.pwhash, sizeof(u.pwhash));
 	if (rc < 0)
 		token[0] = '\0';
 	return rc;

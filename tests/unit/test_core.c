@@ -295,6 +295,24 @@ static void users_and_sessions(void **state)
 	assert_int_equal(user_login(&f->c, "m12", "password-123", "", token, &who, &retry, &err),
 			 ERR_AUTH);
 	assert_int_equal(user_login(&f->c, "m12", "another-pass", "", token, &who, &retry, &err), 0);
+	/* a hash made with other limits (the fast ones here) is made again
+	 * with today's at the next login, and the password still works */
+	{
+		struct user acct;
+
+		assert_int_equal(user_get_by_name(&f->c, "m12", &acct, &err), 0);
+		assert_non_null(strstr(acct.pwhash, "$m=8,t=1,"));
+		f->c.cfg.pwhash_fast = false;
+		assert_int_equal(user_login(&f->c, "m12", "another-pass", "", token, &who, &retry,
+					    &err), 0);
+		assert_int_equal(user_get_by_name(&f->c, "m12", &acct, &err), 0);
+		assert_non_null(strstr(acct.pwhash, "$argon2id$v=19$m=19456,t=2,p=1$"));
+		assert_int_equal(user_login(&f->c, "m12", "another-pass", "", token, &who, &retry,
+					    &err), 0);
+		assert_int_equal(user_login(&f->c, "m12", "password-123", "", token, &who, &retry,
+					    &err), ERR_AUTH);
+		f->c.cfg.pwhash_fast = true;
+	}
 }
 
 /* Issue 9: failures throttle the failing address, never the account. */
