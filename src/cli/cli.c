@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/str.h"
 #include "cli/cli.h"
@@ -39,6 +40,20 @@ int cli_fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
+}
+
+static void show_progress(void *ctx, int pct, const char *what)
+{
+	fprintf(stderr, "hamgan: %s: %s %d%%\n", (const char *)ctx, what, pct);
+}
+
+const struct progress *cli_progress(struct progress *prog, const char *cmd)
+{
+	if (!isatty(STDERR_FILENO))
+		return NULL;
+	prog->fn = show_progress;
+	prog->ctx = (void *)cmd;
+	return prog;
 }
 
 int cli_dispatch(const char *prog, const struct cli_cmd *table, int argc, char **argv)

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "base/progress.h"
+
 #define HAMGAN_VERSION "0.1.0"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -44,6 +46,11 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 
 /* Print "hamgan: msg" to stderr and return EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Long work's progress as "hamgan: CMD: what N%" lines on stderr: prog
+ * filled and returned when stderr is a terminal, else NULL (a log or a
+ * pipe gets only the result). */
+const struct progress *cli_progress(struct progress *prog, const char *cmd);
 
 /* True when arg is -h or --help. */
 bool cli_is_help(const char *arg);

@@ -33,14 +33,14 @@ const char cmd_import_usage[] =
 static const char csv_usage[] =
 	"usage: hamgan import 311-csv FILE [--tz ZONE] [--db PATH]\n";
 
-struct progress {
+struct import_bar {
 	bool tty;
 	bool drawn;
 };
 
 static void report(void *ctx, size_t line, const char *msg, size_t done, size_t total)
 {
-	struct progress *p = ctx;
+	struct import_bar *p = ctx;
 
 	if (msg) {
 		if (p->drawn)
@@ -68,7 +68,7 @@ static int import_311(int argc, char **argv)
 		{ "--db", &db, NULL }, { "--tz", &zone, NULL }, { NULL, NULL, NULL },
 	};
 	struct actor sys = actor_system("import");
-	struct progress pg = { isatty(STDERR_FILENO) == 1, false };
+	struct import_bar pg = { isatty(STDERR_FILENO) == 1, false };
 	struct od_import_stats st;
 	struct tz *tz = NULL;
 	struct core c;

@@ -65,7 +65,7 @@ static double now_secs(void)
 
 /* ---- the copy ---- */
 
-struct progress {
+struct copy_progress {
 	bool tty;	/* a counter updating in place */
 	bool drawn;	/* a counter line waits for its end */
 	int64_t rows;	/* rows copied, every table */
@@ -79,7 +79,7 @@ static double rate(int64_t rows, double secs)
 
 static void on_progress(const struct store_migrate_progress *p, void *arg)
 {
-	struct progress *pr = arg;
+	struct copy_progress *pr = arg;
 
 	if (p->end && p->table[0] == '(') {	/* not a table: the indexes */
 		fprintf(stderr, "%s  %-18s %10" PRId64 " made  %7.1f s\n",
@@ -305,7 +305,7 @@ static int check_reports(struct core *from, struct core *to, int64_t entries, st
 	if (why->len)
 		goto out;
 	t1 = now_secs();
-	if (agg_verify(to->st, &res, print_line, NULL, &err) < 0)
+	if (agg_verify(to->st, &res, print_line, NULL, NULL, &err) < 0)
 		buf_addf(why, "cannot recount the target's aggregates: %s", err.msg);
 	else if (res.differences)
 		buf_addf(why, "the target's aggregates differ from its recount in %zu rows",
@@ -405,7 +405,7 @@ int cmd_migrate(int argc, char **argv)
 	const struct cli_opt opts[] = {
 		{ "--from", &from, NULL }, { "--to", &to, NULL }, { NULL, NULL, NULL },
 	};
-	struct progress pr = { isatty(STDERR_FILENO) == 1, false, 0, 0 };
+	struct copy_progress pr = { isatty(STDERR_FILENO) == 1, false, 0, 0 };
 	struct buf why = BUF_INIT(2048);
 	char safe[CAP_DSN_SHOWN];
 	double t0 = now_secs(), t1, t2;

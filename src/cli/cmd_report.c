@@ -50,20 +50,21 @@ static void print_line(const char *line, void *arg)
 
 static int run_verify(struct core *c, bool rebuild)
 {
+	struct progress prog;
 	struct agg_verify_result res;
 	struct err err;
 	int rc;
 
 	err_clear(&err);
 	if (rebuild) {
-		rc = agg_rebuild(c->st, &res, &err);
+		rc = agg_rebuild(c->st, &res, cli_progress(&prog, "report"), &err);
 		if (rc < 0)
 			return cli_fail("cannot rebuild the aggregates: %s", err.msg);
 		printf("rebuilt from %zu messages: %zu cells, %zu pair rows\n", res.messages,
 		       res.cells, res.pairs);
 		return EXIT_OK;
 	}
-	rc = agg_verify(c->st, &res, print_line, NULL, &err);
+	rc = agg_verify(c->st, &res, print_line, NULL, cli_progress(&prog, "report"), &err);
 	if (rc < 0)
 		return cli_fail("cannot verify the aggregates: %s", err.msg);
 	printf("recounted %zu messages: %zu cells, %zu pair rows, %zu differences\n",

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/progress.h"
 #include "model/agg.h"
 
 struct store;
@@ -147,10 +148,14 @@ struct agg_verify_result {
  * are differences (see result).
  */
 int agg_verify(struct store *st, struct agg_verify_result *res,
-	       void (*report)(const char *line, void *arg), void *arg, struct err *err);
+	       void (*report)(const char *line, void *arg), void *arg,
+	       const struct progress *prog, struct err *err);
 /* Throw the stored aggregates away and write the recount, in one
- * transaction. */
-int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err);
+ * transaction.  Both show their progress to prog when given (NULL:
+ * none): the recount by messages replayed, then the writing or the
+ * comparison. */
+int agg_rebuild(struct store *st, struct agg_verify_result *res, const struct progress *prog,
+		struct err *err);
 /* agg_rebuild when a schema migration left the aggregates stale (called
  * when the core opens a database). */
 int agg_rebuild_if_stale(struct store *st, struct err *err);

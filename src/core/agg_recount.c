@@ -61,13 +61,23 @@ static size_t max_runs(void)
  * empty again. */
 static int recount(struct store *st, struct agg_tally *t,
 		   int (*flush)(struct agg_tally *t, void *arg, struct err *err), void *arg,
-		   size_t *messages, struct err *err)
+		   const struct progress *prog, size_t *messages, struct err *err)
 {
 	size_t limit = range_messages(), in_range = 0, n, i;
-	int64_t after = 0;
+	int64_t after = 0, total = 0;
+	struct store_search all;
 	struct msg *list;
-	int rc = 0;
+	bool partial;
+	int rc = 0, last = -1;
 
+	if (prog && prog->fn) {
+		memset(&all, 0, sizeof(all));
+		all.state = all.kind = all.channel = -1;	/* any */
+		rc = st->ops->msg_count(st, &all, INT64_MAX, 0, &total, &partial, err);
+		if (rc < 0)
+			return rc;
+		progress_step(prog, 0, total, &last, "aggregates: recount");
+	}
 	for (;;) {
 		rc = st->ops->msg_scan(st, after, CAP_AGG_VERIFY_PAGE, &list, &n, err);
 		if (rc < 0)
@@ -87,6 +97,7 @@ static int recount(struct store *st, struct agg_tally *t,
 		if (rc < 0)
 			return rc;
 		*messages += n;
+		progress_step(prog, (int64_t)*messages, total, &last, "aggregates: recount");
 		if (n < CAP_AGG_VERIFY_PAGE)
 			break;
 	}
@@ -771,7 +782,8 @@ static int verify_join(struct store *st, struct verify_ctx *v, struct runs *rs)
 }
 
 int agg_verify(struct store *st, struct agg_verify_result *res,
-	       void (*report)(const char *line, void *arg), void *arg, struct err *err)
+	       void (*report)(const char *line, void *arg), void *arg,
+	       const struct progress *prog, struct err *err)
 {
 	struct agg_tally *t = agg_tally_new();
 	struct runs rs = { 0 };
@@ -790,7 +802,9 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 	rc = st->ops->begin(st, err);
 	if (rc < 0)
 		goto out;
-	rc = recount(st, t, spill, &rs, &res->messages, err);
+	rc = recount(st, t, spill, &rs, prog, &res->messages, err);
+	if (rc == 0)
+		progress_show(prog, 100, "aggregates: comparing with the tables");
 	if (rc == 0)
 		rc = verify_join(st, &v, &rs);
 	st->ops->rollback(st);
@@ -848,7 +862,8 @@ static int write_merged(struct store *st, struct runs *rs, struct agg_verify_res
 	return rc;
 }
 
-int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err)
+int agg_rebuild(struct store *st, struct agg_verify_result *res, const struct progress *prog,
+		struct err *err)
 {
 	struct agg_tally *t = agg_tally_new();
 	struct runs rs = { 0 };
@@ -860,9 +875,13 @@ int agg_rebuild(struct store *st, struct agg_verify_result *res, struct err *err
 		goto out;
 	rc = st->ops->agg_clear(st, err);
 	if (rc == 0)
-		rc = recount(st, t, spill, &rs, &res->messages, err);
+		rc = recount(st, t, spill, &rs, prog, &res->messages, err);
+	if (rc == 0)
+		progress_show(prog, 0, "aggregates: writing");
 	if (rc == 0)
 		rc = write_merged(st, &rs, res, err);
+	if (rc == 0)
+		progress_show(prog, 100, "aggregates: writing");
 	if (rc == 0)
 		rc = st->ops->commit(st, err);
 	if (rc < 0)
@@ -881,5 +900,5 @@ int agg_rebuild_if_stale(struct store *st, struct err *err)
 
 	if (rc < 0 || !stale)
 		return rc;
-	return agg_rebuild(st, &res, err);
+	return agg_rebuild(st, &res, NULL, err);
 }

@@ -53,12 +53,17 @@ int core_batch_bulk(struct core *c, bool on, struct err *err)
 	 * load's time: the recount at the end gives the same tables */
 	c->agg_deferred = on;
 	if (was && !on && err)
-		rc = agg_rebuild(c->st, &res, err);
+		rc = agg_rebuild(c->st, &res, &c->progress, err);
 	if (!c->st->ops->bulk)
 		return rc;
-	if (rc == 0)
-		rc = c->st->ops->bulk(c->st, on, err);
-	else
+	if (rc < 0) {
 		c->st->ops->bulk(c->st, on, NULL);
+		return rc;
+	}
+	if (was && !on)
+		progress_show(&c->progress, 0, "search index");
+	rc = c->st->ops->bulk(c->st, on, err);
+	if (rc == 0 && was && !on)
+		progress_show(&c->progress, 100, "search index");
 	return rc;
 }

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/progress.h"
 
 struct store;
 struct core_scratch;	/* per-core work space (core_int.h) */
@@ -66,6 +67,8 @@ struct core {
 	bool agg_deferred;
 	/* a bulk load's message held in memory (core/bulk.h), NULL none */
 	struct bulk_held *held;
+	/* where the end of bulk mode shows its progress (no fn: nowhere) */
+	struct progress progress;
 };
 
 enum core_open_flags {

@@ -2254,14 +2254,17 @@ int demo_generate(struct core *c, const struct demo_opts *o, struct demo_result 
 		goto rollback;
 	rc = 0;
 	/* the recount of the report aggregates and the search index, made
-	 * once when bulk mode ends (a tenth of the time or more) */
-	progress(&g, 0, "aggregates and search index");
+	 * once when bulk mode ends (a tenth of the time or more), show their
+	 * own progress */
+	c->progress.fn = g.o->progress;
+	c->progress.ctx = g.o->progress_ctx;
 	goto out;
 rollback:
 	core_batch_rollback(c);
 out:
 	if (core_batch_bulk(c, false, rc < 0 ? NULL : err) < 0 && rc == 0)
 		rc = ERR_STORE;
+	c->progress.fn = NULL;
 	core_set_now(c, 0);
 	c->code_new = NULL;
 	c->code_ctx = NULL;

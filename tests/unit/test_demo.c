@@ -299,7 +299,7 @@ static void city_and_region12(void **state)
 	{
 		struct agg_verify_result vr;
 
-		assert_int_equal(agg_verify(c.st, &vr, NULL, NULL, &err), 0);
+		assert_int_equal(agg_verify(c.st, &vr, NULL, NULL, NULL, &err), 0);
 		assert_int_equal(vr.messages, MEDIUM);
 		assert_int_equal(vr.differences, 0);
 	}

@@ -110,7 +110,7 @@ static void verify_clean(struct fx *f)
 	struct agg_verify_result res;
 	struct err err;
 
-	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(res.differences, 0);
 }
 
@@ -684,7 +684,7 @@ static void verify_after_random_transitions(void **state)
 	fprintf(stderr, "# %d of %d transitions went through\n", ok, steps);
 	/* the walk must have moved messages a lot, not bounced off every rule */
 	assert_true(ok > steps / 4);
-	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(res.messages, (size_t)nmsg);
 	assert_true(res.cells > 0);
 	assert_int_equal(res.differences, 0);
@@ -784,10 +784,10 @@ static void verify_finds_tampering_and_rebuild_mends(void **state)
 	build_fixture(f);
 	verify_clean(f);
 	tamper(f);
-	assert_int_equal(agg_verify(f->c.st, &res, lines, &n, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &res, lines, &n, NULL, &err), 0);
 	assert_true(res.differences >= 3);
 	assert_int_equal(n, (int)res.differences);
-	assert_int_equal(agg_rebuild(f->c.st, &res, &err), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &res, NULL, &err), 0);
 	verify_clean(f);
 }
 
@@ -842,6 +842,11 @@ static void collect(const char *line, void *arg)
  * many temporary runs merged; HAMGAN_TEST_AGG_RUNS: the runs merged into
  * one on the way) writes and verifies exactly what one range does and what
  * the transition hook kept, and finds the same wrongs. */
+static void note_progress(void *ctx, int pct, const char *what)
+{
+	buf_addf(ctx, "%s %d\n", what, pct);
+}
+
 static void recount_by_ranges_equals_one_range(void **state)
 {
 	struct fx *f = *state;
@@ -853,30 +858,46 @@ static void recount_by_ranges_equals_one_range(void **state)
 	assert_true(random_walk(f, ids, 40, 800, &now) > 200);
 	dump_aggs(f, &hook);
 	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RANGE"), 0);
-	assert_int_equal(agg_rebuild(f->c.st, &one, &err), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &one, NULL, &err), 0);
 	dump_aggs(f, &a);
 	assert_string_equal(a.data, hook.data);
 	assert_int_equal(setenv("HAMGAN_TEST_AGG_RANGE", "3", 1), 0);
-	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, NULL, &err), 0);
 	dump_aggs(f, &b);
 	assert_string_equal(b.data, a.data);
 	/* and with the runs merged into one every four */
 	assert_int_equal(setenv("HAMGAN_TEST_AGG_RUNS", "4", 1), 0);
-	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, NULL, &err), 0);
 	dump_aggs(f, &b);
 	assert_string_equal(b.data, a.data);
-	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(many.differences, 0);
 	assert_int_equal(many.cells, one.cells);
 	assert_int_equal(many.pairs, one.pairs);
+	/* the progress shown: the recount from 0 to 100 by messages, then
+	 * the writing or the comparison */
+	{
+		struct buf seen = BUF_INIT(4096);
+		struct progress prog = { note_progress, &seen };
+
+		assert_int_equal(agg_rebuild(f->c.st, &many, &prog, &err), 0);
+		assert_string_equal(seen.data, "aggregates: recount 0\naggregates: recount 100\n"
+				    "aggregates: writing 0\naggregates: writing 100\n");
+		buf_reset(&seen);
+		assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, &prog, &err), 0);
+		assert_string_equal(seen.data, "aggregates: recount 0\naggregates: recount 100\n"
+				    "aggregates: comparing with the tables 100\n");
+		assert_int_equal(many.differences, 0);
+		buf_release(&seen);
+	}
 	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RUNS"), 0);
-	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, NULL, &err), 0);
 	assert_int_equal(many.messages, 40);
 	assert_int_equal(many.messages, one.messages);
 	assert_true(many.cells > 100 && many.pairs > 10);
 	assert_int_equal(many.cells, one.cells);
 	assert_int_equal(many.pairs, one.pairs);
-	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &many, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(many.differences, 0);
 	assert_int_equal(many.cells, one.cells);
 	assert_int_equal(many.pairs, one.pairs);
@@ -884,17 +905,17 @@ static void recount_by_ranges_equals_one_range(void **state)
 	/* the same wrongs, described alike by either */
 	tamper(f);
 	buf_reset(&b);
-	assert_int_equal(agg_verify(f->c.st, &many, collect, &b, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &many, collect, &b, NULL, &err), 0);
 	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RANGE"), 0);
 	buf_reset(&a);
-	assert_int_equal(agg_verify(f->c.st, &one, collect, &a, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &one, collect, &a, NULL, &err), 0);
 	assert_true(one.differences >= 3);
 	assert_int_equal(many.differences, one.differences);
 	assert_string_equal(b.data, a.data);
 	assert_non_null(strstr(a.data, "but no message makes it"));
 	assert_non_null(strstr(a.data, ": missing (recount"));
 	assert_int_equal(setenv("HAMGAN_TEST_AGG_RANGE", "3", 1), 0);
-	assert_int_equal(agg_rebuild(f->c.st, &many, &err), 0);
+	assert_int_equal(agg_rebuild(f->c.st, &many, NULL, &err), 0);
 	assert_int_equal(unsetenv("HAMGAN_TEST_AGG_RANGE"), 0);
 	dump_aggs(f, &b);
 	assert_string_equal(b.data, hook.data);
@@ -993,7 +1014,7 @@ static void upgrade_from_the_previous_release(void **state)
 	core_close(&f->c);
 	assert_int_equal(core_open(&f->c, old, &err), 0);
 	core_set_now(&f->c, tday(1399, 3, 20) + 10 * H);
-	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, &err), 0);
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(res.differences, 0);
 	assert_int_equal(res.messages, 8);
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
