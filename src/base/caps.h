@@ -138,6 +138,12 @@
  * this many pages (4 KiB each: 16 MiB) under steady load, and whenever it
  * has been idle CAP_WRITER_IDLE_MS. */
 #define CAP_WRITER_CKPT_PAGES 4096
+/* The writer's page cache, in KiB (the readers keep SQLite's 2 MiB): its
+ * inserts land all over big indexes (tracking codes, mobiles, the audit by
+ * message, the search index), whose pages a 2 MiB cache reads again and
+ * again once a city has a million messages (docs/performance.md, "The
+ * storm day").  Memory only as pages are used. */
+#define CAP_WRITER_CACHE_KIB (32 * 1024)
 #define CAP_WRITER_IDLE_MS 50
 /* Worker threads: more than the cores buys nothing for a CPU-bound server;
  * the cap only stops a typo from starting thousands. */

@@ -604,6 +604,14 @@ static int sq_checkpoint(struct store *st, unsigned min_pages, struct err *err)
 	int log = 0, done = 0, rc;
 
 	if (!s->own_checkpoints) {
+		char sql[64];
+
+		/* the connection that takes the checkpoints over is the
+		 * server's writer: it gets the writer's page cache too */
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", CAP_WRITER_CACHE_KIB);
+		rc = exec_sql(s->db, sql, err);
+		if (rc < 0)
+			return rc;
 		sqlite3_wal_hook(s->db, wal_hook, s);
 		s->own_checkpoints = true;
 	}
