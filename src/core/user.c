@@ -73,6 +73,27 @@ static int password_hash(struct core *c, const char *pw, char out[PWHASH_MAX], s
 	return 0;
 }
 
+/*
+ * Inside a login's transaction: the account's hash (verified against
+ * password in *seen, read before the transaction) made again with today's
+ * limits.  The account is read again so that a change made meanwhile (a
+ * role, a new password) is kept: a hash changed since is left alone.
+ */
+static int pwhash_renew(struct core *c, const struct user *seen, const char *password,
+			struct err *err)
+{
+	struct user now;
+	int rc = OPS(c)->user_get(c->st, seen->id, &now, err);
+
+	if (rc == 0 && str_eq(now.pwhash, seen->pwhash)) {
+		rc = password_hash(c, password, now.pwhash, err);
+		if (rc == 0)
+			rc = OPS(c)->user_update(c->st, &now, err);
+	}
+	sodium_memzero(now.pwhash, sizeof(now.pwhash));
+	return rc;
+}
+
 static int user_validate(struct core *c, const struct user *u, struct err *err)
 {
 	struct unit unit;
@@ -571,13 +592,8 @@ int user_login(struct core *c, const char *username, const char *password, const
 	if (rc < 0)
 		return rc;
 	rc = OPS(c)->login_fail_clear(c->st, ukey, err);
-	if (rc == 0 && pwhash_stale(c, u.pwhash)) {
-		/* made with older limits: made again with today's, which is
-		 * only possible now that the password is at hand */
-		rc = password_hash(c, password, u.pwhash, err);
-		if (rc == 0)
-			rc = OPS(c)->user_update(c->st, &u, err);
-	}
+	if (rc == 0 && pwhash_stale(c, u.pwhash))
+		rc = pwhash_renew(c, &u, password, err);
 	if (rc == 0)
 		rc = session_create_tx(c, u.id, token, err);
 	if (rc == 0) {
