@@ -804,9 +804,11 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 		goto out;
 	rc = recount(st, t, spill, &rs, prog, &res->messages, err);
 	if (rc == 0)
-		progress_show(prog, 100, "aggregates: comparing with the tables");
+		progress_show(prog, 0, "aggregates: comparing with the tables");
 	if (rc == 0)
 		rc = verify_join(st, &v, &rs);
+	if (rc == 0)
+		progress_show(prog, 100, "aggregates: comparing with the tables");
 	st->ops->rollback(st);
 	if (rc < 0)
 		goto out;
