@@ -359,8 +359,7 @@ static int scan_due(const struct agg_pair *p, void *arg)
 	struct acc *a = s->fixed;
 	size_t i;
 
-	if (p->day2 <= s->over_after)
-		return 0;
+	/* the store passed only the rows still open after s->over_after */
 	if (!a) {
 		i = group_by_key(s->g, p->key);	/* may grow g->cur: index first */
 		a = s->g->cur[i];
