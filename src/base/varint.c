@@ -18,34 +18,6 @@ size_t varint_put(unsigned char *p, uint64_t v)
 	return n;
 }
 
-int varint_get(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
-{
-	uint64_t r = 0;
-	unsigned shift = 0;
-
-	while (*pos < len && shift < 64) {
-		unsigned char b = p[(*pos)++];
-
-		r |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*v = r;
-			return 0;
-		}
-		shift += 7;
-	}
-	return ERR_INVALID;
-}
-
-uint64_t varint_zigzag(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-int64_t varint_unzigzag(uint64_t v)
-{
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
 size_t varint_encode_i64s(const int64_t *v, size_t n, unsigned char *buf)
 {
 	size_t len = 0, i;

@@ -8,13 +8,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+
 /* Write v at p (at most 10 bytes); returns the bytes written. */
 size_t varint_put(unsigned char *p, uint64_t v);
 /* Read one varint from p[*pos..len), advancing *pos: 0 or ERR_INVALID (cut
- * short or longer than 64 bits). */
-int varint_get(const unsigned char *p, size_t len, size_t *pos, uint64_t *v);
-uint64_t varint_zigzag(int64_t v);
-int64_t varint_unzigzag(uint64_t v);
+ * short or longer than 64 bits).  Inline: decoding the aggregates'
+ * blobs is most of a report's time (docs/performance.md, "Reports"). */
+static inline int varint_get(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
+{
+	uint64_t r = 0;
+	unsigned shift = 0;
+
+	while (*pos < len && shift < 64) {
+		unsigned char b = p[(*pos)++];
+
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+		shift += 7;
+	}
+	return ERR_INVALID;
+}
+
+static inline uint64_t varint_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t varint_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
 
 /* n signed numbers as zigzag varints into buf (at least n * 10 bytes);
  * returns the length.  Decoding a blob of fewer numbers fills the rest
