@@ -13,7 +13,10 @@
  * side keeps its own version) and the search index, which PostgreSQL keeps
  * as a tsvector of the index terms and which is made again from each
  * message's subject and body, as the SQLite migrations do
- * (hamgan_index_text: fa_index_text of each).
+ * (hamgan_index_text: fa_index_text of each).  The report aggregates'
+ * pair rows are packed in SQLite, a row of one (dim, unit, kind, day, key)
+ * holding their (day2, n) counts (pair_pack.h, SQLite's schema 19), and a
+ * row a pair here: they are unpacked on the way and counted as pairs.
  */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -29,6 +32,7 @@
 #include "base/tpack.h"
 #include "fa/terms.h"
 #include "store/migrate.h"
+#include "store/pair_pack.h"
 #include "store/pg_int.h"
 
 /* How a column's value is written in COPY's text format. */
@@ -443,12 +447,58 @@ static int check_empty(struct mig *m, struct err *err)
 
 /* ---- reading the source ---- */
 
+/* The packed pair rows (the file comment): the pairs they hold. */
+static bool packed_pairs(const char *table)
+{
+	return str_eq(table, "agg_pairs");
+}
+
+static int pairs_select(struct mig *m, sqlite3_stmt **st, struct err *err)
+{
+	if (sqlite3_prepare_v2(m->src, "SELECT dim, unit, kind, day, key, counts FROM agg_pairs",
+			       -1, st, NULL) != SQLITE_OK)
+		return err_set(err, ERR_INVALID, "", "table 'agg_pairs' differs between the source "
+			       "and the target: %s", sqlite3_errmsg(m->src));
+	return 0;
+}
+
+static int damaged_pairs(int64_t day, struct err *err)
+{
+	return err_set(err, ERR_INVALID, "from", "a pair row of the report aggregates (day %lld) is "
+		       "damaged: run 'hamgan report --rebuild' on the source first", (long long)day);
+}
+
+static int count_pairs(struct mig *m, int64_t *n, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct pair_iter it;
+	int64_t day2, c;
+	int rc, step, more;
+
+	*n = 0;
+	rc = pairs_select(m, &st, err);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		pair_iter_init(&it, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
+			       sqlite3_column_int64(st, 3));
+		while ((more = pair_iter_next(&it, &day2, &c)) == 1)
+			(*n)++;
+		if (more < 0)
+			rc = damaged_pairs(sqlite3_column_int64(st, 3), err);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sq_err(m, ERR_STORE, "cannot read the source", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int count_rows(struct mig *m, const char *table, int64_t *n, struct err *err)
 {
 	struct buf q = BUF_INIT(512);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
+	if (packed_pairs(table))
+		return count_pairs(m, n, err);
 	buf_adds(&q, "SELECT count(*) FROM ");
 	sq_ident(&q, table);
 	if (sqlite3_prepare_v2(m->src, q.data, -1, &st, NULL) != SQLITE_OK ||
@@ -717,6 +767,70 @@ static int copy_table(struct mig *m, struct table *t, struct err *err)
 	return rc;
 }
 
+/* The pair rows unpacked (the file comment), a line a pair, each column of
+ * the target by its name. */
+static int pair_line(struct mig *m, const struct table *t, const int64_t v[7], struct err *err)
+{
+	static const char *const names[] = { "dim", "unit", "kind", "day", "key", "day2", "n" };
+	size_t i, k;
+
+	for (i = 0; i < t->ncols; i++) {
+		for (k = 0; k < 7 && !str_eq(t->cols[i].name, names[k]); k++)
+			;
+		if (k == 7)
+			return err_set(err, ERR_INVALID, "", "table 'agg_pairs' differs between the "
+				       "source and the target: column '%s'", t->cols[i].name);
+		buf_addf(&m->data, i ? "\t%lld" : "%lld", (long long)v[k]);
+	}
+	buf_addc(&m->data, '\n');
+	return 0;
+}
+
+static int copy_pairs(struct mig *m, struct table *t, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	double t0 = now_secs();
+	struct pair_iter it;
+	int64_t done = 0, v[7];
+	int rc, step = SQLITE_ROW, more = 0, i;
+
+	rc = pairs_select(m, &st, err);
+	if (rc == 0)
+		rc = copy_begin(m, t->name, t, err);
+	if (rc < 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	report(m, t->name, 0, t->total, t0, false);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 5; i++)
+			v[i] = sqlite3_column_int64(st, i);
+		pair_iter_init(&it, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
+			       v[3]);
+		while (rc == 0 && (more = pair_iter_next(&it, &v[5], &v[6])) == 1) {
+			rc = pair_line(m, t, v, err);
+			if (rc == 0 && (m->data.len >= CAP_MIGRATE_CHUNK || buf_error(&m->data)))
+				rc = copy_flush(m, t->name, err);
+			if (++done % CAP_MIGRATE_PROGRESS_ROWS == 0)
+				report(m, t->name, done, t->total, t0, false);
+		}
+		if (rc == 0 && more < 0)
+			rc = damaged_pairs(v[3], err);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = sq_err(m, ERR_STORE, "cannot read the source", err);
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = copy_flush(m, t->name, err);
+	if (rc == 0)
+		rc = copy_end(m, t->name, false, err);
+	else
+		copy_end(m, t->name, true, NULL);
+	if (rc == 0)
+		report(m, t->name, done, t->total, t0, true);
+	return rc;
+}
+
 /* ---- the search index ---- */
 
 /* The index text of a message, as the core makes it on registration and
@@ -956,7 +1070,8 @@ static int copy_all(struct mig *m, struct err *err)
 	if (rc == 0)
 		rc = drop_indexes(m, err);
 	for (i = 0; i < m->ntables && rc == 0; i++)
-		rc = copy_table(m, &m->tables[i], err);
+		rc = packed_pairs(m->tables[i].name) ? copy_pairs(m, &m->tables[i], err) :
+		     copy_table(m, &m->tables[i], err);
 	if (rc == 0)
 		rc = copy_index(m, err);
 	if (rc == 0)

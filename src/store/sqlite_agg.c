@@ -4,7 +4,8 @@
  * recount.
  *
  *	agg_cells (dim, unit, day, key) -> counters blob + histogram blob
- *	agg_pairs (dim, unit, kind, day, key, day2) -> n
+ *	agg_pairs (dim, unit, kind, day, key) -> the (day2, n) counts in one
+ *	blob (store/pair_pack.h, schema 19)
  *
  * The tables are made by the schema migrations (sqlite_schema.c); `hamgan
  * init --db` on an older database rebuilds them.  Statements live in the
@@ -16,6 +17,7 @@
 #include "base/mem.h"
 #include "base/varint.h"
 #include "store/audit_pack.h"
+#include "store/pair_pack.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
@@ -162,6 +164,119 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 	return ret;
 }
 
+/*
+ * hamgan_pairs_add(counts, day, day2, n): the counts blob of a row of day
+ * (NULL: a new row) with n added to day2's count (pair_pack.h).  An
+ * upsert applies it to the stored blob in the same statement, so adding a
+ * pair costs one statement, as when it was a row.
+ */
+static void pairs_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in = sqlite3_value_blob(argv[0]);
+	size_t len = in ? (size_t)sqlite3_value_bytes(argv[0]) : 0;
+	unsigned char *out;
+	long n;
+
+	(void)argc;
+	out = sqlite3_malloc64(len + PAIR_PACK_GROW);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	n = pair_pack_add(in, len, sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2]),
+			  sqlite3_value_int64(argv[3]), out);
+	if (n < 0) {
+		sqlite3_free(out);
+		sqlite3_result_error(ctx, "aggregate pair row is damaged (run 'hamgan report"
+				     " --rebuild')", -1);
+		return;
+	}
+	sqlite3_result_blob64(ctx, out, (sqlite3_uint64)n, sqlite3_free);
+}
+
+/*
+ * hamgan_pairs_pack(day, day2, n): the aggregate that packs a group's pair
+ * rows of the table as it was before schema 19 into one counts blob
+ * (schema 19).  The rows may come in any order; they are sorted here.
+ */
+struct pack_acc {
+	int64_t day, (*v)[2];
+	size_t n, cap;
+	int nomem;
+};
+
+static int cmp_day2(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+static void pairs_pack_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct pack_acc *a = sqlite3_aggregate_context(ctx, sizeof(*a));
+
+	(void)argc;
+	if (!a || a->nomem)
+		return;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 16;
+		void *v = sqlite3_realloc64(a->v, cap * sizeof(*a->v));
+
+		if (!v) {
+			a->nomem = 1;
+			return;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	a->day = sqlite3_value_int64(argv[0]);
+	a->v[a->n][0] = sqlite3_value_int64(argv[1]);
+	a->v[a->n][1] = sqlite3_value_int64(argv[2]);
+	a->n++;
+}
+
+static void pairs_pack_final(sqlite3_context *ctx)
+{
+	struct pack_acc *a = sqlite3_aggregate_context(ctx, 0);
+	unsigned char *out;
+	size_t len = 0, i;
+	int64_t prev;
+
+	if (!a || a->nomem || !(out = sqlite3_malloc64(a->n * PAIR_PACK_BYTES + 1))) {
+		if (a)
+			sqlite3_free(a->v);
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	qsort(a->v, a->n, sizeof(*a->v), cmp_day2);
+	prev = a->day;
+	for (i = 0; i < a->n; i++) {
+		/* the old table's key made day2 unique and deleted zeros; fold
+		 * and drop them anyway, the blob's rule */
+		int64_t n = a->v[i][1];
+
+		while (i + 1 < a->n && a->v[i + 1][0] == a->v[i][0])
+			n += a->v[++i][1];
+		if (n == 0)
+			continue;
+		len += pair_pack_put(out + len, prev, a->v[i][0], n);
+		prev = a->v[i][0];
+	}
+	sqlite3_free(a->v);
+	sqlite3_result_blob64(ctx, out, len, sqlite3_free);
+}
+
+int sq_agg_functions(sqlite3 *db)
+{
+	if (sqlite3_create_function(db, "hamgan_pairs_add", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				    NULL, pairs_add_fn, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "hamgan_pairs_pack", 3, SQLITE_UTF8, NULL, NULL,
+				    pairs_pack_step, pairs_pack_final) != SQLITE_OK)
+		return ERR_STORE;
+	return 0;
+}
+
 static void bind_pair_key(sqlite3_stmt *stmt, const struct agg_pair *p)
 {
 	sqlite3_bind_int(stmt, 1, p->dim);
@@ -178,9 +293,10 @@ int sq_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	stmt = agg_stmt(s, SQ_AGG_PAIR_ADD, "INSERT INTO agg_pairs (dim, unit, kind, day, day2,"
-			" key, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (dim, unit, kind,"
-			" day, key, day2) DO UPDATE SET n = n + excluded.n", err);
+	stmt = agg_stmt(s, SQ_AGG_PAIR_ADD, "INSERT INTO agg_pairs (dim, unit, kind, day, key,"
+			" counts) VALUES (?1, ?2, ?3, ?4, ?6, hamgan_pairs_add(NULL, ?4, ?5, ?7))"
+			" ON CONFLICT (dim, unit, kind, day, key) DO UPDATE SET"
+			" counts = hamgan_pairs_add(counts, ?4, ?5, ?7)", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	bind_pair_key(stmt, p);
@@ -188,9 +304,9 @@ int sq_agg_pair_add(struct store *st, const struct agg_pair *p, struct err *err)
 	rc = sq_exec_stmt(s, stmt, "aggregate pair", err);
 	if (rc < 0 || p->n > 0)
 		return rc;
-	/* only a decrement can bring a row to 0 */
+	/* only a decrement can take a row's last pair */
 	stmt = agg_stmt(s, SQ_AGG_PAIR_DEL, "DELETE FROM agg_pairs WHERE dim = ?1 AND unit = ?2"
-			" AND kind = ?3 AND day = ?4 AND day2 = ?5 AND key = ?6 AND n = 0", err);
+			" AND kind = ?3 AND day = ?4 AND key = ?6 AND length(counts) = 0", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	bind_pair_key(stmt, p);
@@ -203,20 +319,18 @@ int sq_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t 
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
+	struct pair_iter it;
 	struct agg_pair p;
-	int rc, ret = 0;
+	int rc, ret = 0, more;
 
-	/* day2 is tested by the statement itself: a row it skips is never
-	 * decoded into columns (most of an overdue count's rows) */
 	if (unit)
-		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_UNIT, "SELECT dim, unit, kind, day, day2, key, n"
+		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_UNIT, "SELECT unit, day, key, counts"
 				" FROM agg_pairs WHERE dim = ?1 AND unit = ?2 AND kind = ?3"
-				" AND day BETWEEN ?4 AND ?5 AND day2 > ?6"
-				" ORDER BY dim, unit, kind, day, key, day2", err);
+				" AND day BETWEEN ?4 AND ?5 ORDER BY dim, unit, kind, day, key", err);
 	else
-		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_ALL, "SELECT dim, unit, kind, day, day2, key, n"
+		stmt = agg_stmt(s, SQ_AGG_PAIR_SCAN_ALL, "SELECT unit, day, key, counts"
 				" FROM agg_pairs WHERE dim = ?1 AND kind = ?3 AND day BETWEEN ?4 AND ?5"
-				" AND day2 > ?6 ORDER BY dim, unit, kind, day, key, day2", err);
+				" ORDER BY dim, unit, kind, day, key", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int(stmt, 1, dim);
@@ -225,18 +339,22 @@ int sq_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t 
 	sqlite3_bind_int(stmt, 3, kind);
 	sqlite3_bind_int64(stmt, 4, day_from);
 	sqlite3_bind_int64(stmt, 5, day_to);
-	sqlite3_bind_int64(stmt, 6, day2_after);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		p.dim = sqlite3_column_int(stmt, 0);
-		p.unit = sqlite3_column_int64(stmt, 1);
-		p.kind = sqlite3_column_int(stmt, 2);
-		p.day = sqlite3_column_int64(stmt, 3);
-		p.day2 = sqlite3_column_int64(stmt, 4);
-		p.key = sqlite3_column_int64(stmt, 5);
-		p.n = sqlite3_column_int64(stmt, 6);
-		ret = fn(&p, arg);
-		if (ret)
-			break;
+	p.dim = dim;
+	p.kind = kind;
+	while (!ret && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		p.unit = sqlite3_column_int64(stmt, 0);
+		p.day = sqlite3_column_int64(stmt, 1);
+		p.key = sqlite3_column_int64(stmt, 2);
+		pair_iter_init(&it, sqlite3_column_blob(stmt, 3),
+			       (size_t)sqlite3_column_bytes(stmt, 3), p.day);
+		/* the pairs closed by day2_after (most of an overdue count's)
+		 * are skipped here, never handed to fn */
+		while ((more = pair_iter_next(&it, &p.day2, &p.n)) == 1)
+			if (p.day2 > day2_after && (ret = fn(&p, arg)) != 0)
+				break;
+		if (more < 0)
+			ret = err_set(err, ERR_STORE, "", "aggregate pair row is damaged (run"
+				      " 'hamgan report --rebuild')");
 	}
 	if (!ret && rc != SQLITE_DONE)
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate pair scan", err);

@@ -6,7 +6,14 @@
 #ifndef HAMGAN_STORE_SQLITE_AGG_H
 #define HAMGAN_STORE_SQLITE_AGG_H
 
+#include <sqlite3.h>
+
 #include "store/store.h"
+
+/* The SQL functions the aggregate tables need on each connection:
+ * hamgan_pairs_add (every pair added) and hamgan_pairs_pack (schema 19);
+ * 0 or ERR_STORE. */
+int sq_agg_functions(sqlite3 *db);
 
 int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *out,
 		    struct err *err);

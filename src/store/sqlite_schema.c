@@ -15,6 +15,7 @@
 #include "base/tpack.h"
 #include "fa/terms.h"
 #include "store/audit_pack.h"
+#include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
 /* hamgan_audit_pack(payload, at): an audit payload in its stored form
@@ -588,6 +589,21 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE msg_fts USING fts5(text, content = '', tokenize = 'unicode61');"
 	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(hamgan_unpack(subject),"
 	" hamgan_unpack(body)) || hamgan_search_tags(unit_id, category_id) FROM messages;",
+	/* 19 (issue 11): the pair rows of one (dim, unit, kind, day, key) in
+	 * one row, their (day2, n) counts packed in a blob (store/pair_pack.h,
+	 * sqlite_agg.c): a report reads a row a month of a scope instead of
+	 * one a pair, hundreds at a million messages.  The counts are the
+	 * same, so the aggregates need no recount. */
+	"CREATE TABLE agg_pairs_new (dim INTEGER NOT NULL, unit INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, day INTEGER NOT NULL, key INTEGER NOT NULL,"
+	" counts BLOB NOT NULL,"
+	" PRIMARY KEY (dim, unit, kind, day, key)) WITHOUT ROWID;"
+	"INSERT INTO agg_pairs_new (dim, unit, kind, day, key, counts)"
+	" SELECT dim, unit, kind, day, key, hamgan_pairs_pack(day, day2, n) FROM agg_pairs"
+	" GROUP BY dim, unit, kind, day, key ORDER BY dim, unit, kind, day, key;"
+	"DROP TABLE agg_pairs;"
+	"ALTER TABLE agg_pairs_new RENAME TO agg_pairs;"
+	"DELETE FROM agg_pairs WHERE length(counts) = 0;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -640,7 +656,8 @@ int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
 				    NULL, unpack_fn, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "hamgan_search_tags", 2,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, search_tags_fn, NULL,
-				    NULL) != SQLITE_OK)
+				    NULL) != SQLITE_OK ||
+	    sq_agg_functions(db) < 0)
 		return err_set(err, ERR_STORE, "", "cannot register the migrations' functions");
 	if (have > MIGRATION_COUNT)
 		return err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "

@@ -1,7 +1,8 @@
 /*
  * test_sqlite.c - what only the SQLite backend has, tested against the file
  * itself: the schema migrations (an older database upgraded in place, a
- * newer one refused, the search index rebuilt, the texts packed), a file that is not a
+ * newer one refused, the search index rebuilt, the texts and the report
+ * aggregates' pair rows packed), a file that is not a
  * database, the audit table's triggers, and the FTS5 query text made from
  * a search's words.  The store contract every backend keeps is
  * tests/unit/test_store.c, which speaks only store.h.
@@ -480,6 +481,120 @@ static void migration_packs_the_texts(void **state)
 	free(t);
 }
 
+/* The pairs a scan of the store hands over, as "unit day key day2 n;". */
+struct pair_text {
+	char s[2048];
+	size_t len;
+};
+
+static int pair_line(const struct agg_pair *p, void *arg)
+{
+	struct pair_text *t = arg;
+
+	t->len += (size_t)snprintf(t->s + t->len, sizeof(t->s) - t->len, "%lld %lld %lld %lld %lld;",
+				   (long long)p->unit, (long long)p->day, (long long)p->key,
+				   (long long)p->day2, (long long)p->n);
+	assert_true(t->len < sizeof(t->s));
+	return 0;
+}
+
+static void scan_pairs(struct store *st, int dim, int kind, int64_t after, struct pair_text *t)
+{
+	struct err err;
+
+	t->len = 0;
+	t->s[0] = '\0';
+	assert_int_equal(store_sqlite_ops.agg_pair_scan(st, dim, 0, kind, INT64_MIN, INT64_MAX,
+							after, pair_line, t, &err), 0);
+}
+
+/* Schema 19 packs the pair rows of a (dim, unit, kind, day, key) into one
+ * row: the same pairs come out of a scan, in the same order, and adding to
+ * them goes on as before. */
+static void migration_packs_the_pairs(void **state)
+{
+	struct store *st = NULL;
+	struct pair_text t;
+	struct agg_pair p;
+	struct sfx f;
+	struct err err;
+
+	(void)state;
+	/* rows in no order; two kinds, two units, two keys, a day2 before
+	 * its day, an open obligation */
+	old_database(&f, 18,
+		"INSERT INTO agg_pairs (dim, unit, kind, day, key, day2, n) VALUES"
+		" (3, 7, 1, 20000, 0, 99999999, 4), (3, 7, 1, 20000, 0, 20040, 2),"
+		" (3, 7, 0, 20000, 0, 20003, 1), (3, 7, 0, 20000, 0, 20001, 5),"
+		" (3, 7, 0, 20000, 2, 20001, 1), (3, -7, 0, 20000, 0, 20001, 5),"
+		" (3, 7, 0, 20030, 0, 20029, 1), (3, 7, 1, 20000, 0, 20035, 1),"
+		" (0, 7, 0, 20001, 0, 20001, 9);");
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs"), 6);
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs WHERE dim = 3"
+				   " AND unit = 7 AND kind = 1 AND length(counts) > 0"), 1);
+	scan_pairs(st, 3, 0, INT64_MIN, &t);
+	assert_string_equal(t.s, "-7 20000 0 20001 5;7 20000 0 20001 5;7 20000 0 20003 1;"
+			    "7 20000 2 20001 1;7 20030 0 20029 1;");
+	scan_pairs(st, 3, 1, INT64_MIN, &t);
+	assert_string_equal(t.s, "7 20000 0 20035 1;7 20000 0 20040 2;7 20000 0 99999999 4;");
+	/* the closed by a day are left out */
+	scan_pairs(st, 3, 1, 20035, &t);
+	assert_string_equal(t.s, "7 20000 0 20040 2;7 20000 0 99999999 4;");
+	scan_pairs(st, 0, 0, INT64_MIN, &t);
+	assert_string_equal(t.s, "7 20001 0 20001 9;");
+	/* an open obligation ends: -1 open, +1 on its day; a row's last
+	 * pair taken away takes the row */
+	memset(&p, 0, sizeof(p));
+	p.dim = 3;
+	p.unit = 7;
+	p.kind = 1;
+	p.day = 20000;
+	p.day2 = 99999999;
+	p.n = -1;
+	assert_int_equal(store_sqlite_ops.agg_pair_add(st, &p, &err), 0);
+	p.day2 = 20036;
+	p.n = 1;
+	assert_int_equal(store_sqlite_ops.agg_pair_add(st, &p, &err), 0);
+	scan_pairs(st, 3, 1, INT64_MIN, &t);
+	assert_string_equal(t.s, "7 20000 0 20035 1;7 20000 0 20036 1;7 20000 0 20040 2;"
+			    "7 20000 0 99999999 3;");
+	p.dim = 0;
+	p.kind = 0;
+	p.day = p.day2 = 20001;
+	p.n = -9;
+	assert_int_equal(store_sqlite_ops.agg_pair_add(st, &p, &err), 0);
+	scan_pairs(st, 0, 0, INT64_MIN, &t);
+	assert_string_equal(t.s, "");
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs WHERE dim = 0"), 0);
+	store_sqlite_ops.close(st);
+	/* a damaged row, written from outside the program: a scan and an
+	 * addition say so, and nothing changes */
+	{
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE agg_pairs SET counts = x'0282'"
+					      " WHERE kind = 1", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	err_clear(&err);
+	assert_int_equal(store_sqlite_ops.agg_pair_scan(st, 3, 0, 1, INT64_MIN, INT64_MAX,
+							INT64_MIN, pair_line, &t, &err), ERR_STORE);
+	assert_non_null(strstr(err.msg, "report --rebuild"));
+	p.dim = 3;
+	p.kind = 1;
+	p.day = 20000;
+	p.n = 1;
+	assert_true(store_sqlite_ops.agg_pair_add(st, &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "damaged"));
+	store_sqlite_ops.close(st);
+	assert_int_equal(sql_count(f.path, "SELECT hex(counts) = '0282' FROM agg_pairs"
+				   " WHERE kind = 1"), 1);
+	cleanup(&f);
+}
+
 static void not_a_database(void **state)
 {
 	struct sfx f;
@@ -596,6 +711,7 @@ int main(void)
 		cmocka_unit_test(migration_drops_the_index_text),
 		cmocka_unit_test(migration_compacts_the_audit_log),
 		cmocka_unit_test(migration_packs_the_texts),
+		cmocka_unit_test(migration_packs_the_pairs),
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),
