@@ -243,9 +243,13 @@ static void pairs_pack_final(sqlite3_context *ctx)
 	size_t len = 0, i;
 	int64_t prev;
 
-	if (!a || a->nomem || !(out = sqlite3_malloc64(a->n * PAIR_PACK_BYTES + 1))) {
-		if (a)
-			sqlite3_free(a->v);
+	if (!a) {
+		/* no rows at all: no pairs */
+		sqlite3_result_zeroblob(ctx, 0);
+		return;
+	}
+	if (a->nomem || !(out = sqlite3_malloc64(a->n * PAIR_PACK_BYTES + 1))) {
+		sqlite3_free(a->v);
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
