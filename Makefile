@@ -163,8 +163,8 @@ soak: bootstrap
 		SOAK_KILLS=$(SOAK_KILLS) bash tests/http/test_soak.sh
 
 # libFuzzer targets (docs/fuzzing.md), each for FUZZ_SECONDS seconds: the
-# default keeps a whole `make fuzz` (17 targets, and each corpus replayed
-# first) under ten minutes.  The HTTP targets run
+# default keeps a whole `make fuzz` (20 targets, and each corpus replayed
+# first) about ten minutes.  The HTTP targets run
 # the real server in process and check every body validation through a
 # wrapper of jval_object_all (fuzz/fuzz_http_common.h).
 FUZZ_SECONDS ?= 25

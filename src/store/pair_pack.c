@@ -6,6 +6,11 @@
 #include "base/varint.h"
 #include "store/pair_pack.h"
 
+static int within(int64_t v)
+{
+	return v >= -PAIR_PACK_BOUND && v <= PAIR_PACK_BOUND;
+}
+
 void pair_iter_init(struct pair_iter *it, const unsigned char *p, size_t len, int64_t day)
 {
 	it->p = p;
@@ -27,10 +32,13 @@ int pair_iter_next(struct pair_iter *it, int64_t *day2, int64_t *n)
 		return ERR_INVALID;
 	delta = varint_unzigzag(d);
 	*n = varint_unzigzag(v);
-	/* increasing day2 after the first; never a zero count */
-	if ((!it->first && delta <= 0) || *n == 0)
+	/* increasing day2 after the first; never a zero count; nothing
+	 * beyond the bound (so the sum below cannot overflow) */
+	if ((!it->first && delta <= 0) || *n == 0 || !within(*n) || !within(it->day2) ||
+	    delta > 2 * PAIR_PACK_BOUND || delta < -2 * PAIR_PACK_BOUND ||
+	    !within(it->day2 + delta))
 		return ERR_INVALID;
-	it->day2 = (int64_t)((uint64_t)it->day2 + (uint64_t)delta);
+	it->day2 += delta;
 	it->first = 0;
 	*day2 = it->day2;
 	return 1;
@@ -38,7 +46,7 @@ int pair_iter_next(struct pair_iter *it, int64_t *day2, int64_t *n)
 
 size_t pair_pack_put(unsigned char *out, int64_t prev, int64_t day2, int64_t n)
 {
-	size_t len = varint_put(out, varint_zigzag((int64_t)((uint64_t)day2 - (uint64_t)prev)));
+	size_t len = varint_put(out, varint_zigzag(day2 - prev));
 
 	return len + varint_put(out + len, varint_zigzag(n));
 }
@@ -51,6 +59,8 @@ long pair_pack_add(const unsigned char *in, size_t len, int64_t day, int64_t day
 	size_t olen = 0;
 	int rc, placed = n == 0;
 
+	if (!within(day) || !within(day2) || !within(n))
+		return ERR_INVALID;
 	pair_iter_init(&it, in, len, day);
 	/* the pairs before day2 as they are, day2's, the pairs after it; each
 	 * written again, its difference taken from the pair now before it */
@@ -59,6 +69,8 @@ long pair_pack_add(const unsigned char *in, size_t len, int64_t day, int64_t day
 			placed = 1;
 			if (d2 == day2) {
 				c += n;
+				if (!within(c))
+					return ERR_INVALID;
 				if (c == 0)
 					continue;
 			} else {

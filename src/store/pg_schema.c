@@ -408,7 +408,7 @@ static int apply(struct pg_store *s, const char *sql, int v, struct err *err)
 int pg_schema_migrate(struct pg_store *s, struct err *err)
 {
 	char lock[96];
-	int have, v, rc;
+	int have = 0, v, rc;
 
 	snprintf(lock, sizeof(lock), "SELECT pg_advisory_lock(%lld)", (long long)PG_SCHEMA_LOCK_KEY);
 	rc = pg_exec_plain(s, lock, "schema lock", err);

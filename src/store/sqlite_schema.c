@@ -15,6 +15,7 @@
 #include "base/tpack.h"
 #include "fa/terms.h"
 #include "store/audit_pack.h"
+#include "store/pair_pack.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
@@ -153,6 +154,12 @@ static void search_tags_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, b.data, (int)b.len, SQLITE_TRANSIENT);
 	buf_release(&b);
 }
+
+/* Migration 19's test of an old pair row: its day, day2 and count within
+ * PAIR_PACK_BOUND (2^40, store/pair_pack.h). */
+#define PAIRS_IN_BOUND "day BETWEEN -1099511627776 AND 1099511627776 AND day2 BETWEEN" \
+	" -1099511627776 AND 1099511627776 AND n BETWEEN -1099511627776 AND 1099511627776"
+_Static_assert(PAIR_PACK_BOUND == INT64_C(1099511627776), "PAIRS_IN_BOUND is PAIR_PACK_BOUND");
 
 static const char *const migrations[] = {
 	/* 1: the domain tables */
@@ -593,13 +600,18 @@ static const char *const migrations[] = {
 	 * one row, their (day2, n) counts packed in a blob (store/pair_pack.h,
 	 * sqlite_agg.c): a report reads a row a month of a scope instead of
 	 * one a pair, hundreds at a million messages.  The counts are the
-	 * same, so the aggregates need no recount. */
+	 * same, so the aggregates need no recount; a row no hamgan wrote (a
+	 * day or count beyond what the blob holds, PAIR_PACK_BOUND) is left
+	 * out and the aggregates marked to be made again on opening. */
 	"CREATE TABLE agg_pairs_new (dim INTEGER NOT NULL, unit INTEGER NOT NULL,"
 	" kind INTEGER NOT NULL, day INTEGER NOT NULL, key INTEGER NOT NULL,"
 	" counts BLOB NOT NULL,"
 	" PRIMARY KEY (dim, unit, kind, day, key)) WITHOUT ROWID;"
+	"INSERT OR REPLACE INTO agg_meta (k, v) SELECT 'stale', 1 WHERE EXISTS (SELECT 1"
+	" FROM agg_pairs WHERE NOT (" PAIRS_IN_BOUND "));"
 	"INSERT INTO agg_pairs_new (dim, unit, kind, day, key, counts)"
 	" SELECT dim, unit, kind, day, key, hamgan_pairs_pack(day, day2, n) FROM agg_pairs"
+	" WHERE " PAIRS_IN_BOUND
 	" GROUP BY dim, unit, kind, day, key ORDER BY dim, unit, kind, day, key;"
 	"DROP TABLE agg_pairs;"
 	"ALTER TABLE agg_pairs_new RENAME TO agg_pairs;"

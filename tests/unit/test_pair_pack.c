@@ -142,6 +142,18 @@ static void damaged(void **state)
 		assert_int_equal(rc, ERR_INVALID);
 		assert_int_equal(pair_pack_add(bad[i], len[i], DAY, DAY + 1, 1, out), ERR_INVALID);
 	}
+	/* a day or count beyond the bound, given or stored, where a
+	 * difference could overflow */
+	assert_int_equal(pair_pack_add(NULL, 0, DAY, PAIR_PACK_BOUND + 1, 1, out), ERR_INVALID);
+	assert_int_equal(pair_pack_add(NULL, 0, DAY, DAY, -PAIR_PACK_BOUND - 1, out), ERR_INVALID);
+	assert_int_equal(pair_pack_add(NULL, 0, INT64_MIN, DAY, 1, out), ERR_INVALID);
+	{
+		static const unsigned char far[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+						     0xff, 0xff, 0x01, 0x02 };
+
+		pair_iter_init(&it, far, sizeof(far), DAY);
+		assert_int_equal(pair_iter_next(&it, &d, &n), ERR_INVALID);
+	}
 	/* nothing at all is no pairs */
 	pair_iter_init(&it, NULL, 7, DAY);
 	assert_int_equal(pair_iter_next(&it, &d, &n), 0);
