@@ -83,7 +83,11 @@ scenario() {
 	else
 		t_fail "[$how] the log has a few lines about a full disk, not one per request" "$n lines"
 	fi
-	if grep -q 'internal\|storage: ' "$T_TMP/serve.err"; then
+	# a write that fits between refusals (space a checkpoint gave back;
+	# some are allowed above) is logged as the storage coming back: that
+	# line only with such a write
+	if grep -q 'internal' "$T_TMP/serve.err" ||
+		{ [ "$n201" -eq 0 ] && grep -q 'storage: ' "$T_TMP/serve.err"; }; then
 		t_fail "[$how] no 'internal' error logged for it" "$(grep 'internal\|storage: ' "$T_TMP/serve.err" | head -5)"
 	else
 		t_pass "[$how] no 'internal' error logged for it"
