@@ -33,6 +33,35 @@ static inline int varint_get(const unsigned char *p, size_t len, size_t *pos, ui
 	return ERR_INVALID;
 }
 
+/* The most bytes a varint takes. */
+#define VARINT_BYTES 10
+
+/* The next varint at *q, which has at least VARINT_BYTES bytes after it
+ * (no bounds test a byte: the histograms' decoding, core/agg.c), advancing
+ * *q: 0 or ERR_INVALID (longer than 64 bits). */
+static inline int varint_next(const unsigned char **q, uint64_t *v)
+{
+	const unsigned char *p = *q;
+	uint64_t r = *p & 0x7f;
+	unsigned shift;
+
+	/* most are one byte */
+	if (!(*p++ & 0x80)) {
+		*v = r;
+		*q = p;
+		return 0;
+	}
+	for (shift = 7; shift < 64; shift += 7) {
+		r |= (uint64_t)(*p & 0x7f) << shift;
+		if (!(*p++ & 0x80)) {
+			*v = r;
+			*q = p;
+			return 0;
+		}
+	}
+	return ERR_INVALID;
+}
+
 static inline uint64_t varint_zigzag(int64_t v)
 {
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);

@@ -117,6 +117,56 @@ static void hist_blob_round_trips(void **state)
 	agg_hist_release(&back);
 }
 
+/* A long histogram, most of it read by the decoder's unchecked path: the
+ * dense arrays agree with the sparse decoding bin for bin, and damage in
+ * either path is refused. */
+static void hist_blob_long(void **state)
+{
+	struct agg_hist h = { 0 }, back = { 0 };
+	static int64_t cnt[AGG_BINS], sum[AGG_BINS];
+	unsigned char *blob, *bad;
+	size_t len, i;
+	int b;
+
+	(void)state;
+	for (b = 0; b < AGG_BINS; b += 1 + b % 7)
+		agg_hist_add(&h, b, 1 + b % 300, (int64_t)b * 86400 * (1 + b % 5) + b);
+	blob = agg_hist_encode(&h, &len);
+	assert_true(len > 1000);
+	memset(cnt, 0, sizeof(cnt));
+	memset(sum, 0, sizeof(sum));
+	assert_int_equal(agg_hist_decode_dense(blob, len, cnt, sum), 0);
+	assert_int_equal(agg_hist_decode_add(&back, blob, len, 1), 0);
+	for (i = 0, b = 0; b < AGG_BINS; b++) {
+		if (i < back.n && back.v[i].bin == b) {
+			assert_int_equal(cnt[b], back.v[i].count);
+			assert_int_equal(sum[b], back.v[i].sum);
+			i++;
+		} else {
+			assert_int_equal(cnt[b], 0);
+			assert_int_equal(sum[b], 0);
+		}
+	}
+	assert_int_equal(i, h.n);
+	/* an overlong number early (the unchecked path), a step past the
+	 * last bin early, a number cut short at the end (the checked one) */
+	bad = malloc(len + 16);
+	memcpy(bad, blob, len);
+	memset(bad + 3, 0xff, 11);
+	assert_int_equal(agg_hist_decode_dense(bad, len, cnt, sum), ERR_INVALID);
+	memcpy(bad, blob, len);
+	bad[0] = 0xf6;
+	bad[1] = 0x07;	/* bin 1014 */
+	assert_int_equal(agg_hist_decode_dense(bad, len, cnt, sum), ERR_INVALID);
+	memcpy(bad, blob, len);
+	bad[len - 1] |= 0x80;
+	assert_int_equal(agg_hist_decode_dense(bad, len, cnt, sum), ERR_INVALID);
+	free(bad);
+	free(blob);
+	agg_hist_release(&h);
+	agg_hist_release(&back);
+}
+
 static int64_t day_start(int y, int m, int d)
 {
 	struct jdate j = { y, m, d };
@@ -175,6 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bins_cover_every_second_once),
 		cmocka_unit_test(hist_blob_round_trips),
+		cmocka_unit_test(hist_blob_long),
 		cmocka_unit_test(counters_blob_round_trips),
 		cmocka_unit_test(days_follow_tehran_edges),
 	};
