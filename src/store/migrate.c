@@ -718,40 +718,50 @@ static void report(struct mig *m, const char *table, int64_t done, int64_t total
 		m->progress(&p, m->arg);
 }
 
-/* One row of the SQLite statement into m->data, a line of COPY text. */
-static void copy_row(struct mig *m, sqlite3_stmt *st, const struct table *t)
+/* Writes the COPY lines of the source row st is on into m->data: 0 or an
+ * error; *lines the lines written. */
+typedef int copy_row_fn(struct mig *m, sqlite3_stmt *st, const struct table *t, int64_t *lines,
+			struct err *err);
+
+/* A row of the SQLite statement, a line of COPY text. */
+static int copy_row(struct mig *m, sqlite3_stmt *st, const struct table *t, int64_t *lines,
+		    struct err *err)
 {
 	size_t i;
 
+	(void)err;
 	for (i = 0; i < t->ncols; i++) {
 		if (i)
 			buf_addc(&m->data, '\t');
 		copy_value(&m->data, st, (int)i, t->cols[i].kind);
 	}
 	buf_addc(&m->data, '\n');
+	*lines = 1;
+	return 0;
 }
 
-static int copy_table(struct mig *m, struct table *t, struct err *err)
+/* Every row st selects, through row, into t's COPY; st is finalized. */
+static int copy_rows(struct mig *m, struct table *t, sqlite3_stmt *st, copy_row_fn *row,
+		     struct err *err)
 {
-	sqlite3_stmt *st = NULL;
 	double t0 = now_secs();
-	int64_t done = 0;
+	int64_t done = 0, lines;
 	int rc, step = SQLITE_ROW;
 
-	rc = select_table(m, t, &st, err);
-	if (rc == 0)
-		rc = copy_begin(m, t->name, t, err);
+	rc = copy_begin(m, t->name, t, err);
 	if (rc < 0) {
 		sqlite3_finalize(st);
 		return rc;
 	}
 	report(m, t->name, 0, t->total, t0, false);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		copy_row(m, st, t);
-		if (m->data.len >= CAP_MIGRATE_CHUNK || buf_error(&m->data))
+		lines = 0;
+		rc = row(m, st, t, &lines, err);
+		if (rc == 0 && (m->data.len >= CAP_MIGRATE_CHUNK || buf_error(&m->data)))
 			rc = copy_flush(m, t->name, err);
-		if (++done % CAP_MIGRATE_PROGRESS_ROWS == 0)
-			report(m, t->name, done, t->total, t0, false);
+		if ((done + lines) / CAP_MIGRATE_PROGRESS_ROWS != done / CAP_MIGRATE_PROGRESS_ROWS)
+			report(m, t->name, done + lines, t->total, t0, false);
+		done += lines;
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = sq_err(m, ERR_STORE, "cannot read the source", err);
@@ -765,6 +775,18 @@ static int copy_table(struct mig *m, struct table *t, struct err *err)
 	if (rc == 0)
 		report(m, t->name, done, t->total, t0, true);
 	return rc;
+}
+
+static int copy_table(struct mig *m, struct table *t, struct err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = select_table(m, t, &st, err);
+
+	if (rc < 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	return copy_rows(m, t, st, copy_row, err);
 }
 
 /* The pair rows unpacked (the file comment), a line a pair, each column of
@@ -786,49 +808,36 @@ static int pair_line(struct mig *m, const struct table *t, const int64_t v[7], s
 	return 0;
 }
 
+/* A packed pair row (pairs_select's columns), a line a pair. */
+static int copy_pair_row(struct mig *m, sqlite3_stmt *st, const struct table *t, int64_t *lines,
+			 struct err *err)
+{
+	struct pair_iter it;
+	int64_t v[7];
+	int i, rc = 0, more;
+
+	for (i = 0; i < 5; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	pair_iter_init(&it, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5), v[3]);
+	while (rc == 0 && (more = pair_iter_next(&it, &v[5], &v[6])) == 1) {
+		rc = pair_line(m, t, v, err);
+		++*lines;
+	}
+	if (rc == 0 && more < 0)
+		rc = damaged_pairs(v[3], err);
+	return rc;
+}
+
 static int copy_pairs(struct mig *m, struct table *t, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	double t0 = now_secs();
-	struct pair_iter it;
-	int64_t done = 0, v[7];
-	int rc, step = SQLITE_ROW, more = 0, i;
+	int rc = pairs_select(m, &st, err);
 
-	rc = pairs_select(m, &st, err);
-	if (rc == 0)
-		rc = copy_begin(m, t->name, t, err);
 	if (rc < 0) {
 		sqlite3_finalize(st);
 		return rc;
 	}
-	report(m, t->name, 0, t->total, t0, false);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < 5; i++)
-			v[i] = sqlite3_column_int64(st, i);
-		pair_iter_init(&it, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
-			       v[3]);
-		while (rc == 0 && (more = pair_iter_next(&it, &v[5], &v[6])) == 1) {
-			rc = pair_line(m, t, v, err);
-			if (rc == 0 && (m->data.len >= CAP_MIGRATE_CHUNK || buf_error(&m->data)))
-				rc = copy_flush(m, t->name, err);
-			if (++done % CAP_MIGRATE_PROGRESS_ROWS == 0)
-				report(m, t->name, done, t->total, t0, false);
-		}
-		if (rc == 0 && more < 0)
-			rc = damaged_pairs(v[3], err);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = sq_err(m, ERR_STORE, "cannot read the source", err);
-	sqlite3_finalize(st);
-	if (rc == 0)
-		rc = copy_flush(m, t->name, err);
-	if (rc == 0)
-		rc = copy_end(m, t->name, false, err);
-	else
-		copy_end(m, t->name, true, NULL);
-	if (rc == 0)
-		report(m, t->name, done, t->total, t0, true);
-	return rc;
+	return copy_rows(m, t, st, copy_pair_row, err);
 }
 
 /* ---- the search index ---- */
