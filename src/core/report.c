@@ -1053,43 +1053,27 @@ out:
  * its figures are of one moment and the database's read lock is taken once
  * instead of once a statement (the system calls and the transaction starts
  * were a tenth of a report's time).  Inside a caller's own transaction the
- * statements run in that.
+ * snapshot is refused and the statements run in that.
  */
-static bool snapshot(struct core *c)
-{
-	struct err e;
-
-	err_clear(&e);
-	return core_batch_snapshot(c, true, &e) == 0;
-}
-
-static void snapshot_end(struct core *c)
-{
-	struct err e;
-
-	err_clear(&e);
-	core_batch_snapshot(c, false, &e);
-}
-
 int report_run(struct core *c, const struct actor *a, const struct report_query *q,
 	       struct report *out, struct err *err)
 {
-	bool snap = snapshot(c);
+	bool snap = core_batch_snapshot(c, true, NULL) == 0;
 	int rc = run(c, a, q, out, err);
 
 	if (snap)
-		snapshot_end(c);
+		core_batch_snapshot(c, false, NULL);
 	return rc;
 }
 
 int report_evaluation(struct core *c, const struct actor *a, const struct jperiod *p,
 		      bool compare, struct report *out, struct err *err)
 {
-	bool snap = snapshot(c);
+	bool snap = core_batch_snapshot(c, true, NULL) == 0;
 	int rc = evaluation(c, a, p, compare, out, err);
 
 	if (snap)
-		snapshot_end(c);
+		core_batch_snapshot(c, false, NULL);
 	return rc;
 }
 

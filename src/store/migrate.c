@@ -64,6 +64,8 @@ struct mig {
 	char **indexes;		/* the indexes' and foreign keys' statements to
 				 * run after the rows (set_aside) */
 	size_t nindexes;
+	int pair_col[7];	/* agg_pairs: each target column's index in
+				 * (dim, unit, kind, day, key, day2, n) */
 };
 
 /* Tables never copied as rows (the file comment says why). */
@@ -777,34 +779,24 @@ static int copy_rows(struct mig *m, struct table *t, sqlite3_stmt *st, copy_row_
 	return rc;
 }
 
-static int copy_table(struct mig *m, struct table *t, struct err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = select_table(m, t, &st, err);
-
-	if (rc < 0) {
-		sqlite3_finalize(st);
-		return rc;
-	}
-	return copy_rows(m, t, st, copy_row, err);
-}
-
-/* The pair rows unpacked (the file comment), a line a pair, each column of
- * the target by its name. */
-static int pair_line(struct mig *m, const struct table *t, const int64_t v[7], struct err *err)
+/* The target's columns of agg_pairs in m->pair_col, once a copy. */
+static int pair_columns(struct mig *m, const struct table *t, struct err *err)
 {
 	static const char *const names[] = { "dim", "unit", "kind", "day", "key", "day2", "n" };
-	size_t i, k;
+	size_t i;
+	int k;
 
+	if (t->ncols > 7)
+		return err_set(err, ERR_INVALID, "", "table 'agg_pairs' differs between the source "
+			       "and the target: %zu columns", t->ncols);
 	for (i = 0; i < t->ncols; i++) {
 		for (k = 0; k < 7 && !str_eq(t->cols[i].name, names[k]); k++)
 			;
 		if (k == 7)
 			return err_set(err, ERR_INVALID, "", "table 'agg_pairs' differs between the "
 				       "source and the target: column '%s'", t->cols[i].name);
-		buf_addf(&m->data, i ? "\t%lld" : "%lld", (long long)v[k]);
+		m->pair_col[i] = k;
 	}
-	buf_addc(&m->data, '\n');
 	return 0;
 }
 
@@ -814,30 +806,34 @@ static int copy_pair_row(struct mig *m, sqlite3_stmt *st, const struct table *t,
 {
 	struct pair_iter it;
 	int64_t v[7];
-	int i, rc = 0, more;
+	size_t i;
+	int more;
 
 	for (i = 0; i < 5; i++)
-		v[i] = sqlite3_column_int64(st, i);
+		v[i] = sqlite3_column_int64(st, (int)i);
 	pair_iter_init(&it, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5), v[3]);
-	while (rc == 0 && (more = pair_iter_next(&it, &v[5], &v[6])) == 1) {
-		rc = pair_line(m, t, v, err);
+	while ((more = pair_iter_next(&it, &v[5], &v[6])) == 1) {
+		for (i = 0; i < t->ncols; i++)
+			buf_addf(&m->data, i ? "\t%lld" : "%lld", (long long)v[m->pair_col[i]]);
+		buf_addc(&m->data, '\n');
 		++*lines;
 	}
-	if (rc == 0 && more < 0)
-		rc = damaged_pairs(v[3], err);
-	return rc;
+	return more < 0 ? damaged_pairs(v[3], err) : 0;
 }
 
-static int copy_pairs(struct mig *m, struct table *t, struct err *err)
+static int copy_table(struct mig *m, struct table *t, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = pairs_select(m, &st, err);
+	bool pairs = packed_pairs(t->name);
+	int rc = pairs ? pair_columns(m, t, err) : 0;
 
+	if (rc == 0)
+		rc = pairs ? pairs_select(m, &st, err) : select_table(m, t, &st, err);
 	if (rc < 0) {
 		sqlite3_finalize(st);
 		return rc;
 	}
-	return copy_rows(m, t, st, copy_pair_row, err);
+	return copy_rows(m, t, st, pairs ? copy_pair_row : copy_row, err);
 }
 
 /* ---- the search index ---- */
@@ -1079,8 +1075,7 @@ static int copy_all(struct mig *m, struct err *err)
 	if (rc == 0)
 		rc = drop_indexes(m, err);
 	for (i = 0; i < m->ntables && rc == 0; i++)
-		rc = packed_pairs(m->tables[i].name) ? copy_pairs(m, &m->tables[i], err) :
-		     copy_table(m, &m->tables[i], err);
+		rc = copy_table(m, &m->tables[i], err);
 	if (rc == 0)
 		rc = copy_index(m, err);
 	if (rc == 0)

@@ -22,6 +22,7 @@
 #include "store/sqlite_int.h"
 
 #define CELL_COLS "dim, unit, day, key, c, hist"
+#define PAIR_DAMAGED "aggregate pair row is damaged (run 'hamgan report --rebuild')"
 
 /* The cached statement (the tables come with the schema migrations). */
 static sqlite3_stmt *agg_stmt(struct sqlite_store *s, enum sq_stmt_id id, const char *sql,
@@ -187,8 +188,7 @@ static void pairs_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			  sqlite3_value_int64(argv[3]), out);
 	if (n < 0) {
 		sqlite3_free(out);
-		sqlite3_result_error(ctx, "aggregate pair row is damaged (run 'hamgan report"
-				     " --rebuild')", -1);
+		sqlite3_result_error(ctx, PAIR_DAMAGED, -1);
 		return;
 	}
 	sqlite3_result_blob64(ctx, out, (sqlite3_uint64)n, sqlite3_free);
@@ -357,8 +357,7 @@ int sq_agg_pair_scan(struct store *st, int dim, int64_t unit, int kind, int64_t 
 			if (p.day2 > day2_after && (ret = fn(&p, arg)) != 0)
 				break;
 		if (more < 0)
-			ret = err_set(err, ERR_STORE, "", "aggregate pair row is damaged (run"
-				      " 'hamgan report --rebuild')");
+			ret = err_set(err, ERR_STORE, "", "%s", PAIR_DAMAGED);
 	}
 	if (!ret && rc != SQLITE_DONE)
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate pair scan", err);
