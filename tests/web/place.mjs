@@ -172,13 +172,19 @@ try {
   const why = await page.textContent(`.similar li[data-code="${first}"]`);
   ok(/همان شمارهٔ همراه/.test(why) && /همان موضوع در نزدیکی/.test(why), 'flagged by the same mobile and the same category nearby', why);
   await btn.click();
-  // on a time-out, say what the page showed instead (an error box, another flash)
-  await page.waitForFunction(() => /تکراری/.test(document.getElementById('flash').textContent))
+  // the page is drawn again with the new state, and the notice is still
+  // there after the redraw (not shown before it and wiped by it); on a
+  // time-out, say what the page showed instead (an error box, another flash)
+  await page.waitForFunction(() => document.querySelector('.msg-head .state-rejected') &&
+    document.querySelector('ul.attachments li') &&
+    /تکراری/.test(document.getElementById('flash').textContent))
     .catch(async (e) => {
       const shown = await page.evaluate(() => [...document.querySelectorAll('.error-box:not([hidden])')]
         .map((b) => b.textContent).concat(document.getElementById('flash').textContent).join(' | '));
       throw new Error(`no «تکراری» flash after marking the duplicate; the page showed: ${shown}\n${e.message}`);
     });
+  const kept = await page.evaluate(() => document.getElementById('flash').textContent);
+  ok(/تکراری/.test(kept), 'the notice stays once the page is drawn again', kept);
   const state = await page.evaluate(async (c) => (await (await fetch('/api/v1/messages/' + c)).json()), second);
   ok(state.state === 'rejected' && state.reject_reason === 'duplicate', 'one click marks it a duplicate of the first', JSON.stringify({ s: state.state, r: state.reject_reason }));
 } catch (e) {

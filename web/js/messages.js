@@ -495,9 +495,10 @@ function similarCard(m, done) {
             mark.addEventListener('click', () => busy(mark, async () => {
               err.show('');
               try {
-                await api('POST', `/messages/${m.code}/reject`, { reason: 'duplicate', duplicate_of: x.code, version: m.version });
-                flash(`پیام به‌عنوان تکراریِ ${faDigits(x.code)} رد شد.`);
-                done();
+                const after = await api('POST', `/messages/${m.code}/reject`, { reason: 'duplicate', duplicate_of: x.code, version: m.version });
+                // the notice goes through done, which shows it once the page is
+                // drawn again (a flash before it would be wiped by the redraw)
+                done(after, `پیام به‌عنوان تکراریِ ${faDigits(x.code)} رد شد.`);
               } catch (e) {
                 err.show(e.fa);
               }
