@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	mallopt(M_TOP_PAD, 16 << 20);
 #endif
 	setenv("HAMGAN_PWHASH_FAST", "1", 1);
-	if (core_open_flags(&c, argv[1], CORE_CREATE, &err) < 0)
+	if (core_open_flags(&c, argv[1], CORE_CREATE, NULL, &err) < 0)
 		die("open", &err);
 	if (unit_import_csv(&c, &sys, units, strlen(units), &rows, &err) < 0)
 		die("units", &err);

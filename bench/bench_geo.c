@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		return 1;
 	close(fd);
 	remove(dbpath);
-	if (core_open_flags(&c, dbpath, CORE_CREATE, &err) < 0) {
+	if (core_open_flags(&c, dbpath, CORE_CREATE, NULL, &err) < 0) {
 		fprintf(stderr, "bench_geo: %s\n", err.msg);
 		return 1;
 	}

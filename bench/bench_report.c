@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 			unlink(side);
 			snprintf(side, sizeof(side), "%s-shm", path);
 			unlink(side);
-			if (core_open_flags(&c, path, CORE_CREATE, &err) < 0)
+			if (core_open_flags(&c, path, CORE_CREATE, NULL, &err) < 0)
 				die(path, &err);
 			t0 = t_gen = now_s();
 			generate(&c, path, sizes[s]);

@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 		size_t k;
 		int pass;
 
-		if (core_open_flags(&c, argv[i], 0, &err) < 0) {
+		if (core_open_flags(&c, argv[i], 0, NULL, &err) < 0) {
 			fprintf(stderr, "bench_search: %s: %s\n", argv[i], err.msg);
 			return 1;
 		}

@@ -89,7 +89,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(tmpl, sizeof(tmpl), "%s/template.db", dir);
 	snprintf(work, sizeof(work), "%s/work.db", dir);
 	atexit(cleanup);
-	if (core_open_flags(&c, tmpl, CORE_CREATE, &e) < 0)
+	if (core_open_flags(&c, tmpl, CORE_CREATE, NULL, &e) < 0)
 		die("create the template", &e);
 	if (unit_import_csv(&c, &sys, units, strlen(units), &n, &e) < 0 ||
 	    category_import_csv(&c, &sys, cats, strlen(cats), &n, &e) < 0)

@@ -144,7 +144,7 @@ static void fh_seed(void)
 	struct err e;
 	size_t n, i;
 
-	if (core_open_flags(&c, fh_db, CORE_CREATE, &e) < 0)
+	if (core_open_flags(&c, fh_db, CORE_CREATE, NULL, &e) < 0)
 		fh_die("open the database", &e);
 	if (unit_import_csv(&c, &sys, fh_units, strlen(fh_units), &n, &e) < 0 ||
 	    category_import_csv(&c, &sys, fh_cats, strlen(fh_cats), &n, &e) < 0)

@@ -62,13 +62,19 @@ int cli_parse(const char *prog, int argc, char **argv, const struct cli_opt *opt
 int cli_core_open(struct core *c, const char *db, bool create)
 {
 	struct err err;
+	struct progress prog;
+	char shown[CAP_DSN_SHOWN];
 	const char *now = getenv("HAMGAN_NOW");
 	int64_t t = 0;
 
 	err_clear(&err);
 	if (now && *now && num_parse(now, 1, INT64_MAX, &t) < 0)
 		return cli_fail("HAMGAN_NOW must be seconds since 1970, not '%.32s'", now);
-	if (core_open_flags(c, db ? db : CLI_DB_DEFAULT, create ? CORE_CREATE : 0, &err) < 0)
+	/* an upgrade's migrations and recount show their progress on a
+	 * terminal, under the database's name (a URI without its password) */
+	db = db ? db : CLI_DB_DEFAULT;
+	core_dsn_safe(db, shown, sizeof(shown));
+	if (core_open_flags(c, db, create ? CORE_CREATE : 0, cli_progress(&prog, shown), &err) < 0)
 		return cli_fail("%s", err.msg);
 	if (now && *now)
 		core_set_now(c, t);

@@ -236,7 +236,7 @@ int cmd_demo(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	err_clear(&err);
-	if (core_open_flags(&c, db, CORE_CREATE, &err) < 0)
+	if (core_open_flags(&c, db, CORE_CREATE, NULL, &err) < 0)
 		return cli_fail("cannot create '%s': %s", shown, err.msg);
 	o.progress = on_progress;
 	/* Millions of short-lived allocations: keep freed memory instead of

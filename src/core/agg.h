@@ -157,7 +157,7 @@ int agg_verify(struct store *st, struct agg_verify_result *res,
 int agg_rebuild(struct store *st, struct agg_verify_result *res, const struct progress *prog,
 		struct err *err);
 /* agg_rebuild when a schema migration left the aggregates stale (called
- * when the core opens a database). */
-int agg_rebuild_if_stale(struct store *st, struct err *err);
+ * when the core opens a database), its progress on prog. */
+int agg_rebuild_if_stale(struct store *st, const struct progress *prog, struct err *err);
 
 #endif

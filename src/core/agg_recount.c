@@ -894,7 +894,7 @@ out:
 	return rc;
 }
 
-int agg_rebuild_if_stale(struct store *st, struct err *err)
+int agg_rebuild_if_stale(struct store *st, const struct progress *prog, struct err *err)
 {
 	struct agg_verify_result res;
 	bool stale = false;
@@ -902,5 +902,5 @@ int agg_rebuild_if_stale(struct store *st, struct err *err)
 
 	if (rc < 0 || !stale)
 		return rc;
-	return agg_rebuild(st, &res, NULL, err);
+	return agg_rebuild(st, &res, prog, err);
 }

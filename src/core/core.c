@@ -30,7 +30,8 @@ void core_config_init(struct core_config *cfg)
 	cfg->sms_lease_sec = 300;
 }
 
-int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err *err)
+int core_open_flags(struct core *c, const char *dsn, unsigned flags, const struct progress *prog,
+		    struct err *err)
 {
 	const char *fast;
 	int rc;
@@ -42,13 +43,13 @@ int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err 
 		c->cfg.pwhash_fast = true;
 	if (sodium_init() < 0)
 		return err_set(err, ERR_IO, "", "cannot initialise libsodium");
-	rc = store_open(&c->st, dsn, (flags & CORE_CREATE) ? STORE_CREATE : 0, err);
+	rc = store_open(&c->st, dsn, (flags & CORE_CREATE) ? STORE_CREATE : 0, prog, err);
 	if (rc < 0) {
 		c->st = NULL;
 		return rc;
 	}
 	c->scratch = xcalloc(1, sizeof(*c->scratch));
-	rc = agg_rebuild_if_stale(c->st, err);
+	rc = agg_rebuild_if_stale(c->st, prog, err);
 	if (rc < 0)
 		core_close(c);
 	return rc;
@@ -56,7 +57,7 @@ int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err 
 
 int core_open(struct core *c, const char *dsn, struct err *err)
 {
-	return core_open_flags(c, dsn, 0, err);
+	return core_open_flags(c, dsn, 0, NULL, err);
 }
 
 void core_dsn_safe(const char *dsn, char *out, size_t outsz)

@@ -79,9 +79,13 @@ enum core_open_flags {
  * Open the database named by dsn; without CORE_CREATE a missing database is
  * ERR_NOTFOUND.  Reads HAMGAN_PWHASH_FAST=1 from the environment to set
  * cfg.pwhash_fast (see docs/core.md).  On failure nothing needs closing.
+ * An older database is upgraded first (its schema migrations, then the
+ * aggregates' recount a migration may ask for), the progress of that long
+ * work on prog (NULL: nowhere).
  */
 int core_open(struct core *c, const char *dsn, struct err *err);
-int core_open_flags(struct core *c, const char *dsn, unsigned flags, struct err *err);
+int core_open_flags(struct core *c, const char *dsn, unsigned flags, const struct progress *prog,
+		    struct err *err);
 void core_close(struct core *c);
 
 /* dsn as it may be printed or logged: a URI's password becomes "***"

@@ -197,7 +197,7 @@ static int open_target(struct mig *m, const char *uri, unsigned flags, struct er
 {
 	if (store_backend_for(uri) != &store_pg_ops)
 		return err_set(err, ERR_INVALID, "to", "the target must be a postgresql:// URI");
-	if (store_pg_ops.open(&m->dst, uri, flags, err) < 0)
+	if (store_pg_ops.open(&m->dst, uri, flags, NULL, err) < 0)
 		return err ? err->code : ERR_STORE;
 	m->conn = pg(m->dst)->conn;
 	return 0;

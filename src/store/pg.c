@@ -442,7 +442,8 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
-static int pg_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
+static int pg_open(struct store **out, const char *dsn, unsigned flags,
+		   const struct progress *prog, struct err *err)
 {
 	static const char *const keys[] = { "dbname", "application_name", "connect_timeout",
 					    "client_encoding", NULL };
@@ -503,7 +504,7 @@ static int pg_open(struct store **out, const char *dsn, unsigned flags, struct e
 			goto fail;
 		}
 	}
-	rc = pg_schema_migrate(s, err);
+	rc = pg_schema_migrate(s, prog, err);
 	if (rc < 0)
 		goto fail;
 	*out = &s->base;

@@ -149,7 +149,7 @@ int pg_one_row(PGresult *res, void (*read)(const PGresult *res, int r, void *rec
 
 /* Schema (pg_schema.c): migrate up to the latest version, under an
  * advisory lock so that nodes starting together do it once. */
-int pg_schema_migrate(struct pg_store *s, struct err *err);
+int pg_schema_migrate(struct pg_store *s, const struct progress *prog, struct err *err);
 int pg_schema_latest(void);
 int pg_schema_version(struct pg_store *s, int *have, struct err *err);
 

@@ -405,7 +405,7 @@ static int apply(struct pg_store *s, const char *sql, int v, struct err *err)
 	return rc;
 }
 
-int pg_schema_migrate(struct pg_store *s, struct err *err)
+int pg_schema_migrate(struct pg_store *s, const struct progress *prog, struct err *err)
 {
 	char lock[96];
 	int have = 0, v, rc;
@@ -421,8 +421,14 @@ int pg_schema_migrate(struct pg_store *s, struct err *err)
 	if (rc == 0 && have > MIGRATION_COUNT)
 		rc = err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
 			     "program knows (%d): use a newer hamgan", have, MIGRATION_COUNT);
-	for (v = have; rc == 0 && v < MIGRATION_COUNT; v++)
+	if (have == 0)
+		prog = NULL;	/* a new database: made in a moment */
+	for (v = have; rc == 0 && v < MIGRATION_COUNT; v++) {
+		store_show_migration(prog, have, v + 1, MIGRATION_COUNT);
 		rc = apply(s, migrations[v], v + 1, err);
+	}
+	if (rc == 0)
+		store_show_migration(prog, have, MIGRATION_COUNT + 1, MIGRATION_COUNT);
 	snprintf(lock, sizeof(lock), "SELECT pg_advisory_unlock(%lld)",
 		 (long long)PG_SCHEMA_LOCK_KEY);
 	pg_exec_plain(s, lock, "schema unlock", NULL);

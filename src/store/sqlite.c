@@ -303,7 +303,8 @@ static void sq_close(struct store *st)
 	free(s);
 }
 
-static int sq_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
+static int sq_open(struct store **out, const char *dsn, unsigned flags,
+		   const struct progress *prog, struct err *err)
 {
 	struct sqlite_store *s;
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -346,7 +347,7 @@ static int sq_open(struct store **out, const char *dsn, unsigned flags, struct e
 			err_set(err, ERR_INVALID, "db", "'%s' is not a hamgan database", dsn);
 		goto fail;
 	}
-	rc = sq_schema_migrate(s->db, 0, err);
+	rc = sq_schema_migrate(s->db, 0, prog, err);
 	if (rc < 0)
 		goto fail;
 	rc = max_pages_knob(s->db, err);

@@ -153,8 +153,9 @@ int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
 		 void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out, size_t *n,
 		 const char *what, struct err *err);
 
-/* Schema (sqlite_schema.c): migrate db up to `target` (0: the latest). */
-int sq_schema_migrate(sqlite3 *db, int target, struct err *err);
+/* Schema (sqlite_schema.c): migrate db up to `target` (0: the latest),
+ * each migration of an existing database shown on prog (NULL: nowhere). */
+int sq_schema_migrate(sqlite3 *db, int target, const struct progress *prog, struct err *err);
 int sq_schema_latest(void);
 int sq_schema_version(sqlite3 *db, int *have, struct err *err);
 

@@ -645,7 +645,7 @@ int sq_schema_version(sqlite3 *db, int *have, struct err *err)
 	return 0;
 }
 
-int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
+int sq_schema_migrate(sqlite3 *db, int target, const struct progress *prog, struct err *err)
 {
 	char pragma[64];
 	char *msg = NULL;
@@ -674,7 +674,12 @@ int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
 	if (have > MIGRATION_COUNT)
 		return err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
 			       "program knows (%d): use a newer hamgan", have, MIGRATION_COUNT);
+	/* a new database (version 0) is made in a moment: only an upgrade
+	 * shows its migrations, some of which rewrite whole tables */
+	if (have == 0)
+		prog = NULL;
 	for (v = have; v < target; v++) {
+		store_show_migration(prog, have, v + 1, target);
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
 		if (rc == SQLITE_OK)
@@ -692,5 +697,6 @@ int sq_schema_migrate(sqlite3 *db, int target, struct err *err)
 			return err ? err->code : ERR_STORE;
 		}
 	}
+	store_show_migration(prog, have, target + 1, target);
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* store.c - the backends compiled in, and picking one by the dsn (store.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/caps.h"
@@ -14,12 +15,26 @@ const struct store_ops *store_backend_for(const char *dsn)
 	return &store_sqlite_ops;
 }
 
-int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err)
+int store_open(struct store **out, const char *dsn, unsigned flags,
+	       const struct progress *prog, struct err *err)
 {
 	*out = NULL;
 	if (!dsn || !*dsn)
 		return err_set(err, ERR_INVALID, "db", "no database named");
-	return store_backend_for(dsn)->open(out, dsn, flags, err);
+	return store_backend_for(dsn)->open(out, dsn, flags, prog, err);
+}
+
+void store_show_migration(const struct progress *prog, int from, int next, int to)
+{
+	char what[64];
+
+	if (to <= from)
+		return;
+	if (next > to)
+		snprintf(what, sizeof(what), "schema: version %d", to);
+	else
+		snprintf(what, sizeof(what), "schema: migration %d of %d", next, to);
+	progress_show(prog, (next - from - 1) * 100 / (to - from), what);
 }
 
 int store_search_words_check(const struct store_search *q, struct err *err)

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/progress.h"
 #include "model/agg.h"
 #include "model/apikey.h"
 #include "model/attach.h"
@@ -146,7 +147,10 @@ struct store_msg_ids {
 struct store_ops {
 	const char *name;	/* "sqlite" */
 
-	int (*open)(struct store **out, const char *dsn, unsigned flags, struct err *err);
+	/* Opens dsn and brings its schema up to date, showing each migration
+	 * of an existing database on prog (NULL: nowhere). */
+	int (*open)(struct store **out, const char *dsn, unsigned flags,
+		    const struct progress *prog, struct err *err);
 	void (*close)(struct store *st);
 	/* Schema version in the database, and the one this backend writes. */
 	int (*schema_version)(struct store *st, int *have, int *want, struct err *err);
@@ -470,8 +474,13 @@ extern const struct store_ops *const store_backends[];
  * "postgres://" URI, else SQLite ("sqlite:PATH" or a plain path). */
 const struct store_ops *store_backend_for(const char *dsn);
 
-/* Pick the backend for dsn and open it. */
-int store_open(struct store **out, const char *dsn, unsigned flags, struct err *err);
+/* Pick the backend for dsn and open it (prog: as store_ops.open). */
+int store_open(struct store **out, const char *dsn, unsigned flags,
+	       const struct progress *prog, struct err *err);
+
+/* For the backends: shows on prog that migration `next` of the ones from
+ * schema version `from` to `to` starts (next = to + 1: all done). */
+void store_show_migration(const struct progress *prog, int from, int next, int to);
 
 /* The words of q as store.h allows them (struct store_search): 0, or
  * ERR_INVALID (field "q") for too many, an empty one or one with a space.

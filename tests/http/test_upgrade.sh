@@ -19,6 +19,14 @@ STUCK=$(sqlite3 "$H_DB" "UPDATE sms_outbox SET state = 1, attempts = 1
 sqlite3 -json "$H_DB" "SELECT seq, actor, action, msg_id, payload, at FROM audit ORDER BY seq" |
 	jq -c '[.[] | [.seq, .actor, .action, .msg_id, (.payload | fromjson), (.at | todate)]]' \
 	>"$T_TMP/audit-before"
+# on a terminal the upgrade shows each migration and the recount they ask
+# for (a copy: the upgrade below is the one checked in full)
+cp "$H_DB" "$T_TMP/tty.db"
+script -qec "'$HAMGAN' init --db '$T_TMP/tty.db'" /dev/null >"$T_TMP/tty.out" 2>&1
+t_grep "on a terminal, init shows each migration" \
+	"^hamgan: $T_TMP/tty.db: schema: migration 4 of $(t_schema_latest) 0%" "$T_TMP/tty.out"
+t_grep "and the last" "schema: version $(t_schema_latest) 100%" "$T_TMP/tty.out"
+t_grep "and the aggregates' recount" "aggregates: recount 100%" "$T_TMP/tty.out"
 t_run "init upgrades it in place" 0 "database '$H_DB' is at schema version $(t_schema_latest)" \
 	"$HAMGAN" init --db "$H_DB"
 t_run "the audit chain still verifies" 0 "audit log holds: $(sqlite3 "$H_DB" 'SELECT count(*) FROM audit') entries" \

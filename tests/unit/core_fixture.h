@@ -93,7 +93,7 @@ static inline void fx_open_path(struct fx *f, bool create)
 {
 	struct err err;
 
-	if (core_open_flags(&f->c, f->path, create ? CORE_CREATE : 0, &err) < 0) {
+	if (core_open_flags(&f->c, f->path, create ? CORE_CREATE : 0, NULL, &err) < 0) {
 		fprintf(stderr, "fx: %s\n", err.msg);
 		abort();
 	}

@@ -50,7 +50,7 @@ static void db_make(struct db *d, uint64_t seed, long n)
 	snprintf(d->dir, sizeof(d->dir), "%s/demo.XXXXXX", tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(d->dir));
 	snprintf(d->path, sizeof(d->path), "%s/d.db", d->dir);
-	assert_int_equal(core_open_flags(&c, d->path, CORE_CREATE, &err), 0);
+	assert_int_equal(core_open_flags(&c, d->path, CORE_CREATE, NULL, &err), 0);
 	memset(&o, 0, sizeof(o));
 	o.seed = seed;
 	o.messages = n;

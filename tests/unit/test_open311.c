@@ -358,7 +358,7 @@ static void upgrade_from_schema_3(void **state)
 
 	snprintf(path, sizeof(path), "%s/old.db", f->dir);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sq_schema_migrate(db, 3, &e), 0);
+	assert_int_equal(sq_schema_migrate(db, 3, NULL, &e), 0);
 	assert_int_equal(sqlite3_exec(db, "INSERT INTO units (code, name, kind, path) VALUES "
 				      "('c', 'مرکز', 1, '/1/')", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);

@@ -774,7 +774,7 @@ static void run(struct afx *f, const struct store_ops *ops)
 		pg_db(f->path, sizeof(f->path));
 	else
 		snprintf(f->path, sizeof(f->path), "%s/s.db", f->dir);
-	assert_int_equal(ops->open(&f->st, f->path, STORE_CREATE, &err), 0);
+	assert_int_equal(ops->open(&f->st, f->path, STORE_CREATE, NULL, &err), 0);
 	script(f);
 	ops->close(f->st);
 	test_db_remove(ops == &store_pg_ops, f->path);

@@ -49,7 +49,7 @@ static int setup(void **state)
 	*state = f;
 	if (pg_test_db(f->uri, sizeof(f->uri)) < 0)
 		return 0;	/* no cluster: the test skips */
-	if (store_pg_ops.open(&f->st, f->uri, STORE_CREATE, &err) < 0) {
+	if (store_pg_ops.open(&f->st, f->uri, STORE_CREATE, NULL, &err) < 0) {
 		fprintf(stderr, "open: %s\n", err.msg);
 		return -1;
 	}
@@ -122,7 +122,7 @@ static struct store *open_node(struct fx *f)
 	struct store *st = NULL;
 	struct err err = { 0 };
 
-	assert_int_equal(store_pg_ops.open(&st, f->uri, 0, &err), 0);
+	assert_int_equal(store_pg_ops.open(&st, f->uri, 0, NULL, &err), 0);
 	return st;
 }
 
@@ -1697,7 +1697,7 @@ static void t_run(struct tfx *t, const struct store_ops *ops)
 		assert_int_equal(pg_test_db(t->path, sizeof(t->path)), 0);
 	else
 		snprintf(t->path, sizeof(t->path), "%s/s.db", t->dir);
-	assert_int_equal(ops->open(&t->st, t->path, STORE_CREATE, &err), 0);
+	assert_int_equal(ops->open(&t->st, t->path, STORE_CREATE, NULL, &err), 0);
 	t_units(t);
 	t->m1 = t_message(t, "M1");
 	t->m2 = t_message(t, "M2");

@@ -186,8 +186,8 @@ static int setup(void **state)
 	if (!mkdtemp(P.dir))
 		return -1;
 	snprintf(P.sqpath, sizeof(P.sqpath), "%s/s.db", P.dir);
-	if (store_sqlite_ops.open(&P.sq, P.sqpath, STORE_CREATE, &err) < 0 ||
-	    store_pg_ops.open(&P.pg, P.uri, STORE_CREATE, &err) < 0) {
+	if (store_sqlite_ops.open(&P.sq, P.sqpath, STORE_CREATE, NULL, &err) < 0 ||
+	    store_pg_ops.open(&P.pg, P.uri, STORE_CREATE, NULL, &err) < 0) {
 		fprintf(stderr, "open: %s\n", err.msg);
 		return -1;
 	}

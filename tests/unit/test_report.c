@@ -968,7 +968,7 @@ static void upgrade_from_the_previous_release(void **state)
 	build_fixture(f);
 	snprintf(old, sizeof(old), "%s/old.db", f->dir);
 	assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
-	assert_int_equal(sq_schema_migrate(db, 3, &err), 0);
+	assert_int_equal(sq_schema_migrate(db, 3, NULL, &err), 0);
 	snprintf(attach, sizeof(attach), "ATTACH '%s' AS f", f->path);
 	assert_int_equal(sqlite3_exec(db, attach, NULL, NULL, NULL), SQLITE_OK);
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)

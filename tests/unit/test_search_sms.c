@@ -463,7 +463,7 @@ static void sms_lease_after_a_killed_sender(void **state)
 	if (pid == 0) {
 		struct core c2;
 
-		if (core_open_flags(&c2, f->path, 0, &err) < 0)
+		if (core_open_flags(&c2, f->path, 0, NULL, &err) < 0)
 			_exit(2);
 		core_set_now(&c2, FX_T0);
 		sms_send_due(&c2, script, &sent, &failed, &err);

@@ -61,7 +61,7 @@ static void old_database(struct sfx *f, int version, const char *sql)
 
 	dsn_for(f);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sq_schema_migrate(db, version, &err), 0);
+	assert_int_equal(sq_schema_migrate(db, version, NULL, &err), 0);
 	if (sql && sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s", msg);
 	sqlite3_close(db);
@@ -81,7 +81,7 @@ static void migrations(void **state)
 	/* a version-1 database (made by an older program) */
 	old_database(&f, 1, "INSERT INTO units (code, name, kind, path) VALUES"
 		     " ('old', 'قدیمی', 0, '/1/')");
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.schema_version(st, &have, &want, &err), 0);
 	assert_int_equal(have, want);
 	assert_int_equal(want, sq_schema_latest());
@@ -92,7 +92,7 @@ static void migrations(void **state)
 	assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), ERR_INVALID);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), ERR_INVALID);
 	assert_non_null(strstr(err.msg, "newer"));
 	assert_null(st);
 	cleanup(&f);
@@ -113,7 +113,7 @@ static void migration_citizen_labels(void **state)
 	(void)state;
 	old_database(&f, 3, "INSERT INTO referrals (msg_id, kind, actor, at) VALUES"
 		     " (1, 3, 'citizen:42', 10), (1, 0, 'operator', 5)");
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.referral_list(st, 1, &hops, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(hops[0].actor, "citizen");
@@ -311,7 +311,7 @@ static size_t audit_read(const char *path, struct audit_entry **list, int64_t *b
 	*bad = 0;
 	audit_verify(&c, &count, bad, &err);
 	core_close(&c);
-	assert_int_equal(store_sqlite_ops.open(&st, path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.audit_list(st, 0, 100, list, &n, &err), 0);
 	store_sqlite_ops.close(st);
 	return n;
@@ -446,7 +446,7 @@ static void migration_packs_the_texts(void **state)
 				   " typeof(answer) = 'text' AND typeof(grade_note) = 'text'"), 2);
 	assert_int_equal(sql_count(f.path, "SELECT typeof(address) = 'blob' FROM messages"
 				   " WHERE id = 3"), 1);
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.msg_text_get(st, 1, t, &err), 0);
 	assert_string_equal(t->subject, "چاله");
 	assert_string_equal(t->body, "چاله‌های بزرگ در کوچهٔ ۱۲");
@@ -471,7 +471,7 @@ static void migration_packs_the_texts(void **state)
 					      NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	}
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.msg_text_get(st, 1, t, &err), ERR_STORE);
 	assert_non_null(strstr(err.msg, "message 1"));
 	assert_string_equal(t->subject, "");
@@ -529,7 +529,7 @@ static void migration_packs_the_pairs(void **state)
 		" (3, 7, 0, 20000, 2, 20001, 1), (3, -7, 0, 20000, 0, 20001, 5),"
 		" (3, 7, 0, 20030, 0, 20029, 1), (3, 7, 1, 20000, 0, 20035, 1),"
 		" (0, 7, 0, 20001, 0, 20001, 9);");
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs"), 6);
 	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs WHERE dim = 3"
 				   " AND unit = 7 AND kind = 1 AND length(counts) > 0"), 1);
@@ -578,7 +578,7 @@ static void migration_packs_the_pairs(void **state)
 					      " WHERE kind = 1", NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	}
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	err_clear(&err);
 	assert_int_equal(store_sqlite_ops.agg_pair_scan(st, 3, 0, 1, INT64_MIN, INT64_MAX,
 							INT64_MIN, pair_line, &t, &err), ERR_STORE);
@@ -599,7 +599,7 @@ static void migration_packs_the_pairs(void **state)
 		"INSERT INTO agg_pairs (dim, unit, kind, day, key, day2, n) VALUES"
 		" (3, 7, 0, 20000, 0, 20001, 5), (3, 7, 0, 20000, 0, -9223372036854775808, 1);"
 		"DELETE FROM agg_meta;");
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	scan_pairs(st, 3, 0, INT64_MIN, &t);
 	assert_string_equal(t.s, "7 20000 0 20001 5;");
 	store_sqlite_ops.close(st);
@@ -621,7 +621,7 @@ static void not_a_database(void **state)
 	fputs("this is not a database, just some text that is long enough....................."
 	      "..........................................................................", fp);
 	fclose(fp);
-	assert_true(store_sqlite_ops.open(&st, f.path, 0, &err) < 0);
+	assert_true(store_sqlite_ops.open(&st, f.path, 0, NULL, &err) < 0);
 	assert_null(st);
 	cleanup(&f);
 }
@@ -638,7 +638,7 @@ static void audit_triggers(void **state)
 
 	(void)state;
 	dsn_for(&f);
-	assert_int_equal(store_sqlite_ops.open(&st, f.path, STORE_CREATE, &err), 0);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, STORE_CREATE, NULL, &err), 0);
 	e->seq = 1;
 	snprintf(e->actor, sizeof(e->actor), "t");
 	snprintf(e->action, sizeof(e->action), "x");

@@ -100,7 +100,7 @@ static void run_all(store_test fn)
 		dsn_for(&f);
 		if (f.ops == &store_pg_ops)
 			assert_int_equal(pg_test_db(f.path, sizeof(f.path)), 0);
-		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, &err), 0);
+		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, NULL, &err), 0);
 		fn(&f);
 		cleanup(&f);
 	}
@@ -119,24 +119,24 @@ static void t_open_missing_refused(struct sfx *f)
 
 	if (f->ops == &store_pg_ops) {
 		pg_test_uri("hamgan_t_nope", p, sizeof(p));
-		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
+		assert_int_equal(f->ops->open(&st, p, 0, NULL, &err), ERR_NOTFOUND);
 		assert_null(st);
 		assert_string_equal(err.field, "db");
 		assert_non_null(strstr(err.msg, "'hamgan_t_nope' does not exist"));
 		assert_non_null(strstr(err.msg, "createdb hamgan_t_nope"));
 		assert_non_null(strstr(err.msg, "hamgan init"));
 		/* and with STORE_CREATE: init cannot make a database either */
-		assert_int_equal(f->ops->open(&st, p, STORE_CREATE, &err), ERR_NOTFOUND);
+		assert_int_equal(f->ops->open(&st, p, STORE_CREATE, NULL, &err), ERR_NOTFOUND);
 		assert_null(st);
 		/* a database that exists but holds nothing of hamgan's */
 		assert_int_equal(pg_test_db(p, sizeof(p)), 0);
-		assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
+		assert_int_equal(f->ops->open(&st, p, 0, NULL, &err), ERR_NOTFOUND);
 		assert_non_null(strstr(err.msg, "hamgan init"));
 		pg_test_drop(p);
 		return;
 	}
 	snprintf(p, sizeof(p), "%s/nope.db", f->dir);
-	assert_int_equal(f->ops->open(&st, p, 0, &err), ERR_NOTFOUND);
+	assert_int_equal(f->ops->open(&st, p, 0, NULL, &err), ERR_NOTFOUND);
 	assert_non_null(strstr(err.msg, "hamgan init"));
 	assert_int_equal(access(p, F_OK), -1);
 }

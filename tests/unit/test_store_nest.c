@@ -81,7 +81,7 @@ static void run_all(nest_test fn)
 			assert_int_equal(pg_test_db(f.path, sizeof(f.path)), 0);
 		else
 			snprintf(f.path, sizeof(f.path), "%s/n.db", f.dir);
-		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, &err), 0);
+		assert_int_equal(f.ops->open(&f.st, f.path, STORE_CREATE, NULL, &err), 0);
 		fn(&f);
 		f.ops->close(f.st);
 		if (f.ops == &store_pg_ops)
