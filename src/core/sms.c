@@ -225,7 +225,12 @@ int sms_send_due(struct core *c, const char *cmd, size_t *sent, size_t *failed, 
 		if (rc < 0)
 			return rc;
 		err_clear(&e2);
-		rc = sms_run_command(cmd, s.to, s.body, c->cfg.sms_timeout_sec, &e2);
+		/* no text is sent empty (a stored text that no longer unpacks
+		 * reads empty): it fails, and is tried again as any failure */
+		if (!s.body[0])
+			rc = err_set(&e2, ERR_STORE, "", "the text is empty or damaged");
+		else
+			rc = sms_run_command(cmd, s.to, s.body, c->cfg.sms_timeout_sec, &e2);
 		if (rc == 0)
 			(*sent)++;
 		else

@@ -913,7 +913,7 @@ int sq_referral_insert(struct store *st, struct referral *r, struct err *err)
 	sq_bind_id(stmt, 4, r->to_unit);
 	sq_bind_id(stmt, 5, r->actor_id);
 	sq_bind_text(stmt, 6, r->actor);
-	sq_bind_text(stmt, 7, r->reason);
+	sq_bind_ptext(stmt, 7, r->reason);
 	sq_bind_int(stmt, 8, r->deadline);
 	sq_bind_int(stmt, 9, r->at);
 	rc = sq_exec_stmt(s, stmt, "referral", err);
@@ -947,7 +947,8 @@ int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, si
 		r->to_unit = sqlite3_column_int64(stmt, 4);
 		r->actor_id = sqlite3_column_int64(stmt, 5);
 		sq_col_text(stmt, 6, r->actor, sizeof(r->actor));
-		sq_col_text(stmt, 7, r->reason, sizeof(r->reason));
+		/* packed (migration 20); a damaged one reads as no reason */
+		sq_col_ptext(stmt, 7, r->reason, sizeof(r->reason));
 		r->deadline = sqlite3_column_int64(stmt, 8);
 		r->at = sqlite3_column_int64(stmt, 9);
 	}
@@ -1106,7 +1107,9 @@ static void read_sms(sqlite3_stmt *st, void *rec)
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(st, 0);
 	sq_col_text(st, 1, m->to, sizeof(m->to));
-	sq_col_text(st, 2, m->body, sizeof(m->body));
+	/* packed (migration 20); a damaged one reads empty, and the sender
+	 * sends no empty text (sms_send_due) */
+	sq_col_ptext(st, 2, m->body, sizeof(m->body));
 	m->msg_id = sqlite3_column_int64(st, 3);
 	m->state = (enum sms_state)sqlite3_column_int(st, 4);
 	m->attempts = sqlite3_column_int(st, 5);
@@ -1128,7 +1131,7 @@ int sq_sms_insert(struct store *st, struct sms *m, struct err *err)
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_text(stmt, 1, m->to);
-	sq_bind_text(stmt, 2, m->body);
+	sq_bind_ptext(stmt, 2, m->body);
 	sq_bind_id(stmt, 3, m->msg_id);
 	sq_bind_int(stmt, 4, m->state);
 	sq_bind_int(stmt, 5, m->attempts);

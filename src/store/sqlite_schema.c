@@ -616,6 +616,47 @@ static const char *const migrations[] = {
 	"DROP TABLE agg_pairs;"
 	"ALTER TABLE agg_pairs_new RENAME TO agg_pairs;"
 	"DELETE FROM agg_pairs WHERE length(counts) = 0;",
+	/* 20 (issue 11): the SMS texts and the referrals' reasons packed as
+	 * the messages' texts are (17, base/tpack.h: a byte a Persian letter
+	 * or digit): the outbox keeps every text until its prune, and a text
+	 * about a message holds its tracking code and often its answer.  The
+	 * two tables are written again, not updated in place: rows made
+	 * shorter in place would leave their pages half empty. */
+	"CREATE TABLE sms_outbox_new ("
+	" id INTEGER PRIMARY KEY,"
+	" to_mobile TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" msg_id INTEGER REFERENCES messages(id),"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" next_at INTEGER NOT NULL,"
+	" sent_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT NOT NULL DEFAULT '',"
+	" claimed_at INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO sms_outbox_new SELECT id, to_mobile, hamgan_pack(body), msg_id, state,"
+	" attempts, created_at, next_at, sent_at, last_error, claimed_at FROM sms_outbox"
+	" ORDER BY id;"
+	"DROP TABLE sms_outbox;"
+	"ALTER TABLE sms_outbox_new RENAME TO sms_outbox;"
+	"CREATE INDEX sms_outbox_due ON sms_outbox(state, next_at);"
+	"CREATE INDEX sms_outbox_msg ON sms_outbox(msg_id) WHERE msg_id IS NOT NULL;"
+	"CREATE TABLE referrals_new ("
+	" id INTEGER PRIMARY KEY,"
+	" msg_id INTEGER NOT NULL REFERENCES messages(id),"
+	" kind INTEGER NOT NULL,"
+	" from_unit INTEGER REFERENCES units(id),"
+	" to_unit INTEGER REFERENCES units(id),"
+	" actor_id INTEGER REFERENCES users(id),"
+	" actor TEXT NOT NULL,"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" deadline INTEGER NOT NULL DEFAULT 0,"
+	" at INTEGER NOT NULL);"
+	"INSERT INTO referrals_new SELECT id, msg_id, kind, from_unit, to_unit, actor_id, actor,"
+	" hamgan_pack(reason), deadline, at FROM referrals ORDER BY id;"
+	"DROP TABLE referrals;"
+	"ALTER TABLE referrals_new RENAME TO referrals;"
+	"CREATE INDEX referrals_msg ON referrals(msg_id, id);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -645,11 +686,29 @@ int sq_schema_version(sqlite3 *db, int *have, struct err *err)
 	return 0;
 }
 
+static int pragma_int(sqlite3 *db, const char *pragma)
+{
+	sqlite3_stmt *st = NULL;
+	int v = 0;
+
+	if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void foreign_keys(sqlite3 *db, int on)
+{
+	sqlite3_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", NULL, NULL,
+		     NULL);
+}
+
 int sq_schema_migrate(sqlite3 *db, int target, const struct progress *prog, struct err *err)
 {
 	char pragma[64];
 	char *msg = NULL;
-	int have, v, rc;
+	int have, v, rc, fk;
 
 	if (target <= 0 || target > MIGRATION_COUNT)
 		target = MIGRATION_COUNT;
@@ -678,6 +737,14 @@ int sq_schema_migrate(sqlite3 *db, int target, const struct progress *prog, stru
 	 * shows its migrations, some of which rewrite whole tables */
 	if (have == 0)
 		prog = NULL;
+	/* foreign keys off while the migrations run, as SQLite's way of
+	 * writing a table again asks: its rows are copied as they are, and a
+	 * row an older program or a hand let through does not stop the
+	 * upgrade (the pragma is a no-op inside a transaction, so here); the
+	 * connection's setting comes back after them */
+	fk = pragma_int(db, "PRAGMA foreign_keys");
+	if (have < target)
+		foreign_keys(db, 0);
 	for (v = have; v < target; v++) {
 		store_show_migration(prog, have, v + 1, target);
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
@@ -694,9 +761,11 @@ int sq_schema_migrate(sqlite3 *db, int target, const struct progress *prog, stru
 				msg ? msg : sqlite3_errmsg(db));
 			sqlite3_free(msg);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			foreign_keys(db, fk);
 			return err ? err->code : ERR_STORE;
 		}
 	}
+	foreign_keys(db, fk);
 	store_show_migration(prog, have, target + 1, target);
 	return 0;
 }

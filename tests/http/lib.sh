@@ -179,6 +179,8 @@ h_code() {
 	local m=$1; shift
 	curl -s -o /dev/null --max-time 20 -X POST -H 'Content-Type: application/json' "$@" \
 		-d "{\"mobile\":\"$m\"}" "$H_URL/api/v1/verify"
+	# SQLite keeps the text packed (a byte a Persian letter): the code's
+	# ASCII digits are in it as they are
 	h_sql "SELECT body FROM sms_outbox WHERE to_mobile = '$m' AND msg_id IS NULL
-		ORDER BY id DESC LIMIT 1" | grep -o '[0-9]\{5\}' | head -1
+		ORDER BY id DESC LIMIT 1" | grep -a -o '[0-9]\{5\}' | head -1
 }

@@ -436,6 +436,36 @@ static void sms_outbox_and_sender(void **state)
 	free(m);
 }
 
+/* No text is sent empty: one emptied, or (SQLite) a packed one that no
+ * longer unpacks, fails as a failed command does, and nothing runs. */
+static void sms_no_empty_text(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	char script[700], body[1024], logp[700];
+	struct sms *list;
+	struct err err;
+	size_t sent, failed, n;
+
+	reg(f, "چراغ", "چراغ خاموش", KIND_CRITICISM, CHANNEL_PHONE, m);
+	assert_int_equal(fx_exec(f, f->pg ? "UPDATE sms_outbox SET body = ''"
+				 : "UPDATE sms_outbox SET body = x'9280ff'"), 0);
+	snprintf(logp, sizeof(logp), "%s/sent.log", f->dir);
+	snprintf(body, sizeof(body), "printf '%%s|%%s\\n' \"$1\" \"$2\" >> '%s'", logp);
+	write_script(f, body, script, sizeof(script));
+	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
+	assert_int_equal(sent, 0);
+	assert_int_equal(failed, 1);
+	assert_int_equal(log_lines(f), 0);
+	assert_int_equal(sms_list(&f->c, &f->sys, 10, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].state, SMS_PENDING);
+	assert_int_equal(list[0].attempts, 1);
+	assert_non_null(strstr(list[0].last_error, "empty or damaged"));
+	free(list);
+	free(m);
+}
+
 /* A sender killed after its command took the text leaves the row "sending";
  * no sender sends it again within the lease; after the lease the next one
  * sends it exactly once more (at least once: the citizen may get it twice);
@@ -663,6 +693,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_tags_follow_the_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(keyset_pagination, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_outbox_and_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(sms_no_empty_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_lease_after_a_killed_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_command_is_not_a_shell, setup, teardown),
 		cmocka_unit_test_setup_teardown(sms_inbound_verdicts, setup, teardown),

@@ -481,6 +481,99 @@ static void migration_packs_the_texts(void **state)
 	free(t);
 }
 
+/* Schema 20 packs the SMS texts and the referrals' reasons as 17 packed the
+ * messages' texts: they read back the same, new ones are written packed,
+ * and a text that no longer unpacks reads empty. */
+static void migration_packs_the_sms(void **state)
+{
+	static const char code_text[] = "کد تأیید همگان: 12345\nاعتبار: ۵ دقیقه";
+	struct referral *refs = NULL, r;
+	struct sms *list = NULL, one;
+	struct store *st = NULL;
+	struct sfx f;
+	struct err err;
+	size_t n = 0;
+
+	(void)state;
+	old_database(&f, 19,
+		"INSERT INTO units (id, code, name, kind, path) VALUES (1, 'c', 'مرکز', 1, '/1/'),"
+		" (2, 'r', 'منطقه ۱۲', 2, '/1/2/');"
+		"INSERT INTO messages (id, code, channel, kind, subject, body, state, unit_id,"
+		" created_at) VALUES (1, '1000000001', 0, 1, 'چاله', 'چاله', 2, 2, 1);"
+		"INSERT INTO sms_outbox (id, to_mobile, body, msg_id, created_at, next_at) VALUES"
+		" (1, '09121234567', 'همگان: پیام شما ثبت شد. کد رهگیری: ۱۰۰۰۰۰۰۰۰۱', 1, 1, 1),"
+		" (2, '09121234567', 'hamgan: 1000000001', 1, 2, 2),"
+		" (3, '09121234567', 'کد تأیید همگان: 12345' || char(10) || 'اعتبار: ۵ دقیقه',"
+		" NULL, 3, 3);"
+		"INSERT INTO referrals (id, msg_id, kind, from_unit, to_unit, actor, reason, at)"
+		" VALUES (1, 1, 0, 1, 2, 'operator', 'در حوزهٔ منطقه ۱۲', 1),"
+		" (2, 1, 0, 1, 2, 'operator', '', 2);");
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
+	/* the Persian ones packed, a byte a letter; the ASCII one and the
+	 * empty reason as they were */
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM sms_outbox WHERE"
+				   " typeof(body) = 'blob'"), 2);
+	assert_int_equal(sql_count(f.path, "SELECT length(body) FROM sms_outbox WHERE id = 1"),
+			 45);	/* a byte a character, against 80 in UTF-8 */
+	assert_int_equal(sql_count(f.path, "SELECT typeof(body) = 'text' FROM sms_outbox"
+				   " WHERE id = 2"), 1);
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM referrals WHERE"
+				   " typeof(reason) = 'blob'"), 1);
+	assert_int_equal(store_sqlite_ops.sms_list_msg(st, 1, 10, &list, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].body, "همگان: پیام شما ثبت شد. کد رهگیری: ۱۰۰۰۰۰۰۰۰۱");
+	assert_string_equal(list[1].body, "hamgan: 1000000001");
+	free(list);
+	assert_int_equal(store_sqlite_ops.sms_next_due(st, 10, &one, &err), 0);
+	assert_int_equal(one.id, 1);
+	assert_int_equal(store_sqlite_ops.sms_list(st, 10, &list, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].body, code_text);	/* newest first */
+	free(list);
+	assert_int_equal(store_sqlite_ops.referral_list(st, 1, &refs, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(refs[0].reason, "در حوزهٔ منطقه ۱۲");
+	assert_string_equal(refs[1].reason, "");
+	free(refs);
+	/* new ones are written packed */
+	memset(&one, 0, sizeof(one));
+	strcpy(one.to, "09121234567");
+	strcpy(one.body, "همگان: پاسخ پیام ۱۰۰۰۰۰۰۰۰۱: انجام شد.");
+	one.msg_id = 1;
+	one.created_at = one.next_at = 4;
+	assert_int_equal(store_sqlite_ops.sms_insert(st, &one, &err), 0);
+	memset(&r, 0, sizeof(r));
+	r.msg_id = 1;
+	r.from_unit = 2;
+	r.to_unit = 1;
+	strcpy(r.actor, "staff");
+	strcpy(r.reason, "خارج از حوزه");
+	r.at = 5;
+	assert_int_equal(store_sqlite_ops.referral_insert(st, &r, &err), 0);
+	store_sqlite_ops.close(st);
+	assert_int_equal(sql_count(f.path, "SELECT typeof(body) = 'blob' FROM sms_outbox"
+				   " WHERE id = 4"), 1);
+	assert_int_equal(sql_count(f.path, "SELECT typeof(reason) = 'blob' FROM referrals"
+				   " WHERE id = 3"), 1);
+	/* an escape cut short, written from outside the program, reads empty */
+	{
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "UPDATE sms_outbox SET body = x'9280ff' WHERE id = 1",
+					      NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
+	assert_int_equal(store_sqlite_ops.sms_list_msg(st, 1, 10, &list, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].body, "");
+	assert_string_equal(list[2].body, "همگان: پاسخ پیام ۱۰۰۰۰۰۰۰۰۱: انجام شد.");
+	free(list);
+	store_sqlite_ops.close(st);
+	cleanup(&f);
+}
+
 /* The pairs a scan of the store hands over, as "unit day key day2 n;". */
 struct pair_text {
 	char s[2048];
@@ -724,6 +817,7 @@ int main(void)
 		cmocka_unit_test(migration_compacts_the_audit_log),
 		cmocka_unit_test(migration_packs_the_texts),
 		cmocka_unit_test(migration_packs_the_pairs),
+		cmocka_unit_test(migration_packs_the_sms),
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),
