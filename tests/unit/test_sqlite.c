@@ -537,8 +537,8 @@ static void migration_packs_the_sms(void **state)
 	free(refs);
 	/* new ones are written packed */
 	memset(&one, 0, sizeof(one));
-	strcpy(one.to, "09121234567");
-	strcpy(one.body, "همگان: پاسخ پیام ۱۰۰۰۰۰۰۰۰۱: انجام شد.");
+	snprintf(one.to, sizeof(one.to), "%s", "09121234567");
+	snprintf(one.body, sizeof(one.body), "%s", "همگان: پاسخ پیام ۱۰۰۰۰۰۰۰۰۱: انجام شد.");
 	one.msg_id = 1;
 	one.created_at = one.next_at = 4;
 	assert_int_equal(store_sqlite_ops.sms_insert(st, &one, &err), 0);
@@ -546,8 +546,8 @@ static void migration_packs_the_sms(void **state)
 	r.msg_id = 1;
 	r.from_unit = 2;
 	r.to_unit = 1;
-	strcpy(r.actor, "staff");
-	strcpy(r.reason, "خارج از حوزه");
+	snprintf(r.actor, sizeof(r.actor), "%s", "staff");
+	snprintf(r.reason, sizeof(r.reason), "%s", "خارج از حوزه");
 	r.at = 5;
 	assert_int_equal(store_sqlite_ops.referral_insert(st, &r, &err), 0);
 	store_sqlite_ops.close(st);
