@@ -345,6 +345,16 @@ static void write_script(struct fx *f, const char *body, char *path, size_t path
 	chmod(path, 0755);
 }
 
+/* A send command that writes "NUMBER|TEXT" a line to sent.log (log_lines). */
+static void logging_script(struct fx *f, char *path, size_t pathsz)
+{
+	char logp[700], body[1024];
+
+	snprintf(logp, sizeof(logp), "%s/sent.log", f->dir);
+	snprintf(body, sizeof(body), "printf '%%s|%%s\\n' \"$1\" \"$2\" >> '%s'", logp);
+	write_script(f, body, path, pathsz);
+}
+
 static int log_lines(struct fx *f)
 {
 	char p[700], line[4096];
@@ -366,7 +376,7 @@ static void sms_outbox_and_sender(void **state)
 {
 	struct fx *f = *state;
 	struct msg *m = calloc(1, sizeof(*m));
-	char script[700], body[1024], logp[700];
+	char script[700];
 	struct sms *list;
 	struct err err;
 	size_t sent, failed, n;
@@ -387,9 +397,7 @@ static void sms_outbox_and_sender(void **state)
 	}
 	free(list);
 
-	snprintf(logp, sizeof(logp), "%s/sent.log", f->dir);
-	snprintf(body, sizeof(body), "printf '%%s|%%s\\n' \"$1\" \"$2\" >> '%s'", logp);
-	write_script(f, body, script, sizeof(script));
+	logging_script(f, script, sizeof(script));
 	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
 	assert_int_equal(sent, 1);
 	assert_int_equal(failed, 0);
@@ -442,7 +450,7 @@ static void sms_no_empty_text(void **state)
 {
 	struct fx *f = *state;
 	struct msg *m = calloc(1, sizeof(*m));
-	char script[700], body[1024], logp[700];
+	char script[700];
 	struct sms *list;
 	struct err err;
 	size_t sent, failed, n;
@@ -450,9 +458,7 @@ static void sms_no_empty_text(void **state)
 	reg(f, "چراغ", "چراغ خاموش", KIND_CRITICISM, CHANNEL_PHONE, m);
 	assert_int_equal(fx_exec(f, f->pg ? "UPDATE sms_outbox SET body = ''"
 				 : "UPDATE sms_outbox SET body = x'9280ff'"), 0);
-	snprintf(logp, sizeof(logp), "%s/sent.log", f->dir);
-	snprintf(body, sizeof(body), "printf '%%s|%%s\\n' \"$1\" \"$2\" >> '%s'", logp);
-	write_script(f, body, script, sizeof(script));
+	logging_script(f, script, sizeof(script));
 	assert_int_equal(sms_send_due(&f->c, script, &sent, &failed, &err), 0);
 	assert_int_equal(sent, 0);
 	assert_int_equal(failed, 1);
