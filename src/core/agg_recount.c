@@ -897,10 +897,18 @@ out:
 int agg_rebuild_if_stale(struct store *st, const struct progress *prog, struct err *err)
 {
 	struct agg_verify_result res;
+	struct msg *first;
 	bool stale = false;
+	size_t n;
 	int rc = st->ops->agg_stale(st, &stale, err);
 
 	if (rc < 0 || !stale)
 		return rc;
-	return agg_rebuild(st, &res, prog, err);
+	/* a new database's migrations mark it stale too: with no message its
+	 * recount takes no time, and shows nothing */
+	rc = st->ops->msg_scan(st, 0, 1, &first, &n, err);
+	if (rc < 0)
+		return rc;
+	free(first);
+	return agg_rebuild(st, &res, n ? prog : NULL, err);
 }

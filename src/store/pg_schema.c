@@ -424,8 +424,6 @@ int pg_schema_migrate(struct pg_store *s, const struct progress *prog, struct er
 	if (rc == 0 && have > MIGRATION_COUNT)
 		rc = err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
 			     "program knows (%d): use a newer hamgan", have, MIGRATION_COUNT);
-	if (have == 0)
-		prog = NULL;	/* a new database: made in a moment */
 	for (v = have; rc == 0 && v < MIGRATION_COUNT; v++) {
 		store_show_migration(prog, have, v + 1, MIGRATION_COUNT);
 		rc = apply(s, migrations[v], v + 1, err);

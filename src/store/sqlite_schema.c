@@ -733,18 +733,15 @@ int sq_schema_migrate(sqlite3 *db, int target, const struct progress *prog, stru
 	if (have > MIGRATION_COUNT)
 		return err_set(err, ERR_INVALID, "", "database schema version %d is newer than this "
 			       "program knows (%d): use a newer hamgan", have, MIGRATION_COUNT);
-	/* a new database (version 0) is made in a moment: only an upgrade
-	 * shows its migrations, some of which rewrite whole tables */
-	if (have == 0)
-		prog = NULL;
+	if (have >= target)
+		return 0;
 	/* foreign keys off while the migrations run, as SQLite's way of
 	 * writing a table again asks: its rows are copied as they are, and a
 	 * row an older program or a hand let through does not stop the
 	 * upgrade (the pragma is a no-op inside a transaction, so here); the
 	 * connection's setting comes back after them */
 	fk = pragma_int(db, "PRAGMA foreign_keys");
-	if (have < target)
-		foreign_keys(db, 0);
+	foreign_keys(db, 0);
 	for (v = have; v < target; v++) {
 		store_show_migration(prog, have, v + 1, target);
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);

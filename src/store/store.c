@@ -28,7 +28,9 @@ void store_show_migration(const struct progress *prog, int from, int next, int t
 {
 	char what[64];
 
-	if (to <= from)
+	/* a new database (version 0) is made in a moment: only an upgrade
+	 * shows its migrations, some of which write whole tables again */
+	if (from == 0 || to <= from)
 		return;
 	if (next > to)
 		snprintf(what, sizeof(what), "schema: version %d", to);

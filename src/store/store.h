@@ -479,7 +479,8 @@ int store_open(struct store **out, const char *dsn, unsigned flags,
 	       const struct progress *prog, struct err *err);
 
 /* For the backends: shows on prog that migration `next` of the ones from
- * schema version `from` to `to` starts (next = to + 1: all done). */
+ * schema version `from` to `to` starts (next = to + 1: all done); nothing
+ * for a new database (from 0). */
 void store_show_migration(const struct progress *prog, int from, int next, int to);
 
 /* The words of q as store.h allows them (struct store_search): 0, or

@@ -27,6 +27,9 @@ t_grep "on a terminal, init shows each migration" \
 	"^hamgan: $T_TMP/tty.db: schema: migration 4 of $(t_schema_latest) 0%" "$T_TMP/tty.out"
 t_grep "and the last" "schema: version $(t_schema_latest) 100%" "$T_TMP/tty.out"
 t_grep "and the aggregates' recount" "aggregates: recount 100%" "$T_TMP/tty.out"
+script -qec "'$HAMGAN' init --db '$T_TMP/new.db'" /dev/null >"$T_TMP/new.out" 2>&1
+t_eq "a new database is made without a progress line" "$(tr -d '\r' <"$T_TMP/new.out")" \
+	"database '$T_TMP/new.db' is at schema version $(t_schema_latest)"
 t_run "init upgrades it in place" 0 "database '$H_DB' is at schema version $(t_schema_latest)" \
 	"$HAMGAN" init --db "$H_DB"
 t_run "the audit chain still verifies" 0 "audit log holds: $(sqlite3 "$H_DB" 'SELECT count(*) FROM audit') entries" \
