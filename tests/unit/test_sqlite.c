@@ -317,6 +317,16 @@ static size_t audit_read(const char *path, struct audit_entry **list, int64_t *b
 	return n;
 }
 
+/* Runs sql on the file at path from outside the program. */
+static void sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static long long sql_count(const char *path, const char *sql)
 {
 	sqlite3 *db;
@@ -463,14 +473,7 @@ static void migration_packs_the_texts(void **state)
 	assert_string_equal(t->address, "é");
 	store_sqlite_ops.close(st);
 	/* an escape cut short, written from outside the program */
-	{
-		sqlite3 *db;
-
-		assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, "UPDATE messages SET body = x'9280ff' WHERE id = 1",
-					      NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_close(db);
-	}
+	sql_exec(f.path, "UPDATE messages SET body = x'9280ff' WHERE id = 1");
 	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.msg_text_get(st, 1, t, &err), ERR_STORE);
 	assert_non_null(strstr(err.msg, "message 1"));
@@ -556,14 +559,7 @@ static void migration_packs_the_sms(void **state)
 	assert_int_equal(sql_count(f.path, "SELECT typeof(reason) = 'blob' FROM referrals"
 				   " WHERE id = 3"), 1);
 	/* an escape cut short, written from outside the program, reads empty */
-	{
-		sqlite3 *db;
-
-		assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, "UPDATE sms_outbox SET body = x'9280ff' WHERE id = 1",
-					      NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_close(db);
-	}
+	sql_exec(f.path, "UPDATE sms_outbox SET body = x'9280ff' WHERE id = 1");
 	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	assert_int_equal(store_sqlite_ops.sms_list_msg(st, 1, 10, &list, &n, &err), 0);
 	assert_int_equal(n, 3);
@@ -663,14 +659,7 @@ static void migration_packs_the_pairs(void **state)
 	store_sqlite_ops.close(st);
 	/* a damaged row, written from outside the program: a scan and an
 	 * addition say so, and nothing changes */
-	{
-		sqlite3 *db;
-
-		assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_exec(db, "UPDATE agg_pairs SET counts = x'0282'"
-					      " WHERE kind = 1", NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_close(db);
-	}
+	sql_exec(f.path, "UPDATE agg_pairs SET counts = x'0282' WHERE kind = 1");
 	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
 	err_clear(&err);
 	assert_int_equal(store_sqlite_ops.agg_pair_scan(st, 3, 0, 1, INT64_MIN, INT64_MAX,
