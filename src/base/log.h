@@ -14,6 +14,9 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The server's access log: "hamgan: access: " and the line, whatever the
+ * level. */
+void log_access(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

@@ -361,8 +361,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 	conns_request_done(srv->conns, conn_slot(c), http_now_us());
 	us = http_now_us() - r->t0_us;
-	/* One write per line so concurrent threads do not interleave. */
-	fprintf(stderr, "hamgan: access: %s \"%s %s\" %u %llu %lluus%s\n", r->client,
+	log_access("%s \"%s %s\" %u %llu %lluus%s", r->client,
 		r->method_name, r->raw_path, r->log_status, (unsigned long long)r->log_bytes,
 		(unsigned long long)us,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");

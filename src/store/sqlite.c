@@ -5,6 +5,7 @@
  * sessions.  Messages, referrals, audit, SMS and search are sqlite_msg.c.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,14 +304,29 @@ static void sq_close(struct store *st)
 	free(s);
 }
 
+/*
+ * Before SQLite's first use in the process: no memory statistics.  SQLite
+ * keeps them under one global mutex taken by every allocation of every
+ * connection, which the server's worker threads contended for (a futex
+ * sleep and wake in a tracking look-up's profile); nothing here reads
+ * them.  Called too late (something opened a database first) it changes
+ * nothing, which is harmless.
+ */
+static void sq_configure(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(struct store **out, const char *dsn, unsigned flags,
 		   const struct progress *prog, struct err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sqlite_store *s;
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int rc;
 
 	*out = NULL;
+	pthread_once(&once, sq_configure);
 	if (str_starts(dsn, "sqlite:"))
 		dsn += 7;
 	if (!*dsn)

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jw.h"
+#include "base/log.h"
 #include "base/num.h"
 #include "base/str.h"
 #include "base/tpack.h"
@@ -281,6 +283,47 @@ static void tpack_refuses_damage(void **state)
 	assert_string_equal(out, "");
 }
 
+/* Log lines reach standard error whole, one write each, and a line
+ * longer than CAP_LOG_LINE is cut but keeps its newline. */
+static void log_lines_whole_and_cut(void **state)
+{
+	char path[] = "/tmp/hamgan-log-XXXXXX", got[4096], long_path[3000];
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	enum log_level level = log_get_level();
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	assert_true(fd >= 0 && saved >= 0);
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[sizeof(long_path) - 1] = '\0';
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	log_set_level(LOG_WARN);
+	log_info("not shown %d", 1);
+	log_warn("disk %s", "full");
+	log_access("127.0.0.1 \"GET %s\" 200 16 9us", "/healthz");
+	log_access("127.0.0.1 \"GET /%s\" 404 0 1us", long_path);
+	log_error("last");
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	log_set_level(level);
+	close(saved);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	rewind(f);
+	n = fread(got, 1, sizeof(got) - 1, f);
+	got[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(got, "hamgan: warning: disk full\n"
+				    "hamgan: access: 127.0.0.1 \"GET /healthz\" 200 16 9us\n"
+				    "hamgan: access: 127.0.0.1 \"GET /aaaa"));
+	assert_null(strstr(got, "not shown"));
+	assert_non_null(strstr(got, "aaaa\nhamgan: error: last\n"));
+	/* the long line was cut: shorter than its text, but whole */
+	assert_true(n < sizeof(long_path));
+	assert_int_equal(got[n - 1], '\n');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +334,7 @@ int main(void)
 		cmocka_unit_test(err_truncates_on_char_boundary),
 		cmocka_unit_test(jw_writes_json),
 		cmocka_unit_test(jw_keeps_the_cap),
+		cmocka_unit_test(log_lines_whole_and_cut),
 		cmocka_unit_test(tpack_round_trips),
 		cmocka_unit_test(tpack_every_character),
 		cmocka_unit_test(tpack_refuses_damage),
