@@ -3,9 +3,10 @@
  * struct buf (base/buf.h), strings escaped the same way everywhere.
  *
  * The audit payloads and the reports' JSON (src/core) and the documents
- * the HTTP server streams rather than builds as a cJSON tree (the
- * boundaries' FeatureCollection) are written through these functions and
- * no other hand-made JSON.  cJSON stays the HTTP server's parser and its
+ * the HTTP server writes rather than builds as a cJSON tree (the
+ * boundaries' FeatureCollection; the citizen's tracking answer, the
+ * busiest of all) are written through these functions and no other
+ * hand-made JSON.  cJSON stays the HTTP server's parser and its
  * tree of an answer; text it prints can be placed with jw_raw.
  *
  * The writer keeps no state of its own: whether a comma goes before the

@@ -95,6 +95,8 @@ bool api_limit_peek(struct http_req *r, struct ratelimit *rl, const char *key);
 void api_time_text(int64_t t, char *out, size_t outsz);
 /* Add key: ISO time, or null when t is 0. */
 void api_add_time(struct cJSON *o, const char *key, int64_t t);
+/* The same written with jw (base/jw.h). */
+void api_jw_time(struct buf *b, const char *key, int64_t t);
 /* Parse "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ"; 0 or ERR_INVALID. */
 int api_parse_time(const char *s, int64_t *out);
 
@@ -123,7 +125,7 @@ struct cJSON *api_referral_json(struct core *c, const struct referral *h);
  * details, hop and SMS; the public steps for the citizen's tracking view. */
 struct msg_event;
 struct cJSON *api_timeline_json(struct core *c, const struct msg_event *ev, size_t n);
-struct cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n);
+void api_public_timeline_jw(struct buf *b, const char *key, const struct msg_event *ev, size_t n);
 /* The public name of a timeline event ("registered", "referred", ...,
  * "sms"), or NULL when the citizen is not told of it. */
 const char *api_public_event(const struct msg_event *e);

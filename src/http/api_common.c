@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/jw.h"
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/num.h"
@@ -183,6 +184,18 @@ void api_add_time(cJSON *o, const char *key, int64_t t)
 	}
 	api_time_text(t, s, sizeof(s));
 	cJSON_AddStringToObject(o, key, s);
+}
+
+void api_jw_time(struct buf *b, const char *key, int64_t t)
+{
+	char s[32];
+
+	if (!t) {
+		jw_null(b, key);
+		return;
+	}
+	api_time_text(t, s, sizeof(s));
+	jw_str(b, key, s);
 }
 
 int api_parse_time(const char *s, int64_t *out)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jw.h"
 #include "base/str.h"
 #include "core/timeline.h"
 #include "core/user.h"
@@ -111,25 +112,24 @@ const char *api_public_event(const struct msg_event *e)
 	return NULL;
 }
 
-cJSON *api_public_timeline_json(const struct msg_event *ev, size_t n)
+void api_public_timeline_jw(struct buf *b, const char *key, const struct msg_event *ev, size_t n)
 {
-	cJSON *arr = cJSON_CreateArray();
 	size_t i;
 
+	jw_array(b, key);
 	for (i = 0; i < n; i++) {
 		const char *what = api_public_event(&ev[i]);
-		cJSON *o;
 
 		if (!what)
 			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "event", what);
-		api_add_time(o, "at", ev[i].at);
+		jw_object(b, NULL);
+		jw_str(b, "event", what);
+		api_jw_time(b, "at", ev[i].at);
 		if (str_eq(what, "sms")) {
-			cJSON_AddStringToObject(o, "text", ev[i].sms_text);
-			cJSON_AddBoolToObject(o, "sent", ev[i].sms_state == SMS_SENT);
+			jw_str(b, "text", ev[i].sms_text);
+			jw_bool(b, "sent", ev[i].sms_state == SMS_SENT);
 		}
-		cJSON_AddItemToArray(arr, o);
+		jw_object_end(b);
 	}
-	return arr;
+	jw_array_end(b);
 }

@@ -106,6 +106,18 @@ void http_reply_json(struct http_req *r, unsigned status, cJSON *body)
 	r->reply.json = body;
 }
 
+struct buf *http_reply_json_begin(struct http_req *r, unsigned status)
+{
+	reply_reset(r, status, "application/json; charset=utf-8");
+	return &r->reply.body;
+}
+
+/* the line's end, as http_reply_print gives a printed tree */
+void http_reply_json_end(struct http_req *r)
+{
+	buf_addc(&r->reply.body, '\n');
+}
+
 void http_reply_print(struct http_reply *rep)
 {
 	char *s;

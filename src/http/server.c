@@ -251,10 +251,45 @@ static size_t body_cap(struct http_req *r)
 	return CAP_ATTACH_BYTES;
 }
 
+/*
+ * A request is about 10 KiB.  Each thread keeps the last one it freed for
+ * its next request: taking that size from glibc's large bins made it
+ * consolidate the fast bins on every request (malloc_consolidate was 3% of
+ * a tracking look-up).  A thread's spare is freed when the thread ends.
+ */
+static pthread_key_t spare_key;
+static bool spare_ok;
+
+static void spare_make(void)
+{
+	spare_ok = pthread_key_create(&spare_key, free) == 0;
+}
+
+static struct http_req *req_alloc(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct http_req *r;
+
+	pthread_once(&once, spare_make);
+	r = spare_ok ? pthread_getspecific(spare_key) : NULL;
+	if (!r)
+		return xcalloc(1, sizeof(*r));
+	pthread_setspecific(spare_key, NULL);
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static void req_dealloc(struct http_req *r)
+{
+	if (spare_ok && !pthread_getspecific(spare_key) && pthread_setspecific(spare_key, r) == 0)
+		return;
+	free(r);
+}
+
 static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *c,
 				const char *url, const char *method)
 {
-	struct http_req *r = xcalloc(1, sizeof(*r));
+	struct http_req *r = req_alloc();
 	size_t plen = strcspn(url, "?");
 
 	r->t0_us = http_now_us();
@@ -307,7 +342,7 @@ static void req_free(struct http_req *r)
 	http_reply_release(&r->reply);
 	if (r->upload_slot)
 		atomic_fetch_sub(&r->srv->uploads, 1);
-	free(r);
+	req_dealloc(r);
 }
 
 /* ---- connections: per-address counts and deadlines (conns.h) ---- */
