@@ -240,12 +240,16 @@ int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, st
 	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
 	if (rc == 0 && !out->citizen_id)
 		rc = ERR_NOTFOUND;
-	if (rc == 0)
-		rc = OPS(c)->citizen_get(c->st, out->citizen_id, &ci, err);
-	if (rc == 0 && !str_eq(ci.mobile, norm))
-		rc = ERR_NOTFOUND;
-	if (rc == 0 && text)
+	if (rc == 0 && text) {
+		/* the texts come with the citizen's mobile: one read less */
 		rc = msg_text_get(c, out, text, err);
+		if (rc == 0 && !str_eq(text->citizen_mobile, norm))
+			rc = ERR_NOTFOUND;
+	} else if (rc == 0) {
+		rc = OPS(c)->citizen_get(c->st, out->citizen_id, &ci, err);
+		if (rc == 0 && !str_eq(ci.mobile, norm))
+			rc = ERR_NOTFOUND;
+	}
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
 	if (rc < 0)
