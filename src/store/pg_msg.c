@@ -320,14 +320,20 @@ int pg_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err)
 				 &p, "message", err), read_msg, out, "message", err);
 }
 
-int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err)
+int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out,
+		       struct msg_text *text, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
+	int rc;
 
 	pg_p_text(&p, code);
-	return pg_one_row(pg_run(pg(st), S_GET_CODE, "SELECT " MSG_COLS MSG_FROM
-				 " WHERE m.code = $1", &p, "message", err), read_msg, out,
-			  "message", err);
+	rc = pg_one_row(pg_run(pg(st), S_GET_CODE, "SELECT " MSG_COLS MSG_FROM
+			       " WHERE m.code = $1", &p, "message", err), read_msg, out,
+			"message", err);
+	/* in the same snapshot when the caller holds one (core_batch_snapshot) */
+	if (rc == 0 && text)
+		rc = pg_msg_text_get(st, out->id, text, err);
+	return rc;
 }
 
 int pg_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,

@@ -17,7 +17,8 @@ int pg_msg_save(struct store *st, const struct msg *m, const struct msg_text *te
 int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
 		  struct err *err);
 int pg_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err);
-int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err);
+int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out,
+		       struct msg_text *text, struct err *err);
 int pg_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 int pg_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,
 			   struct err *err);

@@ -24,6 +24,7 @@
 	" m.reject_reason, m.return_reason, m.duplicate_of, m.return_count, m.referral_count," \
 	" m.reopen_count, m.version, m.accepts, m.objections"
 #define MSG_FROM " FROM messages m"
+#define MSG_NCOLS 39	/* the columns of MSG_COLS */
 
 static void read_msg(sqlite3_stmt *st, struct msg *m)
 {
@@ -328,14 +329,36 @@ int sq_msg_save(struct store *st, const struct msg *m, const struct msg_text *te
 	return rc;
 }
 
+/* A message's texts and its citizen's identity (struct msg_text), read
+ * from the columns TEXT_COLS puts at `first`. */
+#define TEXT_COLS "m.subject, m.body, m.address, m.answer, m.grade_note," \
+	" coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.national_id, '')"
+#define TEXT_JOIN " LEFT JOIN citizens c ON c.id = m.citizen_id"
+
+static int read_text(struct sqlite_store *s, sqlite3_stmt *stmt, int first, int64_t id,
+		     struct msg_text *out, struct err *err)
+{
+	(void)s;
+	if (sq_col_ptext(stmt, first, out->subject, sizeof(out->subject)) < 0 ||
+	    sq_col_ptext(stmt, first + 1, out->body, sizeof(out->body)) < 0 ||
+	    sq_col_ptext(stmt, first + 2, out->address, sizeof(out->address)) < 0 ||
+	    sq_col_ptext(stmt, first + 3, out->answer, sizeof(out->answer)) < 0 ||
+	    sq_col_ptext(stmt, first + 4, out->grade_note, sizeof(out->grade_note)) < 0) {
+		memset(out, 0, sizeof(*out));
+		return err_set(err, ERR_STORE, "", "message %lld: a stored text is damaged",
+			       (long long)id);
+	}
+	sq_col_text(stmt, first + 5, out->citizen_name, sizeof(out->citizen_name));
+	sq_col_text(stmt, first + 6, out->citizen_mobile, sizeof(out->citizen_mobile));
+	sq_col_text(stmt, first + 7, out->citizen_national_id, sizeof(out->citizen_national_id));
+	return 0;
+}
+
 int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_TEXT_GET, "SELECT m.subject, m.body, m.address,"
-				     " m.answer, m.grade_note, coalesce(c.name, ''),"
-				     " coalesce(c.mobile, ''), coalesce(c.national_id, '')"
-				     " FROM messages m LEFT JOIN citizens c ON c.id = m.citizen_id"
-				     " WHERE m.id = ?", err);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_TEXT_GET, "SELECT " TEXT_COLS
+				     " FROM messages m" TEXT_JOIN " WHERE m.id = ?", err);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -345,21 +368,9 @@ int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct e
 	rc = sq_step_row(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
-	if (sq_col_ptext(stmt, 0, out->subject, sizeof(out->subject)) < 0 ||
-	    sq_col_ptext(stmt, 1, out->body, sizeof(out->body)) < 0 ||
-	    sq_col_ptext(stmt, 2, out->address, sizeof(out->address)) < 0 ||
-	    sq_col_ptext(stmt, 3, out->answer, sizeof(out->answer)) < 0 ||
-	    sq_col_ptext(stmt, 4, out->grade_note, sizeof(out->grade_note)) < 0) {
-		sqlite3_reset(stmt);
-		memset(out, 0, sizeof(*out));
-		return err_set(err, ERR_STORE, "", "message %lld: a stored text is damaged",
-			       (long long)id);
-	}
-	sq_col_text(stmt, 5, out->citizen_name, sizeof(out->citizen_name));
-	sq_col_text(stmt, 6, out->citizen_mobile, sizeof(out->citizen_mobile));
-	sq_col_text(stmt, 7, out->citizen_national_id, sizeof(out->citizen_national_id));
+	rc = read_text(s, stmt, 0, id, out, err);
 	sqlite3_reset(stmt);
-	return 0;
+	return rc;
 }
 
 static int msg_one(struct sqlite_store *s, sqlite3_stmt *stmt, struct msg *out, struct err *err)
@@ -387,15 +398,34 @@ int sq_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err)
 	return msg_one(s, stmt, out, err);
 }
 
-int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err)
+int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out,
+		       struct msg_text *text, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_GET_CODE, "SELECT " MSG_COLS MSG_FROM
-				     " WHERE m.code = ?", err);
+	sqlite3_stmt *stmt;
+	int rc;
 
-	if (stmt)
-		sq_bind_text(stmt, 1, code);
-	return msg_one(s, stmt, out, err);
+	if (!text) {
+		stmt = sq_stmt(s, SQ_MSG_GET_CODE, "SELECT " MSG_COLS MSG_FROM " WHERE m.code = ?",
+			       err);
+		if (stmt)
+			sq_bind_text(stmt, 1, code);
+		return msg_one(s, stmt, out, err);
+	}
+	/* the row and its texts in one statement: a tracking look-up's */
+	memset(text, 0, sizeof(*text));
+	stmt = sq_stmt(s, SQ_MSG_GET_CODE_TEXT, "SELECT " MSG_COLS ", " TEXT_COLS MSG_FROM
+		       TEXT_JOIN " WHERE m.code = ?", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_text(stmt, 1, code);
+	rc = sq_step_row(s, stmt, "message", err);
+	if (rc < 0)
+		return rc;
+	read_msg(stmt, out);
+	rc = read_text(s, stmt, MSG_NCOLS, out->id, text, err);
+	sqlite3_reset(stmt);
+	return rc;
 }
 
 int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,

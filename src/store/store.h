@@ -238,8 +238,10 @@ struct store_ops {
 	int (*msg_save)(struct store *st, const struct msg *m, const struct msg_text *text,
 			struct err *err);
 	int (*msg_get)(struct store *st, int64_t id, struct msg *out, struct err *err);
+	/* text: NULL, or the message's texts read with it as msg_text_get
+	 * reads them (the citizen's name, mobile and national id too) */
 	int (*msg_get_by_code)(struct store *st, const char *code, struct msg *out,
-			       struct err *err);
+			       struct msg_text *text, struct err *err);
 	int (*msg_text_get)(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 	/* latest answered message of the citizen (by answered_at) */
 	int (*msg_latest_answered)(struct store *st, int64_t citizen_id, struct msg *out,

@@ -479,6 +479,17 @@ static void migration_packs_the_texts(void **state)
 	assert_non_null(strstr(err.msg, "message 1"));
 	assert_string_equal(t->subject, "");
 	assert_int_equal(store_sqlite_ops.msg_text_get(st, 2, t, &err), 0);
+	{
+		struct msg m;
+
+		/* read by code with its texts: the same refusal */
+		assert_int_equal(store_sqlite_ops.msg_get_by_code(st, "1000000001", &m, t, &err),
+				 ERR_STORE);
+		assert_non_null(strstr(err.msg, "message 1"));
+		assert_string_equal(t->subject, "");
+		assert_int_equal(store_sqlite_ops.msg_get_by_code(st, "1000000002", &m, t, &err), 0);
+		assert_string_equal(t->body, "A pothole on 5th Avenue 😀");
+	}
 	store_sqlite_ops.close(st);
 	cleanup(&f);
 	free(t);

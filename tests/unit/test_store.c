@@ -233,7 +233,7 @@ static void t_msg_versions(struct sfx *f)
 	m->state = STATE_CLOSED;
 	m->version = 2;
 	assert_int_equal(f->ops->msg_update(f->st, m, NULL, &err), ERR_CONFLICT);
-	assert_int_equal(f->ops->msg_get_by_code(f->st, "1234567890", g, &err), 0);
+	assert_int_equal(f->ops->msg_get_by_code(f->st, "1234567890", g, NULL, &err), 0);
 	assert_int_equal(g->state, STATE_REFERRED);
 	assert_int_equal(g->version, 2);
 	/* the texts apart: as inserted, with the citizen's identity joined */
@@ -244,6 +244,19 @@ static void t_msg_versions(struct sfx *f)
 	assert_string_equal(gt->answer, "");
 	assert_string_equal(gt->citizen_name, "مریم");
 	assert_string_equal(gt->citizen_mobile, "09121112233");
+	/* by code with the texts: the same row and texts in one read */
+	memset(g, 0, sizeof(*g));
+	memset(gt, 0, sizeof(*gt));
+	assert_int_equal(f->ops->msg_get_by_code(f->st, "1234567890", g, gt, &err), 0);
+	assert_int_equal(g->state, STATE_REFERRED);
+	assert_int_equal(g->version, 2);
+	assert_string_equal(gt->subject, "موضوع");
+	assert_string_equal(gt->body, "متن");
+	assert_string_equal(gt->address, "نشانی");
+	assert_string_equal(gt->citizen_name, "مریم");
+	assert_string_equal(gt->citizen_mobile, "09121112233");
+	assert_int_equal(f->ops->msg_get_by_code(f->st, "1234567899", g, gt, &err), ERR_NOTFOUND);
+	assert_int_equal(f->ops->msg_get_by_code(f->st, "1234567890", g, NULL, &err), 0);
 	/* an update with texts writes the answer and the grade note, only them */
 	snprintf(t->subject, sizeof(t->subject), "changed");
 	snprintf(t->answer, sizeof(t->answer), "پاسخ");
