@@ -38,7 +38,7 @@ bool core_batch_open(struct core *c);
  * The caller takes the store's checkpoints over (the server's writer, which
  * does nearly every write): copy the log back into the database when at
  * least min_pages were written since the last time (0: any).  A no-op on
- * stores without a log.
+ * stores without a log.  1 when a checkpoint ran, 0 when none was due.
  */
 int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err);
 

@@ -119,12 +119,16 @@ static void run_batch(struct writer *w, struct writer_job *list, unsigned n)
 static void checkpoint(struct writer *w, unsigned min_pages)
 {
 	struct err e;
+	int rc;
 
 	err_clear(&e);
-	if (core_batch_checkpoint(&w->core, min_pages, &e))
+	rc = core_batch_checkpoint(&w->core, min_pages, &e);
+	if (rc < 0)
 		log_warn("writer: checkpoint: %s", e.msg);
+	if (rc <= 0)
+		return;
 	pthread_mutex_lock(&w->mu);
-	w->stats.checkpoints++;
+	w->stats.checkpoints++;	/* those that ran, not those looked at */
 	pthread_mutex_unlock(&w->mu);
 }
 

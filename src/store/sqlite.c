@@ -642,7 +642,7 @@ static int sq_checkpoint(struct store *st, unsigned min_pages, struct err *err)
 		return sq_fail(s, sqlite3_extended_errcode(s->db), "checkpoint", err);
 	s->ckpt_pages = done > 0 ? done : 0;
 	s->wal_pages = log > 0 ? log : 0;
-	return 0;
+	return 1;
 }
 
 /* ---- units ---- */

@@ -457,7 +457,8 @@ struct store_ops {
 	 * turns automatic checkpoints off on this connection; each call copies
 	 * the log back into the database (passive: never waits for readers)
 	 * when at least min_pages pages were written to it since the last
-	 * one, 0 meaning any. */
+	 * one, 0 meaning any.  1 when it ran one, 0 when there was nothing
+	 * to do. */
 	int (*checkpoint)(struct store *st, unsigned min_pages, struct err *err);
 	/* Optional (may be NULL): on opens a read transaction, so the reads
 	 * until off see one state of the database and take the database's

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/batch.h"
@@ -269,6 +270,31 @@ static void search_rows_follow_their_level(void **state)
 	fx_teardown(&f);
 }
 
+/* The writer's checkpoints: one runs when enough of the log is new and
+ * says so, none when nothing is (the server counts those that ran); a
+ * store without a log has none to run. */
+static void checkpoint_says_when_it_ran(void **state)
+{
+	bool sqlite;
+	struct fx f;
+	struct err err;
+
+	(void)state;
+	fx_setup(&f);
+	sqlite = strncmp(f.path, "postgresql:", 11) != 0;
+	/* the first call takes the checkpoints over; the log's size is
+	 * followed from then on */
+	assert_true(core_batch_checkpoint(&f.c, 0, &err) >= 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(core_batch_checkpoint(&f.c, 0, &err), sqlite ? 1 : 0);
+	assert_int_equal(core_batch_checkpoint(&f.c, 0, &err), 0);	/* nothing new */
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	/* a few pages are not the thousands asked for */
+	assert_int_equal(core_batch_checkpoint(&f.c, 100000, &err), 0);
+	assert_int_equal(core_batch_checkpoint(&f.c, 0, &err), sqlite ? 1 : 0);
+	fx_teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +304,7 @@ int main(void)
 		cmocka_unit_test(bulk_mode_batch),
 		cmocka_unit_test(held_message),
 		cmocka_unit_test(search_rows_follow_their_level),
+		cmocka_unit_test(checkpoint_says_when_it_ran),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
