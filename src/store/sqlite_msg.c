@@ -335,10 +335,9 @@ int sq_msg_save(struct store *st, const struct msg *m, const struct msg_text *te
 	" coalesce(c.name, ''), coalesce(c.mobile, ''), coalesce(c.national_id, '')"
 #define TEXT_JOIN " LEFT JOIN citizens c ON c.id = m.citizen_id"
 
-static int read_text(struct sqlite_store *s, sqlite3_stmt *stmt, int first, int64_t id,
-		     struct msg_text *out, struct err *err)
+static int read_text(sqlite3_stmt *stmt, int first, int64_t id, struct msg_text *out,
+		     struct err *err)
 {
-	(void)s;
 	if (sq_col_ptext(stmt, first, out->subject, sizeof(out->subject)) < 0 ||
 	    sq_col_ptext(stmt, first + 1, out->body, sizeof(out->body)) < 0 ||
 	    sq_col_ptext(stmt, first + 2, out->address, sizeof(out->address)) < 0 ||
@@ -368,7 +367,7 @@ int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct e
 	rc = sq_step_row(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
-	rc = read_text(s, stmt, 0, id, out, err);
+	rc = read_text(stmt, 0, id, out, err);
 	sqlite3_reset(stmt);
 	return rc;
 }
@@ -423,7 +422,7 @@ int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out,
 	if (rc < 0)
 		return rc;
 	read_msg(stmt, out);
-	rc = read_text(s, stmt, MSG_NCOLS, out->id, text, err);
+	rc = read_text(stmt, MSG_NCOLS, out->id, text, err);
 	sqlite3_reset(stmt);
 	return rc;
 }
