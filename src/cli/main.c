@@ -86,11 +86,11 @@ int main(int argc, char **argv)
 	 * time, which halved the write rate in bench runs (docs/core.md). */
 	mallopt(M_TOP_PAD, 16 << 20);
 	/* Setting M_TOP_PAD also freezes glibc's sliding mmap threshold at
-	 * 128 KiB, so every larger block (a list of a message's audit
-	 * entries, 16 KiB each, has eight) was an mmap, page faults and a
-	 * munmap with a TLB flush: at 5,000 connections most of a tracking
-	 * look-up's time (docs/performance.md).  Blocks up to 4 MiB come
-	 * from the heap, as the sliding threshold would have settled. */
+	 * 128 KiB, so every larger block (the list of a message's audit
+	 * entries, 16 KiB each, passes it at eight) was an mmap, page faults
+	 * and a munmap with a TLB flush: at 5,000 connections most of a
+	 * tracking look-up's time (docs/performance.md).  Blocks up to 4 MiB
+	 * come from the heap, as the sliding threshold would have settled. */
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 #endif
 	if (argc < 2) {
