@@ -26,6 +26,7 @@ enum log_level log_get_level(void)
  * never interleave.  A line longer than CAP_LOG_LINE is cut, keeping its
  * newline.
  */
+__attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[CAP_LOG_LINE + 64];

@@ -79,4 +79,14 @@ static inline int64_t varint_unzigzag(uint64_t v)
 size_t varint_encode_i64s(const int64_t *v, size_t n, unsigned char *buf);
 int varint_decode_i64s(const unsigned char *p, size_t len, int64_t *v, size_t n);
 
+/* The same n (at most 63) numbers keeping only those that are not 0: a
+ * varint whose bit i says v[i] is there, then each that is, in order, as
+ * a zigzag varint.  buf has room for VARINT_BYTES * (n + 1) bytes.  Most
+ * of an aggregate cell's sixteen counters are 0: 6 bytes instead of 17 on
+ * the demo.  Decoding refuses what the encoder never writes (a bit beyond
+ * n, a 0 that is there, a varint longer than its shortest form, trailing
+ * bytes, an empty blob): ERR_INVALID. */
+size_t varint_encode_sparse_i64s(const int64_t *v, size_t n, unsigned char *buf);
+int varint_decode_sparse_i64s(const unsigned char *p, size_t len, int64_t *v, size_t n);
+
 #endif

@@ -17,6 +17,10 @@
  * pair rows are packed in SQLite, a row of one (dim, unit, kind, day, key)
  * holding their (day2, n) counts (pair_pack.h, SQLite's schema 19), and a
  * row a pair here: they are unpacked on the way and counted as pairs.
+ * The cells are rows with their key packed in the rowid and their
+ * counters sparse in SQLite (cell_pack.h, schema 21), and rows with the
+ * key in columns and the counters dense here: they are unpacked on the
+ * way, numbered 1, 2, ... for the target's id.
  */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -31,6 +35,8 @@
 #include "base/str.h"
 #include "base/tpack.h"
 #include "fa/terms.h"
+#include "base/varint.h"
+#include "store/cell_pack.h"
 #include "store/migrate.h"
 #include "store/pair_pack.h"
 #include "store/pg_int.h"
@@ -66,6 +72,9 @@ struct mig {
 	size_t nindexes;
 	int pair_col[7];	/* agg_pairs: each target column's index in
 				 * (dim, unit, kind, day, key, day2, n) */
+	int cell_col[7];	/* agg_cells: each in (id, dim, unit, day, key,
+				 * c, hist) */
+	int64_t cell_id;	/* the last cell's id in the target */
 };
 
 /* Tables never copied as rows (the file comment says why). */
@@ -779,24 +788,79 @@ static int copy_rows(struct mig *m, struct table *t, sqlite3_stmt *st, copy_row_
 	return rc;
 }
 
-/* The target's columns of agg_pairs in m->pair_col, once a copy. */
-static int pair_columns(struct mig *m, const struct table *t, struct err *err)
+/* The target's columns of the packed table in col[]: each one's index in
+ * names[0..n), once a copy. */
+static int map_columns(const struct table *t, const char *const *names, int n, int *col,
+		       struct err *err)
 {
-	static const char *const names[] = { "dim", "unit", "kind", "day", "key", "day2", "n" };
 	size_t i;
 	int k;
 
-	if (t->ncols > 7)
-		return err_set(err, ERR_INVALID, "", "table 'agg_pairs' differs between the source "
-			       "and the target: %zu columns", t->ncols);
+	if (t->ncols > (size_t)n)
+		return err_set(err, ERR_INVALID, "", "table '%s' differs between the source "
+			       "and the target: %zu columns", t->name, t->ncols);
 	for (i = 0; i < t->ncols; i++) {
-		for (k = 0; k < 7 && !str_eq(t->cols[i].name, names[k]); k++)
+		for (k = 0; k < n && !str_eq(t->cols[i].name, names[k]); k++)
 			;
-		if (k == 7)
-			return err_set(err, ERR_INVALID, "", "table 'agg_pairs' differs between the "
-				       "source and the target: column '%s'", t->cols[i].name);
-		m->pair_col[i] = k;
+		if (k == n)
+			return err_set(err, ERR_INVALID, "", "table '%s' differs between the "
+				       "source and the target: column '%s'", t->name,
+				       t->cols[i].name);
+		col[i] = k;
 	}
+	return 0;
+}
+
+static int pair_columns(struct mig *m, const struct table *t, struct err *err)
+{
+	static const char *const names[] = { "dim", "unit", "kind", "day", "key", "day2", "n" };
+
+	return map_columns(t, names, 7, m->pair_col, err);
+}
+
+static int cell_columns(struct mig *m, const struct table *t, struct err *err)
+{
+	static const char *const names[] = { "id", "dim", "unit", "day", "key", "c", "hist" };
+
+	m->cell_id = 0;
+	return map_columns(t, names, 7, m->cell_col, err);
+}
+
+/* A packed cell row (id, c, hist), a line with the target's columns. */
+static int copy_cell_row(struct mig *m, sqlite3_stmt *st, const struct table *t, int64_t *lines,
+			 struct err *err)
+{
+	const unsigned char *c = sqlite3_column_blob(st, 1);
+	unsigned char dense[AGG_NCOUNTERS * VARINT_BYTES];
+	int64_t counters[AGG_NCOUNTERS], v[5];
+	struct agg_key k;
+	size_t i;
+
+	if (cell_id_unpack(sqlite3_column_int64(st, 0), &k) < 0 ||
+	    varint_decode_sparse_i64s(c, c ? (size_t)sqlite3_column_bytes(st, 1) : 0, counters,
+				      AGG_NCOUNTERS) < 0)
+		return err_set(err, ERR_INVALID, "from", "a cell of the report aggregates (row %lld) "
+			       "is damaged: run 'hamgan report --rebuild' on the source first",
+			       (long long)sqlite3_column_int64(st, 0));
+	v[0] = ++m->cell_id;
+	v[1] = k.dim;
+	v[2] = k.unit;
+	v[3] = k.day;
+	v[4] = k.key;
+	for (i = 0; i < t->ncols; i++) {
+		int col = m->cell_col[i];
+
+		if (i)
+			buf_addc(&m->data, '\t');
+		if (col < 5)
+			buf_addf(&m->data, "%lld", (long long)v[col]);
+		else if (col == 5)
+			copy_bytea(&m->data, dense, varint_encode_i64s(counters, AGG_NCOUNTERS, dense));
+		else
+			copy_value(&m->data, st, 2, COL_BYTEA);
+	}
+	buf_addc(&m->data, '\n');
+	*lines = 1;
 	return 0;
 }
 
@@ -824,16 +888,23 @@ static int copy_pair_row(struct mig *m, sqlite3_stmt *st, const struct table *t,
 static int copy_table(struct mig *m, struct table *t, struct err *err)
 {
 	sqlite3_stmt *st = NULL;
-	bool pairs = packed_pairs(t->name);
-	int rc = pairs ? pair_columns(m, t, err) : 0;
+	bool pairs = packed_pairs(t->name), cells = str_eq(t->name, "agg_cells");
+	copy_row_fn *row = pairs ? copy_pair_row : cells ? copy_cell_row : copy_row;
+	int rc = pairs ? pair_columns(m, t, err) : cells ? cell_columns(m, t, err) : 0;
 
-	if (rc == 0)
-		rc = pairs ? pairs_select(m, &st, err) : select_table(m, t, &st, err);
+	if (rc == 0 && pairs)
+		rc = pairs_select(m, &st, err);
+	else if (rc == 0 && cells && sqlite3_prepare_v2(m->src, "SELECT id, c, hist FROM agg_cells"
+							 " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		rc = err_set(err, ERR_INVALID, "", "table 'agg_cells' differs between the source "
+			     "and the target: %s", sqlite3_errmsg(m->src));
+	else if (rc == 0 && !pairs && !cells)
+		rc = select_table(m, t, &st, err);
 	if (rc < 0) {
 		sqlite3_finalize(st);
 		return rc;
 	}
-	return copy_rows(m, t, st, pairs ? copy_pair_row : copy_row, err);
+	return copy_rows(m, t, st, row, err);
 }
 
 /* ---- the search index ---- */

@@ -350,6 +350,10 @@ static const char *const migrations[] = {
 	/* 20: SQLite packs the SMS texts and the referrals' reasons
 	 * (base/tpack.h); here they stay text (hamgan migrate unpacks them) */
 	"",
+	/* 21: SQLite keeps a cell's key in its rowid (store/cell_pack.h) and
+	 * its counters sparse; here the key stays in columns and the
+	 * counters dense (hamgan migrate unpacks them) */
+	"",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

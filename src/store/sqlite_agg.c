@@ -3,7 +3,8 @@
  * two tables keyed for range scans, and a message scan for the
  * recount.
  *
- *	agg_cells (dim, unit, day, key) -> counters blob + histogram blob
+ *	agg_cells (id: the key packed, store/cell_pack.h, schema 21) ->
+ *	counters (the sparse varints of base/varint.h) + histogram blob
  *	agg_pairs (dim, unit, kind, day, key) -> the (day2, n) counts in one
  *	blob (store/pair_pack.h, schema 19)
  *
@@ -17,11 +18,12 @@
 #include "base/mem.h"
 #include "base/varint.h"
 #include "store/audit_pack.h"
+#include "store/cell_pack.h"
 #include "store/pair_pack.h"
 #include "store/sqlite_agg.h"
 #include "store/sqlite_int.h"
 
-#define CELL_COLS "dim, unit, day, key, c, hist"
+#define CELL_COLS "id, c, hist"
 #define PAIR_DAMAGED "aggregate pair row is damaged (run 'hamgan report --rebuild')"
 
 /* The cached statement (the tables come with the schema migrations). */
@@ -31,20 +33,17 @@ static sqlite3_stmt *agg_stmt(struct sqlite_store *s, enum sq_stmt_id id, const 
 	return sq_stmt(s, id, sql, err);
 }
 
-/* 0, or ERR_STORE when the counters' blob is damaged. */
+/* 0, or ERR_STORE when the row's key or counters are damaged. */
 static int row_from_stmt(sqlite3_stmt *stmt, struct agg_row *r)
 {
-	const unsigned char *c;
+	const unsigned char *c = sqlite3_column_blob(stmt, 1);
 
-	r->k.dim = sqlite3_column_int(stmt, 0);
-	r->k.unit = sqlite3_column_int64(stmt, 1);
-	r->k.day = sqlite3_column_int64(stmt, 2);
-	r->k.key = sqlite3_column_int64(stmt, 3);
-	c = sqlite3_column_blob(stmt, 4);
-	if (varint_decode_i64s(c, c ? (size_t)sqlite3_column_bytes(stmt, 4) : 0, r->c, AGG_NCOUNTERS) < 0)
+	if (cell_id_unpack(sqlite3_column_int64(stmt, 0), &r->k) < 0 ||
+	    varint_decode_sparse_i64s(c, c ? (size_t)sqlite3_column_bytes(stmt, 1) : 0, r->c,
+				      AGG_NCOUNTERS) < 0)
 		return ERR_STORE;
-	r->hist = (unsigned char *)sqlite3_column_blob(stmt, 5);
-	r->hist_len = (size_t)sqlite3_column_bytes(stmt, 5);
+	r->hist = (unsigned char *)sqlite3_column_blob(stmt, 2);
+	r->hist_len = (size_t)sqlite3_column_bytes(stmt, 2);
 	if (!r->hist)
 		r->hist_len = 0;
 	return 0;
@@ -56,22 +55,28 @@ static int damaged(struct err *err)
 		       "--rebuild')");
 }
 
+static int beyond(const struct agg_key *k, struct err *err)
+{
+	return err_set(err, ERR_INVALID, "", "aggregate cell key (%d, %lld, %lld, %lld) is beyond "
+		       "what the store packs", k->dim, (long long)k->unit, (long long)k->day,
+		       (long long)k->key);
+}
+
 int sq_agg_cell_get(struct store *st, const struct agg_key *k, struct agg_row *out,
 			   struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
 	struct agg_row r;
+	int64_t id;
 	int rc;
 
-	stmt = agg_stmt(s, SQ_AGG_GET, "SELECT " CELL_COLS " FROM agg_cells"
-			" WHERE dim = ? AND unit = ? AND day = ? AND key = ?", err);
+	if (cell_id_pack(k, &id) < 0)
+		return beyond(k, err);
+	stmt = agg_stmt(s, SQ_AGG_GET, "SELECT " CELL_COLS " FROM agg_cells WHERE id = ?", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int(stmt, 1, k->dim);
-	sqlite3_bind_int64(stmt, 2, k->unit);
-	sqlite3_bind_int64(stmt, 3, k->day);
-	sqlite3_bind_int64(stmt, 4, k->key);
+	sqlite3_bind_int64(stmt, 1, id);
 	rc = sq_step_row(s, stmt, "aggregate cell", err);
 	if (rc < 0) {
 		sqlite3_reset(stmt);
@@ -95,34 +100,28 @@ int sq_agg_cell_put(struct store *st, const struct agg_row *r, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	unsigned char cb[AGG_NCOUNTERS * 10];
-	size_t clen = varint_encode_i64s(r->c, AGG_NCOUNTERS, cb);
-	bool zero = r->hist_len == 0;
-	int i;
+	unsigned char cb[(AGG_NCOUNTERS + 1) * VARINT_BYTES];
+	size_t clen = varint_encode_sparse_i64s(r->c, AGG_NCOUNTERS, cb);
+	bool zero = r->hist_len == 0 && clen == 1;
+	int64_t id;
 
-	for (i = 0; i < AGG_NCOUNTERS && zero; i++)
-		zero = r->c[i] == 0;
-	/* an update in place keeps the row where it is (histograms make rows
-	 * large, so the table has rowids and a unique index on the key: a
-	 * WITHOUT ROWID table would spill them to overflow pages); one upsert
-	 * rather than an UPDATE and, for a new cell, an INSERT (a rebuild
-	 * writes only new cells) */
+	if (cell_id_pack(&r->k, &id) < 0)
+		return beyond(&r->k, err);
+	/* an update in place keeps the row where it is; one upsert rather
+	 * than an UPDATE and, for a new cell, an INSERT (a rebuild writes
+	 * only new cells) */
 	if (zero)
-		stmt = agg_stmt(s, SQ_AGG_DEL, "DELETE FROM agg_cells"
-				   " WHERE dim = ?1 AND unit = ?2 AND day = ?3 AND key = ?4", err);
+		stmt = agg_stmt(s, SQ_AGG_DEL, "DELETE FROM agg_cells WHERE id = ?1", err);
 	else
 		stmt = agg_stmt(s, SQ_AGG_PUT, "INSERT INTO agg_cells (" CELL_COLS ")"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (dim, unit, day, key)"
+				" VALUES (?1, ?2, ?3) ON CONFLICT (id)"
 				" DO UPDATE SET c = excluded.c, hist = excluded.hist", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int(stmt, 1, r->k.dim);
-	sqlite3_bind_int64(stmt, 2, r->k.unit);
-	sqlite3_bind_int64(stmt, 3, r->k.day);
-	sqlite3_bind_int64(stmt, 4, r->k.key);
+	sqlite3_bind_int64(stmt, 1, id);
 	if (!zero) {
-		sqlite3_bind_blob(stmt, 5, cb, (int)clen, SQLITE_STATIC);
-		sqlite3_bind_blob(stmt, 6, r->hist, (int)r->hist_len, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, 2, cb, (int)clen, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, 3, r->hist, (int)r->hist_len, SQLITE_STATIC);
 	}
 	return sq_exec_stmt(s, stmt, "aggregate cell", err);
 }
@@ -134,27 +133,26 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
 	struct agg_row r;
+	int64_t lo, hi;
 	int rc, ret = 0;
 
-	if (unit)
-		stmt = agg_stmt(s, SQ_AGG_SCAN_UNIT, "SELECT " CELL_COLS " FROM agg_cells WHERE dim = ?1"
-				   " AND unit = ?2 AND day BETWEEN ?3 AND ?4"
-				   " ORDER BY dim, unit, day, key", err);
-	else
-		stmt = agg_stmt(s, SQ_AGG_SCAN_ALL, "SELECT " CELL_COLS " FROM agg_cells WHERE dim = ?1"
-				   " AND day BETWEEN ?3 AND ?4 ORDER BY dim, unit, day, key", err);
+	cell_id_range(dim, unit, day_from, day_to, &lo, &hi);
+	if (lo > hi)
+		return 0;
+	stmt = agg_stmt(s, SQ_AGG_SCAN, "SELECT " CELL_COLS " FROM agg_cells"
+			" WHERE id BETWEEN ?1 AND ?2 ORDER BY id", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
-	sqlite3_bind_int(stmt, 1, dim);
-	if (unit)
-		sqlite3_bind_int64(stmt, 2, unit);
-	sqlite3_bind_int64(stmt, 3, day_from);
-	sqlite3_bind_int64(stmt, 4, day_to);
+	sqlite3_bind_int64(stmt, 1, lo);
+	sqlite3_bind_int64(stmt, 2, hi);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (row_from_stmt(stmt, &r) < 0) {
 			ret = damaged(err);
 			break;
 		}
+		/* every unit's cells: the range holds every day */
+		if (r.k.day < day_from || r.k.day > day_to)
+			continue;
 		ret = fn(&r, arg);
 		if (ret)
 			break;
@@ -163,6 +161,45 @@ int sq_agg_cell_scan(struct store *st, int dim, int64_t unit, int64_t day_from,
 		ret = sq_fail(s, sqlite3_extended_errcode(s->db), "aggregate scan", err);
 	sqlite3_reset(stmt);
 	return ret;
+}
+
+/*
+ * Migration 21's conversions of a cell of the table before it:
+ * hamgan_cell_id(dim, unit, day, key) its rowid, hamgan_cell_counters(c)
+ * its counters' blob sparse; NULL for a row whose key is beyond the
+ * bounds or whose blob is damaged (the migration leaves it out and marks
+ * the aggregates to be made again).
+ */
+static void cell_id_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct agg_key k;
+	int64_t id;
+
+	(void)argc;
+	k.dim = sqlite3_value_int(argv[0]);
+	k.unit = sqlite3_value_int64(argv[1]);
+	k.day = sqlite3_value_int64(argv[2]);
+	k.key = sqlite3_value_int64(argv[3]);
+	if (cell_id_pack(&k, &id) == 0)
+		sqlite3_result_int64(ctx, id);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static void cell_counters_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *p = sqlite3_value_blob(argv[0]);
+	unsigned char out[(AGG_NCOUNTERS + 1) * VARINT_BYTES];
+	int64_t c[AGG_NCOUNTERS];
+
+	(void)argc;
+	if (varint_decode_i64s(p, p ? (size_t)sqlite3_value_bytes(argv[0]) : 0, c,
+			       AGG_NCOUNTERS) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_blob(ctx, out, (int)varint_encode_sparse_i64s(c, AGG_NCOUNTERS, out),
+			    SQLITE_TRANSIENT);
 }
 
 /*
@@ -276,7 +313,12 @@ int sq_agg_functions(sqlite3 *db)
 	if (sqlite3_create_function(db, "hamgan_pairs_add", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				    NULL, pairs_add_fn, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(db, "hamgan_pairs_pack", 3, SQLITE_UTF8, NULL, NULL,
-				    pairs_pack_step, pairs_pack_final) != SQLITE_OK)
+				    pairs_pack_step, pairs_pack_final) != SQLITE_OK ||
+	    sqlite3_create_function(db, "hamgan_cell_id", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				    NULL, cell_id_fn, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "hamgan_cell_counters", 1,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, cell_counters_fn,
+				    NULL, NULL) != SQLITE_OK)
 		return ERR_STORE;
 	return 0;
 }

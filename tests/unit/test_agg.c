@@ -16,6 +16,7 @@
 #include "fa/jalali.h"
 #include "fa/period.h"
 #include "fa/tehran.h"
+#include "store/cell_pack.h"
 
 static void bins_cover_every_second_once(void **state)
 {
@@ -74,6 +75,106 @@ static void counters_blob_round_trips(void **state)
 	assert_int_equal(varint_decode_i64s(buf, n + 1, back, AGG_NCOUNTERS), ERR_INVALID);
 	buf[0] = 0x80;
 	assert_int_equal(varint_decode_i64s(buf, 1, back, AGG_NCOUNTERS), ERR_INVALID);
+}
+
+/* The SQLite store's form of the counters (base/varint.h): only those
+ * not 0, after a mask. */
+static void sparse_counters_round_trip(void **state)
+{
+	int64_t c[AGG_NCOUNTERS], back[AGG_NCOUNTERS];
+	unsigned char buf[(AGG_NCOUNTERS + 1) * VARINT_BYTES];
+	size_t n;
+	int i;
+
+	(void)state;
+	memset(c, 0, sizeof(c));
+	n = varint_encode_sparse_i64s(c, AGG_NCOUNTERS, buf);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf[0], 0);
+	assert_int_equal(varint_decode_sparse_i64s(buf, n, back, AGG_NCOUNTERS), 0);
+	assert_memory_equal(c, back, sizeof(c));
+	/* a referral and an obligation: mask, then 1 and 1 */
+	c[AGG_REFERRED] = 1;
+	c[AGG_OBLIGATIONS] = 1;
+	n = varint_encode_sparse_i64s(c, AGG_NCOUNTERS, buf);
+	assert_int_equal(n, 4);
+	assert_int_equal(varint_decode_sparse_i64s(buf, n, back, AGG_NCOUNTERS), 0);
+	assert_memory_equal(c, back, sizeof(c));
+	for (i = 0; i < AGG_NCOUNTERS; i++)
+		c[i] = (i % 2 ? -1 : 1) * ((int64_t)(i + 1) << (i * 3 % 60));
+	c[5] = 0;
+	c[AGG_NCOUNTERS - 1] = INT64_MIN;
+	n = varint_encode_sparse_i64s(c, AGG_NCOUNTERS, buf);
+	assert_int_equal(varint_decode_sparse_i64s(buf, n, back, AGG_NCOUNTERS), 0);
+	assert_memory_equal(c, back, sizeof(c));
+	/* damage: cut short, a trailing byte, empty, a bit beyond the
+	 * counters, a counter present as 0 */
+	assert_int_equal(varint_decode_sparse_i64s(buf, n - 1, back, AGG_NCOUNTERS), ERR_INVALID);
+	buf[n] = 0;
+	assert_int_equal(varint_decode_sparse_i64s(buf, n + 1, back, AGG_NCOUNTERS), ERR_INVALID);
+	assert_int_equal(varint_decode_sparse_i64s(buf, 0, back, AGG_NCOUNTERS), ERR_INVALID);
+	n = varint_put(buf, UINT64_C(1) << AGG_NCOUNTERS);
+	buf[n++] = 2;
+	assert_int_equal(varint_decode_sparse_i64s(buf, n, back, AGG_NCOUNTERS), ERR_INVALID);
+	buf[0] = 1;
+	buf[1] = 0;
+	assert_int_equal(varint_decode_sparse_i64s(buf, 2, back, AGG_NCOUNTERS), ERR_INVALID);
+	buf[1] = 2;
+	assert_int_equal(varint_decode_sparse_i64s(buf, 2, back, AGG_NCOUNTERS), 0);
+	assert_int_equal(back[0], 1);
+	/* the same 1 padded to two bytes: not the one form (fuzz_cells) */
+	buf[1] = 0x82;
+	buf[2] = 0;
+	assert_int_equal(varint_decode_sparse_i64s(buf, 3, back, AGG_NCOUNTERS), ERR_INVALID);
+}
+
+/* A cell's key in its rowid (store/cell_pack.h): back the same, in the
+ * key's order, a scope's days one range, the bounds refused. */
+static void cell_keys_pack_in_order(void **state)
+{
+	static const struct agg_key keys[] = {
+		{ 0, -(CELL_UNIT_BOUND - 1), 0, 0 }, { 0, -300, 18000, 7 }, { 0, -1, 20000, 0 },
+		{ 0, 1, 0, 0 }, { 0, 1, 20000, 65535 }, { 1, 5, 18000, 36 },
+		{ AGG_DIM_COUNT - 1, CELL_UNIT_BOUND - 1, CELL_DAY_END - 1, CELL_KEY_END - 1 },
+	};
+	static const struct agg_key bad[] = {
+		{ -1, 1, 1, 1 }, { AGG_DIM_COUNT, 1, 1, 1 }, { 0, CELL_UNIT_BOUND, 1, 1 },
+		{ 0, -CELL_UNIT_BOUND, 1, 1 }, { 0, 1, -1, 1 }, { 0, 1, CELL_DAY_END, 1 },
+		{ 0, 1, 1, -1 }, { 0, 1, 1, CELL_KEY_END },
+	};
+	struct agg_key k;
+	int64_t id, prev = 0, lo, hi;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		assert_int_equal(cell_id_pack(&keys[i], &id), 0);
+		assert_true(id > prev);
+		prev = id;
+		assert_int_equal(cell_id_unpack(id, &k), 0);
+		assert_int_equal(k.dim, keys[i].dim);
+		assert_int_equal(k.unit, keys[i].unit);
+		assert_int_equal(k.day, keys[i].day);
+		assert_int_equal(k.key, keys[i].key);
+		/* within its scope's range of its day, and of no other dim's */
+		cell_id_range(keys[i].dim, keys[i].unit, keys[i].day, keys[i].day, &lo, &hi);
+		assert_true(lo <= id && id <= hi);
+		cell_id_range(keys[i].dim, 0, INT64_MIN, INT64_MAX, &lo, &hi);
+		assert_true(lo <= id && id <= hi);
+		cell_id_range((keys[i].dim + 1) % AGG_DIM_COUNT, 0, INT64_MIN, INT64_MAX, &lo, &hi);
+		assert_false(lo <= id && id <= hi);
+		cell_id_range(keys[i].dim, keys[i].unit, keys[i].day + 1, INT64_MAX, &lo, &hi);
+		assert_false(lo <= id && id <= hi);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cell_id_pack(&bad[i], &id), ERR_INVALID);
+	assert_int_equal(cell_id_unpack(-1, &k), ERR_INVALID);
+	assert_int_equal(cell_id_unpack(INT64_C(7) << 60, &k), ERR_INVALID);
+	assert_int_equal(cell_id_unpack(5, &k), ERR_INVALID);	/* unit field 0 */
+	cell_id_range(0, 5, 100, 99, &lo, &hi);
+	assert_true(lo > hi);
+	cell_id_range(0, CELL_UNIT_BOUND, 0, 100, &lo, &hi);
+	assert_true(lo > hi);
 }
 
 static void hist_blob_round_trips(void **state)
@@ -227,6 +328,8 @@ int main(void)
 		cmocka_unit_test(hist_blob_round_trips),
 		cmocka_unit_test(hist_blob_long),
 		cmocka_unit_test(counters_blob_round_trips),
+		cmocka_unit_test(sparse_counters_round_trip),
+		cmocka_unit_test(cell_keys_pack_in_order),
 		cmocka_unit_test(days_follow_tehran_edges),
 	};
 

@@ -767,11 +767,14 @@ static void tamper(struct fx *f)
 				 "DELETE FROM agg_pairs WHERE day = (SELECT min(day) FROM agg_pairs);"
 				 "INSERT INTO agg_cells (dim, unit, day, key, c)"
 				 " VALUES (2, 999, 1, 0, '\\x02'::bytea);" :
+				 /* the key in the rowid (store/cell_pack.h): dim 1's
+				  * first cell; dim 2, unit 999, day 1, key 0 */
 				 "UPDATE agg_cells SET c = x'0204' "
-				 "WHERE id = (SELECT min(id) FROM agg_cells WHERE dim = 1);"
+				 "WHERE id = (SELECT min(id) FROM agg_cells"
+				 " WHERE id >= 1152921504606846976);"
 				 "DELETE FROM agg_pairs WHERE day = (SELECT min(day) FROM agg_pairs);"
-				 "INSERT INTO agg_cells (dim, unit, day, key, c)"
-				 " VALUES (2, 999, 1, 0, x'02');"), 0);
+				 "INSERT INTO agg_cells (id, c)"
+				 " VALUES (2882338086895812608, x'0102');"), 0);
 }
 
 static void verify_finds_tampering_and_rebuild_mends(void **state)
