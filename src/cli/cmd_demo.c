@@ -22,6 +22,7 @@
 #include "core/actor.h"
 #include "core/core.h"
 #include "demo/demo.h"
+#include "demo/demo_sms.h"
 #include "core/geo.h"
 #include "http/geojson.h"
 #include "cli/cli_db.h"
@@ -161,6 +162,8 @@ static void print_result(const char *db, const struct demo_opts *o, const struct
 	       "  answers %ld, reopened %ld, verdicts %ld, grades %ld, closed %ld, open at the end %ld\n",
 	       r->registered, r->rejected, r->referred, r->returned, r->transferred, r->answered,
 	       r->reopened, r->verdicts, r->grades, r->closed, r->open_at_end);
+	printf("  texts sent %ld, of which %ld older than %d days pruned (docs/deployment.md)\n",
+	       r->sms_sent, r->sms_pruned, DEMO_SMS_KEEP_DAYS);
 	printf("\nlogins (the passwords are shown only now):\n");
 	printf("  %-10s  %-9s  %-16s  %s\n", "username", "role", "unit", "password");
 	for (i = 0; i < r->nlogins; i++) {

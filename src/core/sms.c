@@ -113,8 +113,10 @@ int sms_claim(struct core *c, struct sms *out, struct err *err)
 		out->next_at = now + sms_lease(c);
 		rc = OPS(c)->sms_update(c->st, out, SMS_PENDING, err);
 	}
-	if (rc == ERR_NOTFOUND && released > 0) {
-		/* keep the releases (rows gone to failed) though none is due */
+	if (rc == ERR_NOTFOUND) {
+		/* keep the releases (rows gone to failed) though none is due; a
+		 * commit, not a rollback, also when there were none: inside a
+		 * bulk batch (the demo's sender) a rollback would end the batch */
 		int rc2 = core_commit(c, err);
 
 		return rc2 < 0 ? rc2 : ERR_NOTFOUND;

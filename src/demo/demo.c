@@ -33,6 +33,7 @@
 #include "base/units.h"
 #include "demo/demo.h"
 #include "demo/demo_int.h"
+#include "demo/demo_sms.h"
 #include "core/flow.h"
 #include "core/live.h"
 #include "core/msg.h"
@@ -591,6 +592,7 @@ struct gen {
 	size_t nfree;
 	struct msg_text *tx;	/* the texts handed to the held transitions */
 	long ops_in_batch;
+	struct demo_sender sender;
 	long registered_step;
 };
 
@@ -2141,6 +2143,9 @@ static int play(struct gen *g)
 		if (m->phase == PH_DONE)
 			g->heap[0] = g->heap[--g->nheap];
 		heap_down(g, 0);
+		rc = demo_sms_tick(g->c, &g->sender, &g->sys, false, g->err);
+		if (rc < 0)
+			return fail(g, rc, "sending the texts", NULL);
 		rc = batch_tick(g);
 		if (rc < 0)
 			return rc;
@@ -2157,6 +2162,13 @@ static int play(struct gen *g)
 				return rc;
 		}
 	}
+	/* the sender's last round when the data ends */
+	core_set_now(g->c, g->end);
+	rc = demo_sms_tick(g->c, &g->sender, &g->sys, true, g->err);
+	if (rc < 0)
+		return fail(g, rc, "sending the texts", NULL);
+	g->res->sms_sent = g->sender.sent;
+	g->res->sms_pruned = g->sender.pruned;
 	for (i = 0; i < g->n; i++) {
 		uint8_t st = g->m[i].state;
 

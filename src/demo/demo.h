@@ -60,6 +60,7 @@ struct demo_result {
 	long registered, rejected, referred, returned, transferred, answered, reopened,
 	     verdicts, grades, closed;
 	long open_at_end;	/* neither answered, closed nor rejected at the end */
+	long sms_sent, sms_pruned;	/* the demo's sender (demo_sms.h) */
 };
 
 /*
