@@ -106,6 +106,7 @@ function val(s, k,   i, f) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1
 $3 == "core_batched_full" { core[++ncore] = $4 + 0 }
 $3 == "sqlite_batched_full" { ref[++nref] = $4 + 0; rref[$2] = $4 + 0 }
 $3 == "commit_full_ms" { cf[++ncf] = $4 + 0; cn[ncf] = $6 + 0 }
+$3 == "sqlite_batched_commit_ms" { bc50[++nbc] = $5 + 0; bc99[nbc] = $7 + 0; bcmax[nbc] = $9 + 0 }
 $3 == "submit" { s[++ns] = val($0, "rps"); rs[$2] = s[ns]; s50[ns] = val($0, "p50_ms"); s99[ns] = val($0, "p99_ms"); sbad += val($0, "not_201") }
 $3 == "healthz" { h[++nh] = val($0, "rps") + 0; rh[$2] = h[nh] }
 $3 == "healthz_lua" { hl[++nhl] = val($0, "rps") + 0; rhl[$2] = hl[nhl] }
@@ -114,6 +115,7 @@ END {
 	R = med(ref, nref); C = med(core, ncore); S = med(s, ns); H = med(h, nh); TR = med(t, nt)
 	printf "median sqlite_batched_full %.0f rows/s, core_batched_full %.0f rows/s\n", R, C
 	printf "median one commit alone: FULL %.2f ms, NORMAL %.2f ms\n", med(cf, ncf), med(cn, ncf)
+	if (nbc) printf "median of sqlite_batched_full'"'"'s COMMITs (the disk'"'"'s fsync; a submission waits for at least one): p50 %.2f ms, p99 %.2f ms, slowest %.2f ms\n", med(bc50, nbc), med(bc99, nbc), med(bcmax, nbc)
 	printf "median submit %.0f/s p50 %.2f ms p99 %.2f ms (not 201: %d) = %.0f%% of sqlite_batched_full, %.0f%% of core_batched_full\n", S, med(s50, ns), med(s99, ns), sbad, 100 * S / R, 100 * S / C
 	for (r in rs) if (rref[r]) qs[++nqs] = 100 * rs[r] / rref[r]
 	for (r in rt) if (rh[r]) qt[++nqt] = 100 * rt[r] / rh[r]

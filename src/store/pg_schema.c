@@ -354,6 +354,10 @@ static const char *const migrations[] = {
 	 * its counters sparse; here the key stays in columns and the
 	 * counters dense (hamgan migrate unpacks them) */
 	"",
+	/* 22: SQLite's search index dropped its positions and token counts
+	 * (detail=none); the tsvector here holds the terms without positions
+	 * already (array_to_tsvector) */
+	"",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

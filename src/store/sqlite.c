@@ -297,6 +297,7 @@ static void sq_close(struct store *st)
 		return;
 	for (i = 0; i < SQ_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	sq_fts_tok_close(s->fts_tok);
 	sqlite3_close(s->db);
 	sq_bulk_cache_reset(s);
 	sq_fts_drop(s, 0);

@@ -63,6 +63,7 @@ struct sqlite_store {
 	/* bulk mode: the first message whose search index entry waits for
 	 * the end (sq_bulk off indexes them in one statement); 0 none */
 	int64_t bulk_fts_from;
+	struct sq_fts_tok *fts_tok;	/* the search's tokenizer, once used */
 	/* bulk mode: units, categories and the audit tail read (sqlite_bulk.c) */
 	struct sq_bulk_cache *cache;
 	bool own_checkpoints;	/* sq_checkpoint called: no automatic ones */
@@ -174,10 +175,18 @@ int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out
 			   struct err *err);
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,
 		  struct err *err);
+/* FTS5's unicode61 tokenizer on db (NULL when FTS5 gives none), which
+ * sq_fts_query splits each term with; one a connection, opened on its
+ * first search (sq_fts_tok) and closed with it. */
+struct sq_fts_tok;
+struct sq_fts_tok *sq_fts_tok_open(sqlite3 *db);
+void sq_fts_tok_close(struct sq_fts_tok *tok);
 /* The FTS5 query for q's words (sqlite_search.c), appended to out (cap
- * CAP_SEARCH_QUERY): "" with no words.  ERR_INVALID for words store.h
- * refuses, ERR_TOOBIG past out's cap. */
-int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err);
+ * CAP_SEARCH_QUERY), each term split as tok splits it: "" with no words.
+ * ERR_INVALID for words store.h refuses, ERR_TOOBIG past out's cap,
+ * ERR_STORE when there is no tokenizer or it fails. */
+int sq_fts_query(struct sq_fts_tok *tok, const struct store_search *q, struct buf *out,
+		 struct err *err);
 /* A message's search tags (sqlite_search.c): its unit and its category
  * (when not 0), appended to out as index text. */
 void sq_search_tags(int64_t unit_id, int64_t category_id, struct buf *out);

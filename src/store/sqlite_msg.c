@@ -612,6 +612,14 @@ static int search_numbers(struct sqlite_store *s, const struct store_search *q, 
 }
 
 /* A list of rowids, newest first. */
+/* The connection's tokenizer for sq_fts_query, opened on first use. */
+static struct sq_fts_tok *sq_fts_tok(struct sqlite_store *s)
+{
+	if (!s->fts_tok)
+		s->fts_tok = sq_fts_tok_open(s->db);
+	return s->fts_tok;
+}
+
 struct ids {
 	int64_t *v;
 	size_t n, cap;
@@ -797,7 +805,7 @@ int sq_msg_search(struct store *st, const struct store_search *q, struct msg **o
 	*n = 0;
 	if (q->scan_end)
 		*q->scan_end = 0;
-	rc = sq_fts_query(q, &fts, err);
+	rc = sq_fts_query(sq_fts_tok(s), q, &fts, err);
 	if (rc == 0 && q->nwords && q->scan > 0)
 		rc = sq_fts_tags(s, q, &tags, err);
 	if (rc < 0)
@@ -902,7 +910,7 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 
 	*count = 0;
 	*partial = false;
-	rc = sq_fts_query(q, &fts, err);
+	rc = sq_fts_query(sq_fts_tok(s), q, &fts, err);
 	if (rc < 0)
 		goto out;
 	if (q->nwords) {

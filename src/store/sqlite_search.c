@@ -10,6 +10,14 @@
  * (AND, OR, NOT, NEAR, column filters, ^ and * are all just text there).
  * This file is the only place that writes FTS5 syntax.
  *
+ * The index keeps no positions (detail=none, since schema 22), so a quoted
+ * string of two tokens, a phrase, is refused by FTS5.  fa's words and
+ * FTS5's tokens differ at the edges (fa keeps an emoji or a combining
+ * mark inside a word, FTS5's unicode61 splits there), so each term is
+ * given to FTS5's own tokenizer first: a term of several tokens becomes
+ * ("a" AND "b"), all of its tokens in the message, where a phrase asked
+ * for them side by side.
+ *
  * Besides its words, a message's index entry holds its search tags: one
  * token for its current unit and one for its category, each starting with
  * «¹» (U+00B9), a character a word never holds (fa/terms.h splits words on
@@ -22,10 +30,12 @@
  * could not pass.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/caps.h"
+#include "base/mem.h"
 #include "fa/terms.h"
 #include "store/sqlite_int.h"
 
@@ -40,7 +50,77 @@ static void add_quoted(struct buf *out, const char *t, size_t n)
 	buf_addc(out, '"');
 }
 
-int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err)
+/* FTS5's unicode61 tokenizer of a connection, and the tokens of a term. */
+struct sq_fts_tok {
+	fts5_tokenizer api;
+	Fts5Tokenizer *t;
+	struct buf *out;
+	int n;
+};
+
+struct sq_fts_tok *sq_fts_tok_open(sqlite3 *db)
+{
+	struct sq_fts_tok *k = xcalloc(1, sizeof(*k));
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	void *ud = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (!api || api->xFindTokenizer(api, "unicode61", &ud, &k->api) != SQLITE_OK ||
+	    k->api.xCreate(ud, NULL, 0, &k->t) != SQLITE_OK) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void sq_fts_tok_close(struct sq_fts_tok *k)
+{
+	if (!k)
+		return;
+	k->api.xDelete(k->t);
+	free(k);
+}
+
+static int on_token(void *arg, int flags, const char *token, int n, int start, int end)
+{
+	struct sq_fts_tok *k = arg;
+
+	(void)flags;
+	(void)start;
+	(void)end;
+	if (k->n++)
+		buf_adds(k->out, " AND ");
+	add_quoted(k->out, token, (size_t)n);
+	return SQLITE_OK;
+}
+
+/* Term t (n bytes) as FTS5 query text: "t" when it is one token (or none:
+ * it then matches nothing, as before), ("a" AND "b") when several. */
+static int add_term(struct sq_fts_tok *k, const char *t, size_t n, struct buf *out)
+{
+	size_t mark = out->len;
+
+	k->out = out;
+	k->n = 0;
+	buf_addc(out, '(');
+	if (k->api.xTokenize(k->t, k, FTS5_TOKENIZE_QUERY, t, (int)n, on_token) != SQLITE_OK)
+		return ERR_STORE;
+	if (k->n > 1) {
+		buf_addc(out, ')');
+		return 0;
+	}
+	buf_truncate(out, mark);
+	add_quoted(out, t, n);
+	return 0;
+}
+
+int sq_fts_query(struct sq_fts_tok *tok, const struct store_search *q, struct buf *out,
+		 struct err *err)
 {
 	struct buf terms = BUF_INIT(CAP_SEARCH_QUERY);
 	size_t i;
@@ -49,6 +129,8 @@ int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err)
 	rc = store_search_words_check(q, err);
 	if (rc < 0)
 		return rc;
+	if (q->nwords && !tok)
+		return err_set(err, ERR_STORE, "", "search: FTS5's tokenizer is missing");
 	for (i = 0; i < q->nwords && rc == 0; i++) {
 		const char *p;
 
@@ -64,7 +146,8 @@ int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err)
 
 			if (p != terms.data)
 				buf_adds(out, " OR ");
-			add_quoted(out, p, k);
+			if (add_term(tok, p, k, out) < 0)
+				rc = ERR_STORE;
 			p += k;
 			if (*p == ' ')
 				p++;
@@ -72,6 +155,8 @@ int sq_fts_query(const struct store_search *q, struct buf *out, struct err *err)
 		buf_addc(out, ')');
 	}
 	buf_release(&terms);
+	if (rc == ERR_STORE)
+		return err_set(err, ERR_STORE, "", "search: FTS5 could not split a word");
 	if (rc < 0 || buf_error(out))
 		return err_set(err, ERR_TOOBIG, "q", "the search text is too long");
 	return 0;

@@ -66,10 +66,13 @@ scenario() {
 	printf '%s' "$sub" >"$T_TMP/sub.json"
 	curl -s -K "$T_TMP/storm" >"$T_TMP/storm.codes"
 	# A small write can still find a page freed meanwhile (so can one on a real
-	# disk): every answer is 503 or, rarely, 201 - never 500.
+	# disk): every answer is 503 or, now and then, 201 - never 500.  On the
+	# 3 MiB filesystem about 30 of the 300 fit in the room the checkpoints
+	# give back (30 at schema 21, 34 once the search index kept no
+	# positions: each write takes less); most must still be refused.
 	n503=$(grep -c '^503$' "$T_TMP/storm.codes")
 	n201=$(grep -c '^201$' "$T_TMP/storm.codes")
-	if [ $((n503 + n201)) -eq 300 ] && [ "$n503" -ge 270 ]; then
+	if [ $((n503 + n201)) -eq 300 ] && [ "$n503" -ge 240 ]; then
 		t_pass "[$how] 300 more writes: $n503 refused with 503, $n201 fitted, none failed otherwise"
 	else
 		t_fail "[$how] 300 more writes refused with 503" "503: $n503, 201: $n201, other: $((300 - n503 - n201))"
