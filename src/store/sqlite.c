@@ -208,7 +208,7 @@ int sq_col_ptext(sqlite3_stmt *stmt, int i, char *dst, size_t dstsz)
 	return 0;
 }
 
-void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
+static void *list_push(void **list, size_t *n, size_t *cap, size_t sz, bool clear)
 {
 	char *p;
 
@@ -223,14 +223,20 @@ void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
 		*cap = ncap;
 	}
 	p = (char *)*list + *n * sz;
-	memset(p, 0, sz);
+	if (clear)
+		memset(p, 0, sz);
 	(*n)++;
 	return p;
 }
 
-int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
-		 void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out, size_t *n,
-		 const char *what, struct err *err)
+void *sq_list_push(void **list, size_t *n, size_t *cap, size_t sz)
+{
+	return list_push(list, n, cap, sz, true);
+}
+
+static int list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
+		     void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out, size_t *n,
+		     bool clear, const char *what, struct err *err)
 {
 	size_t cap = 0;
 	int rc;
@@ -240,7 +246,7 @@ int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
 	if (!stmt)
 		return ERR_STORE;
 	for (rc = sqlite3_step(stmt); rc == SQLITE_ROW; rc = sqlite3_step(stmt))
-		read(stmt, sq_list_push(out, n, &cap, sz));
+		read(stmt, list_push(out, n, &cap, sz, clear));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		free(*out);
@@ -249,6 +255,20 @@ int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
 		return sq_fail(s, rc, what, err);
 	}
 	return 0;
+}
+
+int sq_list_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
+		 void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out, size_t *n,
+		 const char *what, struct err *err)
+{
+	return list_rows(s, stmt, read, sz, out, n, true, what, err);
+}
+
+int sq_list_rows_whole(struct sqlite_store *s, sqlite3_stmt *stmt,
+		       void (*read)(sqlite3_stmt *stmt, void *rec), size_t sz, void **out,
+		       size_t *n, const char *what, struct err *err)
+{
+	return list_rows(s, stmt, read, sz, out, n, false, what, err);
 }
 
 /* ---- open, close, transactions ---- */

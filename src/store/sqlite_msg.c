@@ -1081,6 +1081,7 @@ void sq_col_audit_payload(sqlite3_stmt *stmt, int i, int64_t at, char *dst, size
 		str_copy(dst, dstsz, "");
 }
 
+/* Writes every field (sq_list_rows_whole). */
 static void read_audit(sqlite3_stmt *stmt, void *rec)
 {
 	struct audit_entry *e = rec;
@@ -1112,7 +1113,8 @@ int sq_audit_list(struct store *st, int64_t after, size_t max, struct audit_entr
 		sq_bind_int(stmt, 1, after);
 		sq_bind_int(stmt, 2, (int64_t)max);
 	}
-	return sq_list_rows(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit", err);
+	return sq_list_rows_whole(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit",
+				  err);
 }
 
 int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit_entry **out,
@@ -1129,7 +1131,8 @@ int sq_audit_list_msg(struct store *st, int64_t msg_id, size_t max, struct audit
 		sq_bind_int(stmt, 1, msg_id);
 		sq_bind_int(stmt, 2, (int64_t)max);
 	}
-	return sq_list_rows(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit", err);
+	return sq_list_rows_whole(s, stmt, read_audit, sizeof(**out), (void **)out, n, "audit",
+				  err);
 }
 
 /* ---- SMS outbox ---- */
