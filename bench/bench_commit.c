@@ -115,6 +115,7 @@ static int64_t max_rowid(sqlite3 *db, const char *t)
 static char **index_texts(sqlite3 *db, int64_t base, int64_t n)
 {
 	char **texts = xcalloc((size_t)n, sizeof(*texts));
+	char *text = xmalloc(4 * CAP_NORMALIZE_IN);
 	struct buf b = BUF_INIT(CAP_INDEX_TEXT + 128);
 	sqlite3_stmt *st;
 	int64_t i;
@@ -132,9 +133,8 @@ static char **index_texts(sqlite3 *db, int64_t base, int64_t n)
 		for (c = 0; c < 2; c++) {
 			const unsigned char *p = sqlite3_column_blob(st, c);
 			size_t len = (size_t)sqlite3_column_bytes(st, c);
-			char text[4 * CAP_NORMALIZE_IN];
 			int m = sqlite3_column_type(st, c) == SQLITE_BLOB ?
-				tpack_decode(p, len, text, sizeof(text)) : -1;
+				tpack_decode(p, len, text, 4 * CAP_NORMALIZE_IN) : -1;
 
 			if (m >= 0)
 				fa_index_text(text, (size_t)m, &b);
@@ -146,6 +146,7 @@ static char **index_texts(sqlite3 *db, int64_t base, int64_t n)
 	}
 	sqlite3_finalize(st);
 	buf_release(&b);
+	free(text);
 	return texts;
 }
 

@@ -826,7 +826,17 @@ static int cell_columns(struct mig *m, const struct table *t, struct err *err)
 	return map_columns(t, names, 7, m->cell_col, err);
 }
 
-/* A packed cell row (id, c, hist), a line with the target's columns. */
+static int cells_select(struct mig *m, sqlite3_stmt **st, struct err *err)
+{
+	if (sqlite3_prepare_v2(m->src, "SELECT id, c, hist FROM agg_cells ORDER BY id", -1, st,
+			       NULL) != SQLITE_OK)
+		return err_set(err, ERR_INVALID, "", "table 'agg_cells' differs between the source "
+			       "and the target: %s", sqlite3_errmsg(m->src));
+	return 0;
+}
+
+/* A packed cell row (cells_select's columns), a line with the target's
+ * columns. */
 static int copy_cell_row(struct mig *m, sqlite3_stmt *st, const struct table *t, int64_t *lines,
 			 struct err *err)
 {
@@ -892,14 +902,9 @@ static int copy_table(struct mig *m, struct table *t, struct err *err)
 	copy_row_fn *row = pairs ? copy_pair_row : cells ? copy_cell_row : copy_row;
 	int rc = pairs ? pair_columns(m, t, err) : cells ? cell_columns(m, t, err) : 0;
 
-	if (rc == 0 && pairs)
-		rc = pairs_select(m, &st, err);
-	else if (rc == 0 && cells && sqlite3_prepare_v2(m->src, "SELECT id, c, hist FROM agg_cells"
-							 " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		rc = err_set(err, ERR_INVALID, "", "table 'agg_cells' differs between the source "
-			     "and the target: %s", sqlite3_errmsg(m->src));
-	else if (rc == 0 && !pairs && !cells)
-		rc = select_table(m, t, &st, err);
+	if (rc == 0)
+		rc = pairs ? pairs_select(m, &st, err) : cells ? cells_select(m, &st, err) :
+			select_table(m, t, &st, err);
 	if (rc < 0) {
 		sqlite3_finalize(st);
 		return rc;
