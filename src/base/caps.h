@@ -145,6 +145,10 @@
  * storm day").  Memory only as pages are used. */
 #define CAP_WRITER_CACHE_KIB (32 * 1024)
 #define CAP_WRITER_IDLE_MS 50
+/* A server thread answering tracking look-ups one after another keeps its
+ * read snapshot this long at most while nothing commits in the server (a
+ * commit by another process shows this late at most; src/store/sqlite_snap.c). */
+#define CAP_SNAPSHOT_KEEP_US 2000
 /* Worker threads: more than the cores buys nothing for a CPU-bound server;
  * the cap only stops a typo from starting thousands. */
 #define CAP_HTTP_THREADS 64

@@ -43,6 +43,25 @@ int core_batch_snapshot(struct core *c, bool on, struct err *err)
 	return c->st->ops->snapshot(c->st, on, err);
 }
 
+int core_batch_snapshot_keep(struct core *c, struct err *err)
+{
+	if (!c->st->ops->snapshot_keep)
+		return core_batch_snapshot(c, false, err);
+	return c->st->ops->snapshot_keep(c->st, err);
+}
+
+void core_batch_snapshot_drop(struct core *c, enum core_snap_drop how)
+{
+	static const enum store_snap_drop to_store[] = {
+		[CORE_SNAP_STALE] = SNAP_DROP_STALE,
+		[CORE_SNAP_ALL] = SNAP_DROP_ALL,
+		[CORE_SNAP_CLAIM] = SNAP_DROP_CLAIM,
+	};
+
+	if (c->st && c->st->ops->snapshot_drop)
+		c->st->ops->snapshot_drop(c->st, to_store[how]);
+}
+
 int core_batch_bulk(struct core *c, bool on, struct err *err)
 {
 	struct agg_verify_result res;

@@ -52,6 +52,24 @@ int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err);
 int core_batch_snapshot(struct core *c, bool on, struct err *err);
 
 /*
+ * Like core_batch_snapshot(c, false, err), but the store may keep the
+ * snapshot for this thread's next one while nothing has changed (store.h,
+ * snapshot_keep): a run of tracking look-ups takes the read lock once.  A
+ * thread that keeps one lets it go (core_batch_snapshot_drop) before any
+ * other reads or writes of its own; SNAP_DROP_STALE from another thread
+ * ends one its thread left behind
+ * (the server's sweeper).
+ */
+enum core_snap_drop {
+	CORE_SNAP_STALE,	/* any thread: end it if kept, unused and stale */
+	CORE_SNAP_ALL,		/* its own thread, before other work: end it */
+	CORE_SNAP_CLAIM,	/* its own thread, before reads the next snapshot
+				 * joins: end it if stale, else keep it for them */
+};
+int core_batch_snapshot_keep(struct core *c, struct err *err);
+void core_batch_snapshot_drop(struct core *c, enum core_snap_drop how);
+
+/*
  * Bulk-loading mode for a database nobody else uses yet (the demo): the
  * store may skip fsync and use more memory until switched off, so a crash
  * meanwhile can lose or corrupt the database.  Transitions meanwhile leave

@@ -14,6 +14,7 @@
 #include "base/mem.h"
 #include "base/num.h"
 #include "base/str.h"
+#include "core/batch.h"
 #include "core/core.h"
 #include "fa/jalali.h"
 #include "fa/tehran.h"
@@ -24,46 +25,91 @@
 
 /* ---- the core of each worker thread ---- */
 
+struct worker_core {
+	struct core c;	/* first: the thread's key holds &c */
+	struct http_server *srv;
+	struct worker_core *next, **prev;
+};
+
 static void core_destroy(void *p)
 {
-	struct core *c = p;
+	struct worker_core *w = p;
 
-	core_close(c);
-	free(c);
+	pthread_mutex_lock(&w->srv->cores_mu);
+	*w->prev = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&w->srv->cores_mu);
+	core_close(&w->c);
+	free(w);
 }
 
 int api_core_key_init(struct http_server *srv)
 {
-	return pthread_key_create(&srv->core_key, core_destroy);
+	srv->cores = NULL;
+	if (pthread_mutex_init(&srv->cores_mu, NULL))
+		return -1;
+	if (pthread_key_create(&srv->core_key, core_destroy)) {
+		pthread_mutex_destroy(&srv->cores_mu);
+		return -1;
+	}
+	return 0;
 }
 
 void api_core_key_release(struct http_server *srv)
 {
 	/* Worker threads have exited (and closed their cores) by now. */
 	pthread_key_delete(srv->core_key);
+	pthread_mutex_destroy(&srv->cores_mu);
 }
 
 struct core *api_core(struct http_req *r)
 {
+	struct http_server *srv = r->srv;
 	struct core *c = writer_thread_core();
+	struct worker_core *w;
 	struct err e;
 
 	/* a write queued to the writer runs with the writer's core */
 	if (c)
 		return c;
-	c = pthread_getspecific(r->srv->core_key);
-	if (c)
+	c = pthread_getspecific(srv->core_key);
+	if (c) {
+		/* the snapshot this thread kept from a look-up before: joined
+		 * by a look-up while fresh, let go before anything else */
+		core_batch_snapshot_drop(c, r->route && (r->route->flags & ROUTE_KEEP) ?
+						    CORE_SNAP_CLAIM : CORE_SNAP_ALL);
 		return c;
-	c = xcalloc(1, sizeof(*c));
+	}
+	w = xcalloc(1, sizeof(*w));
 	err_clear(&e);
-	if (core_open(c, r->srv->cfg.db, &e)) {
-		free(c);
+	if (core_open(&w->c, srv->cfg.db, &e)) {
+		free(w);
 		log_error("cannot open the database: %s", e.msg);
 		http_reply_error(r, ERR_UNAVAILABLE, NULL, "the database is unavailable");
 		return NULL;
 	}
-	pthread_setspecific(r->srv->core_key, c);
-	return c;
+	w->srv = srv;
+	pthread_mutex_lock(&srv->cores_mu);
+	w->next = srv->cores;
+	if (w->next)
+		w->next->prev = &w->next;
+	w->prev = &srv->cores;
+	srv->cores = w;
+	pthread_mutex_unlock(&srv->cores_mu);
+	pthread_setspecific(srv->core_key, &w->c);
+	return &w->c;
+}
+
+void api_snapshot_sweep(void *arg)
+{
+	struct http_server *srv = arg;
+	struct worker_core *w;
+
+	pthread_mutex_lock(&srv->cores_mu);
+	for (w = srv->cores; w; w = w->next)
+		core_batch_snapshot_drop(&w->c, CORE_SNAP_STALE);
+	pthread_mutex_unlock(&srv->cores_mu);
 }
 
 /* ---- validation ---- */

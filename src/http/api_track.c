@@ -105,7 +105,8 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 	t = xmalloc(sizeof(*t));
 	err_clear(&e);
 	/* one read snapshot for the message, its category, units and
-	 * timeline: the read lock is taken once, not once a statement */
+	 * timeline: the read lock is taken once, not once a statement, and
+	 * kept for the thread's next look-up while nothing changes */
 	snap = core_batch_snapshot(c, true, &e) == 0;
 	err_clear(&e);
 	if (msg_get_for_citizen(c, code, mobile, &m, t, &e)) {
@@ -119,7 +120,7 @@ static void lookup(struct http_req *r, const char *code, const char *mobile)
 		http_reply_json_end(r);
 	}
 	if (snap)
-		core_batch_snapshot(c, false, &e);
+		core_batch_snapshot_keep(c, &e);
 	free(t);
 }
 
@@ -215,8 +216,9 @@ out:
 }
 
 const struct http_route api_track_routes[] = {
-	{ HTTP_GET, "/api/v1/track", track_get, 0 },
-	{ HTTP_POST, "/api/v1/track", track_post, ROUTE_JSON | ROUTE_NOCSRF | ROUTE_SOLO },
+	{ HTTP_GET, "/api/v1/track", track_get, ROUTE_KEEP },
+	{ HTTP_POST, "/api/v1/track", track_post,
+	  ROUTE_JSON | ROUTE_NOCSRF | ROUTE_SOLO | ROUTE_KEEP },
 	{ HTTP_POST, "/api/v1/track/verdict", verdict, ROUTE_JSON | ROUTE_NOCSRF },
 	{ 0, NULL, NULL, 0 },
 };

@@ -278,6 +278,8 @@ static void *sweeper(void *arg)
 			break;
 		pthread_mutex_unlock(&cs->mu);
 		conns_sweep(cs, mono_us());
+		if (cs->lim.also)
+			cs->lim.also(cs->lim.also_arg);
 		pthread_mutex_lock(&cs->mu);
 	}
 	pthread_mutex_unlock(&cs->mu);

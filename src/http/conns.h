@@ -51,6 +51,10 @@ struct conns_limits {
 	uint64_t max_body;	/* the length assumed for a chunked body */
 	unsigned sweep_ms;	/* the sweeper's period; 0: no sweeper thread
 				 * (tests call conns_sweep themselves) */
+	void (*also)(void *arg);	/* NULL, or more for the sweeper to do
+					 * each period (the server's stale
+					 * read snapshots) */
+	void *also_arg;
 };
 
 /* A table for lim (copied) with its sweeping thread running (if any). */

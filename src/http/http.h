@@ -69,6 +69,10 @@ enum route_flags {
 				 * (it may answer: that ends the request), then in
 				 * the writer's batch; what the first call keeps
 				 * for the second goes in r->prep */
+	ROUTE_KEEP = 1 << 8,	/* a read that may join the read snapshot its
+				 * thread kept from the request before, while
+				 * nothing has changed (a run of tracking
+				 * look-ups; core_batch_snapshot_keep) */
 };
 
 struct http_req;

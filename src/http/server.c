@@ -1101,6 +1101,8 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 			.body_rate = CAP_HTTP_BODY_MIN_RATE,
 			.max_body = (uint64_t)cfg->max_body,
 			.sweep_ms = CAP_HTTP_SWEEP_MS,
+			.also = api_snapshot_sweep,
+			.also_arg = srv,
 		};
 
 		srv->conns = conns_new(&lim);

@@ -40,6 +40,8 @@ struct http_server {
 	struct writer *writer;		/* group commit (writer.h); NULL: every
 					 * handler runs in its worker thread */
 	pthread_key_t core_key;		/* each worker thread's struct core */
+	pthread_mutex_t cores_mu;	/* guards cores */
+	struct worker_core *cores;	/* every worker thread's core (api_common.c) */
 	char csp[1024];			/* Content-Security-Policy (tile origin added) */
 	/* storage full (server.c): when a write was last refused for lack of
 	 * space (0: none since the last successful write), refusals not yet
@@ -62,6 +64,13 @@ bool server_storage_full(struct http_server *srv);
 /* The per-thread core's key (api_common.c). */
 int api_core_key_init(struct http_server *srv);
 void api_core_key_release(struct http_server *srv);
+/*
+ * A worker thread's kept read snapshot (core_batch_snapshot_keep): api_core
+ * lets it go before handing the core out, or claims it when the route reads
+ * in one (ROUTE_KEEP) and it is still fresh; the sweeper ends those left
+ * stale on threads with nothing more to do (api_snapshot_sweep).
+ */
+void api_snapshot_sweep(void *srv);
 
 /* A decoded query value owned by the request. */
 struct req_str {

@@ -20,9 +20,11 @@
 #include "store/sqlite_attach.h"
 #include "store/sqlite_open311.h"
 #include "store/sqlite_int.h"
+#include "store/sqlite_snap.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define WAL_KEEP_BYTES "16777216"	/* 16 MiB: the log kept after a checkpoint */
+#define SQ_AUTO_CHECKPOINT 1000		/* SQLite's own automatic checkpoint, in pages */
 
 /* ---- helpers ---- */
 
@@ -315,6 +317,7 @@ static void sq_close(struct store *st)
 
 	if (!s)
 		return;
+	sq_snap_close(s);	/* a kept snapshot ends with its COMMIT */
 	for (i = 0; i < SQ_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sq_fts_tok_close(s->fts_tok);
@@ -323,6 +326,24 @@ static void sq_close(struct store *st)
 	sq_fts_drop(s, 0);
 	free(s->fts);
 	free(s);
+}
+
+/*
+ * The wal hook, on every connection, after each commit: count it (a kept
+ * read snapshot is stale after it, sqlite_snap.c) and remember the log's
+ * size.  It replaces SQLite's automatic checkpoint, so it does what that
+ * does (a passive checkpoint once the log has SQ_AUTO_CHECKPOINT pages)
+ * on every connection but the one that takes them over (sq_checkpoint).
+ */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct sqlite_store *s = arg;
+
+	sq_snap_committed();
+	s->wal_pages = pages;
+	if (!s->own_checkpoints && pages >= SQ_AUTO_CHECKPOINT)
+		(void)sqlite3_wal_checkpoint(db, name);
+	return SQLITE_OK;
 }
 
 /*
@@ -356,6 +377,7 @@ static int sq_open(struct store **out, const char *dsn, unsigned flags,
 		oflags |= SQLITE_OPEN_CREATE;
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &store_sqlite_ops;
+	sq_snap_init(s);
 	rc = sqlite3_open_v2(dsn, &s->db, oflags, NULL);
 	if (rc != SQLITE_OK) {
 		if (rc == SQLITE_CANTOPEN && !(flags & STORE_CREATE))
@@ -384,6 +406,8 @@ static int sq_open(struct store **out, const char *dsn, unsigned flags,
 			err_set(err, ERR_INVALID, "db", "'%s' is not a hamgan database", dsn);
 		goto fail;
 	}
+	sqlite3_wal_hook(s->db, wal_hook, s);
+	sq_snap_ready(s);
 	rc = sq_schema_migrate(s->db, 0, prog, err);
 	if (rc < 0)
 		goto fail;
@@ -594,47 +618,13 @@ static int sq_tx_depth(struct store *st)
 }
 
 /*
- * A deferred BEGIN: the read lock (in WAL mode a read mark in the shared
- * memory, taken and dropped with fcntl locks) is taken at the first read
- * and kept until off, where every statement alone would take and drop it
- * (15% of a tracking look-up's time in perf).
- */
-static int sq_snapshot(struct store *st, bool on, struct err *err)
-{
-	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt;
-
-	if (on) {
-		if (s->depth || !sqlite3_get_autocommit(s->db))
-			return err_set(err, ERR_STORE, "", "snapshot inside a transaction");
-		stmt = sq_stmt(s, SQ_SNAPSHOT, "BEGIN", err);
-		return stmt ? sq_exec_stmt(s, stmt, "snapshot", err) : ERR_STORE;
-	}
-	if (s->depth || sqlite3_get_autocommit(s->db))
-		return 0;
-	stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
-	return stmt ? sq_exec_stmt(s, stmt, "snapshot end", err) : ERR_STORE;
-}
-
-/* The wal hook: remember the log's size; checkpoints are sq_checkpoint's. */
-static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct sqlite_store *s = arg;
-
-	(void)db;
-	(void)name;
-	s->wal_pages = pages;
-	return SQLITE_OK;
-}
-
-/*
  * Checkpoints taken over by the caller (store.h).  SQLite's automatic one
  * runs inside the commit that crosses 1,000 pages, on whichever connection
  * that is, and while readers hold old snapshots it cannot reach the end of
  * the log, so it ran again on nearly every commit while the log grew: here
  * the writer runs a passive one when it is idle or the log has grown by
- * min_pages since the last.  Setting a wal hook replaces SQLite's
- * automatic checkpoint on this connection.
+ * min_pages since the last; the wal hook runs no automatic checkpoint on
+ * this connection from then on.
  */
 static int sq_checkpoint(struct store *st, unsigned min_pages, struct err *err)
 {
@@ -650,7 +640,6 @@ static int sq_checkpoint(struct store *st, unsigned min_pages, struct err *err)
 		rc = exec_sql(s->db, sql, err);
 		if (rc < 0)
 			return rc;
-		sqlite3_wal_hook(s->db, wal_hook, s);
 		s->own_checkpoints = true;
 	}
 	/* the log restarts from its beginning after a complete checkpoint */
@@ -1464,7 +1453,7 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_indexes_at_end = true,
 	.tx_depth = sq_tx_depth,
 	.checkpoint = sq_checkpoint,
-	.snapshot = sq_snapshot,
+	SQ_SNAP_OPS	/* read snapshots: sqlite_snap.c */
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 	SQ_VERIFY_OPS	/* verification codes: sqlite_verify.c */
 	SQ_ATTACH_OPS	/* attachments: sqlite_attach.c */

@@ -6,7 +6,10 @@
 #ifndef HAMGAN_STORE_SQLITE_INT_H
 #define HAMGAN_STORE_SQLITE_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "store/store.h"
@@ -73,6 +76,12 @@ struct sqlite_store {
 	/* search-index rows held back inside a batch (sq_fts_*, sqlite_msg.c) */
 	struct sq_fts_row *fts;
 	size_t nfts, fts_alloc;
+	/* the read snapshot kept for the next look-up (sqlite_snap.c) */
+	pthread_mutex_t keep_mu;
+	_Atomic int keep;	/* KEEP_NONE, KEEP_KEPT, KEEP_CLAIMED */
+	bool keep_ok;		/* WAL mode: a kept snapshot holds no writer off */
+	uint64_t snap_commits;	/* the process's commits when it began */
+	int64_t snap_us;	/* when it began (CLOCK_MONOTONIC) */
 };
 
 /*

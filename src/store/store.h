@@ -144,6 +144,19 @@ struct store_msg_ids {
 	size_t offset, limit;
 };
 
+/*
+ * A kept snapshot (snapshot_keep) holds the database's read lock, and in
+ * WAL mode stops checkpoints short of the log's end:
+ *	SNAP_DROP_STALE	any thread, even while the connection's own uses it:
+ *			end it if it is kept, unused and no longer fresh
+ *	SNAP_DROP_ALL	the connection's own thread, before reads or writes
+ *			of its own: end it
+ *	SNAP_DROP_CLAIM	the connection's own thread, before reads that the
+ *			next snapshot on will join: end it if stale, else
+ *			take it out of other threads' reach
+ */
+enum store_snap_drop { SNAP_DROP_STALE, SNAP_DROP_ALL, SNAP_DROP_CLAIM };
+
 struct store_ops {
 	const char *name;	/* "sqlite" */
 
@@ -465,6 +478,15 @@ struct store_ops {
 	 * read lock once instead of once per statement; no writes between.
 	 * Off ends it (safe when none is open). */
 	int (*snapshot)(struct store *st, bool on, struct err *err);
+	/* Optional (may be NULL: snapshot off does): end the snapshot open
+	 * now, but the store may keep it open for this connection's next
+	 * snapshot on while it is fresh: begun under CAP_SNAPSHOT_KEEP_US ago
+	 * and no commit by this process since, so the reads see everything
+	 * this process committed before them and another process's commits
+	 * at most that late (docs/core.md). */
+	int (*snapshot_keep)(struct store *st, struct err *err);
+	/* Optional (may be NULL): let a kept snapshot go (store_snap_drop). */
+	void (*snapshot_drop)(struct store *st, enum store_snap_drop how);
 };
 
 extern const struct store_ops store_sqlite_ops;

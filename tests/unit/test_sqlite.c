@@ -4,16 +4,19 @@
  * newer one refused, the search index rebuilt, the texts and the report
  * aggregates' pair rows packed), a file that is not a
  * database, the audit table's triggers, and the FTS5 query text made from
- * a search's words.  The store contract every backend keeps is
+ * a search's words, a read snapshot kept for the next look-up.  The store contract every backend keeps is
  * tests/unit/test_store.c, which speaks only store.h.
  */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -878,6 +881,169 @@ static void fts_query_text(void **state)
 	buf_release(&fts_buf);
 }
 
+/* ---- a read snapshot kept for the next look-up (sqlite_snap.c) ---- */
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Rows in probe as the store's connection reads them now (in its open
+ * snapshot, if any). */
+static int probe_rows(struct store *st)
+{
+	sqlite3_stmt *q;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(((struct sqlite_store *)st)->db,
+					    "SELECT count(*) FROM probe", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+static bool snapshot_open(struct store *st)
+{
+	return !sqlite3_get_autocommit(((struct sqlite_store *)st)->db);
+}
+
+static void *drop_stale(void *st)
+{
+	store_sqlite_ops.snapshot_drop(st, SNAP_DROP_STALE);
+	return NULL;
+}
+
+static void drop_stale_elsewhere(struct store *st)
+{
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, drop_stale, st), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+}
+
+static void after_keep_time(void)
+{
+	struct timespec ts = { 0, (CAP_SNAPSHOT_KEEP_US + 1000) * 1000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A kept snapshot is taken up again by the next snapshot on while fresh,
+ * and only then: a commit through a store of this process (the server's
+ * writer) ends it at once, another process's commit (here a connection of
+ * SQLite's own, outside the store) shows once CAP_SNAPSHOT_KEEP_US has
+ * passed.  Another thread ends it once stale unless its thread claimed it.
+ */
+static void kept_snapshot(void **state)
+{
+	const struct store_ops *o = &store_sqlite_ops;
+	struct store *a = NULL, *b = NULL;
+	struct sfx f;
+	struct err err;
+	sqlite3 *other;
+	int i, n, quick_reuse = 0, quick_commit = 0;
+
+	(void)state;
+	dsn_for(&f);
+	assert_int_equal(o->open(&a, f.path, STORE_CREATE, NULL, &err), 0);
+	assert_int_equal(o->open(&b, f.path, 0, NULL, &err), 0);
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "PRAGMA synchronous = OFF;"
+				      " CREATE TABLE probe (x)", NULL, NULL, NULL), SQLITE_OK);
+
+	for (i = 0; i < 50; i++) {
+		int64_t t0 = mono_us();
+
+		/* another process's commit: unseen while the snapshot is fresh */
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		n = probe_rows(a);
+		assert_int_equal(o->snapshot_keep(a, &err), 0);
+		assert_int_equal(sqlite3_exec(other, "INSERT INTO probe VALUES (1)", NULL, NULL,
+					      NULL), SQLITE_OK);
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		if (probe_rows(a) == n && mono_us() - t0 < CAP_SNAPSHOT_KEEP_US)
+			quick_reuse++;
+		else
+			assert_true(mono_us() - t0 >= CAP_SNAPSHOT_KEEP_US ||
+				    probe_rows(a) == n);
+		assert_int_equal(o->snapshot_keep(a, &err), 0);
+		/* ... and seen once it is not */
+		after_keep_time();
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		assert_int_equal(probe_rows(a), n + 1);
+		assert_int_equal(o->snapshot_keep(a, &err), 0);
+
+		/* this process's commit: seen at once */
+		t0 = mono_us();
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		n = probe_rows(a);
+		assert_int_equal(o->snapshot_keep(a, &err), 0);
+		assert_int_equal(sqlite3_exec(((struct sqlite_store *)b)->db,
+					      "INSERT INTO probe VALUES (2)", NULL, NULL, NULL),
+				 SQLITE_OK);
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		assert_int_equal(probe_rows(a), n + 1);
+		if (mono_us() - t0 < CAP_SNAPSHOT_KEEP_US)
+			quick_commit++;
+		assert_int_equal(o->snapshot(a, false, &err), 0);
+		assert_false(snapshot_open(a));
+	}
+	/* the rounds quick enough to tell a kept snapshot from a new one */
+	assert_true(quick_reuse > 0);
+	assert_true(quick_commit > 0);
+
+	/* another thread ends a stale one; its own thread's drop ends any */
+	assert_int_equal(o->snapshot(a, true, &err), 0);
+	probe_rows(a);
+	assert_int_equal(o->snapshot_keep(a, &err), 0);
+	after_keep_time();
+	assert_true(snapshot_open(a));
+	drop_stale_elsewhere(a);
+	assert_false(snapshot_open(a));
+	assert_int_equal(o->snapshot(a, true, &err), 0);
+	probe_rows(a);
+	assert_int_equal(o->snapshot_keep(a, &err), 0);
+	o->snapshot_drop(a, SNAP_DROP_ALL);
+	assert_false(snapshot_open(a));
+	/* a claimed one is out of other threads' reach, stale or not */
+	for (i = 0; i < 50; i++) {
+		int64_t t0 = mono_us();
+
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		probe_rows(a);
+		assert_int_equal(o->snapshot_keep(a, &err), 0);
+		o->snapshot_drop(a, SNAP_DROP_CLAIM);
+		if (mono_us() - t0 < CAP_SNAPSHOT_KEEP_US)
+			break;
+		o->snapshot_drop(a, SNAP_DROP_ALL);
+	}
+	assert_true(i < 50);
+	assert_true(snapshot_open(a));
+	after_keep_time();
+	drop_stale_elsewhere(a);
+	assert_true(snapshot_open(a));
+	/* the claimed stale one is ended by the next snapshot on, which
+	 * begins afresh */
+	assert_int_equal(sqlite3_exec(other, "INSERT INTO probe VALUES (3)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	n = probe_rows(a);
+	assert_int_equal(o->snapshot(a, true, &err), 0);
+	assert_int_equal(probe_rows(a), n + 1);
+	assert_int_equal(o->snapshot_keep(a, &err), 0);
+	/* closing with a snapshot kept ends it */
+	o->close(a);
+	o->close(b);
+	assert_int_equal(sqlite3_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+	cleanup(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -894,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),
+		cmocka_unit_test(kept_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
