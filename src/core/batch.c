@@ -56,6 +56,7 @@ void core_batch_snapshot_drop(struct core *c, enum core_snap_drop how)
 		[CORE_SNAP_STALE] = SNAP_DROP_STALE,
 		[CORE_SNAP_ALL] = SNAP_DROP_ALL,
 		[CORE_SNAP_CLAIM] = SNAP_DROP_CLAIM,
+		[CORE_SNAP_RELEASE] = SNAP_DROP_RELEASE,
 	};
 
 	if (c->st && c->st->ops->snapshot_drop)

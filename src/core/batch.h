@@ -65,6 +65,8 @@ enum core_snap_drop {
 	CORE_SNAP_ALL,		/* its own thread, before other work: end it */
 	CORE_SNAP_CLAIM,	/* its own thread, before reads the next snapshot
 				 * joins: end it if stale, else keep it for them */
+	CORE_SNAP_RELEASE,	/* its own thread, its request over: one claimed
+				 * and not used goes back to STALE's reach */
 };
 int core_batch_snapshot_keep(struct core *c, struct err *err);
 void core_batch_snapshot_drop(struct core *c, enum core_snap_drop how);

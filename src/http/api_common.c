@@ -101,6 +101,14 @@ struct core *api_core(struct http_req *r)
 	return &w->c;
 }
 
+void api_core_done(struct http_req *r)
+{
+	struct core *c = pthread_getspecific(r->srv->core_key);
+
+	if (c)
+		core_batch_snapshot_drop(c, CORE_SNAP_RELEASE);
+}
+
 void api_snapshot_sweep(void *arg)
 {
 	struct http_server *srv = arg;

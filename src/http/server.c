@@ -834,6 +834,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	conns_body_done(srv->conns, conn_slot(c));
 	dispatch(r);
+	api_core_done(r);
 	if (r->to_writer && !r->replied) {
 		park(r, c);
 		return MHD_YES;

@@ -67,9 +67,12 @@ void api_core_key_release(struct http_server *srv);
 /*
  * A worker thread's kept read snapshot (core_batch_snapshot_keep): api_core
  * lets it go before handing the core out, or claims it when the route reads
- * in one (ROUTE_KEEP) and it is still fresh; the sweeper ends those left
- * stale on threads with nothing more to do (api_snapshot_sweep).
+ * in one (ROUTE_KEEP) and it is still fresh; api_core_done, once the
+ * request's handler is over, gives a claimed one that was not used back to
+ * the sweeper, which ends those left stale on threads with nothing more to
+ * do (api_snapshot_sweep).
  */
+void api_core_done(struct http_req *r);
 void api_snapshot_sweep(void *srv);
 
 /* A decoded query value owned by the request. */

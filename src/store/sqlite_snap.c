@@ -20,7 +20,9 @@
  * another thread (the server's sweeper, SNAP_DROP_STALE) under keep_mu;
  * the owner takes a kept one back under the same mutex (SNAP_DROP_CLAIM)
  * before it reads again, so the connection is never used by two threads
- * at once.  The states:
+ * at once, and gives back one it claimed and did not use when its request
+ * is over (SNAP_DROP_RELEASE: a look-up refused before it read).  The
+ * states:
  *
  *	NONE	no snapshot kept (one may be open and in use: s->depth, autocommit)
  *	KEPT	open, unused, the sweeper may end it
@@ -165,7 +167,10 @@ void sq_snapshot_drop(struct store *st, enum store_snap_drop how)
 	if (s->keep == KEEP_NONE)
 		return;	/* only the owner sets it from NONE */
 	pthread_mutex_lock(&s->keep_mu);
-	if (s->keep != KEEP_NONE) {
+	if (how == SNAP_DROP_RELEASE) {
+		if (s->keep == KEEP_CLAIMED)
+			s->keep = KEEP_KEPT;
+	} else if (s->keep != KEEP_NONE) {
 		if (how == SNAP_DROP_CLAIM && fresh(s))
 			s->keep = KEEP_CLAIMED;
 		else

@@ -154,8 +154,10 @@ struct store_msg_ids {
  *	SNAP_DROP_CLAIM	the connection's own thread, before reads that the
  *			next snapshot on will join: end it if stale, else
  *			take it out of other threads' reach
+ *	SNAP_DROP_RELEASE the connection's own thread, done for now: one it
+ *			claimed and did not use goes back within their reach
  */
-enum store_snap_drop { SNAP_DROP_STALE, SNAP_DROP_ALL, SNAP_DROP_CLAIM };
+enum store_snap_drop { SNAP_DROP_STALE, SNAP_DROP_ALL, SNAP_DROP_CLAIM, SNAP_DROP_RELEASE };
 
 struct store_ops {
 	const char *name;	/* "sqlite" */

@@ -932,6 +932,28 @@ static void after_keep_time(void)
 	nanosleep(&ts, NULL);
 }
 
+/* A snapshot kept, then claimed by its thread while fresh. */
+static void claim_fresh(struct store *a)
+{
+	const struct store_ops *o = &store_sqlite_ops;
+	struct err err;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		int64_t t0 = mono_us();
+
+		assert_int_equal(o->snapshot(a, true, &err), 0);
+		probe_rows(a);
+		assert_int_equal(o->snapshot_keep(a, &err), 0);
+		o->snapshot_drop(a, SNAP_DROP_CLAIM);
+		if (mono_us() - t0 < CAP_SNAPSHOT_KEEP_US)
+			break;
+		o->snapshot_drop(a, SNAP_DROP_ALL);
+	}
+	assert_true(i < 50);
+	assert_true(snapshot_open(a));
+}
+
 /*
  * A kept snapshot is taken up again by the next snapshot on while fresh,
  * and only then: a commit through a store of this process (the server's
@@ -1010,25 +1032,19 @@ static void kept_snapshot(void **state)
 	assert_int_equal(o->snapshot_keep(a, &err), 0);
 	o->snapshot_drop(a, SNAP_DROP_ALL);
 	assert_false(snapshot_open(a));
-	/* a claimed one is out of other threads' reach, stale or not */
-	for (i = 0; i < 50; i++) {
-		int64_t t0 = mono_us();
-
-		assert_int_equal(o->snapshot(a, true, &err), 0);
-		probe_rows(a);
-		assert_int_equal(o->snapshot_keep(a, &err), 0);
-		o->snapshot_drop(a, SNAP_DROP_CLAIM);
-		if (mono_us() - t0 < CAP_SNAPSHOT_KEEP_US)
-			break;
-		o->snapshot_drop(a, SNAP_DROP_ALL);
-	}
-	assert_true(i < 50);
-	assert_true(snapshot_open(a));
+	/* a claimed one is out of other threads' reach, stale or not, until
+	 * its thread gives it back unused */
+	claim_fresh(a);
 	after_keep_time();
 	drop_stale_elsewhere(a);
 	assert_true(snapshot_open(a));
-	/* the claimed stale one is ended by the next snapshot on, which
+	o->snapshot_drop(a, SNAP_DROP_RELEASE);
+	drop_stale_elsewhere(a);
+	assert_false(snapshot_open(a));
+	/* a claimed stale one is ended by the next snapshot on, which
 	 * begins afresh */
+	claim_fresh(a);
+	after_keep_time();
 	assert_int_equal(sqlite3_exec(other, "INSERT INTO probe VALUES (3)", NULL, NULL, NULL),
 			 SQLITE_OK);
 	n = probe_rows(a);
