@@ -56,9 +56,8 @@ int core_batch_snapshot(struct core *c, bool on, struct err *err);
  * snapshot for this thread's next one while nothing has changed (store.h,
  * snapshot_keep): a run of tracking look-ups takes the read lock once.  A
  * thread that keeps one lets it go (core_batch_snapshot_drop) before any
- * other reads or writes of its own; SNAP_DROP_STALE from another thread
- * ends one its thread left behind
- * (the server's sweeper).
+ * other reads or writes of its own; CORE_SNAP_STALE from another thread
+ * (the server's sweeper) ends one its thread left behind.
  */
 enum core_snap_drop {
 	CORE_SNAP_STALE,	/* any thread: end it if kept, unused and stale */

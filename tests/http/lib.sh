@@ -28,6 +28,9 @@ trap h_cleanup EXIT
 # h_sql SQL: t_sql on the test's database
 h_sql() { t_sql "$H_DB" "$1"; }
 
+# Wait for this test's background jobs, all but the server.
+h_wait_jobs() { local p; for p in $(jobs -p); do [ "$p" = "$H_PID" ] || wait "$p"; done; }
+
 # h_db_made: hamgan init has made the test's database
 h_db_made() {
 	if t_pg; then

@@ -22,8 +22,7 @@ submit() { # N: one submission, prints "STATUS CODE"
 for i in $(seq 60); do submit "$i" >"$T_TMP/res.$i" & done
 sleep 0.4
 kill -TERM "$H_PID"
-wait_jobs() { local p; for p in $(jobs -p); do [ "$p" = "$H_PID" ] || wait "$p"; done; }
-wait_jobs
+h_wait_jobs
 rc=0
 wait "$H_PID" || rc=$?
 H_PID=
@@ -62,7 +61,7 @@ fi
 h_start
 TOK=$(h_token op)
 for i in $(seq 101 150); do submit "$i" >"$T_TMP/res2.$i" & done
-wait_jobs
+h_wait_jobs
 cat "$T_TMP"/res2.* >"$T_TMP/all2"
 t_eq "a burst of 50 concurrent submissions (max_per_ip is 64): all 201" "$(awk '$1 != 201' "$T_TMP/all2" | wc -l)" 0
 t_eq "with 50 distinct codes" "$(awk '{print $2}' "$T_TMP/all2" | sort -u | grep -c .)" 50

@@ -71,8 +71,7 @@ sent_after=$(curl -s "$H_URL/api/v1/track?code=$C0&mobile=09120000000" |
 	jq '[.timeline[] | select(.event == "sms" and .sent)] | length')
 t_eq "what hamgan sms send wrote shows at the next look-up" "$sent_after" 1
 rm -f "$T_TMP/warm"
-wait_jobs() { local p; for p in $(jobs -p); do [ "$p" = "$H_PID" ] || wait "$p"; done; }
-wait_jobs
+h_wait_jobs
 
 if ! t_pg; then
 	# the look-ups' threads are idle now; their kept snapshots go stale
