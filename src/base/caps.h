@@ -134,10 +134,16 @@
  * (503, retry) instead of growing the memory held by suspended requests
  * without bound; well above what max_connections lets in at once. */
 #define CAP_WRITER_QUEUE 16384
-/* The writer copies the log back into the database once it has grown by
- * this many pages (4 KiB each: 16 MiB) under steady load, and whenever it
- * has been idle CAP_WRITER_IDLE_MS. */
-#define CAP_WRITER_CKPT_PAGES 4096
+/* The log is copied back into the database once it has grown by this many
+ * pages (4 KiB each: 16 MiB) under steady load, by the checkpointer thread
+ * beside the writer, and whenever the writer has been idle
+ * CAP_WRITER_IDLE_MS. */
+#define CAP_WRITER_CKPT_PAGES 2048
+/* What the checkpointer could not copy (the pages written meanwhile) the
+ * writer copies itself, between two batches, when it is at most this many
+ * pages (a few milliseconds): after that the log starts again from its
+ * beginning.  A longer rest gets another pass of the checkpointer first. */
+#define CAP_WRITER_CKPT_TAIL 256
 /* The writer's page cache, in KiB (the readers keep SQLite's 2 MiB): its
  * inserts land all over big indexes (tracking codes, mobiles, the audit by
  * message, the search index), whose pages a 2 MiB cache reads again and

@@ -36,6 +36,21 @@ int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err)
 	return c->st->ops->checkpoint(c->st, min_pages, err);
 }
 
+int core_batch_checkpoint_copy(struct core *c, int *left, struct err *err)
+{
+	*left = 0;
+	if (!c->st->ops->checkpoint_copy)
+		return 0;
+	return c->st->ops->checkpoint_copy(c->st, left, err);
+}
+
+int core_batch_log_pages(struct core *c)
+{
+	if (!c->st->ops->log_pages)
+		return -1;
+	return c->st->ops->log_pages(c->st);
+}
+
 int core_batch_snapshot(struct core *c, bool on, struct err *err)
 {
 	if (!c->st->ops->snapshot)

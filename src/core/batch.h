@@ -41,6 +41,17 @@ bool core_batch_open(struct core *c);
  * stores without a log.  1 when a checkpoint ran, 0 when none was due.
  */
 int core_batch_checkpoint(struct core *c, unsigned min_pages, struct err *err);
+/*
+ * The checkpoint's bulk done on a second core that never writes (the
+ * server's checkpointer), while the first goes on writing: copy the log
+ * back now; *left is what it could not copy (written meanwhile), which
+ * the writing core's own core_batch_checkpoint then copies quickly, and
+ * after which the log starts again from its beginning.  1 when it ran, 0
+ * when there is no log or another checkpoint was running.
+ */
+int core_batch_checkpoint_copy(struct core *c, int *left, struct err *err);
+/* The log's size in pages at this core's last commit, -1 without a log. */
+int core_batch_log_pages(struct core *c);
 
 /*
  * Several reads as one: on opens a read snapshot (no batch may be open,

@@ -20,6 +20,26 @@ struct writer {
 	bool stop;
 	bool joined;		/* writer_stop has been called */
 	struct writer_stats stats;	/* under mu */
+	/*
+	 * The checkpointer: a thread with a connection of its own that copies
+	 * the log back into the database while the writer goes on committing
+	 * (a checkpoint of 16 MiB took 58 ms on a million-message database,
+	 * every writer's request waiting).  What it could not copy, the pages
+	 * written meanwhile, the writer copies itself between two batches
+	 * once it is short, and the log starts again from its beginning (a
+	 * log is only reused once all of it is copied, which a checkpoint
+	 * beside a busy writer never achieves alone).  Under mu but ck_core.
+	 */
+	bool ck_on;		/* the thread runs */
+	struct core ck_core;
+	pthread_t ck_thread;
+	pthread_cond_t ck_cv;	/* the checkpointer waits on it */
+	bool ck_want;		/* a pass asked for, not begun */
+	bool ck_busy;		/* a pass asked for or running */
+	bool ck_ended;		/* a pass ended; ck_left is what it left */
+	bool ck_stop;
+	int ck_left;
+	int ck_mark;		/* the log's size when the last pass was asked for */
 };
 
 static _Thread_local struct core *tl_core;
@@ -116,6 +136,51 @@ static void run_batch(struct writer *w, struct writer_job *list, unsigned n)
 	done_all(start, NULL);
 }
 
+static void *ck_main(void *arg)
+{
+	struct writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct err e;
+		int left = 0, rc;
+
+		while (!w->ck_want && !w->ck_stop)
+			pthread_cond_wait(&w->ck_cv, &w->mu);
+		if (w->ck_stop)
+			break;
+		w->ck_want = false;
+		pthread_mutex_unlock(&w->mu);
+		err_clear(&e);
+		rc = core_batch_checkpoint_copy(&w->ck_core, &left, &e);
+		if (rc < 0)
+			log_warn("writer: checkpoint: %s", e.msg);
+		pthread_mutex_lock(&w->mu);
+		if (rc > 0)
+			w->stats.checkpoints++;
+		w->ck_busy = false;
+		w->ck_ended = rc > 0;
+		w->ck_left = left;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* In the writer's thread, at its end: the checkpointer stops (the last
+ * checkpoint is the writer's). */
+static void ck_end(struct writer *w)
+{
+	if (!w->ck_on)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->ck_stop = true;
+	pthread_cond_signal(&w->ck_cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->ck_thread, NULL);
+	core_close(&w->ck_core);
+	w->ck_on = false;
+}
+
 static void checkpoint(struct writer *w, unsigned min_pages)
 {
 	struct err e;
@@ -130,6 +195,44 @@ static void checkpoint(struct writer *w, unsigned min_pages)
 	pthread_mutex_lock(&w->mu);
 	w->stats.checkpoints++;	/* those that ran, not those looked at */
 	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * After a batch: once the log has grown by CAP_WRITER_CKPT_PAGES, the
+ * checkpointer copies it back; when its pass leaves a short rest, the
+ * writer copies that itself, else it asks for another pass.  Without a
+ * checkpointer the writer does it all.
+ */
+static void after_batch(struct writer *w)
+{
+	bool ask = false, tail = false;
+	int log;
+
+	if (!w->ck_on) {
+		checkpoint(w, CAP_WRITER_CKPT_PAGES);
+		return;
+	}
+	log = core_batch_log_pages(&w->core);
+	pthread_mutex_lock(&w->mu);
+	if (log < w->ck_mark)
+		w->ck_mark = 0;	/* the log started again */
+	if (w->ck_ended) {
+		w->ck_ended = false;
+		if (w->ck_left <= CAP_WRITER_CKPT_TAIL)
+			tail = true;
+		else
+			ask = true;
+	} else if (!w->ck_busy && log - w->ck_mark >= CAP_WRITER_CKPT_PAGES) {
+		ask = true;
+	}
+	if (ask) {
+		w->ck_want = w->ck_busy = true;
+		w->ck_mark = log;
+		pthread_cond_signal(&w->ck_cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (tail)
+		checkpoint(w, 0);
 }
 
 /* Under mu: wait for a job, the stop or (when idle is set) the idle time. */
@@ -182,15 +285,37 @@ static void *writer_main(void *arg)
 		w->queued -= n;
 		pthread_mutex_unlock(&w->mu);
 		run_batch(w, list, n);
-		checkpoint(w, CAP_WRITER_CKPT_PAGES);
+		after_batch(w);
 		dirty = true;
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
+	ck_end(w);
 	if (dirty)
 		checkpoint(w, 0);
 	tl_core = NULL;
 	return NULL;
+}
+
+/* A checkpointer when the database has a log and a second connection
+ * opens; else the writer checkpoints alone. */
+static void ck_start(struct writer *w, const char *dsn)
+{
+	struct err e;
+
+	if (core_batch_log_pages(&w->core) < 0)
+		return;
+	err_clear(&e);
+	if (core_open(&w->ck_core, dsn, &e)) {
+		log_warn("writer: no checkpointer, the writer checkpoints itself: %s", e.msg);
+		return;
+	}
+	if (pthread_create(&w->ck_thread, NULL, ck_main, w) != 0) {
+		log_warn("writer: no checkpointer, the writer checkpoints itself");
+		core_close(&w->ck_core);
+		return;
+	}
+	w->ck_on = true;
 }
 
 int writer_start(struct writer **out, const char *dsn, struct err *err)
@@ -206,8 +331,12 @@ int writer_start(struct writer **out, const char *dsn, struct err *err)
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
+	pthread_cond_init(&w->ck_cv, NULL);
+	ck_start(w, dsn);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		ck_end(w);
 		core_close(&w->core);
+		pthread_cond_destroy(&w->ck_cv);
 		pthread_cond_destroy(&w->cv);
 		pthread_mutex_destroy(&w->mu);
 		free(w);
@@ -260,6 +389,7 @@ void writer_free(struct writer *w)
 	if (!w)
 		return;
 	writer_stop(w);
+	pthread_cond_destroy(&w->ck_cv);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	free(w);

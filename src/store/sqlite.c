@@ -648,11 +648,39 @@ static int sq_checkpoint(struct store *st, unsigned min_pages, struct err *err)
 	if (s->wal_pages == 0 || (unsigned)(s->wal_pages - s->ckpt_pages) < (min_pages ? min_pages : 1))
 		return 0;
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+	if (rc == SQLITE_BUSY)
+		return 0;	/* another checkpoint is running (the checkpointer) */
+	if (rc != SQLITE_OK)
 		return sq_fail(s, sqlite3_extended_errcode(s->db), "checkpoint", err);
 	s->ckpt_pages = done > 0 ? done : 0;
 	s->wal_pages = log > 0 ? log : 0;
 	return 1;
+}
+
+/* On the server's checkpointer, a connection that never writes: copy the
+ * log back now, however much of it is new (store.h). */
+static int sq_checkpoint_copy(struct store *st, int *left, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	int log = 0, done = 0, rc;
+
+	*left = 0;
+	if (!s->keep_ok)
+		return 0;	/* no log: not in WAL mode */
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	if (rc == SQLITE_BUSY)
+		return 0;	/* another checkpoint is running */
+	if (rc != SQLITE_OK)
+		return sq_fail(s, sqlite3_extended_errcode(s->db), "checkpoint", err);
+	*left = log > done ? log - done : 0;
+	return 1;
+}
+
+static int sq_log_pages(struct store *st)
+{
+	struct sqlite_store *s = sq(st);
+
+	return s->keep_ok ? s->wal_pages : -1;
 }
 
 /* ---- units ---- */
@@ -1453,6 +1481,8 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_indexes_at_end = true,
 	.tx_depth = sq_tx_depth,
 	.checkpoint = sq_checkpoint,
+	.checkpoint_copy = sq_checkpoint_copy,
+	.log_pages = sq_log_pages,
 	SQ_SNAP_OPS	/* read snapshots: sqlite_snap.c */
 	SQ_AGG_OPS	/* report aggregates: sqlite_agg.c */
 	SQ_VERIFY_OPS	/* verification codes: sqlite_verify.c */

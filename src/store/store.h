@@ -475,6 +475,16 @@ struct store_ops {
 	 * one, 0 meaning any.  1 when it ran one, 0 when there was nothing
 	 * to do. */
 	int (*checkpoint)(struct store *st, unsigned min_pages, struct err *err);
+	/* Optional (may be NULL), with checkpoint: on a connection that does
+	 * not write (the server's checkpointer, beside its writer), copy the
+	 * log back into the database now (passive); *left is what of the log
+	 * it could not copy, the pages written meanwhile.  1 when it ran, 0
+	 * when there is no log or another checkpoint was running. */
+	int (*checkpoint_copy)(struct store *st, int *left, struct err *err);
+	/* Optional (may be NULL): the log's size in pages at this connection's
+	 * last commit (it starts again from 0 once a checkpoint copied all of
+	 * it), -1 when the database has no log. */
+	int (*log_pages)(struct store *st);
 	/* Optional (may be NULL): on opens a read transaction, so the reads
 	 * until off see one state of the database and take the database's
 	 * read lock once instead of once per statement; no writes between.

@@ -295,6 +295,64 @@ static void checkpoint_says_when_it_ran(void **state)
 	fx_teardown(&f);
 }
 
+/* The checkpointer's part (the server's writer.c): a second core that
+ * never writes copies the log back, saying what it could not copy; the
+ * writing core's own checkpoint then finds the rest, and its next write
+ * starts the log again.  A store without a log has none of it. */
+static void checkpoint_copy_beside_the_writer(void **state)
+{
+	bool sqlite;
+	struct fx f;
+	struct core ck;
+	sqlite3 *rd;
+	struct err err;
+	int left = -1, before, after;
+
+	(void)state;
+	fx_setup(&f);
+	sqlite = strncmp(f.path, "postgresql:", 11) != 0;
+	assert_int_equal(core_open(&ck, f.path, &err), 0);
+	assert_true(core_batch_checkpoint(&f.c, 0, &err) >= 0);	/* taken over */
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	before = core_batch_log_pages(&f.c);
+	if (!sqlite) {
+		assert_int_equal(before, -1);
+		assert_int_equal(core_batch_checkpoint_copy(&ck, &left, &err), 0);
+		assert_int_equal(left, 0);
+		core_close(&ck);
+		fx_teardown(&f);
+		return;
+	}
+	assert_true(before > 0);
+	/* nothing written meanwhile: all of it copied */
+	assert_int_equal(core_batch_checkpoint_copy(&ck, &left, &err), 1);
+	assert_int_equal(left, 0);
+	/* the writing core's next write starts the log from its beginning */
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	after = core_batch_log_pages(&f.c);
+	assert_true(after > 0);
+	assert_true(after < before);
+	/* what it cannot copy it says: here the pages written after a reader
+	 * began, which a passive checkpoint leaves alone */
+	assert_int_equal(sqlite3_open_v2(f.path, &rd, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(rd, "BEGIN; SELECT count(*) FROM messages;", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(fx_register(&f, FX_MOBILE, KIND_COMPLAINT, f.cat_roads, NULL), 0);
+	assert_int_equal(core_batch_checkpoint_copy(&ck, &left, &err), 1);
+	assert_true(left > 0);
+	assert_true(left <= core_batch_log_pages(&f.c));
+	assert_int_equal(sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	/* the writer's own checkpoint copies that rest */
+	assert_int_equal(core_batch_checkpoint(&f.c, 0, &err), 1);
+	assert_int_equal(core_batch_checkpoint_copy(&ck, &left, &err), 1);
+	assert_int_equal(left, 0);
+	assert_int_equal(fx_count(&f, "messages"), 4);
+	sqlite3_close(rd);
+	core_close(&ck);
+	fx_teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +363,7 @@ int main(void)
 		cmocka_unit_test(held_message),
 		cmocka_unit_test(search_rows_follow_their_level),
 		cmocka_unit_test(checkpoint_says_when_it_ran),
+		cmocka_unit_test(checkpoint_copy_beside_the_writer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
