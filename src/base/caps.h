@@ -135,9 +135,10 @@
  * without bound; well above what max_connections lets in at once. */
 #define CAP_WRITER_QUEUE 16384
 /* The log is copied back into the database once it has grown by this many
- * pages (4 KiB each: 16 MiB) under steady load, by the checkpointer thread
+ * pages (4 KiB each: 8 MiB) under steady load, by the checkpointer thread
  * beside the writer, and whenever the writer has been idle
- * CAP_WRITER_IDLE_MS. */
+ * CAP_WRITER_IDLE_MS.  Shorter passes keep the disk's queue short for the
+ * writer's own syncs (docs/performance.md, "The ninth pass"). */
 #define CAP_WRITER_CKPT_PAGES 2048
 /* What the checkpointer could not copy (the pages written meanwhile) the
  * writer copies itself, between two batches, when it is at most this many

@@ -15,10 +15,14 @@
  * jobs lost through done() instead.  Jobs see each other's writes in queue
  * order, exactly as if they had run one after another.
  *
- * When idle (nothing queued for CAP_WRITER_IDLE_MS) or once the log has
- * grown by CAP_WRITER_CKPT_PAGES, the writer copies the log back into the
- * database (core_batch_checkpoint); the store's automatic checkpoints are
- * off on its connection.
+ * Once the log has grown by CAP_WRITER_CKPT_PAGES, a checkpointer thread
+ * with a connection of its own copies it back into the database while the
+ * writer goes on (core_batch_checkpoint_copy), and the writer copies the
+ * short rest itself between two batches (core_batch_checkpoint), after
+ * which the log starts again from its beginning; when idle (nothing queued
+ * for CAP_WRITER_IDLE_MS) the writer copies it all.  The store's automatic
+ * checkpoints are off on the writer's connection.  A store without a log
+ * (PostgreSQL) has neither.
  */
 #ifndef HAMGAN_HTTP_WRITER_H
 #define HAMGAN_HTTP_WRITER_H
