@@ -482,8 +482,9 @@ struct store_ops {
 	 * when there is no log or another checkpoint was running. */
 	int (*checkpoint_copy)(struct store *st, int *left, struct err *err);
 	/* Optional (may be NULL): the log's size in pages at this connection's
-	 * last commit (it starts again from 0 once a checkpoint copied all of
-	 * it), -1 when the database has no log. */
+	 * last commit (small again after the first commit that follows a
+	 * checkpoint that copied all of it: the log starts again from its
+	 * beginning), -1 when the database has no log. */
 	int (*log_pages)(struct store *st);
 	/* Optional (may be NULL): on opens a read transaction, so the reads
 	 * until off see one state of the database and take the database's
