@@ -34,9 +34,12 @@ struct writer {
 	struct core ck_core;
 	pthread_t ck_thread;
 	pthread_cond_t ck_cv;	/* the checkpointer waits on it */
-	bool ck_want;		/* a pass asked for, not begun */
-	bool ck_busy;		/* a pass asked for or running */
-	bool ck_ended;		/* a pass ended; ck_left is what it left */
+	enum {
+		CK_IDLE,	/* no pass asked for */
+		CK_ASKED,	/* a pass asked for, not begun */
+		CK_COPYING,	/* a pass running */
+		CK_ENDED,	/* a pass ended: ck_left is what it left */
+	} ck_state;
 	bool ck_stop;
 	int ck_left;
 	int ck_mark;		/* the log's size when the last pass was asked for */
@@ -145,11 +148,11 @@ static void *ck_main(void *arg)
 		struct err e;
 		int left = 0, rc;
 
-		while (!w->ck_want && !w->ck_stop)
+		while (w->ck_state != CK_ASKED && !w->ck_stop)
 			pthread_cond_wait(&w->ck_cv, &w->mu);
 		if (w->ck_stop)
 			break;
-		w->ck_want = false;
+		w->ck_state = CK_COPYING;
 		pthread_mutex_unlock(&w->mu);
 		err_clear(&e);
 		rc = core_batch_checkpoint_copy(&w->ck_core, &left, &e);
@@ -158,8 +161,9 @@ static void *ck_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		if (rc > 0)
 			w->stats.checkpoints++;
-		w->ck_busy = false;
-		w->ck_ended = rc > 0;
+		/* one that did not run (another checkpoint was) leaves nothing
+		 * to finish */
+		w->ck_state = rc > 0 ? CK_ENDED : CK_IDLE;
 		w->ck_left = left;
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -216,17 +220,17 @@ static void after_batch(struct writer *w)
 	pthread_mutex_lock(&w->mu);
 	if (log < w->ck_mark)
 		w->ck_mark = 0;	/* the log started again */
-	if (w->ck_ended) {
-		w->ck_ended = false;
+	if (w->ck_state == CK_ENDED) {
+		w->ck_state = CK_IDLE;
 		if (w->ck_left <= CAP_WRITER_CKPT_TAIL)
 			tail = true;
 		else
 			ask = true;
-	} else if (!w->ck_busy && log - w->ck_mark >= CAP_WRITER_CKPT_PAGES) {
+	} else if (w->ck_state == CK_IDLE && log - w->ck_mark >= CAP_WRITER_CKPT_PAGES) {
 		ask = true;
 	}
 	if (ask) {
-		w->ck_want = w->ck_busy = true;
+		w->ck_state = CK_ASKED;
 		w->ck_mark = log;
 		pthread_cond_signal(&w->ck_cv);
 	}

@@ -617,6 +617,20 @@ static int sq_tx_depth(struct store *st)
 	return s->depth;
 }
 
+/* A passive checkpoint (it never waits for readers): 1 when it ran, with
+ * the log's size and what of it is copied back; 0 when another checkpoint
+ * was running (the server's checkpointer, or the writer's own). */
+static int passive_checkpoint(struct sqlite_store *s, int *log, int *done, struct err *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done);
+
+	if (rc == SQLITE_BUSY)
+		return 0;
+	if (rc != SQLITE_OK)
+		return sq_fail(s, sqlite3_extended_errcode(s->db), "checkpoint", err);
+	return 1;
+}
+
 /*
  * Checkpoints taken over by the caller (store.h).  SQLite's automatic one
  * runs inside the commit that crosses 1,000 pages, on whichever connection
@@ -647,11 +661,9 @@ static int sq_checkpoint(struct store *st, unsigned min_pages, struct err *err)
 		s->ckpt_pages = 0;
 	if (s->wal_pages == 0 || (unsigned)(s->wal_pages - s->ckpt_pages) < (min_pages ? min_pages : 1))
 		return 0;
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-	if (rc == SQLITE_BUSY)
-		return 0;	/* another checkpoint is running (the checkpointer) */
-	if (rc != SQLITE_OK)
-		return sq_fail(s, sqlite3_extended_errcode(s->db), "checkpoint", err);
+	rc = passive_checkpoint(s, &log, &done, err);
+	if (rc <= 0)
+		return rc;
 	s->ckpt_pages = done > 0 ? done : 0;
 	s->wal_pages = log > 0 ? log : 0;
 	return 1;
@@ -667,13 +679,10 @@ static int sq_checkpoint_copy(struct store *st, int *left, struct err *err)
 	*left = 0;
 	if (!s->keep_ok)
 		return 0;	/* no log: not in WAL mode */
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-	if (rc == SQLITE_BUSY)
-		return 0;	/* another checkpoint is running */
-	if (rc != SQLITE_OK)
-		return sq_fail(s, sqlite3_extended_errcode(s->db), "checkpoint", err);
-	*left = log > done ? log - done : 0;
-	return 1;
+	rc = passive_checkpoint(s, &log, &done, err);
+	if (rc > 0)
+		*left = log > done ? log - done : 0;
+	return rc;
 }
 
 static int sq_log_pages(struct store *st)
