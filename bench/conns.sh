@@ -6,6 +6,7 @@
 #
 #   bench/conns.sh [--db PATH] [--conns "64 1000 5000"] [--duration S]
 #                  [--runs N] [--threads T] [--hamgan PATH] [--paced MS]
+#                  [--nginx]
 #
 # Prints, per connection count and URL, the median over N interleaved runs
 # of requests/s, p50 and p99 latency, and the errors of all runs (socket
@@ -18,7 +19,11 @@
 # and URL is also run paced (bench/http/paced.lua): every connection waits
 # about MS milliseconds (half to one and a half times) after each answer, so
 # that N connections offer about N * 1000 / MS requests a second, below the
-# server's ceiling; its rows are named healthz~MS and track~MS.  Needs wrk
+# server's ceiling; its rows are named healthz~MS and track~MS.  With
+# --nginx the same runs also go to nginx answering every request with a
+# fixed 200 from memory (Debian package nginx-light; two worker processes,
+# one a core, no access log): the machine's own limit for a closed loop of
+# that many connections, taken in the same run (row "nginx").  Needs wrk
 # (Debian package wrk).
 set -euo pipefail
 
@@ -30,6 +35,7 @@ RUNS=3
 THREADS=2
 HAMGAN=build/hamgan
 PACED=""
+NGINX=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--db) DB=$2; shift 2 ;;
@@ -39,12 +45,15 @@ while [ $# -gt 0 ]; do
 	--threads) THREADS=$2; shift 2 ;;
 	--hamgan) HAMGAN=$2; shift 2 ;;
 	--paced) PACED=$2; shift 2 ;;
-	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--nginx) NGINX=1; shift ;;
+	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "conns.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
 command -v wrk >/dev/null || { echo "conns.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 [ -x "$HAMGAN" ] || { echo "conns.sh: '$HAMGAN' is missing (make)" >&2; exit 1; }
+[ -z "$NGINX" ] || [ -x /usr/sbin/nginx ] ||
+	{ echo "conns.sh: --nginx needs nginx (apt-get install nginx-light)" >&2; exit 1; }
 
 OUT=build/bench/conns
 mkdir -p "$OUT"
@@ -64,7 +73,8 @@ ulimit -Sn "$(ulimit -Hn)"
 "$HAMGAN" serve --listen 127.0.0.1:0 --db "$DB" --web-root web --set max_per_ip=0 \
 	--set track_rate=100000000 >"$OUT/serve.out" 2>"$OUT/serve.err" &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+NGINX_PID=""
+trap 'kill $PID $NGINX_PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
 	grep -q '^listening on' "$OUT/serve.out" 2>/dev/null && break
 	sleep 0.1
@@ -74,6 +84,45 @@ URL=$(sed -n 's/^listening on //p' "$OUT/serve.out")
 grep -h 'open files' "$OUT/serve.err" || true
 
 declare -A PATHS=([healthz]="/healthz" [track]="/api/v1/track?code=$CODE&mobile=$MOBILE")
+declare -A URLS=([healthz]="$URL" [track]="$URL")
+NAMES="healthz track"
+
+# The reference: nginx on another free loopback port, in the foreground
+# (its master's pid is NGINX_PID), with its files in $OUT.
+if [ -n "$NGINX" ]; then
+	NGINX_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	NGINX_DIR=$PWD/$OUT/nginx
+	mkdir -p "$NGINX_DIR"
+	cat >"$NGINX_DIR/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+worker_rlimit_nofile 20000;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 12000; }
+http {
+	access_log off;
+	keepalive_requests 100000000;
+	keepalive_timeout 75s;
+	client_body_temp_path $NGINX_DIR/body;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		location / { default_type text/plain; return 200 "ok\n"; }
+	}
+}
+CONF
+	/usr/sbin/nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" &
+	NGINX_PID=$!
+	for _ in $(seq 1 50); do
+		curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null ||
+		{ echo "conns.sh: nginx did not start" >&2; cat "$NGINX_DIR/error.log" >&2; exit 1; }
+	PATHS[nginx]="/"
+	URLS[nginx]="http://127.0.0.1:$NGINX_PORT"
+	NAMES="nginx $NAMES"
+fi
 
 # Wait until the server is idle (its CPU time still for half a second, at
 # most 30 s): a closed-loop run ends with thousands of requests still
@@ -91,13 +140,15 @@ settle() {
 # one wrk run: "req/s p50_ms p99_ms socket_errors non2xx"; a third
 # argument runs it paced (bench/http/paced.lua) with that pause
 one() {
-	local c=$1 path=$2 out
+	local c=$1 name=$2 out path url
+	path=${PATHS[$name]}
+	url=${URLS[$name]}
 	settle
 	if [ -n "${3-}" ]; then
 		out=$(PACED_PATH=$path PACED_MS=$3 wrk -t"$THREADS" -c"$c" -d"${DURATION}s" \
-			--timeout 5s --latency -s bench/http/paced.lua "$URL" 2>&1)
+			--timeout 5s --latency -s bench/http/paced.lua "$url" 2>&1)
 	else
-		out=$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency "$URL$path" 2>&1)
+		out=$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency "$url$path" 2>&1)
 	fi
 	echo "$out" | awk '
 		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
@@ -156,19 +207,19 @@ EOF
 : >"$OUT/runs.txt"
 for run in $(seq 1 "$RUNS"); do
 	for c in $CONNS; do
-		for name in healthz track; do
-			echo "$c $name $run $(one "$c" "${PATHS[$name]}")" | tee -a "$OUT/runs.txt" >&2
-			[ -z "$PACED" ] || echo "$c $name~$PACED $run $(one "$c" "${PATHS[$name]}" "$PACED")" |
+		for name in $NAMES; do
+			echo "$c $name $run $(one "$c" "$name")" | tee -a "$OUT/runs.txt" >&2
+			[ -z "$PACED" ] || echo "$c $name~$PACED $run $(one "$c" "$name" "$PACED")" |
 				tee -a "$OUT/runs.txt" >&2
 		done
 	done
 done
 
 printf '\n%-6s %-12s %10s %9s %9s %8s %8s\n' conns url 'req/s' 'p50 ms' 'p99 ms' 'sockerr' 'non-2xx'
-NAMES="healthz track"
-[ -z "$PACED" ] || NAMES="$NAMES healthz~$PACED track~$PACED"
+ROWS=$NAMES
+[ -z "$PACED" ] || for name in $NAMES; do ROWS="$ROWS $name~$PACED"; done
 for c in $CONNS; do
-	for name in $NAMES; do
+	for name in $ROWS; do
 		sel=$(awk -v c="$c" -v n="$name" '$1 == c && $2 == n' "$OUT/runs.txt")
 		printf '%-6s %-12s %10s %9s %9s %8s %8s\n' "$c" "$name" \
 			"$(echo "$sel" | awk '{ print $4 }' | median)" \
