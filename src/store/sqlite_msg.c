@@ -1005,17 +1005,20 @@ int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, si
  * entry's prev_hash only when it is not the hash of the entry before it (of
  * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
  * for what the core appends.  Since schema 16 actor and action are ids in
- * audit_names and the payload is packed (audit_pack.h).  The reads give
- * back the same texts and hex, so the chain is checked exactly as before:
- * an entry changed, removed or put in between still breaks it
- * (core/audit.c).
+ * audit_names and the payload is packed (audit_pack.h).  Since schema 23 an
+ * entry keeps its hash only when audit_hash_kept(seq) (model/audit.h;
+ * every 32nd), the others a zero-length blob, and the one row of
+ * audit_head keeps the tail's seq and hash, written in the same
+ * transaction as the entry.  The reads give back the same texts and hex,
+ * and "" for a hash that is not kept (and for a prev_hash whose entry
+ * keeps none): the core computes those (core/audit.c).
  */
 
 int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_TAIL, "SELECT seq, hash FROM audit"
-				     " ORDER BY seq DESC LIMIT 1", err);
+	/* the head, not the last entry: that one keeps no hash most times */
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_TAIL, "SELECT seq, hash FROM audit_head", err);
 	int rc;
 
 	*seq = 0;
@@ -1033,9 +1036,10 @@ int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 	return 0;
 }
 
-int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err)
+/* The entry and the head, both or neither: inside the caller's transaction
+ * (the core appends inside one), else in one of their own. */
+static int audit_put(struct sqlite_store *s, const struct audit_entry *e, struct err *err)
 {
-	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *names = sq_stmt(s, SQ_AUDIT_NAMES, "INSERT OR IGNORE INTO audit_names (name)"
 				      " VALUES (?1), (?2)", err);
 	sqlite3_stmt *stmt;
@@ -1050,11 +1054,13 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	rc = sq_exec_stmt(s, names, "audit", err);
 	if (rc < 0)
 		return rc;
+	/* prev_hash NULL when it is the head's hash: entry seq - 1 may keep
+	 * none of its own */
 	stmt = sq_stmt(s, SQ_AUDIT_INSERT, "INSERT INTO audit (seq, actor_id, action_id,"
 		       " msg_id, payload, at, prev_hash, hash)"
 		       " VALUES (?1, (SELECT id FROM audit_names WHERE name = ?2),"
 		       " (SELECT id FROM audit_names WHERE name = ?3), ?4, ?5, ?6,"
-		       " CASE WHEN ?7 IS coalesce((SELECT p.hash FROM audit p WHERE p.seq = ?1 - 1),"
+		       " CASE WHEN ?7 IS coalesce((SELECT h.hash FROM audit_head h),"
 		       " zeroblob(32)) THEN NULL ELSE ?7 END, ?8)", err);
 	if (!stmt)
 		return ERR_STORE;
@@ -1066,8 +1072,48 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	sqlite3_bind_blob(stmt, 5, payload, (int)len, SQLITE_TRANSIENT);
 	sq_bind_int(stmt, 6, e->at);
 	sq_bind_hash(stmt, 7, e->prev_hash);
-	sq_bind_hash(stmt, 8, e->hash);
+	if (audit_hash_kept(e->seq))
+		sq_bind_hash(stmt, 8, e->hash);
+	else
+		sqlite3_bind_zeroblob(stmt, 8, 0);
+	rc = sq_exec_stmt(s, stmt, "audit", err);
+	if (rc < 0)
+		return rc;
+	/* the head's row is there but for the first entry: an UPDATE of it
+	 * is cheaper than an upsert's failed insert */
+	stmt = sq_stmt(s, SQ_AUDIT_HEAD, "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE one = 1",
+		       err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, e->seq);
+	sq_bind_hash(stmt, 2, e->hash);
+	rc = sq_exec_stmt(s, stmt, "audit", err);
+	if (rc < 0 || sqlite3_changes(s->db) > 0)
+		return rc;
+	stmt = sq_stmt(s, SQ_AUDIT_HEAD_NEW, "INSERT INTO audit_head (one, seq, hash)"
+		       " VALUES (1, ?1, ?2)", err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, e->seq);
+	sq_bind_hash(stmt, 2, e->hash);
 	return sq_exec_stmt(s, stmt, "audit", err);
+}
+
+int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	int rc;
+
+	if (s->depth > 0)
+		return audit_put(s, e, err);
+	rc = st->ops->begin(st, err);
+	if (rc < 0)
+		return rc;
+	rc = audit_put(s, e, err);
+	if (rc == 0)
+		return st->ops->commit(st, err);
+	st->ops->rollback(st);
+	return rc;
 }
 
 /* A stored payload as its text; one that does not unpack reads as "", so
