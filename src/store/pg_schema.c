@@ -366,7 +366,7 @@ static const char *const migrations[] = {
 	"INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, hash FROM audit"
 	" ORDER BY seq DESC LIMIT 1;"
 	"CREATE TRIGGER audit_head_no_update BEFORE UPDATE ON audit_head FOR EACH ROW"
-	" WHEN (NEW.seq <> OLD.seq + 1 OR NEW.one <> OLD.one)"
+	" WHEN (NEW.seq <= OLD.seq OR NEW.one <> OLD.one)"
 	" EXECUTE FUNCTION hamgan_audit_append_only();"
 	"CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head"
 	" FOR EACH ROW EXECUTE FUNCTION hamgan_audit_append_only();"

@@ -692,14 +692,15 @@ static const char *const migrations[] = {
 	 * one row written with each entry; the others get a zero-length
 	 * blob (docs/core.md, "Audit chain").  The entries already written
 	 * keep their hashes: nothing is rewritten, the head is the last
-	 * entry's.  The head only moves on by one and is never deleted (a
-	 * guard, as the log's triggers are). */
+	 * entry's.  The head only moves on (by one entry or, written once a
+	 * transaction, by several: sqlite_int.h, struct sq_head) and is never
+	 * deleted (a guard, as the log's triggers are). */
 	"CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
 	" seq INTEGER NOT NULL, hash BLOB NOT NULL);"
 	"INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, hash FROM audit"
 	" ORDER BY seq DESC LIMIT 1;"
 	"CREATE TRIGGER audit_head_no_update BEFORE UPDATE ON audit_head"
-	" WHEN NEW.seq <> OLD.seq + 1 OR NEW.one <> OLD.one"
+	" WHEN NEW.seq <= OLD.seq OR NEW.one <> OLD.one"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",

@@ -244,7 +244,7 @@ static void audit_chain(void **state)
 	/* and so are the names the entries' ids stand for (schema 16) */
 	assert_true(sql_refused(f, "UPDATE audit_names SET name = 'x'"));
 	assert_true(sql_refused(f, "DELETE FROM audit_names"));
-	/* and the head moves on only by one entry (schema 23) */
+	/* and the head only moves on (schema 23) */
 	assert_true(sql_refused(f, "UPDATE audit_head SET seq = seq - 1"));
 	assert_true(sql_refused(f, "DELETE FROM audit_head"));
 	assert_true(sql_refused(f, "TRUNCATE audit_head"));
