@@ -258,6 +258,11 @@
  * payload of up to CAP_AUDIT_PAYLOAD, so 64 bound the memory at about
  * 1 MiB while keeping the store's round trips few. */
 #define CAP_AUDIT_VERIFY_PAGE 64
+/* Entries read back to compute a listed entry's hash from a kept one
+ * (core/audit.c, hash_before): hamgan keeps one every AUDIT_HASH_EVERY
+ * (32) entries, so this is reached only in a log changed by hand, where
+ * the hash then shows as unknown; 256 entries bound it at about 4 MiB. */
+#define CAP_AUDIT_HASH_SEARCH 256
 /* One SMS text: 10 concatenated parts of 67 UCS-2 characters, in UTF-8. */
 #define CAP_SMS_TEXT 1400
 /* Bytes of the unit's answer quoted in the "answered" SMS: the answer is up

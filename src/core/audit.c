@@ -89,17 +89,52 @@ out:
 	return rc;
 }
 
+/*
+ * A kept hash (or the head's, or a stored prev_hash) that the chain does
+ * not reach: something from `from`, the first entry after the last kept
+ * hash that matched, to `seq`, where it showed, was changed.  Which one the
+ * log cannot tell, since the entries in between keep no hash (model/audit.h,
+ * AUDIT_HASH_EVERY); when from is seq, that entry itself.
+ */
+static int broken(int64_t from, int64_t seq, const char *why, int64_t *count, int64_t *bad_seq,
+		  struct err *err)
+{
+	*bad_seq = from;
+	*count = from - 1;
+	if (from == seq)
+		return err_set(err, ERR_CONFLICT, "", "audit entry %lld: %s", (long long)seq, why);
+	return err_set(err, ERR_CONFLICT, "", "audit entries %lld to %lld: one of them was "
+		       "changed: %s", (long long)from, (long long)seq, why);
+}
+
+/* The same for a kept hash that does not match, naming where it is kept. */
+static int mismatch(int64_t from, int64_t seq, const char *where, int64_t *count,
+		    int64_t *bad_seq, struct err *err)
+{
+	char why[96];
+
+	if (from == seq)
+		return broken(from, seq, "its content does not match its hash", count, bad_seq,
+			      err);
+	snprintf(why, sizeof(why), "the hash kept %s%lld does not match", where, (long long)seq);
+	return broken(from, seq, why, count, bad_seq, err);
+}
+
 int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *err)
 {
-	char prev[AUDIT_HASH_HEX + 1], h[AUDIT_HASH_HEX + 1];
+	char prev[AUDIT_HASH_HEX + 1], head_hash[AUDIT_HASH_HEX + 1];
 	struct audit_entry *list = NULL;
-	int64_t after = 0, want = 1;
+	int64_t after = 0, want = 1, from = 1, head = 0;
 	size_t n, i;
 	int rc;
 
 	*count = 0;
 	*bad_seq = 0;
 	str_copy(prev, sizeof(prev), zero_hash);
+	/* the head first: what is appended while this runs comes after it */
+	rc = OPS(c)->audit_tail(c->st, &head, head_hash, err);
+	if (rc < 0)
+		return rc;
 	for (;;) {
 		rc = OPS(c)->audit_list(c->st, after, CAP_AUDIT_VERIFY_PAGE, &list, &n, err);
 		if (rc < 0)
@@ -107,7 +142,7 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
 		if (n == 0)
 			break;
 		for (i = 0; i < n; i++) {
-			const struct audit_entry *e = &list[i];
+			struct audit_entry *e = &list[i];
 
 			if (e->seq != want) {
 				*bad_seq = e->seq;
@@ -116,26 +151,68 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
 					     (long long)e->seq, (long long)want);
 				goto out;
 			}
-			if (!str_eq(e->prev_hash, prev)) {
-				*bad_seq = e->seq;
-				rc = err_set(err, ERR_CONFLICT, "", "audit entry %lld: does not link "
-					     "to the entry before it", (long long)e->seq);
+			/* a prev_hash the store knows (kept, or the kept hash of
+			 * entry seq - 1) must be the one computed; one it does
+			 * not know is that one */
+			if (e->prev_hash[0] && !str_eq(e->prev_hash, prev)) {
+				rc = broken(from, e->seq, "it does not link to the entry before it",
+					    count, bad_seq, err);
 				goto out;
 			}
-			audit_hash(e, h);
-			if (!str_eq(h, e->hash)) {
-				*bad_seq = e->seq;
-				rc = err_set(err, ERR_CONFLICT, "", "audit entry %lld: its content "
-					     "does not match its hash", (long long)e->seq);
+			str_copy(e->prev_hash, sizeof(e->prev_hash), prev);
+			audit_hash(e, prev);
+			if (e->hash[0]) {
+				/* kept: every entry before it is as written */
+				if (!str_eq(e->hash, prev)) {
+					rc = mismatch(from, e->seq, "at entry ", count, bad_seq,
+						      err);
+					goto out;
+				}
+				from = e->seq + 1;
+			} else if (audit_hash_kept(e->seq)) {
+				rc = broken(from, e->seq, "the hash it keeps is gone", count,
+					    bad_seq, err);
 				goto out;
 			}
-			str_copy(prev, sizeof(prev), e->hash);
+			if (e->seq == head) {
+				if (!str_eq(head_hash, prev)) {
+					rc = mismatch(from, e->seq, "in the log's head for entry ",
+						      count, bad_seq, err);
+					goto out;
+				}
+				from = e->seq + 1;
+			}
 			want++;
 			(*count)++;
 		}
 		after = list[n - 1].seq;
 		free(list);
 		list = NULL;
+	}
+	if (head > *count) {
+		/* the head was written with an entry the log no longer has */
+		*bad_seq = *count + 1;
+		if (*bad_seq == head)
+			return err_set(err, ERR_CONFLICT, "", "audit entry %lld is missing (the "
+				       "log's head is at entry %lld)", (long long)head,
+				       (long long)head);
+		return err_set(err, ERR_CONFLICT, "", "audit entries %lld to %lld are missing "
+			       "(the log's head is at entry %lld)", (long long)*bad_seq,
+			       (long long)head, (long long)head);
+	}
+	if (head < *count) {
+		/* entries after the head: appended while the log was read (the
+		 * head has moved on since), or not by hamgan */
+		rc = OPS(c)->audit_tail(c->st, &head, head_hash, err);
+		if (rc < 0)
+			return rc;
+		if (head < *count) {
+			*bad_seq = head + 1;
+			*count = head;
+			return err_set(err, ERR_CONFLICT, "", "audit entries %lld on: not in the "
+				       "log's head (it is at entry %lld)", (long long)head + 1,
+				       (long long)head);
+		}
 	}
 	rc = 0;
 out:
@@ -208,16 +285,76 @@ int audit_redact(struct core *c, const struct actor *a, struct audit_entry *e,
 	return role_sees_identity(a->role) ? 0 : redact(c, e, err);
 }
 
+/*
+ * The hashes the store does not keep (model/audit.h): an entry's prev_hash
+ * is the hash of the entry before it in list (or prev, that of the entry
+ * before the first; "" when not known), and its hash is computed from its
+ * fields and that.  An entry whose prev_hash stays unknown keeps "" in
+ * both.
+ */
+static void fill_hashes(struct audit_entry *list, size_t n, const char *prev)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct audit_entry *e = &list[i];
+
+		if (!e->prev_hash[0])
+			str_copy(e->prev_hash, sizeof(e->prev_hash), i ? list[i - 1].hash : prev);
+		if (!e->hash[0] && e->prev_hash[0])
+			audit_hash(e, e->hash);
+	}
+}
+
+/*
+ * The hash of entry seq - 1 into out ("" when not found): computed from the
+ * nearest kept hash before it, at most AUDIT_HASH_EVERY - 1 entries back
+ * in a log hamgan wrote.  A log without one there (changed by hand) is
+ * searched further back, up to a bound.
+ */
+static int hash_before(struct core *c, int64_t seq, char out[AUDIT_HASH_HEX + 1],
+		       struct err *err)
+{
+	struct audit_entry *list;
+	int64_t span = AUDIT_HASH_EVERY, from;
+	size_t n;
+	int rc;
+
+	out[0] = '\0';
+	while (seq > 1) {
+		from = seq - 1 - span > 0 ? seq - 1 - span : 0;
+		rc = OPS(c)->audit_list(c->st, from, (size_t)(seq - 1 - from), &list, &n, err);
+		if (rc < 0)
+			return rc;
+		fill_hashes(list, n, "");
+		if (n && list[n - 1].seq == seq - 1)
+			str_copy(out, AUDIT_HASH_HEX + 1, list[n - 1].hash);
+		free(list);
+		if (out[0] || from == 0 || span >= CAP_AUDIT_HASH_SEARCH)
+			break;
+		span *= 2;
+	}
+	return 0;
+}
+
 int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	       struct audit_entry **out, size_t *n, struct err *err)
 {
+	char prev[AUDIT_HASH_HEX + 1] = "";
 	size_t i;
 	int rc = OPS(c)->audit_list(c->st, after, max, out, n, err);
 
-	if (rc < 0 || role_sees_identity(a->role))
+	if (rc < 0)
 		return rc;
-	for (i = 0; i < *n && rc == 0; i++)
-		rc = redact(c, &(*out)[i], err);
+	if (role_sees_identity(a->role)) {
+		if (*n && !(*out)[0].prev_hash[0])
+			rc = hash_before(c, (*out)[0].seq, prev, err);
+		if (rc == 0)
+			fill_hashes(*out, *n, prev);
+	} else {
+		for (i = 0; i < *n && rc == 0; i++)
+			rc = redact(c, &(*out)[i], err);
+	}
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;

@@ -6,7 +6,9 @@
  * of entry n-1 (64 zeros for the first) and its own hash:
  *	hash = hex(BLAKE2b-256(prev_hash || canonical fields))
  * with the canonical fields as netstrings (docs/core.md, "Audit chain").
- * Every core write appends its entry inside the same transaction.
+ * Every core write appends its entry inside the same transaction.  The
+ * stores keep a hash only on every AUDIT_HASH_EVERY-th entry and the
+ * tail's (model/audit.h); the functions here compute the others.
  */
 #ifndef HAMGAN_CORE_AUDIT_H
 #define HAMGAN_CORE_AUDIT_H
@@ -34,9 +36,15 @@ int audit_append(struct core *c, const struct actor *a, const char *action, int6
 void audit_hash(const struct audit_entry *e, char out[AUDIT_HASH_HEX + 1]);
 
 /*
- * Recompute the whole chain.  0 when it holds (*count entries); ERR_CONFLICT
- * when it does not, with *bad_seq the first entry whose seq, prev_hash or
- * hash is wrong (a deleted entry shows as a broken link at the next one).
+ * Recompute the whole chain from the first entry, checking it against every
+ * stored prev_hash, every kept hash and the head.  0 when it holds (*count
+ * entries); ERR_CONFLICT when it does not: for an entry missing, *bad_seq
+ * is the entry found in its place; for a change, the change lies between
+ * the entry after the last kept hash that matched and the kept hash (or
+ * head) that did not, at most AUDIT_HASH_EVERY entries, *bad_seq is the
+ * first of them and err's message names both; for newest entries cut off
+ * (the head names a later one), the first one missing.  *count is the
+ * number of entries before *bad_seq.
  */
 int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *err);
 
@@ -48,7 +56,11 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
  * look-ups, corrections) as {}, a rejection's duplicate_of left out when
  * either message is confidential, and no hashes (hash and prev_hash empty:
  * from any hash the hidden parts could be guessed back; docs/security.md).
- * audit_verify always checks the full chain.
+ * The others get every entry's full hash and prev_hash, computed from the
+ * nearest kept hash at or before the first (reading back up to
+ * AUDIT_HASH_EVERY - 1 entries); "" when the log, changed by hand, keeps
+ * none within CAP_AUDIT_HASH_SEARCH entries.  audit_verify always checks
+ * the full chain.
  */
 int audit_list(struct core *c, const struct actor *a, int64_t after, size_t max,
 	       struct audit_entry **out, size_t *n, struct err *err);

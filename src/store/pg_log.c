@@ -91,9 +91,12 @@ int pl_one(struct store *st, enum pg_log_stmt id, const char *sql, const struct 
  * entry's prev_hash only when it is not the hash of the entry before it (of
  * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
  * for what the core appends.  Since schema 16 actor and action are ids in
- * audit_names and the payload is packed (audit_pack.h).  The reads give
- * back the same texts and hex, so the chain is checked exactly as before
- * (core/audit.c).
+ * audit_names and the payload is packed (audit_pack.h).  Since schema 23 an
+ * entry keeps its hash only when audit_hash_kept(seq) (every 32nd; the
+ * others an empty bytea) and audit_head the tail's seq and hash, written
+ * by the entry's own statement.  The reads give back the same texts and
+ * hex, and "" for a hash not kept (and for a prev_hash whose entry keeps
+ * none): the core computes those (core/audit.c).
  */
 
 /* the first entry's prev_hash: 32 zero bytes */
@@ -113,8 +116,8 @@ int pl_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 		str_copy(hash, AUDIT_HASH_HEX + 1, pg(st)->tail_hash);
 		return 0;
 	}
-	rc = pl_run(st, PL_AUDIT_TAIL, "SELECT seq, encode(hash, 'hex') FROM audit"
-		    " ORDER BY seq DESC LIMIT 1",
+	/* the head, not the last entry: that one keeps no hash most times */
+	rc = pl_run(st, PL_AUDIT_TAIL, "SELECT seq, encode(hash, 'hex') FROM audit_head",
 		    NULL, "audit", err, &res);
 	if (rc < 0)
 		return rc;
@@ -169,19 +172,24 @@ static int audit_put(struct store *st, const struct audit_entry *e, struct err *
 	pg_p_int(&p, e->at);
 	pl_p_text(&p, e->prev_hash);
 	pl_p_text(&p, e->hash);
-	rc = pl_exec(st, PL_AUDIT_INSERT, "INSERT INTO audit (seq, actor_id, action_id, msg_id,"
-		     " payload, at, prev_hash, hash) SELECT $1::bigint,"
+	pl_p_text(&p, audit_hash_kept(e->seq) ? e->hash : "");
+	/* one statement: the entry, when it extends the head, and the head
+	 * moved on to it (n counts the head's row: 0 when the entry was not
+	 * written) */
+	rc = pl_exec(st, PL_AUDIT_INSERT, "WITH ins AS (INSERT INTO audit (seq, actor_id,"
+		     " action_id, msg_id, payload, at, prev_hash, hash) SELECT $1::bigint,"
 		     " (SELECT id FROM audit_names WHERE name = $2::text),"
 		     " (SELECT id FROM audit_names WHERE name = $3::text), $4::bigint,"
 		     " $5::bytea, $6::bigint, CASE WHEN decode($7::text, 'hex') = coalesce(t.hash,"
 		     " " AUDIT_ZERO ") THEN NULL ELSE decode($7::text, 'hex') END,"
-		     " decode($8::text, 'hex')"
-		     " FROM (SELECT 1) one LEFT JOIN (SELECT seq, hash FROM audit"
-		     " ORDER BY seq DESC LIMIT 1) t ON true"
+		     " decode($9::text, 'hex')"
+		     " FROM (SELECT 1) one LEFT JOIN audit_head t ON true"
 		     " WHERE $1::bigint = coalesce(t.seq, 0) + 1"
-		     " AND (t.seq IS NULL OR t.hash = decode($7::text, 'hex')) ON CONFLICT DO NOTHING",
-		     &p,
-		     "audit", &n, err);
+		     " AND (t.seq IS NULL OR t.hash = decode($7::text, 'hex')) ON CONFLICT DO NOTHING"
+		     " RETURNING seq)"
+		     " INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, decode($8::text, 'hex')"
+		     " FROM ins ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+		     &p, "audit", &n, err);
 	if (rc == 0 && n > 0) {
 		remember_tail(pg(st), e);
 		return 0;

@@ -358,6 +358,20 @@ static const char *const migrations[] = {
 	 * (detail=none); the tsvector here holds the terms without positions
 	 * already (array_to_tsvector) */
 	"",
+	/* 23: as SQLite's: the audit log keeps an entry's hash only on every
+	 * 32nd entry and the tail's in audit_head, written with each entry;
+	 * the entries already here keep theirs */
+	"CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" seq BIGINT NOT NULL, hash BYTEA NOT NULL);"
+	"INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, hash FROM audit"
+	" ORDER BY seq DESC LIMIT 1;"
+	"CREATE TRIGGER audit_head_no_update BEFORE UPDATE ON audit_head FOR EACH ROW"
+	" WHEN (NEW.seq <= OLD.seq OR NEW.one <> OLD.one)"
+	" EXECUTE FUNCTION hamgan_audit_append_only();"
+	"CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head"
+	" FOR EACH ROW EXECUTE FUNCTION hamgan_audit_append_only();"
+	"CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head"
+	" FOR EACH STATEMENT EXECUTE FUNCTION hamgan_audit_append_only();",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -325,6 +325,7 @@ static void sq_close(struct store *st)
 	sq_bulk_cache_reset(s);
 	sq_fts_drop(s, 0);
 	free(s->fts);
+	free(s->heads);
 	free(s);
 }
 
@@ -509,7 +510,13 @@ static int sq_commit(struct store *st, struct err *err)
 		s->depth--;
 		return 0;
 	}
-	/* the outer commit: the search-index rows held back go in first */
+	/* the outer commit: the audit log's head and the search-index rows
+	 * held back go in first */
+	if (s->depth <= 1 && s->nheads) {
+		rc = sq_head_flush(s, err);
+		if (rc)
+			return rc;
+	}
 	if (s->depth <= 1 && s->nfts) {
 		rc = sq_fts_flush(s, err);
 		if (rc)
@@ -520,8 +527,10 @@ static int sq_commit(struct store *st, struct err *err)
 	if (!stmt)
 		return ERR_STORE;
 	rc = sq_exec_stmt(s, stmt, "commit", err);
-	if (rc == 0 && s->depth > 1)
+	if (rc == 0 && s->depth > 1) {
 		sq_fts_release(s, s->depth);
+		sq_head_release(s, s->depth);
+	}
 	if (rc == 0 && s->depth > 0 && --s->depth == 0)
 		s->in_tx = false;
 	return rc;
@@ -545,6 +554,7 @@ static void sq_rollback(struct store *st)
 		/* no savepoint to go back to: undo the whole transaction */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sq_head_drop(s, 0);
 		s->depth--;
 		s->broken = true;
 		s->in_tx = false;
@@ -553,12 +563,14 @@ static void sq_rollback(struct store *st)
 	if (s->depth > 1 && !sqlite3_get_autocommit(s->db)) {
 		sqlite3_exec(s->db, "ROLLBACK TO nest; RELEASE nest", NULL, NULL, NULL);
 		sq_fts_drop(s, s->depth);
+		sq_head_drop(s, s->depth);
 		s->depth--;
 		return;
 	}
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sq_fts_drop(s, 0);
+	sq_head_drop(s, 0);
 	s->depth = 0;
 	s->in_tx = false;
 }
@@ -611,6 +623,7 @@ static int sq_tx_depth(struct store *st)
 	 * its levels are forgotten, the next begin is a BEGIN again */
 	if (s->depth > 0 && sqlite3_get_autocommit(s->db)) {
 		sq_fts_drop(s, 0);
+		sq_head_drop(s, 0);
 		s->depth = 0;
 		s->in_tx = false;
 	}

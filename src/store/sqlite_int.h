@@ -31,7 +31,8 @@ enum sq_stmt_id {
 	SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_SAVE, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
 	SQ_MSG_GET_CODE, SQ_MSG_GET_CODE_TEXT, SQ_MSG_LATEST_ANSWERED,
 	SQ_REF_INSERT, SQ_REF_LIST,
-	SQ_AUDIT_TAIL, SQ_AUDIT_NAMES, SQ_AUDIT_INSERT, SQ_AUDIT_LIST,
+	SQ_AUDIT_TAIL, SQ_AUDIT_NAMES, SQ_AUDIT_INSERT, SQ_AUDIT_HEAD, SQ_AUDIT_HEAD_NEW,
+	SQ_AUDIT_LIST,
 	SQ_SMS_INSERT, SQ_SMS_NEXT, SQ_SMS_UPDATE, SQ_SMS_LIST, SQ_SMS_RELEASE,
 	SQ_SAVEPOINT, SQ_RELEASE,
 	/* report aggregates (sqlite_agg.c) */
@@ -76,6 +77,10 @@ struct sqlite_store {
 	/* search-index rows held back inside a batch (sq_fts_*, sqlite_msg.c) */
 	struct sq_fts_row *fts;
 	size_t nfts, fts_alloc;
+	/* the audit log's head held back until the outer commit (sq_head_*,
+	 * sqlite_msg.c): by level, the deepest last */
+	struct sq_head *heads;
+	int nheads, heads_alloc;
 	/* the read snapshot kept for the next look-up (sqlite_snap.c) */
 	pthread_mutex_t keep_mu;
 	_Atomic int keep;	/* KEEP_NONE, KEEP_KEPT, KEEP_CLAIMED */
@@ -106,6 +111,29 @@ void sq_fts_release(struct sqlite_store *s, int depth);
 void sq_fts_drop(struct sqlite_store *s, int depth);
 /* Insert every row held back (before the outer COMMIT). */
 int sq_fts_flush(struct sqlite_store *s, struct err *err);
+
+/*
+ * The audit log's head (audit_head, schema 23) changes with every entry;
+ * written there each time, its page went into the savepoint journal of
+ * every core write in a batch (SQLite copies a page the first time a
+ * savepoint changes it): four more writes a submission, 6% of the
+ * writer's rate.  Inside a transaction the head is held here instead, the
+ * value each open level set (a level's entry replaces the deeper ones,
+ * which have ended), read by sq_audit_tail and written once at the outer
+ * commit; a rolled-back level drops its own.
+ */
+struct sq_head {
+	int64_t seq;
+	char hash[AUDIT_HASH_HEX + 1];
+	int depth;
+};
+
+/* Level depth was released: its head belongs to the level below. */
+void sq_head_release(struct sqlite_store *s, int depth);
+/* Levels from depth up were rolled back (0: everything). */
+void sq_head_drop(struct sqlite_store *s, int depth);
+/* Write the head held back (before the outer COMMIT). */
+int sq_head_flush(struct sqlite_store *s, struct err *err);
 
 static inline struct sqlite_store *sq(struct store *st)
 {

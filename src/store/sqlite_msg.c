@@ -1005,19 +1005,29 @@ int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, si
  * entry's prev_hash only when it is not the hash of the entry before it (of
  * seq - 1; 32 zero bytes for the first): NULL otherwise, as it always is
  * for what the core appends.  Since schema 16 actor and action are ids in
- * audit_names and the payload is packed (audit_pack.h).  The reads give
- * back the same texts and hex, so the chain is checked exactly as before:
- * an entry changed, removed or put in between still breaks it
- * (core/audit.c).
+ * audit_names and the payload is packed (audit_pack.h).  Since schema 23 an
+ * entry keeps its hash only when audit_hash_kept(seq) (model/audit.h;
+ * every 32nd), the others a zero-length blob, and the one row of
+ * audit_head keeps the tail's seq and hash, written in the same
+ * transaction as the entry.  The reads give back the same texts and hex,
+ * and "" for a hash that is not kept (and for a prev_hash whose entry
+ * keeps none): the core computes those (core/audit.c).
  */
 
 int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1], struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_AUDIT_TAIL, "SELECT seq, hash FROM audit"
-				     " ORDER BY seq DESC LIMIT 1", err);
+	sqlite3_stmt *stmt;
 	int rc;
 
+	if (s->nheads > 0) {
+		/* this transaction's own last append (sq_head_*) */
+		*seq = s->heads[s->nheads - 1].seq;
+		str_copy(hash, AUDIT_HASH_HEX + 1, s->heads[s->nheads - 1].hash);
+		return 0;
+	}
+	/* the head, not the last entry: that one keeps no hash most times */
+	stmt = sq_stmt(s, SQ_AUDIT_TAIL, "SELECT seq, hash FROM audit_head", err);
 	*seq = 0;
 	hash[0] = '\0';
 	if (!stmt)
@@ -1033,18 +1043,107 @@ int sq_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 	return 0;
 }
 
-int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err)
+/* The head is e now, at the current level (struct sq_head). */
+static void head_set(struct sqlite_store *s, const struct audit_entry *e)
 {
-	struct sqlite_store *s = sq(st);
+	struct sq_head *h;
+
+	/* what deeper levels set has ended: released into this one, or (in
+	 * bulk mode) counted off without a savepoint */
+	while (s->nheads > 0 && s->heads[s->nheads - 1].depth >= s->depth)
+		s->nheads--;
+	if (s->nheads == s->heads_alloc) {
+		s->heads_alloc = s->heads_alloc ? 2 * s->heads_alloc : 8;
+		s->heads = xrealloc(s->heads, (size_t)s->heads_alloc * sizeof(*s->heads));
+	}
+	h = &s->heads[s->nheads++];
+	h->seq = e->seq;
+	str_copy(h->hash, sizeof(h->hash), e->hash);
+	h->depth = s->depth;
+}
+
+void sq_head_release(struct sqlite_store *s, int depth)
+{
+	int i;
+
+	for (i = 0; i < s->nheads; i++)
+		if (s->heads[i].depth >= depth)
+			s->heads[i].depth = depth - 1;
+	/* the level below's own head is older than the released one */
+	if (s->nheads > 1 && s->heads[s->nheads - 2].depth == s->heads[s->nheads - 1].depth) {
+		s->heads[s->nheads - 2] = s->heads[s->nheads - 1];
+		s->nheads--;
+	}
+}
+
+void sq_head_drop(struct sqlite_store *s, int depth)
+{
+	while (s->nheads > 0 && s->heads[s->nheads - 1].depth >= depth)
+		s->nheads--;
+}
+
+int sq_head_flush(struct sqlite_store *s, struct err *err)
+{
+	const struct sq_head *h;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (s->nheads == 0)
+		return 0;
+	h = &s->heads[s->nheads - 1];
+	/* the row is there but for the log's first entry: an UPDATE of it
+	 * is cheaper than an upsert's failed insert */
+	stmt = sq_stmt(s, SQ_AUDIT_HEAD, "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE one = 1",
+		       err);
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, h->seq);
+	sq_bind_hash(stmt, 2, h->hash);
+	rc = sq_exec_stmt(s, stmt, "audit", err);
+	if (rc == 0 && sqlite3_changes(s->db) == 0) {
+		stmt = sq_stmt(s, SQ_AUDIT_HEAD_NEW, "INSERT INTO audit_head (one, seq, hash)"
+			       " VALUES (1, ?1, ?2)", err);
+		if (!stmt)
+			return ERR_STORE;
+		sq_bind_int(stmt, 1, h->seq);
+		sq_bind_hash(stmt, 2, h->hash);
+		rc = sq_exec_stmt(s, stmt, "audit", err);
+	}
+	if (rc == 0)
+		s->nheads = 0;
+	return rc;
+}
+
+/* Two hashes in hex, the same bytes (either case). */
+static bool hex_same(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+	return *a == *b;
+}
+
+/* The entry, inside a transaction; its head is held back (sq_head_*). */
+static int audit_put(struct sqlite_store *s, const struct audit_entry *e, struct err *err)
+{
+	static const char zeros[AUDIT_HASH_HEX + 1] =
+		"0000000000000000000000000000000000000000000000000000000000000000";
 	sqlite3_stmt *names = sq_stmt(s, SQ_AUDIT_NAMES, "INSERT OR IGNORE INTO audit_names (name)"
 				      " VALUES (?1), (?2)", err);
 	sqlite3_stmt *stmt;
 	unsigned char payload[AUDIT_PACKED_SIZE];
+	char head[AUDIT_HASH_HEX + 1];
+	int64_t head_seq;
 	size_t len;
 	int rc;
 
 	if (!names)
 		return ERR_STORE;
+	/* prev_hash is stored NULL when it is the head's hash (zeros for the
+	 * first entry): entry seq - 1 may keep none of its own */
+	rc = sq_audit_tail(&s->base, &head_seq, head, err);
+	if (rc < 0)
+		return rc;
 	sq_bind_text(names, 1, e->actor);
 	sq_bind_text(names, 2, e->action);
 	rc = sq_exec_stmt(s, names, "audit", err);
@@ -1053,9 +1152,7 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	stmt = sq_stmt(s, SQ_AUDIT_INSERT, "INSERT INTO audit (seq, actor_id, action_id,"
 		       " msg_id, payload, at, prev_hash, hash)"
 		       " VALUES (?1, (SELECT id FROM audit_names WHERE name = ?2),"
-		       " (SELECT id FROM audit_names WHERE name = ?3), ?4, ?5, ?6,"
-		       " CASE WHEN ?7 IS coalesce((SELECT p.hash FROM audit p WHERE p.seq = ?1 - 1),"
-		       " zeroblob(32)) THEN NULL ELSE ?7 END, ?8)", err);
+		       " (SELECT id FROM audit_names WHERE name = ?3), ?4, ?5, ?6, ?7, ?8)", err);
 	if (!stmt)
 		return ERR_STORE;
 	len = audit_pack(e->payload, e->at, payload);
@@ -1065,9 +1162,35 @@ int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *e
 	sq_bind_id(stmt, 4, e->msg_id);
 	sqlite3_bind_blob(stmt, 5, payload, (int)len, SQLITE_TRANSIENT);
 	sq_bind_int(stmt, 6, e->at);
-	sq_bind_hash(stmt, 7, e->prev_hash);
-	sq_bind_hash(stmt, 8, e->hash);
-	return sq_exec_stmt(s, stmt, "audit", err);
+	if (hex_same(e->prev_hash, head_seq ? head : zeros))
+		sqlite3_bind_null(stmt, 7);
+	else
+		sq_bind_hash(stmt, 7, e->prev_hash);
+	if (audit_hash_kept(e->seq))
+		sq_bind_hash(stmt, 8, e->hash);
+	else
+		sqlite3_bind_zeroblob(stmt, 8, 0);
+	rc = sq_exec_stmt(s, stmt, "audit", err);
+	if (rc == 0)
+		head_set(s, e);
+	return rc;
+}
+
+int sq_audit_insert(struct store *st, const struct audit_entry *e, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	int rc;
+
+	if (s->depth > 0)
+		return audit_put(s, e, err);
+	rc = st->ops->begin(st, err);
+	if (rc < 0)
+		return rc;
+	rc = audit_put(s, e, err);
+	if (rc == 0)
+		return st->ops->commit(st, err);
+	st->ops->rollback(st);
+	return rc;
 }
 
 /* A stored payload as its text; one that does not unpack reads as "", so

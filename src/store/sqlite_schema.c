@@ -687,6 +687,23 @@ static const char *const migrations[] = {
 	" detail = none, columnsize = 0);"
 	"INSERT INTO msg_fts (rowid, text) SELECT id, hamgan_index_text(hamgan_unpack(subject),"
 	" hamgan_unpack(body)) || hamgan_search_tags(unit_id, category_id) FROM messages;",
+	/* 23: the audit log keeps an entry's hash only on every 32nd entry
+	 * (model/audit.h, AUDIT_HASH_EVERY) and on its tail, kept here in
+	 * one row written with each entry; the others get a zero-length
+	 * blob (docs/core.md, "Audit chain").  The entries already written
+	 * keep their hashes: nothing is rewritten, the head is the last
+	 * entry's.  The head only moves on (by one entry or, written once a
+	 * transaction, by several: sqlite_int.h, struct sq_head) and is never
+	 * deleted (a guard, as the log's triggers are). */
+	"CREATE TABLE audit_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" seq INTEGER NOT NULL, hash BLOB NOT NULL);"
+	"INSERT INTO audit_head (one, seq, hash) SELECT 1, seq, hash FROM audit"
+	" ORDER BY seq DESC LIMIT 1;"
+	"CREATE TRIGGER audit_head_no_update BEFORE UPDATE ON audit_head"
+	" WHEN NEW.seq <= OLD.seq OR NEW.one <> OLD.one"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -273,7 +273,12 @@ struct store_ops {
 	int (*referral_list)(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
 			     struct err *err);
 
-	/* audit: the last entry's seq and hash (0 and "" when empty) */
+	/* audit: the last entry's seq and hash, as the head keeps them (0
+	 * and "" when empty).  audit_insert writes e and moves the head on to
+	 * it, both or neither; it keeps e's hash in the entry only when
+	 * audit_hash_kept(e->seq) (model/audit.h).  audit_list gives "" for a
+	 * hash not kept, and for a prev_hash it does not know (not stored,
+	 * and entry seq - 1 keeps no hash): the core computes them. */
 	int (*audit_tail)(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX + 1],
 			  struct err *err);
 	int (*audit_insert)(struct store *st, const struct audit_entry *e, struct err *err);

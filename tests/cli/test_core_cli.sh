@@ -122,7 +122,12 @@ t_eq "entries 4 and 5" "$(cut -f 1 "$T_TMP/stdout" | tr '\n' ' ')" "4 5 "
 t_exit "audit list with a bad limit" 2 "$HAMGAN" audit list --limit 0 --db "$DB"
 sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET payload = '{}' WHERE seq = 3"
 t_exit "audit verify fails after tampering" 1 "$HAMGAN" audit verify --db "$DB"
-t_eq "naming the entry" "$(cat "$T_TMP/stdout")" "broken at entry 3"
+# entry 3 keeps no hash of its own (only every 32nd and the tail do): the
+# next kept one no longer matches, and the change lies between
+last=$((n < 32 ? n : 32))
+t_eq "naming the first entry it may be" "$(cat "$T_TMP/stdout")" "broken at entry 1"
+t_grep "and the entries it lies in" "^hamgan: audit entries 1 to $last: one of them was changed" \
+	"$T_TMP/stderr"
 t_eq "no entry was lost" "$(count audit)" "$n"
 
 # -h everywhere

@@ -485,6 +485,38 @@ static void tamper(struct fx *f, const char *guard, const char *sql)
 	assert_int_equal(fx_exec(f, sql), 0);
 }
 
+/*
+ * Where verify places a change to entry seq of a log of total entries
+ * that hamgan wrote (model/audit.h: a hash kept on every AUDIT_HASH_EVERY-th
+ * entry and on the tail): from the entry after the last kept hash before
+ * seq to the next kept one at or after it.  Verify names that window, says
+ * bad_seq is its first entry and counts the entries before it as sound.
+ */
+static void assert_window(const struct err *err, int64_t count, int64_t bad, int64_t seq,
+			  int64_t total)
+{
+	int64_t a = (seq - 1) / AUDIT_HASH_EVERY * AUDIT_HASH_EVERY + 1;
+	int64_t b = (seq + AUDIT_HASH_EVERY - 1) / AUDIT_HASH_EVERY * AUDIT_HASH_EVERY;
+	char want[96];
+
+	if (b > total)
+		b = total;
+	assert_int_equal(bad, a);
+	assert_int_equal(count, a - 1);
+	if (a == b)
+		snprintf(want, sizeof(want), "audit entry %lld: ", (long long)a);
+	else
+		snprintf(want, sizeof(want), "audit entries %lld to %lld: one of them was changed",
+			 (long long)a, (long long)b);
+	if (!strstr(err->msg, want))
+		fail_msg("'%s' does not say '%s'", err->msg, want);
+}
+
+static int64_t audit_total(struct fx *f)
+{
+	return (int64_t)fx_int(f, "SELECT max(seq) FROM audit");
+}
+
 static void audit_chain_and_tamper(void **state)
 {
 	struct fx *f = *state;
@@ -515,9 +547,7 @@ static void audit_chain_and_tamper(void **state)
 	tamper(f, "audit_no_update",
 		  "UPDATE audit SET payload = '{\"code\":\"forged\"}' WHERE seq = 7;");
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
-	assert_int_equal(bad, 7);
-	assert_int_equal(count, 6);
-	assert_non_null(strstr(err.msg, "entry 7"));
+	assert_window(&err, count, bad, 7, total);
 	free(m);
 }
 
@@ -555,11 +585,14 @@ static void audit_tamper_recomputed_hash_and_delete(void **state)
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
 	assert_int_equal(bad, 6);
 	assert_int_equal(count, 5);
-	/* and a careless one who does not, at entry 5 itself */
+	/* and a careless one who does not, at entry 5 itself: the hash it
+	 * stored there is the first kept one, so the change lies in 1 to 5 */
 	tamper(f, NULL, "UPDATE audit SET actor_id = (SELECT id FROM audit_names"
 	       " WHERE name = 'evil2') WHERE seq = 5;");
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
-	assert_int_equal(bad, 5);
+	assert_int_equal(bad, 1);
+	assert_non_null(strstr(err.msg, "audit entries 1 to 5: one of them was changed: the hash "
+			       "kept at entry 5 does not match"));
 	}
 	free(m);
 }
@@ -575,7 +608,7 @@ static void tamper_stored(void **state, const char *guard, const char *sql)
 	struct msg *m = calloc(1, sizeof(*m));
 	struct audit_entry *list;
 	struct err err;
-	int64_t count, bad, first = 0;
+	int64_t count, bad, first = 0, total;
 	size_t n, i;
 
 	for (i = 0; i < 2; i++) {
@@ -594,11 +627,10 @@ static void tamper_stored(void **state, const char *guard, const char *sql)
 		if (str_eq(list[i].actor, list[5].actor))
 			first = list[i].seq;
 	free(list);
-	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	assert_int_equal(audit_verify(&f->c, &total, &bad, &err), 0);
 	tamper(f, guard, sql);
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
-	assert_int_equal(bad, strstr(sql, "audit_names SET") ? first : 6);
-	assert_int_equal(count, bad - 1);
+	assert_window(&err, count, bad, strstr(sql, "audit_names SET") ? first : 6, total);
 	free(m);
 }
 
@@ -650,6 +682,211 @@ static void audit_tamper_delete(void **state)
 	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
 	assert_int_equal(bad, 5);
 	assert_int_equal(count, 3);
+}
+
+/* ---- audit: kept hashes (schema 23) ---- */
+
+/* A log of more than three AUDIT_HASH_EVERY entries whose last is not a
+ * kept one: its total. */
+static int64_t long_log(struct fx *f)
+{
+	struct msg *m = calloc(1, sizeof(*m));
+	struct err err;
+	int64_t total = audit_total(f);
+
+	while (total < 3 * AUDIT_HASH_EVERY + 5 || audit_hash_kept(total)) {
+		assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+		if (total % 2)
+			assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m,
+						   &err), 0);
+		total = audit_total(f);
+	}
+	free(m);
+	return total;
+}
+
+/* Every entry's hash and prev_hash over the whole chain, from the first,
+ * as the core computes them: hashes[i] for entry i + 1. */
+static void chain_hashes(struct fx *f, int64_t total, char (*hashes)[AUDIT_HASH_HEX + 1])
+{
+	struct audit_entry *list;
+	char prev[AUDIT_HASH_HEX + 1] =
+		"0000000000000000000000000000000000000000000000000000000000000000";
+	struct err err;
+	size_t n, i;
+
+	assert_int_equal(audit_list(&f->c, &f->sys, 0, (size_t)total, &list, &n, &err), 0);
+	assert_int_equal((int64_t)n, total);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(list[i].seq, (int64_t)i + 1);
+		assert_string_equal(list[i].prev_hash, prev);
+		list[i].hash[0] = '\0';
+		audit_hash(&list[i], hashes[i]);
+		snprintf(prev, sizeof(prev), "%s", hashes[i]);
+	}
+	free(list);
+}
+
+/* Only every AUDIT_HASH_EVERY-th entry keeps its hash, and the head the
+ * tail's; the chain verifies, and audit_list gives every entry's full hash,
+ * the one computed over the whole chain, whatever page it starts on. */
+static void audit_kept_hashes(void **state)
+{
+	static const int64_t afters[] = { 0, 1, 30, 31, 32, 33, 40, 63, 64, 65 };
+	struct fx *f = *state;
+	char (*hashes)[AUDIT_HASH_HEX + 1];
+	struct audit_entry *list;
+	struct err err;
+	int64_t total = long_log(f), count, bad, after;
+	size_t n, i, k;
+
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	assert_int_equal(count, total);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"),
+			 total / AUDIT_HASH_EVERY);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 0"),
+			 total - total / AUDIT_HASH_EVERY);
+	assert_int_equal(fx_int(f, "SELECT min(seq) FROM audit WHERE length(hash) = 32"),
+			 AUDIT_HASH_EVERY);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE prev_hash IS NOT NULL"), 0);
+	assert_int_equal(fx_int(f, "SELECT seq FROM audit_head"), total);
+	assert_int_equal(fx_int(f, "SELECT length(hash) FROM audit_head"), 32);
+
+	hashes = calloc((size_t)total, sizeof(*hashes));
+	chain_hashes(f, total, hashes);
+	for (k = 0; k <= sizeof(afters) / sizeof(afters[0]); k++) {
+		after = k < sizeof(afters) / sizeof(afters[0]) ? afters[k] : total - 3;
+		assert_int_equal(audit_list(&f->c, &f->insp, after, 3, &list, &n, &err), 0);
+		assert_int_equal(n, 3);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(list[i].seq, after + 1 + (int64_t)i);
+			assert_string_equal(list[i].hash, hashes[after + i]);
+			assert_string_equal(list[i].prev_hash, after + i ? hashes[after + i - 1] :
+					    "0000000000000000000000000000000000000000000000000000"
+					    "000000000000");
+		}
+		free(list);
+	}
+	/* still none for a reader who does not see identities */
+	assert_int_equal(audit_list(&f->c, &f->adm, 40, 2, &list, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].hash, "");
+	assert_string_equal(list[1].prev_hash, "");
+	free(list);
+	free(hashes);
+}
+
+/* A change to an entry that keeps no hash breaks the chain at the next kept
+ * one, and verify names the entries in between. */
+static void audit_tamper_unkept(void **state)
+{
+	struct fx *f = *state;
+	struct err err;
+	int64_t total = long_log(f), count, bad;
+
+	tamper(f, "audit_no_update", "UPDATE audit SET at = at + 1 WHERE seq = 40");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_window(&err, count, bad, 40, total);
+	assert_int_equal(bad, AUDIT_HASH_EVERY + 1);
+	assert_non_null(strstr(err.msg, "the hash kept at entry 64 does not match"));
+	tamper(f, NULL, "UPDATE audit SET at = at - 1 WHERE seq = 40");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	/* the payload of entry 70 */
+	tamper(f, NULL, f->pg ? "UPDATE audit SET payload = decode('01', 'hex') WHERE seq = 70" :
+	       "UPDATE audit SET payload = X'01' WHERE seq = 70");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_window(&err, count, bad, 70, total);
+	assert_int_equal(bad, 2 * AUDIT_HASH_EVERY + 1);
+}
+
+/* After the last kept hash only the head covers an entry: a change there,
+ * the tail cut off, or a kept hash taken away is found too. */
+static void audit_tamper_after_last_kept(void **state)
+{
+	struct fx *f = *state;
+	struct err err;
+	int64_t total = long_log(f), count, bad;
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "UPDATE audit SET at = at + 1 WHERE seq = %lld",
+		 (long long)total - 1);
+	tamper(f, "audit_no_update", sql);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_window(&err, count, bad, total - 1, total);
+	assert_non_null(strstr(err.msg, "the log's head"));
+	snprintf(sql, sizeof(sql), "UPDATE audit SET at = at - 1 WHERE seq = %lld",
+		 (long long)total - 1);
+	tamper(f, NULL, sql);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	/* the newest entry deleted: the head says it was there */
+	snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE seq = %lld", (long long)total);
+	tamper(f, "audit_no_delete", sql);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, total);
+	assert_int_equal(count, total - 1);
+	assert_non_null(strstr(err.msg, "missing (the log's head is at entry"));
+	/* a kept hash taken away */
+	tamper(f, NULL, "UPDATE audit SET hash = substr(hash, 1, 0) WHERE seq = 64");
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), ERR_CONFLICT);
+	assert_int_equal(bad, 33);
+	assert_non_null(strstr(err.msg, "audit entries 33 to 64: one of them was changed: the "
+			       "hash it keeps is gone"));
+}
+
+/* Migration 23 on a log written before it (every entry keeping its hash,
+ * no head): the head is made from the last entry, nothing is rewritten,
+ * the chain verifies, and what is appended after keeps hashes the new way. */
+static void audit_upgrade_keeps_old_hashes(void **state)
+{
+	struct fx *f = *state;
+	struct buf sql = BUF_INIT(1 << 20);
+	char (*hashes)[AUDIT_HASH_HEX + 1];
+	struct audit_entry *list;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct err err;
+	int64_t total = long_log(f), now, count, bad, i;
+	size_t n;
+
+	/* the log as schema 22 kept it: a hash on every entry, no head */
+	hashes = calloc((size_t)total, sizeof(*hashes));
+	chain_hashes(f, total, hashes);
+	buf_adds(&sql, f->pg ? "DROP TRIGGER audit_no_update ON audit;" :
+		 "DROP TRIGGER audit_no_update;");
+	for (i = 0; i < total; i++)
+		buf_addf(&sql, f->pg ? "UPDATE audit SET hash = decode('%s', 'hex') WHERE seq = %lld;" :
+			 "UPDATE audit SET hash = X'%s' WHERE seq = %lld;", hashes[i],
+			 (long long)i + 1);
+	buf_adds(&sql, "DROP TABLE audit_head;");
+	buf_adds(&sql, f->pg ? "UPDATE hamgan_schema SET version = 22;" :
+		 "PRAGMA user_version = 22;");
+	assert_false(buf_error(&sql));
+	core_close(&f->c);
+	assert_int_equal(fx_exec(f, sql.data), 0);
+	buf_release(&sql);
+	free(hashes);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"), total);
+	fx_open_path(f, false);		/* migrates */
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"), total);
+	assert_int_equal(fx_int(f, "SELECT seq FROM audit_head"), total);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	assert_int_equal(count, total);
+	/* appended after: the new way */
+	while ((now = audit_total(f)) < total + 2 * AUDIT_HASH_EVERY)
+		assert_int_equal(fx_register(f, FX_MOBILE, KIND_CRITICISM, f->cat_roads, m), 0);
+	assert_int_equal(audit_verify(&f->c, &count, &bad, &err), 0);
+	assert_int_equal(count, now);
+	assert_int_equal(fx_int(f, "SELECT count(*) FROM audit WHERE length(hash) = 32"),
+			 total + now / AUDIT_HASH_EVERY - total / AUDIT_HASH_EVERY);
+	assert_int_equal(fx_int(f, "SELECT seq FROM audit_head"), now);
+	hashes = calloc((size_t)now, sizeof(*hashes));
+	chain_hashes(f, now, hashes);
+	assert_int_equal(audit_list(&f->c, &f->insp, total - 1, 40, &list, &n, &err), 0);
+	assert_int_equal(n, 40);
+	for (i = 0; i < 40; i++)
+		assert_string_equal(list[i].hash, hashes[total - 1 + i]);
+	free(list);
+	free(hashes);
+	free(m);
 }
 
 /* ---- confidentiality ---- */
@@ -1006,6 +1243,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_tamper_action_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_tamper_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_tamper_reorder, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_kept_hashes, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_unkept, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_tamper_after_last_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_upgrade_keeps_old_hashes, setup, teardown),
 		cmocka_unit_test_setup_teardown(confidential_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(objection_names_no_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(citizen_lookup, setup, teardown),

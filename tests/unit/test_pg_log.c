@@ -154,11 +154,14 @@ static int append(struct store *st, const char *actor, int64_t msg_id, const cha
 }
 
 /* The whole log is one line: seq 1..n, each prev_hash the hash before, each
- * hash the entry's own. */
+ * hash the entry's own; the store keeps a hash only on every
+ * AUDIT_HASH_EVERY-th entry (and gives "" for the others, and for a
+ * prev_hash whose entry keeps none) and the tail's in the head. */
 static void check_chain(struct store *st, int64_t want)
 {
 	struct audit_entry *list;
 	char h[AUDIT_HASH_HEX + 1], prev[AUDIT_HASH_HEX + 1];
+	int64_t seq;
 	size_t n, i;
 
 	assert_int_equal(store_pg_ops.audit_list(st, 0, SIZE_MAX, &list, &n, NULL), 0);
@@ -166,12 +169,19 @@ static void check_chain(struct store *st, int64_t want)
 	snprintf(prev, sizeof(prev), "%064d", 0);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(list[i].seq, (int64_t)i + 1);
-		assert_string_equal(list[i].prev_hash, prev);
+		if (i == 0 || audit_hash_kept(list[i].seq - 1))
+			assert_string_equal(list[i].prev_hash, prev);
+		else
+			assert_string_equal(list[i].prev_hash, "");
+		snprintf(list[i].prev_hash, sizeof(list[i].prev_hash), "%s", prev);
 		audit_hash(&list[i], h);
-		assert_string_equal(list[i].hash, h);
-		snprintf(prev, sizeof(prev), "%s", list[i].hash);
+		assert_string_equal(list[i].hash, audit_hash_kept(list[i].seq) ? h : "");
+		snprintf(prev, sizeof(prev), "%s", h);
 	}
 	free(list);
+	assert_int_equal(store_pg_ops.audit_tail(st, &seq, h, NULL), 0);
+	assert_int_equal(seq, want);
+	assert_string_equal(h, want ? prev : "");
 }
 
 static void audit_chain(void **state)
@@ -234,6 +244,10 @@ static void audit_chain(void **state)
 	/* and so are the names the entries' ids stand for (schema 16) */
 	assert_true(sql_refused(f, "UPDATE audit_names SET name = 'x'"));
 	assert_true(sql_refused(f, "DELETE FROM audit_names"));
+	/* and the head only moves on (schema 23) */
+	assert_true(sql_refused(f, "UPDATE audit_head SET seq = seq - 1"));
+	assert_true(sql_refused(f, "DELETE FROM audit_head"));
+	assert_true(sql_refused(f, "TRUNCATE audit_head"));
 	check_chain(f->st, 4);
 	free(e);
 }

@@ -192,12 +192,110 @@ static void bulk_mode(void **state)
 	run_all(t_bulk_mode);
 }
 
+/* The next audit entry after the tail, as the core appends it (a made-up
+ * hash: the store does not check it): its seq. */
+static int64_t append(struct nfx *f, const char *action)
+{
+	struct audit_entry *e = calloc(1, sizeof(*e));
+	int64_t seq;
+
+	assert_int_equal(f->ops->audit_tail(f->st, &seq, e->prev_hash, NULL), 0);
+	if (!e->prev_hash[0])
+		snprintf(e->prev_hash, sizeof(e->prev_hash), "%064d", 0);
+	e->seq = seq + 1;
+	snprintf(e->actor, sizeof(e->actor), "t");
+	snprintf(e->action, sizeof(e->action), "%s", action);
+	snprintf(e->payload, sizeof(e->payload), "{}");
+	e->at = 1000 + seq;
+	snprintf(e->hash, sizeof(e->hash), "%064llx", (unsigned long long)e->seq * 7919);
+	assert_int_equal(f->ops->audit_insert(f->st, e, NULL), 0);
+	free(e);
+	return seq + 1;
+}
+
+static void tail_is(struct nfx *f, int64_t want)
+{
+	char hash[AUDIT_HASH_HEX + 1], made[AUDIT_HASH_HEX + 1];
+	int64_t seq;
+
+	assert_int_equal(f->ops->audit_tail(f->st, &seq, hash, NULL), 0);
+	assert_int_equal(seq, want);
+	snprintf(made, sizeof(made), "%064llx", (unsigned long long)want * 7919);
+	assert_string_equal(hash, made);
+}
+
+/* The audit log's head (schema 23) follows the levels: SQLite holds it
+ * back until the outer commit (sqlite_int.h, struct sq_head), PostgreSQL
+ * writes it with each entry; either way a level rolled back takes its
+ * entries' head with it, and what is committed is the last entry's. */
+static void t_audit_head_in_levels(struct nfx *f)
+{
+	struct audit_entry *list;
+	size_t n;
+
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	assert_int_equal(append(f, "a"), 1);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	assert_int_equal(append(f, "b.gone"), 2);
+	tail_is(f, 2);
+	f->ops->rollback(f->st);
+	tail_is(f, 1);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	assert_int_equal(append(f, "c"), 2);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	assert_int_equal(append(f, "d"), 3);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	tail_is(f, 3);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	assert_int_equal(append(f, "e"), 4);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	tail_is(f, 4);
+	/* an outer rollback */
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	assert_int_equal(append(f, "f.gone"), 5);
+	assert_int_equal(f->ops->begin(f->st, NULL), 0);
+	assert_int_equal(append(f, "g.gone"), 6);
+	assert_int_equal(f->ops->commit(f->st, NULL), 0);
+	f->ops->rollback(f->st);
+	tail_is(f, 4);
+	/* outside a transaction, and in bulk mode */
+	assert_int_equal(append(f, "h"), 5);
+	tail_is(f, 5);
+	if (f->ops->bulk) {
+		assert_int_equal(f->ops->bulk(f->st, true, NULL), 0);
+		assert_int_equal(f->ops->begin(f->st, NULL), 0);
+		assert_int_equal(f->ops->begin(f->st, NULL), 0);
+		assert_int_equal(append(f, "i"), 6);
+		assert_int_equal(f->ops->commit(f->st, NULL), 0);
+		assert_int_equal(append(f, "j"), 7);
+		assert_int_equal(f->ops->begin(f->st, NULL), 0);
+		assert_int_equal(append(f, "k"), 8);
+		assert_int_equal(f->ops->commit(f->st, NULL), 0);
+		assert_int_equal(f->ops->commit(f->st, NULL), 0);
+		assert_int_equal(f->ops->bulk(f->st, false, NULL), 0);
+		tail_is(f, 8);
+	}
+	assert_int_equal(f->ops->audit_list(f->st, 0, 100, &list, &n, NULL), 0);
+	assert_true(n >= 5);
+	assert_string_equal(list[1].action, "c");
+	assert_string_equal(list[2].action, "d");
+	assert_string_equal(list[4].action, "h");
+	free(list);
+}
+
+static void audit_head_in_levels(void **state)
+{
+	(void)state;
+	run_all(t_audit_head_in_levels);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(inner_commit_folds),
 		cmocka_unit_test(inner_rollback_only_inner),
 		cmocka_unit_test(outer_rollback_all),
+		cmocka_unit_test(audit_head_in_levels),
 		cmocka_unit_test(bulk_mode),
 	};
 
