@@ -495,6 +495,7 @@ static int unit_of(struct agg_tally *t, struct store *st, int64_t id, struct uca
 	t->units[t->nunits].id = id;
 	t->units[t->nunits].parent = u.parent_id;
 	t->units[t->nunits].holder = u.kind != UNIT_CENTRE;
+	t->units[t->nunits].kids = -1;
 	*out = &t->units[t->nunits++];
 	return 0;
 }
@@ -524,7 +525,8 @@ struct replay {
 	struct err *err;
 	struct sstate *s;
 	size_t ns, caps;
-	/* the holder's scopes: chain[0] = holder ... root, then -holder */
+	/* the holder's scopes: chain[0] = holder ... root, then -holder when
+	 * it is stored */
 	int64_t chain[CAP_TREE_DEPTH + 1];
 	size_t nchain;
 	int64_t answerer;	/* holder when the latest answer was given */
@@ -546,12 +548,14 @@ static struct sstate *scope_get(struct replay *r, int64_t scope)
 	return &r->s[r->ns++];
 }
 
-/* The scopes holding a message at unit h: h, its ancestors, then -h; none
- * when h is 0 or the centre. */
+/* The scopes holding a message at unit h: h, its ancestors, then -h when
+ * it is stored (h has child units, agg_scope_stored); none when h is 0 or
+ * the centre. */
 static int scopes_of(struct replay *r, int64_t h, int64_t *out, size_t *n)
 {
 	struct ucache *u;
 	int64_t id = h;
+	bool kids = false;
 	int rc;
 
 	*n = 0;
@@ -569,7 +573,16 @@ static int scopes_of(struct replay *r, int64_t h, int64_t *out, size_t *n)
 		out[(*n)++] = id;
 		id = u->parent;
 	}
-	out[(*n)++] = -h;
+	/* looked up again: the ancestors' lookups may have moved the cache */
+	rc = unit_of(r->t, r->st, h, &u, r->err);
+	if (rc == 0 && u->kids < 0) {
+		rc = r->st->ops->unit_has_children(r->st, h, &kids, r->err);
+		u->kids = kids ? 1 : 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (agg_scope_stored(-h, u->kids > 0))
+		out[(*n)++] = -h;
 	return 0;
 }
 
@@ -660,7 +673,7 @@ static int64_t row_of(const int64_t *chain, size_t n, int64_t p)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (chain[i] == p)
 			return i == 0 ? -p : chain[i - 1];
 	}
@@ -720,10 +733,14 @@ static int on_hop(struct replay *r, const struct agg_event *e)
 	}
 	/* rows of each subtree scope: a row entered for the first time after
 	 * the scope's first row is an internal transfer */
-	for (i = 0; i + 1 < nn && rc == 0; i++) {
-		struct sstate *s = scope_get(r, nchain[i]);
-		int64_t row = row_of(nchain, nn, nchain[i]);
+	for (i = 0; i < nn && rc == 0; i++) {
+		struct sstate *s;
+		int64_t row;
 
+		if (nchain[i] < 0)
+			continue;	/* the holder alone */
+		s = scope_get(r, nchain[i]);
+		row = row_of(nchain, nn, nchain[i]);
 		if (in_list(s->rows, s->nrows, row))
 			continue;
 		if (s->nrows && (rc = fact(r, s->scope, e->at, AGG_INTERNAL, 1, -1)) < 0)
@@ -744,7 +761,7 @@ static int on_answer(struct replay *r, const struct agg_event *e)
 	size_t i;
 	int rc = 0;
 
-	r->answerer = r->nchain ? -r->chain[r->nchain - 1] : 0;
+	r->answerer = r->nchain ? r->chain[0] : 0;
 	for (i = 0; i < r->nchain && rc == 0; i++) {
 		struct sstate *s = scope_get(r, r->chain[i]);
 		int64_t secs = e->at - s->arrival, aday = 0;
@@ -941,6 +958,85 @@ static int tally_apply(struct agg_tally *t, struct store *st, struct err *err)
 int agg_tally_write(struct agg_tally *t, struct store *st, struct err *err)
 {
 	return tally_apply(t, st, err);
+}
+
+/* ---- a unit's first child ---- */
+
+/* The rows of one scope, read before any is written (a scan does not see
+ * its own writes the same way in every store). */
+struct scope_copy {
+	struct agg_row *cells;
+	size_t ncells, capcells;
+	struct agg_pair *pairs;
+	size_t npairs, cappairs;
+};
+
+static int copy_cell(const struct agg_row *r, void *arg)
+{
+	struct scope_copy *c = arg;
+	struct agg_row *to;
+
+	if (c->ncells == c->capcells) {
+		c->capcells = c->capcells ? c->capcells * 2 : 64;
+		c->cells = xrealloc(c->cells, c->capcells * sizeof(*c->cells));
+	}
+	to = &c->cells[c->ncells++];
+	*to = *r;
+	to->hist = xmalloc(r->hist_len ? r->hist_len : 1);
+	if (r->hist_len)
+		memcpy(to->hist, r->hist, r->hist_len);
+	return 0;
+}
+
+static int copy_pair(const struct agg_pair *p, void *arg)
+{
+	struct scope_copy *c = arg;
+
+	if (c->npairs == c->cappairs) {
+		c->cappairs = c->cappairs ? c->cappairs * 2 : 64;
+		c->pairs = xrealloc(c->pairs, c->cappairs * sizeof(*c->pairs));
+	}
+	c->pairs[c->npairs++] = *p;
+	return 0;
+}
+
+/* Until now -parent was read as parent (agg_scope_read): the same rows,
+ * written under -parent, keep its figures what they were; every later
+ * replay of a message at parent counts in -parent as well. */
+int agg_unit_first_child(struct store *st, int64_t parent, struct err *err)
+{
+	struct scope_copy c;
+	size_t i;
+	int dim, kind, rc = 0;
+
+	if (parent <= 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	for (dim = 0; dim < AGG_DIM_COUNT && rc == 0; dim++) {
+		c.ncells = 0;
+		rc = st->ops->agg_cell_scan(st, dim, parent, INT64_MIN, INT64_MAX, copy_cell, &c,
+					    err);
+		for (i = 0; i < c.ncells; i++) {
+			c.cells[i].k.unit = -parent;
+			if (rc == 0)
+				rc = st->ops->agg_cell_put(st, &c.cells[i], err);
+			free(c.cells[i].hist);
+		}
+	}
+	for (dim = 0; dim < AGG_DIM_COUNT && rc == 0; dim++) {
+		for (kind = 0; kind < AGG_PAIR_KINDS && rc == 0; kind++) {
+			c.npairs = 0;
+			rc = st->ops->agg_pair_scan(st, dim, parent, kind, INT64_MIN, INT64_MAX,
+						    INT64_MIN, copy_pair, &c, err);
+			for (i = 0; i < c.npairs && rc == 0; i++) {
+				c.pairs[i].unit = -parent;
+				rc = st->ops->agg_pair_add(st, &c.pairs[i], err);
+			}
+		}
+	}
+	free(c.cells);
+	free(c.pairs);
+	return rc;
 }
 
 /* ---- the transition hook ---- */

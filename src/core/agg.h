@@ -32,7 +32,8 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
  * audit order with its answers, citizen verdicts and inspector grades
  * (agg_history).  Replaying that history gives facts about each *scope* that
  * held the message: a unit with its subtree (scope = unit id) and the unit
- * alone (scope = -unit id, the "self" row of --by child).  Each fact lands
+ * alone (scope = -unit id, the "self" row of --by child; stored only for a
+ * unit with child units, agg_scope_stored below).  Each fact lands
  * in the cell of its own day: an entry on the day of the hop, an answer on
  * the day of the answer, an obligation on the day of its deadline, a
  * judgement on the day it was given.  agg_on_change applies
@@ -44,6 +45,32 @@ int agg_on_change(struct store *st, const struct msg *before, const struct msg *
  * (answered by as_of), and an obligation's deadline day with the day it
  * ended (overdue at as_of).
  */
+
+/*
+ * Which scopes are stored.  A unit without child units holds, alone, the
+ * same messages as its subtree: the same facts on the same days, so the
+ * alone scope's rows would repeat the subtree's byte for byte.  They are
+ * not stored: the replay leaves the alone scope -u of such a unit out of
+ * the scopes holding a message, and a reader of -u reads u's rows instead.
+ * A unit that gets its first child gets its alone rows then, copied from
+ * its subtree's (agg_unit_first_child).  has_children: whether unit
+ * |scope| has child units.
+ */
+static inline bool agg_scope_stored(int64_t scope, bool has_children)
+{
+	return scope > 0 || has_children;
+}
+
+/* The scope whose rows hold scope's figures. */
+static inline int64_t agg_scope_read(int64_t scope, bool has_children)
+{
+	return agg_scope_stored(scope, has_children) ? scope : -scope;
+}
+
+/* Unit parent is about to get its first child unit: copy its subtree's
+ * cells and pair rows to its alone scope (-parent), which are stored from
+ * now on.  Inside the caller's transaction, before the child is inserted. */
+int agg_unit_first_child(struct store *st, int64_t parent, struct err *err);
 
 /*
  * Handling-time histogram: 6-minute bins below 10 hours (0..99), then bins

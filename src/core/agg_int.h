@@ -27,6 +27,7 @@ struct tpair {
 struct ucache {
 	int64_t id, parent;
 	bool holder;		/* not the centre: a unit that can hold a message */
+	signed char kids;	/* has child units: 1, 0, -1 not read yet */
 };
 
 /* Open-addressing hashes, at most half full; a cell or pair may be used

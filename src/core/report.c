@@ -406,6 +406,20 @@ static void whole_months(int64_t d0, int64_t d1, int64_t *ms, int64_t *me)
 	*me = b.d == jalali_month_days(b.y, b.m) ? d1 : d1 - b.d;
 }
 
+/* The scope whose rows hold scope's figures: a unit without children
+ * alone is read as its subtree (core/agg.h, agg_scope_stored). */
+static int64_t stored_scope(const struct ctx *x, int64_t scope)
+{
+	size_t i;
+
+	if (scope > 0)
+		return scope;
+	for (i = 0; i < x->t.n; i++)
+		if (x->t.u[i].parent_id == -scope)
+			return agg_scope_read(scope, true);
+	return agg_scope_read(scope, false);
+}
+
 /* Visit cells (kind < 0) or pair rows of kind of grouping dim for scope
  * over days [d0, d1]: month rows for the whole months, day rows for the
  * ragged ends (days_only: day rows throughout, for weeks). */
@@ -418,6 +432,7 @@ static int visit(struct ctx *x, int64_t scope, int dim, int kind, int64_t d0, in
 
 	if (d0 > d1)
 		return 0;
+	scope = stored_scope(x, scope);
 	whole_months(d0, d1, &ms, &me);
 	if (days_only || ms > me) {
 		dims[0] = dim;

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/str.h"
+#include "core/agg.h"
 #include "core/audit.h"
 #include "core/core_int.h"
 #include "core/csv.h"
@@ -73,6 +74,7 @@ static int unit_validate(const struct unit *u, struct err *err)
 static int unit_insert_tx(struct core *c, struct unit *u, struct err *err)
 {
 	struct unit parent;
+	bool kids = true;
 	int depth, rc;
 
 	if (u->parent_id) {
@@ -82,6 +84,12 @@ static int unit_insert_tx(struct core *c, struct unit *u, struct err *err)
 		if (rc < 0)
 			return rc;
 		rc = tree_depth(c, u->parent_id, &depth, err);
+		if (rc == 0)
+			rc = OPS(c)->unit_has_children(c->st, u->parent_id, &kids, err);
+		/* the parent's alone figures are stored from its first child on
+		 * (core/agg.h, agg_scope_stored) */
+		if (rc == 0 && !kids)
+			rc = agg_unit_first_child(c->st, u->parent_id, err);
 		if (rc < 0)
 			return rc;
 	}

@@ -29,7 +29,7 @@
 /* This file's statements, in its own range of enum pg_stmt_id. */
 enum {
 	A_UNIT_INSERT, A_UNIT_UPDATE, A_UNIT_GET, A_UNIT_GET_CODE, A_UNIT_LIST, A_UNIT_WITHIN,
-	A_UNIT_FIRST_KIND,
+	A_UNIT_FIRST_KIND, A_UNIT_CHILDREN,
 	A_CAT_INSERT, A_CAT_UPDATE, A_CAT_GET, A_CAT_GET_CODE, A_CAT_GET_SERVICE, A_CAT_LIST,
 	A_CAT_CHILDREN, A_CAT_ROUTE_GET, A_CAT_ROUTE_SET,
 	A_USER_INSERT, A_USER_UPDATE, A_USER_GET, A_USER_GET_NAME, A_USER_LIST,
@@ -373,6 +373,21 @@ int pg_category_list(struct store *st, struct category **out, size_t *n, struct 
 	return get_list(pg(st), A_CAT_LIST, "SELECT " CAT_COLS " FROM categories"
 			" ORDER BY code COLLATE \"C\"", NULL, "categories", read_cat, sizeof(**out),
 			(void **)out, n, err);
+}
+
+int pg_unit_has_children(struct store *st, int64_t id, bool *yes, struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+	int64_t v = 0;
+	int rc;
+
+	*yes = false;
+	pg_p_int(&p, id);
+	rc = one_int(pg(st), A_UNIT_CHILDREN, "SELECT EXISTS (SELECT 1 FROM units"
+		     " WHERE parent_id = $1)", &p, "unit", &v, err);
+	if (rc == 0)
+		*yes = v != 0;
+	return rc;
 }
 
 int pg_category_has_children(struct store *st, int64_t id, bool *yes, struct err *err)

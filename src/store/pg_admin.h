@@ -17,6 +17,7 @@ int pg_unit_get_by_code(struct store *st, const char *code, struct unit *out, st
 int pg_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *out, struct err *err);
 int pg_unit_list(struct store *st, struct unit **out, size_t *n, struct err *err);
 int pg_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes, struct err *err);
+int pg_unit_has_children(struct store *st, int64_t id, bool *yes, struct err *err);
 int pg_category_insert(struct store *st, struct category *cat, struct err *err);
 int pg_category_update(struct store *st, const struct category *cat, struct err *err);
 int pg_category_get(struct store *st, int64_t id, struct category *out, struct err *err);
@@ -73,6 +74,7 @@ int pg_canned_list(struct store *st, int64_t category_id, bool all, size_t max, 
 	.unit_first_of_kind = pg_unit_first_of_kind, \
 	.unit_list = pg_unit_list, \
 	.unit_within = pg_unit_within, \
+	.unit_has_children = pg_unit_has_children, \
 	.category_insert = pg_category_insert, \
 	.category_update = pg_category_update, \
 	.category_get = pg_category_get, \

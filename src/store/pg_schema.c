@@ -372,6 +372,15 @@ static const char *const migrations[] = {
 	" FOR EACH ROW EXECUTE FUNCTION hamgan_audit_append_only();"
 	"CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head"
 	" FOR EACH STATEMENT EXECUTE FUNCTION hamgan_audit_append_only();",
+	/* 24: the alone rows of a unit without child units go (core/agg.h,
+	 * agg_scope_stored): they were its subtree's rows again; the figures
+	 * are read from those.  units_parent answers whether a unit has
+	 * children. */
+	"CREATE INDEX units_parent ON units(parent_id);"
+	"DELETE FROM agg_cells WHERE unit < 0 AND NOT EXISTS"
+	" (SELECT 1 FROM units WHERE parent_id = -agg_cells.unit);"
+	"DELETE FROM agg_pairs WHERE unit < 0 AND NOT EXISTS"
+	" (SELECT 1 FROM units WHERE parent_id = -agg_pairs.unit);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

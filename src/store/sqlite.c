@@ -844,6 +844,25 @@ int sq_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
 	return 0;
 }
 
+int sq_unit_has_children(struct store *st, int64_t id, bool *yes, struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_UNIT_CHILDREN, "SELECT EXISTS (SELECT 1 FROM units"
+				     " WHERE parent_id = ?)", err);
+	int rc;
+
+	*yes = false;
+	if (!stmt)
+		return ERR_STORE;
+	sq_bind_int(stmt, 1, id);
+	rc = sq_step_row(s, stmt, "unit", err);
+	if (rc < 0)
+		return rc;
+	*yes = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_reset(stmt);
+	return 0;
+}
+
 /* ---- categories ---- */
 
 #define CAT_COLS "id, code, name, parent_id, deadline_hours, kinds, confidential, service_code," \
@@ -1440,6 +1459,7 @@ const struct store_ops store_sqlite_ops = {
 	.unit_get_by_code = sq_unit_get_by_code,
 	.unit_list = sq_unit_list,
 	.unit_within = sq_bulk_unit_within,
+	.unit_has_children = sq_bulk_unit_has_children,
 	.unit_first_of_kind = sq_bulk_unit_first_of_kind,
 	.category_insert = sq_bulk_category_insert,
 	.category_update = sq_bulk_category_update,

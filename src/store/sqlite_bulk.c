@@ -26,7 +26,8 @@ struct sq_bulk_cache {
 	bool first_ok[UNIT_KIND_COUNT];
 	struct category *cat;
 	bool *cat_ok;
-	signed char *kids;		/* [id]: -1 unknown, 0, 1 */
+	signed char *kids;		/* categories [id]: -1 unknown, 0, 1 */
+	signed char *ukids;		/* units [id]: -1 unknown, 0, 1 */
 	struct {
 		int64_t ancestor, unit;	/* ancestor 0: empty */
 		bool yes;
@@ -44,6 +45,7 @@ void sq_bulk_cache_reset(struct sqlite_store *s)
 	free(b->cat);
 	free(b->cat_ok);
 	free(b->kids);
+	free(b->ukids);
 	free(b);
 	s->cache = NULL;
 }
@@ -61,6 +63,7 @@ void sq_bulk_cache_forget(struct sqlite_store *s)
 	memset(b->first_ok, 0, sizeof(b->first_ok));
 	memset(b->cat_ok, 0, CACHE_IDS * sizeof(*b->cat_ok));
 	memset(b->kids, -1, CACHE_IDS);
+	memset(b->ukids, -1, CACHE_IDS);
 	memset(b->within, 0, sizeof(b->within));
 }
 
@@ -79,6 +82,8 @@ static struct sq_bulk_cache *cache(struct sqlite_store *s)
 	b->cat_ok = xcalloc(CACHE_IDS, sizeof(*b->cat_ok));
 	b->kids = xcalloc(CACHE_IDS, sizeof(*b->kids));
 	memset(b->kids, -1, CACHE_IDS);
+	b->ukids = xcalloc(CACHE_IDS, sizeof(*b->ukids));
+	memset(b->ukids, -1, CACHE_IDS);
 	s->cache = b;
 	return b;
 }
@@ -154,6 +159,23 @@ int sq_bulk_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *
 		b->within[i].unit = unit;
 		b->within[i].yes = *yes;
 	}
+	return rc;
+}
+
+int sq_bulk_unit_has_children(struct store *st, int64_t id, bool *yes, struct err *err)
+{
+	struct sq_bulk_cache *b = cache(sq(st));
+	int rc;
+
+	if (!b || !id_kept(id))
+		return sq_unit_has_children(st, id, yes, err);
+	if (b->ukids[id] >= 0) {
+		*yes = b->ukids[id] != 0;
+		return 0;
+	}
+	rc = sq_unit_has_children(st, id, yes, err);
+	if (rc == 0)
+		b->ukids[id] = *yes ? 1 : 0;
 	return rc;
 }
 

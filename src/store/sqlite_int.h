@@ -18,7 +18,7 @@
 enum sq_stmt_id {
 	SQ_BEGIN, SQ_COMMIT, SQ_ROLLBACK, SQ_SNAPSHOT,
 	SQ_UNIT_INSERT, SQ_UNIT_SETPATH, SQ_UNIT_UPDATE, SQ_UNIT_GET, SQ_UNIT_GET_CODE,
-	SQ_UNIT_LIST, SQ_UNIT_WITHIN, SQ_UNIT_FIRST_KIND,
+	SQ_UNIT_LIST, SQ_UNIT_WITHIN, SQ_UNIT_FIRST_KIND, SQ_UNIT_CHILDREN,
 	SQ_CAT_INSERT, SQ_CAT_UPDATE, SQ_CAT_GET, SQ_CAT_GET_CODE, SQ_CAT_GET_SERVICE,
 	SQ_CAT_LIST, SQ_CAT_CHILDREN,
 	SQ_USER_INSERT, SQ_USER_UPDATE, SQ_USER_GET, SQ_USER_GET_NAME, SQ_USER_LIST,
@@ -265,6 +265,7 @@ int sq_unit_first_of_kind(struct store *st, enum unit_kind kind, struct unit *ou
 			  struct err *err);
 int sq_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
 		   struct err *err);
+int sq_unit_has_children(struct store *st, int64_t id, bool *yes, struct err *err);
 int sq_category_insert(struct store *st, struct category *cat, struct err *err);
 int sq_category_update(struct store *st, const struct category *cat, struct err *err);
 int sq_category_get(struct store *st, int64_t id, struct category *out, struct err *err);
@@ -276,6 +277,7 @@ int sq_bulk_unit_first_of_kind(struct store *st, enum unit_kind kind, struct uni
 			       struct err *err);
 int sq_bulk_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
 			struct err *err);
+int sq_bulk_unit_has_children(struct store *st, int64_t id, bool *yes, struct err *err);
 int sq_bulk_category_insert(struct store *st, struct category *cat, struct err *err);
 int sq_bulk_category_update(struct store *st, const struct category *cat, struct err *err);
 int sq_bulk_category_get(struct store *st, int64_t id, struct category *out, struct err *err);

@@ -187,6 +187,8 @@ struct store_ops {
 	int (*unit_list)(struct store *st, struct unit **out, size_t *n, struct err *err);
 	int (*unit_within)(struct store *st, int64_t ancestor, int64_t unit, bool *yes,
 			   struct err *err);
+	/* *yes: unit id has child units (whether active or not) */
+	int (*unit_has_children)(struct store *st, int64_t id, bool *yes, struct err *err);
 	int (*unit_first_of_kind)(struct store *st, enum unit_kind kind, struct unit *out,
 				  struct err *err);
 

@@ -53,6 +53,20 @@ static void bins_cover_every_second_once(void **state)
 		assert_true(agg_bin_lo(agg_bin_of(s)) <= s && s < agg_bin_hi(agg_bin_of(s)));
 }
 
+/* Which scopes have rows of their own: every subtree, the alone scope of
+ * a unit with children; a unit without children alone reads its subtree. */
+static void scopes_stored_and_read(void **state)
+{
+	(void)state;
+	assert_true(agg_scope_stored(5, false));
+	assert_true(agg_scope_stored(5, true));
+	assert_true(agg_scope_stored(-5, true));
+	assert_false(agg_scope_stored(-5, false));
+	assert_int_equal(agg_scope_read(5, false), 5);
+	assert_int_equal(agg_scope_read(-5, true), -5);
+	assert_int_equal(agg_scope_read(-5, false), 5);
+}
+
 static void counters_blob_round_trips(void **state)
 {
 	int64_t c[AGG_NCOUNTERS], back[AGG_NCOUNTERS];
@@ -327,6 +341,7 @@ int main(void)
 		cmocka_unit_test(bins_cover_every_second_once),
 		cmocka_unit_test(hist_blob_round_trips),
 		cmocka_unit_test(hist_blob_long),
+		cmocka_unit_test(scopes_stored_and_read),
 		cmocka_unit_test(counters_blob_round_trips),
 		cmocka_unit_test(sparse_counters_round_trip),
 		cmocka_unit_test(cell_keys_pack_in_order),

@@ -857,6 +857,8 @@ static void audit_upgrade_keeps_old_hashes(void **state)
 			 "UPDATE audit SET hash = X'%s' WHERE seq = %lld;", hashes[i],
 			 (long long)i + 1);
 	buf_adds(&sql, "DROP TABLE audit_head;");
+	/* and without migration 24's index, which opening makes again */
+	buf_adds(&sql, "DROP INDEX units_parent;");
 	buf_adds(&sql, f->pg ? "UPDATE hamgan_schema SET version = 22;" :
 		 "PRAGMA user_version = 22;");
 	assert_false(buf_error(&sql));

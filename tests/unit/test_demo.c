@@ -311,6 +311,21 @@ static void city_and_region12(void **state)
 	}
 	assert_true(sql_int(d.path, "SELECT count(*) FROM audit a JOIN audit_names n"
 			    " ON n.id = a.action_id WHERE n.name = 'sms.prune'") > 0);
+	/* a unit without child units keeps no alone cells nor pair rows
+	 * (core/agg.h, agg_scope_stored): the scope is bits 35..59 of a cell's
+	 * rowid, unit + 2^24 (store/cell_pack.h); units with children keep
+	 * theirs */
+	assert_true(sql_int(d.path, "SELECT count(*) FROM agg_cells") > 0);
+	assert_int_equal(sql_int(d.path, "SELECT count(*) FROM agg_cells WHERE"
+				 " ((id >> 35) & 33554431) < 16777216 AND 16777216 - ((id >> 35)"
+				 " & 33554431) NOT IN (SELECT parent_id FROM units"
+				 " WHERE parent_id IS NOT NULL)"), 0);
+	assert_int_equal(sql_int(d.path, "SELECT count(*) FROM agg_pairs WHERE unit < 0 AND"
+				 " -unit NOT IN (SELECT parent_id FROM units"
+				 " WHERE parent_id IS NOT NULL)"), 0);
+	assert_true(sql_int(d.path, "SELECT count(*) FROM agg_cells WHERE"
+			    " ((id >> 35) & 33554431) < 16777216") > 0);
+	assert_true(sql_int(d.path, "SELECT count(*) FROM agg_pairs WHERE unit < 0") > 0);
 	/* bulk mode left the foreign keys unchecked: they hold */
 	assert_int_equal(sql_int(d.path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 

@@ -1033,6 +1033,194 @@ static void upgrade_from_the_previous_release(void **state)
 	fx_open_path(f, false);
 }
 
+/* ---- which scopes are stored (core/agg.h, agg_scope_stored) ---- */
+
+static int count_cell(const struct agg_row *r, void *arg)
+{
+	(void)r;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static int count_pair(const struct agg_pair *p, void *arg)
+{
+	(void)p;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* The stored cells and pair rows of scope. */
+static size_t scope_rows(struct fx *f, int64_t scope)
+{
+	struct err err;
+	size_t n = 0;
+	int dim, kind;
+
+	for (dim = 0; dim < AGG_DIM_COUNT; dim++) {
+		assert_int_equal(f->c.st->ops->agg_cell_scan(f->c.st, dim, scope, INT64_MIN,
+							     INT64_MAX, count_cell, &n, &err), 0);
+		for (kind = 0; kind < AGG_PAIR_KINDS; kind++)
+			assert_int_equal(f->c.st->ops->agg_pair_scan(f->c.st, dim, scope, kind,
+								     INT64_MIN, INT64_MAX, INT64_MIN,
+								     count_pair, &n, &err), 0);
+	}
+	return n;
+}
+
+/* A unit's --by child report of 1399-03 and the previous year: its own
+ * (self) row and its total. */
+static void self_and_total(struct fx *f, const char *unit, struct report_figures *self,
+			   struct report_figures *total)
+{
+	struct report r;
+
+	run(f, &f->insp, unit, "1399-03", REPORT_BY_CHILD, true, &r);
+	assert_true(r.nrows > 0);
+	assert_true(r.rows[r.nrows - 1].self);
+	*self = r.rows[r.nrows - 1].cur;
+	*total = r.total.cur;
+	report_release(&r);
+}
+
+/* Regression: a unit without child units alone is its subtree, and its
+ * alone rows were stored twice (a sixth of the demo's aggregate rows).
+ * They are not stored; its self row reads its subtree's rows. */
+static void leaf_alone_rows_not_stored(void **state)
+{
+	struct fx *f = *state;
+	struct report_figures self, total;
+
+	build_fixture(f);
+	verify_clean(f);
+	assert_true(scope_rows(f, f->d12) > 0);
+	assert_true(scope_rows(f, f->r01) > 0);
+	assert_int_equal(scope_rows(f, -f->d12), 0);
+	assert_int_equal(scope_rows(f, -f->r01), 0);
+	/* region 12 has a child: its alone rows are its own */
+	assert_true(scope_rows(f, -f->r12) > 0);
+	self_and_total(f, "district-12-1", &self, &total);
+	assert_int_equal(self.referred, 1);
+	assert_int_equal(self.answered, 1);
+	assert_int_equal(self.grades, 1);
+	assert_memory_equal(&self, &total, sizeof(self));
+	self_and_total(f, "region-01", &self, &total);
+	assert_int_equal(self.referred, 2);
+	assert_int_equal(self.answers, 2);
+	assert_memory_equal(&self, &total, sizeof(self));
+	self_and_total(f, "region-12", &self, &total);
+	assert_int_equal(self.referred, 4);
+	assert_int_equal(total.referred, 5);
+}
+
+/* Region 1 (E and F, no child yet) gets a district: its alone figures
+ * keep their history (copied from its subtree's in the same transaction),
+ * its subtree takes the district's messages, and the recount agrees. */
+static void first_child_keeps_alone_figures(void **state)
+{
+	struct fx *f = *state;
+	struct report_figures self0, total0, self, total;
+	struct unit u;
+	struct err err;
+	size_t rows;
+	int64_t id, now;
+
+	build_fixture(f);
+	self_and_total(f, "region-01", &self0, &total0);
+	rows = scope_rows(f, f->r01);
+	assert_true(rows > 0);
+	assert_int_equal(scope_rows(f, -f->r01), 0);
+
+	memset(&u, 0, sizeof(u));
+	str_copy(u.code, sizeof(u.code), "district-01-1");
+	str_copy(u.name, sizeof(u.name), "ناحیه ۱ منطقه ۱");
+	u.kind = UNIT_DISTRICT;
+	u.parent_id = f->r01;
+	u.active = true;
+	assert_int_equal(unit_add(&f->c, &f->adm, &u, &err), 0);
+	assert_int_equal(scope_rows(f, -f->r01), rows);
+	verify_clean(f);
+	self_and_total(f, "region-01", &self, &total);
+	assert_memory_equal(&self, &self0, sizeof(self));
+	assert_memory_equal(&total, &total0, sizeof(total));
+
+	/* a second child copies nothing again */
+	str_copy(u.code, sizeof(u.code), "district-01-2");
+	u.id = 0;
+	assert_int_equal(unit_add(&f->c, &f->adm, &u, &err), 0);
+	assert_int_equal(scope_rows(f, -f->r01), rows);
+	verify_clean(f);
+
+	/* the new district's message counts in region 1's subtree only */
+	now = tday(1399, 3, 20) + 10 * H;
+	id = new_referred(f, tday(1399, 3, 10), fx_unit(f, "district-01-1"), f->cat_roads,
+			  KIND_CRITICISM);
+	answer_at(f, &f->s01, id, tday(1399, 3, 10) + 2 * H);
+	core_set_now(&f->c, now);
+	verify_clean(f);
+	self_and_total(f, "region-01", &self, &total);
+	assert_memory_equal(&self, &self0, sizeof(self));
+	assert_int_equal(total.referred, total0.referred + 1);
+	assert_int_equal(total.answers, total0.answers + 1);
+	assert_int_equal(scope_rows(f, -fx_unit(f, "district-01-1")), 0);
+}
+
+/* Migration 24: a database of schema 23 holds the alone rows of its
+ * units without children; opening it deletes them, and the recount and
+ * the reports agree with what was there. */
+static void migration_drops_leaf_alone_rows(void **state)
+{
+	struct fx *f = *state;
+	struct report_figures self0, total0, self, total;
+	struct agg_verify_result res;
+	char sql[1200];
+	struct err err;
+
+	build_fixture(f);
+	self_and_total(f, "region-01", &self0, &total0);
+	/* what schema 23 kept: -unit's rows, the same as unit's */
+	if (f->pg)
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO agg_cells (dim, unit, day, key, c, hist)"
+			 " SELECT dim, -unit, day, key, c, hist FROM agg_cells"
+			 " WHERE unit IN (%lld, %lld);"
+			 "INSERT INTO agg_pairs SELECT dim, -unit, kind, day, key, day2, n"
+			 " FROM agg_pairs WHERE unit IN (%lld, %lld);"
+			 "DROP INDEX units_parent; UPDATE hamgan_schema SET version = 23;",
+			 (long long)f->r01, (long long)f->d12, (long long)f->r01,
+			 (long long)f->d12);
+	else
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO agg_cells (id, c, hist) SELECT id - ((2 * %lld) << 35), c,"
+			 " hist FROM agg_cells WHERE ((id >> 35) & 33554431) = 16777216 + %lld;"
+			 "INSERT INTO agg_cells (id, c, hist) SELECT id - ((2 * %lld) << 35), c,"
+			 " hist FROM agg_cells WHERE ((id >> 35) & 33554431) = 16777216 + %lld;"
+			 "INSERT INTO agg_pairs SELECT dim, -unit, kind, day, key, counts"
+			 " FROM agg_pairs WHERE unit IN (%lld, %lld);"
+			 "DROP INDEX units_parent; PRAGMA user_version = 23;",
+			 (long long)f->r01, (long long)f->r01, (long long)f->d12,
+			 (long long)f->d12, (long long)f->r01, (long long)f->d12);
+	core_close(&f->c);
+	assert_int_equal(fx_exec(f, sql), 0);
+	if (f->pg)
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM agg_cells WHERE unit = %lld",
+			 (long long)-f->r01);
+	else
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM agg_cells"
+			 " WHERE ((id >> 35) & 33554431) = 16777216 - %lld", (long long)f->r01);
+	assert_true(fx_int(f, sql) > 0);
+	/* opening runs migration 24 */
+	fx_open_path(f, false);
+	core_set_now(&f->c, tday(1399, 3, 20) + 10 * H);
+	assert_int_equal(scope_rows(f, -f->r01), 0);
+	assert_int_equal(scope_rows(f, -f->d12), 0);
+	assert_true(scope_rows(f, -f->r12) > 0);
+	assert_int_equal(agg_verify(f->c.st, &res, NULL, NULL, NULL, &err), 0);
+	assert_int_equal(res.differences, 0);
+	self_and_total(f, "region-01", &self, &total);
+	assert_memory_equal(&self, &self0, sizeof(self));
+	assert_memory_equal(&total, &total0, sizeof(total));
+}
+
 static void roles_scope_reports(void **state)
 {
 	struct fx *f = *state;
@@ -1175,6 +1363,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(recount_by_ranges_equals_one_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(verify_finds_tampering_and_rebuild_mends, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(leaf_alone_rows_not_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(first_child_keeps_alone_figures, setup, teardown),
+		cmocka_unit_test_setup_teardown(migration_drops_leaf_alone_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(roles_scope_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(evaluation_scores_and_ranks, setup, teardown),
 		cmocka_unit_test_setup_teardown(formats, setup, teardown),

@@ -182,6 +182,18 @@ static void t_unit_tree(struct sfx *f)
 	assert_false(yes);
 	assert_int_equal(f->ops->unit_within(f->st, a1.id, a.id, &yes, NULL), 0);
 	assert_false(yes);
+	/* whether a unit has children (core/agg.h: its alone rows are
+	 * stored only then) */
+	assert_int_equal(f->ops->unit_has_children(f->st, root.id, &yes, NULL), 0);
+	assert_true(yes);
+	assert_int_equal(f->ops->unit_has_children(f->st, a.id, &yes, NULL), 0);
+	assert_true(yes);
+	assert_int_equal(f->ops->unit_has_children(f->st, b.id, &yes, NULL), 0);
+	assert_false(yes);
+	assert_int_equal(f->ops->unit_has_children(f->st, a1.id, &yes, NULL), 0);
+	assert_false(yes);
+	assert_int_equal(f->ops->unit_has_children(f->st, 9999, &yes, NULL), 0);
+	assert_false(yes);
 	assert_int_equal(f->ops->unit_within(f->st, a.id, 9999, &yes, NULL), ERR_NOTFOUND);
 	assert_int_equal(f->ops->unit_get_by_code(f->st, "a1", &got, NULL), 0);
 	assert_int_equal(got.parent_id, a.id);
