@@ -634,7 +634,7 @@ static void migration_packs_the_pairs(void **state)
 		" (3, 7, 0, 20030, 0, 20029, 1), (3, 7, 1, 20000, 0, 20035, 1),"
 		" (0, 7, 0, 20001, 0, 20001, 9);");
 	assert_int_equal(store_sqlite_ops.open(&st, f.path, 0, NULL, &err), 0);
-	/* unit 7 has no child units: migration 23 took its alone row (-7) */
+	/* unit 7 has no child units: migration 24 took its alone row (-7) */
 	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs"), 5);
 	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM agg_pairs WHERE dim = 3"
 				   " AND unit = 7 AND kind = 1 AND length(counts) > 0"), 1);
