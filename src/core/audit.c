@@ -21,9 +21,6 @@
 
 #define AUDIT_TAG "hamgan-audit-v1"
 
-static const char zero_hash[AUDIT_HASH_HEX + 1] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
-
 static void hash_field(crypto_generichash_state *h, const char *s, size_t len)
 {
 	char head[32];
@@ -76,7 +73,7 @@ int audit_append(struct core *c, const struct actor *a, const char *action, int6
 	if (rc < 0)
 		goto out;
 	if (!e->prev_hash[0])
-		str_copy(e->prev_hash, sizeof(e->prev_hash), zero_hash);
+		str_copy(e->prev_hash, sizeof(e->prev_hash), AUDIT_HASH_ZERO);
 	e->seq = seq + 1;
 	actor_label(a, e->actor, sizeof(e->actor));
 	str_copy(e->action, sizeof(e->action), action);
@@ -130,7 +127,7 @@ int audit_verify(struct core *c, int64_t *count, int64_t *bad_seq, struct err *e
 
 	*count = 0;
 	*bad_seq = 0;
-	str_copy(prev, sizeof(prev), zero_hash);
+	str_copy(prev, sizeof(prev), AUDIT_HASH_ZERO);
 	/* the head first: what is appended while this runs comes after it */
 	rc = OPS(c)->audit_tail(c->st, &head, head_hash, err);
 	if (rc < 0)

@@ -11,6 +11,8 @@
 #include "base/caps.h"
 
 #define AUDIT_HASH_HEX 64
+/* The prev_hash of the log's first entry. */
+#define AUDIT_HASH_ZERO "0000000000000000000000000000000000000000000000000000000000000000"
 
 /*
  * The stores keep an entry's hash only on every AUDIT_HASH_EVERY-th entry

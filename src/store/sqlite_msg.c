@@ -1126,8 +1126,6 @@ static bool hex_same(const char *a, const char *b)
 /* The entry, inside a transaction; its head is held back (sq_head_*). */
 static int audit_put(struct sqlite_store *s, const struct audit_entry *e, struct err *err)
 {
-	static const char zeros[AUDIT_HASH_HEX + 1] =
-		"0000000000000000000000000000000000000000000000000000000000000000";
 	sqlite3_stmt *names = sq_stmt(s, SQ_AUDIT_NAMES, "INSERT OR IGNORE INTO audit_names (name)"
 				      " VALUES (?1), (?2)", err);
 	sqlite3_stmt *stmt;
@@ -1162,7 +1160,7 @@ static int audit_put(struct sqlite_store *s, const struct audit_entry *e, struct
 	sq_bind_id(stmt, 4, e->msg_id);
 	sqlite3_bind_blob(stmt, 5, payload, (int)len, SQLITE_TRANSIENT);
 	sq_bind_int(stmt, 6, e->at);
-	if (hex_same(e->prev_hash, head_seq ? head : zeros))
+	if (hex_same(e->prev_hash, head_seq ? head : AUDIT_HASH_ZERO))
 		sqlite3_bind_null(stmt, 7);
 	else
 		sq_bind_hash(stmt, 7, e->prev_hash);
