@@ -130,3 +130,96 @@ out:
 	free(hops);
 	return rc;
 }
+
+/* ---- the citizen's view ---- */
+
+static int by_public_time(const void *pa, const void *pb)
+{
+	const struct msg_public_event *a = pa, *b = pb;
+
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	return 0;
+}
+
+/* The public name of step s, or NULL when the citizen is not told of it. */
+static const char *public_name(const struct audit_step *s)
+{
+	static const struct {
+		const char *audit, *pub;
+	} names[] = {
+		{ "msg.register", "registered" }, { "msg.refer", "referred" },
+		{ "msg.transfer", "referred" }, { "msg.start", "in_progress" },
+		{ "msg.return", "under_review" }, { "msg.answer", "answered" },
+		{ "msg.close", "closed" }, { "msg.reject", "rejected" },
+		{ "msg.reopen", "reopened" },
+	};
+	size_t i;
+
+	if (str_eq(s->action, "msg.verdict"))
+		return s->reopened ? "reopened" : s->from_closed ? NULL : "closed";
+	if (str_eq(s->action, "msg.grade"))
+		return s->reopened ? "reopened" : NULL;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (str_eq(s->action, names[i].audit))
+			return names[i].pub;
+	return NULL;
+}
+
+int msg_public_timeline(struct core *c, const struct actor *a, const struct msg *m,
+			bool texts, struct msg_public_event **out, size_t *n,
+			struct err *err)
+{
+	struct audit_step *st = NULL;
+	struct sms *sm = NULL;
+	struct msg_public_event *ev = NULL;
+	size_t ns = 0, nsm = 0, i, k = 0, room = 0;
+	char *tail;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = msg_may_read(c, a, m, err);
+	if (rc == 0)
+		rc = OPS(c)->audit_steps(c->st, m->id, &st, &ns, err);
+	if (rc == 0 && texts)
+		rc = OPS(c)->sms_list_msg(c->st, m->id, CAP_TIMELINE, &sm, &nsm, err);
+	if (rc < 0)
+		goto out;
+	if (ns > CAP_TIMELINE)
+		ns = CAP_TIMELINE;
+	for (i = 0; i < nsm; i++)
+		room += strlen(sm[i].body) + 1;
+	ev = xcalloc(1, (ns + nsm + 1) * sizeof(*ev) + room);
+	tail = (char *)(ev + ns + nsm + 1);
+	for (i = 0; i < ns; i++) {
+		const char *what = public_name(&st[i]);
+
+		if (what)
+			ev[k++] = (struct msg_public_event){ .at = st[i].at, .event = what,
+							    .order = (int64_t)i };
+	}
+	for (i = 0; i < nsm; i++) {
+		/* a sent text at its sending time, else when it was queued,
+		 * after the transitions of the same second */
+		ev[k++] = (struct msg_public_event){
+			.at = sm[i].state == SMS_SENT && sm[i].sent_at ? sm[i].sent_at :
+				sm[i].created_at,
+			.event = "sms",
+			.sms_text = keep(&tail, sm[i].body),
+			.sms_sent = sm[i].state == SMS_SENT,
+			.order = INT64_MAX / 2 + sm[i].id,
+		};
+	}
+	qsort(ev, k, sizeof(*ev), by_public_time);
+	*out = ev;
+	*n = k;
+	ev = NULL;
+out:
+	free(ev);
+	free(st);
+	free(sm);
+	return rc;
+}

@@ -59,4 +59,33 @@ struct msg_event {
 int msg_timeline(struct core *c, const struct actor *a, const struct msg *m,
 		 struct msg_event **out, size_t *n, bool *cut, struct err *err);
 
+/* One step of a message as the citizen is told of it (msg_public_timeline). */
+struct msg_public_event {
+	int64_t at;
+	/* "registered", "referred", "in_progress", "under_review", "answered",
+	 * "closed", "rejected", "reopened", or "sms" (static strings) */
+	const char *event;
+	const char *sms_text;	/* "sms": the text; NULL otherwise */
+	bool sms_sent;		/* "sms": sent, not only queued */
+	int64_t order;		/* tie-break: write order */
+};
+
+/*
+ * What the citizen is told happened to message m (the tracking page,
+ * Open311's updates), in time order: each transition by its public name
+ * (a transfer is "referred", a return "under_review"; a verdict that
+ * accepts closes, one that objects reopens) and, when texts is true, each
+ * SMS queued for the citizen with its text ("sms").  A grade that does not
+ * reopen and a verdict on a message already closed are the inspectors'
+ * business and are left out, as are notes and identity reads.  Read from
+ * the audit entries' steps (store op audit_steps, which reads only the
+ * members it needs of a payload), so a look-up makes no payload's text.
+ * Rights as msg_timeline; the events of the first CAP_TIMELINE
+ * transitions and texts.  *out is one malloc'd block that also holds the
+ * texts: free(*out) frees them all.
+ */
+int msg_public_timeline(struct core *c, const struct actor *a, const struct msg *m,
+			bool texts, struct msg_public_event **out, size_t *n,
+			struct err *err);
+
 #endif

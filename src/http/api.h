@@ -124,11 +124,10 @@ struct cJSON *api_referral_json(struct core *c, const struct referral *h);
 /* A message's timeline (api_timeline.c): every event for staff, with its
  * details, hop and SMS; the public steps for the citizen's tracking view. */
 struct msg_event;
+struct msg_public_event;
 struct cJSON *api_timeline_json(struct core *c, const struct msg_event *ev, size_t n);
-void api_public_timeline_jw(struct buf *b, const char *key, const struct msg_event *ev, size_t n);
-/* The public name of a timeline event ("registered", "referred", ...,
- * "sms"), or NULL when the citizen is not told of it. */
-const char *api_public_event(const struct msg_event *e);
+void api_public_timeline_jw(struct buf *b, const char *key, const struct msg_public_event *ev,
+			    size_t n);
 /* The message named by the path's {code} as the actor may see it, with its
  * texts when text is not NULL; on failure answers (404, 403, ...) and
  * returns false (api_messages.c). */

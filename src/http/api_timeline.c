@@ -86,48 +86,19 @@ cJSON *api_timeline_json(struct core *c, const struct msg_event *ev, size_t n)
 	return arr;
 }
 
-/* The public name of event e, or NULL when the citizen is not told of it
- * (grades without a reopen are the inspectors' business). */
-const char *api_public_event(const struct msg_event *e)
-{
-	bool reopened = strstr(e->payload, "\"to_state\":\"reopened\"") != NULL;
-	static const struct {
-		const char *audit, *pub;
-	} names[] = {
-		{ "register", "registered" }, { "refer", "referred" }, { "transfer", "referred" },
-		{ "start", "in_progress" }, { "return", "under_review" },
-		{ "answer", "answered" }, { "close", "closed" }, { "reject", "rejected" },
-		{ "reopen", "reopened" }, { "sms", "sms" },
-	};
-	size_t i;
-
-	if (str_eq(e->event, "verdict"))
-		return reopened ? "reopened" : strstr(e->payload, "\"from\":\"closed\"") ? NULL :
-		       "closed";
-	if (str_eq(e->event, "grade"))
-		return reopened ? "reopened" : NULL;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (str_eq(e->event, names[i].audit))
-			return names[i].pub;
-	return NULL;
-}
-
-void api_public_timeline_jw(struct buf *b, const char *key, const struct msg_event *ev, size_t n)
+void api_public_timeline_jw(struct buf *b, const char *key, const struct msg_public_event *ev,
+			    size_t n)
 {
 	size_t i;
 
 	jw_array(b, key);
 	for (i = 0; i < n; i++) {
-		const char *what = api_public_event(&ev[i]);
-
-		if (!what)
-			continue;
 		jw_object(b, NULL);
-		jw_str(b, "event", what);
+		jw_str(b, "event", ev[i].event);
 		api_jw_time(b, "at", ev[i].at);
-		if (str_eq(what, "sms")) {
+		if (ev[i].sms_text) {
 			jw_str(b, "text", ev[i].sms_text);
-			jw_bool(b, "sent", ev[i].sms_state == SMS_SENT);
+			jw_bool(b, "sent", ev[i].sms_sent);
 		}
 		jw_object_end(b);
 	}

@@ -33,12 +33,11 @@
 static void public_view(struct core *c, const struct msg *m, const struct msg_text *t,
 			struct buf *b)
 {
-	struct msg_event *ev = NULL;
+	struct msg_public_event *ev = NULL;
 	struct actor a = actor_citizen(m->citizen_id);
 	struct category cat;
 	struct unit u;
 	size_t n = 0;
-	bool cut;
 	struct err e;
 
 	jw_object(b, NULL);
@@ -65,7 +64,7 @@ static void public_view(struct core *c, const struct msg *m, const struct msg_te
 	api_jw_time(b, "created_at", m->created_at);
 	api_jw_time(b, "due_at", m->due_at);
 	err_clear(&e);
-	if (msg_timeline(c, &a, m, &ev, &n, &cut, &e) == 0)
+	if (msg_public_timeline(c, &a, m, true, &ev, &n, &e) == 0)
 		api_public_timeline_jw(b, "timeline", ev, n);
 	else
 		api_public_timeline_jw(b, "timeline", NULL, 0);

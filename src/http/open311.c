@@ -501,23 +501,18 @@ static int request_json(struct o311_req *q, const struct names *nm, const struct
 		cJSON *tl = cJSON_AddArrayToObject(x, "timeline");
 		cJSON *v = cJSON_AddObjectToObject(x, "citizen_verdict");
 		struct actor sys = actor_system("open311");
-		struct msg_event *ev = NULL;
+		struct msg_public_event *ev = NULL;
 		size_t nev = 0, i;
-		bool cut;
 
 		cJSON_AddStringToObject(x, "channel", msg_channel_name(m->channel));
 		cJSON_AddStringToObject(x, "state", msg_state_name(m->state));
 		/* the citizen's public steps (core/timeline.h), without the
 		 * texts sent to them: anyone may read an Open311 request */
-		rc = msg_timeline(q->c, &sys, m, &ev, &nev, &cut, e);
+		rc = msg_public_timeline(q->c, &sys, m, false, &ev, &nev, e);
 		for (i = 0; rc == 0 && i < nev; i++) {
-			const char *what = api_public_event(&ev[i]);
-			cJSON *it;
+			cJSON *it = cJSON_CreateObject();
 
-			if (!what || str_eq(what, "sms"))
-				continue;
-			it = cJSON_CreateObject();
-			cJSON_AddStringToObject(it, "event", what);
+			cJSON_AddStringToObject(it, "event", ev[i].event);
 			add_time(it, "at", ev[i].at);
 			cJSON_AddItemToArray(tl, it);
 		}

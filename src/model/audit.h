@@ -49,6 +49,7 @@ struct audit_step {
 	char action[CAP_CODE];
 	char value[CAP_CODE];
 	bool reopened;
+	bool from_closed;	/* given on a closed message (a late verdict) */
 	int64_t at;
 };
 

@@ -562,59 +562,118 @@ static long unpack_str(const unsigned char *p, size_t n, size_t *pos, unsigned t
 	return r;
 }
 
-/* One member at *pos into b. */
-static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t at,
-			 struct buf *b, struct scratch *sc)
-{
+/* One member as read: its key, and its value as a number or as a string
+ * (str points to a word, to digits or into the scratch). */
+struct unpacked {
 	char key[MAX_KEY];
+	bool is_num;
+	int64_t num;
+	const char *str;
+	char digits[24];
+};
+
+/* The key of the member at *pos into m->key; *type its value's type. */
+static int read_key(const unsigned char *p, size_t n, size_t *pos, struct unpacked *m,
+		    unsigned *type)
+{
 	const unsigned char *s;
 	size_t len;
-	uint64_t head, v;
-	int64_t num;
-	char digits[24];
+	uint64_t head;
 
 	if (varint_get(p, n, pos, &head) < 0 || (head >> 3) >= NKEYS)
 		return ERR_INVALID;
 	if (head >> 3) {
-		str_copy(key, sizeof(key), keys[head >> 3]);
+		str_copy(m->key, sizeof(m->key), keys[head >> 3]);
 	} else {
-		if (get_bytes(p, n, pos, &s, &len) < 0 || len == 0 || len >= sizeof(key) ||
+		if (get_bytes(p, n, pos, &s, &len) < 0 || len == 0 || len >= sizeof(m->key) ||
 		    memchr(s, '\0', len))
 			return ERR_INVALID;
-		memcpy(key, s, len);
-		key[len] = '\0';
+		memcpy(m->key, s, len);
+		m->key[len] = '\0';
 	}
-	switch (head & 7) {
+	*type = (unsigned)(head & 7);
+	return 0;
+}
+
+/* Past the value at *pos of the given type, unread. */
+static int skip_value(const unsigned char *p, size_t n, size_t *pos, unsigned type)
+{
+	const unsigned char *s;
+	size_t len;
+	uint64_t v;
+
+	switch (type) {
+	case T_INT:
+	case T_INT_AT:
+	case T_DIGITS:
+	case T_WORD:
+		return varint_get(p, n, pos, &v) < 0 ? ERR_INVALID : 0;
+	case T_HUFF:
+		if (varint_get(p, n, pos, &v) < 0)
+			return ERR_INVALID;
+		/* fall through */
+	case T_TEXT:
+	case T_TPACK:
+		return get_bytes(p, n, pos, &s, &len) < 0 ? ERR_INVALID : 0;
+	default:
+		return ERR_INVALID;
+	}
+}
+
+/* The value at *pos of the given type into m. */
+static int read_value(const unsigned char *p, size_t n, size_t *pos, unsigned type, int64_t at,
+		      struct scratch *sc, struct unpacked *m)
+{
+	uint64_t v;
+
+	m->is_num = false;
+	switch (type) {
 	case T_INT:
 	case T_INT_AT:
 		if (varint_get(p, n, pos, &v) < 0)
 			return ERR_INVALID;
-		num = varint_unzigzag(v);
-		if ((head & 7) == T_INT_AT && __builtin_add_overflow(num, at, &num))
+		m->num = varint_unzigzag(v);
+		if (type == T_INT_AT && __builtin_add_overflow(m->num, at, &m->num))
 			return ERR_INVALID;
-		jw_int(b, key, num);
+		m->is_num = true;
 		return 0;
 	case T_DIGITS:
 		if (varint_get(p, n, pos, &v) < 0)
 			return ERR_INVALID;
-		snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
-		jw_str(b, key, digits);
+		snprintf(m->digits, sizeof(m->digits), "%llu", (unsigned long long)v);
+		m->str = m->digits;
 		return 0;
 	case T_WORD:
 		if (varint_get(p, n, pos, &v) < 0 || v >= NWORDS)
 			return ERR_INVALID;
-		jw_str(b, key, words[v]);
+		m->str = words[v];
 		return 0;
 	case T_TEXT:
 	case T_TPACK:
 	case T_HUFF:
-		if (unpack_str(p, n, pos, (unsigned)(head & 7), sc) < 0)
+		if (unpack_str(p, n, pos, type, sc) < 0)
 			return ERR_INVALID;
-		jw_str(b, key, (const char *)sc->str);
+		m->str = (const char *)sc->str;
 		return 0;
 	default:
 		return ERR_INVALID;
 	}
+}
+
+/* One member at *pos into b. */
+static int unpack_member(const unsigned char *p, size_t n, size_t *pos, int64_t at,
+			 struct buf *b, struct scratch *sc)
+{
+	struct unpacked m;
+	unsigned type;
+
+	if (read_key(p, n, pos, &m, &type) < 0 || read_value(p, n, pos, type, at, sc, &m) < 0)
+		return ERR_INVALID;
+	if (m.is_num)
+		jw_int(b, m.key, m.num);
+	else
+		jw_str(b, m.key, m.str);
+	return 0;
 }
 
 int audit_unpack(const unsigned char *p, size_t n, int64_t at, char *out, size_t outsz,
@@ -681,4 +740,73 @@ void audit_step_read(struct audit_step *a, const char *action, const char *paylo
 		audit_payload_member(payload, "grade", a->value, sizeof(a->value));
 	a->reopened = audit_payload_member(payload, "to_state", state, sizeof(state)) &&
 		      str_eq(state, msg_state_name(STATE_REOPENED));
+	a->from_closed = audit_payload_member(payload, "from", state, sizeof(state)) &&
+			 str_eq(state, msg_state_name(STATE_CLOSED));
+}
+
+/* The first member named key gives *got its value (as audit_payload_member
+ * would: a number in decimal). */
+static void step_member(const struct unpacked *m, const char *key, bool *seen, char *got,
+			size_t gotsz)
+{
+	if (*seen || !str_eq(m->key, key))
+		return;
+	*seen = true;
+	if (m->is_num)
+		snprintf(got, gotsz, "%lld", (long long)m->num);
+	else
+		str_copy(got, gotsz, m->str);
+}
+
+void audit_step_unpack(struct audit_step *a, const char *action, const unsigned char *p,
+		       size_t n, int64_t at)
+{
+	char verdict[CAP_CODE] = "", grade[CAP_CODE] = "", to[CAP_CODE] = "",
+	     from[CAP_CODE] = "";
+	bool has_verdict = false, has_grade = false, has_to = false, has_from = false;
+	struct scratch sc = { NULL, NULL, 0, 0 };
+	struct unpacked m;
+	size_t pos = 1;
+	unsigned type;
+	char *text;
+
+	if (n > 0 && p[0] == TAG_TEXT) {
+		text = xmalloc(n);
+		memcpy(text, p + 1, n - 1);
+		text[n - 1] = '\0';
+		audit_step_read(a, action, memchr(p + 1, '\0', n - 1) ? "" : text);
+		free(text);
+		return;
+	}
+	/* the members themselves, not their JSON: a step is read for every
+	 * transition of every message a recount or a tracking look-up meets */
+	str_copy(a->action, sizeof(a->action), action ? action : "");
+	a->value[0] = '\0';
+	a->reopened = a->from_closed = false;
+	if (n == 0 || p[0] != TAG_PACKED)
+		return;
+	while (pos < n) {
+		/* only the values asked for are decoded (an answer's text is
+		 * not); the rest are skipped */
+		if (read_key(p, n, &pos, &m, &type) < 0)
+			goto out;	/* as a payload that does not unpack: "" */
+		if (!str_eq(m.key, "verdict") && !str_eq(m.key, "grade") &&
+		    !str_eq(m.key, "to_state") && !str_eq(m.key, "from")) {
+			if (skip_value(p, n, &pos, type) < 0)
+				goto out;
+			continue;
+		}
+		if (read_value(p, n, &pos, type, at, &sc, &m) < 0)
+			goto out;
+		step_member(&m, "verdict", &has_verdict, verdict, sizeof(verdict));
+		step_member(&m, "grade", &has_grade, grade, sizeof(grade));
+		step_member(&m, "to_state", &has_to, to, sizeof(to));
+		step_member(&m, "from", &has_from, from, sizeof(from));
+	}
+	str_copy(a->value, sizeof(a->value), has_verdict ? verdict : grade);
+	a->reopened = str_eq(to, msg_state_name(STATE_REOPENED));
+	a->from_closed = str_eq(from, msg_state_name(STATE_CLOSED));
+out:
+	free(sc.str);
+	free(sc.fa);
 }

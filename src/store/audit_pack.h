@@ -49,8 +49,15 @@ bool audit_payload_member(const char *payload, const char *key, char *out, size_
 
 /* A message's transition as the report aggregates read it (store op
  * audit_steps) from its entry's action and payload text: the verdict, or
- * else the grade, it gave, and whether it went to the state "reopened".
+ * else the grade, it gave, whether it went to the state "reopened" and
+ * whether it came from "closed".
  * a->at is left as it is. */
 void audit_step_read(struct audit_step *a, const char *action, const char *payload);
+
+/* The same from the n stored bytes of a payload (audit_pack's, at as given
+ * to it), read member by member without making its text; bytes that do not
+ * unpack read as an empty payload. */
+void audit_step_unpack(struct audit_step *a, const char *action, const unsigned char *p,
+		       size_t n, int64_t at);
 
 #endif

@@ -313,14 +313,15 @@ int pl_agg_stale(struct store *st, bool *stale, struct err *err)
 static void read_step(const PGresult *res, int r, void *rec)
 {
 	struct audit_step *a = rec;
-	char *payload = xmalloc(CAP_AUDIT_PAYLOAD + 1);
 	char action[CAP_CODE];
+	size_t n = 0;
+	unsigned char *p;
 
 	pg_text(res, r, 0, action, sizeof(action));
 	a->at = pg_int(res, r, 2);
-	pl_audit_payload(res, r, 1, a->at, payload, CAP_AUDIT_PAYLOAD + 1);
-	audit_step_read(a, action, payload);
-	free(payload);
+	p = pg_blob(res, r, 1, &n);
+	audit_step_unpack(a, action, p, p ? n : 0, a->at);
+	free(p);
 }
 
 /*

@@ -456,7 +456,6 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 {
 	struct sqlite_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	char *payload;
 	size_t cap = 0;
 	int rc;
 
@@ -472,15 +471,14 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);
-	payload = xmalloc(CAP_AUDIT_PAYLOAD + 1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct audit_step *a = sq_list_push((void **)out, n, &cap, sizeof(**out));
+		const unsigned char *p = sqlite3_column_blob(stmt, 1);
 
 		a->at = sqlite3_column_int64(stmt, 2);
-		sq_col_audit_payload(stmt, 1, a->at, payload, CAP_AUDIT_PAYLOAD + 1);
-		audit_step_read(a, (const char *)sqlite3_column_text(stmt, 0), payload);
+		audit_step_unpack(a, (const char *)sqlite3_column_text(stmt, 0), p,
+				  p ? (size_t)sqlite3_column_bytes(stmt, 1) : 0, a->at);
 	}
-	free(payload);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		free(*out);

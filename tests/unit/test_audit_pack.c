@@ -160,6 +160,59 @@ static void steps_read_from_the_text(void **state)
 	assert_false(audit_payload_member("not json", "n", v, sizeof(v)));
 }
 
+/* A step read from the stored bytes (packed, or kept as text) is the step
+ * read from the payload's text; bytes that do not unpack read as "". */
+static void steps_read_from_the_bytes(void **state)
+{
+	static const char *const payloads[] = {
+		"{\"code\":\"1\",\"from\":\"answered\",\"verdict\":\"accept\",\"rating\":4,"
+		"\"to_state\":\"closed\"}",
+		"{\"code\":\"1\",\"from\":\"closed\",\"verdict\":\"object\",\"rating\":0,"
+		"\"to_state\":\"reopened\"}",
+		"{\"code\":\"1\",\"from\":\"closed\",\"verdict\":\"accept\",\"rating\":5}",
+		"{\"grade\":\"unacceptable\",\"note\":\"پاسخ ناقص است\",\"to_state\":\"reopened\"}",
+		"{\"grade\":7}",
+		"{\"verdict\":\"x\",\"verdict\":\"y\",\"grade\":\"z\"}",
+		"{\"code\":\"1\",\"from\":\"registered\",\"to\":\"region-11\",\"due_at\":1644086400,"
+		"\"to_state\":\"referred\"}",
+		"{\"odd key\":\"closed\",\"from\":\"ClOsEd\"}",
+		"{}",
+		"not json",
+	};
+	unsigned char packed[AUDIT_PACKED_SIZE];
+	struct audit_step want, got;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+		memset(&want, 0, sizeof(want));
+		memset(&got, 0x5a, sizeof(got));
+		audit_step_read(&want, "msg.verdict", payloads[i]);
+		n = audit_pack(payloads[i], AT, packed);
+		audit_step_unpack(&got, "msg.verdict", packed, n, AT);
+		assert_string_equal(got.action, want.action);
+		assert_string_equal(got.value, want.value);
+		assert_int_equal(got.reopened, want.reopened);
+		assert_int_equal(got.from_closed, want.from_closed);
+	}
+	memset(&want, 0, sizeof(want));
+	audit_step_read(&want, "msg.verdict", payloads[1]);
+	assert_string_equal(want.value, "object");
+	assert_true(want.reopened && want.from_closed);
+	/* the last byte of a packed payload cut off, an unknown tag, nothing */
+	n = audit_pack(payloads[1], AT, packed);
+	assert_true(packed[0] == 1);
+	audit_step_unpack(&got, "msg.verdict", packed, n - 1, AT);
+	assert_string_equal(got.value, "");
+	assert_false(got.reopened || got.from_closed);
+	packed[0] = 9;
+	audit_step_unpack(&got, "msg.verdict", packed, n, AT);
+	assert_string_equal(got.value, "");
+	audit_step_unpack(&got, "msg.grade", NULL, 0, AT);
+	assert_string_equal(got.action, "msg.grade");
+	assert_string_equal(got.value, "");
+}
+
 /* The largest payload the core writes packs and comes back. */
 static void the_largest_payload(void **state)
 {
@@ -187,6 +240,7 @@ int main(void)
 		cmocka_unit_test(the_form_is_pinned),
 		cmocka_unit_test(bad_bytes_refused),
 		cmocka_unit_test(steps_read_from_the_text),
+		cmocka_unit_test(steps_read_from_the_bytes),
 		cmocka_unit_test(the_largest_payload),
 	};
 

@@ -2,7 +2,8 @@
  * test_timeline.c - a message's timeline (core/timeline.h) in time order
  * with every step, the inspector's reopen that is not a grade, the
  * objection's reason, SMS hidden from a unit on a confidential message, and
- * the public handler of a unit (core/track.h).  Issue 14.
+ * the public handler of a unit (core/track.h), and the citizen's public
+ * steps (msg_public_timeline).  Issue 14.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -104,6 +105,96 @@ static void every_step_in_time_order(void **state)
 	free(m);
 }
 
+/* The public names in order (the SMS left out), joined by spaces. */
+static void public_names(const struct msg_public_event *ev, size_t n, char *out, size_t outsz)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (!str_eq(ev[i].event, "sms"))
+			len += (size_t)snprintf(out + len, outsz - len, "%s%s", len ? " " : "",
+						ev[i].event);
+}
+
+/* What the citizen is told: transitions by their public names, the
+ * objection's reopen, the inspectors' grade left out; the texts only when
+ * asked for; a verdict on a message already closed adds nothing. */
+static void the_citizen_is_told_the_public_steps(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct msg_public_event *ev = NULL;
+	struct actor cit;
+	struct err err;
+	char names[512];
+	size_t n = 0, i, texts = 0;
+
+	core_set_now(&f->c, FX_T0);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_roads, m), 0);
+	cit = actor_citizen(m->citizen_id);
+	core_set_now(&f->c, FX_T0 + 60);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 120);
+	assert_int_equal(msg_start(&f->c, &f->s12, m->id, 0, m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 180);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "ترمیم شد", m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 240);
+	assert_int_equal(msg_verdict_why(&f->c, &cit, m->id, 0, VERDICT_OBJECT, 2, "هنوز هست",
+					 m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 300);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "این بار کامل", m, &err), 0);
+	core_set_now(&f->c, FX_T0 + 360);
+	assert_int_equal(msg_grade(&f->c, &f->insp, m->id, 0, GRADE_ACCEPTABLE, "خوب", false, m,
+				   &err), 0);
+	core_set_now(&f->c, FX_T0 + 420);
+	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_ACCEPT, 5, m, &err), 0);
+
+	assert_int_equal(msg_public_timeline(&f->c, &cit, m, true, &ev, &n, &err), 0);
+	public_names(ev, n, names, sizeof(names));
+	assert_string_equal(names, "registered referred in_progress answered reopened answered "
+			    "closed");
+	for (i = 0; i < n; i++) {
+		if (i)
+			assert_true(ev[i - 1].at <= ev[i].at);
+		if (!str_eq(ev[i].event, "sms")) {
+			assert_null(ev[i].sms_text);
+			continue;
+		}
+		texts++;
+		assert_non_null(ev[i].sms_text);
+		assert_true(ev[i].sms_text[0] != '\0');
+	}
+	assert_true(texts > 0);
+	assert_int_equal(ev[0].at, FX_T0);
+	free(ev);
+	/* without the texts (Open311): the same steps, no SMS */
+	assert_int_equal(msg_public_timeline(&f->c, &cit, m, false, &ev, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		assert_string_not_equal(ev[i].event, "sms");
+	public_names(ev, n, names, sizeof(names));
+	assert_string_equal(names, "registered referred in_progress answered reopened answered "
+			    "closed");
+	free(ev);
+
+	/* closed by the centre, then the citizen's verdict: one "closed" */
+	core_set_now(&f->c, FX_T0 + 600);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_roads, m), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "انجام شد", m, &err), 0);
+	assert_int_equal(msg_close(&f->c, &f->op, m->id, 0, m, &err), 0);
+	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_ACCEPT, 4, m, &err), 0);
+	assert_int_equal(msg_public_timeline(&f->c, &cit, m, false, &ev, &n, &err), 0);
+	public_names(ev, n, names, sizeof(names));
+	assert_string_equal(names, "registered referred answered closed");
+	free(ev);
+	/* another citizen sees nothing */
+	cit = actor_citizen(m->citizen_id + 1000);
+	assert_int_not_equal(msg_public_timeline(&f->c, &cit, m, true, &ev, &n, &err), 0);
+	assert_null(ev);
+	free(m);
+}
+
 /* regression: the inspector's reopen note was filed as a grade «غیرقابل قبول» */
 static void reopen_is_not_a_grade(void **state)
 {
@@ -190,6 +281,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(every_step_in_time_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(reopen_is_not_a_grade, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_citizen_is_told_the_public_steps, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(confidential_sms_hidden_from_the_unit, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(handler_is_the_region, setup, teardown),
