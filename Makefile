@@ -216,6 +216,12 @@ bench: bootstrap
 bench-conns: bootstrap all
 	bench/conns.sh $(CONNS_ARGS)
 
+# the tracking look-up over a demo's messages (bench/track_demo.sh); a 100,000
+# message demo is made in $(BUILD)/bench the first time
+TRACK_DB ?= $(BUILD)/bench/search-100k.db
+bench-track: bootstrap all $(TRACK_DB)
+	bench/track_demo.sh --db $(TRACK_DB) $(TRACK_ARGS)
+
 SEARCH_DBS ?= $(BUILD)/bench/search-100k.db $(BUILD)/bench/search-1m.db
 $(BUILD)/bench/search-100k.db: | $(BUILD)/hamgan
 	@mkdir -p $(dir $@)
@@ -228,7 +234,7 @@ $(BUILD)/bench/search-5m.db: $(BUILD)/bench/search-100k.db
 bench-search: bootstrap $(BUILD)/bench/bench_search $(SEARCH_DBS)
 	$(BUILD)/bench/bench_search $(SEARCH_ARGS) $(SEARCH_DBS)
 
-.PHONY: bench-conns bench-search
+.PHONY: bench-conns bench-search bench-track
 
 # Durable submissions and tracking look-ups over HTTP with wrk
 # (docs/performance.md, "Group commit"); ROUNDS, SECONDS_PER_RUN, CONNS.
