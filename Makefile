@@ -163,7 +163,7 @@ soak: bootstrap
 		SOAK_KILLS=$(SOAK_KILLS) bash tests/http/test_soak.sh
 
 # libFuzzer targets (docs/fuzzing.md), each for FUZZ_SECONDS seconds: the
-# default keeps a whole `make fuzz` (21 targets, and each corpus replayed
+# default keeps a whole `make fuzz` (22 targets, and each corpus replayed
 # first) about ten minutes.  The HTTP targets run
 # the real server in process and check every body validation through a
 # wrapper of jval_object_all (fuzz/fuzz_http_common.h).

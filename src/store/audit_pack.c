@@ -602,22 +602,17 @@ static int skip_value(const unsigned char *p, size_t n, size_t *pos, unsigned ty
 	size_t len;
 	uint64_t v;
 
-	switch (type) {
-	case T_INT:
-	case T_INT_AT:
-	case T_DIGITS:
-	case T_WORD:
-		return varint_get(p, n, pos, &v) < 0 ? ERR_INVALID : 0;
-	case T_HUFF:
+	if (type > T_HUFF)
+		return ERR_INVALID;
+	/* a number or a word: one varint; a string: its bytes, after the
+	 * count of packed bytes they code for a T_HUFF one */
+	if (type < T_TEXT || type == T_HUFF) {
 		if (varint_get(p, n, pos, &v) < 0)
 			return ERR_INVALID;
-		/* fall through */
-	case T_TEXT:
-	case T_TPACK:
-		return get_bytes(p, n, pos, &s, &len) < 0 ? ERR_INVALID : 0;
-	default:
-		return ERR_INVALID;
+		if (type < T_TEXT)
+			return 0;
 	}
+	return get_bytes(p, n, pos, &s, &len) < 0 ? ERR_INVALID : 0;
 }
 
 /* The value at *pos of the given type into m. */
