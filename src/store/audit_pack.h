@@ -55,8 +55,10 @@ bool audit_payload_member(const char *payload, const char *key, char *out, size_
 void audit_step_read(struct audit_step *a, const char *action, const char *payload);
 
 /* The same from the n stored bytes of a payload (audit_pack's, at as given
- * to it), read member by member without making its text; bytes that do not
- * unpack read as an empty payload. */
+ * to it), read member by member without making its text: the four members
+ * a step needs are decoded and the others skipped undecoded.  Bytes whose
+ * members cannot be walked, or whose needed values do not decode, read as
+ * an empty payload. */
 void audit_step_unpack(struct audit_step *a, const char *action, const unsigned char *p,
 		       size_t n, int64_t at);
 
