@@ -726,11 +726,31 @@ bool audit_payload_member(const char *payload, const char *key, char *out, size_
 	return found;
 }
 
+bool audit_step_fixed(const char *action)
+{
+	/* flow.c: each leaves from states other than closed for a state of
+	 * its own, and gives no verdict or grade */
+	static const char *const fixed[] = {
+		"msg.register", "msg.refer", "msg.transfer", "msg.start",
+		"msg.return", "msg.answer", "msg.close", "msg.reject",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (str_eq(action, fixed[i]))
+			return true;
+	return false;
+}
+
 void audit_step_read(struct audit_step *a, const char *action, const char *payload)
 {
 	char state[CAP_CODE];
 
 	str_copy(a->action, sizeof(a->action), action ? action : "");
+	a->value[0] = '\0';
+	a->reopened = a->from_closed = false;
+	if (action && audit_step_fixed(action))
+		return;
 	if (!audit_payload_member(payload, "verdict", a->value, sizeof(a->value)))
 		audit_payload_member(payload, "grade", a->value, sizeof(a->value));
 	a->reopened = audit_payload_member(payload, "to_state", state, sizeof(state)) &&
@@ -765,6 +785,8 @@ void audit_step_unpack(struct audit_step *a, const char *action, const unsigned 
 	unsigned type;
 	char *text;
 
+	if (action && audit_step_fixed(action))
+		n = 0;	/* its payload is not read */
 	if (n > 0 && p[0] == TAG_TEXT) {
 		text = xmalloc(n);
 		memcpy(text, p + 1, n - 1);

@@ -47,10 +47,19 @@ int audit_unpack(const unsigned char *p, size_t n, int64_t at, char *out, size_t
  * it is, an integer in decimal) into out: false ("") when there is none. */
 bool audit_payload_member(const char *payload, const char *key, char *out, size_t outsz);
 
+/* Whether action's step is the same whatever its payload: a transition
+ * that gives no verdict or grade, cannot reopen the message and never
+ * leaves a closed one (register, refer, transfer, start, return, answer,
+ * close, reject: core/flow.c's rules).  The step readers below do not read
+ * such a payload at all, and a store need not fetch it; an action not
+ * named here (a verdict, a grade, a reopening, one a later release adds)
+ * is read. */
+bool audit_step_fixed(const char *action);
+
 /* A message's transition as the report aggregates read it (store op
  * audit_steps) from its entry's action and payload text: the verdict, or
  * else the grade, it gave, whether it went to the state "reopened" and
- * whether it came from "closed".
+ * whether it came from "closed" (all empty for a fixed action).
  * a->at is left as it is. */
 void audit_step_read(struct audit_step *a, const char *action, const char *payload);
 

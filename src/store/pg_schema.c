@@ -381,6 +381,12 @@ static const char *const migrations[] = {
 	" (SELECT 1 FROM units WHERE parent_id = -agg_cells.unit);"
 	"DELETE FROM agg_pairs WHERE unit < 0 AND NOT EXISTS"
 	" (SELECT 1 FROM units WHERE parent_id = -agg_pairs.unit);",
+	/* 25: as SQLite's: audit_msg holds each entry's action and time
+	 * beside the message, so that a message's steps can be read from the
+	 * index (the payload only of a step it can change: audit_pack.h,
+	 * audit_step_fixed) */
+	"DROP INDEX audit_msg;"
+	"CREATE INDEX audit_msg ON audit(msg_id, action_id, at) WHERE msg_id IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

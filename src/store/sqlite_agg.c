@@ -14,6 +14,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/mem.h"
 #include "base/varint.h"
@@ -451,41 +452,106 @@ int sq_agg_stale(struct store *st, bool *stale, struct err *err)
 	return rc;
 }
 
+struct sq_step {
+	int64_t seq;
+	struct audit_step step;
+};
+
+/* An action whose entries are steps: the message's changes, not its
+ * identity's reads. */
+static bool step_action(const char *name)
+{
+	/* as SQLite's LIKE 'msg.%' did, ASCII case ignored (PostgreSQL's
+	 * ILIKE, pg_agg.c) */
+	return name && strncasecmp(name, "msg.", 4) == 0 && strcmp(name, "msg.identity_read") != 0;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	int64_t x = ((const struct sq_step *)a)->seq, y = ((const struct sq_step *)b)->seq;
+
+	return (x > y) - (x < y);
+}
+
+/* The payload of entry seq read into e (the log's row, by its key). */
+static int step_payload(struct sqlite_store *s, const char *name, struct sq_step *e,
+			struct err *err)
+{
+	sqlite3_stmt *stmt = agg_stmt(s, SQ_AGG_AUDIT_PAYLOAD, "SELECT payload FROM audit"
+				      " WHERE seq = ?1", err);
+	const unsigned char *p;
+	int rc;
+
+	if (!stmt)
+		return err ? err->code : ERR_STORE;
+	sqlite3_bind_int64(stmt, 1, e->seq);
+	rc = sq_step_row(s, stmt, "audit entry", err);
+	if (rc == 0) {
+		p = sqlite3_column_blob(stmt, 0);
+		audit_step_unpack(&e->step, name, p, p ? (size_t)sqlite3_column_bytes(stmt, 0) : 0,
+				  e->step.at);
+	}
+	sqlite3_reset(stmt);
+	return rc;
+}
+
 int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
 		   struct err *err)
 {
 	struct sqlite_store *s = sq(st);
+	struct sq_step *v = NULL;
 	sqlite3_stmt *stmt;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	/* every change written about the message (its registration and its
-	 * transitions, and whatever a later release adds), not the reads; the
-	 * payloads (audit_step_read) are core/audit.c's payload_* JSON objects */
-	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT n.name, a.payload, a.at FROM audit a"
-			" JOIN audit_names n ON n.id = a.action_id"
-			" WHERE a.msg_id = ?1 AND n.name LIKE 'msg.%' AND n.name <> 'msg.identity_read'"
-			" ORDER BY a.seq", err);
+	/*
+	 * Every change written about the message (its registration and its
+	 * transitions, and whatever a later release adds), not the reads.
+	 * The index audit_msg holds the action and the time beside the
+	 * message (migration 25), so the steps are read from the index alone,
+	 * one page a message where each entry was a page of its own; the
+	 * log's row is visited only for a step its payload can change (a
+	 * verdict, a grade, a reopening: audit_step_fixed).  The rows come in
+	 * the index's order and are put back in the log's.
+	 */
+	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT n.name, a.at, a.seq FROM audit a"
+			" JOIN audit_names n ON n.id = a.action_id WHERE a.msg_id = ?1", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct audit_step *a = sq_list_push((void **)out, n, &cap, sizeof(**out));
-		const unsigned char *p = sqlite3_column_blob(stmt, 1);
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		struct sq_step *e;
 
-		a->at = sqlite3_column_int64(stmt, 2);
-		audit_step_unpack(a, (const char *)sqlite3_column_text(stmt, 0), p,
-				  p ? (size_t)sqlite3_column_bytes(stmt, 1) : 0, a->at);
+		if (!step_action(name))
+			continue;
+		e = sq_list_push((void **)&v, n, &cap, sizeof(*v));
+		e->seq = sqlite3_column_int64(stmt, 2);
+		e->step.at = sqlite3_column_int64(stmt, 1);
+		audit_step_unpack(&e->step, name, NULL, 0, e->step.at);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
+		free(v);
 		*n = 0;
 		return sq_fail(s, rc, "audit steps", err);
 	}
+	for (i = 0; i < *n; i++)
+		if (!audit_step_fixed(v[i].step.action) &&
+		    (rc = step_payload(s, v[i].step.action, &v[i], err)) < 0) {
+			free(v);
+			*n = 0;
+			return rc;
+		}
+	qsort(v, *n, sizeof(*v), by_seq);
+	if (*n) {
+		*out = xmalloc(*n * sizeof(**out));
+		for (i = 0; i < *n; i++)
+			(*out)[i] = v[i].step;
+	}
+	free(v);
 	return 0;
 }
 

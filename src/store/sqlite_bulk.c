@@ -1,10 +1,19 @@
 /*
- * sqlite_bulk.c - what the SQLite store remembers in bulk mode (sq_bulk,
- * the demo generator): the units and categories it has read (nothing else
- * writes them meanwhile; the store's own writes of them forget it all) and
- * the audit log's tail (the entry it inserted last).  A bulk load reads
- * these at every step otherwise: a few statements a message.  A rollback
- * forgets everything too.  Outside bulk mode the ops go straight through.
+ * sqlite_bulk.c - what the SQLite store remembers of units, categories and
+ * the audit log's tail while they cannot change behind it:
+ *
+ *	- in bulk mode (sq_bulk, the demo generator), where nothing else
+ *	  writes them meanwhile (the store's own writes of them forget it
+ *	  all, and so does a rollback).  A bulk load reads these at every
+ *	  step otherwise: a few statements a message.
+ *	- inside a read snapshot (sq_snapshot, a tracking look-up's), where
+ *	  every read sees the database as it was when the snapshot began:
+ *	  the category's and the region's names of one look-up are the next
+ *	  one's while the snapshot is kept (sqlite_snap.c; up to
+ *	  CAP_SNAPSHOT_KEEP_US).  A new snapshot forgets it all.
+ *
+ * Otherwise (a write transaction, no snapshot) the ops go straight through.
+ * Forgetting is a new generation: an entry is valid only with the cache's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +26,23 @@
 #define WITHIN_SLOTS 8192	/* (ancestor, unit) answers, open addressing */
 
 struct sq_bulk_cache {
-	bool tail_ok;
+	uint32_t gen;			/* what is valid now (never 0) */
+	uint32_t tail_gen;
 	int64_t tail_seq;
 	char tail_hash[AUDIT_HASH_HEX + 1];
-	struct unit *unit;		/* [id], valid when unit_ok[id] */
-	bool *unit_ok;
+	struct unit *unit;		/* [id], valid when unit_gen[id] == gen */
+	uint32_t *unit_gen;
 	struct unit first[UNIT_KIND_COUNT];
-	bool first_ok[UNIT_KIND_COUNT];
+	uint32_t first_gen[UNIT_KIND_COUNT];
 	struct category *cat;
-	bool *cat_ok;
-	signed char *kids;		/* categories [id]: -1 unknown, 0, 1 */
-	signed char *ukids;		/* units [id]: -1 unknown, 0, 1 */
+	uint32_t *cat_gen;
+	struct kids {
+		uint32_t gen;
+		bool yes;
+	} *kids, *ukids;		/* categories' and units' [id] */
 	struct {
-		int64_t ancestor, unit;	/* ancestor 0: empty */
+		int64_t ancestor, unit;	/* empty unless gen == the cache's */
+		uint32_t gen;
 		bool yes;
 	} within[WITHIN_SLOTS];
 };
@@ -41,9 +54,9 @@ void sq_bulk_cache_reset(struct sqlite_store *s)
 	if (!b)
 		return;
 	free(b->unit);
-	free(b->unit_ok);
+	free(b->unit_gen);
 	free(b->cat);
-	free(b->cat_ok);
+	free(b->cat_gen);
 	free(b->kids);
 	free(b->ukids);
 	free(b);
@@ -51,39 +64,48 @@ void sq_bulk_cache_reset(struct sqlite_store *s)
 }
 
 /* Forget what was read, keeping the memory (a unit or category written,
- * a rollback). */
+ * a rollback, a new snapshot). */
 void sq_bulk_cache_forget(struct sqlite_store *s)
 {
 	struct sq_bulk_cache *b = s->cache;
 
 	if (!b)
 		return;
-	b->tail_ok = false;
-	memset(b->unit_ok, 0, CACHE_IDS * sizeof(*b->unit_ok));
-	memset(b->first_ok, 0, sizeof(b->first_ok));
-	memset(b->cat_ok, 0, CACHE_IDS * sizeof(*b->cat_ok));
-	memset(b->kids, -1, CACHE_IDS);
-	memset(b->ukids, -1, CACHE_IDS);
-	memset(b->within, 0, sizeof(b->within));
+	if (++b->gen == 0) {
+		/* once in four billion: the old generations are cleared */
+		b->tail_gen = 0;
+		memset(b->unit_gen, 0, CACHE_IDS * sizeof(*b->unit_gen));
+		memset(b->first_gen, 0, sizeof(b->first_gen));
+		memset(b->cat_gen, 0, CACHE_IDS * sizeof(*b->cat_gen));
+		memset(b->kids, 0, CACHE_IDS * sizeof(*b->kids));
+		memset(b->ukids, 0, CACHE_IDS * sizeof(*b->ukids));
+		memset(b->within, 0, sizeof(b->within));
+		b->gen = 1;
+	}
+}
+
+/* Reading inside a snapshot, not writing: what is read cannot change. */
+static bool snapshot_reading(struct sqlite_store *s)
+{
+	return s->snap_open && !s->depth && sqlite3_txn_state(s->db, "main") == SQLITE_TXN_READ;
 }
 
 static struct sq_bulk_cache *cache(struct sqlite_store *s)
 {
 	struct sq_bulk_cache *b;
 
-	if (!s->bulk)
+	if (!s->bulk && !snapshot_reading(s))
 		return NULL;
 	if (s->cache)
 		return s->cache;
 	b = xcalloc(1, sizeof(*b));
+	b->gen = 1;
 	b->unit = xcalloc(CACHE_IDS, sizeof(*b->unit));
-	b->unit_ok = xcalloc(CACHE_IDS, sizeof(*b->unit_ok));
+	b->unit_gen = xcalloc(CACHE_IDS, sizeof(*b->unit_gen));
 	b->cat = xcalloc(CACHE_IDS, sizeof(*b->cat));
-	b->cat_ok = xcalloc(CACHE_IDS, sizeof(*b->cat_ok));
+	b->cat_gen = xcalloc(CACHE_IDS, sizeof(*b->cat_gen));
 	b->kids = xcalloc(CACHE_IDS, sizeof(*b->kids));
-	memset(b->kids, -1, CACHE_IDS);
 	b->ukids = xcalloc(CACHE_IDS, sizeof(*b->ukids));
-	memset(b->ukids, -1, CACHE_IDS);
 	s->cache = b;
 	return b;
 }
@@ -100,14 +122,14 @@ int sq_bulk_unit_get(struct store *st, int64_t id, struct unit *out, struct err 
 
 	if (!b || !id_kept(id))
 		return sq_unit_get(st, id, out, err);
-	if (b->unit_ok[id]) {
+	if (b->unit_gen[id] == b->gen) {
 		*out = b->unit[id];
 		return 0;
 	}
 	rc = sq_unit_get(st, id, out, err);
 	if (rc == 0) {
 		b->unit[id] = *out;
-		b->unit_ok[id] = true;
+		b->unit_gen[id] = b->gen;
 	}
 	return rc;
 }
@@ -120,14 +142,14 @@ int sq_bulk_unit_first_of_kind(struct store *st, enum unit_kind kind, struct uni
 
 	if (!b || (int)kind < 0 || kind >= UNIT_KIND_COUNT)
 		return sq_unit_first_of_kind(st, kind, out, err);
-	if (b->first_ok[kind]) {
+	if (b->first_gen[kind] == b->gen) {
 		*out = b->first[kind];
 		return 0;
 	}
 	rc = sq_unit_first_of_kind(st, kind, out, err);
 	if (rc == 0) {
 		b->first[kind] = *out;
-		b->first_ok[kind] = true;
+		b->first_gen[kind] = b->gen;
 	}
 	return rc;
 }
@@ -145,18 +167,19 @@ int sq_bulk_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *
 	h = ((uint64_t)ancestor * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)unit * 0xbf58476d1ce4e5b9ULL);
 	for (k = 0; k < WITHIN_SLOTS; k++) {
 		i = (size_t)((h + k) % WITHIN_SLOTS);
+		if (b->within[i].gen != b->gen)
+			break;
 		if (b->within[i].ancestor == ancestor && b->within[i].unit == unit) {
 			*yes = b->within[i].yes;
 			return 0;
 		}
-		if (!b->within[i].ancestor)
-			break;
 	}
 	rc = sq_unit_within(st, ancestor, unit, yes, err);
 	/* a full table (a load of that many units) just reads */
 	if (rc == 0 && k < WITHIN_SLOTS && k < 64) {
 		b->within[i].ancestor = ancestor;
 		b->within[i].unit = unit;
+		b->within[i].gen = b->gen;
 		b->within[i].yes = *yes;
 	}
 	return rc;
@@ -169,13 +192,13 @@ int sq_bulk_unit_has_children(struct store *st, int64_t id, bool *yes, struct er
 
 	if (!b || !id_kept(id))
 		return sq_unit_has_children(st, id, yes, err);
-	if (b->ukids[id] >= 0) {
-		*yes = b->ukids[id] != 0;
+	if (b->ukids[id].gen == b->gen) {
+		*yes = b->ukids[id].yes;
 		return 0;
 	}
 	rc = sq_unit_has_children(st, id, yes, err);
 	if (rc == 0)
-		b->ukids[id] = *yes ? 1 : 0;
+		b->ukids[id] = (struct kids){ b->gen, *yes };
 	return rc;
 }
 
@@ -186,14 +209,14 @@ int sq_bulk_category_get(struct store *st, int64_t id, struct category *out, str
 
 	if (!b || !id_kept(id))
 		return sq_category_get(st, id, out, err);
-	if (b->cat_ok[id]) {
+	if (b->cat_gen[id] == b->gen) {
 		*out = b->cat[id];
 		return 0;
 	}
 	rc = sq_category_get(st, id, out, err);
 	if (rc == 0) {
 		b->cat[id] = *out;
-		b->cat_ok[id] = true;
+		b->cat_gen[id] = b->gen;
 	}
 	return rc;
 }
@@ -205,13 +228,13 @@ int sq_bulk_category_has_children(struct store *st, int64_t id, bool *yes, struc
 
 	if (!b || !id_kept(id))
 		return sq_category_has_children(st, id, yes, err);
-	if (b->kids[id] >= 0) {
-		*yes = b->kids[id] != 0;
+	if (b->kids[id].gen == b->gen) {
+		*yes = b->kids[id].yes;
 		return 0;
 	}
 	rc = sq_category_has_children(st, id, yes, err);
 	if (rc == 0)
-		b->kids[id] = *yes ? 1 : 0;
+		b->kids[id] = (struct kids){ b->gen, *yes };
 	return rc;
 }
 
@@ -246,7 +269,7 @@ int sq_bulk_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX 
 	struct sq_bulk_cache *b = cache(sq(st));
 	int rc;
 
-	if (b && b->tail_ok) {
+	if (b && b->tail_gen == b->gen) {
 		*seq = b->tail_seq;
 		str_copy(hash, AUDIT_HASH_HEX + 1, b->tail_hash);
 		return 0;
@@ -255,7 +278,7 @@ int sq_bulk_audit_tail(struct store *st, int64_t *seq, char hash[AUDIT_HASH_HEX 
 	if (rc == 0 && b) {
 		b->tail_seq = *seq;
 		str_copy(b->tail_hash, sizeof(b->tail_hash), hash);
-		b->tail_ok = true;
+		b->tail_gen = b->gen;
 	}
 	return rc;
 }
@@ -266,7 +289,7 @@ int sq_bulk_audit_insert(struct store *st, const struct audit_entry *e, struct e
 	int rc = sq_audit_insert(st, e, err);
 
 	if (b) {
-		b->tail_ok = rc == 0;
+		b->tail_gen = rc == 0 ? b->gen : 0;
 		b->tail_seq = e->seq;
 		str_copy(b->tail_hash, sizeof(b->tail_hash), e->hash);
 	}

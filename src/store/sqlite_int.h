@@ -39,6 +39,7 @@ enum sq_stmt_id {
 	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_DEL, SQ_AGG_SCAN,
 	SQ_AGG_PAIR_ADD, SQ_AGG_PAIR_DEL, SQ_AGG_PAIR_SCAN_UNIT, SQ_AGG_PAIR_SCAN_ALL,
 	SQ_AGG_CLEAR_CELLS, SQ_AGG_CLEAR_PAIRS, SQ_AGG_MSG_SCAN, SQ_AGG_AUDIT_STEPS,
+	SQ_AGG_AUDIT_PAYLOAD,
 	SQ_AGG_CLEAR_META, SQ_AGG_STALE,
 	SQ_SECRET_ADD, SQ_SECRET_GET,
 	/* verification codes (sqlite_verify.c) */
@@ -85,6 +86,9 @@ struct sqlite_store {
 	pthread_mutex_t keep_mu;
 	_Atomic int keep;	/* KEEP_NONE, KEEP_KEPT, KEEP_CLAIMED */
 	bool keep_ok;		/* WAL mode: a kept snapshot holds no writer off */
+	bool snap_open;		/* a snapshot's BEGIN ran and it has not ended
+				 * (units and categories read are kept in the
+				 * cache meanwhile, sqlite_bulk.c) */
 	uint64_t snap_commits;	/* the process's commits when it began */
 	int64_t snap_us;	/* when it began (CLOCK_MONOTONIC) */
 };
@@ -254,10 +258,11 @@ int sq_msg_count(struct store *st, const struct store_search *q, int64_t max, in
 int sq_referral_insert(struct store *st, struct referral *r, struct err *err);
 int sq_referral_list(struct store *st, int64_t msg_id, struct referral **out, size_t *n,
 		     struct err *err);
-/* The ops of units and categories (sqlite.c) and their bulk-mode front
- * (sqlite_bulk.c: the ops table's entries).  sq_bulk_cache_forget forgets
- * what bulk mode remembered (a rollback), sq_bulk_cache_reset also frees
- * it (the mode's end). */
+/* The ops of units and categories (sqlite.c) and their caching front
+ * (sqlite_bulk.c: the ops table's entries; in bulk mode and inside a read
+ * snapshot).  sq_bulk_cache_forget forgets what was remembered (a
+ * rollback, a snapshot's end), sq_bulk_cache_reset also frees it (bulk
+ * mode's end, the store's close). */
 int sq_unit_insert(struct store *st, struct unit *u, struct err *err);
 int sq_unit_update(struct store *st, const struct unit *u, struct err *err);
 int sq_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err);

@@ -718,6 +718,14 @@ static const char *const migrations[] = {
 	" (SELECT parent_id FROM units WHERE parent_id IS NOT NULL);"
 	"DELETE FROM agg_pairs WHERE unit < 0 AND -unit NOT IN"
 	" (SELECT parent_id FROM units WHERE parent_id IS NOT NULL);",
+	/* 25 (issue 11): a message's steps from the index alone
+	 * (sqlite_agg.c, sq_audit_steps): audit_msg holds each entry's action
+	 * and time beside the message, so a tracking look-up and a recount
+	 * read one index page a message and visit the log's rows only for
+	 * the steps a payload can change (verdicts, grades, reopenings),
+	 * where each entry was a page of its own.  Nothing in the log changes. */
+	"DROP INDEX audit_msg;"
+	"CREATE INDEX audit_msg ON audit(msg_id, action_id, at) WHERE msg_id IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

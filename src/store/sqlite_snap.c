@@ -91,6 +91,10 @@ static int end(struct sqlite_store *s, struct err *err)
 	sqlite3_stmt *stmt;
 
 	s->keep = KEEP_NONE;
+	if (s->snap_open) {
+		s->snap_open = false;
+		sq_bulk_cache_forget(s);
+	}
 	if (s->depth || sqlite3_get_autocommit(s->db))
 		return 0;
 	stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
@@ -134,7 +138,12 @@ int sq_snapshot(struct store *st, bool on, struct err *err)
 	s->snap_commits = commits();
 	s->snap_us = now_us();
 	stmt = sq_stmt(s, SQ_SNAPSHOT, "BEGIN", err);
-	return stmt ? sq_exec_stmt(s, stmt, "snapshot", err) : ERR_STORE;
+	rc = stmt ? sq_exec_stmt(s, stmt, "snapshot", err) : ERR_STORE;
+	if (rc == 0) {
+		sq_bulk_cache_forget(s);	/* another database state */
+		s->snap_open = true;
+	}
+	return rc;
 }
 
 int sq_snapshot_keep(struct store *st, struct err *err)

@@ -15,6 +15,8 @@
 #include "core_fixture.h"
 #include "core/timeline.h"
 #include "core/track.h"
+#include "store/audit_pack.h"
+#include "store/store.h"
 
 static int setup(void **state)
 {
@@ -195,6 +197,75 @@ static void the_citizen_is_told_the_public_steps(void **state)
 	free(m);
 }
 
+/* The store reads a step whose payload cannot change it (audit_step_fixed)
+ * from the index alone: each step it gives is the one the entry's payload
+ * gives, for every transition, late verdicts and reopenings included. */
+static void check_steps(struct fx *f, int64_t msg_id, size_t want)
+{
+	struct audit_entry *e = NULL;
+	struct audit_step *st = NULL, from_payload;
+	size_t ne = 0, ns = 0, i, k = 0;
+	struct err err;
+
+	assert_int_equal(f->c.st->ops->audit_steps(f->c.st, msg_id, &st, &ns, &err), 0);
+	assert_int_equal(f->c.st->ops->audit_list_msg(f->c.st, msg_id, 100, &e, &ne, &err), 0);
+	for (i = 0; i < ne; i++) {
+		if (strncmp(e[i].action, "msg.", 4) != 0 || str_eq(e[i].action, "msg.identity_read"))
+			continue;
+		assert_true(k < ns);
+		/* every member of the payload read, whatever the action */
+		audit_step_read(&from_payload, "", e[i].payload);
+		assert_string_equal(st[k].action, e[i].action);
+		assert_string_equal(st[k].value, from_payload.value);
+		assert_int_equal(st[k].reopened, from_payload.reopened);
+		assert_int_equal(st[k].from_closed, from_payload.from_closed);
+		assert_int_equal(st[k].at, e[i].at);
+		k++;
+	}
+	assert_int_equal(k, ns);
+	assert_int_equal(ns, want);
+	free(e);
+	free(st);
+}
+
+static void steps_are_their_payloads_steps(void **state)
+{
+	struct fx *f = *state;
+	struct msg *m = calloc(1, sizeof(*m));
+	struct actor cit;
+	struct err err;
+
+	core_set_now(&f->c, FX_T0);
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_roads, m), 0);
+	cit = actor_citizen(m->citizen_id);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_transfer(&f->c, &f->m12, m->id, 0, f->d12, "ناحیه", m, &err), 0);
+	assert_int_equal(msg_return(&f->c, &f->m12, m->id, 0, RETURN_NOT_OURS, NULL, m, &err), 0);
+	assert_int_equal(msg_refer(&f->c, &f->op, m->id, 0, f->r12, 0, 0, NULL, m, &err), 0);
+	assert_int_equal(msg_start(&f->c, &f->s12, m->id, 0, m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "ترمیم شد", m, &err), 0);
+	assert_int_equal(msg_grade(&f->c, &f->insp, m->id, 0, GRADE_UNACCEPTABLE, "ناقص", true,
+				   m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "کامل شد", m, &err), 0);
+	assert_int_equal(msg_verdict_why(&f->c, &cit, m->id, 0, VERDICT_OBJECT, 2, "هنوز هست",
+					 m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "این بار کامل", m, &err), 0);
+	assert_int_equal(msg_close(&f->c, &f->op, m->id, 0, m, &err), 0);
+	assert_int_equal(msg_reopen(&f->c, &f->insp, m->id, 0, "دوباره", m, &err), 0);
+	assert_int_equal(msg_answer(&f->c, &f->s12, m->id, 0, "پایان", m, &err), 0);
+	assert_int_equal(msg_close(&f->c, &f->op, m->id, 0, m, &err), 0);
+	/* a late verdict and a grade on a closed message */
+	assert_int_equal(msg_verdict(&f->c, &cit, m->id, 0, VERDICT_ACCEPT, 5, m, &err), 0);
+	assert_int_equal(msg_grade(&f->c, &f->insp, m->id, 0, GRADE_ACCEPTABLE, "خوب", false, m,
+				   &err), 0);
+	check_steps(f, m->id, 17);
+
+	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_roads, m), 0);
+	assert_int_equal(msg_reject(&f->c, &f->op, m->id, 0, REJECT_INCOMPLETE, 0, NULL, m, &err), 0);
+	check_steps(f, m->id, 2);
+	free(m);
+}
+
 /* regression: the inspector's reopen note was filed as a grade «غیرقابل قبول» */
 static void reopen_is_not_a_grade(void **state)
 {
@@ -286,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(confidential_sms_hidden_from_the_unit, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(handler_is_the_region, setup, teardown),
+		cmocka_unit_test_setup_teardown(steps_are_their_payloads_steps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
