@@ -386,7 +386,8 @@ static const char *const migrations[] = {
 	 * index (the payload only of a step it can change: audit_pack.h,
 	 * audit_step_fixed) */
 	"DROP INDEX audit_msg;"
-	"CREATE INDEX audit_msg ON audit(msg_id, action_id, at) WHERE msg_id IS NOT NULL;",
+	"CREATE INDEX audit_msg ON audit(msg_id, action_id, at)"
+	" WHERE msg_id IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -725,7 +725,8 @@ static const char *const migrations[] = {
 	 * the steps a payload can change (verdicts, grades, reopenings),
 	 * where each entry was a page of its own.  Nothing in the log changes. */
 	"DROP INDEX audit_msg;"
-	"CREATE INDEX audit_msg ON audit(msg_id, action_id, at) WHERE msg_id IS NOT NULL;",
+	"CREATE INDEX audit_msg ON audit(msg_id, action_id, at)"
+	" WHERE msg_id IS NOT NULL;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
