@@ -85,20 +85,24 @@ static bool fresh(const struct sqlite_store *s)
 	return s->snap_commits == commits() && now_us() - s->snap_us < CAP_SNAPSHOT_KEEP_US;
 }
 
-/* End the read transaction open now (none inside a batch). */
+/* End the read transaction open now (none inside a batch).  keep goes
+ * to NONE last: the owner reads it without the mutex, and once it sees
+ * NONE the connection is its own again (the sweeper is done with it). */
 static int end(struct sqlite_store *s, struct err *err)
 {
 	sqlite3_stmt *stmt;
+	int rc = 0;
 
-	s->keep = KEEP_NONE;
 	if (s->snap_open) {
 		s->snap_open = false;
 		sq_bulk_cache_forget(s);
 	}
-	if (s->depth || sqlite3_get_autocommit(s->db))
-		return 0;
-	stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
-	return stmt ? sq_exec_stmt(s, stmt, "snapshot end", err) : ERR_STORE;
+	if (!s->depth && !sqlite3_get_autocommit(s->db)) {
+		stmt = sq_stmt(s, SQ_COMMIT, "COMMIT", err);
+		rc = stmt ? sq_exec_stmt(s, stmt, "snapshot end", err) : ERR_STORE;
+	}
+	s->keep = KEEP_NONE;
+	return rc;
 }
 
 /*

@@ -1061,6 +1061,79 @@ static void kept_snapshot(void **state)
 	cleanup(&f);
 }
 
+/* The category's name as a look-up reads it: twice, the second time from
+ * what the snapshot keeps once its read transaction has begun. */
+static void name_is(struct store *st, int64_t id, const char *want)
+{
+	struct category got;
+	struct err err;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(store_sqlite_ops.category_get(st, id, &got, &err), 0);
+		assert_string_equal(got.name, want);
+	}
+}
+
+/* A category read inside a snapshot is kept for the snapshot's next
+ * reads (sqlite_bulk.c) and never outlives it: a new snapshot reads the
+ * name another connection or process wrote meanwhile. */
+static void catalogue_within_a_snapshot(void **state)
+{
+	const struct store_ops *o = &store_sqlite_ops;
+	struct store *a = NULL, *b = NULL;
+	struct category cat;
+	struct sfx f;
+	struct err err;
+	sqlite3 *other;
+
+	(void)state;
+	dsn_for(&f);
+	assert_int_equal(o->open(&a, f.path, STORE_CREATE, NULL, &err), 0);
+	assert_int_equal(o->open(&b, f.path, 0, NULL, &err), 0);
+	memset(&cat, 0, sizeof(cat));
+	snprintf(cat.code, sizeof(cat.code), "roads");
+	snprintf(cat.name, sizeof(cat.name), "معابر");
+	cat.deadline_hours = 72;
+	cat.kinds = CATEGORY_ALL_KINDS;
+	cat.active = true;
+	assert_int_equal(o->begin(b, &err), 0);
+	assert_int_equal(o->category_insert(b, &cat, &err), 0);
+	assert_int_equal(o->commit(b, &err), 0);
+
+	assert_int_equal(o->snapshot(a, true, &err), 0);
+	name_is(a, cat.id, "معابر");
+	/* this process renames it: the open snapshot still reads the old
+	 * name, the next one the new */
+	snprintf(cat.name, sizeof(cat.name), "معابر و آسفالت");
+	assert_int_equal(o->begin(b, &err), 0);
+	assert_int_equal(o->category_update(b, &cat, &err), 0);
+	assert_int_equal(o->commit(b, &err), 0);
+	name_is(a, cat.id, "معابر");
+	assert_int_equal(o->snapshot_keep(a, &err), 0);
+	assert_int_equal(o->snapshot(a, true, &err), 0);
+	name_is(a, cat.id, "معابر و آسفالت");
+	assert_int_equal(o->snapshot_keep(a, &err), 0);
+	/* another process renames it: seen once the kept snapshot is stale */
+	assert_int_equal(sqlite3_open(f.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "UPDATE categories SET name = 'پیاده‌رو'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	sqlite3_close(other);
+	after_keep_time();
+	assert_int_equal(o->snapshot(a, true, &err), 0);
+	name_is(a, cat.id, "پیاده‌رو");
+	assert_int_equal(o->snapshot(a, false, &err), 0);
+	/* outside a snapshot every read goes to the database */
+	assert_int_equal(o->begin(b, &err), 0);
+	snprintf(cat.name, sizeof(cat.name), "روشنایی");
+	assert_int_equal(o->category_update(b, &cat, &err), 0);
+	assert_int_equal(o->commit(b, &err), 0);
+	name_is(a, cat.id, "روشنایی");
+	o->close(a);
+	o->close(b);
+	cleanup(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1078,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(audit_triggers),
 		cmocka_unit_test(fts_query_text),
 		cmocka_unit_test(kept_snapshot),
+		cmocka_unit_test(catalogue_within_a_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
