@@ -473,17 +473,18 @@ static int by_seq(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The payload of entry seq read into e (the log's row, by its key). */
-static int step_payload(struct sqlite_store *s, const char *name, struct sq_step *e,
-			struct err *err)
+/* Step e read again with its payload (the log's row, by its key). */
+static int step_payload(struct sqlite_store *s, struct sq_step *e, struct err *err)
 {
 	sqlite3_stmt *stmt = agg_stmt(s, SQ_AGG_AUDIT_PAYLOAD, "SELECT payload FROM audit"
 				      " WHERE seq = ?1", err);
+	char name[sizeof(e->step.action)];
 	const unsigned char *p;
 	int rc;
 
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
+	memcpy(name, e->step.action, sizeof(name));	/* the step is written anew */
 	sqlite3_bind_int64(stmt, 1, e->seq);
 	rc = sq_step_row(s, stmt, "audit entry", err);
 	if (rc == 0) {
@@ -540,7 +541,7 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	}
 	for (i = 0; i < *n; i++)
 		if (!audit_step_fixed(v[i].step.action) &&
-		    (rc = step_payload(s, v[i].step.action, &v[i], err)) < 0) {
+		    (rc = step_payload(s, &v[i], err)) < 0) {
 			free(v);
 			*n = 0;
 			return rc;
