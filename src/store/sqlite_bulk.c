@@ -22,8 +22,14 @@
 #include "base/str.h"
 #include "store/sqlite_int.h"
 
-#define CACHE_IDS 4096		/* unit and category ids kept (ids above: read) */
-#define WITHIN_SLOTS 8192	/* (ancestor, unit) answers, open addressing */
+/* Unit and category ids kept (ids above: read each time) and slots for
+ * (ancestor, unit) answers (open addressing): a bulk load's, and a read
+ * snapshot's, which keeps a server thread's memory small (a city has a few
+ * hundred units and categories). */
+#define BULK_IDS 4096
+#define BULK_WITHIN 8192
+#define SNAP_IDS 1024
+#define SNAP_WITHIN 512
 
 struct sq_bulk_cache {
 	uint32_t gen;			/* what is valid now (never 0) */
@@ -40,11 +46,12 @@ struct sq_bulk_cache {
 		uint32_t gen;
 		bool yes;
 	} *kids, *ukids;		/* categories' and units' [id] */
-	struct {
+	struct within {
 		int64_t ancestor, unit;	/* empty unless gen == the cache's */
 		uint32_t gen;
 		bool yes;
-	} within[WITHIN_SLOTS];
+	} *within;
+	size_t nids, nwithin;
 };
 
 void sq_bulk_cache_reset(struct sqlite_store *s)
@@ -59,6 +66,7 @@ void sq_bulk_cache_reset(struct sqlite_store *s)
 	free(b->cat_gen);
 	free(b->kids);
 	free(b->ukids);
+	free(b->within);
 	free(b);
 	s->cache = NULL;
 }
@@ -74,12 +82,12 @@ void sq_bulk_cache_forget(struct sqlite_store *s)
 	if (++b->gen == 0) {
 		/* once in four billion: the old generations are cleared */
 		b->tail_gen = 0;
-		memset(b->unit_gen, 0, CACHE_IDS * sizeof(*b->unit_gen));
+		memset(b->unit_gen, 0, b->nids * sizeof(*b->unit_gen));
 		memset(b->first_gen, 0, sizeof(b->first_gen));
-		memset(b->cat_gen, 0, CACHE_IDS * sizeof(*b->cat_gen));
-		memset(b->kids, 0, CACHE_IDS * sizeof(*b->kids));
-		memset(b->ukids, 0, CACHE_IDS * sizeof(*b->ukids));
-		memset(b->within, 0, sizeof(b->within));
+		memset(b->cat_gen, 0, b->nids * sizeof(*b->cat_gen));
+		memset(b->kids, 0, b->nids * sizeof(*b->kids));
+		memset(b->ukids, 0, b->nids * sizeof(*b->ukids));
+		memset(b->within, 0, b->nwithin * sizeof(*b->within));
 		b->gen = 1;
 	}
 }
@@ -98,21 +106,26 @@ static struct sq_bulk_cache *cache(struct sqlite_store *s)
 		return NULL;
 	if (s->cache)
 		return s->cache;
+	/* sized by the mode that made it: bulk mode's start and end free it
+	 * (sq_bulk_cache_reset) */
 	b = xcalloc(1, sizeof(*b));
 	b->gen = 1;
-	b->unit = xcalloc(CACHE_IDS, sizeof(*b->unit));
-	b->unit_gen = xcalloc(CACHE_IDS, sizeof(*b->unit_gen));
-	b->cat = xcalloc(CACHE_IDS, sizeof(*b->cat));
-	b->cat_gen = xcalloc(CACHE_IDS, sizeof(*b->cat_gen));
-	b->kids = xcalloc(CACHE_IDS, sizeof(*b->kids));
-	b->ukids = xcalloc(CACHE_IDS, sizeof(*b->ukids));
+	b->nids = s->bulk ? BULK_IDS : SNAP_IDS;
+	b->nwithin = s->bulk ? BULK_WITHIN : SNAP_WITHIN;
+	b->unit = xcalloc(b->nids, sizeof(*b->unit));
+	b->unit_gen = xcalloc(b->nids, sizeof(*b->unit_gen));
+	b->cat = xcalloc(b->nids, sizeof(*b->cat));
+	b->cat_gen = xcalloc(b->nids, sizeof(*b->cat_gen));
+	b->kids = xcalloc(b->nids, sizeof(*b->kids));
+	b->ukids = xcalloc(b->nids, sizeof(*b->ukids));
+	b->within = xcalloc(b->nwithin, sizeof(*b->within));
 	s->cache = b;
 	return b;
 }
 
-static bool id_kept(int64_t id)
+static bool id_kept(const struct sq_bulk_cache *b, int64_t id)
 {
-	return id > 0 && id < CACHE_IDS;
+	return id > 0 && (uint64_t)id < b->nids;
 }
 
 int sq_bulk_unit_get(struct store *st, int64_t id, struct unit *out, struct err *err)
@@ -120,7 +133,7 @@ int sq_bulk_unit_get(struct store *st, int64_t id, struct unit *out, struct err 
 	struct sq_bulk_cache *b = cache(sq(st));
 	int rc;
 
-	if (!b || !id_kept(id))
+	if (!b || !id_kept(b, id))
 		return sq_unit_get(st, id, out, err);
 	if (b->unit_gen[id] == b->gen) {
 		*out = b->unit[id];
@@ -159,14 +172,14 @@ int sq_bulk_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *
 {
 	struct sq_bulk_cache *b = cache(sq(st));
 	uint64_t h;
-	size_t i, k;
+	size_t i = 0, k;
 	int rc;
 
 	if (!b || ancestor <= 0)
 		return sq_unit_within(st, ancestor, unit, yes, err);
 	h = ((uint64_t)ancestor * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)unit * 0xbf58476d1ce4e5b9ULL);
-	for (k = 0; k < WITHIN_SLOTS; k++) {
-		i = (size_t)((h + k) % WITHIN_SLOTS);
+	for (k = 0; k < b->nwithin; k++) {
+		i = (size_t)((h + k) % b->nwithin);
 		if (b->within[i].gen != b->gen)
 			break;
 		if (b->within[i].ancestor == ancestor && b->within[i].unit == unit) {
@@ -176,7 +189,7 @@ int sq_bulk_unit_within(struct store *st, int64_t ancestor, int64_t unit, bool *
 	}
 	rc = sq_unit_within(st, ancestor, unit, yes, err);
 	/* a full table (a load of that many units) just reads */
-	if (rc == 0 && k < WITHIN_SLOTS && k < 64) {
+	if (rc == 0 && k < b->nwithin && k < 64) {
 		b->within[i].ancestor = ancestor;
 		b->within[i].unit = unit;
 		b->within[i].gen = b->gen;
@@ -190,7 +203,7 @@ int sq_bulk_unit_has_children(struct store *st, int64_t id, bool *yes, struct er
 	struct sq_bulk_cache *b = cache(sq(st));
 	int rc;
 
-	if (!b || !id_kept(id))
+	if (!b || !id_kept(b, id))
 		return sq_unit_has_children(st, id, yes, err);
 	if (b->ukids[id].gen == b->gen) {
 		*yes = b->ukids[id].yes;
@@ -207,7 +220,7 @@ int sq_bulk_category_get(struct store *st, int64_t id, struct category *out, str
 	struct sq_bulk_cache *b = cache(sq(st));
 	int rc;
 
-	if (!b || !id_kept(id))
+	if (!b || !id_kept(b, id))
 		return sq_category_get(st, id, out, err);
 	if (b->cat_gen[id] == b->gen) {
 		*out = b->cat[id];
@@ -226,7 +239,7 @@ int sq_bulk_category_has_children(struct store *st, int64_t id, bool *yes, struc
 	struct sq_bulk_cache *b = cache(sq(st));
 	int rc;
 
-	if (!b || !id_kept(id))
+	if (!b || !id_kept(b, id))
 		return sq_category_has_children(st, id, yes, err);
 	if (b->kids[id].gen == b->gen) {
 		*yes = b->kids[id].yes;
