@@ -16,7 +16,6 @@
 #include <time.h>
 
 #include "base/num.h"
-#include "core/actor.h"
 #include "core/batch.h"
 #include "core/category.h"
 #include "core/core.h"
@@ -33,7 +32,7 @@ struct code {
 enum step { MSG, CATEGORY, HANDLER, STEPS, TIMELINE, ALL, NSTEPS };
 
 static const char *const step_name[NSTEPS] = {
-	"message, texts and mobile", "category's name", "region handling it",
+	"the citizen's view (msg_public_get)", "category's name", "region handling it",
 	"public timeline, steps only", "public timeline with texts sent",
 	"the whole look-up",
 };
@@ -54,29 +53,26 @@ static int by_double(const void *a, const void *b)
 }
 
 /* One look-up doing the steps in mask; 0, or -1 when a read failed. */
-static int lookup(struct core *c, const struct code *k, unsigned mask, struct msg *m,
-		  struct msg_text *t)
+static int lookup(struct core *c, const struct code *k, unsigned mask, struct msg_public *p)
 {
 	struct msg_public_event *ev = NULL;
 	struct category cat;
 	struct unit u;
-	struct actor a;
 	struct err e;
 	size_t n = 0;
 	int rc = 0;
 
 	err_clear(&e);
 	core_batch_snapshot(c, true, &e);
-	if (msg_get_for_citizen(c, k->code, k->mobile, m, t, &e))
+	if (msg_public_get(c, k->code, k->mobile, p, &e))
 		rc = -1;
-	if (rc == 0 && (mask & 1u << CATEGORY) && m->category_id &&
-	    category_get(c, m->category_id, &cat, &e))
+	if (rc == 0 && (mask & 1u << CATEGORY) && p->category_id &&
+	    category_get(c, p->category_id, &cat, &e))
 		rc = -1;
 	if (rc == 0 && (mask & 1u << HANDLER))
-		track_handler(c, m->unit_id, &u, &e);
+		track_handler(c, p->unit_id, &u, &e);
 	if (rc == 0 && (mask & (1u << STEPS | 1u << TIMELINE))) {
-		a = actor_citizen(m->citizen_id);
-		if (msg_public_timeline(c, &a, m, mask & 1u << TIMELINE, &ev, &n, &e))
+		if (msg_public_timeline_of(c, p, mask & 1u << TIMELINE, &ev, &n, &e))
 			rc = -1;
 		free(ev);
 	}
@@ -88,8 +84,7 @@ int main(int argc, char **argv)
 {
 	static struct code codes[MAX_CODES];
 	static double runs[NSTEPS][MAX_ROUNDS];
-	struct msg_text *t = malloc(sizeof(*t));
-	struct msg m;
+	struct msg_public *p = malloc(sizeof(*p));
 	struct core c;
 	struct err err;
 	int64_t rounds = 7;
@@ -111,7 +106,7 @@ int main(int argc, char **argv)
 		if (sscanf(line, "%31s %31s", codes[ncodes].code, codes[ncodes].mobile) == 2)
 			ncodes++;
 	fclose(f);
-	if (!ncodes || !t) {
+	if (!ncodes || !p) {
 		fprintf(stderr, "bench_track: no codes in %s\n", argv[2]);
 		return 1;
 	}
@@ -120,7 +115,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < ncodes; i++)
-		if (lookup(&c, &codes[i], ~(1u << STEPS), &m, t)) {
+		if (lookup(&c, &codes[i], ~(1u << STEPS), p)) {
 			fprintf(stderr, "bench_track: %s %s is not found\n", codes[i].code,
 				codes[i].mobile);
 			return 1;
@@ -131,7 +126,7 @@ int main(int argc, char **argv)
 			double t0 = now_us();
 
 			for (i = 0; i < LOOKUPS; i++)
-				lookup(&c, &codes[(i * 7) % ncodes], mask, &m, t);
+				lookup(&c, &codes[(i * 7) % ncodes], mask, p);
 			runs[s][r] = (now_us() - t0) / LOOKUPS;
 		}
 	printf("%zu codes, %d look-ups a step, median of %d rounds (microseconds a look-up)\n",
@@ -142,12 +137,12 @@ int main(int argc, char **argv)
 		qsort(runs[s], (size_t)rounds, sizeof(double), by_double);
 		alone = runs[s][rounds / 2];
 		if (s == MSG || s == ALL)
-			printf("%-34s %6.2f\n", step_name[s], alone);
+			printf("%-36s %6.2f\n", step_name[s], alone);
 		else
-			printf("%-34s %6.2f (+%.2f)\n", step_name[s], alone,
+			printf("%-36s %6.2f (+%.2f)\n", step_name[s], alone,
 			       alone - runs[MSG][rounds / 2]);
 	}
 	core_close(&c);
-	free(t);
+	free(p);
 	return 0;
 }

@@ -40,6 +40,10 @@ void buf_reset(struct buf *b);
 /* Hand the string to the caller (free() it); b is empty again. */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* Room for n more bytes in one block, before appends that would otherwise
+ * grow it step by step; 0, or ERR_TOOBIG (and sets failed) past the cap. */
+int buf_reserve(struct buf *b, size_t n);
+
 /* Appends: each returns 0, or ERR_TOOBIG (and sets failed) past the cap. */
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);

@@ -26,7 +26,7 @@ static int readable(struct core *c, const struct actor *a, const char *code, str
 	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
 	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
 		return err_set(err, ERR_NOTFOUND, "code", "no message '%.40s'", code ? code : "");
-	rc = OPS(c)->msg_get_by_code(c->st, ascii, m, NULL, err);
+	rc = OPS(c)->msg_get_by_code(c->st, ascii, m, err);
 	if (rc == 0)
 		rc = msg_may_read(c, a, m, err);
 	return rc;

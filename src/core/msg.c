@@ -216,7 +216,7 @@ int msg_get_by_code(struct core *c, const struct actor *a, const char *code, str
 	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
 		return err_set(err, ERR_INVALID, "code", "'%.40s' is not a tracking code",
 			       code ? code : "");
-	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, NULL, err);
+	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
 	if (rc == ERR_NOTFOUND)
 		return err_set(err, ERR_NOTFOUND, "code", "no message %s", ascii);
 	if (rc == 0)
@@ -226,26 +226,31 @@ int msg_get_by_code(struct core *c, const struct actor *a, const char *code, str
 	return rc;
 }
 
+/* A citizen's code and mobile in the forms stored (ASCII digits, 09...),
+ * or ERR_NOTFOUND: a code or mobile that cannot be one finds nothing. */
+static int citizen_keys(const char *code, const char *mobile, char ascii[TRACKING_CODE_LEN + 1],
+			char norm[12], struct err *err)
+{
+	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
+	    fa_ascii_digits(code, ascii, TRACKING_CODE_LEN + 1) < 0 || !mobile ||
+	    strlen(mobile) > 64 || fa_mobile_normalize(mobile, norm) < 0)
+		return err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
+	return 0;
+}
+
 int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, struct msg *out,
-			struct msg_text *text, struct err *err)
+			struct err *err)
 {
 	char ascii[TRACKING_CODE_LEN + 1], norm[12];
 	struct citizen ci;
-	int rc;
+	int rc = citizen_keys(code, mobile, ascii, norm, err);
 
-	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
-	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0 || !mobile || strlen(mobile) > 64 ||
-	    fa_mobile_normalize(mobile, norm) < 0)
-		return err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
-	/* with the texts, read in the same statement, comes the citizen's
-	 * mobile: one read instead of three */
-	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, text, err);
+	if (rc < 0)
+		return rc;
+	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
 	if (rc == 0 && !out->citizen_id)
 		rc = ERR_NOTFOUND;
-	if (rc == 0 && text) {
-		if (!str_eq(text->citizen_mobile, norm))
-			rc = ERR_NOTFOUND;
-	} else if (rc == 0) {
+	if (rc == 0) {
 		rc = OPS(c)->citizen_get(c->st, out->citizen_id, &ci, err);
 		if (rc == 0 && !str_eq(ci.mobile, norm))
 			rc = ERR_NOTFOUND;
@@ -253,7 +258,25 @@ int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, st
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
 	if (rc < 0)
-		msg_read_wipe(out, text);
+		msg_read_wipe(out, NULL);
+	return rc;
+}
+
+int msg_public_get(struct core *c, const char *code, const char *mobile, struct msg_public *out,
+		   struct err *err)
+{
+	char ascii[TRACKING_CODE_LEN + 1], norm[12];
+	int rc = citizen_keys(code, mobile, ascii, norm, err);
+
+	/* the citizen's mobile comes in the same read: one statement */
+	if (rc == 0)
+		rc = OPS(c)->msg_public_get(c->st, ascii, out, err);
+	if (rc == 0 && (!out->citizen_id || !str_eq(out->mobile, norm)))
+		rc = ERR_NOTFOUND;
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
+	if (rc < 0)
+		memset(out, 0, sizeof(*out));
 	return rc;
 }
 
@@ -472,7 +495,7 @@ int msg_register(struct core *c, const struct actor *a, const struct msg_new *in
 			rc = err_set(err, ERR_IO, "", "no randomness for a tracking code");
 			goto fail;
 		}
-		rc = OPS(c)->msg_get_by_code(c->st, m->code, &other, NULL, NULL);
+		rc = OPS(c)->msg_get_by_code(c->st, m->code, &other, NULL);
 		if (rc == ERR_NOTFOUND)
 			break;
 		if (rc < 0 && rc != ERR_NOTFOUND) {

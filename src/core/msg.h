@@ -106,9 +106,13 @@ int msg_get(struct core *c, const struct actor *a, int64_t id, struct msg *out,
 int msg_get_by_code(struct core *c, const struct actor *a, const char *code, struct msg *out,
 		    struct msg_text *text, struct err *err);
 /* The citizen's look-up: tracking code + mobile must both match, else
- * ERR_NOTFOUND (the same answer whichever was wrong).  text may be NULL. */
+ * ERR_NOTFOUND (the same answer whichever was wrong).  The record only. */
 int msg_get_for_citizen(struct core *c, const char *code, const char *mobile, struct msg *out,
-			struct msg_text *text, struct err *err);
+			struct err *err);
+/* The same look-up for the tracking page: the citizen's view of the message
+ * (struct msg_public), in one read; on any error out is zeroed. */
+int msg_public_get(struct core *c, const char *code, const char *mobile, struct msg_public *out,
+		   struct err *err);
 
 /*
  * The texts of m, a record the core handed this reader (msg_get, a search,

@@ -521,7 +521,7 @@ int open311_get(struct core *c, const char *code, struct msg *out, struct o311_m
 	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
 	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
 		return err_set(err, ERR_NOTFOUND, "service_request_id", "no such request");
-	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, NULL, err);
+	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
 	if (rc == 0 && out->confidential)
 		rc = ERR_NOTFOUND;
 	if (rc == ERR_NOTFOUND)

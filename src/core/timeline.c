@@ -168,9 +168,8 @@ static const char *public_name(const struct audit_step *s)
 	return NULL;
 }
 
-int msg_public_timeline(struct core *c, const struct actor *a, const struct msg *m,
-			bool texts, struct msg_public_event **out, size_t *n,
-			struct err *err)
+static int public_timeline(struct core *c, int64_t msg_id, bool texts,
+			   struct msg_public_event **out, size_t *n, struct err *err)
 {
 	struct audit_step *st = NULL;
 	struct sms *sm = NULL;
@@ -179,13 +178,9 @@ int msg_public_timeline(struct core *c, const struct actor *a, const struct msg 
 	char *tail;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = msg_may_read(c, a, m, err);
-	if (rc == 0)
-		rc = OPS(c)->audit_steps(c->st, m->id, &st, &ns, err);
+	rc = OPS(c)->audit_steps(c->st, msg_id, &st, &ns, err);
 	if (rc == 0 && texts)
-		rc = OPS(c)->sms_list_msg(c->st, m->id, CAP_TIMELINE, &sm, &nsm, err);
+		rc = OPS(c)->sms_list_msg(c->st, msg_id, CAP_TIMELINE, &sm, &nsm, err);
 	if (rc < 0)
 		goto out;
 	if (ns > CAP_TIMELINE)
@@ -222,4 +217,24 @@ out:
 	free(st);
 	free(sm);
 	return rc;
+}
+
+int msg_public_timeline(struct core *c, const struct actor *a, const struct msg *m,
+			bool texts, struct msg_public_event **out, size_t *n,
+			struct err *err)
+{
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = msg_may_read(c, a, m, err);
+	return rc < 0 ? rc : public_timeline(c, m->id, texts, out, n, err);
+}
+
+int msg_public_timeline_of(struct core *c, const struct msg_public *p, bool texts,
+			   struct msg_public_event **out, size_t *n, struct err *err)
+{
+	*out = NULL;
+	*n = 0;
+	return public_timeline(c, p->id, texts, out, n, err);
 }

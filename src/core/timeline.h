@@ -87,5 +87,9 @@ struct msg_public_event {
 int msg_public_timeline(struct core *c, const struct actor *a, const struct msg *m,
 			bool texts, struct msg_public_event **out, size_t *n,
 			struct err *err);
+/* The same of a message the citizen looked up with its code and mobile
+ * (msg_public_get: that pair is the right to read it). */
+int msg_public_timeline_of(struct core *c, const struct msg_public *p, bool texts,
+			   struct msg_public_event **out, size_t *n, struct err *err);
 
 #endif

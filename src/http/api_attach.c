@@ -233,7 +233,7 @@ static void as_citizen(struct http_req *r, void (*fn)(struct http_req *r, struct
 		return;
 	memset(m, 0, sizeof(*m));
 	err_clear(&e);
-	if (msg_get_for_citizen(c, code, mobile, m, NULL, &e)) {
+	if (msg_get_for_citizen(c, code, mobile, m, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,
 				 "no message with this tracking code and mobile number");
 	} else {

@@ -30,30 +30,28 @@
 /* The answer, written with jw (base/jw.h) rather than as a cJSON tree:
  * this is the busiest public answer, and building, printing and freeing
  * the tree was a tenth of the server's time a look-up. */
-static void public_view(struct core *c, const struct msg *m, const struct msg_text *t,
-			struct buf *b)
+static void public_view(struct core *c, const struct msg_public *p, struct buf *b)
 {
 	struct msg_public_event *ev = NULL;
-	struct actor a = actor_citizen(m->citizen_id);
 	struct category cat;
 	struct unit u;
 	size_t n = 0;
 	struct err e;
 
 	jw_object(b, NULL);
-	jw_str(b, "code", m->code);
-	jw_str(b, "state", msg_state_name(m->state));
-	jw_str(b, "kind", msg_kind_name(m->kind));
-	jw_str(b, "subject", t->subject);
+	jw_str(b, "code", p->code);
+	jw_str(b, "state", msg_state_name(p->state));
+	jw_str(b, "kind", msg_kind_name(p->kind));
+	jw_str(b, "subject", p->subject);
 	/* the citizen's own words, the category and the region handling it */
-	jw_str(b, "body", t->body);
+	jw_str(b, "body", p->body);
 	err_clear(&e);
-	if (m->category_id && category_get(c, m->category_id, &cat, &e) == 0)
+	if (p->category_id && category_get(c, p->category_id, &cat, &e) == 0)
 		jw_str(b, "category", cat.name);
 	else
 		jw_null(b, "category");
 	err_clear(&e);
-	if (track_handler(c, m->unit_id, &u, &e) == 0 && m->state != STATE_REJECTED) {
+	if (track_handler(c, p->unit_id, &u, &e) == 0 && p->state != STATE_REJECTED) {
 		jw_object(b, "handled_by");
 		jw_str(b, "code", u.code);
 		jw_str(b, "name", u.name);
@@ -61,66 +59,66 @@ static void public_view(struct core *c, const struct msg *m, const struct msg_te
 	} else {
 		jw_null(b, "handled_by");
 	}
-	api_jw_time(b, "created_at", m->created_at);
-	api_jw_time(b, "due_at", m->due_at);
+	api_jw_time(b, "created_at", p->created_at);
+	api_jw_time(b, "due_at", p->due_at);
 	err_clear(&e);
-	if (msg_public_timeline(c, &a, m, true, &ev, &n, &e) == 0)
+	if (msg_public_timeline_of(c, p, true, &ev, &n, &e) == 0)
 		api_public_timeline_jw(b, "timeline", ev, n);
 	else
 		api_public_timeline_jw(b, "timeline", NULL, 0);
 	free(ev);
-	if (t->answer[0])
-		jw_str(b, "answer", t->answer);
+	if (p->answer[0])
+		jw_str(b, "answer", p->answer);
 	else
 		jw_null(b, "answer");
-	api_jw_time(b, "answered_at", m->answered_at);
-	if (m->state == STATE_REJECTED)
-		jw_str(b, "reject_reason", reject_reason_name(m->reject_reason));
+	api_jw_time(b, "answered_at", p->answered_at);
+	if (p->state == STATE_REJECTED)
+		jw_str(b, "reject_reason", reject_reason_name(p->reject_reason));
 	else
 		jw_null(b, "reject_reason");
-	if (m->verdict)
-		jw_str(b, "verdict", verdict_name(m->verdict));
+	if (p->verdict)
+		jw_str(b, "verdict", verdict_name(p->verdict));
 	else
 		jw_null(b, "verdict");
-	if (m->rating)
-		jw_int(b, "rating", m->rating);
+	if (p->rating)
+		jw_int(b, "rating", p->rating);
 	else
 		jw_null(b, "rating");
 	jw_bool(b, "can_give_verdict",
-		!m->verdict && (m->state == STATE_ANSWERED || m->state == STATE_CLOSED));
+		!p->verdict && (p->state == STATE_ANSWERED || p->state == STATE_CLOSED));
 	jw_object_end(b);
 }
 
+/* The citizen's view of the message with code and mobile, as the answer. */
 static void lookup(struct http_req *r, const char *code, const char *mobile)
 {
 	struct core *c = api_core(r);
-	struct msg m;
-	struct msg_text *t;
+	struct msg_public *p;
 	struct err e;
 	bool snap;
 
 	if (!c)
 		return;
-	t = xmalloc(sizeof(*t));
+	p = xmalloc(sizeof(*p));
 	err_clear(&e);
 	/* one read snapshot for the message, its category, units and
 	 * timeline: the read lock is taken once, not once a statement, and
 	 * kept for the thread's next look-up while nothing changes */
 	snap = core_batch_snapshot(c, true, &e) == 0;
 	err_clear(&e);
-	if (msg_get_for_citizen(c, code, mobile, &m, t, &e)) {
+	if (msg_public_get(c, code, mobile, p, &e)) {
 		if (e.code == ERR_NOTFOUND || e.code == ERR_INVALID || e.code == ERR_DENIED)
 			http_reply_error(r, ERR_NOTFOUND, NULL,
 					 "no message with this tracking code and mobile number");
 		else
 			http_reply_err(r, &e);
 	} else {
-		public_view(c, &m, t, http_reply_json_begin(r, 200));
+		public_view(c, p, http_reply_json_begin(r, 200));
 		http_reply_json_end(r);
 	}
 	if (snap)
 		core_batch_snapshot_keep(c, &e);
-	free(t);
+	free(p);
 }
 
 struct track_in {
@@ -178,7 +176,6 @@ static void verdict(struct http_req *r)
 	struct track_in in;
 	struct core *c;
 	struct msg mrec, outrec, *m = &mrec, *out = &outrec;
-	struct msg_text *t = NULL;
 	struct actor a;
 	enum verdict v;
 	struct err e;
@@ -193,25 +190,16 @@ static void verdict(struct http_req *r)
 	if (!c)
 		return;
 	err_clear(&e);
-	if (msg_get_for_citizen(c, in.code, in.mobile, m, NULL, &e)) {
+	if (msg_get_for_citizen(c, in.code, in.mobile, m, &e)) {
 		http_reply_error(r, ERR_NOTFOUND, NULL,
 				 "no message with this tracking code and mobile number");
-		goto out;
+		return;
 	}
 	a = actor_citizen(m->citizen_id);
-	if (msg_verdict_why(c, &a, m->id, 0, v, (int)in.rating.v, in.reason, out, &e)) {
+	if (msg_verdict_why(c, &a, m->id, 0, v, (int)in.rating.v, in.reason, out, &e))
 		http_reply_err(r, &e);
-		goto out;
-	}
-	t = xmalloc(sizeof(*t));
-	if (msg_text_get(c, out, t, &e)) {
-		http_reply_err(r, &e);
-	} else {
-		public_view(c, out, t, http_reply_json_begin(r, 200));
-		http_reply_json_end(r);
-	}
-out:
-	free(t);
+	else
+		lookup(r, in.code, in.mobile);	/* the page as it is now */
 }
 
 const struct http_route api_track_routes[] = {

@@ -192,6 +192,32 @@ struct msg_text {
 	char citizen_national_id[11];
 };
 
+/*
+ * What the citizen's tracking look-up reads of a message: the fields its
+ * answer shows, the citizen's own texts, and the citizen's mobile to check
+ * the look-up against.  Nothing internal is in it (the unit inside the
+ * region, grades and their notes, who registered it, the citizen's name or
+ * national id), so the public answer cannot carry it, and the read is
+ * about a third of a whole message's.  About 13 KiB: one at a time.
+ */
+struct msg_public {
+	int64_t id;
+	char code[TRACKING_CODE_LEN + 1];
+	enum msg_kind kind;
+	enum msg_state state;
+	int64_t category_id;		/* 0: not yet classified */
+	int64_t unit_id;		/* to name the region handling it */
+	int64_t citizen_id;		/* 0: anonymous (no look-up finds it) */
+	int64_t created_at, due_at, answered_at;
+	enum verdict verdict;
+	int rating;			/* 1..5, 0 none */
+	enum reject_reason reject_reason;
+	char mobile[12];		/* the citizen's, "" when anonymous */
+	char subject[CAP_MSG_SUBJECT + 1];
+	char body[CAP_MSG_BODY + 1];
+	char answer[CAP_MSG_ANSWER + 1];	/* latest answer text */
+};
+
 /* One hop in a message's referral chain (refer, transfer, return, reopen). */
 enum hop_kind { HOP_REFER = 0, HOP_TRANSFER, HOP_RETURN, HOP_REOPEN, HOP_COUNT };
 

@@ -311,6 +311,20 @@ static void read_sms(const PGresult *res, int r, void *rec)
 	m->claimed_at = pg_int(res, r, 10);
 }
 
+/* What a timeline shows of a text (store.h, sms_list_msg), as SQLite's */
+static void read_sms_shown(const PGresult *res, int r, void *rec)
+{
+	struct sms *m = rec;
+
+	memset(m, 0, sizeof(*m));
+	m->id = pg_int(res, r, 0);
+	pg_text(res, r, 1, m->to, sizeof(m->to));
+	pg_text(res, r, 2, m->body, sizeof(m->body));
+	m->state = (enum sms_state)pg_int(res, r, 3);
+	m->created_at = pg_int(res, r, 4);
+	m->sent_at = pg_int(res, r, 5);
+}
+
 int pl_sms_insert(struct store *st, struct sms *m, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
@@ -452,9 +466,9 @@ int pl_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **o
 
 	pg_p_int(&p, msg_id);
 	pg_p_int(&p, pl_limit(max));
-	return pl_list(st, PL_SMS_LIST_MSG, "SELECT " SMS_COLS " FROM sms_outbox"
-		       " WHERE msg_id = $1 ORDER BY id LIMIT $2", &p, "sms", read_sms,
-		       sizeof(**out), (void **)out, n, err);
+	return pl_list(st, PL_SMS_LIST_MSG, "SELECT id, to_mobile, body, state, created_at,"
+		       " sent_at FROM sms_outbox WHERE msg_id = $1 ORDER BY id LIMIT $2", &p,
+		       "sms", read_sms_shown, sizeof(**out), (void **)out, n, err);
 }
 
 /* ---- verification codes ---- */

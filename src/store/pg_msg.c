@@ -36,7 +36,8 @@
 #define S_NEAR_PLACE	(PG_MSG_FIRST + 11)
 #define S_SCAN	(PG_MSG_FIRST + 12)
 #define S_SAVE	(PG_MSG_FIRST + 13)
-_Static_assert(PG_MSG_FIRST + 13 <= PG_MSG_LAST, "pg_msg.c: more statements than its range");
+#define S_PUBLIC_GET	(PG_MSG_FIRST + 14)
+_Static_assert(PG_MSG_FIRST + 14 <= PG_MSG_LAST, "pg_msg.c: more statements than its range");
 
 /* The record's columns (struct msg), as sqlite_msg.c's MSG_COLS: column 0
  * the id, then the 38 that the insert's $1..$38 write.  No text column. */
@@ -320,20 +321,53 @@ int pg_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err)
 				 &p, "message", err), read_msg, out, "message", err);
 }
 
-int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out,
-		       struct msg_text *text, struct err *err)
+int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
-	int rc;
 
 	pg_p_text(&p, code);
-	rc = pg_one_row(pg_run(pg(st), S_GET_CODE, "SELECT " MSG_COLS MSG_FROM
-			       " WHERE m.code = $1", &p, "message", err), read_msg, out,
-			"message", err);
-	/* in the same snapshot when the caller holds one (core_batch_snapshot) */
-	if (rc == 0 && text)
-		rc = pg_msg_text_get(st, out->id, text, err);
-	return rc;
+	return pg_one_row(pg_run(pg(st), S_GET_CODE, "SELECT " MSG_COLS MSG_FROM
+				 " WHERE m.code = $1", &p, "message", err), read_msg, out,
+			  "message", err);
+}
+
+static void read_public(const PGresult *res, int r, void *rec)
+{
+	struct msg_public *m = rec;
+
+	memset(m, 0, sizeof(*m));
+	m->id = pg_int(res, r, 0);
+	pg_text(res, r, 1, m->code, sizeof(m->code));
+	m->kind = (enum msg_kind)pg_int(res, r, 2);
+	m->state = (enum msg_state)pg_int(res, r, 3);
+	m->category_id = pg_int(res, r, 4);
+	m->unit_id = pg_int(res, r, 5);
+	m->citizen_id = pg_int(res, r, 6);
+	m->created_at = pg_int(res, r, 7);
+	m->due_at = pg_int(res, r, 8);
+	m->answered_at = pg_int(res, r, 9);
+	m->verdict = (enum verdict)pg_int(res, r, 10);
+	m->rating = (int)pg_int(res, r, 11);
+	m->reject_reason = (enum reject_reason)pg_int(res, r, 12);
+	pg_text(res, r, 13, m->mobile, sizeof(m->mobile));
+	pg_text(res, r, 14, m->subject, sizeof(m->subject));
+	pg_text(res, r, 15, m->body, sizeof(m->body));
+	pg_text(res, r, 16, m->answer, sizeof(m->answer));
+}
+
+int pg_msg_public_get(struct store *st, const char *code, struct msg_public *out,
+		      struct err *err)
+{
+	struct pg_params p = PG_PARAMS_INIT;
+
+	pg_p_text(&p, code);
+	return pg_one_row(pg_run(pg(st), S_PUBLIC_GET, "SELECT m.id, m.code, m.kind, m.state,"
+				 " m.category_id, m.unit_id, m.citizen_id, m.created_at,"
+				 " m.due_at, m.answered_at, m.verdict, m.rating,"
+				 " m.reject_reason, coalesce(c.mobile, ''), m.subject, m.body,"
+				 " m.answer FROM messages m LEFT JOIN citizens c"
+				 " ON c.id = m.citizen_id WHERE m.code = $1", &p, "message", err),
+			  read_public, out, "message", err);
 }
 
 int pg_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,

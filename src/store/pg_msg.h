@@ -17,8 +17,9 @@ int pg_msg_save(struct store *st, const struct msg *m, const struct msg_text *te
 int pg_msg_update(struct store *st, const struct msg *m, const struct msg_text *text,
 		  struct err *err);
 int pg_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err);
-int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out,
-		       struct msg_text *text, struct err *err);
+int pg_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err);
+int pg_msg_public_get(struct store *st, const char *code, struct msg_public *out,
+		      struct err *err);
 int pg_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 int pg_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,
 			   struct err *err);
@@ -54,6 +55,7 @@ int pg_tsquery(const struct store_search *q, struct buf *out, bool *none, struct
 	.msg_save = pg_msg_save, \
 	.msg_get = pg_msg_get, \
 	.msg_get_by_code = pg_msg_get_by_code, \
+	.msg_public_get = pg_msg_public_get, \
 	.msg_text_get = pg_msg_text_get, \
 	.msg_latest_answered = pg_msg_latest_answered, \
 	.msg_search = pg_msg_search, \

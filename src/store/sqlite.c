@@ -215,9 +215,10 @@ static void *list_push(void **list, size_t *n, size_t *cap, size_t sz, bool clea
 	char *p;
 
 	if (*n == *cap) {
-		/* 16 rows to start, fewer of a big record (an audit entry
-		 * holds a 16 KiB payload): a short list stays a small block */
-		size_t ncap = *cap ? *cap * 2 : sz > 4096 ? 2 : 16, bytes;
+		/* 16 rows to start, 2 of a big record (an SMS row holds its
+		 * 1.4 KiB text, an audit entry a 16 KiB payload): a short
+		 * list stays a small block */
+		size_t ncap = *cap ? *cap * 2 : sz > 1024 ? 2 : 16, bytes;
 
 		if (!size_mul(ncap, sz, &bytes))
 			abort();
@@ -1490,6 +1491,7 @@ const struct store_ops store_sqlite_ops = {
 	.msg_save = sq_msg_save,
 	.msg_get = sq_msg_get,
 	.msg_get_by_code = sq_msg_get_by_code,
+	.msg_public_get = sq_msg_public_get,
 	.msg_text_get = sq_msg_text_get,
 	.msg_latest_answered = sq_msg_latest_answered,
 	.msg_search = sq_msg_search,

@@ -29,7 +29,7 @@ enum sq_stmt_id {
 	SQ_MSG_INSERT, SQ_MSG_FTS_INSERT, SQ_MSG_TAGS_GET, SQ_MSG_FTS_DELETE, SQ_MSG_FTS_REINDEX,
 	SQ_SEARCH_UNITS, SQ_SEARCH_IDS,
 	SQ_MSG_UPDATE, SQ_MSG_UPDATE_TEXT, SQ_MSG_SAVE, SQ_MSG_TEXT_GET, SQ_MSG_EXISTS, SQ_MSG_GET,
-	SQ_MSG_GET_CODE, SQ_MSG_GET_CODE_TEXT, SQ_MSG_LATEST_ANSWERED,
+	SQ_MSG_GET_CODE, SQ_MSG_PUBLIC_GET, SQ_MSG_LATEST_ANSWERED,
 	SQ_REF_INSERT, SQ_REF_LIST,
 	SQ_AUDIT_TAIL, SQ_AUDIT_NAMES, SQ_AUDIT_INSERT, SQ_AUDIT_HEAD, SQ_AUDIT_HEAD_NEW,
 	SQ_AUDIT_LIST,
@@ -217,8 +217,9 @@ int sq_msg_save(struct store *st, const struct msg *m, const struct msg_text *te
 		struct err *err);
 int sq_msg_text_get(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 int sq_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err);
-int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out,
-		       struct msg_text *text, struct err *err);
+int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err);
+int sq_msg_public_get(struct store *st, const char *code, struct msg_public *out,
+		      struct err *err);
 int sq_msg_latest_answered(struct store *st, int64_t citizen_id, struct msg *out,
 			   struct err *err);
 int sq_msg_search(struct store *st, const struct store_search *q, struct msg **out, size_t *n,

@@ -397,32 +397,57 @@ int sq_msg_get(struct store *st, int64_t id, struct msg *out, struct err *err)
 	return msg_one(s, stmt, out, err);
 }
 
-int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out,
-		       struct msg_text *text, struct err *err)
+int sq_msg_get_by_code(struct store *st, const char *code, struct msg *out, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_GET_CODE, "SELECT " MSG_COLS MSG_FROM
+				     " WHERE m.code = ?", err);
+
+	if (stmt)
+		sq_bind_text(stmt, 1, code);
+	return msg_one(s, stmt, out, err);
+}
+
+/* the citizen's view: 17 columns, 3 of them texts, where the whole row
+ * with its texts is 47 and 8 */
+int sq_msg_public_get(struct store *st, const char *code, struct msg_public *out,
+		      struct err *err)
+{
+	struct sqlite_store *s = sq(st);
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_MSG_PUBLIC_GET, "SELECT m.id, m.code, m.kind, m.state,"
+				     " m.category_id, m.unit_id, m.citizen_id, m.created_at,"
+				     " m.due_at, m.answered_at, m.verdict, m.rating,"
+				     " m.reject_reason, coalesce(c.mobile, ''), m.subject, m.body,"
+				     " m.answer FROM messages m" TEXT_JOIN " WHERE m.code = ?", err);
 	int rc;
 
-	if (!text) {
-		stmt = sq_stmt(s, SQ_MSG_GET_CODE, "SELECT " MSG_COLS MSG_FROM " WHERE m.code = ?",
-			       err);
-		if (stmt)
-			sq_bind_text(stmt, 1, code);
-		return msg_one(s, stmt, out, err);
-	}
-	/* the row and its texts in one statement: a tracking look-up's */
-	memset(text, 0, sizeof(*text));
-	stmt = sq_stmt(s, SQ_MSG_GET_CODE_TEXT, "SELECT " MSG_COLS ", " TEXT_COLS MSG_FROM
-		       TEXT_JOIN " WHERE m.code = ?", err);
 	if (!stmt)
 		return ERR_STORE;
 	sq_bind_text(stmt, 1, code);
 	rc = sq_step_row(s, stmt, "message", err);
 	if (rc < 0)
 		return rc;
-	read_msg(stmt, out);
-	rc = read_text(stmt, MSG_NCOLS, out->id, text, err);
+	out->id = sqlite3_column_int64(stmt, 0);
+	sq_col_text(stmt, 1, out->code, sizeof(out->code));
+	out->kind = (enum msg_kind)sqlite3_column_int(stmt, 2);
+	out->state = (enum msg_state)sqlite3_column_int(stmt, 3);
+	out->category_id = sqlite3_column_int64(stmt, 4);
+	out->unit_id = sqlite3_column_int64(stmt, 5);
+	out->citizen_id = sqlite3_column_int64(stmt, 6);
+	out->created_at = sqlite3_column_int64(stmt, 7);
+	out->due_at = sqlite3_column_int64(stmt, 8);
+	out->answered_at = sqlite3_column_int64(stmt, 9);
+	out->verdict = (enum verdict)sqlite3_column_int(stmt, 10);
+	out->rating = sqlite3_column_int(stmt, 11);
+	out->reject_reason = (enum reject_reason)sqlite3_column_int(stmt, 12);
+	sq_col_text(stmt, 13, out->mobile, sizeof(out->mobile));
+	if (sq_col_ptext(stmt, 14, out->subject, sizeof(out->subject)) < 0 ||
+	    sq_col_ptext(stmt, 15, out->body, sizeof(out->body)) < 0 ||
+	    sq_col_ptext(stmt, 16, out->answer, sizeof(out->answer)) < 0) {
+		rc = err_set(err, ERR_STORE, "", "message %lld: a stored text is damaged",
+			     (long long)out->id);
+		memset(out, 0, sizeof(*out));
+	}
 	sqlite3_reset(stmt);
 	return rc;
 }
@@ -1281,6 +1306,20 @@ static void read_sms(sqlite3_stmt *st, void *rec)
 	m->claimed_at = sqlite3_column_int64(st, 10);
 }
 
+/* What a timeline shows of a text (store.h, sms_list_msg); the row
+ * comes cleared. */
+static void read_sms_shown(sqlite3_stmt *st, void *rec)
+{
+	struct sms *m = rec;
+
+	m->id = sqlite3_column_int64(st, 0);
+	sq_col_text(st, 1, m->to, sizeof(m->to));
+	sq_col_ptext(st, 2, m->body, sizeof(m->body));
+	m->state = (enum sms_state)sqlite3_column_int(st, 3);
+	m->created_at = sqlite3_column_int64(st, 4);
+	m->sent_at = sqlite3_column_int64(st, 5);
+}
+
 int sq_sms_insert(struct store *st, struct sms *m, struct err *err)
 {
 	struct sqlite_store *s = sq(st);
@@ -1497,12 +1536,13 @@ int sq_sms_list_msg(struct store *st, int64_t msg_id, size_t max, struct sms **o
 		    struct err *err)
 {
 	struct sqlite_store *s = sq(st);
-	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_LIST_MSG, "SELECT " SMS_COLS " FROM sms_outbox"
+	sqlite3_stmt *stmt = sq_stmt(s, SQ_SMS_LIST_MSG, "SELECT id, to_mobile, body, state,"
+				     " created_at, sent_at FROM sms_outbox"
 				     " WHERE msg_id = ? ORDER BY id LIMIT ?", err);
 
 	if (stmt) {
 		sq_bind_int(stmt, 1, msg_id);
 		sq_bind_int(stmt, 2, (int64_t)max);
 	}
-	return sq_list_rows(s, stmt, read_sms, sizeof(**out), (void **)out, n, "sms", err);
+	return sq_list_rows(s, stmt, read_sms_shown, sizeof(**out), (void **)out, n, "sms", err);
 }

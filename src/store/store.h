@@ -255,10 +255,13 @@ struct store_ops {
 	int (*msg_save)(struct store *st, const struct msg *m, const struct msg_text *text,
 			struct err *err);
 	int (*msg_get)(struct store *st, int64_t id, struct msg *out, struct err *err);
-	/* text: NULL, or the message's texts read with it as msg_text_get
-	 * reads them (the citizen's name, mobile and national id too) */
 	int (*msg_get_by_code)(struct store *st, const char *code, struct msg *out,
-			       struct msg_text *text, struct err *err);
+			       struct err *err);
+	/* The citizen's view of the message with this code (struct
+	 * msg_public) with its citizen's mobile, in one read: the tracking
+	 * look-up's.  A damaged stored text is ERR_STORE. */
+	int (*msg_public_get)(struct store *st, const char *code, struct msg_public *out,
+			      struct err *err);
 	int (*msg_text_get)(struct store *st, int64_t id, struct msg_text *out, struct err *err);
 	/* latest answered message of the citizen (by answered_at) */
 	int (*msg_latest_answered)(struct store *st, int64_t citizen_id, struct msg *out,
@@ -304,7 +307,9 @@ struct store_ops {
 				   const char *error, size_t *n, struct err *err);
 	int (*sms_list)(struct store *st, size_t max, struct sms **out, size_t *n, struct err *err);
 	/* one message's audit entries (by seq; prev_hash and hash left "": a
-	 * timeline does not need them) and SMS rows (by id), at most max */
+	 * timeline does not need them) and SMS rows (by id; what a timeline
+	 * shows: id, to, body, state, created_at and sent_at, the other
+	 * fields zero), at most max */
 	int (*audit_list_msg)(struct store *st, int64_t msg_id, size_t max,
 			      struct audit_entry **out, size_t *n, struct err *err);
 	int (*sms_list_msg)(struct store *st, int64_t msg_id, size_t max, struct sms **out,

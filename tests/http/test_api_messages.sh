@@ -66,6 +66,8 @@ h_req "missing mobile is 422" GET "/api/v1/track?code=$CODE" 422
 h_req "citizen objects" POST /api/v1/track/verdict 200 -H 'Content-Type: application/json' \
 	-d "{\"code\":\"$CODE\",\"mobile\":\"$MOB\",\"verdict\":\"object\",\"rating\":2}"
 h_jq "objection reopens" .state reopened
+h_jq "the page shows the objection" .verdict object
+h_jq "and its rating" .rating 2
 h_req "verdict with a wrong mobile is 404" POST /api/v1/track/verdict 404 -H 'Content-Type: application/json' \
 	-d "{\"code\":\"$CODE\",\"mobile\":\"09120000000\",\"verdict\":\"accept\"}"
 h_req "bad verdict is 422" POST /api/v1/track/verdict 422 -H 'Content-Type: application/json' \

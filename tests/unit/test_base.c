@@ -44,6 +44,28 @@ static void buf_grows_and_caps(void **state)
 	buf_release(&b);
 }
 
+static void buf_reserve_is_one_block(void **state)
+{
+	struct buf b = BUF_INIT(100);
+	const char *block;
+	int i;
+
+	(void)state;
+	assert_int_equal(buf_reserve(&b, 60), 0);
+	assert_string_equal(b.data, "");
+	assert_true(b.cap > 60);
+	block = b.data;
+	for (i = 0; i < 6; i++)
+		assert_int_equal(buf_adds(&b, "0123456789"), 0);
+	assert_ptr_equal(b.data, block);	/* no append moved it */
+	assert_int_equal(b.len, 60);
+	/* past the cap: refused, and the error sticks as for an append */
+	assert_int_equal(buf_reserve(&b, 41), ERR_TOOBIG);
+	assert_true(buf_error(&b));
+	assert_int_equal(b.len, 60);
+	buf_release(&b);
+}
+
 static void buf_exact_cap(void **state)
 {
 	struct buf b = BUF_INIT(3);
@@ -328,6 +350,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_grows_and_caps),
+		cmocka_unit_test(buf_reserve_is_one_block),
 		cmocka_unit_test(buf_exact_cap),
 		cmocka_unit_test(num_bounds),
 		cmocka_unit_test(utf8_validation),

@@ -1097,27 +1097,37 @@ static void citizen_lookup(void **state)
 	struct fx *f = *state;
 	struct msg *m = calloc(1, sizeof(*m)), *r = calloc(1, sizeof(*r));
 	struct msg_text *t = calloc(1, sizeof(*t));
+	struct msg_public *p = calloc(1, sizeof(*p));
 	struct actor other = actor_citizen(424242);
 	struct err err;
 
 	assert_int_equal(fx_register(f, FX_MOBILE, KIND_COMPLAINT, f->cat_conduct, m), 0);
-	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "+98 912 123 4567", r, t, &err), 0);
+	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "+98 912 123 4567", r, &err), 0);
 	assert_int_equal(r->id, m->id);
-	/* the citizen's own message: their identity and texts */
-	assert_string_equal(t->citizen_mobile, FX_MOBILE);
-	assert_true(t->subject[0] != '\0');
-	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "09121234568", r, t, &err),
+	assert_int_equal(msg_public_get(&f->c, m->code, "+98 912 123 4567", p, &err), 0);
+	/* the citizen's own message: its state and texts, the mobile checked */
+	assert_int_equal(p->id, m->id);
+	assert_int_equal(p->state, m->state);
+	assert_int_equal(p->kind, KIND_COMPLAINT);
+	assert_int_equal(p->category_id, f->cat_conduct);
+	assert_string_equal(p->mobile, FX_MOBILE);
+	assert_true(p->subject[0] != '\0');
+	assert_int_equal(msg_get_for_citizen(&f->c, m->code, "09121234568", r, &err),
 			 ERR_NOTFOUND);
+	assert_int_equal(msg_public_get(&f->c, m->code, "09121234568", p, &err), ERR_NOTFOUND);
 	/* a wrong number leaves nothing behind */
 	assert_int_equal(r->id, 0);
-	assert_string_equal(t->subject, "");
-	assert_int_equal(msg_get_for_citizen(&f->c, "1234", FX_MOBILE, r, NULL, &err),
-			 ERR_NOTFOUND);
+	assert_int_equal(p->id, 0);
+	assert_string_equal(p->subject, "");
+	assert_int_equal(msg_get_for_citizen(&f->c, "1234", FX_MOBILE, r, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_public_get(&f->c, "1234", FX_MOBILE, p, &err), ERR_NOTFOUND);
+	assert_int_equal(msg_public_get(&f->c, m->code, "not a mobile", p, &err), ERR_NOTFOUND);
 	/* issue 9: out of one's rights reads as not there at all */
 	assert_int_equal(msg_get(&f->c, &other, m->id, r, t, &err), ERR_NOTFOUND);
 	free(m);
 	free(r);
 	free(t);
+	free(p);
 }
 
 /* Every entry point refuses bad input with a clear error and writes nothing. */
@@ -1219,7 +1229,7 @@ static void code_in_persian_digits(void **state)
 	fa_digits(m->code, strlen(m->code), DIGITS_PERSIAN, &b);
 	assert_int_equal(msg_get_by_code(&f->c, &f->op, b.data, r, NULL, &err), 0);
 	assert_int_equal(r->id, m->id);
-	assert_int_equal(msg_get_for_citizen(&f->c, b.data, "۰۹۱۲۱۲۳۴۵۶۷", r, NULL, &err), 0);
+	assert_int_equal(msg_get_for_citizen(&f->c, b.data, "۰۹۱۲۱۲۳۴۵۶۷", r, &err), 0);
 	buf_release(&b);
 	free(m);
 	free(r);

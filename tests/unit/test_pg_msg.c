@@ -327,14 +327,14 @@ static void records(void **state)
 		assert_int_equal(store_sqlite_ops.msg_get(P.sq, id, &a, NULL), 0);
 		assert_int_equal(store_pg_ops.msg_get(P.pg, id, &b, NULL), 0);
 		assert_memory_equal(&a, &b, sizeof(a));
-		assert_int_equal(store_pg_ops.msg_get_by_code(P.pg, a.code, &b, NULL, NULL), 0);
+		assert_int_equal(store_pg_ops.msg_get_by_code(P.pg, a.code, &b, NULL), 0);
 		assert_memory_equal(&a, &b, sizeof(a));
 		assert_int_equal(store_sqlite_ops.msg_text_get(P.sq, id, &ta, NULL), 0);
 		assert_int_equal(store_pg_ops.msg_text_get(P.pg, id, &tb, NULL), 0);
 		assert_memory_equal(&ta, &tb, sizeof(ta));
 	}
 	assert_int_equal(store_pg_ops.msg_get(P.pg, nmsg + 5, &b, &err), ERR_NOTFOUND);
-	assert_int_equal(store_pg_ops.msg_get_by_code(P.pg, "nope", &b, NULL, &err), ERR_NOTFOUND);
+	assert_int_equal(store_pg_ops.msg_get_by_code(P.pg, "nope", &b, &err), ERR_NOTFOUND);
 	assert_int_equal(store_pg_ops.msg_text_get(P.pg, nmsg + 5, &tb, &err), ERR_NOTFOUND);
 	for (id = 0; id <= 3; id++) {
 		int ra = store_sqlite_ops.msg_latest_answered(P.sq, id, &a, NULL);
