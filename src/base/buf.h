@@ -47,7 +47,16 @@ int buf_reserve(struct buf *b, size_t n);
 /* Appends: each returns 0, or ERR_TOOBIG (and sets failed) past the cap. */
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);
-int buf_addc(struct buf *b, char c);
+/* inline: the JSON writer appends a byte at a time */
+static inline int buf_addc(struct buf *b, char c)
+{
+	if (b->len + 1 < b->cap && b->len < b->max && !b->failed) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_add(b, &c, 1);
+}
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)

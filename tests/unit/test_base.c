@@ -165,6 +165,15 @@ static void jw_writes_json(void **state)
 	jw_int(&b, "k\"", 1);
 	jw_object_end(&b);
 	assert_string_equal(b.data, "{\"k\\\"\":1}");
+	/* integers at their ends, written by hand */
+	buf_reset(&b);
+	jw_array(&b, NULL);
+	jw_int(&b, NULL, 0);
+	jw_int(&b, NULL, -7);
+	jw_int(&b, NULL, INT64_MAX);
+	jw_int(&b, NULL, INT64_MIN);
+	jw_array_end(&b);
+	assert_string_equal(b.data, "[0,-7,9223372036854775807,-9223372036854775808]");
 	buf_release(&b);
 }
 
