@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "base/mem.h"
+#include "base/str.h"
 #include "base/varint.h"
 #include "store/audit_pack.h"
 #include "store/cell_pack.h"
@@ -496,6 +497,43 @@ static int step_payload(struct sqlite_store *s, struct sq_step *e, struct err *e
 	return rc;
 }
 
+/*
+ * The name of action id: from the connection's slots, else read from
+ * audit_names into buf and kept when read outside a write transaction (a
+ * name this transaction added could still be rolled back and its id
+ * given to another).  NULL when the id names nothing, or the read failed
+ * (*rc, else SQLITE_OK).
+ */
+static const char *action_name(struct sqlite_store *s, int64_t id, char buf[CAP_CODE], int *rc)
+{
+	struct sq_action_name *slot = &s->action_names[(uint64_t)id % SQ_ACTION_NAMES];
+	sqlite3_stmt *stmt;
+	const char *name = NULL;
+
+	if (id > 0 && slot->id == id)
+		return slot->name;
+	stmt = agg_stmt(s, SQ_AGG_AUDIT_NAME, "SELECT name FROM audit_names WHERE id = ?1", NULL);
+	if (!stmt) {
+		*rc = SQLITE_ERROR;
+		return NULL;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	*rc = sqlite3_step(stmt);
+	if (*rc == SQLITE_ROW) {
+		str_copy(buf, CAP_CODE, (const char *)sqlite3_column_text(stmt, 0));
+		name = buf;
+		*rc = SQLITE_OK;
+		if (id > 0 && sqlite3_txn_state(s->db, "main") != SQLITE_TXN_WRITE) {
+			slot->id = id;
+			memcpy(slot->name, buf, sizeof(slot->name));
+		}
+	} else if (*rc == SQLITE_DONE) {
+		*rc = SQLITE_OK;
+	}
+	sqlite3_reset(stmt);
+	return name;
+}
+
 int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, size_t *n,
 		   struct err *err)
 {
@@ -514,18 +552,26 @@ int sq_audit_steps(struct store *st, int64_t msg_id, struct audit_step **out, si
 	 * message (migration 25), so the steps are read from the index alone,
 	 * one page a message where each entry was a page of its own; the
 	 * log's row is visited only for a step its payload can change (a
-	 * verdict, a grade, a reopening: audit_step_fixed).  The rows come in
-	 * the index's order and are put back in the log's.
+	 * verdict, a grade, a reopening: audit_step_fixed).  The action's
+	 * name comes from the connection's slots (action_name), not a join
+	 * per step.  The rows come in the index's order and are put back in
+	 * the log's.
 	 */
-	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT n.name, a.at, a.seq FROM audit a"
-			" JOIN audit_names n ON n.id = a.action_id WHERE a.msg_id = ?1", err);
+	stmt = agg_stmt(s, SQ_AGG_AUDIT_STEPS, "SELECT a.action_id, a.at, a.seq FROM audit a"
+			" WHERE a.msg_id = ?1", err);
 	if (!stmt)
 		return err ? err->code : ERR_STORE;
 	sqlite3_bind_int64(stmt, 1, msg_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		char buf[CAP_CODE];
+		int nrc = SQLITE_OK;
+		const char *name = action_name(s, sqlite3_column_int64(stmt, 0), buf, &nrc);
 		struct sq_step *e;
 
+		if (nrc != SQLITE_OK) {
+			rc = nrc;
+			break;
+		}
 		if (!step_action(name))
 			continue;
 		e = sq_list_push((void **)&v, n, &cap, sizeof(*v));

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/caps.h"
 #include "store/store.h"
 
 /* One slot per cached statement; the SQL sits beside the code using it. */
@@ -39,7 +40,7 @@ enum sq_stmt_id {
 	SQ_AGG_GET, SQ_AGG_PUT, SQ_AGG_DEL, SQ_AGG_SCAN,
 	SQ_AGG_PAIR_ADD, SQ_AGG_PAIR_DEL, SQ_AGG_PAIR_SCAN_UNIT, SQ_AGG_PAIR_SCAN_ALL,
 	SQ_AGG_CLEAR_CELLS, SQ_AGG_CLEAR_PAIRS, SQ_AGG_MSG_SCAN, SQ_AGG_AUDIT_STEPS,
-	SQ_AGG_AUDIT_PAYLOAD,
+	SQ_AGG_AUDIT_PAYLOAD, SQ_AGG_AUDIT_NAME,
 	SQ_AGG_CLEAR_META, SQ_AGG_STALE,
 	SQ_SECRET_ADD, SQ_SECRET_GET,
 	/* verification codes (sqlite_verify.c) */
@@ -91,7 +92,16 @@ struct sqlite_store {
 				 * cache meanwhile, sqlite_bulk.c) */
 	uint64_t snap_commits;	/* the process's commits when it began */
 	int64_t snap_us;	/* when it began (CLOCK_MONOTONIC) */
+	/* the audit log's action names by id, as committed (sq_audit_steps,
+	 * sqlite_agg.c): audit_names is append-only, so a committed id names
+	 * the same text for good; slot id % SQ_ACTION_NAMES, id 0 empty */
+	struct sq_action_name {
+		int64_t id;
+		char name[CAP_CODE];
+	} action_names[32];
 };
+#define SQ_ACTION_NAMES (sizeof(((struct sqlite_store *)0)->action_names) / \
+			 sizeof(struct sq_action_name))
 
 /*
  * The search index (FTS5) writes out its pending rows at every savepoint

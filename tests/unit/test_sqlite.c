@@ -807,6 +807,73 @@ static void audit_triggers(void **state)
 	cleanup(&f);
 }
 
+static void add_step(struct store *st, struct audit_entry *e, int64_t seq, const char *action)
+{
+	struct err err;
+
+	memset(e, 0, sizeof(*e));
+	e->seq = seq;
+	e->msg_id = 7;
+	e->at = 100 + seq;
+	snprintf(e->actor, sizeof(e->actor), "t");
+	snprintf(e->action, sizeof(e->action), "%s", action);
+	snprintf(e->payload, sizeof(e->payload), "{}");
+	snprintf(e->prev_hash, sizeof(e->prev_hash), "00");
+	snprintf(e->hash, sizeof(e->hash), "ab");
+	assert_int_equal(store_sqlite_ops.audit_insert(st, e, &err), 0);
+}
+
+/* A message's steps name their actions from the connection's slots: a
+ * name is kept once read committed, never one read inside a write
+ * transaction, which a rollback can take back and give its id to another
+ * name. */
+static void action_names_kept_once_committed(void **state)
+{
+	struct sfx f;
+	struct store *st = NULL;
+	struct audit_entry *e = calloc(1, sizeof(*e));
+	struct audit_step *steps = NULL;
+	size_t n = 0;
+	struct err err;
+
+	(void)state;
+	assert_non_null(e);
+	dsn_for(&f);
+	assert_int_equal(store_sqlite_ops.open(&st, f.path, STORE_CREATE, NULL, &err), 0);
+	add_step(st, e, 1, "msg.register");
+	assert_int_equal(store_sqlite_ops.audit_steps(st, 7, &steps, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(steps[0].action, "msg.register");
+	free(steps);
+	/* a new action read inside the transaction that added it */
+	assert_int_equal(store_sqlite_ops.begin(st, &err), 0);
+	add_step(st, e, 2, "msg.gone");
+	assert_int_equal(store_sqlite_ops.audit_steps(st, 7, &steps, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(steps[1].action, "msg.gone");
+	free(steps);
+	store_sqlite_ops.rollback(st);
+	/* its id goes to the next new name, which is what the steps say */
+	add_step(st, e, 2, "msg.answer");
+	assert_int_equal(store_sqlite_ops.audit_steps(st, 7, &steps, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(steps[0].action, "msg.register");
+	assert_string_equal(steps[1].action, "msg.answer");
+	free(steps);
+	/* the same again, now from the slots */
+	assert_int_equal(store_sqlite_ops.audit_steps(st, 7, &steps, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(steps[1].action, "msg.answer");
+	free(steps);
+	store_sqlite_ops.close(st);
+	/* the id was the rolled-back name's: the case above did happen */
+	assert_int_equal(sql_count(f.path, "SELECT count(*) FROM audit_names"), 3);
+	assert_int_equal(sql_count(f.path, "SELECT id FROM audit_names WHERE name = 'msg.answer'"),
+			 3);
+	free(e);
+	cleanup(&f);
+}
+
 /* The FTS5 query text for words (sqlite_search.c), valid until the next. */
 static struct buf fts_buf = BUF_INIT(CAP_SEARCH_QUERY);
 
@@ -1152,6 +1219,7 @@ int main(void)
 		cmocka_unit_test(migration_drops_the_positions),
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test(audit_triggers),
+		cmocka_unit_test(action_names_kept_once_committed),
 		cmocka_unit_test(fts_query_text),
 		cmocka_unit_test(kept_snapshot),
 		cmocka_unit_test(catalogue_within_a_snapshot),
