@@ -10,7 +10,6 @@
 #include "core/attach.h"
 #include "core/core_int.h"
 #include "fa/ids.h"
-#include "fa/text.h"
 
 /*
  * The message with tracking code `code` as stored, and whether the actor
@@ -23,8 +22,7 @@ static int readable(struct core *c, const struct actor *a, const char *code, str
 	char ascii[TRACKING_CODE_LEN + 1];
 	int rc;
 
-	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
-	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
+	if (tracking_code_ascii(code, ascii) < 0)
 		return err_set(err, ERR_NOTFOUND, "code", "no message '%.40s'", code ? code : "");
 	rc = OPS(c)->msg_get_by_code(c->st, ascii, m, err);
 	if (rc == 0)

@@ -22,7 +22,6 @@
 #include "core/unit.h"
 #include "fa/ids.h"
 #include "fa/terms.h"
-#include "fa/text.h"
 
 #define CODE_TRIES 8
 
@@ -212,8 +211,7 @@ int msg_get_by_code(struct core *c, const struct actor *a, const char *code, str
 	char ascii[TRACKING_CODE_LEN + 1];
 	int rc;
 
-	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
-	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
+	if (tracking_code_ascii(code, ascii) < 0)
 		return err_set(err, ERR_INVALID, "code", "'%.40s' is not a tracking code",
 			       code ? code : "");
 	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
@@ -231,9 +229,8 @@ int msg_get_by_code(struct core *c, const struct actor *a, const char *code, str
 static int citizen_keys(const char *code, const char *mobile, char ascii[TRACKING_CODE_LEN + 1],
 			char norm[12], struct err *err)
 {
-	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
-	    fa_ascii_digits(code, ascii, TRACKING_CODE_LEN + 1) < 0 || !mobile ||
-	    strlen(mobile) > 64 || fa_mobile_normalize(mobile, norm) < 0)
+	if (tracking_code_ascii(code, ascii) < 0 || !mobile || strlen(mobile) > 64 ||
+	    fa_mobile_normalize(mobile, norm) < 0)
 		return err_set(err, ERR_NOTFOUND, "code", "no message with that code and mobile");
 	return 0;
 }

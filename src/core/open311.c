@@ -17,7 +17,6 @@
 #include "core/open311.h"
 #include "core/unit.h"
 #include "fa/ids.h"
-#include "fa/text.h"
 
 static const char *const datatype_names[O311_DATATYPE_COUNT] = {
 	"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist",
@@ -518,8 +517,7 @@ int open311_get(struct core *c, const char *code, struct msg *out, struct o311_m
 	char ascii[TRACKING_CODE_LEN + 1];
 	int rc;
 
-	if (!code || strlen(code) > 4 * TRACKING_CODE_LEN || tracking_code_check(code) < 0 ||
-	    fa_ascii_digits(code, ascii, sizeof(ascii)) < 0)
+	if (tracking_code_ascii(code, ascii) < 0)
 		return err_set(err, ERR_NOTFOUND, "service_request_id", "no such request");
 	rc = OPS(c)->msg_get_by_code(c->st, ascii, out, err);
 	if (rc == 0 && out->confidential)

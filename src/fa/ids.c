@@ -111,14 +111,22 @@ int damm_digit(const char *s, size_t len)
 	return (int)interim;
 }
 
-int tracking_code_check(const char *s)
+int tracking_code_ascii(const char *s, char out[11])
 {
 	char d[16];
 
-	if (digits_exact(s, 10, d, sizeof(d)) != 0 || d[0] == '0')
+	/* the interim Damm digit over all ten is 0 exactly when the check holds */
+	if (digits_exact(s, 10, d, sizeof(d)) != 0 || d[0] == '0' || damm_digit(d, 10) != 0)
 		return ERR_INVALID;
-	/* the interim digit over all ten is 0 exactly when the check holds */
-	return damm_digit(d, 10) == 0 ? 0 : ERR_INVALID;
+	memcpy(out, d, 11);
+	return 0;
+}
+
+int tracking_code_check(const char *s)
+{
+	char d[11];
+
+	return tracking_code_ascii(s, d);
 }
 
 /* Fill b with len random bytes from the kernel; 0 or ERR_IO. */

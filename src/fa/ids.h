@@ -30,6 +30,9 @@ int fa_mobile_normalize(const char *s, char out[12]);
  * adjacent transposition is detected).  0 or ERR_INVALID.
  */
 int tracking_code_check(const char *s);
+/* The same check of a code as someone typed it, and its ASCII digits in
+ * out, the form stored.  0 or ERR_INVALID (s NULL too). */
+int tracking_code_ascii(const char *s, char out[11]);
 
 /* Make a fresh code into out (10 digits + NUL) from the system CSPRNG
  * (libsodium randombytes).  0, or ERR_IO when randomness is unavailable. */

@@ -158,7 +158,7 @@ static void tracking_codes(void **state)
 	code[10] = '\0';
 	{
 		/* Persian digits are accepted */
-		char fa[32];
+		char fa[32], ascii[11], longer[48];
 		size_t o = 0;
 
 		for (i = 0; i < 10; i++) {
@@ -167,6 +167,20 @@ static void tracking_codes(void **state)
 		}
 		fa[o] = '\0';
 		assert_int_equal(tracking_code_check(fa), 0);
+		/* and given back in the ASCII form stored */
+		memset(ascii, 'x', sizeof(ascii));
+		assert_int_equal(tracking_code_ascii(fa, ascii), 0);
+		assert_string_equal(ascii, code);
+		assert_int_equal(tracking_code_ascii(code, ascii), 0);
+		assert_string_equal(ascii, code);
+		assert_int_equal(tracking_code_ascii(NULL, ascii), ERR_INVALID);
+		assert_int_equal(tracking_code_ascii("0000000000", ascii), ERR_INVALID);
+		/* anything around the digits is not a code */
+		memset(longer, ' ', 41);
+		memcpy(longer + 31, code, 10);
+		longer[41] = '\0';
+		assert_int_equal(tracking_code_ascii(longer, ascii), ERR_INVALID);
+		assert_int_equal(tracking_code_ascii(longer + 31, ascii), 0);
 	}
 }
 
