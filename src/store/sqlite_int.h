@@ -56,6 +56,8 @@ enum sq_stmt_id {
 	SQ_STMT_COUNT
 };
 
+enum { SQ_ACTION_NAMES = 32 };	/* struct sqlite_store's action_names */
+
 struct sqlite_store {
 	struct store base;	/* first: a struct store * points here */
 	sqlite3 *db;
@@ -98,10 +100,8 @@ struct sqlite_store {
 	struct sq_action_name {
 		int64_t id;
 		char name[CAP_CODE];
-	} action_names[32];
+	} action_names[SQ_ACTION_NAMES];
 };
-#define SQ_ACTION_NAMES (sizeof(((struct sqlite_store *)0)->action_names) / \
-			 sizeof(struct sq_action_name))
 
 /*
  * The search index (FTS5) writes out its pending rows at every savepoint
