@@ -45,10 +45,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (tracking_code_check(s) == 0 && strlen(s) == size) {
+		char ascii[11];
+
 		buf_reset(&b);
 		FUZZ_ASSERT(fa_digits(s, size, DIGITS_ASCII, &b) == 0);
 		FUZZ_ASSERT(b.len == 10 && b.data[0] != '0');
 		FUZZ_ASSERT(damm_digit(b.data, 10) == 0);
+		/* the form stored is that ASCII form */
+		FUZZ_ASSERT(tracking_code_ascii(s, ascii) == 0 && strcmp(ascii, b.data) == 0);
 	}
 	if (size >= 8) {
 		uint64_t r;
