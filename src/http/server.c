@@ -3,11 +3,11 @@
  * route, add the security headers, queue the answer, log one line, and stop
  * gracefully.
  *
- * Poll mode with internal threads, never epoll: in 0.9.75 a single epoll
- * thread stalls once 128+ connections are ready at once (docs/deployment.md).
- * The listening socket is ours: one thread accepts, admits each connection
- * to the connection table (conns.h: per-address limit, deadlines for slow
- * clients, room for prompt ones) and hands it to libmicrohttpd.  Request
+ * libmicrohttpd runs as one daemon a worker thread, in an epoll loop of
+ * ours (loop.h: its own epoll threads stall, docs/deployment.md).  The
+ * listening socket is ours: one thread accepts, admits each connection to
+ * the connection table (conns.h: per-address limit, deadlines for slow
+ * clients, room for prompt ones) and hands it to a worker.  Request
  * heads with ambiguous framing are refused before routing (smuggling).
  * libmicrohttpd's own URL unescaping is replaced by a no-op so this file
  * decodes the path and every query argument itself, refusing %00, bad escapes
@@ -41,6 +41,7 @@
 #include "http/conns.h"
 #include "http/http.h"
 #include "http/jval.h"
+#include "http/loop.h"
 #include "http/ratelimit.h"
 #include "http/server.h"
 #include "http/server_int.h"
@@ -368,6 +369,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
 		conns_closed(srv->conns, *socket_context);
 		*socket_context = NULL;
+		loop_closed(loop_current());
 	}
 }
 
@@ -597,6 +599,7 @@ static void run_route(struct http_req *r)
 struct req_job {
 	struct writer_job job;	/* first */
 	struct http_req *r;
+	struct loop *loop;	/* the worker thread that parked it */
 };
 
 static void job_run(struct writer_job *j, struct core *c)
@@ -611,13 +614,16 @@ static void job_done(struct writer_job *j, const struct err *lost)
 {
 	struct http_req *r = ((struct req_job *)j)->r;
 	struct MHD_Connection *conn = r->conn;
+	struct loop *loop = ((struct req_job *)j)->loop;
 
 	/* a write that went with its batch is never reported done */
 	if (lost && (!r->replied || r->reply.status < 400))
 		http_reply_err(r, lost);
 	free(j);
-	/* from here on the worker thread owns r again (on_request) */
+	/* from here on the worker thread owns r again (on_request); its
+	 * daemon learns of the resume when it runs next: wake it */
 	MHD_resume_connection(conn);
+	loop_wake(loop);
 }
 
 /*
@@ -636,6 +642,7 @@ static void park(struct http_req *r, struct MHD_Connection *c)
 	rj->job.run = job_run;
 	rj->job.done = job_done;
 	rj->r = r;
+	rj->loop = loop_current();
 	r->parked = true;
 	MHD_suspend_connection(c);
 	if (!writer_submit(r->srv->writer, &rj->job)) {
@@ -643,6 +650,7 @@ static void park(struct http_req *r, struct MHD_Connection *c)
 		http_reply_error(r, ERR_UNAVAILABLE, NULL,
 				 "the server is stopping or too busy to take writes; try again");
 		MHD_resume_connection(c);
+		loop_wake(loop_current());
 	}
 }
 
@@ -856,8 +864,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ---- */
 
-/* Admit an accepted socket from ss and hand it to libmicrohttpd; -1 when
- * refused (the socket is closed then). */
+/* Admit an accepted socket from ss and queue it for a worker thread; -1
+ * when refused (the socket is closed then). */
 static int admit(struct http_server *srv, int fd, const struct sockaddr_storage *ss,
 		 socklen_t len)
 {
@@ -871,24 +879,19 @@ static int admit(struct http_server *srv, int fd, const struct sockaddr_storage 
 		close(fd);
 		return -1;
 	}
-	/* libmicrohttpd closes the socket when it refuses it. */
-	if (MHD_add_connection(srv->d, fd, (const struct sockaddr *)ss, len) != MHD_YES) {
-		conns_closed(srv->conns, slot);
-		return -1;
-	}
+	loops_add(srv->loops, fd, (const struct sockaddr *)ss, len, slot);
 	return 0;
 }
 
 /*
- * The listening socket is ours, not libmicrohttpd's: its poll loop accepts
- * one connection per turn, about a thousand a second once hundreds are open
- * (fewer under load), and while slow clients reconnect as fast as they are
- * closed, a prompt client would wait behind them in the kernel's queue.
+ * The listening socket is ours, not libmicrohttpd's: its loop accepts a
+ * connection or ten per turn, about a thousand a second once hundreds are
+ * open (fewer under load), and while slow clients reconnect as fast as they
+ * are closed, a prompt client would wait behind them in the kernel's queue.
  * This thread accepts as fast as the kernel hands connections over, admits
  * each to the connection table (the per-address and total limits, conns.h)
- * and passes it to libmicrohttpd (MHD_add_connection).  libmicrohttpd's own
- * limit is set above ours, never reached: in 0.9.75 an added connection that
- * hits it leaves a mutex locked and the server hangs at shutdown.
+ * and queues it for the worker thread with the fewest connections
+ * (loops_add), which hands it to its daemon.
  */
 static void *acceptor(void *arg)
 {
@@ -1057,6 +1060,31 @@ bad:
 		       "listen address '%s' must be IPV4:PORT or [IPV6]:PORT", s);
 }
 
+/*
+ * One worker thread's daemon (loop.h): no threads of its own, epoll, fed
+ * the sockets our acceptor takes.  libmicrohttpd's connection limit is set
+ * above ours, never reached: in 0.9.75 an added connection that hits it
+ * leaves a mutex locked and the server hangs at shutdown.
+ */
+static struct MHD_Daemon *daemon_new(void *arg)
+{
+	struct http_server *srv = arg;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+		MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
+
+	if (srv->v6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(2 * srv->cfg.max_connections + 64),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CAP_HTTP_CONN_MEMORY,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->cfg.idle_timeout,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+		MHD_OPTION_END);
+}
+
 int http_server_start(struct http_server **out, const struct http_config *cfg, void *app,
 		      unsigned *port, struct err *err)
 {
@@ -1064,8 +1092,6 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	bool v6 = false;
-	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-		MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	*out = NULL;
@@ -1074,10 +1100,9 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	rc = parse_listen(cfg->listen, &ss, &sslen, &v6, err);
 	if (rc)
 		return rc;
-	if (v6)
-		flags |= MHD_USE_IPv6;
 	raise_file_limit(cfg);
 	srv = xcalloc(1, sizeof(*srv));
+	srv->v6 = v6;
 	srv->listen_fd = -1;
 	srv->cfg = *cfg;
 	srv->app = app;
@@ -1119,23 +1144,9 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 			log_warn("http: no group commit (the writer cannot open the "
 				 "database: %s)", we.msg);
 	}
-	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)((2 * cfg->max_connections + 64) *
-			       (cfg->threads > 1 ? cfg->threads : 1)),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CAP_HTTP_CONN_MEMORY,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->idle_timeout,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cfg->threads > 1 ? cfg->threads : 0),
-		MHD_OPTION_END);
-	if (!srv->d) {
-		rc = err_set(err, ERR_IO, NULL, "cannot start the HTTP server: %s",
-			     strerror(errno));
+	rc = loops_start(&srv->loops, (unsigned)cfg->threads, daemon_new, srv, srv->conns, err);
+	if (rc)
 		goto fail;
-	}
 	rc = listen_on(srv, &ss, sslen, port, err);
 	if (rc)
 		goto fail;
@@ -1146,8 +1157,7 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 	*out = srv;
 	return 0;
 fail:
-	if (srv->d)
-		MHD_stop_daemon(srv->d);
+	loops_stop(srv->loops);
 	writer_free(srv->writer);
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
@@ -1186,7 +1196,7 @@ void http_server_stop(struct http_server *srv)
 
 		nanosleep(&ts, NULL);
 	}
-	MHD_stop_daemon(srv->d);
+	loops_stop(srv->loops);
 	if (srv->writer) {
 		struct writer_stats ws;
 

@@ -6,9 +6,9 @@
  * (HAMGAN_*), command-line flags.  http_config_* fill a struct http_config
  * from each; cmd_serve.c applies them in that order.  See docs/config.md.
  *
- * The server runs libmicrohttpd in poll mode with its own threads (never
- * epoll: see docs/deployment.md), fed by an accepting thread of its own
- * (slow clients: docs/security.md).  http_server_start returns once it is
+ * The server runs libmicrohttpd daemons in epoll loops of its own, one a
+ * worker thread (loop.h, docs/deployment.md), fed by an accepting thread
+ * of its own (slow clients: docs/security.md).  http_server_start returns once it is
  * listening; http_server_stop stops accepting, lets requests in flight finish
  * (up to CAP_HTTP_DRAIN_SECONDS) and frees everything.
  */

@@ -20,7 +20,8 @@ struct static_cache;
 struct writer;
 
 struct http_server {
-	struct MHD_Daemon *d;
+	struct loops *loops;		/* the worker threads and their daemons (loop.h) */
+	bool v6;			/* listening on IPv6 */
 	int listen_fd;			/* ours: see acceptor() in server.c */
 	pthread_t acceptor;
 	struct http_config cfg;
