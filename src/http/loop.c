@@ -36,6 +36,8 @@ struct loop {
 	bool started;
 	atomic_bool stop;
 	atomic_uint open;		/* connections queued or in the daemon */
+	bool adding;			/* inside MHD_add_connection */
+	bool add_closed;		/* and it reported the connection closed */
 	pthread_mutex_t mu;		/* guards the queue */
 	struct pending *head, *tail;
 	struct conns *cs;
@@ -77,10 +79,20 @@ static void take_new(struct loop *l)
 	l->head = l->tail = NULL;
 	pthread_mutex_unlock(&l->mu);
 	for (; p; p = next) {
+		enum MHD_Result ok;
+
 		next = p->next;
-		/* libmicrohttpd closes the socket when it refuses it */
-		if (MHD_add_connection(l->d, p->fd, (const struct sockaddr *)&p->ss, p->len) !=
-		    MHD_YES) {
+		/*
+		 * libmicrohttpd closes the socket when it refuses it.  When it
+		 * refuses after reporting the connection started (epoll_ctl
+		 * failing, say), it reports it closed too, and the server's
+		 * callback has given the slot back (loop_closed notes that).
+		 */
+		l->adding = true;
+		l->add_closed = false;
+		ok = MHD_add_connection(l->d, p->fd, (const struct sockaddr *)&p->ss, p->len);
+		l->adding = false;
+		if (ok != MHD_YES && !l->add_closed) {
 			conns_closed(l->cs, p->slot);
 			atomic_fetch_sub(&l->open, 1);
 		}
@@ -232,8 +244,11 @@ struct loop *loop_current(void)
 
 void loop_closed(struct loop *l)
 {
-	if (l)
-		atomic_fetch_sub(&l->open, 1);
+	if (!l)
+		return;
+	atomic_fetch_sub(&l->open, 1);
+	if (l->adding)
+		l->add_closed = true;
 }
 
 void loops_stop(struct loops *ls)

@@ -57,7 +57,8 @@ struct loop *loop_current(void);
  * next event on l.
  */
 void loop_wake(struct loop *l);
-/* A connection of l's daemon is closed (its count; l NULL: nothing). */
+/* A connection of l's daemon is closed and its slot given back to the
+ * table (l NULL: nothing); the server's connection callback calls it. */
 void loop_closed(struct loop *l);
 /* Stop the threads, then the daemons (which close their connections), and
  * close the sockets not yet handed over. */
