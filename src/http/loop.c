@@ -157,7 +157,6 @@ static int loop_init(struct loop *l, struct MHD_Daemon *(*make)(void *arg), void
 {
 	const union MHD_DaemonInfo *di;
 
-	l->wake = -1;
 	l->cs = cs;
 	pthread_mutex_init(&l->mu, NULL);
 	atomic_init(&l->stop, false);
