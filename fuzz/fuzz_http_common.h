@@ -322,11 +322,6 @@ static void fh_exchange(const char *in, size_t n, char **ans, size_t *anslen)
 				wdone = true;
 			}
 		}
-		if (!wdone && off == n &&
-		    (fh_answer_whole(a, len, n >= 5 && memcmp(in, "HEAD ", 5) == 0) || (len == 0 && ms - sent_ms > fh_answer_wait_ms))) {
-			shutdown(fd, SHUT_WR);
-			wdone = true;
-		}
 		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
 			char tmp[65536];
 			ssize_t r = recv(fd, tmp, sizeof(tmp), 0);
@@ -349,6 +344,13 @@ static void fh_exchange(const char *in, size_t n, char **ans, size_t *anslen)
 				len += k;
 				a[len] = '\0';
 			}
+		}
+		/* after the read, not before the next poll: an answer made
+		 * whole by this read is half-closed at once, not 100 ms later */
+		if (!wdone && off == n &&
+		    (fh_answer_whole(a, len, n >= 5 && memcmp(in, "HEAD ", 5) == 0) || (len == 0 && ms - sent_ms > fh_answer_wait_ms))) {
+			shutdown(fd, SHUT_WR);
+			wdone = true;
 		}
 	}
 	close(fd);
