@@ -134,6 +134,17 @@ t_grep() {
 	if grep -Eq -- "$2" "$3"; then t_pass "$1"; else t_fail "$1" "no '$2' in $3" "$(head -c 400 "$3")"; fi
 }
 
+# t_grep for a line a running server writes: its access line goes out
+# after the answer, so a client can read the answer first; wait up to 5 s.
+t_grep_log() {
+	local i
+	for i in $(seq 50); do
+		grep -Eq -- "$2" "$3" && break
+		sleep 0.1
+	done
+	t_grep "$@"
+}
+
 t_eq() {
 	if [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got:    $2" "wanted: $3"; fi
 }

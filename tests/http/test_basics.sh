@@ -37,7 +37,7 @@ h_req "invalid UTF-8 in the path is 400" GET '/%ff%fe' 400 --path-as-is
 
 
 h_stop
-t_grep "access log line for healthz" '^hamgan: access: 127\.0\.0\.1 "GET /healthz" 200 16 [0-9]+us$' "$T_TMP/serve.err"
-t_grep "access log line for a 404" '"GET /api/v1/no-such-thing" 404 [0-9]+ [0-9]+us$' "$T_TMP/serve.err"
-t_grep "access log escapes the path" '"GET /api/v1/x%00y" 400' "$T_TMP/serve.err"
+t_grep_log "access log line for healthz" '^hamgan: access: 127\.0\.0\.1 "GET /healthz" 200 16 [0-9]+us$' "$T_TMP/serve.err"
+t_grep_log "access log line for a 404" '"GET /api/v1/no-such-thing" 404 [0-9]+ [0-9]+us$' "$T_TMP/serve.err"
+t_grep_log "access log escapes the path" '"GET /api/v1/x%00y" 400' "$T_TMP/serve.err"
 t_done

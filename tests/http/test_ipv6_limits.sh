@@ -16,7 +16,7 @@ if python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0)
 	h_req "IPv6 loopback client limited" GET "$q" 429 -g
 	h_header "429 says when to retry" '^Retry-After: [0-9]+'
 	h_stop
-	t_grep "access log shows the IPv6 client" '^hamgan: access: ::1 "GET /api/v1/track"' "$T_TMP/serve.err"
+	t_grep_log "access log shows the IPv6 client" '^hamgan: access: ::1 "GET /api/v1/track"' "$T_TMP/serve.err"
 else
 	t_pass "# SKIP no IPv6 loopback here"
 fi
@@ -32,7 +32,7 @@ h_req "an IPv4 client has its own bucket" GET "$q" 404 -H 'X-Forwarded-For: 192.
 h_req "IPv4-mapped form of that client shares it" GET "$q" 404 -H 'X-Forwarded-For: ::ffff:192.0.2.1'
 h_req "and is limited with it" GET "$q" 429 -H 'X-Forwarded-For: 192.0.2.1'
 h_stop
-t_grep "access log keeps the full address" '^hamgan: access: 2001:db8:1:2:1234::99 ' "$T_TMP/serve.err"
+t_grep_log "access log keeps the full address" '^hamgan: access: 2001:db8:1:2:1234::99 ' "$T_TMP/serve.err"
 
 if [ -n "${HAMGAN_NET_NS:-}" ] &&
 	ip -6 addr add 2001:db8:1:2::a/64 dev lo nodad 2>/dev/null &&

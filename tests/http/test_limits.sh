@@ -83,7 +83,7 @@ h_req "client B has its own bucket" GET "$q" 404 -H 'X-Forwarded-For: 10.0.0.1, 
 h_req "a forged earlier entry does not help A" GET "$q" 429 -H 'X-Forwarded-For: 10.9.9.9, 10.0.0.1'
 h_req "garbage X-Forwarded-For falls back to the peer" GET "$q" 404 -H 'X-Forwarded-For: not-an-ip'
 h_stop
-t_grep "access log shows the forwarded client" '^hamgan: access: 10\.0\.0\.2 "GET /api/v1/track"' "$T_TMP/serve.err"
+t_grep_log "access log shows the forwarded client" '^hamgan: access: 10\.0\.0\.2 "GET /api/v1/track"' "$T_TMP/serve.err"
 h_start --set track_rate=2
 for i in 1 2; do h_req "untrusted peer look-up $i" GET "$q" 404 -H "X-Forwarded-For: 10.0.0.$i"; done
 h_req "X-Forwarded-For ignored without trusted_proxy" GET "$q" 429 -H 'X-Forwarded-For: 10.0.0.3'
