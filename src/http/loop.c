@@ -65,7 +65,7 @@ void loop_wake(struct loop *l)
  * Woken: a resume (MHD_run, next, sees it) or new sockets, added to the
  * daemon in the order they came.
  */
-static void take_new(struct loop *l)
+static void woken(struct loop *l)
 {
 	struct pending *p, *next;
 	uint64_t n;
@@ -123,7 +123,7 @@ static void *loop_run(void *arg)
 			nanosleep(&ts, NULL);
 		}
 		if (pf[1].revents & POLLIN)
-			take_new(l);
+			woken(l);
 		MHD_run(l->d);
 	}
 	return NULL;
