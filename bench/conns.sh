@@ -6,7 +6,7 @@
 #
 #   bench/conns.sh [--db PATH] [--conns "64 1000 5000"] [--duration S]
 #                  [--runs N] [--threads T] [--hamgan PATH] [--paced MS]
-#                  [--nginx]
+#                  [--nginx] [--server-threads N]
 #
 # Prints, per connection count and URL, the median over N interleaved runs
 # of requests/s, p50 and p99 latency, and the errors of all runs (socket
@@ -23,8 +23,15 @@
 # --nginx the same runs also go to nginx answering every request with a
 # fixed 200 from memory (Debian package nginx-light; two worker processes,
 # one a core, no access log): the machine's own limit for a closed loop of
-# that many connections, taken in the same run (row "nginx").  Needs wrk
-# (Debian package wrk).
+# that many connections, taken in the same run (row "nginx").  With
+# --server-threads N the server runs N worker threads (the setting threads;
+# default its own default, 2).  Each run of the server also says how evenly
+# its worker threads shared the CPU: every 100 ms their CPU time is read,
+# and "uneven" is the share of those windows where one worker got less than
+# half of another's (a worker short of CPU answers its own connections
+# late, so their requests make the tail); and "mean ms" is the mean latency
+# Little's law gives (connections / requests a second), to set p99 beside.
+# Needs wrk (Debian package wrk).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,6 +40,7 @@ CONNS="64 1000 5000"
 DURATION=10
 RUNS=3
 THREADS=2
+SERVER_THREADS=""
 HAMGAN=build/hamgan
 PACED=""
 NGINX=""
@@ -43,10 +51,11 @@ while [ $# -gt 0 ]; do
 	--duration) DURATION=$2; shift 2 ;;
 	--runs) RUNS=$2; shift 2 ;;
 	--threads) THREADS=$2; shift 2 ;;
+	--server-threads) SERVER_THREADS=$2; shift 2 ;;
 	--hamgan) HAMGAN=$2; shift 2 ;;
 	--paced) PACED=$2; shift 2 ;;
 	--nginx) NGINX=1; shift ;;
-	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "conns.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -71,7 +80,8 @@ ulimit -Sn "$(ulimit -Hn)"
 # The server raises its own limit on open files (logged); its access log
 # goes to a file so the terminal is not the bottleneck.
 "$HAMGAN" serve --listen 127.0.0.1:0 --db "$DB" --web-root web --set max_per_ip=0 \
-	--set track_rate=100000000 >"$OUT/serve.out" 2>"$OUT/serve.err" &
+	--set track_rate=100000000 ${SERVER_THREADS:+--set threads=$SERVER_THREADS} \
+	>"$OUT/serve.out" 2>"$OUT/serve.err" &
 PID=$!
 NGINX_PID=""
 trap 'kill $PID $NGINX_PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
@@ -137,20 +147,53 @@ settle() {
 	done
 }
 
-# one wrk run: "req/s p50_ms p99_ms socket_errors non2xx"; a third
+# How evenly the server's worker threads (named hamgan-http) share the CPU
+# for S seconds: every 100 ms each one's CPU time is read; prints the
+# percentage of windows where one of them got less than half of another's
+# (windows where none ran more than a tick are left out), "-" for nginx.
+uneven() { # pid seconds
+	python3 - "$1" "$2" <<'EOF' 2>/dev/null || echo -
+import os, sys, time
+pid, secs = sys.argv[1], float(sys.argv[2])
+task = f"/proc/{pid}/task"
+tids = [t for t in os.listdir(task) if open(f"{task}/{t}/comm").read().strip() == "hamgan-http"]
+def ticks(t):
+    f = open(f"{task}/{t}/stat").read().rsplit(") ", 1)[1].split()
+    return int(f[11]) + int(f[12])
+prev = [ticks(t) for t in tids]
+seen = bad = 0
+end = time.monotonic() + secs
+while len(tids) > 1 and time.monotonic() < end:
+    time.sleep(0.1)
+    cur = [ticks(t) for t in tids]
+    d = [c - p for c, p in zip(cur, prev)]
+    prev = cur
+    if max(d) > 1:
+        seen += 1
+        bad += 2 * min(d) < max(d)
+print(f"{100 * bad / seen:.0f}" if seen else "-")
+EOF
+}
+
+# one wrk run: "req/s p50_ms p99_ms socket_errors non2xx uneven_%"; a third
 # argument runs it paced (bench/http/paced.lua) with that pause
 one() {
-	local c=$1 name=$2 out path url
+	local c=$1 name=$2 out path url share=/dev/null
 	path=${PATHS[$name]}
 	url=${URLS[$name]}
 	settle
+	if [ "$name" != nginx ]; then
+		share=$OUT/uneven.txt
+		uneven "$PID" "$DURATION" >"$share" &
+	fi
 	if [ -n "${3-}" ]; then
 		out=$(PACED_PATH=$path PACED_MS=$3 wrk -t"$THREADS" -c"$c" -d"${DURATION}s" \
 			--timeout 5s --latency -s bench/http/paced.lua "$url" 2>&1)
 	else
 		out=$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency "$url$path" 2>&1)
 	fi
-	echo "$out" | awk '
+	wait
+	echo "$out" | awk -v uneven="$(cat "$share" 2>/dev/null)" '
 		function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
 				 if (v ~ /m$/) return v * 60000; return v * 1000 }
 		/Requests\/sec/ { rps = $2 }
@@ -158,7 +201,7 @@ one() {
 		/^ +99%/ { p99 = ms($2) }
 		/Socket errors/ { gsub(",", ""); se = $4 + $6 + $8 + $10 }
 		/Non-2xx/ { n2 = $NF }
-		END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, se, n2 }'
+		END { printf "%.0f %.2f %.2f %d %d %s\n", rps, p50, p99, se, n2, uneven == "" ? "-" : uneven }'
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -215,18 +258,22 @@ for run in $(seq 1 "$RUNS"); do
 	done
 done
 
-printf '\n%-6s %-12s %10s %9s %9s %8s %8s\n' conns url 'req/s' 'p50 ms' 'p99 ms' 'sockerr' 'non-2xx'
+printf '\n%-6s %-12s %10s %9s %9s %9s %8s %8s %7s\n' conns url 'req/s' 'p50 ms' 'p99 ms' \
+	'mean ms' 'sockerr' 'non-2xx' 'uneven'
 ROWS=$NAMES
 [ -z "$PACED" ] || for name in $NAMES; do ROWS="$ROWS $name~$PACED"; done
 for c in $CONNS; do
 	for name in $ROWS; do
 		sel=$(awk -v c="$c" -v n="$name" '$1 == c && $2 == n' "$OUT/runs.txt")
-		printf '%-6s %-12s %10s %9s %9s %8s %8s\n' "$c" "$name" \
-			"$(echo "$sel" | awk '{ print $4 }' | median)" \
+		rps=$(echo "$sel" | awk '{ print $4 }' | median)
+		printf '%-6s %-12s %10s %9s %9s %9s %8s %8s %7s\n' "$c" "$name" "$rps" \
 			"$(echo "$sel" | awk '{ print $5 }' | median)" \
 			"$(echo "$sel" | awk '{ print $6 }' | median)" \
+			"$(awk -v c="$c" -v r="$rps" 'BEGIN { printf "%.1f", (r > 0 ? 1000 * c / r : 0) }')" \
 			"$(echo "$sel" | awk '{ s += $7 } END { print s }')" \
-			"$(echo "$sel" | awk '{ s += $8 } END { print s }')"
+			"$(echo "$sel" | awk '{ s += $8 } END { print s }')" \
+			"$(u=$(echo "$sel" | awk '$9 != "" && $9 != "-" { print $9 }')
+			   [ -n "$u" ] && echo "$(echo "$u" | median)%" || echo -)"
 	done
 done
 echo "track / healthz (req/s, same runs): $(awk '

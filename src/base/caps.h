@@ -48,14 +48,20 @@
 
 /* Connections open at once, in all (the setting max_connections).  Each
  * costs a descriptor, about 10 KiB of memory while idle and more while it
- * carries a request (CAP_HTTP_CONN_MEMORY), and a slot in its worker's
- * poll(): docs/performance.md measures 5,000 clients opened at once (as a
+ * carries a request (CAP_HTTP_CONN_MEMORY), and a place in its daemon's
+ * epoll set: docs/performance.md measures 5,000 clients opened at once (as a
  * load tester or a proxy after a restart does) answered with p99 well under
  * 100 ms.  The default, 8192, holds those 5,000 with the eighth kept free
  * for newcomers (CAP_HTTP_RESERVE_DIV) and room to spare; the setting may go
  * up to 65536 (a machine with the memory and descriptors for it). */
 #define CAP_HTTP_CONNECTIONS_DEFAULT 8192
 #define CAP_HTTP_CONNECTIONS 65536
+/* libmicrohttpd daemons a worker thread, shared by the threads (each runs
+ * whichever is ready: src/http/loop.h): a thread the kernel holds back
+ * holds back one daemon's connections, a quarter of its share, not all of
+ * it.  More means smaller batches for each MHD_run and one more epoll_ctl
+ * a batch (docs/performance.md, "The fifteenth pass"). */
+#define CAP_HTTP_SHARDS_PER_THREAD 4
 /* Descriptors beyond the connections: the database and its WAL, served
  * files, the logs, libmicrohttpd's and the threads' own.  The server raises
  * its soft limit on open files to the hard one and warns when that is below

@@ -1,15 +1,15 @@
-/* loop.c - the worker threads' epoll loops; see loop.h. */
+/* loop.c - the worker threads and the daemons they share; see loop.h. */
 #define _GNU_SOURCE	/* pthread_setname_np */
 #include <errno.h>
 #include <limits.h>
 #include <microhttpd.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,13 +28,39 @@ struct pending {
 	struct conn *slot;
 };
 
+/* What an event in the shared set is about: a daemon's epoll descriptor
+ * or its wake-up (the bit it sets in fired). */
+struct tag {
+	struct loop *l;
+	unsigned bit;
+};
+
+enum { FIRED_EPOLL = 1, FIRED_WAKE = 2 };
+
+/*
+ * One daemon.  busy is its lock: the thread that sets it runs the daemon
+ * (MHD_run, MHD_add_connection, MHD_get_timeout); a thread that finds it
+ * set leaves again behind, and the runner runs once more before it lets
+ * go, so no event is lost.  fired holds which of its descriptors had
+ * events since its last run: the wake-up's are sockets to add (or a
+ * resume, which MHD_run sees on its own).
+ *
+ * Both descriptors are watched edge-triggered: an event comes for each
+ * new event inside the daemon's own set and each wake-up, so one that
+ * comes while the daemon runs reaches another thread, which leaves again
+ * behind.  (EPOLLONESHOT would keep those away, at an epoll_ctl to arm
+ * the daemon again after every run.)
+ */
 struct loop {
+	struct loops *ls;
 	struct MHD_Daemon *d;
 	int epfd;			/* the daemon's epoll descriptor */
-	int wake;			/* eventfd: sockets queued, a resume, stop */
-	pthread_t thread;
-	bool started;
-	atomic_bool stop;
+	int wake;			/* eventfd: sockets queued, a resume */
+	struct tag tags[2];
+	atomic_bool busy;
+	atomic_bool again;
+	atomic_uint fired;
+	_Atomic int64_t due_ms;		/* run by then for its time-outs */
 	atomic_uint open;		/* connections queued or in the daemon */
 	bool adding;			/* inside MHD_add_connection */
 	bool add_closed;		/* and it reported the connection closed */
@@ -44,34 +70,47 @@ struct loop {
 };
 
 struct loops {
-	unsigned n;
+	unsigned n, nthreads, started;
 	struct loop *l;
+	pthread_t *threads;
+	int ep;				/* the set the threads share */
+	int stop_fd;			/* eventfd, level-triggered: stop */
+	atomic_bool stop;
 };
 
 static _Thread_local struct loop *this_loop;
 
-void loop_wake(struct loop *l)
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void kick(int fd)
 {
 	uint64_t one = 1;
 
-	if (!l)
-		return;
 	/* the counter only grows: a full one (never, at 2^64 - 2) still wakes */
-	while (write(l->wake, &one, sizeof(one)) < 0 && errno == EINTR)
+	while (write(fd, &one, sizeof(one)) < 0 && errno == EINTR)
 		;
 }
 
-/*
- * Woken: a resume (MHD_run, next, sees it) or new sockets, added to the
- * daemon in the order they came.
- */
-static void woken(struct loop *l)
+void loop_wake(struct loop *l)
+{
+	if (l)
+		kick(l->wake);
+}
+
+/* Sockets queued for l, added to its daemon in the order they came. */
+static void take_new(struct loop *l)
 {
 	struct pending *p, *next;
 	uint64_t n;
 
 	/* read the wake-up before taking the queue: a socket queued after
-	 * the take wakes the thread again */
+	 * the take wakes the daemon again */
 	while (read(l->wake, &n, sizeof(n)) < 0 && errno == EINTR)
 		;
 	pthread_mutex_lock(&l->mu);
@@ -100,31 +139,101 @@ static void woken(struct loop *l)
 	}
 }
 
-static void *loop_run(void *arg)
+/* One run of l, by the thread that holds it. */
+static void run_once(struct loop *l)
 {
-	struct loop *l = arg;
+	MHD_UNSIGNED_LONG_LONG to;
 
+	atomic_store(&l->again, false);
+	if (atomic_exchange(&l->fired, 0) & FIRED_WAKE)
+		take_new(l);
+	MHD_run(l->d);
+	if (MHD_get_timeout(l->d, &to) != MHD_YES) {
+		atomic_store(&l->due_ms, INT64_MAX);
+	} else if (to == 0) {
+		/* events read and not handled yet: again soon, after the
+		 * daemons already waiting (its wake-up goes to the back) */
+		atomic_store(&l->due_ms, INT64_MAX);
+		kick(l->wake);
+	} else {
+		atomic_store(&l->due_ms, now_ms() + (int64_t)(to < INT_MAX ? to : INT_MAX));
+	}
+}
+
+/* Run l unless another thread is running it, in which case that one runs
+ * it again before it lets go. */
+static void run(struct loop *l)
+{
+	if (atomic_exchange(&l->busy, true)) {
+		atomic_store(&l->again, true);
+		/* it may have let go in between, not seeing again */
+		if (atomic_exchange(&l->busy, true))
+			return;
+	}
 	this_loop = l;
-	while (!atomic_load(&l->stop)) {
-		struct pollfd pf[2] = {
-			{ .fd = l->epfd, .events = POLLIN },
-			{ .fd = l->wake, .events = POLLIN },
-		};
-		MHD_UNSIGNED_LONG_LONG to;
-		int ms = -1;
+	for (;;) {
+		run_once(l);
+		atomic_store(&l->busy, false);
+		if (!atomic_load(&l->again) || atomic_exchange(&l->busy, true))
+			break;
+	}
+	this_loop = NULL;
+}
 
-		/* 0 when events are already read and not yet handled */
-		if (MHD_get_timeout(l->d, &to) == MHD_YES)
-			ms = to < INT_MAX ? (int)to : INT_MAX;
-		if (poll(pf, 2, ms) < 0 && errno != EINTR) {
+/* Whether l's time-outs are due and no thread is running it (whoever
+ * runs it works out when they are due next). */
+static bool due(struct loop *l, int64_t now)
+{
+	return atomic_load(&l->due_ms) <= now && !atomic_load(&l->busy);
+}
+
+/* How long a thread may wait for an event: until the first time-outs of
+ * a daemon no thread is running are due (-1: none). */
+static int wait_ms(struct loops *ls, int64_t now)
+{
+	int64_t first = INT64_MAX;
+	unsigned i;
+
+	for (i = 0; i < ls->n; i++) {
+		int64_t d = atomic_load(&ls->l[i].due_ms);
+
+		if (d < first && !atomic_load(&ls->l[i].busy))
+			first = d;
+	}
+	if (first == INT64_MAX)
+		return -1;
+	return first <= now ? 0 : first - now < INT_MAX ? (int)(first - now) : INT_MAX;
+}
+
+static void *worker(void *arg)
+{
+	struct loops *ls = arg;
+
+	while (!atomic_load(&ls->stop)) {
+		struct epoll_event ev;
+		int64_t now = now_ms();
+		unsigned i;
+		/* one event at a time: a daemon taken is one no other thread
+		 * can take, so a thread takes only what it runs now */
+		int n = epoll_wait(ls->ep, &ev, 1, wait_ms(ls, now));
+
+		if (n < 0 && errno != EINTR) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
 
-			log_warn("http: poll: %s", strerror(errno));
+			log_warn("http: epoll_wait: %s", strerror(errno));
 			nanosleep(&ts, NULL);
 		}
-		if (pf[1].revents & POLLIN)
-			woken(l);
-		MHD_run(l->d);
+		if (n == 1 && ev.data.ptr) {
+			struct tag *t = ev.data.ptr;
+
+			atomic_fetch_or(&t->l->fired, t->bit);
+			run(t->l);
+		}
+		/* the daemons whose time-outs are due */
+		now = now_ms();
+		for (i = 0; i < ls->n; i++)
+			if (due(&ls->l[i], now))
+				run(&ls->l[i]);
 	}
 	return NULL;
 }
@@ -133,12 +242,7 @@ static void loop_release(struct loop *l)
 {
 	struct pending *p, *next;
 
-	if (l->started) {
-		atomic_store(&l->stop, true);
-		loop_wake(l);
-		pthread_join(l->thread, NULL);
-	}
-	/* in this thread: its callbacks see no loop (loop_closed) */
+	/* after the threads: its callbacks see no loop (loop_closed) */
 	if (l->d)
 		MHD_stop_daemon(l->d);
 	for (p = l->head; p; p = next) {
@@ -152,15 +256,27 @@ static void loop_release(struct loop *l)
 	pthread_mutex_destroy(&l->mu);
 }
 
-static int loop_init(struct loop *l, struct MHD_Daemon *(*make)(void *arg), void *arg,
-		     struct conns *cs, struct err *err)
+static int watch(struct loops *ls, int fd, struct tag *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.ptr = t };
+
+	return epoll_ctl(ls->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int loop_init(struct loops *ls, struct loop *l, struct MHD_Daemon *(*make)(void *arg),
+		     void *arg, struct conns *cs, struct err *err)
 {
 	const union MHD_DaemonInfo *di;
 
+	l->ls = ls;
 	l->cs = cs;
-	pthread_mutex_init(&l->mu, NULL);
-	atomic_init(&l->stop, false);
+	atomic_init(&l->busy, false);
+	atomic_init(&l->again, false);
+	atomic_init(&l->fired, 0);
+	atomic_init(&l->due_ms, INT64_MAX);
 	atomic_init(&l->open, 0);
+	l->tags[0] = (struct tag){ l, FIRED_EPOLL };
+	l->tags[1] = (struct tag){ l, FIRED_WAKE };
 	l->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (l->wake < 0)
 		return err_set(err, ERR_IO, NULL, "cannot make a wake-up descriptor: %s",
@@ -173,30 +289,47 @@ static int loop_init(struct loop *l, struct MHD_Daemon *(*make)(void *arg), void
 	if (!di || di->epoll_fd < 0)
 		return err_set(err, ERR_IO, NULL, "the HTTP server has no epoll descriptor");
 	l->epfd = di->epoll_fd;
-	if (pthread_create(&l->thread, NULL, loop_run, l) != 0)
-		return err_set(err, ERR_IO, NULL, "cannot start a worker thread");
-	l->started = true;
-	pthread_setname_np(l->thread, "hamgan-http");
+	if (watch(ls, l->epfd, &l->tags[0]) < 0 || watch(ls, l->wake, &l->tags[1]) < 0)
+		return err_set(err, ERR_IO, NULL, "cannot watch the HTTP server: %s",
+			       strerror(errno));
 	return 0;
 }
 
-int loops_start(struct loops **out, unsigned n, struct MHD_Daemon *(*make)(void *arg),
-		void *arg, struct conns *cs, struct err *err)
+int loops_start(struct loops **out, unsigned threads, unsigned shards,
+		struct MHD_Daemon *(*make)(void *arg), void *arg, struct conns *cs,
+		struct err *err)
 {
 	struct loops *ls = xcalloc(1, sizeof(*ls));
+	struct epoll_event ev = { .events = EPOLLIN };
 	unsigned i;
-	int rc;
+	int rc = 0;
 
 	*out = NULL;
-	ls->n = n ? n : 1;
+	ls->nthreads = threads ? threads : 1;
+	ls->n = shards > ls->nthreads ? shards : ls->nthreads;
 	ls->l = xcalloc(ls->n, sizeof(*ls->l));
+	ls->threads = xcalloc(ls->nthreads, sizeof(*ls->threads));
+	atomic_init(&ls->stop, false);
 	for (i = 0; i < ls->n; i++) {
-		rc = loop_init(&ls->l[i], make, arg, cs, err);
-		if (rc) {
-			ls->n = i + 1;
-			loops_stop(ls);
-			return rc;
-		}
+		ls->l[i].wake = -1;
+		pthread_mutex_init(&ls->l[i].mu, NULL);
+	}
+	ls->ep = epoll_create1(EPOLL_CLOEXEC);
+	ls->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ls->ep < 0 || ls->stop_fd < 0 || epoll_ctl(ls->ep, EPOLL_CTL_ADD, ls->stop_fd, &ev) < 0)
+		rc = err_set(err, ERR_IO, NULL, "cannot make the workers' epoll set: %s",
+			     strerror(errno));
+	for (i = 0; rc == 0 && i < ls->n; i++)
+		rc = loop_init(ls, &ls->l[i], make, arg, cs, err);
+	for (i = 0; rc == 0 && i < ls->nthreads; i++) {
+		if (pthread_create(&ls->threads[i], NULL, worker, ls) != 0)
+			rc = err_set(err, ERR_IO, NULL, "cannot start a worker thread");
+		else
+			pthread_setname_np(ls->threads[ls->started++], "hamgan-http");
+	}
+	if (rc) {
+		loops_stop(ls);
+		return rc;
 	}
 	*out = ls;
 	return 0;
@@ -231,7 +364,7 @@ void loops_add(struct loops *ls, int fd, const struct sockaddr *sa, socklen_t le
 		l->head = p;
 	l->tail = p;
 	pthread_mutex_unlock(&l->mu);
-	/* one wake-up for a queue that was empty: the thread takes it all */
+	/* one wake-up for a queue that was empty: its run takes it all */
 	if (was_empty)
 		loop_wake(l);
 }
@@ -256,8 +389,18 @@ void loops_stop(struct loops *ls)
 
 	if (!ls)
 		return;
+	atomic_store(&ls->stop, true);
+	if (ls->stop_fd >= 0)
+		kick(ls->stop_fd);
+	for (i = 0; i < ls->started; i++)
+		pthread_join(ls->threads[i], NULL);
 	for (i = 0; i < ls->n; i++)
 		loop_release(&ls->l[i]);
+	if (ls->ep >= 0)
+		close(ls->ep);
+	if (ls->stop_fd >= 0)
+		close(ls->stop_fd);
+	free(ls->threads);
 	free(ls->l);
 	free(ls);
 }

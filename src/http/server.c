@@ -1144,7 +1144,9 @@ int http_server_start(struct http_server **out, const struct http_config *cfg, v
 			log_warn("http: no group commit (the writer cannot open the "
 				 "database: %s)", we.msg);
 	}
-	rc = loops_start(&srv->loops, (unsigned)cfg->threads, daemon_new, srv, srv->conns, err);
+	rc = loops_start(&srv->loops, (unsigned)cfg->threads,
+			 (unsigned)cfg->threads * CAP_HTTP_SHARDS_PER_THREAD, daemon_new, srv,
+			 srv->conns, err);
 	if (rc)
 		goto fail;
 	rc = listen_on(srv, &ss, sslen, port, err);

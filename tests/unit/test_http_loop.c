@@ -1,11 +1,13 @@
-/* test_http_loop.c - src/http/loop: worker threads running libmicrohttpd
- * daemons in their own epoll loops.  Every request is answered at once
- * when exactly a multiple of 128 connections are ready together (where
- * libmicrohttpd's own epoll thread sleeps until its idle timeout), a
- * connection resumed from another thread is answered at once, and stopping
- * closes every connection, handed over or still queued.  Connections are
- * socketpairs; the daemons' idle timeout is a minute, so a stall shows as a
- * missing answer within the tests' few seconds. */
+/* test_http_loop.c - src/http/loop: worker threads sharing libmicrohttpd
+ * daemons run in epoll loops of our own.  Every request is answered at
+ * once when exactly a multiple of 128 connections are ready together
+ * (where libmicrohttpd's own epoll thread sleeps until its idle timeout), a
+ * connection resumed from another thread is answered at once, a thread
+ * held up in a handler holds up only the daemon it is running (the other
+ * threads answer the rest), and stopping closes every connection, handed
+ * over or still queued.  Connections are socketpairs; the daemons' idle
+ * timeout is a minute, so a stall shows as a missing answer within the
+ * tests' few seconds. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -116,7 +118,7 @@ static struct loops *ls;
 static int client[MAXC];
 static int nclient;
 
-static void start(unsigned threads)
+static void start(unsigned threads, unsigned shards)
 {
 	struct conns_limits lim = { .max = MAXC, .head_us = 60000000u, .body_us = 60000000u,
 				    .body_rate = 1000, .max_body = 1024 };
@@ -124,7 +126,7 @@ static void start(unsigned threads)
 
 	blocked = released = false;
 	cs = conns_new(&lim);
-	assert_int_equal(loops_start(&ls, threads, daemon_new, NULL, cs, &e), 0);
+	assert_int_equal(loops_start(&ls, threads, shards, daemon_new, NULL, cs, &e), 0);
 	nclient = 0;
 }
 
@@ -163,13 +165,13 @@ static void send_get(int i, const char *path)
 	assert_int_equal(write(client[i], req, (size_t)n), n);
 }
 
-/* Read one answer on each of clients [from, to) within WAIT_MS; the
- * number that came. */
-static int answers(int from, int to)
+/* Read one answer on each of clients [from, to) within wait_ms; the
+ * number that came (those clients marked in came[], when given). */
+static int answers_in(int from, int to, uint64_t wait_ms, bool *came)
 {
 	static char got[MAXC][512];
 	static size_t len[MAXC];
-	uint64_t end = now_ms() + WAIT_MS;
+	uint64_t end = now_ms() + wait_ms;
 	int i, done = 0;
 
 	for (i = from; i < to; i++)
@@ -198,11 +200,35 @@ static int answers(int from, int to)
 			if (strstr(got[i], "\r\n\r\nok")) {
 				assert_non_null(strstr(got[i], "HTTP/1.1 200"));
 				len[i] = SIZE_MAX;
+				if (came)
+					came[i] = true;
 				done++;
 			}
 		}
 	}
 	return done;
+}
+
+static int answers(int from, int to)
+{
+	return answers_in(from, to, WAIT_MS, NULL);
+}
+
+static void block_one(int b)
+{
+	send_get(b, "/block");
+	pthread_mutex_lock(&mu);
+	while (!blocked)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+}
+
+static void release(void)
+{
+	pthread_mutex_lock(&mu);
+	released = true;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
 }
 
 /*
@@ -213,22 +239,15 @@ static void ready_at_once(int k)
 {
 	int i, b;
 
-	start(1);
+	start(1, 1);
 	for (i = 0; i < k; i++)
 		send_get(connect_one(), "/warm");
 	assert_int_equal(answers(0, k), k);
 	b = connect_one();
-	send_get(b, "/block");
-	pthread_mutex_lock(&mu);
-	while (!blocked)
-		pthread_cond_wait(&cv, &mu);
-	pthread_mutex_unlock(&mu);
+	block_one(b);
 	for (i = 0; i < k; i++)
 		send_get(i, "/again");
-	pthread_mutex_lock(&mu);
-	released = true;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
+	release();
 	assert_int_equal(answers(b, b + 1), 1);
 	assert_int_equal(answers(0, k), k);
 	stop();
@@ -253,7 +272,7 @@ static void resumed_answered_at_once(void **state)
 	int i;
 
 	(void)state;
-	start(2);
+	start(2, 8);
 	i = connect_one();
 	t0 = now_ms();
 	send_get(i, "/suspend");
@@ -261,6 +280,36 @@ static void resumed_answered_at_once(void **state)
 	/* the resume comes after 50 ms; without a wake-up the answer would
 	 * wait for the idle timeout or another event */
 	assert_true(now_ms() - t0 < 2000);
+	stop();
+}
+
+/*
+ * Two threads, eight daemons, 64 connections (eight a daemon): with one
+ * thread held in a handler, the other answers every connection but those
+ * of the daemon the held one is running, at once; then the rest.  With a
+ * daemon a thread, half of them would wait.
+ */
+static void held_thread_holds_one_daemon(void **state)
+{
+	bool came[MAXC] = { false };
+	int i, b, n;
+
+	(void)state;
+	start(2, 8);
+	for (i = 0; i < 64; i++)
+		send_get(connect_one(), "/warm");
+	assert_int_equal(answers(0, 64), 64);
+	b = connect_one();	/* the first daemon's ninth */
+	block_one(b);
+	for (i = 0; i < 64; i++)
+		send_get(i, "/again");
+	n = answers_in(0, 64, 1500, came);
+	assert_int_equal(n, 64 - 8);
+	release();
+	assert_int_equal(answers(b, b + 1), 1);
+	for (i = 0; i < 64; i++)
+		if (!came[i])
+			assert_int_equal(answers(i, i + 1), 1);
 	stop();
 }
 
@@ -272,7 +321,7 @@ static void spread_and_stop(void **state)
 	int i;
 
 	(void)state;
-	start(3);
+	start(3, 12);
 	for (i = 0; i < 30; i++)
 		send_get(connect_one(), "/x");
 	assert_int_equal(answers(0, 30), 30);
@@ -294,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(multiple_of_128_ready_answered),
 		cmocka_unit_test(resumed_answered_at_once),
+		cmocka_unit_test(held_thread_holds_one_daemon),
 		cmocka_unit_test(spread_and_stop),
 	};
 
