@@ -213,8 +213,8 @@ static void *worker(void *arg)
 		struct epoll_event ev;
 		int64_t now = now_ms();
 		unsigned i;
-		/* one event at a time: a daemon taken is one no other thread
-		 * can take, so a thread takes only what it runs now */
+		/* one event at a time: an event taken is one no other thread
+		 * can take, so a thread holds only the one it runs now */
 		int n = epoll_wait(ls->ep, &ev, 1, wait_ms(ls, now));
 
 		if (n < 0 && errno != EINTR) {
