@@ -59,8 +59,10 @@
 /* libmicrohttpd daemons a worker thread, shared by the threads (each runs
  * whichever is ready: src/http/loop.h): a thread the kernel holds back
  * holds back one daemon's connections, a quarter of its share, not all of
- * it.  More means smaller batches for each MHD_run and one more epoll_ctl
- * a batch (docs/performance.md, "The fifteenth pass"). */
+ * it.  More means smaller batches for each MHD_run: four cost a look-up
+ * 2-9% of its rate at 64 and 1,000 connections, and two left p99 at 5,000
+ * busy connections near 100 ms (docs/performance.md, "The fifteenth
+ * pass"). */
 #define CAP_HTTP_SHARDS_PER_THREAD 4
 /* Descriptors beyond the connections: the database and its WAL, served
  * files, the logs, libmicrohttpd's and the threads' own.  The server raises
