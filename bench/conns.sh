@@ -25,13 +25,13 @@
 # one a core, no access log): the machine's own limit for a closed loop of
 # that many connections, taken in the same run (row "nginx").  With
 # --server-threads N the server runs N worker threads (the setting threads;
-# default its own default, 2).  Each run of the server also says how evenly
-# its worker threads shared the CPU: every 100 ms their CPU time is read,
-# and "uneven" is the share of those windows where one worker got less than
-# half of another's (a worker short of CPU answers its own connections
-# late, so their requests make the tail); and "mean ms" is the mean latency
-# Little's law gives (connections / requests a second), to set p99 beside.
-# Needs wrk (Debian package wrk).
+# without it, the server's default: 2).  Each run of the server also says
+# how evenly its worker threads shared the CPU: every 100 ms their CPU time
+# is read, and "uneven" is the share of those windows where one worker got
+# less than half of another's (a worker short of CPU answers its own
+# connections late, so their requests make the tail); and "mean ms" is the
+# mean latency Little's law gives (connections / requests a second), to set
+# p99 beside.  Needs wrk (Debian package wrk).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
