@@ -890,8 +890,8 @@ static int admit(struct http_server *srv, int fd, const struct sockaddr_storage 
  * are closed, a prompt client would wait behind them in the kernel's queue.
  * This thread accepts as fast as the kernel hands connections over, admits
  * each to the connection table (the per-address and total limits, conns.h)
- * and queues it for the worker thread with the fewest connections
- * (loops_add), which hands it to its daemon.
+ * and queues it for the libmicrohttpd daemon with the fewest connections
+ * (loops_add); the worker thread that runs that daemon next hands it over.
  */
 static void *acceptor(void *arg)
 {
