@@ -29,21 +29,19 @@ struct pending {
 };
 
 /* What an event in the shared set is about: a daemon's epoll descriptor
- * or its wake-up (the bit it sets in fired). */
+ * or its wake-up. */
 struct tag {
 	struct loop *l;
-	unsigned bit;
+	bool wake;
 };
-
-enum { FIRED_EPOLL = 1, FIRED_WAKE = 2 };
 
 /*
  * One daemon.  busy is its lock: the thread that sets it runs the daemon
  * (MHD_run, MHD_add_connection, MHD_get_timeout); a thread that finds it
  * set leaves again behind, and the runner runs once more before it lets
- * go, so no event is lost.  fired holds which of its descriptors had
- * events since its last run: the wake-up's are sockets to add (or a
- * resume, which MHD_run sees on its own).
+ * go, so no event is lost.  woken says its wake-up had an event since
+ * its last run: sockets to add (or a resume, which MHD_run sees on its
+ * own).
  *
  * Both descriptors are watched edge-triggered: an event comes for each
  * new event inside the daemon's own set and each wake-up, so one that
@@ -59,7 +57,7 @@ struct loop {
 	struct tag tags[2];
 	atomic_bool busy;
 	atomic_bool again;
-	atomic_uint fired;
+	atomic_bool woken;
 	_Atomic int64_t due_ms;		/* run by then for its time-outs */
 	atomic_uint open;		/* connections queued or in the daemon */
 	bool adding;			/* inside MHD_add_connection */
@@ -145,7 +143,7 @@ static void run_once(struct loop *l)
 	MHD_UNSIGNED_LONG_LONG to;
 
 	atomic_store(&l->again, false);
-	if (atomic_exchange(&l->fired, 0) & FIRED_WAKE)
+	if (atomic_exchange(&l->woken, false))
 		take_new(l);
 	MHD_run(l->d);
 	if (MHD_get_timeout(l->d, &to) != MHD_YES) {
@@ -226,7 +224,8 @@ static void *worker(void *arg)
 		if (n == 1 && ev.data.ptr) {
 			struct tag *t = ev.data.ptr;
 
-			atomic_fetch_or(&t->l->fired, t->bit);
+			if (t->wake)
+				atomic_store(&t->l->woken, true);
 			run(t->l);
 		}
 		/* the daemons whose time-outs are due */
@@ -272,11 +271,11 @@ static int loop_init(struct loops *ls, struct loop *l, struct MHD_Daemon *(*make
 	l->cs = cs;
 	atomic_init(&l->busy, false);
 	atomic_init(&l->again, false);
-	atomic_init(&l->fired, 0);
+	atomic_init(&l->woken, false);
 	atomic_init(&l->due_ms, INT64_MAX);
 	atomic_init(&l->open, 0);
-	l->tags[0] = (struct tag){ l, FIRED_EPOLL };
-	l->tags[1] = (struct tag){ l, FIRED_WAKE };
+	l->tags[0] = (struct tag){ l, false };
+	l->tags[1] = (struct tag){ l, true };
 	l->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (l->wake < 0)
 		return err_set(err, ERR_IO, NULL, "cannot make a wake-up descriptor: %s",
