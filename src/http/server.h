@@ -6,11 +6,12 @@
  * (HAMGAN_*), command-line flags.  http_config_* fill a struct http_config
  * from each; cmd_serve.c applies them in that order.  See docs/config.md.
  *
- * The server runs libmicrohttpd daemons in epoll loops of its own, one a
- * worker thread (loop.h, docs/deployment.md), fed by an accepting thread
- * of its own (slow clients: docs/security.md).  http_server_start returns once it is
- * listening; http_server_stop stops accepting, lets requests in flight finish
- * (up to CAP_HTTP_DRAIN_SECONDS) and frees everything.
+ * The server runs libmicrohttpd daemons in epoll loops of its own, four a
+ * worker thread and shared by the threads (loop.h, docs/deployment.md),
+ * fed by an accepting thread of its own (slow clients: docs/security.md).
+ * http_server_start returns once it is listening; http_server_stop stops
+ * accepting, lets requests in flight finish (up to CAP_HTTP_DRAIN_SECONDS)
+ * and frees everything.
  */
 #ifndef HAMGAN_HTTP_SERVER_H
 #define HAMGAN_HTTP_SERVER_H
