@@ -50,9 +50,7 @@ struct tag {
  * the daemon again after every run.)
  */
 struct loop {
-	struct loops *ls;
 	struct MHD_Daemon *d;
-	int epfd;			/* the daemon's epoll descriptor */
 	int wake;			/* eventfd: sockets queued, a resume */
 	struct tag tags[2];
 	atomic_bool busy;
@@ -267,7 +265,6 @@ static int loop_init(struct loops *ls, struct loop *l, struct MHD_Daemon *(*make
 {
 	const union MHD_DaemonInfo *di;
 
-	l->ls = ls;
 	l->cs = cs;
 	atomic_init(&l->busy, false);
 	atomic_init(&l->again, false);
@@ -287,8 +284,7 @@ static int loop_init(struct loops *ls, struct loop *l, struct MHD_Daemon *(*make
 	di = MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_EPOLL_FD);
 	if (!di || di->epoll_fd < 0)
 		return err_set(err, ERR_IO, NULL, "the HTTP server has no epoll descriptor");
-	l->epfd = di->epoll_fd;
-	if (watch(ls, l->epfd, &l->tags[0]) < 0 || watch(ls, l->wake, &l->tags[1]) < 0)
+	if (watch(ls, di->epoll_fd, &l->tags[0]) < 0 || watch(ls, l->wake, &l->tags[1]) < 0)
 		return err_set(err, ERR_IO, NULL, "cannot watch the HTTP server: %s",
 			       strerror(errno));
 	return 0;

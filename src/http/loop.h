@@ -19,9 +19,8 @@
  * (sharing a core with two others, say) answers its half of the
  * connections late, and their requests made the slowest one per cent at
  * 5,000 busy connections.  With several daemons a thread, taken by
- * whichever thread is free (a daemon is
- * run by one thread at a time), a thread held back holds back only the
- * daemon it is running.
+ * whichever thread is free (a daemon is run by one thread at a time), a
+ * thread held back holds back only the daemon it is running.
  *
  * A daemon without its own threads takes new connections only from the
  * thread running it (MHD_add_connection is not thread-safe then): the

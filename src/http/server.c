@@ -3,12 +3,13 @@
  * route, add the security headers, queue the answer, log one line, and stop
  * gracefully.
  *
- * libmicrohttpd runs as one daemon a worker thread, in an epoll loop of
- * ours (loop.h: its own epoll threads stall, docs/deployment.md).  The
- * listening socket is ours: one thread accepts, admits each connection to
- * the connection table (conns.h: per-address limit, deadlines for slow
- * clients, room for prompt ones) and hands it to a worker.  Request
- * heads with ambiguous framing are refused before routing (smuggling).
+ * libmicrohttpd runs as four daemons a worker thread, shared by the
+ * threads in epoll loops of ours (loop.h: its own epoll threads stall,
+ * docs/deployment.md).  The listening socket is ours: one thread accepts,
+ * admits each connection to the connection table (conns.h: per-address
+ * limit, deadlines for slow clients, room for prompt ones) and queues it
+ * for a daemon.  Request heads with ambiguous framing are refused before
+ * routing (smuggling).
  * libmicrohttpd's own URL unescaping is replaced by a no-op so this file
  * decodes the path and every query argument itself, refusing %00, bad escapes
  * and invalid UTF-8 instead of silently cutting the string at a NUL.
