@@ -31,7 +31,8 @@
 # less than half of another's (a worker short of CPU answers its own
 # connections late, so their requests make the tail); and "mean ms" is the
 # mean latency Little's law gives (connections / requests a second), to set
-# p99 beside.  Needs wrk (Debian package wrk).
+# p99 beside ("-" for a paced run, whose clients also pause).  Needs wrk
+# (Debian package wrk).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
 	--hamgan) HAMGAN=$2; shift 2 ;;
 	--paced) PACED=$2; shift 2 ;;
 	--nginx) NGINX=1; shift ;;
-	-h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "conns.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -269,7 +270,7 @@ for c in $CONNS; do
 		printf '%-6s %-12s %10s %9s %9s %9s %8s %8s %7s\n' "$c" "$name" "$rps" \
 			"$(echo "$sel" | awk '{ print $5 }' | median)" \
 			"$(echo "$sel" | awk '{ print $6 }' | median)" \
-			"$(awk -v c="$c" -v r="$rps" 'BEGIN { printf "%.1f", (r > 0 ? 1000 * c / r : 0) }')" \
+			"$(awk -v c="$c" -v r="$rps" -v n="$name" 'BEGIN { if (n ~ /~/ || r <= 0) print "-"; else printf "%.1f", 1000 * c / r }')" \
 			"$(echo "$sel" | awk '{ s += $7 } END { print s }')" \
 			"$(echo "$sel" | awk '{ s += $8 } END { print s }')" \
 			"$(u=$(echo "$sel" | awk '$9 != "" && $9 != "-" { print $9 }')
